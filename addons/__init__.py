@@ -1,0 +1,1 @@
+"""mitmproxy addons (run with `mitmdump -s addons/phonehome.py`)."""

@@ -1,0 +1,1 @@
+"""The offline pipeline: decode -> extract fields -> detect data categories -> attribute destinations -> findings."""

@@ -1,0 +1,1 @@
+"""Frida agents (TypeScript, one folder each) and their Python host."""

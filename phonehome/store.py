@@ -1,0 +1,208 @@
+"""The session store: one owner-only directory per device session.
+
+    <session>/
+      session.json        metadata, rewritten atomically (start/end, app, profile, versions)
+      flows.mitm          mitmproxy flow file, one flow appended and flushed at a time
+      findings.jsonl      findings from proxied traffic, appended one line per write
+      proxy-events.jsonl  proxy events: proxy:pinning-suspected, proxy:backlog, proxy:error, ...
+      hook-events.jsonl   Frida hook events: hook:read, hook:crypto, hook:tls-plaintext, ...
+      hook-findings.jsonl findings from TLS plaintext captured by the hooks (source tls-hook)
+      markers.jsonl       consent and free-text markers (several writers; one write per line)
+      device.toml         copy of the device profile used, when one was given
+
+Every line is written with a single `write()` on an `O_APPEND` descriptor, so a `kill -9` loses at
+most the line being written and concurrent writers never interleave within a line. Readers skip
+a torn last line and say so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SESSION_JSON = "session.json"
+FLOWS = "flows.mitm"
+FINDINGS = "findings.jsonl"
+PROXY_EVENTS = "proxy-events.jsonl"
+HOOK_EVENTS = "hook-events.jsonl"
+HOOK_FINDINGS = "hook-findings.jsonl"
+MARKERS = "markers.jsonl"
+PROFILE_COPY = "device.toml"
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+CONSENT_LABELS = ("consent-given", "consent-refused", "consent-withdrawn", "note")
+
+
+def make_private_dir(path: Path) -> Path:
+    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    os.chmod(path, DIR_MODE)
+    return path
+
+
+def open_private(path: Path, mode: str = "ab") -> Any:
+    """Open for writing, creating the file owner-only (0600) whatever the umask."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
+    fd = os.open(path, flags, FILE_MODE)
+    os.fchmod(fd, FILE_MODE)
+    return os.fdopen(fd, mode, buffering=0 if "b" in mode else -1)
+
+
+def write_private_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open_private(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+class JsonlWriter:
+    """Appends one JSON object per line, each with one unbuffered write."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._file = open_private(path, "ab")
+
+    def write(self, obj: dict[str, Any]) -> None:
+        line = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str) + "\n"
+        self._file.write(line.encode("utf-8", "surrogateescape"))
+
+    def write_many(self, objs: list[dict[str, Any]]) -> None:
+        if objs:
+            data = "".join(
+                json.dumps(o, ensure_ascii=False, separators=(",", ":"), default=str) + "\n" for o in objs
+            )
+            self._file.write(data.encode("utf-8", "surrogateescape"))
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> JsonlWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass
+class JsonlRead:
+    objects: list[dict[str, Any]]
+    next_offset: int
+    problems: list[str]
+
+
+def read_jsonl(path: Path, offset: int = 0) -> JsonlRead:
+    """Complete lines from `offset` on; a torn last line is left for the next read, a garbage
+    line is skipped with a problem note."""
+    objects: list[dict[str, Any]] = []
+    problems: list[str] = []
+    try:
+        with path.open("rb") as f:
+            f.seek(offset)
+            data = f.read()
+    except FileNotFoundError:
+        return JsonlRead([], offset, [])
+    end = data.rfind(b"\n") + 1
+    pos = offset
+    for line in data[:end].split(b"\n")[:-1]:
+        lineno_offset = pos
+        pos += len(line) + 1
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            problems.append(f"{path.name}: skipped a damaged line at byte {lineno_offset}: {e.msg if hasattr(e, 'msg') else e}")
+            continue
+        if isinstance(obj, dict):
+            objects.append(obj)
+        else:
+            problems.append(f"{path.name}: skipped a non-object line at byte {lineno_offset}")
+    return JsonlRead(objects, offset + end, problems)
+
+
+def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    yield from read_jsonl(path).objects
+
+
+@dataclass(frozen=True)
+class SessionStore:
+    root: Path
+
+    @property
+    def session_json(self) -> Path:
+        return self.root / SESSION_JSON
+
+    @property
+    def flows(self) -> Path:
+        return self.root / FLOWS
+
+    @property
+    def findings(self) -> Path:
+        return self.root / FINDINGS
+
+    @property
+    def proxy_events(self) -> Path:
+        return self.root / PROXY_EVENTS
+
+    @property
+    def hook_events(self) -> Path:
+        return self.root / HOOK_EVENTS
+
+    @property
+    def hook_findings(self) -> Path:
+        return self.root / HOOK_FINDINGS
+
+    @property
+    def markers(self) -> Path:
+        return self.root / MARKERS
+
+    @property
+    def profile_copy(self) -> Path:
+        return self.root / PROFILE_COPY
+
+    @classmethod
+    def create(cls, root: str | Path) -> SessionStore:
+        store = cls(make_private_dir(Path(root)))
+        return store
+
+    @staticmethod
+    def is_session(path: Path) -> bool:
+        return path.is_dir() and ((path / SESSION_JSON).exists() or (path / FLOWS).exists())
+
+    def read_meta(self) -> dict[str, Any]:
+        try:
+            meta = json.loads(self.session_json.read_text("utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+            return {}
+        return meta if isinstance(meta, dict) else {}
+
+    def write_meta(self, meta: dict[str, Any]) -> None:
+        write_private_atomic(
+            self.session_json, (json.dumps(meta, indent=2, ensure_ascii=False, default=str) + "\n").encode()
+        )
+
+    def update_meta(self, **changes: Any) -> dict[str, Any]:
+        meta = self.read_meta()
+        meta.update(changes)
+        self.write_meta(meta)
+        return meta
+
+    def mark(self, label: str, text: str = "", *, source: str = "cli", ts: float | None = None) -> dict[str, Any]:
+        """Append a marker (`consent-given`, `consent-refused`, `consent-withdrawn` or `note`)."""
+        if label not in CONSENT_LABELS:
+            raise ValueError(f"unknown marker {label!r}; use one of: {', '.join(CONSENT_LABELS)}")
+        marker = {"ts": time.time() if ts is None else ts, "label": label, "text": text, "source": source}
+        with JsonlWriter(self.markers) as w:
+            w.write(marker)
+        return marker
+
+    def read_markers(self) -> list[dict[str, Any]]:
+        return read_jsonl(self.markers).objects

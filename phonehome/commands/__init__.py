@@ -1,0 +1,1 @@
+"""One module per `phonehome` subcommand, each with `register(subparsers)`."""

@@ -1,0 +1,87 @@
+"""Write findings as they are produced, in batches: JSON Lines, CSV or Parquet by file suffix.
+
+Streaming keeps replay memory flat however many flows a capture has. Files are owner-only:
+findings are personal data.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from phonehome.store import open_private
+
+from .schema import COLUMNS, findings_frame, to_json_row
+
+FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+
+
+def format_for(path: Path) -> str:
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise ValueError(
+            f"{path}: unknown findings format {path.suffix!r}; use .jsonl, .csv or .parquet"
+        ) from None
+
+
+class FindingsWriter:
+    def __init__(self, path: Path, *, batch: int = 5000) -> None:
+        self.path = path
+        self.format = format_for(path)
+        self.batch = batch
+        self.count = 0
+        self._pending: list[dict[str, Any]] = []
+        self._file = open_private(path, "wb")
+        self._parquet: Any = None
+        self._csv_header = False
+
+    def write(self, row: dict[str, Any]) -> None:
+        self._pending.append(row)
+        self.count += 1
+        if len(self._pending) >= self.batch:
+            self.flush()
+
+    def write_all(self, rows: Iterable[dict[str, Any]]) -> None:
+        for row in rows:
+            self.write(row)
+
+    def flush(self) -> None:
+        rows, self._pending = self._pending, []
+        if self.format == "jsonl":
+            if rows:
+                data = "".join(json.dumps(to_json_row(r), ensure_ascii=False, default=str) + "\n" for r in rows)
+                self._file.write(data.encode("utf-8", "surrogateescape"))
+            return
+        if not rows and (self.format != "parquet" or self._parquet is not None):
+            return
+        frame = findings_frame(rows)
+        if self.format == "csv":
+            text = frame.to_csv(index=False, header=not self._csv_header, quoting=csv.QUOTE_MINIMAL)
+            self._csv_header = True
+            self._file.write(text.encode("utf-8", "surrogateescape"))
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if self._parquet is None:
+                self._parquet = pq.ParquetWriter(self._file, table.schema)
+            self._parquet.write_table(table)
+
+    def close(self) -> None:
+        if self.format == "csv" and not self._csv_header and not self._pending:
+            self._file.write((",".join(COLUMNS) + "\n").encode())
+        self.flush()
+        if self._parquet is not None:
+            self._parquet.close()
+        self._file.close()
+
+    def __enter__(self) -> FindingsWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,102 @@
+"""decode → detect → attribute: one record in, finding rows out.
+
+`Analyser` holds what stays fixed for a session (profile, app, first-party domains, the known-value
+automaton, the destination cache) so each record costs only its own decoding and detection.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from mitmproxy.flow import Flow
+
+from .decode import DecodeLimits, decode_record
+from .destinations import Destination, Destinations
+from .detect import Detector
+from .model import Detection, Record, Source
+from .profile import KnownValue, Profile
+from .records import DEFAULT_BODY_CAP, records_from_flow
+from .schema import DECODING_SEPARATOR, Col
+
+log = logging.getLogger(__name__)
+
+
+class Analyser:
+    def __init__(
+        self,
+        *,
+        profile: Profile | None = None,
+        app: str | None = None,
+        first_party: Sequence[str] = (),
+        extra_lists: Sequence[Path] = (),
+        limits: DecodeLimits | None = None,
+        body_cap: int = DEFAULT_BODY_CAP,
+    ) -> None:
+        self.profile = profile
+        self.app = app or (profile.app_under_test if profile else None)
+        first = list(first_party) + (list(profile.first_party_domains) if profile else [])
+        self.destinations = Destinations(first_party=first, app=self.app, extra_lists=extra_lists)
+        self.detector = Detector(profile)
+        self.limits = limits
+        self.body_cap = body_cap
+
+    def add_known_values(self, values: Iterable[KnownValue]) -> None:
+        """Values observed at run time (Frida hook reads), searched like profile values."""
+        self.detector.add_known_values(values)
+
+    def analyse_record(self, record: Record) -> list[dict[str, Any]]:
+        if not record.outgoing:
+            return []
+        decoded = decode_record(record, self.limits)
+        detections = self.detector.detect(record, decoded)
+        if not detections:
+            return []
+        destination = self.destinations.lookup(record.host)
+        notes = "; ".join([*record.notes, *decoded.notes])
+        return [finding_row(record, d, destination, notes) for d in detections]
+
+    def analyse_flow(self, flow: Flow, source: Source = "proxy") -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for record in records_from_flow(flow, source=source, app=self.app, body_cap=self.body_cap):
+            rows.extend(self.analyse_record(record))
+        return rows
+
+    def analyse_records(self, records: Iterable[Record]) -> Iterator[dict[str, Any]]:
+        for record in records:
+            yield from self.analyse_record(record)
+
+
+def finding_row(record: Record, detection: Detection, destination: Destination, notes: str) -> dict[str, Any]:
+    return {
+        Col.flow_id: record.flow_id,
+        Col.ts: record.ts,
+        Col.source: record.source,
+        Col.app: record.app,
+        Col.kind: record.kind,
+        Col.method: record.method,
+        Col.url: record.url,
+        Col.host: record.host,
+        Col.domain: destination.domain,
+        Col.category: detection.category,
+        Col.org: destination.org,
+        Col.parent: destination.parent,
+        Col.purpose: destination.purpose,
+        Col.party: destination.party,
+        Col.country: destination.country,
+        Col.org_source: destination.source,
+        Col.cleartext: record.cleartext,
+        Col.location: detection.location,
+        Col.key: detection.key,
+        Col.decoding: DECODING_SEPARATOR.join(detection.decoding),
+        Col.value: detection.value,
+        Col.detector: detection.detector,
+        Col.rule: detection.rule,
+        Col.confidence: float(detection.confidence),
+        Col.consent: "unmarked",
+        Col.device_read: detection.rule.removeprefix("runtime:") if detection.detector == "runtime" else None,
+        Col.evidence: detection.evidence,
+        Col.notes: notes or None,
+    }

@@ -1,0 +1,215 @@
+"""Load what a session recorded, or replay saved traffic, into one `SessionData`.
+
+Sources: a session directory (`phonehome/store.py` layout), mitmproxy flow files, HAR files, and
+folders of them. Findings are consent-labelled against the session's markers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from phonehome.store import SessionStore, read_jsonl
+
+from .consent import consent_state, label_consent, last_consent_marker
+from .pipeline import Analyser
+from .profile import Profile, load_profile
+from .readers import ReadError, ReadProblem, ReadStats, expand_inputs, read_records
+from .records import DEFAULT_BODY_CAP
+from .schema import Col, empty_findings, findings_frame
+
+
+@dataclass
+class SessionData:
+    root: Path | None
+    meta: dict[str, Any]
+    findings: pd.DataFrame
+    markers: list[dict[str, Any]] = field(default_factory=list)
+    proxy_events: list[dict[str, Any]] = field(default_factory=list)
+    hook_events: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    stats: ReadStats = field(default_factory=ReadStats)
+
+    @property
+    def pinning_suspected(self) -> list[dict[str, Any]]:
+        return [e for e in self.proxy_events if e.get("type") == "proxy:pinning_suspected"]
+
+    @property
+    def device_reads(self) -> list[dict[str, Any]]:
+        return [e for e in self.hook_events if e.get("type") == "hook:read"]
+
+
+def _jsonl(path: Path, problems: list[str]) -> list[dict[str, Any]]:
+    read = read_jsonl(path)
+    problems.extend(read.problems)
+    return read.objects
+
+
+def session_profile(store: SessionStore, meta: dict[str, Any]) -> Profile | None:
+    """The profile a session was recorded with: its copy in the session, else the path it names."""
+    for candidate in (store.profile_copy, meta.get("profile")):
+        if candidate and Path(candidate).is_file():
+            return load_profile(candidate)
+    return None
+
+
+def runtime_known_values(hook_events: list[dict[str, Any]]) -> list[Any]:
+    if not hook_events:
+        return []
+    from phonehome.hooks.correlate import known_values_from_events
+
+    return known_values_from_events(hook_events)
+
+
+def replay_rows(
+    files: Sequence[Path],
+    analyser: Analyser,
+    *,
+    stats: ReadStats,
+    on_problem: Callable[[ReadProblem], None],
+    body_cap: int = DEFAULT_BODY_CAP,
+) -> Iterator[dict[str, Any]]:
+    """Finding rows of every flow in `files`, in order; damage ends a file, never the replay."""
+    for path in files:
+        stats.files += 1
+        try:
+            for record in read_records(path, app=analyser.app, body_cap=body_cap, stats=stats):
+                yield from analyser.analyse_record(record)
+        except ReadError as e:
+            on_problem(e.problem)
+
+
+def load_session(path: str | Path) -> SessionData:
+    """What a session directory recorded (findings as written live), consent-labelled."""
+    store = SessionStore(Path(path))
+    problems: list[str] = []
+    meta = store.read_meta()
+    rows = _jsonl(store.findings, problems) + _jsonl(store.hook_findings, problems)
+    markers = _jsonl(store.markers, problems)
+    findings = findings_frame(rows) if rows else empty_findings()
+    return SessionData(
+        root=store.root,
+        meta=meta,
+        findings=label_consent(findings, markers),
+        markers=markers,
+        proxy_events=_jsonl(store.proxy_events, problems),
+        hook_events=_jsonl(store.hook_events, problems),
+        problems=problems,
+    )
+
+
+@dataclass
+class ReplayPlan:
+    """What replaying a set of inputs needs: the configured analyser, the files in order, and
+    what the sessions among the inputs recorded besides flows."""
+
+    analyser: Analyser
+    files: list[Path]
+    meta: dict[str, Any] = field(default_factory=dict)
+    markers: list[dict[str, Any]] = field(default_factory=list)
+    proxy_events: list[dict[str, Any]] = field(default_factory=list)
+    hook_events: list[dict[str, Any]] = field(default_factory=list)
+    recorded_hook_findings: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    root: Path | None = None
+
+    def rows(self, stats: ReadStats, *, body_cap: int = DEFAULT_BODY_CAP) -> Iterator[dict[str, Any]]:
+        """Every finding row, consent-labelled; read damage is appended to `problems`."""
+        marker = last_consent_marker(self.markers)
+
+        def on_problem(problem: ReadProblem) -> None:
+            self.problems.append(str(problem))
+
+        for row in replay_rows(self.files, self.analyser, stats=stats, on_problem=on_problem, body_cap=body_cap):
+            row[Col.consent] = consent_state(row[Col.ts], marker)
+            yield row
+        for row in self.recorded_hook_findings:
+            ts = row.get(Col.ts)
+            row[Col.consent] = consent_state(float(ts), marker) if isinstance(ts, (int, float)) else "unmarked"
+            yield row
+
+
+def plan_replay(
+    paths: Sequence[str | Path],
+    *,
+    profile: Profile | None = None,
+    app: str | None = None,
+    first_party: Sequence[str] = (),
+    extra_lists: Sequence[Path] = (),
+) -> ReplayPlan:
+    """Session dirs among `paths` lend their own options (app, first-party domains, profile copy,
+    runtime values from hook events) unless given here, so replay reproduces the live run."""
+    as_paths = [Path(p) for p in paths]
+    sessions = [p for p in as_paths if SessionStore.is_session(p)]
+    meta: dict[str, Any] = {}
+    collected: dict[str, list[dict[str, Any]]] = {"markers": [], "proxy": [], "hook": [], "hook_findings": []}
+    problems: list[str] = []
+    session_first_party: list[str] = []
+    for root in sessions:
+        store = SessionStore(root)
+        smeta = store.read_meta()
+        meta = meta or smeta
+        app = app or smeta.get("app")
+        session_first_party.extend(smeta.get("first_party") or [])
+        if profile is None:
+            profile = session_profile(store, smeta)
+        collected["markers"] += _jsonl(store.markers, problems)
+        collected["proxy"] += _jsonl(store.proxy_events, problems)
+        collected["hook"] += _jsonl(store.hook_events, problems)
+        # TLS plaintext seen by the hooks never went through the proxy: keep those findings.
+        collected["hook_findings"] += _jsonl(store.hook_findings, problems)
+
+    analyser = Analyser(profile=profile, app=app, first_party=[*first_party, *session_first_party],
+                        extra_lists=extra_lists)
+    analyser.add_known_values(runtime_known_values(collected["hook"]))
+    files, missing = expand_inputs(as_paths)
+    problems.extend(str(p) for p in missing)
+    return ReplayPlan(
+        analyser=analyser,
+        files=files,
+        meta=meta,
+        markers=collected["markers"],
+        proxy_events=collected["proxy"],
+        hook_events=collected["hook"],
+        recorded_hook_findings=collected["hook_findings"],
+        problems=problems,
+        root=as_paths[0] if len(as_paths) == 1 and sessions else None,
+    )
+
+
+def load_inputs(
+    paths: Sequence[str | Path],
+    *,
+    profile: Profile | None = None,
+    app: str | None = None,
+    first_party: Sequence[str] = (),
+    extra_lists: Sequence[Path] = (),
+    replay: bool = True,
+) -> SessionData:
+    """Findings for session dirs, flow files, HAR files and folders, replayed offline (or, for a
+    single session dir with `replay=False`, as recorded live)."""
+    as_paths = [Path(p) for p in paths]
+    if len(as_paths) == 1 and SessionStore.is_session(as_paths[0]) and not replay:
+        return load_session(as_paths[0])
+    plan = plan_replay(as_paths, profile=profile, app=app, first_party=first_party, extra_lists=extra_lists)
+    stats = ReadStats()
+    rows = list(plan.rows(stats))
+    return SessionData(
+        root=plan.root,
+        meta=plan.meta,
+        findings=findings_frame(rows) if rows else empty_findings(),
+        markers=plan.markers,
+        proxy_events=plan.proxy_events,
+        hook_events=plan.hook_events,
+        problems=plan.problems,
+        stats=stats,
+    )
+
+
+def describe(meta: dict[str, Any]) -> str:
+    return json.dumps(meta, indent=2, default=str)

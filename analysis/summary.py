@@ -1,0 +1,103 @@
+"""Who gets what: organisation × data category counts, accumulated row by row while replaying."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from .categories import CATEGORY_IDS
+from .inert import inert
+from .schema import Col
+
+SHORT = {
+    "advertising_id": "ad ID",
+    "device_id": "device ID",
+    "user_id": "user ID",
+    "location_precise": "precise loc",
+    "location_coarse": "coarse loc",
+    "contact_info": "contact",
+    "contacts": "contacts",
+    "installed_apps": "apps",
+    "network": "network",
+    "device_info": "device",
+    "app_activity": "activity",
+    "clipboard": "clipboard",
+    "credentials": "secrets",
+    "diagnostics": "diagnostics",
+    "user_content": "content",
+}
+
+
+@dataclass
+class OrgRow:
+    org: str
+    party: str
+    purpose: str
+    country: str
+    counts: Counter[str] = field(default_factory=Counter)
+    hosts: set[str] = field(default_factory=set)
+    cleartext: bool = False
+    first_seen: float = float("inf")
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class Summary:
+    orgs: dict[tuple[str, str], OrgRow] = field(default_factory=dict)
+    findings: int = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        org = str(row.get(Col.org) or "unknown")
+        party = str(row.get(Col.party) or "third")
+        key = (org if org != "unknown" else f"unknown ({row.get(Col.domain)})", party)
+        entry = self.orgs.get(key)
+        if entry is None:
+            entry = self.orgs[key] = OrgRow(
+                key[0], party, str(row.get(Col.purpose) or "unknown"), str(row.get(Col.country) or "")
+            )
+        entry.counts[str(row[Col.category])] += 1
+        entry.hosts.add(str(row.get(Col.host)))
+        entry.cleartext |= bool(row.get(Col.cleartext))
+        ts = row.get(Col.ts)
+        if isinstance(ts, (int, float)):
+            entry.first_seen = min(entry.first_seen, float(ts))
+        self.findings += 1
+
+    def sorted_rows(self) -> list[OrgRow]:
+        """First party first, then third parties by how many categories and findings they got."""
+        return sorted(
+            self.orgs.values(),
+            key=lambda r: (r.party != "first", -len(r.counts), -r.total, r.org.lower()),
+        )
+
+    def categories(self) -> list[str]:
+        seen = {c for r in self.orgs.values() for c in r.counts}
+        return [c for c in CATEGORY_IDS if c in seen]
+
+    def table(self, *, title: str = "Who gets what") -> Table:
+        categories = self.categories()
+        table = Table(title=title, title_justify="left", show_lines=False, pad_edge=False)
+        table.add_column("organisation", no_wrap=True, max_width=28)
+        table.add_column("purpose", no_wrap=True)
+        for c in categories:
+            table.add_column(SHORT.get(c, c), justify="right")
+        table.add_column("hosts", justify="right")
+        previous_party = None
+        for r in self.sorted_rows():
+            if previous_party == "first" and r.party != "first":
+                table.add_section()
+            previous_party = r.party
+            name = Text(inert(r.org, 28), style="bold" if r.party == "first" else "")
+            if r.cleartext:
+                name.append(" ⚠ cleartext", style="bold red")
+            purpose = "first party" if r.party == "first" else r.purpose.replace("_", " ")
+            cells = [str(r.counts[c]) if r.counts[c] else "·" for c in categories]
+            table.add_row(name, Text(purpose), *cells, str(len(r.hosts)))
+        return table

@@ -1,0 +1,116 @@
+"""`phonehome replay`: analyse saved flows offline and show who got what."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+from phonehome.analysis.export import FindingsWriter, format_for
+from phonehome.analysis.inert import inert
+from phonehome.analysis.profile import ProfileError, load_profile
+from phonehome.analysis.readers import ReadStats, total_size
+from phonehome.analysis.sessions import ReplayPlan, plan_replay
+from phonehome.analysis.summary import Summary
+
+PROGRESS_MIN_BYTES = 2_000_000
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every command that reads saved traffic shares."""
+    parser.add_argument("inputs", nargs="+", type=Path, metavar="FILE_OR_DIR",
+                        help="mitmproxy flow files (.mitm, .flows), HAR files, session directories or folders of them")
+    parser.add_argument("--profile", type=Path, metavar="TOML",
+                        help="device profile with the test phone's known values (see captures/sample/device.toml)")
+    parser.add_argument("--app", metavar="PACKAGE", help="package or bundle id of the app under test")
+    parser.add_argument("--first-party", nargs="+", default=[], metavar="DOMAIN",
+                        help="domains that belong to the app's own company")
+    parser.add_argument("--list", dest="extra_lists", action="append", default=[], type=Path, metavar="FILE",
+                        help="a tracker list you downloaded yourself (DuckDuckGo Tracker Radar, Disconnect, Ghostery)")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "replay", help="analyse saved flows offline",
+        description="Analyse saved traffic offline: print who received which kinds of personal data, "
+                    "and write every finding with its evidence.",
+    )
+    add_input_arguments(parser)
+    parser.add_argument("--findings", type=Path, metavar="OUT",
+                        help="write every finding to OUT: .jsonl (JSON Lines), .csv or .parquet")
+    parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    parser.set_defaults(func=run)
+
+
+def make_plan(args: argparse.Namespace) -> ReplayPlan:
+    profile = load_profile(args.profile) if args.profile else None
+    return plan_replay(args.inputs, profile=profile, app=args.app, first_party=args.first_party,
+                       extra_lists=args.extra_lists)
+
+
+def replay_to(plan: ReplayPlan, summary: Summary, writer: FindingsWriter | None, *,
+              console: Console, progress: bool) -> ReadStats:
+    stats = ReadStats()
+    total = total_size(plan.files)
+    show = progress and total >= PROGRESS_MIN_BYTES and console.is_terminal
+    with Progress(TextColumn("replaying"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[flows]} flows"),
+                  TimeRemainingColumn(), console=console, transient=True, disable=not show) as bar:
+        task = bar.add_task("replay", total=total, flows=0)
+        last = 0.0
+        for row in plan.rows(stats):
+            summary.add(row)
+            if writer is not None:
+                writer.write(row)
+            now = time.monotonic()
+            if show and now - last > 0.1:
+                last = now
+                bar.update(task, completed=stats.bytes_done, flows=stats.flows)
+    return stats
+
+
+def print_summary(summary: Summary, stats: ReadStats, plan: ReplayPlan, console: Console) -> None:
+    if summary.findings:
+        console.print(summary.table())
+    what = f"{stats.flows} flows, {stats.records} requests and messages, {summary.findings} findings"
+    third = {r.org for r in summary.orgs.values() if r.party == "third"}
+    console.print(Text(f"{what}; {len(third)} third-party organisations received personal data."))
+    if plan.markers:
+        console.print(Text(f"{len(plan.markers)} markers in the session (consent split in the report)."))
+    pinned = sorted({str(e.get("host") or e.get("sni")) for e in plan.proxy_events
+                     if e.get("type") == "proxy:pinning_suspected"})
+    if pinned:
+        console.print(Text("could not be inspected (certificate pinning suspected): " + ", ".join(inert(h, 80) for h in pinned)))
+
+
+def run(args: argparse.Namespace) -> int:
+    console = Console(stderr=False)
+    err = Console(stderr=True)
+    try:
+        if args.findings:
+            format_for(args.findings)
+        plan = make_plan(args)
+    except (ProfileError, ValueError) as e:
+        err.print(Text(f"phonehome replay: {e}", style="red"))
+        return 2
+    if not plan.files:
+        for problem in plan.problems:
+            err.print(Text(f"phonehome replay: {inert(problem, None)}", style="red"))
+        return 2
+    summary = Summary()
+    writer = FindingsWriter(args.findings) if args.findings else None
+    try:
+        stats = replay_to(plan, summary, writer, console=err, progress=not args.no_progress)
+    finally:
+        if writer is not None:
+            writer.close()
+    print_summary(summary, stats, plan, console)
+    if writer is not None:
+        console.print(Text(f"wrote {writer.count} findings to {args.findings}"))
+    for problem in plan.problems:
+        err.print(Text(f"phonehome replay: error: {inert(problem, None)}", style="red"))
+    return 1 if plan.problems else 0
+

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .categories import CATEGORY_IDS
-from .inert import inert
+from phonehome._inert import inert
 from .schema import Col
 
 SHORT = {

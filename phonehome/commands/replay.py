@@ -11,7 +11,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.text import Text
 
 from phonehome.analysis.export import FindingsWriter, format_for
-from phonehome.analysis.inert import inert
+from phonehome._inert import inert
 from phonehome.analysis.profile import ProfileError, load_profile
 from phonehome.analysis.readers import ReadStats, total_size
 from phonehome.analysis.sessions import ReplayPlan, plan_replay

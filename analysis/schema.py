@@ -112,7 +112,7 @@ def coerce(frame: pd.DataFrame) -> pd.DataFrame:
     else:
         out[Col.ts] = pd.to_datetime(ts, utc=True, format="ISO8601")
     out[Col.ts] = out[Col.ts].astype(DTYPES[Col.ts])
-    out[Col.cleartext] = out[Col.cleartext].fillna(False).astype(bool)
+    out[Col.cleartext] = out[Col.cleartext].astype("boolean").fillna(False).astype(bool)
     out[Col.confidence] = pd.to_numeric(out[Col.confidence]).astype("float64")
     for name, dtype in DTYPES.items():
         if name in (Col.ts, Col.cleartext, Col.confidence):

@@ -1,0 +1,307 @@
+/*
+ * Java hook tables applied by one loop (shared by the api, crypto, tls and unpin agents).
+ *
+ * A `JavaHook` names a class, a method, optionally the overloads (argument type lists; all
+ * overloads when omitted) and a `record` function that turns one call into event fields (or
+ * null for "nothing to record"). `installJavaHooks` replaces each overload with a wrapper that
+ * ALWAYS calls the original first and returns its result unchanged; recording runs afterwards
+ * inside try/catch, so an agent error is reported as `hook:agent-error` and never reaches the
+ * app. A class that is not loaded is reported once as `hook:missing-class` and skipped.
+ *
+ * The bridge is passed in (this folder cannot resolve npm packages at bundle time); only its
+ * type is imported here.
+ */
+import type JavaBridge from "frida-java-bridge";
+import { agentError, emit, Fields, isDisabled, maybeInjectFault, reportMissing, settings } from "../runtime.js";
+
+export type JavaApi = typeof JavaBridge;
+// Java wrappers are dynamically typed by the bridge itself.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JObject = any;
+
+export interface Call {
+    self: JObject;
+    args: JObject[];
+    ret: JObject;
+    /** Java stack frames (innermost first, starting at the hooked method), when the hook asks. */
+    stack: () => string[];
+    /** The first frame below the hooked method, e.g. `com.facebook.appevents.X.y(X.java:3)`. */
+    caller: () => string;
+}
+
+export interface JavaHook {
+    cls: string;
+    method: string;
+    /** Overloads as argument type lists (`["android.content.ContentResolver", "java.lang.String"]`); all when omitted. */
+    overloads?: string[][];
+    /** Event type, e.g. `hook:read`. */
+    type: string;
+    /** Label, e.g. `Settings.Secure.getString`. */
+    api: string;
+    category?: string;
+    kind?: string;
+    /** Skip calls made by platform code (`settings.platformPrefixes`), e.g. the TLS stack's own hashing. */
+    appCallersOnly?: boolean;
+    /** Include `stack` and `thread` (default true). */
+    withStack?: boolean;
+    /** Fields to record, or null to record nothing for this call. Runs after the original returned. */
+    record: (call: Call, J: JavaApi) => Fields | null;
+}
+
+export interface JavaContext {
+    J: JavaApi;
+    Thread: JObject;
+    Arrays: JObject;
+    System: JObject;
+}
+
+let ctx: JavaContext | null = null;
+const busyThreads = new Set<number>();
+
+export function javaContext(J: JavaApi): JavaContext {
+    if (ctx === null) {
+        ctx = {
+            J,
+            Thread: J.use("java.lang.Thread"),
+            Arrays: J.use("java.util.Arrays"),
+            System: J.use("java.lang.System"),
+        };
+    }
+    return ctx;
+}
+
+/** Java stack of the current thread as strings, innermost first, without `Thread.getStackTrace`. */
+export function currentStack(c: JavaContext): string[] {
+    const trace = c.Thread.currentThread().getStackTrace();
+    const text: string = c.Arrays.toString(trace);
+    const frames = text.length > 2 ? text.slice(1, -1).split(", ") : [];
+    let start = 0;
+    while (start < frames.length && frames[start].startsWith("java.lang.Thread.getStackTrace")) {
+        start++;
+    }
+    return frames.slice(start, start + settings.stackDepth);
+}
+
+export function threadName(c: JavaContext): string {
+    return String(c.Thread.currentThread().getName());
+}
+
+export function identity(c: JavaContext, obj: JObject): number {
+    return c.System.identityHashCode(obj) as number;
+}
+
+export function isPlatformFrame(frame: string): boolean {
+    for (const p of settings.platformPrefixes) {
+        if (frame.startsWith(p)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/** Copies `len` bytes of a Java byte[] from `off` (capped at `settings.maxBytes`). */
+export function javaBytes(J: JavaApi, arr: JObject, off = 0, len = -1): Uint8Array | null {
+    if (arr === null || arr === undefined) {
+        return null;
+    }
+    const total: number = arr.length;
+    const n0 = len < 0 ? total - off : len;
+    const n = Math.max(0, Math.min(n0, total - off, settings.maxBytes));
+    if (n === 0) {
+        return new Uint8Array(0);
+    }
+    const handle = arr.$h as NativePointer | undefined;
+    if (handle !== undefined) {
+        const buf = Memory.alloc(n);
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const env = J.vm.getEnv() as any;
+        env.getByteArrayRegion(handle, off, n, buf);
+        const ab = buf.readByteArray(n);
+        return ab === null ? null : new Uint8Array(ab);
+    }
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+        out[i] = (arr[off + i] as number) & 0xff;
+    }
+    return out;
+}
+
+export function javaString(v: JObject): string | null {
+    if (v === null || v === undefined) {
+        return null;
+    }
+    return String(v.toString());
+}
+
+/** Applies a table of hooks. Returns how many overloads were patched. */
+export function installJavaHooks(J: JavaApi, hooks: JavaHook[]): number {
+    const c = javaContext(J);
+    let patched = 0;
+    const classes = new Map<string, JObject | null>();
+    for (const hook of hooks) {
+        if (isDisabled(hook.api, hook.cls)) {
+            continue;
+        }
+        let wrapper = classes.get(hook.cls);
+        if (wrapper === undefined) {
+            try {
+                wrapper = J.use(hook.cls);
+                // Touch the class so a missing one fails here, not at the first call.
+                void wrapper.class;
+            } catch (_) {
+                wrapper = null;
+            }
+            classes.set(hook.cls, wrapper);
+        }
+        if (wrapper === null) {
+            reportMissing(hook.cls, { api: hook.api });
+            continue;
+        }
+        let method: JObject;
+        try {
+            method = wrapper[hook.method];
+        } catch (_) {
+            method = undefined;
+        }
+        if (method === undefined || method.overloads === undefined) {
+            reportMissing(`${hook.cls}.${hook.method}`, { api: hook.api });
+            continue;
+        }
+        const overloads: JObject[] = [];
+        if (hook.overloads === undefined) {
+            overloads.push(...method.overloads);
+        } else {
+            for (const sig of hook.overloads) {
+                try {
+                    overloads.push(method.overload(...sig));
+                } catch (_) {
+                    reportMissing(`${hook.cls}.${hook.method}(${sig.join(",")})`, { api: hook.api });
+                }
+            }
+        }
+        for (const ov of overloads) {
+            try {
+                patchOverload(c, hook, ov);
+                patched++;
+            } catch (e) {
+                agentError(`patch ${hook.cls}.${hook.method}`, e);
+            }
+        }
+    }
+    return patched;
+}
+
+function patchOverload(c: JavaContext, hook: JavaHook, ov: JObject): void {
+    const J = c.J;
+    const withStack = hook.withStack !== false;
+    ov.implementation = function (this: JObject, ...args: JObject[]): JObject {
+        // The app's call comes first and is never inside our try: its result and its exceptions
+        // are passed through untouched.
+        const ret = ov.apply(this, args);
+        const tid = Process.getCurrentThreadId();
+        if (busyThreads.has(tid)) {
+            return ret;
+        }
+        busyThreads.add(tid);
+        try {
+            let frames: string[] | null = null;
+            const stack = (): string[] => {
+                if (frames === null) {
+                    frames = currentStack(c);
+                }
+                return frames;
+            };
+            const caller = (): string => {
+                const f = stack();
+                return f.length > 1 ? f[1] : "";
+            };
+            if (hook.appCallersOnly === true && isPlatformFrame(caller())) {
+                return ret;
+            }
+            maybeInjectFault(hook.api);
+            const fields = hook.record({ self: this, args, ret, stack, caller }, J);
+            if (fields !== null) {
+                const base: Fields = { api: hook.api, class: hook.cls, method: hook.method };
+                if (hook.category !== undefined) {
+                    base.category = hook.category;
+                }
+                if (hook.kind !== undefined) {
+                    base.kind = hook.kind;
+                }
+                if (withStack) {
+                    base.thread = threadName(c);
+                    base.tid = tid;
+                    base.stack = stack();
+                }
+                emit(hook.type, { ...base, ...fields });
+            }
+        } catch (e) {
+            agentError(`${hook.api} (${hook.cls}.${hook.method})`, e);
+        } finally {
+            busyThreads.delete(tid);
+        }
+        return ret;
+    };
+}
+
+/**
+ * Runs `install` once the Java VM is up: at once when it is (Android, or attach to a running
+ * JVM), else when a desktop JVM finishes `JNI_CreateJavaVM` (spawned `java`). `libjvm.so` is
+ * loaded late by the launcher, so a module observer waits for it.
+ */
+export function whenJavaReady(J: JavaApi, install: () => void): void {
+    let done = false;
+    const run = (): void => {
+        if (done) {
+            return;
+        }
+        done = true;
+        J.perform(() => {
+            try {
+                install();
+            } catch (e) {
+                agentError("java install", e);
+            }
+        });
+    };
+    let available = false;
+    try {
+        available = J.available;
+    } catch (_) {
+        available = false;
+    }
+    if (available) {
+        run();
+        return;
+    }
+    let hooked = false;
+    const hookJvm = (m: Module): void => {
+        if (hooked) {
+            return;
+        }
+        const create = m.findExportByName("JNI_CreateJavaVM");
+        if (create === null) {
+            return;
+        }
+        hooked = true;
+        Interceptor.attach(create, {
+            onLeave(retval) {
+                if (retval.toInt32() === 0) {
+                    run();
+                }
+            },
+        });
+    };
+    const jvm = Process.findModuleByName("libjvm.so");
+    if (jvm !== null) {
+        hookJvm(jvm);
+        return;
+    }
+    Process.attachModuleObserver({
+        onAdded(m: Module) {
+            if (m.name === "libjvm.so") {
+                hookJvm(m);
+            }
+        },
+    });
+}

@@ -1,0 +1,201 @@
+"""Hook events → runtime known values, so findings can say "read by SDK X via API Y at t0".
+
+Every value an app reads through a hooked API (`hook:read`) becomes a `KnownValue` with the
+category of the API and a provenance like
+`hook#12 Settings.Secure.getString by com.facebook (Meta) at 12:01:03`. Values derived from
+known values on the way out become known values too, with the category they inherit:
+
+- `hook:digest` (MessageDigest): when the hashed input is, or contains, a known value (or looks
+  like an e-mail address), the digest (hex and base64) is known: `sha-256 of hook#7 …`;
+- `hook:crypto` (Cipher): ciphertext of a plaintext that contains known values (encrypt), or the
+  ciphertext whose decrypted plaintext contains them (decrypt);
+- `hook:encode` (Base64): the encoded text of an input that contains known values.
+
+`known_values_from_events(events)` replays a whole event list (report/replay);
+`Correlator.add(event)` is the incremental form the live host uses.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from phonehome.analysis.profile import KnownValue
+
+MIN_VALUE_LENGTH = 4
+TRIVIAL = frozenset({"null", "none", "true", "false", "unknown", "0.0", "00:00:00:00:00:00", "02:00:00:00:00:00", "<unknown ssid>"})
+EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+VALID_KINDS = frozenset(
+    {"id", "mac", "imei", "email", "phone", "name", "address", "password", "text", "ip",
+     "ssid", "carrier", "mcc_mnc", "model", "version", "locale", "timezone", "package"}
+)
+
+
+def event_time(ts: Any) -> str:
+    try:
+        return time.strftime("%H:%M:%S", time.gmtime(float(ts)))
+    except (TypeError, ValueError):
+        return "?"
+
+
+def describe_read(event: dict[str, Any]) -> str:
+    """`hook#12 Settings.Secure.getString by com.facebook (Meta) at 12:01:03`."""
+    who = ""
+    sdk, org = event.get("sdk"), event.get("org")
+    if sdk and org and sdk != org:
+        who = f" by {sdk} ({org})"
+    elif sdk or org:
+        who = f" by {sdk or org}"
+    return f"hook#{event.get('id', '?')} {event.get('api', event.get('type', '?'))}{who} at {event_time(event.get('ts'))}"
+
+
+def _usable(value: str) -> bool:
+    v = value.strip()
+    return len(v) >= MIN_VALUE_LENGTH and v.lower() not in TRIVIAL
+
+
+def _read_values(event: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    value = event.get("value")
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        out.append(str(value))
+    values = event.get("values")
+    if isinstance(values, list):
+        out.extend(str(v) for v in values if isinstance(v, (str, int, float)) and not isinstance(v, bool))
+    return [v for v in out if _usable(v)]
+
+
+def _bytes_field(event: dict[str, Any], name: str) -> bytes | None:
+    b64 = event.get(f"{name}_b64")
+    if isinstance(b64, str):
+        try:
+            return base64.b64decode(b64)
+        except ValueError:
+            return None
+    text = event.get(f"{name}_text")
+    if isinstance(text, str):
+        return text.encode("utf-8")
+    return None
+
+
+def _forms(data: bytes) -> list[tuple[str, str]]:
+    """How derived bytes can appear in traffic: (form, value)."""
+    forms = [("hex", data.hex())]
+    b64 = base64.b64encode(data).decode("ascii")
+    forms.append(("base64", b64))
+    url = base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+    if url != b64:
+        forms.append(("base64url", url))
+    return forms
+
+
+@dataclass
+class Correlator:
+    """Incremental: `add(event)` returns the known values that event makes new."""
+
+    seed: Sequence[KnownValue] = ()
+    """Values known before any event (the device profile), used to recognise derived values."""
+    known: list[KnownValue] = field(default_factory=list)
+    _seen: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._seed = list(self.seed)
+
+    def add(self, event: dict[str, Any]) -> list[KnownValue]:
+        etype = event.get("type")
+        if etype == "hook:read":
+            return self._add_read(event)
+        if etype == "hook:digest":
+            return self._derive(event, inputs=("input",), outputs=("digest",), verb=str(event.get("algorithm") or "digest"))
+        if etype == "hook:crypto":
+            op = str(event.get("op") or "")
+            alg = str(event.get("algorithm") or "cipher")
+            if op == "decrypt":
+                return self._derive(event, inputs=("output",), outputs=("input",), verb=f"{alg} ciphertext")
+            return self._derive(event, inputs=("input",), outputs=("output",), verb=f"{alg} encryption")
+        if etype == "hook:encode":
+            return self._derive(event, inputs=("input",), outputs=("output",), verb=str(event.get("api") or "encoding"))
+        return []
+
+    def _new(self, kv: KnownValue) -> bool:
+        key = kv.value
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        self.known.append(kv)
+        return True
+
+    def _add_read(self, event: dict[str, Any]) -> list[KnownValue]:
+        category = event.get("category")
+        if not isinstance(category, str) or not category:
+            return []
+        kind = event.get("kind") if event.get("kind") in VALID_KINDS else "text"
+        out = []
+        for v in _read_values(event):
+            kv = KnownValue(
+                name=f"hook:{event.get('api', '?')}", value=v.strip(), category=category, kind=kind,  # type: ignore[arg-type]
+                provenance=describe_read(event),
+            )
+            if self._new(kv):
+                out.append(kv)
+        return out
+
+    def _match(self, text: str) -> tuple[KnownValue | None, str]:
+        """The first known value the text is or contains (longest first wins on ties)."""
+        if not text:
+            return None, ""
+        best: KnownValue | None = None
+        for kv in [*self.known, *self._seed]:
+            v = kv.value
+            if len(v) < MIN_VALUE_LENGTH:
+                continue
+            if text == v or v in text or (kv.kind == "email" and v.lower() in text.lower()):
+                if best is None or len(v) > len(best.value):
+                    best = kv
+        if best is not None:
+            return best, ("is" if text.strip() == best.value else "contains")
+        stripped = text.strip()
+        if EMAIL.match(stripped):
+            return KnownValue("hook:email-pattern", stripped, "contact_info", "email", "e-mail address pattern"), "is"
+        return None, ""
+
+    def _derive(self, event: dict[str, Any], *, inputs: tuple[str, ...], outputs: tuple[str, ...], verb: str) -> list[KnownValue]:
+        source: KnownValue | None = None
+        relation = ""
+        for name in inputs:
+            data = _bytes_field(event, name)
+            if data is None:
+                continue
+            text = data.decode("utf-8", "replace")
+            source, relation = self._match(text)
+            if source is not None:
+                break
+        if source is None:
+            return []
+        out: list[KnownValue] = []
+        origin = source.provenance if source.provenance != "profile" else f"profile {source.name}"
+        prov = f"{describe_read(event)}: {verb} of a value that {relation} {source.category} ({origin})"
+        for name in outputs:
+            data = _bytes_field(event, name)
+            if not data or len(data) < 4:
+                continue
+            for form, value in _forms(data):
+                kv = KnownValue(
+                    name=f"hook:{event.get('api', '?')} {form}", value=value, category=source.category,
+                    kind="id", provenance=prov,
+                )
+                if self._new(kv):
+                    out.append(kv)
+        return out
+
+
+def known_values_from_events(events: Iterable[dict[str, Any]], *, seed: Sequence[KnownValue] = ()) -> list[KnownValue]:
+    """All runtime known values a list of hook events yields (in event order)."""
+    c = Correlator(seed=seed)
+    for event in sorted(events, key=lambda e: (float(e.get("ts") or 0.0), int(e.get("id") or 0))):
+        c.add(event)
+    return list(c.known)

@@ -1,0 +1,48 @@
+"""`phonehome watch`: the live terminal dashboard on a session store."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from phonehome._inert import inert
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "watch",
+        help="live dashboard: which companies receive which personal data, as it happens",
+        description="Open a full-screen dashboard on a session directory and follow it as it grows "
+                    "(or show a finished session). Keys: m consent given, M consent refused, "
+                    "r reveal/redact values, / filter, enter details, p pause, q quit.",
+    )
+    parser.add_argument("session", nargs="?", type=Path, metavar="SESSION_DIR",
+                        help="session directory (default: the newest one under ./captures/)")
+    parser.add_argument("--interval", type=float, default=0.25,
+                        help="seconds between reads of the session files (default 0.25)")
+    parser.add_argument("--reveal", action="store_true", help="start with captured values shown, not redacted")
+    parser.add_argument("--feed-rows", type=int, default=200, help="findings kept in the live feed (default 200)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from phonehome.dashboard import newest_session, run_watch
+
+    err = Console(stderr=True)
+    session: Path | None = args.session
+    if session is None:
+        session = newest_session(Path("captures"))
+        if session is None:
+            err.print(Text("phonehome watch: no session under ./captures/; name one: phonehome watch SESSION_DIR",
+                           style="red"))
+            return 2
+    if not session.is_dir():
+        err.print(Text(f"phonehome watch: not a directory: {inert(str(session), 200)}", style="red"))
+        return 2
+    if args.interval <= 0 or args.feed_rows < 1:
+        err.print(Text("phonehome watch: --interval must be > 0 and --feed-rows >= 1", style="red"))
+        return 2
+    return run_watch(session, interval=args.interval, reveal=args.reveal, feed_rows=args.feed_rows)

@@ -1,0 +1,269 @@
+"""The report as Markdown (GitHub/CommonMark flavoured), with every string escaped.
+
+Captured strings can contain Markdown or HTML (`[x](javascript:…)`, `<img onerror>`, `|` that
+breaks a table, backticks). `md` turns them into inert text: control characters removed (by
+`_report_text.clean`), `&`, `<`, `>` as entities, every other ASCII punctuation that Markdown
+interprets backslash-escaped, and `www.`/`scheme:` defused so renderers do not autolink them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from . import _report_text as txt
+
+if TYPE_CHECKING:
+    from .report import ReportModel
+
+_PUNCT = re.compile(r"([\\`*_{}\[\]()#+!|~:$@^])")
+_WWW = re.compile(r"(?i)\b(www)\.")
+
+
+def md(value: object, limit: int | None = 400) -> str:
+    """A string as inert Markdown text (safe inside a paragraph, list item or table cell)."""
+    text = txt.clean(value, limit)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _PUNCT.sub(r"\\\1", text)
+    return _WWW.sub(r"\1\\.", text)
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(c if c else " " for c in cells) + " |"
+
+
+def _table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    out = [_row(head), "| " + " | ".join("---:" if i in numeric else "---" for i in range(len(head))) + " |"]
+    out += [_row(r) for r in rows]
+    return out + [""]
+
+
+def render(model: ReportModel) -> str:
+    from .report import _fmt_offset, _fmt_time
+
+    lang = model.lang
+    t = txt.ui_table(lang)
+
+    def cat(c: str) -> str:
+        return md(txt.category_title(c, lang))
+
+    def join(items: list[str]) -> str:
+        return txt.join(items, lang)
+
+    lines: list[str] = [f"# {md(model.title)}", "", md(t["subtitle"]), ""]
+    meta = []
+    if model.app:
+        meta.append(f"- **{md(t['app'])}:** {md(model.app)}")
+    if model.session:
+        meta.append(f"- **{md(t['session'])}:** {md(model.session)}")
+    if model.start:
+        meta.append(f"- **{md(t['recorded'])}:** {md(_fmt_time(model.start))}")
+    meta.append(f"- **{md(t['duration'])}:** {md(txt.duration_short(model.duration_s, lang))}")
+    lines += meta + ["", f"> {md(t['revealed_note'] if model.revealed else t['redacted_note'])}", ""]
+
+    lines += [f"## {md(t['h_summary'])}", "", md(model.summary.paragraph, None), ""]
+    lines += [f"- {md(b, None)}" for b in model.summary.bullets] + [""]
+
+    # Who gets what, as a table (the HTML report draws it).
+    lines += [f"## {md(t['h_matrix'])}", "", md(t["matrix_note"]), ""]
+    if model.orgs and model.categories:
+        head = [md(t["col_company"])] + [cat(c) for c in model.categories]
+        rows = [
+            [f"**{md(o.name)}**" if o.third_party else md(o.name)] + [str(n) if n else "" for n in counts]
+            for o, counts in zip(model.orgs, model.matrix, strict=True)
+        ]
+        lines += _table(head, rows, set(range(1, len(head))))
+    else:
+        lines += [md(t["none"]), ""]
+
+    lines += [f"## {md(t['h_consent'])}", ""]
+    if model.consent_marker:
+        cm = model.consent_marker
+        text = f" – {md(cm.text)}" if cm.text else ""
+        lines += [
+            f"**{md(t['consent_marker'])}:** {md(cm.name)} – {md(_fmt_offset(cm.offset_s))} "
+            f"({md(_fmt_time(cm.ts))}){text}",
+            "",
+        ]
+    else:
+        lines += [md(t["consent_none"]), ""]
+    if model.consent_rows:
+        has_unmarked = any(r.unmarked for r in model.consent_rows)
+        head = [md(t["col_company"]), md(t["col_category"]), md(t["before_consent"]), md(t["after_consent"])]
+        if has_unmarked:
+            head.append(md(t["unmarked"]))
+        rows = []
+        for r in model.consent_rows:
+            row = [md(r.org), cat(r.category), str(r.before), str(r.after)]
+            if has_unmarked:
+                row.append(str(r.unmarked))
+            rows.append(row)
+        lines += _table(head, rows, set(range(2, len(head))))
+
+    lc = model.label_check
+    if lc is not None:
+        store = t["store_play"] if lc.label.store == "play" else t["store_apple"]
+        src = f" – {md(lc.label.source)}" if lc.label.source else ""
+        lines += [f"## {md(t['h_labels'])}", "", f"**{md(t['labels_source'])}:** {md(store)}{src}", ""]
+        if lc.ok:
+            lines += [md(t["labels_ok"]), ""]
+        for key, items in (
+            ("labels_undeclared", lc.undeclared),
+            ("labels_not_shared", lc.not_declared_shared),
+        ):
+            if items:
+                lines += [f"### {md(t[key])}", ""]
+                lines += _table(
+                    [md(t["col_category"]), md(t["col_company"]), md(t["labels_expected"])],
+                    [[cat(u.category), md(join(list(u.orgs))), md(" / ".join(u.expected))] for u in items],
+                )
+        if lc.not_observed:
+            lines += [f"### {md(t['labels_not_observed'])}", ""]
+            lines += _table(
+                [md(t["labels_expected"]), md(t["col_category"])],
+                [
+                    [md(n.type_name), md(join([txt.category_name(c, lang) for c in n.categories]))]
+                    for n in lc.not_observed
+                ],
+            )
+
+    lines += [f"## {md(t['h_orgs'])}", ""]
+    lines += _table(
+        [
+            md(t[k])
+            for k in (
+                "col_company",
+                "col_party",
+                "col_country",
+                "col_purpose",
+                "col_data",
+                "col_requests",
+                "col_hosts",
+            )
+        ],
+        [
+            [
+                md(o.name),
+                md(t["third_party"] if o.third_party else t["first_party"]),
+                md(o.country or "–"),
+                md(join([txt.purpose_name(p, lang) for p in o.purposes]) or "–"),
+                md(join([txt.category_name(c, lang) for c in o.categories])),
+                str(o.requests),
+                md(", ".join(o.hosts)) + (f" ({md(t['cleartext'])})" if o.cleartext else ""),
+            ]
+            for o in model.orgs
+        ],
+        {5},
+    )
+
+    lines += [f"## {md(t['h_details'])}", "", md(t["details_note"]), ""]
+    for o in model.orgs:
+        lines += [f"### {md(o.name)} ({md(t['third_party'] if o.third_party else t['first_party'])})", ""]
+        for g in model.evidence:
+            if g.org != o.name:
+                continue
+            lines += [f"#### {cat(g.category)} – {g.requests} {md(t['col_requests'])}", ""]
+            rows = []
+            for e in g.items:
+                detector = md(e.detector) + (f" {md(e.rule)}" if e.rule else "")
+                if e.evidence:
+                    detector += f" – {md(e.evidence)}"
+                request = md(e.request) + (f" ({md(t['cleartext'])})" if e.cleartext else "")
+                rows.append(
+                    [
+                        md(_fmt_offset(e.offset_s)),
+                        md(
+                            txt.ui(e.consent, lang)
+                            if e.consent in ("before", "after", "unmarked")
+                            else e.consent
+                        ),
+                        request,
+                        md(e.location),
+                        md(e.decoding or "–"),
+                        detector,
+                        "" if e.confidence is None else f"{e.confidence:.2f}",
+                        md(e.value),
+                    ]
+                )
+            lines += _table(
+                [
+                    md(t[k])
+                    for k in (
+                        "col_time",
+                        "col_consent",
+                        "col_request",
+                        "col_location",
+                        "col_decoding",
+                        "col_detector",
+                        "col_confidence",
+                        "col_value",
+                    )
+                ],
+                rows,
+                {6},
+            )
+            if g.omitted:
+                lines += [md(t["more_omitted"].format(n=g.omitted)), ""]
+
+    if model.cleartext:
+        lines += [f"## {md(t['h_cleartext'])}", ""]
+        lines += _table(
+            [md(t["col_server"]), md(t["col_company"]), md(t["col_data"]), md(t["col_requests"])],
+            [
+                [
+                    md(r.host),
+                    md(r.org),
+                    md(join([txt.category_name(c, lang) for c in r.categories])),
+                    str(r.requests),
+                ]
+                for r in model.cleartext
+            ],
+            {3},
+        )
+    if model.pinning:
+        lines += [f"## {md(t['h_pinning'])}", "", md(t["pinning_note"]), ""]
+        lines += _table(
+            [md(t["col_server"]), md(t["col_attempts"]), md(t["col_time"]), md(t["col_reason"])],
+            [
+                [
+                    md(p.host + (f":{p.port}" if p.port else "")),
+                    str(p.attempts),
+                    md(_fmt_offset(p.first_offset_s)),
+                    md(p.reason),
+                ]
+                for p in model.pinning
+            ],
+            {1},
+        )
+    if model.device_reads:
+        lines += [f"## {md(t['h_device_reads'])}", "", md(t["device_reads_note"]), ""]
+        lines += _table(
+            [
+                md(t[k])
+                for k in ("col_time", "col_api", "col_category", "col_sdk", "col_company", "col_value")
+            ],
+            [
+                [
+                    md(_fmt_offset(d.offset_s)),
+                    md(d.api),
+                    md(txt.category_name(d.category, lang) if d.category else "–"),
+                    md(d.sdk or "–"),
+                    md(d.org or "–"),
+                    md(d.value),
+                ]
+                for d in model.device_reads
+            ],
+        )
+    if model.problems:
+        lines += [f"## {md(t['h_problems'])}", ""] + [f"- {md(p)}" for p in model.problems] + [""]
+    lines += [
+        f"## {md(t['h_method'])}",
+        "",
+        md(t["method"], None),
+        "",
+        "---",
+        "",
+        md(t["generated_by"].format(version=model.version)),
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,809 @@
+"""Reports anyone can read: a typed model of one session, rendered as HTML or Markdown.
+
+    data = sessions.load_session(path)          # or load_inputs([...])
+    model = build_report(data, lang="de", reveal=False, labels=load_labels("label.yaml"))
+    html = render_html(model)                   # self-contained, no script, no external URL
+    md = render_markdown(model)
+
+Everything in a report came from the network, so every captured string is treated as hostile:
+control characters are removed (`_report_text.clean`), HTML is autoescaped by Jinja2 and
+guarded by a Content-Security-Policy without any script source, SVG text is escaped by
+`_report_svg`, Markdown escapes its metacharacters (`_report_markdown`). Values are redacted
+(`analysis.redact`) unless `reveal=True`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup
+
+from . import _report_svg as svg
+from . import _report_text as txt
+from .categories import CATEGORY_IDS
+from .labels import DeclaredLabel, LabelCheck, check_labels
+from .redact import redact, scrub
+from .schema import Col
+
+PINNING_EVENTS = ("proxy:pinning_suspected", "proxy:pinning-suspected")
+EVIDENCE_PER_GROUP = 25
+"""Findings shown per (organisation, category) in the HTML/Markdown details; the CSV has all."""
+TIMELINE_LANES = 14
+"""Organisations given their own lane in the timeline; the rest share one."""
+
+
+class SessionLike(Protocol):
+    """What `build_report` reads (`analysis.sessions.SessionData` has these fields)."""
+
+    root: Path | None
+    meta: Mapping[str, Any]
+    findings: pd.DataFrame
+    markers: list[dict[str, Any]]
+    proxy_events: list[dict[str, Any]]
+    hook_events: list[dict[str, Any]]
+    problems: list[str]
+
+
+# ---------------------------------------------------------------------------------------------
+# The model
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    ts: datetime
+    offset_s: float
+    label: str
+    name: str
+    """The label in the report language ("consent given")."""
+    text: str
+    consent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OrgRow:
+    name: str
+    third_party: bool
+    parent: str
+    country: str
+    purposes: tuple[str, ...]
+    categories: tuple[str, ...]
+    requests: int
+    findings: int
+    hosts: tuple[str, ...]
+    cleartext: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentRow:
+    org: str
+    third_party: bool
+    category: str
+    before: int
+    after: int
+    unmarked: int
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceItem:
+    ts: datetime | None
+    offset_s: float | None
+    consent: str
+    request: str
+    host: str
+    location: str
+    key: str
+    decoding: str
+    detector: str
+    rule: str
+    confidence: float | None
+    value: str
+    """Redacted unless the report was built with `reveal=True`."""
+    cleartext: bool
+    evidence: str
+    notes: str
+    device_read: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceGroup:
+    anchor: str
+    org: str
+    third_party: bool
+    category: str
+    requests: int
+    items: tuple[EvidenceItem, ...]
+    omitted: int
+
+
+@dataclass(frozen=True, slots=True)
+class CleartextRow:
+    host: str
+    org: str
+    categories: tuple[str, ...]
+    requests: int
+
+
+@dataclass(frozen=True, slots=True)
+class PinningRow:
+    host: str
+    port: str
+    attempts: int
+    first_offset_s: float | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRead:
+    ts: datetime | None
+    offset_s: float | None
+    api: str
+    category: str
+    sdk: str
+    org: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    facts: txt.SummaryFacts
+    paragraph: str
+    bullets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportModel:
+    lang: str
+    revealed: bool
+    title: str
+    app: str
+    session: str
+    start: datetime | None
+    end: datetime | None
+    duration_s: float | None
+    summary: Summary
+    orgs: tuple[OrgRow, ...]
+    """Third parties first (most kinds of data first), then the first party."""
+    categories: tuple[str, ...]
+    """Observed category ids, most sensitive first."""
+    matrix: tuple[tuple[int, ...], ...]
+    """`matrix[i][j]`: requests to `orgs[i]` carrying `categories[j]`."""
+    markers: tuple[Marker, ...]
+    consent_marker: Marker | None
+    consent_rows: tuple[ConsentRow, ...]
+    timeline: tuple[tuple[float, str], ...]
+    """(offset in seconds, organisation) per request and organisation."""
+    evidence: tuple[EvidenceGroup, ...]
+    cleartext: tuple[CleartextRow, ...]
+    pinning: tuple[PinningRow, ...]
+    device_reads: tuple[DeviceRead, ...]
+    label_check: LabelCheck | None
+    problems: tuple[str, ...]
+    findings_count: int
+    requests_count: int
+    version: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def third_party_orgs(self) -> tuple[str, ...]:
+        return tuple(o.name for o in self.orgs if o.third_party)
+
+    def org(self, name: str) -> OrgRow:
+        return next(o for o in self.orgs if o.name == name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building
+
+
+def _s(value: Any, limit: int | None = 400) -> str:
+    return txt.clean(value, limit)
+
+
+def _ts(value: Any) -> datetime | None:
+    """Epoch seconds, ISO text or a Timestamp as an aware UTC datetime; None when unusable."""
+    if value is None or value is pd.NaT:
+        return None
+    try:
+        if isinstance(value, (int, float)):
+            if math.isnan(value):
+                return None
+            return datetime.fromtimestamp(float(value), UTC)
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError, OSError):
+        return None
+    if pd.isna(ts):
+        return None
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    return ts.to_pydatetime()
+
+
+def _prepared(findings: pd.DataFrame) -> pd.DataFrame:
+    """A copy with display-ready organisation and party (never mutates the input)."""
+    f = findings.copy()
+    for name in (Col.org, Col.domain, Col.host, Col.flow_id):
+        if name not in f.columns:
+            f[name] = pd.Series(pd.NA, index=f.index, dtype="string")
+    org = (
+        f[Col.org]
+        .astype("string")
+        .fillna(f[Col.domain].astype("string"))
+        .fillna(f[Col.host].astype("string"))
+    )
+    f["_org"] = org.fillna("?").map(lambda v: _s(v, 120) or "?")
+    party = f[Col.party].astype("object") if Col.party in f.columns else pd.Series("third", index=f.index)
+    f["_third"] = party.map(lambda p: p != "first")
+    f["_cat"] = f[Col.category].astype("object") if Col.category in f.columns else None
+    f = f[f["_cat"].notna()]
+    flow = f[Col.flow_id].astype("string")
+    f["_flow"] = flow.fillna(pd.Series(f.index.astype(str), index=f.index))
+    f["_consent"] = (
+        f[Col.consent].astype("object").fillna("unmarked") if Col.consent in f.columns else "unmarked"
+    )
+    return f
+
+
+def _order_categories(ids: Sequence[str]) -> list[str]:
+    present = set(ids)
+    ordered = [c for c in txt.SENSITIVITY if c in present]
+    return ordered + sorted(c for c in present if c not in ordered)
+
+
+def build_report(
+    data: SessionLike,
+    *,
+    lang: str = "en",
+    reveal: bool = False,
+    labels: DeclaredLabel | None = None,
+    version: str = "",
+) -> ReportModel:
+    """The report model of one session: every number, name and evidence line a renderer needs.
+
+    Args:
+        data: a loaded session (`analysis.sessions.SessionData` or anything with its fields).
+        lang: `en` or `de`.
+        reveal: show captured values in full instead of redacted.
+        labels: the app's declared store label, to check against what was observed.
+        version: phonehome version for the footer.
+    """
+    txt.check_lang(lang)
+    f = _prepared(data.findings)
+    meta = dict(data.meta or {})
+    markers_raw = sorted(
+        (m for m in (data.markers or []) if isinstance(m, Mapping) and _ts(m.get("ts")) is not None),
+        key=lambda m: _ts(m.get("ts")),  # type: ignore[arg-type,return-value]
+    )
+
+    # Time frame: the session's own start/end when recorded, else what was observed.
+    seen: list[datetime] = [t for t in (_ts(v) for v in f[Col.ts]) if t is not None] if len(f) else []
+    seen += [_ts(m["ts"]) for m in markers_raw]  # type: ignore[misc]
+    events = [
+        e for e in list(data.proxy_events or []) + list(data.hook_events or []) if isinstance(e, Mapping)
+    ]
+    seen += [t for t in (_ts(e.get("ts")) for e in events) if t is not None]
+    start = _ts(meta.get("start")) or (min(seen) if seen else None)
+    end = _ts(meta.get("end")) or (max(seen) if seen else None)
+    if start and seen and min(seen) < start:
+        start = min(seen)
+    if end and seen and max(seen) > end:
+        end = max(seen)
+    duration = (end - start).total_seconds() if start and end else None
+
+    def offset(t: datetime | None) -> float | None:
+        return (t - start).total_seconds() if (t and start) else None
+
+    markers = tuple(
+        Marker(
+            ts=t,
+            offset_s=offset(t) or 0.0,
+            label=_s(m.get("label"), 40),
+            name=txt.marker_name(str(m.get("label")), lang),
+            text=_s(m.get("text"), 200),
+            consent=str(m.get("label", "")).startswith("consent-"),
+        )
+        for m in markers_raw
+        for t in [_ts(m["ts"])]
+        if t is not None
+    )
+    consent_marker = next((m for m in reversed(markers) if m.consent), None)
+
+    app = _s(meta.get("app") or _mode(f.get(Col.app)) or "", 120)
+    session = _s(meta.get("name") or (Path(data.root).name if getattr(data, "root", None) else ""), 120)
+
+    # Aggregates.
+    categories = _order_categories(list(f["_cat"].unique()))
+    org_stats = _org_rows(f, lang)
+    orgs = tuple(org_stats)
+    matrix = tuple(
+        tuple(int(f[(f["_org"] == o.name) & (f["_cat"] == c)]["_flow"].nunique()) for c in categories)
+        for o in orgs
+    )
+    consent_rows = _consent_rows(f, orgs, categories)
+    timeline_frame = (
+        f.assign(_t=f[Col.ts]).dropna(subset=["_t"]).groupby(["_flow", "_org"], sort=False)["_t"].min()
+    )
+    timeline = tuple(sorted((offset(_ts(t)) or 0.0, org) for (_flow, org), t in timeline_frame.items()))
+
+    third = f[f["_third"]]
+    reach = tuple(
+        txt.Reach(
+            c,
+            tuple(
+                third[third["_cat"] == c]
+                .groupby("_org")["_flow"]
+                .nunique()
+                .sort_values(ascending=False, kind="stable")
+                .index
+            ),
+        )
+        for c in categories
+        if (third["_cat"] == c).any()
+    )
+    transmissions = third.drop_duplicates(["_flow", "_org", "_cat"])
+    first = f[~f["_third"]]
+    cleartext_flows = (
+        f[f[Col.cleartext].fillna(False).astype(bool)] if Col.cleartext in f.columns else f.iloc[0:0]
+    )
+    pinning = _pinning_rows(events, offset)
+    label_check = None
+    if labels is not None:
+        observed = {c: tuple(o.name for o in orgs if c in o.categories) for c in categories}
+        third_obs = {
+            c: tuple(o.name for o in orgs if o.third_party and c in o.categories) for c in categories
+        }
+        label_check = check_labels(labels, observed, third_obs)
+
+    facts = txt.SummaryFacts(
+        duration_s=duration,
+        reach=reach,
+        companies=tuple(o.name for o in orgs if o.third_party),
+        first_party_orgs=tuple(o.name for o in orgs if not o.third_party),
+        first_party_categories=tuple(_order_categories(list(first["_cat"].unique()))),
+        transmissions=len(transmissions),
+        before=int((transmissions["_consent"] == "before").sum()),
+        after=int((transmissions["_consent"] == "after").sum()),
+        consent_label=consent_marker.label if consent_marker else None,
+        after_orgs=tuple(transmissions[transmissions["_consent"] == "after"]["_org"].unique()),
+        cleartext_requests=int(cleartext_flows["_flow"].nunique()),
+        pinned_destinations=len(pinning),
+        undeclared_categories=tuple(u.category for u in label_check.undeclared) if label_check else (),
+    )
+    summary = Summary(
+        facts=facts,
+        paragraph=txt.summary_paragraph(facts, lang),
+        bullets=tuple(txt.summary_bullets(facts, lang)),
+    )
+    title_app = app or txt.ui("the_app", lang)
+    return ReportModel(
+        lang=lang,
+        revealed=reveal,
+        title=txt.ui("title", lang, app=title_app),
+        app=app,
+        session=session,
+        start=start,
+        end=end,
+        duration_s=duration,
+        summary=summary,
+        orgs=orgs,
+        categories=tuple(categories),
+        matrix=matrix,
+        markers=markers,
+        consent_marker=consent_marker,
+        consent_rows=consent_rows,
+        timeline=timeline,
+        evidence=_evidence(f, orgs, categories, reveal, offset),
+        cleartext=_cleartext_rows(cleartext_flows),
+        pinning=pinning,
+        device_reads=_device_reads(events, reveal, offset, lang),
+        label_check=label_check,
+        problems=tuple(_s(p, 400) for p in (data.problems or [])),
+        findings_count=len(f),
+        requests_count=int(f["_flow"].nunique()),
+        version=version,
+    )
+
+
+def _mode(series: pd.Series | None) -> str | None:
+    if series is None:
+        return None
+    s = series.dropna()
+    return str(s.mode().iloc[0]) if len(s) else None
+
+
+def _org_rows(f: pd.DataFrame, lang: str) -> list[OrgRow]:
+    rows: list[OrgRow] = []
+    for name, g in f.groupby("_org", sort=False):
+        cats = tuple(_order_categories(list(g["_cat"].unique())))
+        rows.append(
+            OrgRow(
+                name=str(name),
+                third_party=bool(g["_third"].any()),
+                parent=_s(_mode(g.get(Col.parent)) or "", 120),
+                country=_s(_mode(g.get(Col.country)) or "", 40),
+                purposes=tuple(sorted({_s(p, 40) for p in g[Col.purpose].dropna().astype(str)}))
+                if Col.purpose in g
+                else (),
+                categories=cats,
+                requests=int(g["_flow"].nunique()),
+                findings=len(g),
+                hosts=tuple(sorted({_s(h, 120) for h in g[Col.host].dropna().astype(str)}))[:12],
+                cleartext=bool(g[Col.cleartext].fillna(False).astype(bool).any())
+                if Col.cleartext in g
+                else False,
+            )
+        )
+    rows.sort(key=lambda o: (not o.third_party, -len(o.categories), -o.requests, o.name.lower()))
+    return rows
+
+
+def _consent_rows(
+    f: pd.DataFrame, orgs: Sequence[OrgRow], categories: Sequence[str]
+) -> tuple[ConsentRow, ...]:
+    counts = f.drop_duplicates(["_flow", "_org", "_cat"]).groupby(["_org", "_cat", "_consent"]).size()
+    out = []
+    for o in orgs:
+        for c in categories:
+            if c not in o.categories:
+                continue
+            get = lambda state: int(counts.get((o.name, c, state), 0))  # noqa: E731
+            out.append(ConsentRow(o.name, o.third_party, c, get("before"), get("after"), get("unmarked")))
+    return tuple(out)
+
+
+def _flow_values(f: pd.DataFrame) -> dict[str, list[str]]:
+    values = f[Col.value].dropna().astype(str)
+    return values.groupby(f.loc[values.index, "_flow"]).agg(list).to_dict()
+
+
+def _evidence(
+    f: pd.DataFrame, orgs: Sequence[OrgRow], categories: Sequence[str], reveal: bool, offset: Any
+) -> tuple[EvidenceGroup, ...]:
+    per_flow = {} if reveal else _flow_values(f)
+
+    def hide(text: Any, flow: str, limit: int = 400) -> str:
+        raw = (
+            ""
+            if text is None or (isinstance(text, float) and math.isnan(text)) or text is pd.NA
+            else str(text)
+        )
+        return _s(raw if reveal else scrub(raw, per_flow.get(flow, ())), limit)
+
+    groups: list[EvidenceGroup] = []
+    f = f.sort_values(Col.ts, kind="stable")
+    n = 0
+    for o in orgs:
+        og = f[f["_org"] == o.name]
+        for c in categories:
+            g = og[og["_cat"] == c]
+            if g.empty:
+                continue
+            items = []
+            for row in g.head(EVIDENCE_PER_GROUP).to_dict("records"):
+                flow = row["_flow"]
+                t = _ts(row.get(Col.ts))
+                value = (
+                    ""
+                    if row.get(Col.value) is None or row.get(Col.value) is pd.NA
+                    else str(row.get(Col.value))
+                )
+                method = _s(row.get(Col.method), 16)
+                url = hide(row.get(Col.url), flow, 300)
+                conf = row.get(Col.confidence)
+                items.append(
+                    EvidenceItem(
+                        ts=t,
+                        offset_s=offset(t),
+                        consent=str(row.get("_consent") or "unmarked"),
+                        request=f"{method} {url}".strip(),
+                        host=_s(row.get(Col.host), 200),
+                        location=hide(row.get(Col.location), flow, 200),
+                        key=_s(row.get(Col.key), 120),
+                        decoding=_s(row.get(Col.decoding), 200),
+                        detector=_s(row.get(Col.detector), 20),
+                        rule=hide(row.get(Col.rule), flow, 200),
+                        confidence=None
+                        if conf is None or conf is pd.NA or (isinstance(conf, float) and math.isnan(conf))
+                        else float(conf),
+                        value=_s(value, 300) if reveal else _s(redact(value), 60),
+                        cleartext=bool(row.get(Col.cleartext))
+                        if row.get(Col.cleartext) is not pd.NA
+                        else False,
+                        evidence=hide(row.get(Col.evidence), flow),
+                        notes=hide(row.get(Col.notes), flow),
+                        device_read=hide(row.get(Col.device_read), flow, 200),
+                        source=_s(row.get(Col.source), 20),
+                    )
+                )
+            n += 1
+            groups.append(
+                EvidenceGroup(
+                    anchor=f"e{n}",
+                    org=o.name,
+                    third_party=o.third_party,
+                    category=c,
+                    requests=int(g["_flow"].nunique()),
+                    items=tuple(items),
+                    omitted=max(len(g) - EVIDENCE_PER_GROUP, 0),
+                )
+            )
+    return tuple(groups)
+
+
+def _cleartext_rows(f: pd.DataFrame) -> tuple[CleartextRow, ...]:
+    rows = []
+    for host, g in f.groupby(f[Col.host].astype("string").fillna("?"), sort=True):
+        rows.append(
+            CleartextRow(
+                host=_s(host, 200),
+                org=str(g["_org"].iloc[0]),
+                categories=tuple(_order_categories(list(g["_cat"].unique()))),
+                requests=int(g["_flow"].nunique()),
+            )
+        )
+    return tuple(sorted(rows, key=lambda r: -r.requests))
+
+
+def _pinning_rows(events: Sequence[Mapping[str, Any]], offset: Any) -> tuple[PinningRow, ...]:
+    grouped: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for e in events:
+        if e.get("type") not in PINNING_EVENTS:
+            continue
+        host = e.get("host") or e.get("sni") or e.get("server") or e.get("address") or "?"
+        port = e.get("port") or ""
+        grouped.setdefault((_s(host, 200), _s(port, 8)), []).append(e)
+    rows = []
+    for (host, port), evs in grouped.items():
+        times = [t for t in (_ts(e.get("ts")) for e in evs) if t is not None]
+        reason = next(
+            (e.get(k) for e in evs for k in ("reason", "error", "detail", "message") if e.get(k)), ""
+        )
+        rows.append(PinningRow(host, port, len(evs), offset(min(times)) if times else None, _s(reason, 200)))
+    return tuple(sorted(rows, key=lambda r: (-r.attempts, r.host)))
+
+
+def _device_reads(
+    events: Sequence[Mapping[str, Any]], reveal: bool, offset: Any, lang: str
+) -> tuple[DeviceRead, ...]:
+    out = []
+    for e in events:
+        if e.get("type") != "hook:read":
+            continue
+        t = _ts(e.get("ts"))
+        value = "" if e.get("value") is None else str(e.get("value"))
+        out.append(
+            DeviceRead(
+                ts=t,
+                offset_s=offset(t),
+                api=_s(e.get("api"), 160),
+                category=_s(e.get("category"), 40),
+                sdk=_s(e.get("sdk"), 120),
+                org=_s(e.get("org"), 120),
+                value=_s(value, 300) if reveal else _s(redact(value), 60),
+            )
+        )
+    out.sort(key=lambda d: (d.offset_s is None, d.offset_s or 0.0))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables for pandas and spreadsheets
+
+
+def findings_table(data: SessionLike, *, reveal: bool = False) -> pd.DataFrame:
+    """The findings frame for export: values redacted (and scrubbed from URLs, locations,
+    rules, evidence and notes) unless `reveal`. Never mutates `data.findings`."""
+    f = data.findings.copy()
+    if reveal or f.empty:
+        return f
+    flows = f[Col.flow_id].astype("string").fillna("")
+    values = f[Col.value].astype("string")
+    per_flow = values.dropna().groupby(flows[values.notna()]).agg(list).to_dict()
+    for name in (Col.url, Col.location, Col.rule, Col.evidence, Col.notes, Col.device_read):
+        col = f[name].astype("string")
+        f[name] = pd.array(
+            [
+                None if pd.isna(v) else scrub(str(v), per_flow.get(fl, ()))
+                for v, fl in zip(col, flows, strict=True)
+            ],
+            dtype="string",
+        )
+    f[Col.value] = pd.array([None if pd.isna(v) else redact(str(v)) for v in values], dtype="string")
+    return f
+
+
+def summary_table(model: ReportModel) -> pd.DataFrame:
+    """Organisation × category: requests carrying each category (one row per organisation)."""
+    rows = []
+    for org, counts in zip(model.orgs, model.matrix, strict=True):
+        row: dict[str, Any] = {
+            "org": org.name,
+            "party": "third" if org.third_party else "first",
+            "country": org.country or None,
+            "requests": org.requests,
+        }
+        for c in CATEGORY_IDS:
+            row[c] = counts[model.categories.index(c)] if c in model.categories else 0
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=["org", "party", "country", "requests", *CATEGORY_IDS])
+    return frame.astype({"org": "string", "party": "string", "country": "string"})
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy where text cells a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab,
+    CR first) start with `'` instead (CSV only; Parquet keeps the raw text)."""
+    out = frame.copy()
+    for name in out.columns:
+        if isinstance(out[name].dtype, pd.StringDtype) or out[name].dtype == object:
+            out[name] = out[name].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v,
+                na_action="ignore",
+            )
+    return out
+
+
+def write_tables(data: SessionLike, model: ReportModel, path: Path, fmt: str, *, reveal: bool) -> list[Path]:
+    """Write `path` (findings) and `<stem>-summary<suffix>` (organisation × category)."""
+    findings = findings_table(data, reveal=reveal)
+    summary = summary_table(model)
+    summary_path = path.with_name(f"{path.stem}-summary{path.suffix}")
+    if fmt == "csv":
+        spreadsheet_safe(findings).to_csv(path, index=False)
+        spreadsheet_safe(summary).to_csv(summary_path, index=False)
+    elif fmt == "parquet":
+        findings.to_parquet(path, index=False)
+        summary.to_parquet(summary_path, index=False)
+    else:
+        raise ValueError(f"unknown table format {fmt!r}; use csv or parquet")
+    return [path, summary_path]
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("phonehome.analysis", "templates"),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "html.j2", "svg"), default_for_string=True, default=True
+        ),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+_ENV: jinja2.Environment | None = None
+
+
+def _env() -> jinja2.Environment:
+    global _ENV
+    if _ENV is None:
+        _ENV = _environment()
+    return _ENV
+
+
+def stylesheet() -> str:
+    return _env().loader.get_source(_env(), "report.css")[0]  # type: ignore[union-attr]
+
+
+def content_security_policy(css: str) -> str:
+    """No script, no fetch, no frame, no form, no base; only the report's own stylesheet (by hash)
+    and data: images."""
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    return (
+        f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; font-src 'none'; "
+        "script-src 'none'; connect-src 'none'; object-src 'none'; frame-src 'none'; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
+def charts(model: ReportModel) -> dict[str, Markup]:
+    lang = model.lang
+    cat_names = [txt.category_title(c, lang) for c in model.categories]
+    rows = [svg.Row(o.name, o.third_party) for o in model.orgs]
+    out: dict[str, Markup] = {}
+    if model.orgs and model.categories:
+        out["matrix"] = svg.matrix_svg(rows, cat_names, model.matrix, title=txt.ui("h_matrix", lang))
+        bars = sorted(
+            ((svg.Row(o.name, o.third_party), len(o.categories)) for o in model.orgs if o.third_party),
+            key=lambda item: -item[1],
+        )
+        if bars:
+            unit_sg, unit_pl = ("Datenart", "Datenarten") if lang == "de" else ("kind", "kinds")
+            out["bars"] = (
+                svg.bars_svg(
+                    bars, maximum=max(n for _r, n in bars), title=txt.ui("h_bars", lang), unit=unit_pl
+                )
+                if any(n != 1 for _r, n in bars)
+                else svg.bars_svg(bars, maximum=1, title=txt.ui("h_bars", lang), unit=unit_sg)
+            )
+    if model.timeline or model.markers:
+        lane_names = [o.name for o in model.orgs][:TIMELINE_LANES]
+        lanes = [svg.Row(o.name, o.third_party) for o in model.orgs][:TIMELINE_LANES]
+        others = [o for o in model.orgs[TIMELINE_LANES:]]
+        if others:
+            label = f"{len(others)} weitere" if lang == "de" else f"{len(others)} others"
+            lanes.append(svg.Row(label, True))
+        index = {name: i for i, name in enumerate(lane_names)}
+        third = {o.name: o.third_party for o in model.orgs}
+        points = [
+            svg.Point(off, index.get(org, len(lane_names)), third.get(org, True))
+            for off, org in model.timeline
+        ]
+        marks = [
+            svg.Mark(m.offset_s, f"{m.name}{': ' + m.text if m.text else ''}", m.consent)
+            for m in model.markers
+        ]
+        out["timeline"] = svg.timeline_svg(
+            lanes,
+            points,
+            marks,
+            duration_s=model.duration_s or max([p.offset_s for p in points] + [1.0]),
+            shade_until_s=model.consent_marker.offset_s if model.consent_marker else None,
+            title=txt.ui("h_timeline", lang),
+            axis_label=txt.ui("minutes_axis", lang),
+        )
+    return out
+
+
+def _fmt_time(t: datetime | None) -> str:
+    return t.strftime("%Y-%m-%d %H:%M:%S UTC") if t else ""
+
+
+def _fmt_offset(s: float | None) -> str:
+    if s is None:
+        return ""
+    sign = "-" if s < 0 else ""
+    s = abs(s)
+    m, sec = divmod(int(round(s)), 60)
+    return f"{sign}{m}:{sec:02d}"
+
+
+def _template_globals(model: ReportModel) -> dict[str, Any]:
+    lang = model.lang
+    return {
+        "m": model,
+        "t": txt.ui_table(lang),
+        "cat": lambda c: txt.category_name(c, lang),
+        "cat_title": lambda c: txt.category_title(c, lang),
+        "purpose": lambda p: txt.purpose_name(p, lang),
+        "consent_name": lambda c: txt.ui(c, lang) if c in ("before", "after", "unmarked") else c,
+        "fmt_time": _fmt_time,
+        "fmt_offset": _fmt_offset,
+        "duration": lambda s: txt.duration_short(s, lang),
+        "join": lambda items: txt.join(list(items), lang),
+        "cats": lambda ids: txt.join([txt.category_name(c, lang) for c in ids], lang),
+        "purposes": lambda ps: txt.join([txt.purpose_name(p, lang) for p in ps], lang),
+        "conf": lambda c: "" if c is None else f"{c:.2f}",
+    }
+
+
+def render_html(model: ReportModel) -> str:
+    """The report as one self-contained HTML document (inline CSS and SVG; no script, no
+    external reference; a Content-Security-Policy forbids both anyway)."""
+    css = stylesheet()
+    template = _env().get_template("report.html.j2")
+    return template.render(
+        **_template_globals(model), css=Markup(css), csp=content_security_policy(css), charts=charts(model)
+    )
+
+
+def render_markdown(model: ReportModel) -> str:
+    """The report as Markdown; captured strings are escaped (`_report_markdown.md`)."""
+    from . import _report_markdown
+
+    return _report_markdown.render(model)

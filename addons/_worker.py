@@ -1,0 +1,398 @@
+"""The live analysis worker: decoding and detection in their own process, off mitmproxy's loop.
+
+    proxy process (addons/phonehome.py)                 worker process (this module, `main`)
+      hook: serialise flow once (FlowWriter bytes)        FlowReader on the bytes (as replay does)
+            append the bytes to flows.mitm        ──►      records → Analyser → findings.jsonl
+            queue.put_nowait(item)  (bounded)             counters (shared memory) ◄── stats
+
+`Worker` is the proxy-side handle (start, submit without ever blocking, crash check and restart,
+drain on stop); `main` runs in the child started with the `spawn` context, so the CPU work does
+not share the proxy's interpreter or its GIL. Items are plain tuples (see `Item`), cheap to pickle:
+an HTTP flow travels as the exact bytes already written to `flows.mitm`.
+
+The worker builds its `Analyser` from the session directory the same way `phonehome replay` does
+(`analysis.sessions.plan_replay`: profile copy `device.toml`, app and first-party domains from
+`session.json`, runtime values from `hook-events.jsonl`), and keeps tailing `hook-events.jsonl`
+so values the Frida hooks observe during the session count live as they do in replay.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import multiprocessing
+import multiprocessing.context
+import multiprocessing.queues
+import os
+import queue as queue_mod
+import signal
+import sys
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("phonehome.live.worker")
+
+# Queue items (tuples; the first element is the kind):
+#   ("flow", flow_id, flow_bytes)            a finished HTTP flow (tnetstring, as in flows.mitm)
+#   ("ws-start", flow_id, flow_bytes)        a WebSocket handshake flow (no messages yet)
+#   ("ws-msg", flow_id, index, msg_state)    one client→server message; index in flow.websocket.messages
+#   ("ws-end", flow_id)                      the WebSocket closed: forget the handshake
+#   ("stop",)                                drain everything before this, then exit
+Item = tuple[Any, ...]
+STOP: Item = ("stop",)
+
+# Shared counters (one `RawArray("q")`, written by the worker only, read by the proxy).
+C_ITEMS, C_FINDINGS, C_ERRORS, C_RECORDS, C_READY, C_CAPPED = range(6)
+N_COUNTERS = 8
+
+EXIT_SETUP_FAILED = 3
+"""Exit status of a worker that could not build its analyser: restarting would not help."""
+
+WS_CACHE_MAX = 10_000
+"""Open WebSocket handshakes remembered; the oldest is forgotten beyond this (a lost `ws-end`)."""
+PARENT_POLL_S = 0.25
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    session_dir: str
+    body_cap: int
+
+
+# ------------------------------------------------------------------------------------------------
+# Proxy side
+# ------------------------------------------------------------------------------------------------
+
+
+class Worker:
+    """Proxy-side handle of the worker process. Nothing here blocks the event loop except
+    `start` (a fork/exec, a few ms) and `stop` (called at shutdown, bounded by its timeout)."""
+
+    def __init__(
+        self,
+        config: WorkerConfig,
+        *,
+        queue_size: int,
+        target: Callable[..., None] | None = None,
+        max_restarts: int = 5,
+        restart_window_s: float = 60.0,
+    ) -> None:
+        self.config = config
+        self.queue_size = queue_size
+        self._mp = multiprocessing.get_context("spawn")
+        self._target = target or main
+        self.counters = self._mp.RawArray("q", N_COUNTERS)
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self.queue: multiprocessing.queues.Queue[Item] | None = None
+        self.restarts = 0
+        self.max_restarts = max_restarts
+        self.restart_window_s = restart_window_s
+        self._restart_times: list[float] = []
+        self.gave_up = False
+        self._stopping = False
+
+    def start(self) -> None:
+        q: multiprocessing.queues.Queue[Item] = self._mp.Queue(self.queue_size)
+        # Never let interpreter exit wait for the feeder thread to flush into a dead worker's pipe.
+        q.cancel_join_thread()
+        proc = self._mp.Process(
+            target=self._target,
+            args=(self.config, q, self.counters, os.getpid()),
+            name="phonehome-worker",
+            daemon=True,
+        )
+        proc.start()
+        self.queue, self.process = q, proc
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process else None
+
+    def submit(self, item: Item) -> bool:
+        """Enqueue without blocking; False when the queue is full (or the worker is gone)."""
+        q = self.queue
+        if q is None:
+            return False
+        try:
+            q.put_nowait(item)
+        except queue_mod.Full:
+            return False
+        except (ValueError, OSError):  # queue closed during a restart or shutdown
+            return False
+        return True
+
+    def backlog(self) -> int:
+        q = self.queue
+        if q is None:
+            return 0
+        try:
+            return q.qsize()
+        except (NotImplementedError, OSError, ValueError):
+            return 0
+
+    def counter(self, index: int) -> int:
+        return int(self.counters[index])
+
+    def check(self) -> dict[str, Any] | None:
+        """If the worker died unexpectedly: restart it (unless it crashed too often) and
+        describe what happened; None while it is healthy."""
+        proc = self.process
+        if proc is None or self._stopping or proc.is_alive():
+            return None
+        exitcode = proc.exitcode
+        lost = self.backlog()
+        self._discard_queue()
+        now = time.monotonic()
+        self._restart_times = [t for t in self._restart_times if now - t < self.restart_window_s]
+        event: dict[str, Any] = {"exitcode": exitcode, "lost": lost, "pid": proc.pid}
+        if exitcode == EXIT_SETUP_FAILED or len(self._restart_times) >= self.max_restarts:
+            self.gave_up = True
+            self.process = None
+            event["restarted"] = False
+            return event
+        self._restart_times.append(now)
+        self.restarts += 1
+        self.start()
+        event["restarted"] = True
+        event["new_pid"] = self.pid
+        return event
+
+    def _discard_queue(self) -> None:
+        q = self.queue
+        self.queue = None
+        if q is not None:
+            with contextlib.suppress(Exception):
+                q.close()
+
+    def stop(self, timeout: float) -> int:
+        """Ask the worker to drain and exit; wait up to `timeout` s, then terminate it.
+        Returns how many queued items were left unanalysed (0 after a clean drain)."""
+        self._stopping = True
+        proc, q = self.process, self.queue
+        if proc is None or q is None:
+            return 0
+        deadline = time.monotonic() + timeout
+        left = 0
+        try:
+            q.put(STOP, timeout=max(0.1, timeout))
+        except (queue_mod.Full, ValueError, OSError):
+            pass
+        proc.join(max(0.0, deadline - time.monotonic()))
+        if proc.is_alive():
+            left = self.backlog()
+            proc.terminate()
+            proc.join(2)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(2)
+        self._discard_queue()
+        self.process = None
+        return left
+
+
+# ------------------------------------------------------------------------------------------------
+# Worker side
+# ------------------------------------------------------------------------------------------------
+
+
+def flow_from_bytes(data: bytes) -> Any:
+    """The flow in `data` (one FlowWriter record), read back exactly as replay reads flow files."""
+    from mitmproxy import io as mitm_io
+
+    for flow in mitm_io.FlowReader(io.BytesIO(data)).stream():
+        return flow
+    raise ValueError("no flow in item")
+
+
+class Processor:
+    """Turns queue items into finding rows and writes them; every failure is caught per item,
+    logged with the flow id and written as a `proxy:error` event."""
+
+    def __init__(
+        self,
+        analyser: Any,
+        *,
+        findings: Any,
+        events: Any,
+        counters: Sequence[int] | Any,
+        body_cap: int,
+        hook_events: Path | None = None,
+        hook_offset: int = 0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.analyser = analyser
+        self.findings = findings
+        self.events = events
+        self.counters = counters
+        self.body_cap = body_cap
+        self.hook_events = hook_events
+        self.hook_offset = hook_offset
+        self._hook_size = -1
+        self.clock = clock
+        self.ws_flows: OrderedDict[str, Any] = OrderedDict()
+
+    # -- runtime values from the Frida hooks --------------------------------------------------
+
+    def refresh_runtime_values(self) -> None:
+        """Add known values from hook events appended since the last look (one stat() when
+        nothing changed)."""
+        path = self.hook_events
+        if path is None:
+            return
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            return
+        if size == self._hook_size or size <= self.hook_offset:
+            self._hook_size = size
+            return
+        self._hook_size = size
+        from phonehome.analysis.sessions import runtime_known_values
+
+        from phonehome.store import read_jsonl
+
+        read = read_jsonl(path, self.hook_offset)
+        self.hook_offset = read.next_offset
+        if read.objects:
+            self.analyser.add_known_values(runtime_known_values(read.objects))
+
+    # -- items ---------------------------------------------------------------------------------
+
+    def handle(self, item: Item) -> None:
+        kind = item[0]
+        flow_id = item[1] if len(item) > 1 else None
+        try:
+            self.refresh_runtime_values()
+            if kind == "flow":
+                self._records(self._http_records(flow_from_bytes(item[2])))
+            elif kind == "ws-start":
+                flow = flow_from_bytes(item[2])
+                self.ws_flows[flow_id] = flow
+                while len(self.ws_flows) > WS_CACHE_MAX:
+                    self.ws_flows.popitem(last=False)
+                self._records(self._http_records(flow))
+            elif kind == "ws-msg":
+                self._ws_message(flow_id, item[2], item[3])
+            elif kind == "ws-end":
+                self.ws_flows.pop(flow_id, None)
+            else:
+                raise ValueError(f"unknown work item {kind!r}")
+        except Exception as e:
+            self.counters[C_ERRORS] += 1
+            log.exception("analysis failed for flow %s (%s)", flow_id, kind)
+            self._event({"type": "proxy:error", "where": "worker", "flow_id": flow_id, "item": kind,
+                         "error": f"{type(e).__name__}: {e}"})
+        finally:
+            self.counters[C_ITEMS] += 1
+
+    def _http_records(self, flow: Any) -> list[Any]:
+        from phonehome.analysis.records import records_from_flow
+
+        return records_from_flow(flow, source="proxy", app=self.analyser.app, body_cap=self.body_cap)
+
+    def _ws_message(self, flow_id: str, index: int, state: Any) -> None:
+        from mitmproxy.websocket import WebSocketMessage
+        from phonehome.analysis.records import ws_message_record
+
+        flow = self.ws_flows.get(flow_id)
+        if flow is None:
+            raise LookupError("WebSocket message without its handshake (handshake item dropped or forgotten)")
+        message = WebSocketMessage.from_state(state)
+        record = ws_message_record(flow, message, index, source="proxy", app=self.analyser.app,
+                                   body_cap=self.body_cap)
+        self._records([record])
+
+    def _records(self, records: list[Any]) -> None:
+        from phonehome.analysis.schema import to_json_row
+
+        rows: list[dict[str, Any]] = []
+        for record in records:
+            self.counters[C_RECORDS] += 1
+            if record.body_size > self.body_cap:
+                self.counters[C_CAPPED] += 1
+                self._event({"type": "proxy:body-capped", "flow_id": record.flow_id, "url": record.url,
+                             "message_index": record.message_index, "size": record.body_size,
+                             "cap": self.body_cap})
+            rows.extend(to_json_row(r) for r in self.analyser.analyse_record(record))
+        if rows:
+            self.findings.write_many(rows)  # one write() per flow or message
+            self.counters[C_FINDINGS] += len(rows)
+
+    def _event(self, event: dict[str, Any]) -> None:
+        event.setdefault("ts", self.clock())
+        try:
+            self.events.write(event)
+        except Exception:
+            log.exception("could not write a proxy event")
+
+    # -- the loop ----------------------------------------------------------------------------------
+
+    def run(self, q: Any, parent_pid: int) -> None:
+        """Handle items until `STOP`, or until the proxy process is gone and the queue is empty
+        (after a `kill -9` of mitmdump: what reached the pipe is still analysed)."""
+        while True:
+            try:
+                item = q.get(timeout=PARENT_POLL_S)
+            except queue_mod.Empty:
+                if os.getppid() != parent_pid:
+                    log.warning("the proxy process is gone; what it had queued is analysed, exiting")
+                    return
+                self.refresh_runtime_values()
+                continue
+            except (EOFError, OSError):
+                return
+            if item[0] == "stop":
+                return
+            self.handle(item)
+
+
+def build_analyser(session_dir: Path) -> tuple[Any, int]:
+    """The analyser `phonehome replay` would use for this session, and the hook-events offset
+    from which runtime values still have to be read."""
+    from phonehome.analysis.sessions import plan_replay
+
+    from phonehome.store import SessionStore
+
+    store = SessionStore(session_dir)
+    try:
+        offset = store.hook_events.stat().st_size
+    except FileNotFoundError:
+        offset = 0
+    plan = plan_replay([session_dir])
+    # Replay read every complete hook event up to now; re-reading from `offset` on is harmless.
+    return plan.analyser, offset
+
+
+def main(config: WorkerConfig, q: Any, counters: Any, parent_pid: int) -> None:
+    """Entry point of the worker process."""
+    # Ctrl-C reaches the whole process group: the proxy shuts down and tells us to drain.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO,
+                        format="[%(asctime)s] phonehome worker %(process)d: %(levelname)s %(message)s")
+    from phonehome.store import JsonlWriter, SessionStore
+
+    store = SessionStore(Path(config.session_dir))
+    started = time.monotonic()
+    events = JsonlWriter(store.proxy_events)
+    try:
+        analyser, offset = build_analyser(store.root)
+    except Exception as e:
+        log.exception("could not set up the analyser; exiting")
+        events.write({"type": "proxy:error", "where": "worker-setup", "ts": time.time(),
+                      "error": f"{type(e).__name__}: {e}"})
+        events.close()
+        sys.exit(EXIT_SETUP_FAILED)
+    counters[C_READY] = 1
+    log.info("ready in %.2f s", time.monotonic() - started)
+    with JsonlWriter(store.findings) as findings:
+        processor = Processor(analyser, findings=findings, events=events, counters=counters,
+                              body_cap=config.body_cap, hook_events=store.hook_events, hook_offset=offset)
+        try:
+            processor.run(q, parent_pid)
+        finally:
+            events.close()

@@ -1,0 +1,404 @@
+"""phonehome's live addon: save every flow of a device session and find the personal data in it.
+
+Usage:
+
+    mitmdump -s addons/phonehome.py \\
+        --set phonehome_session=captures/run1 --set phonehome_profile=device.toml \\
+        --set phonehome_app=de.azubiapp.demo --set phonehome_first_party=azubiapp.de
+
+Writes a session directory (see `phonehome/store.py`): `flows.mitm` (mitmproxy's format, one flow
+appended and flushed at a time, readable by `mitmdump -nr` and `phonehome replay`),
+`findings.jsonl`, `proxy-events.jsonl` (`proxy:stats` every second, `proxy:backlog`,
+`proxy:pinning_suspected`, `proxy:error`, `proxy:body-capped`, `proxy:worker`), `markers.jsonl`,
+`session.json` and `device.toml` (copy of the profile). Mark consent from mitmproxy's console with
+`:phonehome.mark consent-given [text]` or from a shell with `phonehome mark DIR consent-given`.
+
+Hooks only serialise the flow once, append those bytes to `flows.mitm` and hand them to the worker
+process (`_worker.py`) through a bounded queue; decoding and detection never run on mitmproxy's
+event loop, a full queue drops analysis (never traffic, never the saved flow) and is reported.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# mitmproxy's script loader puts this file's folder (addons/) first on sys.path and never takes it
+# out again; `import phonehome` would then import this very file. Drop the folder before importing
+# the package.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
+
+import asyncio  # noqa: E402
+import io  # noqa: E402
+import logging  # noqa: E402
+import time  # noqa: E402
+import typing  # noqa: E402
+import weakref  # noqa: E402
+from collections import deque  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+from mitmproxy import command, ctx, exceptions, flow, http, tls  # noqa: E402
+from mitmproxy import io as mitm_io  # noqa: E402
+from phonehome.addons import _session, _worker  # noqa: E402
+
+from phonehome.store import CONSENT_LABELS, JsonlWriter, SessionStore, open_private  # noqa: E402
+
+log = logging.getLogger("phonehome.live")
+
+OPTIONS = (
+    "phonehome_session", "phonehome_profile", "phonehome_app", "phonehome_first_party",
+    "phonehome_body_cap", "phonehome_queue", "phonehome_drain_timeout",
+)
+STATS_INTERVAL_S = 1.0
+HOOK_SAMPLES = 2_000
+
+
+def serialise(f: flow.Flow) -> bytes:
+    """The flow exactly as `mitmproxy.io.FlowWriter` writes it to a flow file."""
+    buf = io.BytesIO()
+    mitm_io.FlowWriter(buf).add(f)
+    return buf.getvalue()
+
+
+class PhoneHome:
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.time,
+        worker_factory: Callable[..., _worker.Worker] = _worker.Worker,
+    ) -> None:
+        self.clock = clock
+        self.worker_factory = worker_factory
+        self.config: _session.LiveConfig | None = None
+        self.store: SessionStore | None = None
+        self.worker: _worker.Worker | None = None
+        self._flows_fd: Any = None
+        self._events: JsonlWriter | None = None
+        self._tick_task: asyncio.Task[None] | None = None
+        self._default_dir: Path | None = None
+        self._done_flows: weakref.WeakSet[flow.Flow] = weakref.WeakSet()
+        self._ws_started: weakref.WeakSet[flow.Flow] = weakref.WeakSet()
+        self._hook_s: deque[float] = deque(maxlen=HOOK_SAMPLES)
+        self.stats: dict[str, int] = dict.fromkeys(
+            ("flows", "saved", "ws_messages", "enqueued", "dropped", "hook_errors", "pinning_suspected"), 0
+        )
+        self._last_backlog_event = 0.0
+        self._dropped_reported = 0
+        self._failed = False
+
+    # -- options ------------------------------------------------------------------------------------
+
+    def load(self, loader: Any) -> None:
+        loader.add_option("phonehome_session", typing.Optional[str], None,  # noqa: UP045
+                          "Session directory to write (flows.mitm, findings.jsonl, ...); "
+                          "default captures/<UTC timestamp> in the current directory.")
+        loader.add_option("phonehome_profile", typing.Optional[str], None,  # noqa: UP045
+                          "Device profile (TOML) with the test phone's known values; copied into the session.")
+        loader.add_option("phonehome_app", typing.Optional[str], None,  # noqa: UP045
+                          "Package or bundle id of the app under test.")
+        loader.add_option("phonehome_first_party", Sequence[str], [],
+                          "Domains that belong to the app's own company (repeat the option or separate with commas).")
+        loader.add_option("phonehome_body_cap", int, _session.DEFAULT_BODY_CAP,
+                          "Bytes of each body (or WebSocket message) classified; larger bodies are still saved.")
+        loader.add_option("phonehome_queue", int, _session.DEFAULT_QUEUE,
+                          "Flows waiting for analysis at most; beyond this, analysis is skipped (flows are still saved).")
+        loader.add_option("phonehome_drain_timeout", int, _session.DEFAULT_DRAIN_S,
+                          "Seconds to let the worker finish queued flows at shutdown.")
+
+    def configure(self, updated: set[str]) -> None:
+        if not updated & set(OPTIONS):
+            return
+        if self.store is not None:
+            raise exceptions.OptionsError(
+                f"{', '.join(sorted(updated & set(OPTIONS)))}: cannot be changed while a session is "
+                "being recorded; restart mitmdump with the new value"
+            )
+        opts = ctx.options
+        if not opts.phonehome_session and self._default_dir is None:
+            self._default_dir = _session.default_session_dir(Path.cwd(), datetime.now(UTC))
+        try:
+            self.config = _session.resolve_config(
+                session=opts.phonehome_session,
+                profile=opts.phonehome_profile,
+                app=opts.phonehome_app,
+                first_party=opts.phonehome_first_party,
+                body_cap=opts.phonehome_body_cap,
+                queue_size=opts.phonehome_queue,
+                drain_timeout=opts.phonehome_drain_timeout,
+                cwd=Path.cwd(),
+                now=datetime.now(UTC),
+                default_dir=self._default_dir,
+            )
+        except ValueError as e:
+            raise exceptions.OptionsError(str(e)) from e
+
+    # -- lifecycle ----------------------------------------------------------------------------------
+
+    def running(self) -> None:
+        if self.store is not None:
+            return
+        if self.config is None:  # no option was ever set: defaults
+            self.configure(set(OPTIONS))
+        assert self.config is not None
+        config = self.config
+        try:
+            store = SessionStore.create(config.session_dir)
+            self._flows_fd = open_private(store.flows, "ab")
+            self._events = JsonlWriter(store.proxy_events)
+            meta = _session.start_session(store, config, now=self.clock(), proxy_pid=os.getpid())
+        except OSError as e:
+            # A capture that cannot be written must stop the run, not let traffic through unrecorded.
+            log.error("phonehome: cannot write the session in %s: %s", config.session_dir, e)
+            self._failed = True
+            ctx.master.shutdown()
+            return
+        self.store = store
+        self.worker = self.worker_factory(
+            _worker.WorkerConfig(session_dir=str(store.root), body_cap=config.body_cap),
+            queue_size=config.queue_size,
+        )
+        self.worker.start()
+        self._event({"type": "proxy:worker", "state": "started", "pid": self.worker.pid})
+        log.info("phonehome: recording session in %s (app %s, profile %s)", store.root, meta.get("app") or "-",
+                 config.profile_path or "-")
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is not None:
+            self._tick_task = loop.create_task(self._tick())
+
+    def done(self) -> None:
+        if self.store is None:
+            return
+        if self._tick_task is not None:
+            self._tick_task.cancel()
+            self._tick_task = None
+        left = 0
+        if self.worker is not None:
+            assert self.config is not None
+            left = self.worker.stop(self.config.drain_timeout)
+            if left:
+                log.warning("phonehome: the worker did not finish within %d s; %d queued flows were not "
+                            "analysed (they are in flows.mitm: run phonehome replay)", self.config.drain_timeout, left)
+        stats = self.snapshot()
+        stats["unanalysed_at_exit"] = left
+        self._event({"type": "proxy:stats", **stats, "final": True})
+        _session.end_session(self.store, now=self.clock(), stats=stats)
+        if self._events is not None:
+            self._events.close()
+            self._events = None
+        if self._flows_fd is not None:
+            self._flows_fd.close()
+            self._flows_fd = None
+        log.info("phonehome: session %s closed: %d flows, %d findings", self.store.root, stats["flows"],
+                 stats["findings"])
+        self.store = None
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(STATS_INTERVAL_S)
+            try:
+                self.tick()
+            except Exception:
+                log.exception("phonehome: stats tick failed")
+
+    def tick(self) -> None:
+        """Once a second: notice a dead worker (and restart it), write `proxy:stats`, and a
+        `proxy:backlog` event when analysis was skipped since the last tick."""
+        if self.worker is None:
+            return
+        crash = self.worker.check()
+        if crash is not None:
+            self.stats["dropped"] += crash["lost"]
+            if crash["restarted"]:
+                what = "restarted"
+            elif crash["exitcode"] == _worker.EXIT_SETUP_FAILED:
+                what = "not restarted (it could not set up the analyser; see its log above)"
+            else:
+                what = "not restarted (it crashed too often)"
+            log.error("phonehome: the analysis worker (pid %s) died with exit code %s; %d queued flows lost; %s. "
+                      "Flows are still saved for phonehome replay.", crash["pid"], crash["exitcode"], crash["lost"], what)
+            self._event({"type": "proxy:error", "where": "worker", "error": "worker process died", **crash})
+        stats = self.snapshot()
+        self._event({"type": "proxy:stats", **stats})
+        dropped_now = self.stats["dropped"] - self._dropped_reported
+        if dropped_now > 0:
+            self._dropped_reported = self.stats["dropped"]
+            log.warning("phonehome: analysis is behind: %d flows waiting, %d not analysed in the last second "
+                        "(%d in total); they are saved in flows.mitm for phonehome replay",
+                        stats["backlog"], dropped_now, stats["dropped"])
+            self._event({"type": "proxy:backlog", "backlog": stats["backlog"], "dropped": stats["dropped"],
+                         "dropped_since_last": dropped_now, "flows": stats["flows"], "findings": stats["findings"]})
+
+    def snapshot(self) -> dict[str, Any]:
+        w = self.worker
+        samples = sorted(self._hook_s)
+
+        def pct(p: float) -> float | None:
+            if not samples:
+                return None
+            return round(samples[min(len(samples) - 1, int(p * len(samples)))] * 1000, 3)
+
+        return {
+            **self.stats,
+            "backlog": w.backlog() if w else 0,
+            "analysed": w.counter(_worker.C_ITEMS) if w else 0,
+            "findings": w.counter(_worker.C_FINDINGS) if w else 0,
+            "worker_errors": w.counter(_worker.C_ERRORS) if w else 0,
+            "body_capped": w.counter(_worker.C_CAPPED) if w else 0,
+            "worker_ready": bool(w.counter(_worker.C_READY)) if w else False,
+            "worker_restarts": w.restarts if w else 0,
+            "worker_pid": w.pid if w else None,
+            "hook_ms_p50": pct(0.5),
+            "hook_ms_p99": pct(0.99),
+            "hook_ms_max": round(samples[-1] * 1000, 3) if samples else None,
+        }
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    def _event(self, event: dict[str, Any]) -> None:
+        if self._events is None:
+            return
+        event.setdefault("ts", self.clock())
+        try:
+            self._events.write(event)
+        except OSError as e:
+            log.error("phonehome: cannot write %s: %s", self._events.path, e)
+
+    def _save(self, f: flow.Flow) -> bytes:
+        """Append the flow to flows.mitm (one write, no user-space buffer) and return its bytes."""
+        data = serialise(f)
+        view = memoryview(data)
+        try:
+            while view:
+                n = self._flows_fd.write(view)
+                view = view[n:]
+        except OSError as e:
+            # Same policy as mitmproxy's own -w: never let traffic through unrecorded.
+            sys.stderr.write(f"phonehome: cannot write {self.store.flows if self.store else 'flows.mitm'}: {e}\n")
+            sys.exit(1)
+        self.stats["saved"] += 1
+        return data
+
+    def _submit(self, item: _worker.Item) -> bool:
+        assert self.worker is not None
+        if self.worker.submit(item):
+            self.stats["enqueued"] += 1
+            return True
+        self.stats["dropped"] += 1
+        return False
+
+    def _guard(self, f: flow.Flow, what: str, fn: Callable[[], None]) -> None:
+        """Run phonehome's part of a hook: never raise into mitmproxy; log with the flow id; time it."""
+        if self.store is None:
+            return
+        start = time.perf_counter()
+        try:
+            fn()
+        except Exception as e:
+            self.stats["hook_errors"] += 1
+            log.exception("phonehome: %s failed for flow %s", what, f.id)
+            self._event({"type": "proxy:error", "where": what, "flow_id": f.id,
+                         "error": f"{type(e).__name__}: {e}"})
+        finally:
+            self._hook_s.append(time.perf_counter() - start)
+
+    # -- hooks -------------------------------------------------------------------------------------
+
+    def _http_done(self, f: http.HTTPFlow) -> None:
+        if f.websocket is not None or f in self._done_flows:
+            return  # WebSocket flows are saved at websocket_end, like mitmproxy's -w
+        self._done_flows.add(f)
+        self.stats["flows"] += 1
+        data = self._save(f)
+        self._submit(("flow", f.id, data))
+
+    def response(self, f: http.HTTPFlow) -> None:
+        self._guard(f, "response", lambda: self._http_done(f))
+
+    def error(self, f: http.HTTPFlow) -> None:
+        self._guard(f, "error", lambda: self._http_done(f))
+
+    def websocket_start(self, f: http.HTTPFlow) -> None:
+        def start() -> None:
+            self.stats["flows"] += 1
+            if self._submit(("ws-start", f.id, serialise(f))):
+                self._ws_started.add(f)
+
+        self._guard(f, "websocket_start", start)
+
+    def websocket_message(self, f: http.HTTPFlow) -> None:
+        def message() -> None:
+            assert f.websocket is not None
+            msg = f.websocket.messages[-1]
+            if not msg.from_client:
+                return  # only what the phone sends is classified
+            self.stats["ws_messages"] += 1
+            if f not in self._ws_started:
+                self.stats["dropped"] += 1  # its handshake never reached the worker
+                return
+            self._submit(("ws-msg", f.id, len(f.websocket.messages) - 1, msg.get_state()))
+
+        self._guard(f, "websocket_message", message)
+
+    def websocket_end(self, f: http.HTTPFlow) -> None:
+        def end() -> None:
+            self._save(f)
+            if f in self._ws_started:
+                self._ws_started.discard(f)
+                self._submit(("ws-end", f.id))
+
+        self._guard(f, "websocket_end", end)
+
+    def _save_only(self, f: flow.Flow) -> None:
+        if f in self._done_flows:
+            return
+        self._done_flows.add(f)
+        self._guard(f, "save", lambda: (self._save(f), None)[1])
+
+    # Non-HTTP flows carry no records, but replay should see everything -w would have saved.
+    tcp_end = tcp_error = udp_end = udp_error = dns_response = dns_error = _save_only
+
+    def tls_failed_client(self, data: tls.TlsData) -> None:
+        """The client rejected mitmproxy's certificate (or the handshake failed): with a trusted CA
+        installed this is how certificate pinning shows up. No flow exists for it."""
+        if self.store is None:
+            return
+        try:
+            client = data.context.client
+            host = data.conn.sni or (data.context.server.address[0] if data.context.server.address else None)
+            peer = client.peername
+            self.stats["pinning_suspected"] += 1
+            self._event({
+                "type": "proxy:pinning_suspected",
+                "host": host,
+                "sni": data.conn.sni,
+                "client": f"{peer[0]}:{peer[1]}" if peer else None,
+                "error": data.conn.error,
+                "alpn_offers": [a.decode("ascii", "replace") for a in (data.conn.alpn_offers or [])],
+            })
+            log.info("phonehome: TLS handshake with the client failed for %s (%s): certificate pinning suspected",
+                     host, data.conn.error)
+        except Exception:
+            log.exception("phonehome: tls_failed_client handling failed")
+
+    # -- commands -----------------------------------------------------------------------------------
+
+    @command.command("phonehome.mark")
+    def mark(self, label: str, *text: str) -> None:
+        """Mark the session timeline: consent-given, consent-refused, consent-withdrawn or note,
+        with optional free text (findings are split before/after the last consent decision)."""
+        if self.store is None:
+            raise exceptions.CommandError("phonehome: no session is being recorded")
+        if label not in CONSENT_LABELS:
+            raise exceptions.CommandError(f"unknown marker {label!r}; use one of: {', '.join(CONSENT_LABELS)}")
+        marker = self.store.mark(label, " ".join(text), source="mitmproxy", ts=self.clock())
+        log.info("phonehome: marked %s at %s", label, datetime.fromtimestamp(marker["ts"], UTC).isoformat())
+
+
+addons = [PhoneHome()]

@@ -1,0 +1,702 @@
+"""Decoded → Detection*: which personal data a record carries, where, and why we think so.
+
+Four detectors look at every decoded leaf (and the known-value one also at the raw blobs):
+
+=========  =====================================================================  ==========
+detector   what                                                                   confidence
+=========  =====================================================================  ==========
+profile    a value from the device profile, in any form SDKs send it (`known`)    0.99/0.9
+runtime    same, for values the Frida hooks saw the app read (with provenance)    0.99/0.9
+key        a field name that says what the value is (`keys`), checked against     0.5 - 0.95
+           the value's shape (`patterns`): `gps_adid` + UUID → 0.9
+pattern    a value that validates on its own: Luhn IMEI, MAC, e-mail, E.164        0.6 - 0.85
+           phone, private IP, a user agent naming the model, a stack trace
+=========  =====================================================================  ==========
+
+One `Detection` per (location, category): the strongest is kept (known value > key and pattern
+agreeing > key or pattern alone) and the others' evidence is appended. More rules:
+
+* A known value that *is* the whole leaf decides what the leaf is: key/pattern findings of other
+  categories on that leaf are dropped (`device_id=<the Android ID>` is a device id, not an
+  SDK-assigned id).
+* A known value found both in an encoded leaf and in what it decodes to (`query:d` and
+  `query:d>base64>json:uid`) is reported at the decoded one only; found in a raw blob, it is
+  reported there only when no leaf of the record had it (binary bodies the decoder could not open).
+* Containers (`stacktrace`, `exception`, `contacts`, `installed_apps`, …): everything under them is
+  one finding at the container's location, not one per frame or per contact.
+* Location: a lat/lon key with an in-range float is a location finding, precise with >= 3
+  decimals, coarse with 1-2. A key or a JSON path that names another place (`store_lat`,
+  `stores[3].lat`, `venue.location.lng`, `destination`, … see `keys.NON_USER_PLACES`) is *not*
+  the user's location: no finding, unless the value matches the profile location (then the
+  profile detector reports it, whatever the key says). A user-location key whose value is far
+  from the profile location is still reported, at 0.6, with the distance in the evidence.
+  Profile coordinates count only when a latitude *and* a longitude within tolerance occur in the
+  same record (two unrelated floats near 52.5 and 13.4 are not enough alone), with >= 2 decimals
+  unless under a lat/lon key.
+* Only what leaves the phone is examined: WebSocket messages from the server give no detections.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import keys, patterns
+from .keys import KeyRule
+from .known import KnownMatch, KnownMatcher
+from .model import Decoded, Detection, Leaf, Record
+from .profile import KnownValue, Profile
+
+__all__ = ["Detector"]
+
+KNOWN_CONFIDENCE = 0.99
+KNOWN_SHORT_CONFIDENCE = 0.9
+MAX_VALUE_CHARS = 500
+"""Detection values longer than this are cut (with an ellipsis); the location leads to the rest."""
+
+_RANK = {"profile": 3, "runtime": 3, "key+pattern": 2, "key": 1, "pattern": 1}
+
+_SEGMENT_RE = re.compile(r'\["(?:[^"\\]|\\.)*"\]|\[\d+\]|[^.\[\]]+')
+_VERSION_TOKENS = frozenset({"version", "ver", "v", "build", "sdk", "release", "vn", "osv"})
+_STACK_RE = re.compile(r"\bat [\w$.<>]+\([\w$]+\.(?:java|kt|scala):\d+\)|\bat [\w$.<>]+\((?:Native Method|Unknown Source)\)")
+_VERSION_RE = re.compile(r"^(?:android|ios|ipados)?[ _]?\d{1,2}(?:\.\d{1,3}){0,3}(?:[ _-]?[a-z0-9]{0,12})?$", re.I)
+_LOCALE_RE = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,3}$")
+_TZ_RE = re.compile(r"^(?:[A-Za-z_]+/[A-Za-z_/+\-0-9]+|(?:GMT|UTC)?\s?[+-]\d{1,2}(?::?\d{2})?|[A-Z]{3,5}|-?\d{1,5})$")
+_NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?(?:\s?[x*×]\s?\d+(?:\.\d+)?)?%?$")
+_PACKAGE_RE = re.compile(r"^[A-Za-z][\w]*(?:\.[A-Za-z_][\w]*)+$")
+_HEX_DIGEST_LENGTHS = {32: "md5", 40: "sha1", 64: "sha256"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Path:
+    names: tuple[str, ...]
+    """Normalised field names along the location, outermost first (indexes dropped)."""
+    ends: tuple[int, ...]
+    """For each name, where it ends in the location string (for container locations)."""
+    tokens: frozenset[str]
+    last: str | None
+    parent: str | None
+
+
+_PATH_CACHE: dict[str, _Path] = {}
+
+
+def _path(location: str) -> _Path:
+    p = _PATH_CACHE.get(location)
+    if p is not None:
+        return p
+    names: list[str] = []
+    ends: list[int] = []
+    offset = 0
+    for step in location.split(">"):
+        colon = step.find(":")
+        if colon >= 0 and not step.startswith("path["):
+            base = offset + colon + 1
+            for m in _SEGMENT_RE.finditer(step, colon + 1):
+                seg = m.group(0)
+                if seg.startswith("["):
+                    if seg.startswith('["'):
+                        seg = seg[2:-2]
+                    else:
+                        continue
+                names.append(seg)
+                ends.append(base + m.end() - (colon + 1))
+        offset += len(step) + 1
+    tokens: set[str] = set()
+    for n in names:
+        tokens.update(keys.tokens(n))
+    p = _Path(tuple(names), tuple(ends), frozenset(tokens),
+              names[-1] if names else None, names[-2] if len(names) > 1 else None)
+    if len(_PATH_CACHE) > 200_000:
+        _PATH_CACHE.clear()
+    _PATH_CACHE[location] = p
+    return p
+
+
+@dataclass(slots=True)
+class _Cand:
+    category: str
+    location: str
+    decoding: tuple[str, ...]
+    value: str
+    detector: str
+    rule: str
+    confidence: float
+    key: str | None
+    evidence: str
+    kind: str
+    """`profile`, `runtime`, `key+pattern`, `key`, `pattern` (for ranking)."""
+    whole_known: bool = False
+    known_name: str | None = None
+
+    def detection(self, extra: list[str]) -> Detection:
+        evidence = self.evidence
+        if extra:
+            evidence = f"{evidence}; also: {'; '.join(extra)}"
+        value = self.value
+        if len(value) > MAX_VALUE_CHARS:
+            value = value[:MAX_VALUE_CHARS] + "…"
+        return Detection(self.category, self.location, self.decoding, value, self.detector,  # type: ignore[arg-type]
+                         self.rule, round(self.confidence, 3), self.key, evidence)
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _describe_transform(transform: str, name: str) -> str:
+    """`sha256(lower)` → "sha256 of lower-cased person.email matched"."""
+    base, _, enc = transform.partition(" ")
+    enc_text = {"base64": ", base64-encoded", "HEX": ", upper-case hex"}.get(enc, "")
+    forms = {"lower": "lower-cased ", "upper": "upper-cased ", "e164": "E.164 ", "e164-no-plus":
+             "E.164 (without '+') ", "national": "national-format ", "digits": "digits-only ",
+             "no-separators": "separator-less ", "no-separators-upper": "separator-less upper-case ",
+             "dashes": "dash-separated "}
+    for algo in ("md5", "sha1", "sha256"):
+        if base == algo:
+            return f"{algo} of {name} matched{enc_text}"
+        if base.startswith(algo + "("):
+            form = base[len(algo) + 1:-1]
+            return f"{algo} of {forms.get(form, form + ' ')}{name} matched{enc_text}"
+    if base in ("exact",):
+        return f"{name} found as-is"
+    if base in ("lower", "upper", "case-folded"):
+        return f"{name} found {'case-folded' if base == 'case-folded' else base + '-cased'}"
+    if base in forms:
+        return f"{name} found in {forms[base].strip()} form"
+    m = re.match(r"^(url-encoded|hex|base64|base64url)(?:\((.+)\))?$", base)
+    if m:
+        enc_name, form = m.group(1), m.group(2)
+        what = f"{forms.get(form, (form or '') + ' ')}{name}" if form else name
+        return f"{what} found {enc_name}{'' if enc_name.endswith('encoded') else '-encoded'}"
+    return f"{name} found ({transform})"
+
+
+class Detector:
+    """Keys, value patterns and known values (profile + runtime) → `Detection`s for one record."""
+
+    def __init__(self, profile: Profile | None = None, known: Iterable[KnownValue] = ()) -> None:
+        self.profile = profile
+        self._matcher = KnownMatcher(profile.known_values() if profile is not None else ())
+        self._matcher.add(known)
+
+    def add_known_values(self, values: Iterable[KnownValue]) -> None:
+        """Add values seen at run time (hook events) or more profile values; the automaton is
+        rebuilt lazily by the next `detect`."""
+        self._matcher.add(values)
+
+    @property
+    def matcher(self) -> KnownMatcher:
+        return self._matcher
+
+    # --- entry point ----------------------------------------------------------------------
+
+    def detect(self, record: Record, decoded: Decoded) -> list[Detection]:
+        if not record.outgoing:
+            return []
+        matcher = self._matcher
+        matcher.build()
+        has_loc = matcher.has_location
+        cands: list[_Cand] = []
+        containers: dict[tuple[str, str], list] = {}
+        lat_hits: list[tuple[Leaf, patterns.Coordinate, bool]] = []
+        lon_hits: list[tuple[Leaf, patterns.Coordinate, bool]] = []
+        known_seen: set[int] = set()
+
+        for leaf in decoded.leaves:
+            value = leaf.value
+            if not value:
+                continue
+            path = _path(leaf.location)
+            raw_key = leaf.key if leaf.key is not None else path.last
+            rule = keys.lookup(raw_key)
+            if rule is None and raw_key is not None and path.parent is not None:
+                norm = keys.normalise(raw_key)
+                if norm in keys.GENERIC_CHILDREN:
+                    rule = keys.lookup(f"{keys.normalise(path.parent)}_{norm}")
+
+            # known values
+            kms = matcher.search(value) if len(matcher) else ()
+
+            # containers (stack traces, address books, app lists): one finding per container
+            crule: KeyRule | None = None
+            if rule is not None and rule.container:
+                crule, cloc = rule, self._container_location(path, leaf.location, rule)
+            else:
+                crule, cloc = self._container(path, leaf.location)
+            if crule is not None:
+                inside = []
+                for m in kms:
+                    if m.generic:
+                        continue
+                    known_seen.add(id(m.known))
+                    if m.known.category == crule.category:
+                        inside.append(m)
+                    else:
+                        c = self._known_cand(leaf, m, rule, value)
+                        if c is not None:
+                            cands.append(c)
+                if not patterns.is_placeholder(value) or inside:
+                    containers.setdefault((cloc, crule.category), []).append((leaf, crule, inside))
+                continue
+
+            for m in kms:
+                c = self._known_cand(leaf, m, rule, value)
+                if c is not None:
+                    cands.append(c)
+                    known_seen.add(id(m.known))
+
+            # key semantics
+            kc = self._key_cand(leaf, rule, value, path) if rule is not None else None
+
+            # value patterns
+            pcs = self._pattern_cands(leaf, value, rule, path)
+            if kc is not None:
+                for pc in pcs:
+                    if pc.category == kc.category:
+                        kc.kind = "key+pattern"
+                        kc.confidence = max(kc.confidence, min(0.97, pc.confidence + 0.1))
+                        kc.evidence = f"{kc.evidence}; {pc.rule} agrees"
+                pcs = [pc for pc in pcs if pc.category != kc.category]
+                cands.append(kc)
+            cands.extend(pcs)
+
+            # coordinates near the profile location
+            if has_loc:
+                self._coordinate_candidates(leaf, value, rule, lat_hits, lon_hits)
+
+        # blobs: known values the leaves did not show (binary bodies the decoder could not open)
+        if len(matcher):
+            for blob in decoded.blobs:
+                for m in matcher.search_bytes(blob.data):
+                    if id(m.known) in known_seen:
+                        continue
+                    c = self._blob_cand(blob.location, blob.decoding, blob.data, m)
+                    if c is not None:
+                        cands.append(c)
+
+        if lat_hits and lon_hits:
+            cands.extend(self._coordinate_cands(lat_hits, lon_hits))
+        for (cloc, category), items in containers.items():
+            cands.append(self._container_cand(cloc, category, items))
+        return self._merge(cands)
+
+    # --- containers -----------------------------------------------------------------------
+
+    @staticmethod
+    def _container(path: _Path, location: str) -> tuple[KeyRule | None, str]:
+        for i, name in enumerate(path.names[:-1]):
+            r = keys.lookup(name)
+            if r is not None and r.container:
+                return r, location[: path.ends[i]]
+        return None, location
+
+    @staticmethod
+    def _container_location(path: _Path, location: str, rule: KeyRule) -> str:
+        # an array of scalars under the key (`installed_apps[3]`): the container is the array
+        if location.endswith("]") and path.names:
+            cut = location.rfind("[")
+            if cut > 0 and location[cut + 1:-1].isdigit():
+                return location[:cut]
+        return location
+
+    def _container_cand(self, cloc: str, category: str, items: list) -> _Cand:
+        leaf, rule, _ = items[0]
+        n = len(items)
+        sample = leaf.value
+        if rule.shape == "package":
+            pk = [it[0].value for it in items if _PACKAGE_RE.match(it[0].value)]
+            sample = ", ".join(pk[:5]) + (f" (+{len(pk) - 5} more)" if len(pk) > 5 else "") if pk else sample
+        conf = 0.9 if n > 1 or len(leaf.value) > 20 else 0.75
+        evidence = (f"key '{rule.name}' names {rule.what}; {n} value{'s' if n != 1 else ''} under it"
+                    f" (first: {leaf.value[:80]!r})")
+        known = [(it[0], m) for it in items for m in it[2]]
+        if known:
+            kleaf, m = known[0]
+            kv = m.known
+            detector = "profile" if kv.provenance == "profile" else "runtime"
+            names = sorted({m.known.name for _, m in known})
+            shown = ", ".join(names[:5]) + (f" (+{len(names) - 5} more)" if len(names) > 5 else "")
+            ruleid = f"{detector}:{kv.name if detector == 'profile' else kv.provenance} {m.transform}"
+            evidence = (f"{_describe_transform(m.transform, kv.name)}; {len(names)} known value"
+                        f"{'s' if len(names) != 1 else ''} under it ({shown}); {evidence}")
+            return _Cand(category, cloc, kleaf.decoding, sample, detector, ruleid, KNOWN_CONFIDENCE,
+                         kleaf.key, evidence, detector)
+        return _Cand(category, cloc, leaf.decoding, sample, "key", f"key:{rule.name}", conf, leaf.key,
+                     evidence, "key")
+
+    # --- known values ---------------------------------------------------------------------
+
+    def _known_cand(self, leaf: Leaf, m: KnownMatch, rule: KeyRule | None, value: str) -> _Cand | None:
+        kv = m.known
+        if m.generic:
+            # generic values (OS version "14", locale "de") only count under a key of their category
+            if rule is None or rule.category != kv.category:
+                return None
+        found = value if m.whole else value[m.start:m.end]
+        short = len(kv.value.strip()) < 12 and m.transform in ("exact", "lower", "upper", "case-folded")
+        conf = KNOWN_SHORT_CONFIDENCE if (short and not m.whole) or m.generic else KNOWN_CONFIDENCE
+        detector = "profile" if kv.provenance == "profile" else "runtime"
+        evidence = _describe_transform(m.transform, kv.name)
+        if detector == "runtime":
+            ruleid = f"runtime:{kv.provenance} {m.transform}"
+            evidence = f"{evidence}; the app read it at run time ({kv.provenance})"
+        else:
+            ruleid = f"profile:{kv.name} {m.transform}"
+        if rule is not None:
+            evidence = f"{evidence}; key '{leaf.key}' names {rule.what}"
+        return _Cand(kv.category, leaf.location, leaf.decoding, found, detector, ruleid, conf, leaf.key,
+                     evidence, detector, whole_known=m.whole, known_name=f"{kv.name}|{kv.provenance}")
+
+    def _blob_cand(self, location: str, decoding: tuple[str, ...], data: bytes, m: KnownMatch) -> _Cand | None:
+        kv = m.known
+        short = len(kv.value.strip()) < 12 and m.transform in ("exact", "lower", "upper", "case-folded")
+        conf = KNOWN_SHORT_CONFIDENCE if short else KNOWN_CONFIDENCE
+        detector = "profile" if kv.provenance == "profile" else "runtime"
+        found = data[m.start:m.end].decode("latin-1")
+        evidence = f"{_describe_transform(m.transform, kv.name)} in the raw bytes at offset {m.start}"
+        ruleid = f"{detector}:{kv.name if detector == 'profile' else kv.provenance} {m.transform}"
+        if detector == "runtime":
+            evidence = f"{evidence}; the app read it at run time ({kv.provenance})"
+        return _Cand(kv.category, location, decoding, found, detector, ruleid, conf, None, evidence,
+                     detector, known_name=f"{kv.name}|{kv.provenance}")
+
+    # --- coordinates against the profile --------------------------------------------------
+
+    def _coordinate_candidates(self, leaf: Leaf, value: str, rule: KeyRule | None, lat_hits: list,
+                               lon_hits: list) -> None:
+        c0 = value[0]
+        if not (c0.isdigit() or c0 == "-") or len(value) > 24 or "." not in value:
+            return
+        matcher = self._matcher
+        keyed = rule is not None and rule.shape in ("lat", "lon", "latlon")
+        if "," in value or ";" in value:
+            pair = patterns.coordinate_pair(value)
+            if pair and matcher.near("lat", pair[0].value, pair[0].decimals) and matcher.near(
+                    "lon", pair[1].value, pair[1].decimals):
+                if keyed or min(pair[0].decimals, pair[1].decimals) >= 2:
+                    lat_hits.append((leaf, pair[0], keyed))
+                    lon_hits.append((leaf, pair[1], keyed))
+            return
+        c = patterns.coordinate(value, limit=180)
+        if c is None or (c.decimals < 2 and not keyed):
+            return
+        if (rule is None or rule.shape != "lon") and abs(c.value) <= 90 and matcher.near("lat", c.value, c.decimals):
+            lat_hits.append((leaf, c, keyed))
+        elif (rule is None or rule.shape != "lat") and matcher.near("lon", c.value, c.decimals):
+            lon_hits.append((leaf, c, keyed))
+
+    def _coordinate_cands(self, lat_hits: list, lon_hits: list) -> list[_Cand]:
+        out = []
+        m = self._matcher
+        for axis, hits, ref in (("lat", lat_hits, m.latitude), ("lon", lon_hits, m.longitude)):
+            kv = m.location_known[axis]
+            for leaf, c, _keyed in hits:
+                tol = m.coordinate_tolerance(c.decimals)
+                category = patterns.location_category(c.decimals)
+                delta = abs(c.value - (ref or 0.0))
+                evidence = (f"{c.value} is within {delta:.4f}° of {kv.name} {ref} (tolerance {tol:.4f}°,"
+                            f" {c.decimals} decimals); a {'longitude' if axis == 'lat' else 'latitude'}"
+                            f" within tolerance is in the same request")
+                detector = "profile" if kv.provenance == "profile" else "runtime"
+                rule = f"{detector}:{kv.name if detector == 'profile' else kv.provenance} within-tolerance"
+                out.append(_Cand(category, leaf.location, leaf.decoding, leaf.value, detector, rule,
+                                 0.97 if c.decimals >= 2 else 0.9, leaf.key, evidence, detector,
+                                 whole_known="," not in leaf.value, known_name=f"{kv.name}|{kv.provenance}"))
+        return out
+
+    # --- key semantics --------------------------------------------------------------------
+
+    def _key_cand(self, leaf: Leaf, rule: KeyRule, value: str, path: _Path) -> _Cand | None:
+        res = self._check_shape(rule, value, path)
+        if res is None:
+            return None
+        category, conf, shape_ev = res
+        key_text = leaf.key if leaf.key is not None else (path.last or "")
+        evidence = f"{shape_ev}; key '{key_text}' names {rule.what}" if shape_ev else f"key '{key_text}' names {rule.what}"
+        return _Cand(category, leaf.location, leaf.decoding, value, "key", f"key:{rule.name}", conf, leaf.key,
+                     evidence, "key")
+
+    def _check_shape(self, rule: KeyRule, value: str, path: _Path) -> tuple[str, float, str] | None:
+        """(category, confidence, what the value looks like) or `None` if the value does not fit."""
+        shape = rule.shape
+        v = value.strip()
+        cat = rule.category
+        if shape in ("lat", "lon", "latlon"):
+            return self._check_location(rule, v, path)
+        if patterns.is_placeholder(v):
+            return None
+        n = len(v)
+        if shape == "digest" or (rule.hashed and shape != "digest"):
+            algo = _HEX_DIGEST_LENGTHS.get(n)
+            if algo and patterns.is_hex(v):
+                return cat, 0.8, f"value is {n} hex digits ({algo}-length digest)"
+            if n in (43, 44) and not patterns.is_hex(v) and re.fullmatch(r"[A-Za-z0-9+/_\-]{43}=?", v):
+                return cat, 0.75, "value is a base64 sha256-length digest"
+            return None
+        if shape == "adid":
+            if patterns.is_zero_uuid(v):
+                return None  # limit-ad-tracking zero id: nothing personal was sent
+            if patterns.is_uuid(v):
+                return cat, 0.9, "value is a UUID"
+            if n == 32 and patterns.is_hex(v):
+                return cat, 0.85, "value is 32 hex digits (a UUID without dashes)"
+            if n in (40, 64) and patterns.is_hex(v):
+                return cat, 0.8, f"value is {n} hex digits (a hashed id)"
+            shape_desc = patterns.id_shape(v)
+            if shape_desc:
+                return cat, 0.65, f"value is {shape_desc}, not UUID-shaped"
+            return None
+        if shape == "hwid":
+            if n == 16 and patterns.is_hex(v):
+                return cat, 0.9, "value is 16 hex digits (Android ID format)"
+            shape_desc = patterns.id_shape(v)
+            if shape_desc:
+                return cat, 0.85, f"value is {shape_desc}"
+            if n >= 6 and v.isalnum():
+                return cat, 0.6, "value is a short alphanumeric id"
+            return None
+        if shape == "imei":
+            if patterns.imei(v):
+                return cat, 0.95, "value is a Luhn-valid IMEI"
+            if n == 15 and v.isdigit():
+                return cat, 0.5, "value is 15 digits but fails the IMEI Luhn/TAC check"
+            if patterns.meid(v):
+                return cat, 0.7, "value is 14 hex digits (a MEID)"
+            return None
+        if shape == "meid":
+            if patterns.meid(v) or patterns.imei(v):
+                return cat, 0.9, "value is a MEID/IMEI"
+            return None
+        if shape == "mac":
+            if patterns.mac(v, bare_ok=True):
+                return cat, 0.9, "value is a MAC address"
+            return None
+        if shape == "id":
+            shape_desc = patterns.id_shape(v)
+            if shape_desc:
+                return cat, 0.8, f"value is {shape_desc}"
+            if n >= 4 and " " not in v:
+                return cat, 0.55, "value is a short id"
+            return None
+        if shape == "email":
+            found = patterns.emails(v)
+            if found:
+                if all(e.role for e in found):
+                    return cat, 0.5, f"value is a role mailbox ({found[0].address}), likely not the user's"
+                return cat, 0.95, "value is a valid e-mail address"
+            algo = _HEX_DIGEST_LENGTHS.get(n)
+            if algo and patterns.is_hex(v):
+                return cat, 0.85, f"value is a {algo}-length hex digest (hashed e-mail)"
+            return None
+        if shape == "phone":
+            if patterns.phone_national(v):
+                return cat, 0.9, "value is a phone number"
+            algo = _HEX_DIGEST_LENGTHS.get(n)
+            if algo and patterns.is_hex(v):
+                return cat, 0.85, f"value is a {algo}-length hex digest (hashed phone number)"
+            return None
+        if shape == "name":
+            if 2 <= n <= 80 and any(c.isalpha() for c in v) and not any(c.isdigit() for c in v):
+                return cat, 0.75, "value is a name-like text"
+            algo = _HEX_DIGEST_LENGTHS.get(n)
+            if algo and patterns.is_hex(v):
+                return cat, 0.8, f"value is a {algo}-length hex digest (hashed name)"
+            return None
+        if shape == "password":
+            if set(v) <= {"*", "•", "●", "x", "X"}:
+                return None  # masked
+            return cat, 0.9, "value is non-empty"
+        if shape == "ip":
+            if patterns.private_ipv4(v):
+                return cat, 0.9, "value is a private IPv4 address"
+            if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", v) or (":" in v and re.fullmatch(r"[0-9a-fA-F:]{3,39}", v)):
+                return cat, 0.7, "value is an IP address"
+            return None
+        if shape == "mccmnc":
+            if v.isdigit() and (n in (5, 6) or (rule.name in ("mcc", "mnc") and 2 <= n <= 3)):
+                return cat, 0.85, "value is an MCC/MNC code"
+            if re.fullmatch(r"\d{3}[-_/ ]\d{2,3}", v):
+                return cat, 0.85, "value is an MCC/MNC code"
+            return None
+        if shape == "ua":
+            model = patterns.ua_model(v)
+            if model:
+                return cat, 0.85, f"user agent names the device model {model!r}"
+            return None
+        if shape == "model":
+            if 2 <= n <= 64 and any(c.isalpha() for c in v) and "/" not in v:
+                return cat, 0.8, "value is a device model name"
+            return None
+        if shape == "version":
+            if _VERSION_RE.match(v):
+                return cat, 0.75, "value is an OS version"
+            return None
+        if shape == "locale":
+            if _LOCALE_RE.match(v):
+                return cat, 0.75, "value is a locale/language code"
+            return None
+        if shape == "timezone":
+            if _TZ_RE.match(v):
+                return cat, 0.75, "value is a time zone"
+            return None
+        if shape == "number":
+            if _NUMBER_RE.match(v):
+                return cat, 0.6, "value is numeric"
+            return None
+        if shape == "event":
+            if 1 <= n <= 200:
+                return cat, 0.75, "value is an event name"
+            return None
+        if shape == "search":
+            if 2 <= n <= 500 and any(c.isalpha() for c in v) and not v.startswith(("http://", "https://")):
+                return cat, 0.7, "value is a search text"
+            return None
+        if shape == "package":
+            if _PACKAGE_RE.match(v):
+                return cat, 0.85, "value is an app package name"
+            return cat, 0.6, ""
+        if shape == "text":
+            if 2 <= n <= 200 and any(c.isalnum() for c in v) and not v.startswith(("http://", "https://")):
+                return cat, 0.7, ""
+            return None
+        # any
+        return cat, 0.8, ""
+
+    def _check_location(self, rule: KeyRule, v: str, path: _Path) -> tuple[str, float, str] | None:
+        if path.tokens & keys.NON_USER_PLACES:
+            return None  # store/venue/destination coordinates: somewhere else, not the user
+        if rule.shape == "latlon":
+            pair = patterns.coordinate_pair(v)
+            if pair is None:
+                return None
+            d = min(pair[0].decimals, pair[1].decimals)
+            lat, lon = pair[0].value, pair[1].value
+            desc = f"value is a coordinate pair with {d} decimals"
+        else:
+            c = patterns.coordinate(v, limit=90 if rule.shape == "lat" else 180)
+            if c is None:
+                return None
+            d = c.decimals
+            lat = c.value if rule.shape == "lat" else None
+            lon = c.value if rule.shape == "lon" else None
+            desc = f"value is a {'latitude' if rule.shape == 'lat' else 'longitude'} with {d} decimals"
+        category = patterns.location_category(d)
+        conf = 0.9 if d >= 3 else 0.8
+        m = self._matcher
+        if m.has_location:
+            far = None
+            if lat is not None and lon is not None:
+                dist = _distance_km(lat, lon, m.latitude or 0.0, m.longitude or 0.0)
+                if dist > 5:
+                    far = f"{dist:.0f} km from the profile location"
+            elif lat is not None and abs(lat - (m.latitude or 0.0)) > 0.05:
+                far = f"{abs(lat - (m.latitude or 0.0)):.2f}° of latitude from the profile location"
+            elif lon is not None and abs(lon - (m.longitude or 0.0)) > 0.05:
+                far = f"{abs(lon - (m.longitude or 0.0)):.2f}° of longitude from the profile location"
+            if far:
+                conf = 0.6
+                desc = f"{desc}; {far} (a searched place or a stale profile?)"
+        return category, conf, desc
+
+    # --- value patterns -------------------------------------------------------------------
+
+    def _pattern_cands(self, leaf: Leaf, value: str, rule: KeyRule | None, path: _Path) -> list[_Cand]:
+        n = len(value)
+        if n < 7:
+            return []
+        out: list[_Cand] = []
+        loc, dec, key = leaf.location, leaf.decoding, leaf.key
+
+        def add(category: str, rule_id: str, conf: float, evidence: str, found: str) -> None:
+            out.append(_Cand(category, loc, dec, found, "pattern", rule_id, conf, key, evidence, "pattern"))
+
+        c0 = value[0]
+        if "@" in value:
+            for e in patterns.emails(value):
+                if e.role:
+                    add("contact_info", "pattern:email", 0.45,
+                        f"{e.address} is a role mailbox (support/info/…), likely not the user's", e.address)
+                else:
+                    add("contact_info", "pattern:email", 0.85, f"{e.address} is a valid e-mail address", e.address)
+                break
+        if c0 == "+" and n <= 24:
+            d = patterns.phone_e164(value)
+            if d:
+                add("contact_info", "pattern:phone-e164", 0.75, "value is an E.164 phone number", value)
+        elif c0.isdigit():
+            if n in (15, 18):
+                i = patterns.imei(value)
+                if i:
+                    add("device_id", "pattern:imei-luhn", 0.6,
+                        "value is 15 digits with a valid Luhn check digit and an IMEI TAC prefix", value)
+            elif 7 <= n <= 15 and value.count(".") == 3 and not value.startswith("10."):
+                if not (path.tokens & _VERSION_TOKENS) and (rule is None or rule.shape != "version"):
+                    ip = patterns.private_ipv4(value)
+                    if ip:
+                        add("network", "pattern:private-ip", 0.7, "value is a private IPv4 address", value)
+            if "," in value and n <= 48 and not (path.tokens & keys.NON_USER_PLACES):
+                pair = patterns.coordinate_pair(value)
+                if pair and min(pair[0].decimals, pair[1].decimals) >= 3 and (rule is None or rule.shape != "latlon"):
+                    add("location_precise", "pattern:lat-lon-pair", 0.7,
+                        f"value is a latitude,longitude pair with {min(pair[0].decimals, pair[1].decimals)} decimals",
+                        value)
+        if n == 17 and (value[2] == ":" or value[2] == "-"):
+            h = patterns.mac(value)
+            if h:
+                category = "network" if rule is not None and rule.category == "network" else "device_id"
+                add(category, "pattern:mac", 0.7, "value is a MAC address (device or Wi-Fi BSSID)", value)
+        if "Build/" in value or ("," in value and ("iPhone" in value or "iPad" in value)):
+            model = patterns.ua_model(value)
+            if model:
+                add("device_info", "pattern:ua-model", 0.8, f"user agent names the device model {model!r}", value)
+        if (".java:" in value or ".kt:" in value or "Native Method" in value) and _STACK_RE.search(value):
+            add("diagnostics", "pattern:stack-trace", 0.85, "value contains Java/Kotlin stack frames", value)
+        return out
+
+    # --- merge ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _merge(cands: list[_Cand]) -> list[Detection]:
+        if not cands:
+            return []
+        # a known value found in an encoded leaf and in what it decodes to: keep the decoded one
+        known_locs: dict[str, list[str]] = {}
+        for c in cands:
+            if c.known_name is not None:
+                known_locs.setdefault(c.known_name, []).append(c.location)
+        whole: dict[str, set[str]] = {}
+        for c in cands:
+            if c.whole_known:
+                whole.setdefault(c.location, set()).add(c.category)
+        groups: dict[tuple[str, str], list[_Cand]] = {}
+        for c in cands:
+            if c.known_name is not None:
+                if any(other != c.location and other.startswith(c.location + ">")
+                       for other in known_locs[c.known_name]):
+                    continue
+            elif c.location in whole and c.category not in whole[c.location]:
+                continue  # the leaf is a known value of another category
+            groups.setdefault((c.location, c.category), []).append(c)
+        out: list[Detection] = []
+        for group in groups.values():
+            group.sort(key=lambda c: (_RANK[c.kind], c.detector == "runtime", c.confidence), reverse=True)
+            best = group[0]
+            extra: list[str] = []
+            seen = {best.rule}
+            for other in group[1:]:
+                if other.rule in seen:
+                    continue
+                seen.add(other.rule)
+                extra.append(f"{other.rule} ({other.evidence})" if other.evidence else other.rule)
+            if best.kind in ("key", "pattern") and any(o.kind in ("key", "pattern") and o.kind != best.kind
+                                                      for o in group[1:]):
+                best.confidence = min(0.97, best.confidence + 0.1)
+            out.append(best.detection(extra))
+        out.sort(key=lambda d: (d.location, d.category))
+        return out

@@ -96,6 +96,7 @@ WebSocket records decode only the message; the upgrade request is its own HTTP r
 from __future__ import annotations
 
 import binascii
+import functools
 import io
 import json
 import re
@@ -150,6 +151,7 @@ TRANSPORT_HEADERS = frozenset(
         "upgrade",
         "proxy-connection",
         "content-encoding",
+        "content-type",  # how the body is encoded, used to decode it
         "cookie",  # decoded as cookie:NAME
         ":authority",
         ":method",
@@ -158,7 +160,8 @@ TRANSPORT_HEADERS = frozenset(
         ":protocol",
     }
 )
-"""Request headers that carry no data about the user or device (or are decoded elsewhere)."""
+"""Request headers that carry no data about the user or device: transport and body framing
+(Cookie is decoded as `cookie:NAME` instead)."""
 
 _RATIO_FLOOR = 64 << 10
 _BINARY_LEAF_MAX = 64
@@ -202,9 +205,17 @@ def _qflat(key: str) -> str:
 
 
 def _qnested(prefix: str, key: str) -> str:
+    seg = _nested_seg(key)
+    if seg[0] == ".":
+        return prefix + seg if prefix else seg[1:]
+    return prefix + seg
+
+
+@functools.lru_cache(maxsize=4096)
+def _nested_seg(key: str) -> str:
     if _BARE_NESTED.fullmatch(key) and key.isprintable():
-        return f"{prefix}.{key}" if prefix else key
-    return prefix + "[" + json.dumps(key, ensure_ascii=False) + "]"
+        return "." + key
+    return "[" + json.dumps(key, ensure_ascii=False) + "]"
 
 
 def _join(base: str, step: str) -> str:
@@ -768,21 +779,22 @@ def _body_text(
     c0 = st[:1]
     if c0 in ("{", "[") or hint in ("json", "ndjson"):
         obj = _json_loads(st)
-        if obj is not _FAIL:
+        if obj is not _FAIL and obj is not _DEEP:
             _walk(ctx, obj, _join(base, "json"), "", chain + ("json",), None, depth + 1)
             return
         if obj is _DEEP:
             ctx.note(f"json at {base}: nested too deep to parse; kept as text")
-        elif "\n" in st and _ndjson(ctx, st, base, chain, depth):
+            ctx.leaf(raw_loc, None, text, chain + ("text",))
             return
-        elif hint in ("json", "ndjson"):
+        if "\n" in st and _ndjson(ctx, st, base, chain, depth):
+            return
+        if hint in ("json", "ndjson"):
             ctx.note(f"json at {base}: declared JSON but not valid JSON; sniffed instead")
     if ws:
         m = _SOCKETIO.match(st)
         if m:
             obj = _json_loads(st[m.end() :])
-            if obj is not _FAIL:
-                ctx.leaf(_join(base, "socketio"), None, m.group(0), chain + ("socketio",))
+            if obj is not _FAIL and obj is not _DEEP:
                 head = _join(_join(base, "socketio"), "json")
                 _walk(ctx, obj, head, "", chain + ("socketio", "json"), None, depth + 1)
                 return
@@ -790,7 +802,7 @@ def _body_text(
         ctx, st, base, chain, None, depth, lenient=True, declared=hint == "form"
     ):
         return
-    _string(ctx, text, base, raw_loc, chain + ("text",), None, depth)
+    _string(ctx, text, raw_loc, raw_loc, chain + ("text",), None, depth)
 
 
 class _Sentinel:
@@ -851,6 +863,8 @@ def _form(
         k, eq, _ = p.partition("=")
         if not eq or not k:
             return False
+    if len(raw) == 1 and not declared and not raw[0].partition("=")[2].strip("="):
+        return False  # "xyz=" or "xyz==": base64 padding, not a form
     if not lenient:
         if len(raw) == 1:
             k, _, v = raw[0].partition("=")
@@ -1248,10 +1262,18 @@ def _unpack(fmt: str, data: bytes) -> object:
 
 
 def _plausible_packed(obj: object) -> bool:
+    """A guessed msgpack/CBOR value must look like a record: a non-empty map (or array of maps)
+    whose keys are integers or printable text, at least one of them text."""
     if isinstance(obj, list):
-        return bool(obj) and all(isinstance(x, dict) and x and _text_keys(x) for x in obj[:16])
-    return isinstance(obj, dict) and bool(obj) and _text_keys(obj)
+        return bool(obj) and all(isinstance(x, dict) and _record_keys(x) for x in obj[:16])
+    return isinstance(obj, dict) and _record_keys(obj)
 
 
-def _text_keys(d: dict) -> bool:
-    return all(type(k) is str and k.isprintable() and k for k in list(d)[:64])
+def _record_keys(d: dict) -> bool:
+    keys = list(d)[:64]
+    text = [k for k in keys if type(k) is str]
+    return (
+        bool(text)
+        and all(k and k.isprintable() for k in text)
+        and all(type(k) is int for k in keys if type(k) is not str)
+    )

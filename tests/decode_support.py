@@ -1,0 +1,114 @@
+"""Helpers for the decoder tests: records, hand-encoded protobuf, JWTs, bombs."""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+
+from phonehome.analysis.model import Decoded, Record
+
+
+def record(
+    body: bytes = b"",
+    *,
+    path: str = "/",
+    headers: list[tuple[str, str]] | None = None,
+    content_type: str | None = None,
+    kind: str = "http",
+    content_encoding: str = "",
+    body_size: int | None = None,
+) -> Record:
+    hdrs = list(headers or [])
+    if content_type is not None:
+        hdrs.append(("Content-Type", content_type))
+    return Record(
+        flow_id="t1",
+        ts=1_700_000_000.0,
+        kind=kind,  # type: ignore[arg-type]
+        direction="request" if kind == "http" else "client",
+        method="POST" if body else "GET",
+        scheme="https" if kind == "http" else "wss",
+        host="sdk.example.com",
+        port=443,
+        path=path,
+        http_version="HTTP/1.1",
+        request_headers=tuple(hdrs),
+        body=body,
+        body_size=len(body) if body_size is None else body_size,
+        message_index=0 if kind == "websocket" else None,
+        content_encoding=content_encoding,
+    )
+
+
+def triples(decoded: Decoded) -> set[tuple[str, str, tuple[str, ...]]]:
+    """(location, value, decoding) of every leaf."""
+    return {(leaf.location, leaf.value, leaf.decoding) for leaf in decoded.leaves}
+
+
+def by_location(decoded: Decoded) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for leaf in decoded.leaves:
+        out.setdefault(leaf.location, []).append(leaf.value)
+    return out
+
+
+# --- protobuf, encoded by hand ---------------------------------------------------------------
+
+
+def varint(n: int) -> bytes:
+    if n < 0:
+        n += 1 << 64
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def pb_varint(field: int, value: int) -> bytes:
+    return varint(field << 3 | 0) + varint(value)
+
+
+def pb_fixed64(field: int, raw8: bytes) -> bytes:
+    assert len(raw8) == 8
+    return varint(field << 3 | 1) + raw8
+
+
+def pb_fixed32(field: int, raw4: bytes) -> bytes:
+    assert len(raw4) == 4
+    return varint(field << 3 | 5) + raw4
+
+
+def pb_bytes(field: int, payload: bytes | str) -> bytes:
+    data = payload.encode() if isinstance(payload, str) else payload
+    return varint(field << 3 | 2) + varint(len(data)) + data
+
+
+# --- tokens ---------------------------------------------------------------------------------
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def jwt(header: dict, payload: dict, signature: bytes = b"\x01\x02\x03signature") -> str:
+    return ".".join(
+        (b64url(json.dumps(header).encode()), b64url(json.dumps(payload).encode()), b64url(signature))
+    )
+
+
+# --- bombs ----------------------------------------------------------------------------------
+
+
+def gzip_bomb(total: int = 1 << 30, chunk: int = 1 << 20) -> bytes:
+    """gzip of `total` zero bytes (about 1 MB for 1 GB), built chunk by chunk."""
+    comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = bytes(chunk)
+    parts = [comp.compress(zeros) for _ in range(total // chunk)]
+    parts.append(comp.flush())
+    return b"".join(parts)

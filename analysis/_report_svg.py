@@ -57,9 +57,10 @@ def matrix_svg(
 ) -> Markup:
     """Organisation × category dots; `counts[i][j]` requests from row i carrying column j."""
     label_w, col_w, row_h = 230, 46, 30
-    head_h = 10 + 7 * max((len(_fit(c, 26)) for c in columns), default=4)
-    head_h = min(max(head_h, 60), 190)
-    width = label_w + col_w * max(len(columns), 1) + 20
+    label_px = 7 * max((len(_fit(c, 26)) for c in columns), default=4)
+    # Column labels are turned 50° up and to the right: room above and beyond the last column.
+    head_h = min(max(16 + 0.77 * label_px, 60), 190)
+    width = label_w + col_w * max(len(columns), 1) + max(20, 0.64 * label_px)
     height = head_h + row_h * max(len(rows), 1) + 10
     top = max((v for r in counts for v in r), default=1) or 1
     parts = [_open(width, height, title, "matrix")]
@@ -98,7 +99,9 @@ def matrix_svg(
     return Markup("".join(parts))
 
 
-def bars_svg(items: Sequence[tuple[Row, int]], *, maximum: int, title: str, unit: str) -> Markup:
+def bars_svg(
+    items: Sequence[tuple[Row, int]], *, maximum: int, title: str, units: tuple[str, str]
+) -> Markup:
     """Horizontal bars: a company and how many kinds of data it received."""
     label_w, bar_w, row_h = 230, 420, 26
     width = label_w + bar_w + 60
@@ -123,7 +126,7 @@ def bars_svg(items: Sequence[tuple[Row, int]], *, maximum: int, title: str, unit
             f'<rect x="{label_w}" y="{_num(y + 3)}" width="{_num(w)}" height="{row_h - 8}" '
             f'fill="{THIRD if row.third_party else FIRST}"/>'
         )
-        parts.append(f'<text x="{_num(label_w + w + 6)}" y="{_num(y + row_h / 2 + 2)}">{n} {_t(unit)}</text>')
+        parts.append(f'<text x="{_num(label_w + w + 6)}" y="{_num(y + row_h / 2 + 2)}">{n} {_t(units[0] if n == 1 else units[1])}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

@@ -476,7 +476,7 @@ def _consent_sentence(facts: SummaryFacts, lang: str) -> str:
         "consent-refused": (
             "die Einwilligungsabfrage beantwortet hatten",
             "answered the consent request",
-            "Nachdem Sie abgelehnt hatten",
+            "Nachdem Sie abgelehnt hatten,",
             "After you refused",
         ),
         "consent-withdrawn": (

@@ -33,6 +33,7 @@ from .categories import CATEGORY_IDS
 from .labels import DeclaredLabel, LabelCheck, check_labels
 from .redact import redact, scrub
 from .schema import Col
+from phonehome.store import open_private
 
 PINNING_EVENTS = ("proxy:pinning_suspected", "proxy:pinning-suspected")
 EVIDENCE_PER_GROUP = 25
@@ -241,7 +242,7 @@ def _prepared(findings: pd.DataFrame) -> pd.DataFrame:
     )
     f["_org"] = org.fillna("?").map(lambda v: _s(v, 120) or "?")
     party = f[Col.party].astype("object") if Col.party in f.columns else pd.Series("third", index=f.index)
-    f["_third"] = party.map(lambda p: p != "first")
+    f["_third"] = party.map(lambda p: p != "first").astype(bool)
     f["_cat"] = f[Col.category].astype("object") if Col.category in f.columns else None
     f = f[f["_cat"].notna()]
     flow = f[Col.flow_id].astype("string")
@@ -654,18 +655,19 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_tables(data: SessionLike, model: ReportModel, path: Path, fmt: str, *, reveal: bool) -> list[Path]:
-    """Write `path` (findings) and `<stem>-summary<suffix>` (organisation × category)."""
+    """Write `path` (findings) and `<stem>-summary<suffix>` (organisation × category), owner-only
+    (0600): findings are personal data."""
+    if fmt not in ("csv", "parquet"):
+        raise ValueError(f"unknown table format {fmt!r}; use csv or parquet")
     findings = findings_table(data, reveal=reveal)
     summary = summary_table(model)
     summary_path = path.with_name(f"{path.stem}-summary{path.suffix}")
-    if fmt == "csv":
-        spreadsheet_safe(findings).to_csv(path, index=False)
-        spreadsheet_safe(summary).to_csv(summary_path, index=False)
-    elif fmt == "parquet":
-        findings.to_parquet(path, index=False)
-        summary.to_parquet(summary_path, index=False)
-    else:
-        raise ValueError(f"unknown table format {fmt!r}; use csv or parquet")
+    for frame, target in ((findings, path), (summary, summary_path)):
+        with open_private(target, "wb") as f:
+            if fmt == "csv":
+                f.write(spreadsheet_safe(frame).to_csv(index=False).encode("utf-8"))
+            else:
+                frame.to_parquet(f, index=False)
     return [path, summary_path]
 
 
@@ -723,13 +725,9 @@ def charts(model: ReportModel) -> dict[str, Markup]:
             key=lambda item: -item[1],
         )
         if bars:
-            unit_sg, unit_pl = ("Datenart", "Datenarten") if lang == "de" else ("kind", "kinds")
-            out["bars"] = (
-                svg.bars_svg(
-                    bars, maximum=max(n for _r, n in bars), title=txt.ui("h_bars", lang), unit=unit_pl
-                )
-                if any(n != 1 for _r, n in bars)
-                else svg.bars_svg(bars, maximum=1, title=txt.ui("h_bars", lang), unit=unit_sg)
+            units = ("Datenart", "Datenarten") if lang == "de" else ("kind", "kinds")
+            out["bars"] = svg.bars_svg(
+                bars, maximum=max(n for _r, n in bars), title=txt.ui("h_bars", lang), units=units
             )
     if model.timeline or model.markers:
         lane_names = [o.name for o in model.orgs][:TIMELINE_LANES]

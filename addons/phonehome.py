@@ -30,7 +30,6 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 
 import asyncio  # noqa: E402
-import io  # noqa: E402
 import logging  # noqa: E402
 import time  # noqa: E402
 import typing  # noqa: E402
@@ -42,8 +41,7 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 from mitmproxy import command, ctx, exceptions, flow, http, tls  # noqa: E402
-from mitmproxy import io as mitm_io  # noqa: E402
-from phonehome.addons import _session, _worker  # noqa: E402
+from phonehome.addons import _flowbytes, _session, _worker  # noqa: E402
 
 from phonehome.store import CONSENT_LABELS, JsonlWriter, SessionStore, open_private  # noqa: E402
 
@@ -57,13 +55,6 @@ STATS_INTERVAL_S = 1.0
 HOOK_SAMPLES = 2_000
 
 
-def serialise(f: flow.Flow) -> bytes:
-    """The flow exactly as `mitmproxy.io.FlowWriter` writes it to a flow file."""
-    buf = io.BytesIO()
-    mitm_io.FlowWriter(buf).add(f)
-    return buf.getvalue()
-
-
 class PhoneHome:
     def __init__(
         self,
@@ -72,6 +63,8 @@ class PhoneHome:
         worker_factory: Callable[..., _worker.Worker] = _worker.Worker,
     ) -> None:
         self.clock = clock
+        self.serialise = _flowbytes.FlowBytes()
+        """flow → the exact bytes mitmproxy's FlowWriter writes (cached connections: ~5x cheaper)."""
         self.worker_factory = worker_factory
         self.config: _session.LiveConfig | None = None
         self.store: SessionStore | None = None
@@ -272,7 +265,7 @@ class PhoneHome:
 
     def _save(self, f: flow.Flow) -> bytes:
         """Append the flow to flows.mitm (one write, no user-space buffer) and return its bytes."""
-        data = serialise(f)
+        data = self.serialise(f)
         view = memoryview(data)
         try:
             while view:
@@ -327,7 +320,7 @@ class PhoneHome:
     def websocket_start(self, f: http.HTTPFlow) -> None:
         def start() -> None:
             self.stats["flows"] += 1
-            if self._submit(("ws-start", f.id, serialise(f))):
+            if self._submit(("ws-start", f.id, self.serialise(f))):
                 self._ws_started.add(f)
 
         self._guard(f, "websocket_start", start)

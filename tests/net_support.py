@@ -147,18 +147,24 @@ class LocalServer:
 
     The answer is `{"ok": true, "path": ..., "received": <body length>}` (status 200,
     `content-type: application/json`). Requests land in `requests`, WebSocket messages in
-    `ws_messages` (both lists, appended from the server thread; read them after the client is done).
+    `ws_messages` (both lists, appended from the server thread; read them after the client is done);
+    with `record=False` nothing is kept (for benchmarks) and only `count` grows.
 
     Runs its own asyncio loop in a daemon thread, so it works from sync and async tests alike.
     Use as a context manager, or `start()` / `stop()`.
     """
 
-    def __init__(self, *, names: Sequence[str] = ("localhost",), workdir: Path | None = None) -> None:
+    def __init__(
+        self, *, names: Sequence[str] = ("localhost",), workdir: Path | None = None, record: bool = True
+    ) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if workdir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="phonehome-upstream-")
             workdir = Path(self._tmp.name)
         self.cert_path, self.key_path = make_self_signed_cert(Path(workdir), names)
+        self.record = record
+        """False: keep no requests or messages (long benchmarks); `count` still counts them."""
+        self.count = 0
         self.requests: list[ReceivedRequest] = []
         self.ws_messages: list[ReceivedWsMessage] = []
         self.https_port = 0
@@ -266,6 +272,11 @@ class LocalServer:
             with contextlib.suppress(Exception):
                 writer.close()
 
+    def _keep(self, request: ReceivedRequest) -> None:
+        self.count += 1
+        if self.record:
+            self.requests.append(request)
+
     @staticmethod
     def _answer(path: str, body: bytes) -> bytes:
         return json.dumps({"ok": True, "path": path, "received": len(body)}).encode()
@@ -306,7 +317,7 @@ class LocalServer:
                 path = request.target.decode("latin-1")
                 if "://" in path:  # absolute form (only when a client talks to us as a proxy)
                     path = urllib.parse.urlsplit(path)._replace(scheme="", netloc="").geturl() or "/"
-                self.requests.append(
+                self._keep(
                     ReceivedRequest(
                         "https" if tls else "http", "HTTP/1.1", request.method.decode(), host, path,
                         headers, bytes(body),
@@ -358,7 +369,9 @@ class LocalServer:
                         chunks = parts[type(event)]
                         data: str | bytes = "".join(chunks) if isinstance(event, TextMessage) else b"".join(chunks)
                         chunks.clear()
-                        self.ws_messages.append(ReceivedWsMessage(scheme, path, data))
+                        self.count += 1
+                        if self.record:
+                            self.ws_messages.append(ReceivedWsMessage(scheme, path, data))
                         writer.write(ws.send(Message(data=data)))
                 elif isinstance(event, Ping):
                     writer.write(ws.send(event.response()))
@@ -398,7 +411,7 @@ class LocalServer:
                     pseudo = dict((k, v) for k, v in headers if k.startswith(":"))
                     plain = [(k, v) for k, v in headers if not k.startswith(":")]
                     path = pseudo.get(":path", "/")
-                    self.requests.append(
+                    self._keep(
                         ReceivedRequest(
                             "https", "HTTP/2", pseudo.get(":method", ""), pseudo.get(":authority", ""), path,
                             plain, bytes(body),
@@ -449,13 +462,17 @@ class Mitmdump:
     """mitmproxy's CA certificate (PEM) in the confdir; clients trust it to accept the proxy."""
     confdir: Path
     log_path: Path
-    """mitmdump's stdout and stderr, merged."""
+    """mitmdump's stdout and stderr, merged (a temporary file; `log_text()` still works after exit)."""
+    _final_log: str | None = None
 
     @property
     def proxy_url(self) -> str:
         return f"http://{LOOPBACK}:{self.port}"
 
     def log_text(self) -> str:
+        """Everything mitmdump (and its child processes) printed so far."""
+        if self._final_log is not None:
+            return self._final_log
         return self.log_path.read_text("utf-8", "replace")
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 15.0) -> int:
@@ -481,7 +498,7 @@ class Mitmdump:
 def run_mitmdump(
     *args: str,
     confdir: Path | None = None,
-    upstream: LocalServer | None = None,
+    upstream: LocalServer | Any = None,
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
     startup_timeout: float = 30.0,
@@ -491,8 +508,9 @@ def run_mitmdump(
 
     `args` are extra mitmdump arguments (`"-s", "addons/phonehome.py", "--set", "k=v"`, `"-w", f`).
     `confdir` holds mitmproxy's CA (a fresh temporary one when None, so the CA is created on
-    start; pass the same directory to reuse a CA). With `upstream`, every upstream connection is
-    routed to that `LocalServer` (see the module docstring) and `ssl_insecure` is set.
+    start; pass the same directory to reuse a CA). With `upstream` (a `LocalServer`, or anything with
+    `https_port` and `http_port`, e.g. for a server in another process), every upstream connection
+    is routed to it (see the module docstring) and `ssl_insecure` is set.
     `cwd` is the working directory (relative `captures/...` defaults land there); `env` is added to
     the environment (`PYTHONUNBUFFERED` is set).
 
@@ -539,6 +557,7 @@ def run_mitmdump(
             yield dump
         finally:
             dump.stop()
+            dump._final_log = dump.log_text()
 
 
 def _wait_listening(dump: Mitmdump, timeout: float) -> bool:
@@ -954,8 +973,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def serve_forever(record: bool = False) -> None:
+    """Run a `LocalServer` until stdin closes, after printing `{"https_port": .., "http_port": ..,
+    "cert": ..}` as one JSON line on stdout: an upstream in its own process (benchmarks), started
+    with `python tests/net_support.py --serve`."""
+    with LocalServer(record=record) as server:
+        print(json.dumps({"https_port": server.https_port, "http_port": server.http_port,
+                          "cert": str(server.cert_path)}), flush=True)
+        sys.stdin.read()
+
+
 def _main(argv: Sequence[str]) -> int:
     import argparse
+
+    if argv and argv[0] == "--serve":
+        serve_forever()
+        return 0
 
     p = argparse.ArgumentParser(description="stdlib HTTP/1.1 client through a loopback proxy")
     p.add_argument("--proxy-port", type=int, required=True)

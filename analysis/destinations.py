@@ -130,9 +130,10 @@ class Destination:
 def normalise_host(host: str) -> str:
     """Lower case, no brackets around IPv6, no trailing dot, no port."""
     text = host.strip().lower()
-    if text.startswith("["):
-        end = text.find("]")
-        return text[1:end] if end != -1 else text[1:]
+    if text.startswith("[") and "]" in text:
+        inner = text[1 : text.index("]")]
+        if _ip(inner) is not None:
+            return inner
     if text.count(":") == 1:
         text = text.split(":", 1)[0]
     return text.rstrip(".")

@@ -1,0 +1,685 @@
+"""Destinations: host → organisation, purpose, party, country; the bundled DB; user lists; SDKs."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import tomllib
+from pathlib import Path
+
+import pytest
+import tldextract
+
+from phonehome.analysis import _orgdb
+from phonehome.analysis import destinations as dest
+from phonehome.analysis.destinations import (
+    COUNTRY_NAMES,
+    Destinations,
+    infer_app_domain,
+    org_for_package,
+    orgs_db,
+    sdk_for_stack,
+)
+from phonehome.analysis.schema import COLUMNS, PURPOSES
+from phonehome.cli import main
+
+
+@pytest.fixture(scope="module")
+def plain() -> Destinations:
+    return Destinations()
+
+
+# ---------------------------------------------------------------------------------------------
+# Real endpoints of the SDKs most common in mobile apps
+# ---------------------------------------------------------------------------------------------
+
+KNOWN = [
+    # host, org, purpose
+    pytest.param("app-measurement.com", "Google", "analytics", id="firebase-analytics"),
+    pytest.param("region1.app-measurement.com", "Google", "analytics", id="firebase-analytics-regional"),
+    pytest.param("firebaseinstallations.googleapis.com", "Google", "analytics", id="firebase-installations"),
+    pytest.param("firebaselogging-pa.googleapis.com", "Google", "analytics", id="firelog"),
+    pytest.param("crashlyticsreports-pa.googleapis.com", "Google", "crash_reporting", id="crashlytics-reports"),
+    pytest.param("firebase-settings.crashlytics.com", "Google", "crash_reporting", id="crashlytics-settings"),
+    pytest.param("googleads.g.doubleclick.net", "Google", "advertising", id="admob"),
+    pytest.param("pagead2.googlesyndication.com", "Google", "advertising", id="adsense-syndication"),
+    pytest.param("firebasestorage.googleapis.com", "Google", "infrastructure", id="firebase-storage"),
+    pytest.param("graph.facebook.com", "Meta", "advertising", id="facebook-graph"),
+    pytest.param("graph.instagram.com", "Meta", "social", id="instagram-graph"),
+    pytest.param("an.facebook.com", "Meta", "advertising", id="audience-network"),
+    pytest.param("scontent-fra5-1.xx.fbcdn.net", "Meta", "infrastructure", id="fbcdn"),
+    pytest.param("log16-normal-c-useast1a.tiktokv.com", "TikTok", "analytics", id="tiktok-log-numbered"),
+    pytest.param("log22-normal-alisg.tiktokv.com", "TikTok", "analytics", id="tiktok-log-regional"),
+    pytest.param("api16-normal-c-useast1a.tiktokv.com", "TikTok", "social", id="tiktok-api"),
+    pytest.param("mon.byteoversea.com", "ByteDance", "analytics", id="bytedance-mon"),
+    pytest.param("api-va.musical.ly", "TikTok", "social", id="musically"),
+    pytest.param("api16-access-sg.pangle.io", "ByteDance", "advertising", id="pangle"),
+    pytest.param("sf16-scmcdn-sg.ibytedtos.com", "ByteDance", "infrastructure", id="bytedance-tos"),
+    pytest.param("business-api.tiktok.com", "TikTok", "advertising", id="tiktok-business"),
+    pytest.param("app.adjust.com", "Adjust", "attribution", id="adjust"),
+    pytest.param("app.eu.adjust.com", "Adjust", "attribution", id="adjust-eu"),
+    pytest.param("app.adjust.net.in", "Adjust", "attribution", id="adjust-in"),
+    pytest.param("app.adjust.world", "Adjust", "attribution", id="adjust-world"),
+    pytest.param("t.appsflyersdk.com", "AppsFlyer", "attribution", id="appsflyer-t"),
+    pytest.param("launches.appsflyersdk.com", "AppsFlyer", "attribution", id="appsflyer-launches"),
+    pytest.param("abc123-launches.appsflyersdk.com", "AppsFlyer", "attribution", id="appsflyer-devkey"),
+    pytest.param("api2.branch.io", "Branch", "attribution", id="branch"),
+    pytest.param("myapp.app.link", "Branch", "attribution", id="branch-link"),
+    pytest.param("sdk-api-v1.singular.net", "Singular", "attribution", id="singular"),
+    pytest.param("control.kochava.com", "Kochava", "attribution", id="kochava"),
+    pytest.param("api.segment.io", "Segment", "analytics", id="segment"),
+    pytest.param("cdn-settings.segment.com", "Segment", "analytics", id="segment-settings"),
+    pytest.param("api-js.mixpanel.com", "Mixpanel", "analytics", id="mixpanel"),
+    pytest.param("api2.amplitude.com", "Amplitude", "analytics", id="amplitude"),
+    pytest.param("api.eu.amplitude.com", "Amplitude", "analytics", id="amplitude-eu"),
+    pytest.param("o123.ingest.sentry.io", "Sentry", "crash_reporting", id="sentry"),
+    pytest.param("o4507.ingest.us.sentry.io", "Sentry", "crash_reporting", id="sentry-us"),
+    pytest.param("sessions.bugsnag.com", "Bugsnag", "crash_reporting", id="bugsnag-sessions"),
+    pytest.param("notify.bugsnag.com", "Bugsnag", "crash_reporting", id="bugsnag-notify"),
+    pytest.param("api.onesignal.com", "OneSignal", "customer_engagement", id="onesignal"),
+    pytest.param("sdk.iad-01.braze.com", "Braze", "customer_engagement", id="braze"),
+    pytest.param("sdk.fra-01.braze.eu", "Braze", "customer_engagement", id="braze-eu"),
+    pytest.param("eu1.clevertap-prod.com", "CleverTap", "customer_engagement", id="clevertap"),
+    pytest.param("auction.unityads.unity3d.com", "Unity", "advertising", id="unity-ads"),
+    pytest.param("config.uca.cloud.unity3d.com", "Unity", "analytics", id="unity-analytics"),
+    pytest.param("ms.applovin.com", "AppLovin", "advertising", id="applovin"),
+    pytest.param("a.applvn.com", "AppLovin", "advertising", id="applovin-applvn"),
+    pytest.param("init.supersonicads.com", "ironSource", "advertising", id="ironsource"),
+    pytest.param("outcome-ssp.supersonicads.com", "ironSource", "advertising", id="ironsource-ssp"),
+    pytest.param("startup.mobile.yandex.net", "Yandex", "analytics", id="appmetrica-startup"),
+    pytest.param("report.appmetrica.yandex.net", "Yandex", "analytics", id="appmetrica-report"),
+    pytest.param("in.appcenter.ms", "Microsoft", "crash_reporting", id="appcenter"),
+    pytest.param("a.clarity.ms", "Microsoft", "analytics", id="clarity"),
+    pytest.param("bat.bing.com", "Microsoft", "advertising", id="bing-ads"),
+    pytest.param("aax.amazon-adsystem.com", "Amazon", "advertising", id="amazon-aax"),
+    pytest.param("tr.snapchat.com", "Snap", "advertising", id="snap-pixel"),
+    pytest.param("analytics.twitter.com", "X", "advertising", id="twitter-analytics"),
+    pytest.param("sdkm.w.inmobi.com", "InMobi", "advertising", id="inmobi"),
+    pytest.param("ads.api.vungle.com", "Liftoff", "advertising", id="vungle"),
+    pytest.param("live.chartboost.com", "Chartboost", "advertising", id="chartboost"),
+    pytest.param("analytics.rayjump.com", "Mintegral", "advertising", id="mintegral"),
+    pytest.param("sdkapi.moloco.com", "Moloco", "advertising", id="moloco"),
+    pytest.param("gum.criteo.com", "Criteo", "advertising", id="criteo"),
+    pytest.param("trc.taboola.com", "Taboola", "advertising", id="taboola"),
+    pytest.param("odb.outbrain.com", "Outbrain", "advertising", id="outbrain"),
+    pytest.param("metrics1.data.hicloud.com", "Huawei", "analytics", id="huawei-analytics"),
+    pytest.param("data.mistat.xiaomi.com", "Xiaomi", "analytics", id="xiaomi-mistat"),
+    pytest.param("mi.gdt.qq.com", "Tencent", "advertising", id="tencent-gdt"),
+    pytest.param("android.bugly.qq.com", "Tencent", "crash_reporting", id="tencent-bugly"),
+    pytest.param("ulogs.umeng.com", "Umeng", "analytics", id="umeng"),
+    pytest.param("a.appodeal.com", "Appodeal", "advertising", id="appodeal"),
+    pytest.param("api.fyber.com", "Digital Turbine", "advertising", id="fyber"),
+    pytest.param("adc3-launch.adcolony.com", "AdColony", "advertising", id="adcolony"),
+    pytest.param("rtb.tapjoy.com", "Tapjoy", "advertising", id="tapjoy"),
+    pytest.param("mobile-collector.newrelic.com", "New Relic", "crash_reporting", id="newrelic"),
+    pytest.param("browser-intake-datadoghq.com", "Datadog", "crash_reporting", id="datadog"),
+    pytest.param("rs.fullstory.com", "FullStory", "analytics", id="fullstory"),
+    pytest.param("api.revenuecat.com", "RevenueCat", "infrastructure", id="revenuecat"),
+    pytest.param("pinpoint.eu-central-1.amazonaws.com", "Amazon Web Services", "analytics", id="aws-pinpoint"),
+    pytest.param("api-adservices.apple.com", "Apple", "attribution", id="apple-adservices"),
+    pytest.param("sb.scorecardresearch.com", "comScore", "analytics", id="comscore"),
+    pytest.param("secure-dcr.imrworldwide.com", "Nielsen", "analytics", id="nielsen"),
+    pytest.param("collect.tealiumiq.com", "Tealium", "analytics", id="tealium"),
+    pytest.param("nativesdks.mparticle.com", "mParticle", "analytics", id="mparticle"),
+    pytest.param("data.flurry.com", "Yahoo", "analytics", id="flurry"),
+]
+
+
+@pytest.mark.parametrize(("host", "org", "purpose"), KNOWN)
+def test_known_endpoints(plain: Destinations, host: str, org: str, purpose: str) -> None:
+    d = plain.lookup(host)
+    assert (d.org, d.purpose) == (org, purpose)
+    assert d.party == "third"
+    assert d.country in COUNTRY_NAMES
+    assert d.legal_name
+    assert d.source.startswith("phonehome-orgs (entry ")
+    assert d.pattern
+    assert d.tracker is (purpose not in ("infrastructure", "unknown"))
+
+
+def test_destination_fields(plain: Destinations) -> None:
+    d = plain.lookup("firebaseinstallations.googleapis.com")
+    assert d.host == "firebaseinstallations.googleapis.com"
+    assert d.domain == "googleapis.com"
+    assert (d.legal_name, d.parent, d.country, d.country_name) == ("Google LLC", "Alphabet", "US", "United States")
+    assert d.source == "phonehome-orgs (entry google-firebase-installations)"
+    assert d.pattern == "firebaseinstallations.googleapis.com"
+    row = d.as_row()
+    assert set(row) <= set(COLUMNS)
+    assert row["org_source"] == d.source
+
+
+def test_tiktok_is_bytedance(plain: Destinations) -> None:
+    d = plain.lookup("log16-normal-c-useast1a.tiktokv.com")
+    assert (d.domain, d.parent, d.pattern) == ("tiktokv.com", "ByteDance", "log*.tiktokv.com")
+
+
+@pytest.mark.parametrize(
+    ("host", "pattern"),
+    [
+        pytest.param("log16-normal-c-useast1a.tiktokv.com", "log*.tiktokv.com", id="wildcard-beats-shorter-suffix"),
+        pytest.param("api.tiktokv.com", "*.tiktokv.com", id="suffix-when-wildcard-misses"),
+        pytest.param("firebase-settings.crashlytics.com", "firebase-settings.crashlytics.com", id="exact-beats-suffix"),
+        pytest.param("o1.ingest.us.sentry.io", "*.ingest.us.sentry.io", id="longest-suffix"),
+        pytest.param("x.an.facebook.com", "*.an.facebook.com", id="longest-suffix-meta"),
+        pytest.param("graph.facebook.com", "graph.facebook.com", id="exact"),
+        pytest.param("www.facebook.com", "www.facebook.com", id="exact-2"),
+        pytest.param("GRAPH.Facebook.COM.", "graph.facebook.com", id="case-and-trailing-dot"),
+        pytest.param("graph.facebook.com:443", "graph.facebook.com", id="port"),
+    ],
+)
+def test_most_specific_pattern_wins(plain: Destinations, host: str, pattern: str) -> None:
+    assert plain.lookup(host).pattern == pattern
+
+
+def test_wildcard_stays_within_one_label(plain: Destinations) -> None:
+    # log*.tiktokv.com must not match a deeper host whose first label starts with "log"
+    assert plain.lookup("log.x.tiktokv.com").pattern == "*.tiktokv.com"
+
+
+# ---------------------------------------------------------------------------------------------
+# Unknown, addresses, CDN
+# ---------------------------------------------------------------------------------------------
+
+
+def test_unknown_host_keeps_its_registrable_domain(plain: Destinations) -> None:
+    d = plain.lookup("api.some-random-startup.co.uk")
+    assert d.domain == "some-random-startup.co.uk"
+    assert (d.org, d.purpose, d.party, d.tracker) == ("unknown", "unknown", "third", False)
+    assert (d.legal_name, d.parent, d.country, d.pattern) == ("", "", "", "")
+    assert "no match" in d.source
+
+
+@pytest.mark.parametrize(
+    ("host", "domain", "org", "party"),
+    [
+        pytest.param("127.0.0.1", "127.0.0.1", "this device", "first", id="ipv4-loopback"),
+        pytest.param("[::1]", "::1", "this device", "first", id="ipv6-loopback"),
+        pytest.param("localhost", "localhost", "this device", "first", id="localhost"),
+        pytest.param("192.168.1.20", "192.168.1.20", "local network", "third", id="rfc1918"),
+        pytest.param("fe80::1", "fe80::1", "local network", "third", id="link-local"),
+        pytest.param("93.184.216.34", "93.184.216.34", "unknown", "third", id="public-ip"),
+        pytest.param("[2606:4700::1111]:443", "2606:4700::1111", "unknown", "third", id="public-ipv6-port"),
+    ],
+)
+def test_ip_literals_and_localhost(plain: Destinations, host: str, domain: str, org: str, party: str) -> None:
+    d = plain.lookup(host)
+    assert (d.domain, d.org, d.party, d.tracker) == (domain, org, party, False)
+    assert d.purpose in PURPOSES
+
+
+@pytest.mark.parametrize(
+    ("host", "org"),
+    [
+        pytest.param("d1a2b3c4.cloudfront.net", "Amazon Web Services", id="cloudfront"),
+        pytest.param("cdn.example.com.edgekey.net", "Akamai", id="akamai"),
+        pytest.param("example.global.ssl.fastly.net", "Fastly", id="fastly"),
+        pytest.param("cdnjs.cloudflare.com", "Cloudflare", id="cloudflare"),
+        pytest.param("storage.googleapis.com", "Google", id="google-cloud-storage"),
+    ],
+)
+def test_cdn_is_infrastructure_not_tracker(plain: Destinations, host: str, org: str) -> None:
+    d = plain.lookup(host)
+    assert (d.org, d.purpose, d.tracker, d.party) == (org, "infrastructure", False, "third")
+
+
+def test_cloudfront_domain_is_icann_registrable(plain: Destinations) -> None:
+    assert plain.lookup("d1a2b3c4.cloudfront.net").domain == "cloudfront.net"
+
+
+# ---------------------------------------------------------------------------------------------
+# First party
+# ---------------------------------------------------------------------------------------------
+
+
+def test_first_party_from_option() -> None:
+    d = Destinations(first_party=["example.com"])
+    for host in ("example.com", "api.example.com", "a.b.example.com"):
+        got = d.lookup(host)
+        assert (got.party, got.purpose, got.org, got.tracker) == ("first", "first_party", "first party (example.com)", False)
+        assert got.source == "first-party: --first-party example.com"
+        assert got.pattern == "*.example.com"
+    assert d.lookup("notexample.com").party == "third"
+    assert d.lookup("example.com.evil.net").party == "third"
+
+
+def test_first_party_option_keeps_known_org_facts() -> None:
+    d = Destinations(first_party=["tiktokv.com"]).lookup("log16-normal-c-useast1a.tiktokv.com")
+    assert (d.party, d.purpose, d.org, d.tracker) == ("first", "first_party", "TikTok", False)
+
+
+@pytest.mark.parametrize(
+    ("package", "domain"),
+    [
+        pytest.param("com.example.shop", "example.com", id="two-labels"),
+        pytest.param("de.spiegel.android", "spiegel.de", id="cctld"),
+        pytest.param("uk.co.bbc.iplayer", "bbc.co.uk", id="two-label-suffix"),
+        pytest.param("io.github.someone.app", "someone.github.io", id="private-suffix"),
+        pytest.param("Com.Example.Shop", "example.com", id="case"),
+        pytest.param("shop", None, id="one-label"),
+        pytest.param("myapp.internal.build", None, id="not-reverse-dns"),
+    ],
+)
+def test_infer_app_domain(package: str, domain: str | None) -> None:
+    assert infer_app_domain(package) == domain
+
+
+def test_first_party_inferred_from_app_package() -> None:
+    d = Destinations(app="com.example.shop")
+    got = d.lookup("api.example.com")
+    assert (got.party, got.purpose, got.org) == ("first", "first_party", "first party (example.com)")
+    assert got.source == "inferred from app package com.example.shop"
+    # the trailing labels are a product name, not a TLD
+    assert d.lookup("api.example.shop").party == "third"
+    # third parties stay third parties
+    assert d.lookup("graph.facebook.com").party == "third"
+
+
+def test_first_party_from_known_publisher() -> None:
+    d = Destinations(app="com.zhiliaoapp.musically")
+    log = d.lookup("log16-normal-c-useast1a.tiktokv.com")
+    assert (log.party, log.purpose, log.org) == ("first", "first_party", "TikTok")
+    assert "published by TikTok" in log.source
+    # same corporate group (ByteDance)
+    assert d.lookup("mon.byteoversea.com").party == "first"
+    assert d.lookup("graph.facebook.com").party == "third"
+
+
+@pytest.mark.parametrize("bad", ["co.uk", "com", "", "a b"])
+def test_first_party_rejects_public_suffixes_and_junk(bad: str) -> None:
+    with pytest.raises(ValueError):
+        Destinations(first_party=[bad])
+
+
+# ---------------------------------------------------------------------------------------------
+# The bundled database
+# ---------------------------------------------------------------------------------------------
+
+
+def test_db_size_and_validity() -> None:
+    db = orgs_db()
+    assert db.pattern_count >= 150
+    assert len(db.org_names) >= 60
+    assert len(db.entries) >= 100
+    for entry in db.entries:
+        assert entry.purpose in PURPOSES and entry.purpose != "first_party", entry.id
+        assert entry.country in COUNTRY_NAMES, entry.id
+        assert entry.legal_name and entry.org and entry.product, entry.id
+        assert entry.hosts or entry.sdk, entry.id
+        assert entry.tracker is (entry.purpose not in ("infrastructure", "unknown")), entry.id
+        for pattern in entry.hosts:
+            _orgdb.check_host_pattern(pattern)
+
+
+def test_db_covers_the_issue_list() -> None:
+    names = orgs_db().org_names
+    for org in ("Google", "Meta", "TikTok", "ByteDance", "Adjust", "AppsFlyer", "Branch", "Segment",
+                "Mixpanel", "Amplitude", "Sentry", "Bugsnag", "OneSignal", "Braze", "CleverTap", "Unity",
+                "AppLovin", "ironSource", "Yandex", "Kochava", "Singular", "Microsoft", "Amazon", "Snap", "X",
+                "InMobi", "Liftoff", "Chartboost", "Mintegral", "Moloco", "Criteo", "Taboola", "Outbrain",
+                "Huawei", "Xiaomi", "Tencent", "Alibaba", "Appodeal", "Digital Turbine", "Smaato", "Verve",
+                "Ogury", "AdColony", "Tapjoy", "Heap", "Countly", "Instabug", "Embrace", "Datadog",
+                "New Relic", "Dynatrace", "AppDynamics", "UXCam", "Smartlook", "Hotjar", "FullStory",
+                "LogRocket", "Optimizely", "LaunchDarkly", "Statsig", "Airship", "Leanplum", "Iterable",
+                "MoEngage", "Localytics", "Pushwoosh", "Intercom", "Zendesk", "Helpshift", "RevenueCat",
+                "Adobe", "comScore", "Nielsen", "Quantcast", "Tealium", "mParticle", "Tenjin", "Cloudflare",
+                "Akamai", "Fastly"):
+        assert org in names, org
+
+
+def test_bundled_toml_has_source_and_licence() -> None:
+    meta = tomllib.loads(_orgdb.bundled_db_text())["meta"]
+    assert meta["licence"] and meta["source"] and meta["name"] == "phonehome-orgs"
+    sources = Path(_orgdb.__file__).parent / "data" / "ORGS-SOURCES.md"
+    assert "Licence" in sources.read_text(encoding="utf-8")
+
+
+def _db(entries: str, orgs: str = '[orgs.a]\nname = "A"\nlegal_name = "A Inc."\ncountry = "US"\n') -> _orgdb.OrgDB:
+    return _orgdb.parse_db(tomllib.loads(orgs + entries))
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        pytest.param('[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "spying"\nhosts = ["a.com"]\n',
+                     "purpose", id="bad-purpose"),
+        pytest.param('[[entries]]\nid = "x"\norg = "b"\nproduct = "p"\npurpose = "analytics"\nhosts = ["a.com"]\n',
+                     "not defined", id="unknown-org"),
+        pytest.param('[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "analytics"\nhosts = ["a.com"]\n'
+                     '[[entries]]\nid = "y"\norg = "a"\nproduct = "p"\npurpose = "analytics"\nhosts = ["a.com"]\n',
+                     "both", id="duplicate-pattern"),
+        pytest.param('[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "analytics"\nhosts = ["*.a*.com"]\n',
+                     "mixes", id="mixed-wildcard"),
+        pytest.param('[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "analytics"\nhosts = ["A.com"]\n',
+                     "lower case", id="upper-case"),
+        pytest.param('[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "analytics"\n',
+                     "neither", id="empty"),
+    ],
+)
+def test_db_validation_errors(entries: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        _db(entries)
+
+
+def test_db_validation_rejects_bad_country() -> None:
+    with pytest.raises(ValueError, match="country"):
+        _db("", '[orgs.a]\nname = "A"\nlegal_name = "A Inc."\ncountry = "USA"\n')
+
+
+def test_registrable_domain_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    import requests
+
+    monkeypatch.setattr(requests.Session, "send", refuse)
+    assert dest._EXTRACT.suffix_list_urls == ()
+    fresh = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    assert fresh("a.b.example.co.uk").top_domain_under_public_suffix == "example.co.uk"
+    d = Destinations(app="com.example.shop")
+    assert d.lookup("x.y.some-random-startup.co.uk").domain == "some-random-startup.co.uk"
+
+
+def test_lookup_is_cached() -> None:
+    d = Destinations()
+    first = d.lookup("graph.facebook.com")
+    assert d.lookup("graph.facebook.com") is first
+    info = d.lookup.cache_info()  # type: ignore[attr-defined]
+    assert (info.hits, info.misses) == (1, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# User-supplied lists (small hand-written samples in each documented shape)
+# ---------------------------------------------------------------------------------------------
+
+DDG_DOMAIN = {
+    "domain": "tracker-one.example",
+    "owner": {"name": "Tracker One, Inc.", "displayName": "Tracker One",
+              "privacyPolicy": "https://tracker-one.example/privacy", "url": "https://tracker-one.example"},
+    "source": ["DuckDuckGo-US"],
+    "prevalence": 0.012,
+    "sites": 1200,
+    "subdomains": ["px", "sdk"],
+    "fingerprinting": 2,
+    "resources": [{"rule": "tracker-one\\.example\\/px", "cookies": 0.01, "fingerprinting": 2}],
+    "categories": ["Ad Motivated Tracking", "Advertising"],
+    "performance": {"time": 1, "size": 1, "cpu": 1, "cache": 3},
+    "cookies": 0.01,
+}
+DDG_TDS = {
+    "trackers": {
+        "measure-two.example": {
+            "domain": "measure-two.example",
+            "owner": {"name": "Measure Two GmbH", "displayName": "Measure Two"},
+            "prevalence": 0.003, "fingerprinting": 0, "cookies": 0, "default": "block",
+            "categories": ["Analytics", "Audience Measurement"],
+        },
+        "graph.facebook.com": {
+            "domain": "graph.facebook.com",
+            "owner": {"name": "Some Other Owner", "displayName": "Other"},
+            "categories": ["Analytics"],
+        },
+    },
+    "entities": {},
+}
+DISCONNECT = {
+    "license": "Copyright 2010-2020 Disconnect, Inc. / GNU General Public License v3 or later",
+    "categories": {
+        "Advertising": [
+            {"Ad Three": {"https://adthree.example/": ["adthree.example", "adthree-cdn.example"]}},
+            {"Both Ways": {"https://bothways.example/": ["bothways.example"], "dnt": "eff"}},
+        ],
+        "Analytics": [
+            {"Both Ways": {"https://bothways.example/": ["bothways.example"]}},
+        ],
+        "Content": [
+            {"Video Four": {"https://videofour.example/": ["videofour.example"], "performance": "true"}},
+        ],
+    },
+}
+GHOSTERY = {
+    "categories": {"advertising": {"name": "Advertising", "color": "#cb55cd", "description": "Ads"},
+                   "customer_interaction": {"name": "Customer Interaction", "color": "#ef671e",
+                                            "description": "Chat"}},
+    "organizations": {"five_corp": {"name": "Five Corp", "country": "FR", "website_url": "https://five.example",
+                                    "privacy_policy_url": "", "privacy_contact": "", "ghostery_id": "1",
+                                    "description": "", "tags": []}},
+    "patterns": {"five_ads": {"name": "Five Ads", "category": "advertising", "organization": "five_corp",
+                              "alias": None, "website_url": "https://five.example", "ghostery_id": "2",
+                              "tags": [], "domains": ["five-ads.example"], "filters": ["||five-ads.example^"]},
+                 "five_chat": {"name": "Five Chat", "category": "customer_interaction",
+                               "organization": "five_corp", "domains": ["chat.five.example"], "filters": []}},
+    "domains": {"five-ads.example": "five_ads", "chat.five.example": "five_chat"},
+    "filters": {"||five-ads.example^": "five_ads"},
+}
+
+
+def _write(path: Path, data: object) -> Path:
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_ddg_domain_file(tmp_path: Path) -> None:
+    d = Destinations(extra_lists=[_write(tmp_path / "tracker-one.example.json", DDG_DOMAIN)])
+    got = d.lookup("px.tracker-one.example")
+    assert (got.org, got.legal_name, got.purpose, got.tracker, got.country) == (
+        "Tracker One", "Tracker One, Inc.", "advertising", True, "")
+    assert got.source == "user list: tracker-one.example.json (DuckDuckGo Tracker Radar)"
+    assert got.pattern == "*.tracker-one.example"
+
+
+def test_ddg_directory_of_domain_files(tmp_path: Path) -> None:
+    folder = tmp_path / "domains" / "US"
+    folder.mkdir(parents=True)
+    _write(folder / "tracker-one.example.json", DDG_DOMAIN)
+    _write(folder / "empty-owner.example.json", {"domain": "empty-owner.example", "owner": {}, "categories": []})
+    d = Destinations(extra_lists=[tmp_path / "domains"])
+    assert d.lookup("tracker-one.example").org == "Tracker One"
+    unknown_owner = d.lookup("x.empty-owner.example")
+    assert (unknown_owner.org, unknown_owner.purpose) == ("unknown", "unknown")
+    assert unknown_owner.source.startswith("user list: domains")
+
+
+def test_ddg_tds_and_bundled_db_wins(tmp_path: Path) -> None:
+    d = Destinations(extra_lists=[_write(tmp_path / "tds.json", DDG_TDS)])
+    got = d.lookup("api.measure-two.example")
+    assert (got.org, got.purpose) == ("Measure Two", "analytics")
+    graph = d.lookup("graph.facebook.com")
+    assert (graph.org, graph.source) == ("Meta", "phonehome-orgs (entry meta-graph)")
+
+
+def test_disconnect_services(tmp_path: Path) -> None:
+    d = Destinations(extra_lists=[_write(tmp_path / "services.json", DISCONNECT)])
+    ad = d.lookup("x.adthree-cdn.example")
+    assert (ad.org, ad.purpose, ad.tracker) == ("Ad Three", "advertising", True)
+    assert ad.source == "user list: services.json (Disconnect services.json)"
+    # listed under two categories: the earlier purpose in PURPOSES wins, once
+    assert d.lookup("bothways.example").purpose == "advertising"
+    content = d.lookup("videofour.example")
+    assert (content.org, content.purpose, content.tracker) == ("Video Four", "unknown", True)
+    assert "GNU General Public License" in d.user_lists[0].licence
+
+
+def test_ghostery_trackerdb(tmp_path: Path) -> None:
+    d = Destinations(extra_lists=[_write(tmp_path / "trackerdb.json", GHOSTERY)])
+    ads = d.lookup("cdn.five-ads.example")
+    assert (ads.org, ads.purpose, ads.country, ads.product) == ("Five Corp", "advertising", "FR", "Five Ads")
+    assert ads.source == "user list: trackerdb.json (Ghostery TrackerDB)"
+    chat = d.lookup("chat.five.example")
+    assert chat.purpose == "customer_engagement"
+    assert d.lookup("www.five.example").org == "unknown"
+    assert d.user_lists[0].licence.startswith("CC BY-NC-SA 4.0")
+
+
+def test_first_user_list_wins_a_tie(tmp_path: Path) -> None:
+    one = _write(tmp_path / "one.json", DDG_DOMAIN)
+    other = dict(DDG_DOMAIN, owner={"name": "Someone Else", "displayName": "Else"})
+    two = _write(tmp_path / "two.json", other)
+    assert Destinations(extra_lists=[one, two]).lookup("tracker-one.example").org == "Tracker One"
+    assert Destinations(extra_lists=[two, one]).lookup("tracker-one.example").org == "Else"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param('{"hello": 1}', "not a DuckDuckGo", id="unknown-format"),
+        pytest.param("not json", "not readable as JSON", id="garbage"),
+        pytest.param("[1, 2]", "not a DuckDuckGo", id="array"),
+    ],
+)
+def test_user_list_errors(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "list.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        Destinations(extra_lists=[path])
+
+
+def test_user_list_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="no such file"):
+        Destinations(extra_lists=[tmp_path / "missing.json"])
+
+
+# ---------------------------------------------------------------------------------------------
+# SDK attribution
+# ---------------------------------------------------------------------------------------------
+
+JAVA_STACK = [
+    "android.provider.Settings$Secure.getString(Settings.java:5000)",
+    "com.google.android.gms.ads.identifier.AdvertisingIdClient.getAdvertisingIdInfo(Unknown Source:20)",
+    "okhttp3.internal.connection.RealCall.execute(RealCall.kt:154)",
+    "com.facebook.react.bridge.JavaMethodWrapper.invoke(JavaMethodWrapper.java:372)",
+    "at com.appsflyer.internal.AFb1xSDK.values(Unknown Source:12)",
+    "com.google.firebase.analytics.FirebaseAnalytics.logEvent(FirebaseAnalytics.java:1)",
+    "com.example.shop.MainActivity.onCreate(MainActivity.kt:42)",
+]
+
+
+def test_sdk_for_java_stack() -> None:
+    entry = sdk_for_stack(JAVA_STACK)
+    assert entry is not None
+    assert (entry.id, entry.org, entry.purpose) == ("appsflyer", "AppsFlyer", "attribution")
+
+
+def test_sdk_for_stack_longest_prefix() -> None:
+    ads = sdk_for_stack(["com.google.android.gms.ads.internal.ClientApi.a(Unknown Source)"])
+    assert ads is not None and (ads.org, ads.purpose) == ("Google", "advertising")
+    audience = sdk_for_stack(["com.facebook.ads.internal.api.AdViewApi.loadAd(Unknown Source)"])
+    assert audience is not None and audience.id == "meta-audience-network"
+    pangle = sdk_for_stack(["com.bytedance.sdk.openadsdk.core.X.a(Unknown Source)"])
+    assert pangle is not None and pangle.id == "bytedance-pangle"
+
+
+def test_sdk_for_objc_stack() -> None:
+    entry = sdk_for_stack(["-[UIDevice identifierForVendor]", "-[FIRAnalytics logEventWithName:parameters:]"])
+    assert entry is not None and entry.id == "google-firebase-analytics"
+    entry = sdk_for_stack(["+[GADMobileAds sharedInstance]"])
+    assert entry is not None and entry.purpose == "advertising"
+
+
+def test_sdk_for_stack_none() -> None:
+    assert sdk_for_stack([]) is None
+    assert sdk_for_stack(["java.lang.Thread.run(Thread.java:1)", "com.facebook.react.X.y(X.java:1)",
+                          "com.example.shop.Main.run(Main.kt:1)"]) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "entry_id"),
+    [
+        pytest.param("com.appsflyer", "appsflyer", id="package-without-dot"),
+        pytest.param("com.appsflyer.", "appsflyer", id="package-with-dot"),
+        pytest.param("com.google.android.gms.ads.AdView", "google-admob", id="class"),
+        pytest.param("com.adjust.sdk", "adjust", id="adjust"),
+        pytest.param("io.sentry.android.core", "sentry", id="sentry"),
+        pytest.param("FIRAnalytics", "google-firebase-analytics", id="objc"),
+        pytest.param("com.facebook.react.ReactActivity", None, id="library-not-sdk"),
+        pytest.param("com.google.android.gms.ads.identifier.AdvertisingIdClient", None, id="adid-client-not-admob"),
+        pytest.param("com.example.shop", None, id="unknown"),
+    ],
+)
+def test_org_for_package(name: str, entry_id: str | None) -> None:
+    entry = org_for_package(name)
+    assert (entry.id if entry else None) == entry_id
+
+
+def test_every_sdk_prefix_resolves_to_its_entry() -> None:
+    for entry in orgs_db().entries:
+        for prefix in entry.sdk:
+            assert org_for_package(prefix) is entry, prefix
+
+
+# ---------------------------------------------------------------------------------------------
+# phonehome orgs
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    # rich sizes tables from COLUMNS when not on a terminal: keep long cells on one line
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+def test_cli_orgs_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["orgs", "graph.facebook.com", "log16-normal-c-useast1a.tiktokv.com", "api.example.com",
+                 "api.some-random-startup.co.uk", "--app", "com.example.shop"])
+    out = capsys.readouterr().out
+    assert code == 0
+    for text in ("graph.facebook.com", "Meta Platforms, Inc.", "US (United States)", "advertising",
+                 "phonehome-orgs (entry meta-graph)", "log*.tiktokv.com", "ByteDance", "TikTok Pte. Ltd.",
+                 "first party (example.com)", "inferred from app package com.example.shop",
+                 "some-random-startup.co.uk", "unknown"):
+        assert text in out, text
+
+
+def test_cli_first_party_and_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ghostery = _write(tmp_path / "trackerdb.json", GHOSTERY)
+    code = main(["orgs", "cdn.example.org", "five-ads.example", "--first-party", "example.org",
+                 "--list", str(ghostery)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "first-party: --first-party example.org" in out
+    assert "Five Corp" in out and "FR (France)" in out
+
+
+def test_cli_markup_in_host_is_literal(capsys: pytest.CaptureFixture[str]) -> None:
+    host = "[bold red]evil[/bold red].example.com"
+    assert main(["orgs", host]) == 0
+    out = capsys.readouterr().out
+    assert host in out
+    assert main(["orgs", "[link=https://x.example]click[/link]:smile:.example.com"]) == 0
+    out = capsys.readouterr().out
+    assert "[link=https://x.example]click[/link]:smile:.example.com" in out
+
+
+def test_cli_sources(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    services = _write(tmp_path / "services.json", DISCONNECT)
+    assert main(["orgs", "--sources", "--list", str(services)]) == 0
+    out = capsys.readouterr().out
+    db = orgs_db()
+    assert "phonehome-orgs" in out and "Apache-2.0" in out
+    assert re.search(rf"host patterns\s*│\s*{db.pattern_count}\b", out)
+    assert re.search(rf"entries\s*│\s*{len(db.entries)}\b", out)
+    assert re.search(rf"organisations\s*│\s*{len(db.org_names)}\b", out)
+    assert "Disconnect services.json" in out and "GNU General Public License" in out
+
+
+def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["orgs", "--json", "app.adjust.com"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert (row["org"], row["purpose"], row["party"], row["country_name"]) == ("Adjust", "attribution", "third", "Germany")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param(["orgs"], id="nothing-to-do"),
+        pytest.param(["orgs", "x.example.com", "--first-party", "co.uk"], id="public-suffix"),
+        pytest.param(["orgs", "x.example.com", "--list", "/nonexistent/list.json"], id="missing-list"),
+    ],
+)
+def test_cli_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    assert "phonehome orgs:" in capsys.readouterr().err

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import tldextract
-
 from phonehome.analysis import _orgdb
 from phonehome.analysis import destinations as dest
 from phonehome.analysis.destinations import (
@@ -22,6 +21,7 @@ from phonehome.analysis.destinations import (
     sdk_for_stack,
 )
 from phonehome.analysis.schema import COLUMNS, PURPOSES
+
 from phonehome.cli import main
 
 

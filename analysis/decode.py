@@ -164,6 +164,7 @@ TRANSPORT_HEADERS = frozenset(
 (Cookie is decoded as `cookie:NAME` instead)."""
 
 _RATIO_FLOOR = 64 << 10
+_TEXT_HINTS = frozenset({"json", "ndjson", "form", "text"})
 _BINARY_LEAF_MAX = 64
 """Binary values up to this many bytes also become a hex leaf (ids, MACs, hashes); longer ones are
 blobs only."""
@@ -703,10 +704,11 @@ def _bytes(
         if text is not None:
             if text.startswith("\ufeff"):
                 text = text[1:]
-            # JSON with stray control characters is still JSON; anything else must look like text.
-            if not (text.lstrip(_WS)[:1] in ("{", "[") or _ctrl_ratio_ok(text, 0.1)):
+            # Declared text and JSON-looking text are text whatever control characters they hold;
+            # anything else must look like text.
+            if not (hint in _TEXT_HINTS or text.lstrip(_WS)[:1] in ("{", "[") or _ctrl_ratio_ok(text, 0.1)):
                 text = None
-            elif hint not in ("json", "ndjson", "form", "text") and _CTRL.search(text[:8192]):
+            elif hint not in _TEXT_HINTS and _CTRL.search(text[:8192]):
                 # Valid UTF-8 with control characters: maybe a protobuf of long strings.
                 if _protobuf(ctx, data, base, chain, key, depth, declared=False, blob=blob):
                     return True
@@ -1152,7 +1154,9 @@ def _protobuf(
     return True
 
 
-def _guess_pb(data: bytes) -> list[tuple[int, int, int | bytes]] | None:
+def _guess_pb(data: bytes, lookahead: int = 8) -> list[tuple[int, int, int | bytes]] | None:
+    """A strict protobuf guess (see `analysis.wire`); a message made of one length-delimited field
+    is checked `lookahead` levels down."""
     fields = wire.parse_message(data, wire.GUESS_MAX_FIELD)
     if fields is None or not wire.in_field_order(fields):
         return None
@@ -1162,7 +1166,7 @@ def _guess_pb(data: bytes) -> list[tuple[int, int, int | bytes]] | None:
         _, wt, v = fields[0]
         if wt != wire.WIRE_LEN or not v:
             return None
-        if _strict_text(v, 1) is None and _guess_pb(v) is None:  # type: ignore[arg-type]
+        if lookahead and _strict_text(v, 1) is None and _guess_pb(v, lookahead - 1) is None:  # type: ignore[arg-type]
             return None
     return fields
 

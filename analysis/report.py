@@ -234,12 +234,10 @@ def _prepared(findings: pd.DataFrame) -> pd.DataFrame:
     for name in (Col.org, Col.domain, Col.host, Col.flow_id):
         if name not in f.columns:
             f[name] = pd.Series(pd.NA, index=f.index, dtype="string")
-    org = (
-        f[Col.org]
-        .astype("string")
-        .fillna(f[Col.domain].astype("string"))
-        .fillna(f[Col.host].astype("string"))
-    )
+    # An organisation nobody could name is shown by its domain (what a reader can look up).
+    org = f[Col.org].astype("string")
+    org = org.mask(org.str.strip().str.lower().isin(["", "unknown", "?"]))
+    org = org.fillna(f[Col.domain].astype("string")).fillna(f[Col.host].astype("string"))
     f["_org"] = org.fillna("?").map(lambda v: _s(v, 120) or "?")
     party = f[Col.party].astype("object") if Col.party in f.columns else pd.Series("third", index=f.index)
     f["_third"] = party.map(lambda p: p != "first").astype(bool)

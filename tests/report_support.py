@@ -374,3 +374,29 @@ def png_info(path: Path) -> tuple[int, int, int]:
         pos += 12 + length
     raw = zlib.decompressobj().decompress(idat, 4_000_000)
     return width, height, len(set(raw))
+
+
+def write_hostile_flows(path: Path, port: int) -> Path:
+    """A mitmproxy flow file whose requests carry the payloads in the host, path, query keys,
+    header names, JSON keys and values, next to values of the sample device profile."""
+    import json as _json
+
+    from mitmproxy import io
+    from mitmproxy.test import tflow
+
+    bad = payloads(port)
+    with path.open("wb") as fh:
+        writer = io.FlowWriter(fh)
+        for i, p in enumerate(bad[:12]):
+            f = tflow.tflow(resp=True)
+            f.request.scheme, f.request.port, f.request.method = "https", 443, "POST"
+            f.request.host = f"t{i}.{p}.example"
+            f.request.path = f"/{p}/collect?{p}={ADID}&gaid={ADID}"
+            f.request.headers[f"X-{p}"] = ADID
+            f.request.headers["content-type"] = "application/json"
+            f.request.content = _json.dumps(
+                {p: ADID, "email": "lena.beispiel@posteo.de", "user_email": p + " lena.beispiel@posteo.de", "note": p}
+            ).encode()
+            f.request.timestamp_start = START + 10 * i
+            writer.add(f)
+    return path

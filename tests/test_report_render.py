@@ -266,3 +266,18 @@ def test_write_tables(tmp_path, session, model, fmt):
     assert len(findings) == len(session.findings)
     assert rs.ADID not in " ".join(findings[Col.value].astype(str))
     assert set(summary["org"]) == {o.name for o in model.orgs}
+
+
+# --- browser requirement --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("require", "outcome"), [("1", pytest.fail.Exception), (None, pytest.skip.Exception)])
+def test_missing_chromium_skips_locally_and_fails_in_ci(monkeypatch, require, outcome):
+    monkeypatch.setattr(rs, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(rs.shutil, "which", lambda _name: None)
+    if require:
+        monkeypatch.setenv("PHONEHOME_REQUIRE_ALL", require)
+    else:
+        monkeypatch.delenv("PHONEHOME_REQUIRE_ALL", raising=False)
+    with pytest.raises(outcome):
+        rs.require_chromium()

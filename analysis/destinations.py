@@ -296,6 +296,8 @@ class Destinations:
     def _address(
         self, host: str, name: str, address: ipaddress.IPv4Address | ipaddress.IPv6Address | None
     ) -> Destination:
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
         if address is None or address.is_loopback:
             return Destination(
                 host=host, domain=name, org="this device", legal_name="", parent="",

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import tldextract
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from phonehome.analysis import _orgdb
 from phonehome.analysis import destinations as dest
 from phonehome.analysis.destinations import (
@@ -201,6 +203,7 @@ def test_unknown_host_keeps_its_registrable_domain(plain: Destinations) -> None:
         pytest.param("fe80::1", "fe80::1", "local network", "third", id="link-local"),
         pytest.param("93.184.216.34", "93.184.216.34", "unknown", "third", id="public-ip"),
         pytest.param("[2606:4700::1111]:443", "2606:4700::1111", "unknown", "third", id="public-ipv6-port"),
+        pytest.param("::ffff:127.0.0.1", "::ffff:127.0.0.1", "this device", "first", id="ipv4-mapped-loopback"),
     ],
 )
 def test_ip_literals_and_localhost(plain: Destinations, host: str, domain: str, org: str, party: str) -> None:
@@ -222,6 +225,17 @@ def test_ip_literals_and_localhost(plain: Destinations, host: str, domain: str, 
 def test_cdn_is_infrastructure_not_tracker(plain: Destinations, host: str, org: str) -> None:
     d = plain.lookup(host)
     assert (d.org, d.purpose, d.tracker, d.party) == (org, "infrastructure", False, "third")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80) | st.from_regex(r"[a-z0-9.*\[\]:%-]{0,60}", fullmatch=True))
+def test_lookup_never_raises(host: str) -> None:
+    d = _FUZZ.lookup(host)
+    assert d.purpose in PURPOSES and d.party in ("first", "third")
+    assert d.host == host
+
+
+_FUZZ = Destinations(app="com.example.shop", first_party=["example.org"])
 
 
 def test_cloudfront_domain_is_icann_registrable(plain: Destinations) -> None:

@@ -31,8 +31,8 @@ agreeing > key or pattern alone) and the others' evidence is appended. More rule
   profile detector reports it, whatever the key says). A user-location key whose value is far
   from the profile location is still reported, at 0.6, with the distance in the evidence.
   Profile coordinates count only when a latitude *and* a longitude within tolerance occur in the
-  same record (two unrelated floats near 52.5 and 13.4 are not enough alone), with >= 2 decimals
-  unless under a lat/lon key.
+  same record, with >= 3 decimals unless under a lat/lon key (two prices `52.52` and `13.38` near
+  a profile location at 52.5163, 13.3777 are not a location).
 * Only what leaves the phone is examined: WebSocket messages from the server give no detections.
 """
 
@@ -67,6 +67,16 @@ _TZ_RE = re.compile(r"^(?:[A-Za-z_]+/[A-Za-z_/+\-0-9]+|(?:GMT|UTC)?\s?[+-]\d{1,2
 _NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?(?:\s?[x*×]\s?\d+(?:\.\d+)?)?%?$")
 _PACKAGE_RE = re.compile(r"^[A-Za-z][\w]*(?:\.[A-Za-z_][\w]*)+$")
 _HEX_DIGEST_LENGTHS = {32: "md5", 40: "sha1", 64: "sha256"}
+_SKIP_LOCATIONS = frozenset(f"header:{h}" for h in (
+    # transport headers every HTTP client sends; `Accept-Language` included: it reflects the
+    # locale on every request and would drown the findings that matter (the locale sent in SDK
+    # payloads is still found there)
+    "Accept", "Accept-Encoding", "Accept-Language", "Content-Type", "Content-Length", "Connection",
+    "Host", "Cache-Control", "Pragma", "TE", "Upgrade", "Expect", "Origin", "Sec-Fetch-Mode",
+    "Sec-Fetch-Site", "Sec-Fetch-Dest", "accept", "accept-encoding", "accept-language", "content-type",
+    "content-length", "connection", "host", "cache-control",
+))
+_ADDRESS_KEYS = frozenset({"street", "street_address", "postal_address", "home_address"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +220,7 @@ class Detector:
 
         for leaf in decoded.leaves:
             value = leaf.value
-            if not value:
+            if not value or leaf.location in _SKIP_LOCATIONS:
                 continue
             path = _path(leaf.location)
             raw_key = leaf.key if leaf.key is not None else path.last
@@ -218,7 +228,10 @@ class Detector:
             if rule is None and raw_key is not None and path.parent is not None:
                 norm = keys.normalise(raw_key)
                 if norm in keys.GENERIC_CHILDREN:
-                    rule = keys.lookup(f"{keys.normalise(path.parent)}_{norm}")
+                    parent = keys.normalise(path.parent)
+                    rule = keys.lookup(f"{parent}_{norm}")
+                    if rule is None and parent.endswith("s"):  # `events[0].name` → event_name
+                        rule = keys.lookup(f"{parent[:-1]}_{norm}")
 
             # known values
             kms = matcher.search(value) if len(matcher) else ()
@@ -379,12 +392,12 @@ class Detector:
             pair = patterns.coordinate_pair(value)
             if pair and matcher.near("lat", pair[0].value, pair[0].decimals) and matcher.near(
                     "lon", pair[1].value, pair[1].decimals):
-                if keyed or min(pair[0].decimals, pair[1].decimals) >= 2:
+                if keyed or min(pair[0].decimals, pair[1].decimals) >= 3:
                     lat_hits.append((leaf, pair[0], keyed))
                     lon_hits.append((leaf, pair[1], keyed))
             return
         c = patterns.coordinate(value, limit=180)
-        if c is None or (c.decimals < 2 and not keyed):
+        if c is None or (c.decimals < 3 and not keyed):
             return
         if (rule is None or rule.shape != "lon") and abs(c.value) <= 90 and matcher.near("lat", c.value, c.decimals):
             lat_hits.append((leaf, c, keyed))
@@ -429,6 +442,8 @@ class Detector:
         cat = rule.category
         if shape in ("lat", "lon", "latlon"):
             return self._check_location(rule, v, path)
+        if (cat == "location_coarse" or rule.name in _ADDRESS_KEYS) and path.tokens & keys.NON_USER_PLACES:
+            return None  # a store's city/zip/street, not the user's
         if patterns.is_placeholder(v):
             return None
         n = len(v)
@@ -513,6 +528,8 @@ class Detector:
                 return None  # masked
             return cat, 0.9, "value is non-empty"
         if shape == "ip":
+            if v.startswith(("0.", "127.", "255.")) or v in ("::", "::1"):
+                return None
             if patterns.private_ipv4(v):
                 return cat, 0.9, "value is a private IPv4 address"
             if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", v) or (":" in v and re.fullmatch(r"[0-9a-fA-F:]{3,39}", v)):
@@ -627,7 +644,7 @@ class Detector:
                 break
         if c0 == "+" and n <= 24:
             d = patterns.phone_e164(value)
-            if d:
+            if d and not patterns.epoch_like(d):
                 add("contact_info", "pattern:phone-e164", 0.75, "value is an E.164 phone number", value)
         elif c0.isdigit():
             if n in (15, 18):
@@ -655,6 +672,8 @@ class Detector:
             model = patterns.ua_model(value)
             if model:
                 add("device_info", "pattern:ua-model", 0.8, f"user agent names the device model {model!r}", value)
+        if n > 100 and ":APA91b" in value and patterns.push_token(value):
+            add("user_id", "pattern:fcm-token", 0.8, "value is a Firebase Cloud Messaging registration token", value)
         if (".java:" in value or ".kt:" in value or "Native Method" in value) and _STACK_RE.search(value):
             add("diagnostics", "pattern:stack-trace", 0.85, "value contains Java/Kotlin stack frames", value)
         return out

@@ -212,7 +212,7 @@ _TABLE: tuple[tuple[str, str, str, bool, str], ...] = (
         True,
         "locale device_locale language device_language sys_language user_default_language lang",
     ),
-    ("device_info", "text", "the system region", True, "sys_region country country_code device_country"),
+    ("device_info", "text", "the system region", True, "sys_region device_country device_region"),
     (
         "device_info",
         "timezone",
@@ -235,9 +235,9 @@ _TABLE: tuple[tuple[str, str, str, bool, str], ...] = (
         "event",
         "an event name",
         True,
-        "event_name eventname event_type custom_event screen_name screen_class page_name",
+        "event_name eventname evt_name event_type custom_event screen_name screen_class page_name",
     ),
-    ("app_activity", "event", "an event name", False, "event ev evt action"),
+    ("app_activity", "event", "an event name", False, "event ev evt"),
     (
         "app_activity",
         "search",
@@ -256,10 +256,10 @@ _TABLE: tuple[tuple[str, str, str, bool, str], ...] = (
         "push_token fcm_token gcm_token apns_token device_token registration_id player_id "
         "android_uuid ios_uuid cdid client_udid clientudid randomized_device_token "
         "randomized_bundle_token identity_id amplitude_id external_id external_user_id "
-        "appsflyer_id visitor_id fb_anon_id device_id user_uuid account_id "
+        "appsflyer_id visitor_id fb_anon_id device_id user_uuid "
         "profile_id member_id customer_id",
     ),
-    ("user_id", "id", "a user or install id", False, "iid guid cuid uid uuid deviceid client_id af_id fid"),
+    ("user_id", "id", "a user or install id", False, "iid guid cuid uid uuid deviceid client_id af_id fid account_id"),
 )
 
 # Generic child names that are read together with their parent (`device.id` → `device_id`).

@@ -205,7 +205,7 @@ def mac(value: str, *, bare_ok: bool = False) -> str | None:
 # --- e-mail ----------------------------------------------------------------------------------
 
 _EMAIL_RE = re.compile(
-    r"(?<![A-Za-z0-9._%+\-])([A-Za-z0-9][A-Za-z0-9._%+\-]{0,63})@"
+    r"(?<![A-Za-z0-9._%+\-/])([A-Za-z0-9][A-Za-z0-9._%+\-]{0,63})@"
     r"((?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![A-Za-z0-9\-])"
 )
 _NOREPLY_LOCAL = re.compile(
@@ -295,7 +295,7 @@ _FILE_EXTENSIONS = frozenset(
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()./\-]{6,24}$")
 
 
-def _epoch_like(digits: str) -> bool:
+def epoch_like(digits: str) -> bool:
     """10 or 13 digits within 2001..2100 as seconds/milliseconds since the epoch."""
     if len(digits) == 10:
         return 978_307_200 <= int(digits) <= 4_102_444_800
@@ -330,7 +330,7 @@ def phone_national(value: str) -> str | None:
     digits = "".join(c for c in v if c.isdigit())
     if v.startswith("00"):
         digits = digits[2:]
-    if not 7 <= len(digits) <= 13 or _epoch_like(digits) or is_placeholder(digits):
+    if not 7 <= len(digits) <= 13 or epoch_like(digits) or is_placeholder(digits):
         return None
     return digits
 
@@ -422,3 +422,14 @@ def ua_model(value: str) -> str | None:
         if m:
             return m.group(1)
     return None
+
+
+# --- push tokens -----------------------------------------------------------------------------
+
+_FCM_RE = re.compile(r"^[A-Za-z0-9_\-]{11,}:APA91b[A-Za-z0-9_\-]{60,}$")
+
+
+def push_token(value: str) -> bool:
+    """A Firebase Cloud Messaging registration token (`<instance id>:APA91b…`): a persistent,
+    per-install id that lets a server reach this device."""
+    return _FCM_RE.match(value.strip()) is not None

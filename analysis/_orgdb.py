@@ -130,7 +130,7 @@ class HostMatcher:
             if text.startswith("*."):
                 domain = text[2:]
                 p = _Pattern(text, "suffix", len(text) - 1, self._order, entry)
-                table: dict[str, _Pattern] | None = self._suffix
+                table: dict[str, _Pattern] = self._suffix
                 key = domain
             elif "*" in text:
                 labels = text.split(".")
@@ -172,14 +172,17 @@ class HostMatcher:
         if exact is not None:
             return Match(exact.entry, exact.text)
         best: _Pattern | None = None
+        suffix_seen = False
         labels = host.split(".")
         for i in range(len(labels)):
             tail = ".".join(labels[i:])
-            if best is None:
+            if not suffix_seen:
                 # The first (longest) suffix found is the most specific suffix.
                 suffix = self._suffix.get(tail)
                 if suffix is not None:
-                    best = suffix
+                    suffix_seen = True
+                    if _better(suffix, best):
+                        best = suffix
             for wild in self._wild.get(tail, ()):
                 if wild.regex is not None and wild.regex.fullmatch(host) and _better(wild, best):
                     best = wild
@@ -222,9 +225,12 @@ class SdkIndex:
     """Class-name prefix → `OrgEntry`; the longest prefix wins; `None` marks a library prefix
     (frameworks such as React Native) that collects nothing itself."""
 
+    _CACHE_LIMIT = 16384
+
     def __init__(self) -> None:
         self._prefixes: dict[str, OrgEntry | None] = {}
         self._lengths: list[int] = []
+        self._cache: dict[str, OrgEntry | None] = {}
 
     def add(self, prefix: str, entry: OrgEntry | None) -> None:
         if not prefix or prefix != prefix.strip():
@@ -235,16 +241,18 @@ class SdkIndex:
             raise ValueError(f"SDK prefix {prefix!r} is in both {where} and {entry.id if entry else 'non_sdk'}")
         self._prefixes[prefix] = entry
         self._lengths = sorted({len(p) for p in self._prefixes}, reverse=True)
-        self._for_class.cache_clear()
+        self._cache.clear()
 
     def __len__(self) -> int:
         return sum(1 for v in self._prefixes.values() if v is not None)
 
     def for_class(self, name: str) -> OrgEntry | None:
-        return self._for_class(name)
-
-    @functools.lru_cache(maxsize=16384)  # noqa: B019 - one index per process, kept for its life
-    def _for_class(self, name: str) -> OrgEntry | None:
+        """The entry whose longest prefix starts `name`; None for none or a library prefix."""
+        try:
+            return self._cache[name]
+        except KeyError:
+            pass
+        found: OrgEntry | None = None
         # With a dot appended, a package name ("com.appsflyer") also meets its own prefix.
         candidate = name + "."
         for length in self._lengths:
@@ -252,8 +260,12 @@ class SdkIndex:
                 continue
             hit = self._prefixes.get(candidate[:length], ...)
             if hit is not ...:
-                return hit  # type: ignore[return-value]
-        return None
+                found = hit  # type: ignore[assignment]
+                break
+        if len(self._cache) >= self._CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[name] = found
+        return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,9 +359,9 @@ def parse_db(data: Mapping[str, Any], *, name: str = DB_NAME) -> OrgDB:
             raise ValueError(f"{where}: duplicate id")
         seen.add(entry_id)
         org_id = _str(table, "org", where)
-        record = orgs.get(org_id)
-        if record is None:
+        if org_id not in orgs:
             raise ValueError(f"{where}: org {org_id!r} is not defined under [orgs]")
+        record = orgs[org_id]
         purpose = _str(table, "purpose", where)
         if purpose not in PURPOSES or purpose == "first_party":
             raise ValueError(f"{where}: purpose {purpose!r} is not one of {PURPOSES} (first_party excluded)")

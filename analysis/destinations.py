@@ -235,6 +235,8 @@ class Destinations:
             return self._unknown(host, "", "empty host name")
         address = _ip(name)
         if address is not None or name == "localhost" or name.endswith(".localhost"):
+            if name in self.first_party:
+                return self._first(host, name, None, name, f"first-party: --first-party {name}", name)
             return self._address(host, name, address)
         domain = registrable_domain(name)
         match = self.db.matcher.match(name)

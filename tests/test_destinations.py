@@ -258,6 +258,11 @@ def test_first_party_from_option() -> None:
     assert d.lookup("example.com.evil.net").party == "third"
 
 
+def test_first_party_ip_address() -> None:
+    d = Destinations(first_party=["203.0.113.5"]).lookup("203.0.113.5")
+    assert (d.party, d.purpose, d.domain) == ("first", "first_party", "203.0.113.5")
+
+
 def test_first_party_option_keeps_known_org_facts() -> None:
     d = Destinations(first_party=["tiktokv.com"]).lookup("log16-normal-c-useast1a.tiktokv.com")
     assert (d.party, d.purpose, d.org, d.tracker) == ("first", "first_party", "TikTok", False)

@@ -230,7 +230,7 @@ class SdkIndex:
     def __init__(self) -> None:
         self._prefixes: dict[str, OrgEntry | None] = {}
         self._lengths: list[int] = []
-        self._cache: dict[str, OrgEntry | None] = {}
+        self._cache: dict[str, tuple[str, OrgEntry] | None] = {}
 
     def add(self, prefix: str, entry: OrgEntry | None) -> None:
         if not prefix or prefix != prefix.strip():
@@ -248,19 +248,25 @@ class SdkIndex:
 
     def for_class(self, name: str) -> OrgEntry | None:
         """The entry whose longest prefix starts `name`; None for none or a library prefix."""
+        hit = self.match_class(name)
+        return hit[1] if hit is not None else None
+
+    def match_class(self, name: str) -> tuple[str, OrgEntry] | None:
+        """(matched prefix, entry) for the longest prefix starting `name`, or None."""
         try:
             return self._cache[name]
         except KeyError:
             pass
-        found: OrgEntry | None = None
+        found: tuple[str, OrgEntry] | None = None
         # With a dot appended, a package name ("com.appsflyer") also meets its own prefix.
         candidate = name + "."
         for length in self._lengths:
             if length > len(candidate):
                 continue
-            hit = self._prefixes.get(candidate[:length], ...)
+            prefix = candidate[:length]
+            hit = self._prefixes.get(prefix, ...)
             if hit is not ...:
-                found = hit  # type: ignore[assignment]
+                found = (prefix, hit) if isinstance(hit, OrgEntry) else None
                 break
         if len(self._cache) >= self._CACHE_LIMIT:
             self._cache.clear()

@@ -65,7 +65,9 @@ __all__ = [
     "org_for_package",
     "orgs_db",
     "registrable_domain",
+    "SdkMatch",
     "sdk_for_stack",
+    "sdk_match_for_stack",
 ]
 
 Party = Literal["first", "third"]
@@ -325,17 +327,36 @@ def orgs_db() -> OrgDB:
     return bundled_db()
 
 
+@dataclass(frozen=True, slots=True)
+class SdkMatch:
+    """Which SDK a stack belongs to, and why."""
+
+    entry: OrgEntry
+    prefix: str
+    """The SDK prefix that matched (``com.appsflyer.``, ``FIRAnalytics``)."""
+    frame: int
+    """Index of the matching frame in the stack as given."""
+    class_name: str
+
+
+def sdk_match_for_stack(frames: Sequence[str], *, db: OrgDB | None = None) -> SdkMatch | None:
+    """Like `sdk_for_stack`, with the matching prefix and frame."""
+    index = (db or bundled_db()).sdk
+    for i, frame in enumerate(frames):
+        name = frame_class(frame)
+        hit = index.match_class(name)
+        if hit is not None:
+            return SdkMatch(entry=hit[1], prefix=hit[0], frame=i, class_name=name)
+    return None
+
+
 def sdk_for_stack(frames: Sequence[str], *, db: OrgDB | None = None) -> OrgEntry | None:
     """The SDK of the first frame (in the order given: innermost first, as Java's
     ``getStackTrace`` and the hooks report them) whose class name starts with a known SDK
     prefix; library frames (``java.``, ``okhttp3.``, React Native, the advertising-ID client
     ...) are skipped. None if no frame belongs to a known SDK."""
-    index = (db or bundled_db()).sdk
-    for frame in frames:
-        entry = index.for_class(frame_class(frame))
-        if entry is not None:
-            return entry
-    return None
+    match = sdk_match_for_stack(frames, db=db)
+    return match.entry if match is not None else None
 
 
 def org_for_package(prefix: str, *, db: OrgDB | None = None) -> OrgEntry | None:

@@ -583,6 +583,13 @@ def test_sdk_for_java_stack() -> None:
     assert (entry.id, entry.org, entry.purpose) == ("appsflyer", "AppsFlyer", "attribution")
 
 
+def test_sdk_match_for_stack_says_which_frame_and_prefix() -> None:
+    match = dest.sdk_match_for_stack(JAVA_STACK)
+    assert match is not None
+    assert (match.prefix, match.frame, match.class_name) == (
+        "com.appsflyer.", 4, "com.appsflyer.internal.AFb1xSDK.values")
+
+
 def test_sdk_for_stack_longest_prefix() -> None:
     ads = sdk_for_stack(["com.google.android.gms.ads.internal.ClientApi.a(Unknown Source)"])
     assert ads is not None and (ads.org, ads.purpose) == ("Google", "advertising")

@@ -101,14 +101,61 @@ class Correlator:
     """Values known before any event (the device profile), used to recognise derived values."""
     known: list[KnownValue] = field(default_factory=list)
     _seen: set[str] = field(default_factory=set)
+    _unmatched: list[dict[str, Any]] = field(default_factory=list)
+    late: list[dict[str, Any]] = field(default_factory=list)
+    """Recent derive events (digest/crypto/encode) that matched nothing yet: agents batch
+    separately, so a read can arrive after the hash of its value."""
+
+    MAX_UNMATCHED = 500
 
     def __post_init__(self) -> None:
         self._seed = list(self.seed)
 
     def add(self, event: dict[str, Any]) -> list[KnownValue]:
+        """New known values from this event. A derive event that matches is annotated in place
+        with `correlated` (category, source provenance, relation) so a reader that sees it
+        without the earlier read (a tailing consumer) still knows what it carries."""
         etype = event.get("type")
         if etype == "hook:read":
-            return self._add_read(event)
+            out = self._add_read(event)
+            if out and self._unmatched:
+                retry, self._unmatched = self._unmatched, []
+                for ev in retry:
+                    derived = self._derive_event(ev)
+                    if derived:
+                        out.extend(derived)
+                        self.late.append(derived_event(ev, derived))
+                    else:
+                        self._unmatched.append(ev)
+            return out
+        if etype == "hook:derived":
+            return self._add_derived(event)
+        found = self._derive_event(event)
+        if not found and etype in ("hook:digest", "hook:crypto", "hook:encode") and "correlated" not in event and "input_b64" in event:
+            self._unmatched.append(event)
+            del self._unmatched[: -self.MAX_UNMATCHED]
+        return found
+
+    def take_late(self) -> list[dict[str, Any]]:
+        """`hook:derived` events for derive events that matched only after a later read."""
+        out, self.late = self.late, []
+        return out
+
+    def _add_derived(self, event: dict[str, Any]) -> list[KnownValue]:
+        out = []
+        for item in event.get("values") or []:
+            if not isinstance(item, dict) or not isinstance(item.get("value"), str):
+                continue
+            kv = KnownValue(
+                name=str(item.get("name", "hook:derived")), value=item["value"], category=str(event.get("category")),
+                kind="id", provenance=str(item.get("provenance", "")),
+            )
+            if kv.category and self._new(kv):
+                out.append(kv)
+        return out
+
+    def _derive_event(self, event: dict[str, Any]) -> list[KnownValue]:
+        etype = event.get("type")
         if etype == "hook:digest":
             return self._derive(event, inputs=("input",), outputs=("digest",), verb=str(event.get("algorithm") or "digest"))
         if etype == "hook:crypto":
@@ -175,9 +222,14 @@ class Correlator:
             if source is not None:
                 break
         if source is None:
-            return []
+            ann = event.get("correlated")
+            if not isinstance(ann, dict) or not isinstance(ann.get("category"), str):
+                return []
+            source = KnownValue("hook:correlated", "", ann["category"], "text", str(ann.get("source", "")))
+            relation = str(ann.get("relation", "contains"))
         out: list[KnownValue] = []
         origin = source.provenance if source.provenance != "profile" else f"profile {source.name}"
+        event["correlated"] = {"category": source.category, "source": origin, "relation": relation}
         prov = f"{describe_read(event)}: {verb} of a value that {relation} {source.category} ({origin})"
         for name in outputs:
             data = _bytes_field(event, name)
@@ -193,9 +245,17 @@ class Correlator:
         return out
 
 
+def derived_event(source: dict[str, Any], values: list[KnownValue]) -> dict[str, Any]:
+    return {
+        "type": "hook:derived", "of": source.get("id"), "ts": source.get("ts"), "pid": source.get("pid"),
+        "category": values[0].category if values else None,
+        "values": [{"name": v.name, "value": v.value, "provenance": v.provenance} for v in values],
+    }
+
+
 def known_values_from_events(events: Iterable[dict[str, Any]], *, seed: Sequence[KnownValue] = ()) -> list[KnownValue]:
     """All runtime known values a list of hook events yields (in event order)."""
     c = Correlator(seed=seed)
     for event in sorted(events, key=lambda e: (float(e.get("ts") or 0.0), int(e.get("id") or 0))):
-        c.add(event)
+        c.add(dict(event))
     return list(c.known)

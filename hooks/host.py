@@ -129,6 +129,8 @@ class HookHost:
         self._analyser: Any = None
         self._assembler: Any = None
         self._sdk_for_stack: Callable[[Sequence[str]], Any] | None = None
+        self._pending_records: list[tuple[float, Any]] = []
+        self.settle_s = 0.3
         seed = config.profile.known_values() if config.profile is not None else []
         self.correlator = Correlator(seed=seed)
 
@@ -257,7 +259,11 @@ class HookHost:
 
     def _work(self) -> None:
         while True:
-            item = self._queue.get()
+            try:
+                item = self._queue.get(timeout=0.05)
+            except queue.Empty:
+                self._analyse_due()
+                continue
             kind = item[0]
             try:
                 if kind == "stop":
@@ -281,6 +287,7 @@ class HookHost:
             except Exception as e:  # noqa: BLE001 - the host thread must survive anything
                 log.exception("hook host: %s failed", kind)
                 self.errors.append(f"{kind}: {e}")
+            self._analyse_due()
 
     def _handle_message(self, pid: int, agent: str, message: dict[str, Any], data: bytes | None) -> None:
         mtype = message.get("type")
@@ -329,13 +336,27 @@ class HookHost:
         stack = ev.get("stack")
         if isinstance(stack, list) and stack:
             self._attribute(ev, stack)
+        new_values = self.correlator.add(ev)  # may annotate ev["correlated"] before it is written
         self._write_event(ev)
-        new_values = self.correlator.add(ev)
+        for late in self.correlator.take_late():
+            self._emit_host_event(late)
         if new_values and self._analyser is not None:
             self._analyser.add_known_values(new_values)
         if ev.get("type") == "hook:tls-plaintext" and self._assembler is not None:
-            records = self._assembler.feed(ev, raw.get("data", b""))
-            self._analyse(records)
+            due = time.monotonic() + self.settle_s
+            for record in self._assembler.feed(ev, raw.get("data", b"")):
+                self._pending_records.append((due, record))
+
+    def _analyse_due(self, *, all_: bool = False) -> None:
+        """Analyse assembled requests once `settle_s` has passed, so reads batched by other
+        agents (sent up to one batch interval later) are known values by then."""
+        if not self._pending_records:
+            return
+        now = time.monotonic()
+        ready = [r for due, r in self._pending_records if all_ or due <= now]
+        if ready:
+            self._pending_records = [(d, r) for d, r in self._pending_records if not (all_ or d <= now)]
+            self._analyse(ready)
 
     def _emit_host_event(self, ev: dict[str, Any]) -> None:
         ev = dict(ev)
@@ -389,7 +410,8 @@ class HookHost:
             return
         t.alive = False
         if self._assembler is not None:
-            self._analyse(self._assembler.close())
+            self._pending_records.extend((0.0, r) for r in self._assembler.close())
+        self._analyse_due(all_=True)
         ev: dict[str, Any] = {"type": "hook:detached", "pid": pid, "reason": str(reason), "main": t.main}
         if crash is not None:
             ev["crash"] = {"summary": getattr(crash, "summary", None), "report": getattr(crash, "report", None)}
@@ -428,7 +450,8 @@ class HookHost:
 
     def _finish(self) -> None:
         if self._assembler is not None:
-            self._analyse(self._assembler.close())
+            self._pending_records.extend((0.0, r) for r in self._assembler.close())
+        self._analyse_due(all_=True)
 
     # ------------------------------------------------------------------ outputs and analysis
 

@@ -12,7 +12,7 @@
  * type is imported here.
  */
 import type JavaBridge from "frida-java-bridge";
-import { agentError, emit, Fields, isDisabled, maybeInjectFault, reportMissing, settings } from "../runtime.js";
+import { agentError, emit, Fields, flush, isDisabled, maybeInjectFault, reportMissing, settings } from "../runtime.js";
 
 export type JavaApi = typeof JavaBridge;
 // Java wrappers are dynamically typed by the bridge itself.
@@ -25,7 +25,7 @@ export interface Call {
     ret: JObject;
     /** Java stack frames (innermost first, starting at the hooked method), when the hook asks. */
     stack: () => string[];
-    /** The first frame below the hooked method, e.g. `com.facebook.appevents.X.y(X.java:3)`. */
+    /** The first frame below the hooked class, e.g. `com.facebook.appevents.X.y(X.java:3)`. */
     caller: () => string;
 }
 
@@ -42,6 +42,9 @@ export interface JavaHook {
     kind?: string;
     /** Skip calls made by platform code (`settings.platformPrefixes`), e.g. the TLS stack's own hashing. */
     appCallersOnly?: boolean;
+    /** Hooks of one group do not record while another call of the same group runs on the same
+     * thread (e.g. `Base64.Encoder.encodeToString` calling `encode`: one event, not two). */
+    group?: string;
     /** Include `stack` and `thread` (default true). */
     withStack?: boolean;
     /** Fields to record, or null to record nothing for this call. Runs after the original returned. */
@@ -57,6 +60,17 @@ export interface JavaContext {
 
 let ctx: JavaContext | null = null;
 const busyThreads = new Set<number>();
+const groupDepth = new Map<string, number>();
+
+/** Class part of a frame `a.b.C.method(C.java:1)` -> `a.b.C`. */
+export function frameClass(frame: string): string {
+    const paren = frame.indexOf("(");
+    const head = paren >= 0 ? frame.slice(0, paren) : frame;
+    const dot = head.lastIndexOf(".");
+    const cls = dot >= 0 ? head.slice(0, dot) : head;
+    const slash = cls.lastIndexOf("/");
+    return slash >= 0 ? cls.slice(slash + 1) : cls;
+}
 
 export function javaContext(J: JavaApi): JavaContext {
     if (ctx === null) {
@@ -194,12 +208,31 @@ export function installJavaHooks(J: JavaApi, hooks: JavaHook[]): number {
 function patchOverload(c: JavaContext, hook: JavaHook, ov: JObject): void {
     const J = c.J;
     const withStack = hook.withStack !== false;
+    const group = hook.group;
     ov.implementation = function (this: JObject, ...args: JObject[]): JObject {
         // The app's call comes first and is never inside our try: its result and its exceptions
         // are passed through untouched.
-        const ret = ov.apply(this, args);
         const tid = Process.getCurrentThreadId();
-        if (busyThreads.has(tid)) {
+        let ret: JObject;
+        let nested = false;
+        if (group === undefined) {
+            ret = ov.apply(this, args);
+        } else {
+            const key = `${tid}:${group}`;
+            const depth = groupDepth.get(key) ?? 0;
+            nested = depth > 0;
+            groupDepth.set(key, depth + 1);
+            try {
+                ret = ov.apply(this, args);
+            } finally {
+                if (depth === 0) {
+                    groupDepth.delete(key);
+                } else {
+                    groupDepth.set(key, depth);
+                }
+            }
+        }
+        if (nested || busyThreads.has(tid)) {
             return ret;
         }
         busyThreads.add(tid);
@@ -212,8 +245,13 @@ function patchOverload(c: JavaContext, hook: JavaHook, ov: JObject): void {
                 return frames;
             };
             const caller = (): string => {
-                const f = stack();
-                return f.length > 1 ? f[1] : "";
+                for (const f of stack()) {
+                    const cls = frameClass(f);
+                    if (cls !== hook.cls && !cls.startsWith(`${hook.cls}$`) && !hook.cls.startsWith(`${cls}$`)) {
+                        return f;
+                    }
+                }
+                return "";
             };
             if (hook.appCallersOnly === true && isPlatformFrame(caller())) {
                 return ret;
@@ -263,6 +301,9 @@ export function whenJavaReady(J: JavaApi, install: () => void): void {
                 agentError("java install", e);
             }
         });
+        // Runs on Frida's JS thread (timers run there): see attachJsThreadAsDaemon.
+        setTimeout(() => attachJsThreadAsDaemon(J), 0);
+        releaseJsThreadAtDestroy(J);
     };
     let available = false;
     try {
@@ -271,6 +312,7 @@ export function whenJavaReady(J: JavaApi, install: () => void): void {
         available = false;
     }
     if (available) {
+        attachJsThreadAsDaemon(J);
         run();
         return;
     }
@@ -304,4 +346,63 @@ export function whenJavaReady(J: JavaApi, install: () => void): void {
             }
         },
     });
+}
+
+/**
+ * The bridge attaches Frida's JS thread to the VM the first time it touches Java there (wrapper
+ * clean-up runs on that thread) and keeps it attached as a normal thread; a desktop JVM then
+ * waits for it in DestroyJavaVM and the app hangs at exit. Attaching it first as a daemon
+ * (JNIInvokeInterface slot 7, AttachCurrentThreadAsDaemon) makes the bridge see it as attached.
+ */
+export function attachJsThreadAsDaemon(J: JavaApi): void {
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const vm = (J as any).vm;
+        if (vm === undefined || vm === null) {
+            return;
+        }
+        const handle = vm.handle as NativePointer;
+        const vtable = handle.readPointer();
+        const getEnv = new NativeFunction(vtable.add(6 * Process.pointerSize).readPointer(), "int32", ["pointer", "pointer", "int32"]);
+        const envBuf = Memory.alloc(Process.pointerSize);
+        if (getEnv(handle, envBuf, 0x00010006) === 0) {
+            return; // already attached
+        }
+        const attachDaemon = new NativeFunction(vtable.add(7 * Process.pointerSize).readPointer(), "int32", ["pointer", "pointer", "pointer"]);
+        attachDaemon(handle, envBuf, NULL);
+    } catch (e) {
+        agentError("attach JS thread as daemon", e);
+    }
+}
+
+/**
+ * Desktop JVM: when the launcher calls DestroyJavaVM (main returned), detach Frida's JS thread
+ * if the bridge left it attached as a non-daemon thread, so the JVM does not wait for it.
+ */
+function releaseJsThreadAtDestroy(J: JavaApi): void {
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const vm = (J as any).vm;
+        if (vm === undefined || vm === null || Process.findModuleByName("libjvm.so") === null) {
+            return;
+        }
+        const handle = vm.handle as NativePointer;
+        const vtable = handle.readPointer();
+        const destroy = vtable.add(3 * Process.pointerSize).readPointer();
+        const detach = new NativeFunction(vtable.add(5 * Process.pointerSize).readPointer(), "int32", ["pointer"]);
+        Interceptor.attach(destroy, {
+            onEnter() {
+                flush();
+                setTimeout(() => {
+                    try {
+                        detach(handle);
+                    } catch (e) {
+                        agentError("detach JS thread", e);
+                    }
+                }, 0);
+            },
+        });
+    } catch (e) {
+        agentError("hook DestroyJavaVM", e);
+    }
 }

@@ -1,0 +1,75 @@
+package com.example.app;
+
+import android.content.ClipboardManager;
+import android.content.Context;
+import android.database.Cursor;
+import android.location.Location;
+import android.location.LocationManager;
+import android.net.Uri;
+import android.provider.Settings;
+import com.appsflyer.AppsFlyerLib;
+import com.facebook.appevents.AppEventsLogger;
+import com.google.android.gms.ads.identifier.AdvertisingIdClient;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * TEST DOUBLE "app": reads contacts and the clipboard itself, lets two SDK-like callers read
+ * identifiers and the location, then sends everything over HTTPS.
+ *
+ * Usage: Main CA_PEM FACEBOOK_URL APPSFLYER_URL [APP_URL]   (proxy via -Dhttps.proxyHost/-Dhttps.proxyPort)
+ *        Main --selftest                            (call the hooked APIs, print the results)
+ *        Main --loop N                              (N x Settings.Secure.getString, for the benchmark)
+ */
+public final class Main {
+    private Main() {}
+
+    static List<String> contactEmails(Context context) {
+        List<String> emails = new ArrayList<>();
+        Cursor c = context.getContentResolver().query(
+            Uri.parse("content://com.android.contacts/data"), null, null, null, null);
+        int col = c.getColumnIndex("data1");
+        while (c.moveToNext()) {
+            String v = c.getString(col);
+            if (v.contains("@")) emails.add(v);
+        }
+        c.close();
+        return emails;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Context context = new Context();
+        if (args.length > 0 && args[0].equals("--selftest")) {
+            String androidId = Settings.Secure.getString(context.getContentResolver(), "android_id");
+            String adid = AdvertisingIdClient.getAdvertisingIdInfo(context).getId();
+            Location loc = new LocationManager().getLastKnownLocation("gps");
+            System.out.println("SELFTEST android_id=" + androidId + " adid=" + adid + " lat=" + loc.getLatitude());
+            return;
+        }
+        if (args.length > 0 && args[0].equals("--loop")) {
+            int n = Integer.parseInt(args[1]);
+            // Warm up, then time the same call n times (hooked when an agent is loaded).
+            for (int i = 0; i < 1000; i++) Settings.Secure.getString(context.getContentResolver(), "other");
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) Settings.Secure.getString(context.getContentResolver(), "android_id");
+            long t1 = System.nanoTime();
+            for (int i = 0; i < n; i++) Settings.Secure.getString(context.getContentResolver(), "other");
+            long t2 = System.nanoTime();
+            System.out.println("LOOP recorded_ns=" + (t1 - t0) / n + " unrecorded_ns=" + (t2 - t1) / n);
+            return;
+        }
+        Net.init(args[0]);
+        List<String> emails = contactEmails(context);
+        ClipboardManager clipboard = (ClipboardManager) context.getSystemService("clipboard");
+        String clip = clipboard.getPrimaryClip().getItemAt(0).getText().toString();
+        String fbBody = AppEventsLogger.collect(context, emails.get(0));
+        String afBody = AppsFlyerLib.collect(context);
+        // SDKs batch before they upload; also lets the hook batches reach the host first.
+        Thread.sleep(400);
+        System.out.println("facebook " + AppEventsLogger.send(args[1], fbBody));
+        System.out.println("appsflyer " + AppsFlyerLib.send(args[2], afBody));
+        if (args.length > 3) {
+            System.out.println("app " + Net.post(args[3], "text/plain", "clipboard=" + clip));
+        }
+    }
+}

@@ -37,7 +37,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote_plus
 
 import ahocorasick
 
@@ -383,7 +383,7 @@ class KnownMatcher:
                         if var.encoding == "text":
                             transform = _case_form(text[start:stop], var.known.value, var.form)
                         else:
-                            transform = _encoded(var.encoding, var.form)
+                            transform = _encoded(var.encoding, _decoded_form(text[start:stop], var))
                         out.append(KnownMatch(var.known, transform, start, stop, start == 0 and stop == n))
         if self._cs is not None and n >= 8:
             for end, variants in self._cs.iter(text):
@@ -488,6 +488,20 @@ def _case_form(found: str, original: str, form: str) -> str:
     if found == original.upper():
         return "upper"
     return "case-folded"
+
+
+def _decoded_form(found: str, var: Variant) -> str:
+    """For case-insensitive encodings (URL, hex) of the raw value: which spelling was encoded."""
+    if var.form != "exact":
+        return var.form
+    try:
+        if var.encoding == "hex":
+            plain = bytes.fromhex(found).decode("utf-8")
+        else:
+            plain = unquote_plus(found)
+    except ValueError:
+        return var.form
+    return _case_form(plain, var.known.value, "exact")
 
 
 def _encoded(encoding: str, form: str) -> str:

@@ -162,7 +162,7 @@ def render(model: ReportModel) -> str:
         for g in model.evidence:
             if g.org != o.name:
                 continue
-            lines += [f"#### {cat(g.category)} – {g.requests} {md(t['col_requests'])}", ""]
+            lines += [f"#### {cat(g.category)} – {md(txt.requests(g.requests, lang))}", ""]
             rows = []
             for e in g.items:
                 detector = md(e.detector) + (f" {md(e.rule)}" if e.rule else "")

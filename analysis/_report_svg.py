@@ -57,28 +57,28 @@ def matrix_svg(
 ) -> Markup:
     """Organisation × category dots; `counts[i][j]` requests from row i carrying column j."""
     label_w, col_w, row_h = 230, 46, 30
-    label_px = 7 * max((len(_fit(c, 26)) for c in columns), default=4)
+    label_px = 7 * max((len(_fit(c, 32)) for c in columns), default=4)
     # Column labels are turned 50° up and to the right: room above and beyond the last column.
-    head_h = min(max(16 + 0.77 * label_px, 60), 190)
+    head_h = min(max(16 + 0.77 * label_px, 60), 200)
     width = label_w + col_w * max(len(columns), 1) + max(20, 0.64 * label_px)
     height = head_h + row_h * max(len(rows), 1) + 10
     top = max((v for r in counts for v in r), default=1) or 1
     parts = [_open(width, height, title, "matrix")]
+    for i in range(0, len(rows), 2):
+        parts.append(
+            f'<rect x="0" y="{_num(head_h + row_h * i)}" width="{_num(width)}" height="{row_h}" fill="#f4f6f7"/>'
+        )
     for j, col in enumerate(columns):
         x = label_w + col_w * j + col_w / 2
         parts.append(
             f'<text x="{_num(x)}" y="{_num(head_h - 6)}" transform="rotate(-50 {_num(x)} {_num(head_h - 6)})" '
-            f'font-size="12">{_t(_fit(col, 26))}<title>{_t(col)}</title></text>'
+            f'font-size="12">{_t(_fit(col, 32))}<title>{_t(col)}</title></text>'
         )
         parts.append(
             f'<line x1="{_num(x)}" y1="{_num(head_h)}" x2="{_num(x)}" y2="{_num(height - 10)}" stroke="{GRID}"/>'
         )
     for i, row in enumerate(rows):
         y = head_h + row_h * i + row_h / 2
-        if i % 2 == 0:
-            parts.append(
-                f'<rect x="0" y="{_num(y - row_h / 2)}" width="{_num(width)}" height="{row_h}" fill="#f4f6f7"/>'
-            )
         parts.append(
             f'<text x="{label_w - 10}" y="{_num(y + 4)}" text-anchor="end" '
             f'font-weight="{600 if row.third_party else 400}">{_t(_fit(row.name, 30))}<title>{_t(row.name)}</title></text>'
@@ -99,12 +99,10 @@ def matrix_svg(
     return Markup("".join(parts))
 
 
-def bars_svg(
-    items: Sequence[tuple[Row, int]], *, maximum: int, title: str, units: tuple[str, str]
-) -> Markup:
+def bars_svg(items: Sequence[tuple[Row, int]], *, maximum: int, title: str, units: tuple[str, str]) -> Markup:
     """Horizontal bars: a company and how many kinds of data it received."""
     label_w, bar_w, row_h = 230, 420, 26
-    width = label_w + bar_w + 60
+    width = label_w + bar_w + 120
     height = row_h * max(len(items), 1) + 30
     maximum = max(maximum, 1)
     parts = [_open(width, height, title, "bars")]
@@ -126,7 +124,9 @@ def bars_svg(
             f'<rect x="{label_w}" y="{_num(y + 3)}" width="{_num(w)}" height="{row_h - 8}" '
             f'fill="{THIRD if row.third_party else FIRST}"/>'
         )
-        parts.append(f'<text x="{_num(label_w + w + 6)}" y="{_num(y + row_h / 2 + 2)}">{n} {_t(units[0] if n == 1 else units[1])}</text>')
+        parts.append(
+            f'<text x="{_num(label_w + w + 6)}" y="{_num(y + row_h / 2 + 2)}">{n} {_t(units[0] if n == 1 else units[1])}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 

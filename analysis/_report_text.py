@@ -75,8 +75,10 @@ _UI: dict[str, tuple[str, str]] = {
     "h_pictures": ("At a glance", "Auf einen Blick"),
     "h_matrix": ("Who gets what", "Wer bekommt was"),
     "matrix_note": (
-        "Each dot: this company received this kind of data; the number counts the requests.",
-        "Jeder Punkt: Dieses Unternehmen hat diese Datenart erhalten; die Zahl zählt die Anfragen.",
+        "Each dot: this company received this kind of data; the number counts the requests. "
+        "Red: other companies (third parties); grey: the app's own company.",
+        "Jeder Punkt: Dieses Unternehmen hat diese Datenart erhalten; die Zahl zählt die Anfragen. "
+        "Rot: andere Unternehmen (Drittanbieter); grau: das Unternehmen hinter der App.",
     ),
     "h_bars": (
         "Companies by number of kinds of data received",
@@ -84,8 +86,10 @@ _UI: dict[str, tuple[str, str]] = {
     ),
     "h_timeline": ("Timeline of the session", "Zeitverlauf der Sitzung"),
     "timeline_note": (
-        "Each dot is a request carrying personal data. The shaded part is before the consent moment.",
-        "Jeder Punkt ist eine Anfrage mit personenbezogenen Daten. Der schattierte Teil liegt vor dem Einwilligungszeitpunkt.",
+        "Each dot is a request carrying personal data (red: other companies, grey: the app's own company). "
+        "The shaded part is before the consent moment.",
+        "Jeder Punkt ist eine Anfrage mit personenbezogenen Daten (rot: andere Unternehmen, grau: das Unternehmen hinter der App). "
+        "Der schattierte Teil liegt vor dem Einwilligungszeitpunkt.",
     ),
     "minutes_axis": ("minutes since start", "Minuten seit Beginn"),
     "h_consent": ("Before and after consent", "Vor und nach der Einwilligung"),
@@ -115,7 +119,9 @@ _UI: dict[str, tuple[str, str]] = {
         "Im Label angegeben, aber in dieser Sitzung nicht beobachtet",
     ),
     "labels_ok": ("Everything sent is declared on the label.", "Alles Gesendete ist im Label angegeben."),
-    "labels_expected": ("label type", "Label-Datentyp"),
+    "labels_expected": ("Type on the label", "Datentyp im Label"),
+    "q_open": ("“", "„"),
+    "q_close": ("”", "“"),
     "store_play": ("Google Play Data safety", "Google Play „Datensicherheit“"),
     "store_apple": ("App Store privacy label", "App-Store-Datenschutzangaben"),
     "h_orgs": ("Companies", "Unternehmen"),
@@ -543,13 +549,13 @@ def summary_bullets(facts: SummaryFacts, lang: str, *, max_names: int = 6) -> li
         )
     if facts.undeclared_categories:
         n = len(facts.undeclared_categories)
-        names = join([category_name(c, lang) for c in facts.undeclared_categories], lang)
+        undeclared = join([category_name(c, lang) for c in facts.undeclared_categories], lang)
         out.append(
             (
-                f"Das Datenschutz-Label der App im Store nennt {'eine gesendete Datenart' if n == 1 else f'{n} gesendete Datenarten'} nicht: {names}."
+                f"Das Datenschutz-Label der App im Store nennt {'eine gesendete Datenart' if n == 1 else f'{n} gesendete Datenarten'} nicht: {undeclared}."
             )
             if de
-            else f"The app's store privacy label does not declare {'1 kind' if n == 1 else f'{n} kinds'} of data it sent: {names}."
+            else f"The app's store privacy label does not declare {'1 kind' if n == 1 else f'{n} kinds'} of data it sent: {undeclared}."
         )
     return out
 

@@ -89,11 +89,15 @@ class LabelCheck:
 def parse_labels(data: Any, *, origin: str = "label file") -> DeclaredLabel:
     """A `DeclaredLabel` from the parsed YAML/JSON document; `ValueError` says what is wrong."""
     if not isinstance(data, Mapping):
-        raise ValueError(f"{origin}: expected a mapping with 'store' and 'collected', got {type(data).__name__}")
+        raise ValueError(
+            f"{origin}: expected a mapping with 'store' and 'collected', got {type(data).__name__}"
+        )
     unknown_keys = set(data) - {"store", "app", "source", "collected", "shared"}
     if unknown_keys:
-        raise ValueError(f"{origin}: unknown key(s) {', '.join(sorted(map(str, unknown_keys)))}; "
-                         "known: store, app, source, collected, shared")
+        raise ValueError(
+            f"{origin}: unknown key(s) {', '.join(sorted(map(str, unknown_keys)))}; "
+            "known: store, app, source, collected, shared"
+        )
     store = str(data.get("store", "")).strip().lower()
     if store not in STORES:
         raise ValueError(f"{origin}: 'store' must be 'play' or 'apple', got {data.get('store')!r}")
@@ -120,7 +124,9 @@ def parse_labels(data: Any, *, origin: str = "label file") -> DeclaredLabel:
     collected = names("collected")
     shared = names("shared")
     if shared and store == "apple":
-        raise ValueError(f"{origin}: 'shared' exists only on Google Play labels; list Apple types under 'collected'")
+        raise ValueError(
+            f"{origin}: 'shared' exists only on Google Play labels; list Apple types under 'collected'"
+        )
     # Play: shared data is also collected unless the developer never receives it; either way it
     # declares the type, so count shared types as declared.
     collected = collected + tuple(n for n in shared if n not in collected)
@@ -172,7 +178,9 @@ def check_labels(
         return tuple(name for name, ids in types.items() if cid in ids)
 
     undeclared = tuple(
-        Undeclared(cid, tuple(observed[cid]), expected(cid)) for cid in observed_ids if cid not in declared_categories
+        Undeclared(cid, tuple(observed[cid]), expected(cid))
+        for cid in observed_ids
+        if cid not in declared_categories
     )
     not_shared: tuple[Undeclared, ...] = ()
     if label.store == "play":

@@ -27,13 +27,15 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
+from phonehome import __version__
+from phonehome.store import open_private
+
 from . import _report_svg as svg
 from . import _report_text as txt
 from .categories import CATEGORY_IDS
 from .labels import DeclaredLabel, LabelCheck, check_labels
 from .redact import redact, scrub
 from .schema import Col
-from phonehome.store import open_private
 
 PINNING_EVENTS = ("proxy:pinning_suspected", "proxy:pinning-suspected")
 EVIDENCE_PER_GROUP = 25
@@ -263,7 +265,7 @@ def build_report(
     lang: str = "en",
     reveal: bool = False,
     labels: DeclaredLabel | None = None,
-    version: str = "",
+    version: str | None = None,
 ) -> ReportModel:
     """The report model of one session: every number, name and evidence line a renderer needs.
 
@@ -316,7 +318,8 @@ def build_report(
     consent_marker = next((m for m in reversed(markers) if m.consent), None)
 
     app = _s(meta.get("app") or _mode(f.get(Col.app)) or "", 120)
-    session = _s(meta.get("name") or (Path(data.root).name if getattr(data, "root", None) else ""), 120)
+    root = getattr(data, "root", None)
+    session = _s(meta.get("name") or (Path(root).name if root else ""), 120)
 
     # Aggregates.
     categories = _order_categories(list(f["_cat"].unique()))
@@ -407,7 +410,7 @@ def build_report(
         problems=tuple(_s(p, 400) for p in (data.problems or [])),
         findings_count=len(f),
         requests_count=int(f["_flow"].nunique()),
-        version=version,
+        version=__version__ if version is None else version,
     )
 
 
@@ -453,8 +456,10 @@ def _consent_rows(
         for c in categories:
             if c not in o.categories:
                 continue
-            get = lambda state: int(counts.get((o.name, c, state), 0))  # noqa: E731
-            out.append(ConsentRow(o.name, o.third_party, c, get("before"), get("after"), get("unmarked")))
+            before, after, unmarked = (
+                int(counts.get((o.name, c, state), 0)) for state in ("before", "after", "unmarked")
+            )
+            out.append(ConsentRow(o.name, o.third_party, c, before, after, unmarked))
     return tuple(out)
 
 
@@ -782,6 +787,7 @@ def _template_globals(model: ReportModel) -> dict[str, Any]:
         "fmt_offset": _fmt_offset,
         "duration": lambda s: txt.duration_short(s, lang),
         "join": lambda items: txt.join(list(items), lang),
+        "n_requests": lambda n: txt.requests(n, lang),
         "cats": lambda ids: txt.join([txt.category_name(c, lang) for c in ids], lang),
         "purposes": lambda ps: txt.join([txt.purpose_name(p, lang) for p in ps], lang),
         "conf": lambda c: "" if c is None else f"{c:.2f}",

@@ -25,13 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from phonehome.analysis.consent import label_consent
 from phonehome.analysis.schema import Col, findings_frame
 
 try:
     from phonehome.analysis.sessions import SessionData
-except ImportError:  # sessions (or its pipeline) still being written: same fields, stand-in class
+except Exception:  # noqa: BLE001 - sessions (or its pipeline) mid-edit by others: same fields, stand-in class
     from dataclasses import field
 
     @dataclass
@@ -43,6 +42,7 @@ except ImportError:  # sessions (or its pipeline) still being written: same fiel
         proxy_events: list[dict[str, Any]] = field(default_factory=list)
         hook_events: list[dict[str, Any]] = field(default_factory=list)
         problems: list[str] = field(default_factory=list)
+
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "captures" / "sample"
@@ -85,12 +85,32 @@ VALUES = {
 }
 
 
-def _row(n: int, ts: float, org: str, host: str, category: str, *, party: str = "third", country: str = "US",
-         purpose: str = "advertising", scheme: str = "https", path: str = "/v1/events", location: str | None = None,
-         key: str | None = None, value: str | None = None, detector: str = "profile", rule: str | None = None,
-         confidence: float = 0.95, decoding: str = "json", evidence: str = "", app: str = APP) -> dict[str, Any]:
+def _row(
+    n: int,
+    ts: float,
+    org: str,
+    host: str,
+    category: str,
+    *,
+    party: str = "third",
+    country: str = "US",
+    purpose: str = "advertising",
+    scheme: str = "https",
+    path: str = "/v1/events",
+    location: str | None = None,
+    key: str | None = None,
+    value: str | None = None,
+    detector: str = "profile",
+    rule: str | None = None,
+    confidence: float = 0.95,
+    decoding: str = "json",
+    evidence: str = "",
+    app: str = APP,
+) -> dict[str, Any]:
     value = value if value is not None else VALUES.get(category, "x")
-    key = key or {"advertising_id": "gaid", "device_id": "android_id", "location_precise": "lat_lng"}.get(category, category)
+    key = key or {"advertising_id": "gaid", "device_id": "android_id", "location_precise": "lat_lng"}.get(
+        category, category
+    )
     return {
         Col.flow_id: f"f{n}",
         Col.ts: ts,
@@ -155,11 +175,21 @@ def synthetic_rows() -> list[dict[str, Any]]:
     for i, org in enumerate(orgs[6:]):
         add(CONSENT_AT + 20 + 15 * i, org, "advertising_id")
     for i, org in enumerate(orgs[:4]):
-        add(CONSENT_AT + 100 + 10 * i, org, "device_info", detector="pattern", rule="pattern:user-agent-model")
+        add(
+            CONSENT_AT + 100 + 10 * i, org, "device_info", detector="pattern", rule="pattern:user-agent-model"
+        )
     add(CONSENT_AT + 60, "Meta", "location_precise", decoding="form > base64 > json")
     add(CONSENT_AT + 70, "Meta", "contacts", detector="key", rule="key:contacts", confidence=0.7)
     add(CONSENT_AT + 80, "Adjust", "device_id")
-    add(CONSENT_AT + 90, "Unity", "device_id", value=IMEI, key="imei", detector="pattern", rule="pattern:imei-luhn")
+    add(
+        CONSENT_AT + 90,
+        "Unity",
+        "device_id",
+        value=IMEI,
+        key="imei",
+        detector="pattern",
+        rule="pattern:imei-luhn",
+    )
     add(CONSENT_AT + 95, "AppLovin", "network", scheme="http", path="/ad")
     add(CONSENT_AT + 30, "Braze", "user_id", detector="key", rule="key:user_id")
     add(CONSENT_AT + 180, FIRST[0], "app_activity", detector="key", rule="key:event")
@@ -176,16 +206,42 @@ def _markers() -> list[dict[str, Any]]:
 
 def _events() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     proxy = [
-        {"type": "proxy:pinning_suspected", "ts": START + 30 + i, "host": "api-pinned.shortvideo.example", "port": 443,
-         "reason": "client rejected the certificate"} for i in range(3)
+        {
+            "type": "proxy:pinning_suspected",
+            "ts": START + 30 + i,
+            "host": "api-pinned.shortvideo.example",
+            "port": 443,
+            "reason": "client rejected the certificate",
+        }
+        for i in range(3)
     ]
     hooks = [
-        {"type": "hook:read", "id": 1, "ts": START + 3, "pid": 4242,
-         "api": "android.provider.Settings$Secure.getString(android_id)", "category": "device_id",
-         "value": ANDROID_ID, "thread": "main", "stack": [], "sdk": "com.adjust.sdk", "org": "Adjust"},
-        {"type": "hook:read", "id": 2, "ts": START + 4, "pid": 4242,
-         "api": "android.location.Location.getLatitude", "category": "location_precise",
-         "value": "52.520008", "thread": "pool-3", "stack": [], "sdk": "com.appsflyer", "org": "AppsFlyer"},
+        {
+            "type": "hook:read",
+            "id": 1,
+            "ts": START + 3,
+            "pid": 4242,
+            "api": "android.provider.Settings$Secure.getString(android_id)",
+            "category": "device_id",
+            "value": ANDROID_ID,
+            "thread": "main",
+            "stack": [],
+            "sdk": "com.adjust.sdk",
+            "org": "Adjust",
+        },
+        {
+            "type": "hook:read",
+            "id": 2,
+            "ts": START + 4,
+            "pid": 4242,
+            "api": "android.location.Location.getLatitude",
+            "category": "location_precise",
+            "value": "52.520008",
+            "thread": "pool-3",
+            "stack": [],
+            "sdk": "com.appsflyer",
+            "org": "AppsFlyer",
+        },
     ]
     return proxy, hooks
 
@@ -241,7 +297,7 @@ def payloads(port: int) -> list[str]:
         f'<svg xmlns="http://www.w3.org/2000/svg" onload="{js("svgonload")}"><script>{js("svgscript")}</script></svg>',
         f"</textarea><script>{js('textarea')}</script>",
         f"</title><script>{js('title')}</script>",
-        f"\"><script>{js('attr')}</script>",
+        f'"><script>{js("attr")}</script>',
         f"'><img src=x onerror={js('attr2')}>",
         f"]]><script>{js('cdata')}</script>",
         f"<link rel=stylesheet href='{hit}?css'>",
@@ -262,9 +318,22 @@ def hostile_rows(port: int) -> list[dict[str, Any]]:
     for i, p in enumerate(bad):
         n += 1
         rows.append(
-            _row(n, START + 200 + i, org=f"Evil {p}", host=f"{p}.tracker.example", category="advertising_id",
-                 path=f"/{p}/collect", key=f"{p}-key", value=f"{p}VALUE-{i:04d}-{p}", location=f"header:{p}",
-                 rule=f"key:{p}", evidence=f"evidence {p}", decoding=f"json > {p}", country=p[:20], purpose="advertising")
+            _row(
+                n,
+                START + 200 + i,
+                org=f"Evil {p}",
+                host=f"{p}.tracker.example",
+                category="advertising_id",
+                path=f"/{p}/collect",
+                key=f"{p}-key",
+                value=f"{p}VALUE-{i:04d}-{p}",
+                location=f"header:{p}",
+                rule=f"key:{p}",
+                evidence=f"evidence {p}",
+                decoding=f"json > {p}",
+                country=p[:20],
+                purpose="advertising",
+            )
         )
         rows[-1][Col.notes] = p
         rows[-1][Col.device_read] = p
@@ -281,8 +350,17 @@ def hostile_session(port: int) -> SessionData:
         {"type": "proxy:pinning_suspected", "ts": START + 260, "host": p, "port": p, "reason": p} for p in bad
     )
     data.hook_events.extend(
-        {"type": "hook:read", "id": 10 + i, "ts": START + 270, "api": p, "category": p, "value": p + p,
-         "sdk": p, "org": p} for i, p in enumerate(bad)
+        {
+            "type": "hook:read",
+            "id": 10 + i,
+            "ts": START + 270,
+            "api": p,
+            "category": p,
+            "value": p + p,
+            "sdk": p,
+            "org": p,
+        }
+        for i, p in enumerate(bad)
     )
     data.problems.extend(bad)
     return data
@@ -312,9 +390,19 @@ class Chromium:
 
     def _run(self, *args: str, timeout: float = 45) -> subprocess.CompletedProcess[str]:
         cmd = [
-            self.binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio", f"--user-data-dir={self.profile}",
+            self.binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--hide-scrollbars",
+            "--mute-audio",
+            f"--user-data-dir={self.profile}",
             *args,
         ]
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
@@ -326,9 +414,13 @@ class Chromium:
         return result.stdout
 
     def screenshot(self, url: str, out: Path, *, width: int = 1280, height: int = 2000) -> Path:
-        result = self._run(f"--screenshot={out}", f"--window-size={width},{height}", "--virtual-time-budget=1000", url)
+        result = self._run(
+            f"--screenshot={out}", f"--window-size={width},{height}", "--virtual-time-budget=1000", url
+        )
         if not out.exists():
-            raise AssertionError(f"chromium --screenshot wrote nothing ({result.returncode}): {result.stderr[-2000:]}")
+            raise AssertionError(
+                f"chromium --screenshot wrote nothing ({result.returncode}): {result.stderr[-2000:]}"
+            )
         return out
 
 
@@ -395,7 +487,12 @@ def write_hostile_flows(path: Path, port: int) -> Path:
             f.request.headers[f"X-{p}"] = ADID
             f.request.headers["content-type"] = "application/json"
             f.request.content = _json.dumps(
-                {p: ADID, "email": "lena.beispiel@posteo.de", "user_email": p + " lena.beispiel@posteo.de", "note": p}
+                {
+                    p: ADID,
+                    "email": "lena.beispiel@posteo.de",
+                    "user_email": p + " lena.beispiel@posteo.de",
+                    "note": p,
+                }
             ).encode()
             f.request.timestamp_start = START + 10 * i
             writer.add(f)

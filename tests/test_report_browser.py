@@ -12,7 +12,6 @@ import re
 
 import pytest
 import report_support as rs
-
 from phonehome.analysis.report import build_report, render_html, render_markdown
 
 pytestmark = pytest.mark.slow
@@ -48,7 +47,9 @@ def test_injection_attempts_stay_text(chromium, tmp_path, csp):
         # Also a plain-text rendering of the Markdown, to be sure it holds no live HTML either.
         md_page = tmp_path / "hostile-md.html"
         md_page.write_text(
-            "<!DOCTYPE html><html><head><title>md</title></head><body>" + render_markdown(model) + "</body></html>",
+            "<!DOCTYPE html><html><head><title>md</title></head><body>"
+            + render_markdown(model)
+            + "</body></html>",
             encoding="utf-8",
         )
         md_dom = chromium.dump_dom(md_page.as_uri(), budget_ms=2000)
@@ -74,7 +75,17 @@ def test_screenshot_of_a_normal_report(chromium, tmp_path):
         dom = chromium.dump_dom(page.as_uri())
         png = chromium.screenshot(page.as_uri(), tmp_path / "report.png", width=1280, height=2000)
         assert hits == []
-    for section in ("summary", "pictures", "matrix", "bars", "timeline", "consent", "companies", "details", "method"):
+    for section in (
+        "summary",
+        "pictures",
+        "matrix",
+        "bars",
+        "timeline",
+        "consent",
+        "companies",
+        "details",
+        "method",
+    ):
         assert f'id="{section}"' in dom, section
     assert model.summary.paragraph.split(",")[0] in dom
     width, height, distinct = rs.png_info(png)
@@ -89,7 +100,9 @@ def test_the_harness_sees_a_payload_that_runs(chromium, tmp_path):
         page = tmp_path / "live.html"
         page.write_text(
             "<!DOCTYPE html><html><head><title>report</title></head><body>"
-            + rs.payloads(port)[0] + rs.payloads(port)[2] + "</body></html>",
+            + rs.payloads(port)[0]
+            + rs.payloads(port)[2]
+            + "</body></html>",
             encoding="utf-8",
         )
         dom = chromium.dump_dom(page.as_uri(), budget_ms=3000)

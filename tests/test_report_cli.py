@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 import report_support as rs
-
 from phonehome.analysis.schema import to_json_row
+
 from phonehome.cli import main
 from phonehome.store import SessionStore
 
@@ -40,8 +40,22 @@ def test_html_report(session_dir, tmp_path, capsys):
 
 def test_german_markdown_with_labels_and_reveal(session_dir, tmp_path):
     out = tmp_path / "bericht.md"
-    assert main(["report", str(session_dir), "--lang", "de", "--reveal", "--labels",
-                 str(rs.REPO / "docs" / "labels-example.yaml"), "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(session_dir),
+                "--lang",
+                "de",
+                "--reveal",
+                "--labels",
+                str(rs.REPO / "docs" / "labels-example.yaml"),
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     text = out.read_text()
     assert text.startswith("# Was com.example.shortvideo vom Handy gesendet hat")
     assert "Während 6 Minuten Nutzung" in text

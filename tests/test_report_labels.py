@@ -6,7 +6,6 @@ import json
 
 import pytest
 import report_support as rs
-
 from phonehome.analysis.categories import CATEGORIES
 from phonehome.analysis.labels import check_labels, load_labels, parse_labels, store_types
 from phonehome.analysis.report import build_report, render_html, render_markdown
@@ -87,7 +86,9 @@ def test_over_declaring_label_lists_what_was_not_observed(session):
     assert check.not_declared_shared == ()
     not_observed = {n.type_name for n in check.not_observed}
     assert not_observed == {
-        "Photos and videos: Photos", "Messages: Other in-app messages", "Personal info: Email address",
+        "Photos and videos: Photos",
+        "Messages: Other in-app messages",
+        "Personal info: Email address",
     }
     assert check.ok
 
@@ -101,7 +102,9 @@ def test_play_shared_check_names_third_parties(session):
 
 
 def test_apple_label(session):
-    label = parse_labels({"store": "apple", "collected": ["Identifiers: Device ID", "Location: Precise Location"]})
+    label = parse_labels(
+        {"store": "apple", "collected": ["Identifiers: Device ID", "Location: Precise Location"]}
+    )
     check = build_report(session, labels=label).label_check
     undeclared = {u.category for u in check.undeclared}
     assert "location_precise" not in undeclared and "advertising_id" not in undeclared
@@ -120,8 +123,12 @@ def test_every_category_maps_to_types_of_both_stores():
     [
         pytest.param({"collected": []}, "'store' must be", id="no-store"),
         pytest.param({"store": "play", "collected": ["Location: Exact location"]}, "did you mean", id="typo"),
-        pytest.param({"store": "play", "collected": "Location: Precise location"}, "must be a list", id="not-list"),
-        pytest.param({"store": "apple", "shared": ["Identifiers: Device ID"]}, "only on Google Play", id="apple-shared"),
+        pytest.param(
+            {"store": "play", "collected": "Location: Precise location"}, "must be a list", id="not-list"
+        ),
+        pytest.param(
+            {"store": "apple", "shared": ["Identifiers: Device ID"]}, "only on Google Play", id="apple-shared"
+        ),
         pytest.param({"store": "play", "collect": []}, "unknown key", id="unknown-key"),
         pytest.param(["Location: Precise location"], "expected a mapping", id="list"),
     ],

@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 import report_support as rs
-
 from phonehome.analysis._report_markdown import md
 from phonehome.analysis.redact import redact, scrub
 from phonehome.analysis.report import (
@@ -66,7 +65,9 @@ def test_model_aggregates(model):
     assert model.consent_marker.label == "consent-given" and model.consent_marker.offset_s == 150
     google = {(r.category): (r.before, r.after) for r in model.consent_rows if r.org == "Google"}
     assert google == {"location_precise": (1, 0), "advertising_id": (1, 0), "device_info": (0, 1)}
-    assert [p.host for p in model.pinning] == ["api-pinned.shortvideo.example"] and model.pinning[0].attempts == 3
+    assert [p.host for p in model.pinning] == ["api-pinned.shortvideo.example"] and model.pinning[
+        0
+    ].attempts == 3
     assert [(c.host, c.requests) for c in model.cleartext] == [("ms.applovin.com", 1)]
     assert {d.sdk for d in model.device_reads} == {"com.adjust.sdk", "com.appsflyer"}
     assert model.duration_s == 360
@@ -138,15 +139,28 @@ def test_tables_redact_unless_revealed(session):
 
 def test_html_sections_in_reading_order(html):
     ids = [a.get("id") for _tag, a in _tags(html) if _tag == "section"]
-    assert ids == ["summary", "pictures", "consent", "companies", "details", "cleartext", "pinning",
-                   "device-reads", "method"]
+    assert ids == [
+        "summary",
+        "pictures",
+        "consent",
+        "companies",
+        "details",
+        "cleartext",
+        "pinning",
+        "device-reads",
+        "method",
+    ]
     assert html.count("<svg") == 3
 
 
 def test_html_is_self_contained(html):
     tags = _tags(html)
-    assert not [t for t, _a in tags if t in ("script", "link", "iframe", "object", "embed", "img", "base", "form")]
-    csp = next(a["content"] for t, a in tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    assert not [
+        t for t, _a in tags if t in ("script", "link", "iframe", "object", "embed", "img", "base", "form")
+    ]
+    csp = next(
+        a["content"] for t, a in tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
+    )
     assert "default-src 'none'" in csp and "script-src 'none'" in csp and "'unsafe-inline'" not in csp
     assert re.search(r"style-src 'sha256-[A-Za-z0-9+/=]+'", csp)
     # Captured URLs appear only as text; no attribute holds a URL except the SVG namespace name
@@ -170,7 +184,11 @@ def test_style_hash_matches_the_inline_stylesheet(html):
 
     css = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
     digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
-    csp = next(a["content"] for t, a in _tags(html) if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    csp = next(
+        a["content"]
+        for t, a in _tags(html)
+        if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
+    )
     assert f"style-src 'sha256-{digest}'" in csp
     assert "@media print" in css
 
@@ -178,7 +196,12 @@ def test_style_hash_matches_the_inline_stylesheet(html):
 def test_german_html(session):
     html = render_html(build_report(session, lang="de"))
     assert '<html lang="de">' in html
-    for heading in ("Zusammenfassung", "Wer bekommt was", "Vor und nach der Einwilligung", "Details für Fachleute"):
+    for heading in (
+        "Zusammenfassung",
+        "Wer bekommt was",
+        "Vor und nach der Einwilligung",
+        "Details für Fachleute",
+    ):
         assert heading in html
 
 
@@ -186,9 +209,9 @@ def test_hostile_strings_are_escaped_in_html():
     port = 9
     html = render_html(build_report(rs.hostile_session(port)))
     tags = _tags(html)
-    assert [t for t, _a in tags if t in ("script", "img", "a", "iframe", "link", "base", "object", "textarea")] == [
-        "a" for t, _a in tags if t == "a"
-    ]  # only the table-of-contents links
+    assert [
+        t for t, _a in tags if t in ("script", "img", "a", "iframe", "link", "base", "object", "textarea")
+    ] == ["a" for t, _a in tags if t == "a"]  # only the table-of-contents links
     assert all(a.get("href", "").startswith("#") for t, a in tags if t == "a")
     assert html.count("<style>") == 1 and html.count("</style>") == 1
     head_title = re.search(r"<head>.*?<title>(.*?)</title>", html, re.S).group(1)
@@ -233,8 +256,14 @@ def test_markdown_report_with_hostile_content():
 
 def test_markdown_sections(model):
     text = render_markdown(model)
-    for heading in ("## Summary", "## Who gets what", "## Before and after consent", "## Companies",
-                    "## Details for experts", "## Destinations phonehome could not look into"):
+    for heading in (
+        "## Summary",
+        "## Who gets what",
+        "## Before and after consent",
+        "## Companies",
+        "## Details for experts",
+        "## Destinations phonehome could not look into",
+    ):
         assert heading in text
 
 
@@ -249,9 +278,11 @@ def test_summary_table(model):
 
 
 def test_spreadsheet_formulas_are_neutralised():
-    frame = pd.DataFrame({"a": pd.array(["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "ok", None], dtype="string")})
+    frame = pd.DataFrame(
+        {"a": pd.array(['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "ok", None], dtype="string")}
+    )
     out = spreadsheet_safe(frame)
-    assert list(out["a"][:5]) == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "ok"]
+    assert list(out["a"][:5]) == ['\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM(A1)", "ok"]
     assert pd.isna(out["a"].iloc[5])
 
 
@@ -271,7 +302,9 @@ def test_write_tables(tmp_path, session, model, fmt):
 # --- browser requirement --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("require", "outcome"), [("1", pytest.fail.Exception), (None, pytest.skip.Exception)])
+@pytest.mark.parametrize(
+    ("require", "outcome"), [("1", pytest.fail.Exception), (None, pytest.skip.Exception)]
+)
 def test_missing_chromium_skips_locally_and_fails_in_ci(monkeypatch, require, outcome):
     monkeypatch.setattr(rs, "CHROMIUM", "/nonexistent/chromium")
     monkeypatch.setattr(rs.shutil, "which", lambda _name: None)

@@ -10,7 +10,6 @@ import re
 
 import pytest
 import report_support as rs
-
 from phonehome.analysis import _report_text as txt
 from phonehome.analysis.report import build_report
 
@@ -56,7 +55,9 @@ def test_german_summary_of_the_synthetic_session(synthetic):
         "Werbe-ID: 9 Unternehmen (Adjust, AppLovin, AppsFlyer, Braze, Google, IronSource und 3 weitere)",
         "Adressbuch: ein Unternehmen (Meta)",
     )
-    assert model.summary.bullets[-2].startswith("Eine Anfrage mit personenbezogenen Daten wurde unverschlüsselt")
+    assert model.summary.bullets[-2].startswith(
+        "Eine Anfrage mit personenbezogenen Daten wurde unverschlüsselt"
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
@@ -76,7 +77,10 @@ def test_summary_numbers_come_from_the_findings(session, lang):
         first = facts.reach[0]
         n = len(first.orgs)
         target = txt.companies(n, lang)
-        assert f"{txt.object_phrase(first.category, lang)} {'an' if lang == 'de' else 'to'} {target}" in model.summary.paragraph
+        assert (
+            f"{txt.object_phrase(first.category, lang)} {'an' if lang == 'de' else 'to'} {target}"
+            in model.summary.paragraph
+        )
     if facts.consent_label == "consent-given" and 0 < facts.before < facts.transmissions:
         share = txt.percent(facts.before, facts.transmissions, lang)
         assert share in model.summary.paragraph
@@ -105,8 +109,17 @@ def test_durations(seconds, lang, expected):
 
 def _facts(**kw):
     base = dict(
-        duration_s=60, reach=(), companies=(), first_party_orgs=(), first_party_categories=(),
-        transmissions=0, before=0, after=0, consent_label=None, after_orgs=(), cleartext_requests=0,
+        duration_s=60,
+        reach=(),
+        companies=(),
+        first_party_orgs=(),
+        first_party_categories=(),
+        transmissions=0,
+        before=0,
+        after=0,
+        consent_label=None,
+        after_orgs=(),
+        cleartext_requests=0,
         pinned_destinations=0,
     )
     base.update(kw)
@@ -116,8 +129,14 @@ def _facts(**kw):
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        pytest.param("en", "During 1 minute of use, the app sent your contact list to 1 company (ByteDance).", id="en"),
-        pytest.param("de", "Während einer Minute Nutzung hat die App Ihr Adressbuch an ein Unternehmen (ByteDance) gesendet.", id="de"),
+        pytest.param(
+            "en", "During 1 minute of use, the app sent your contact list to 1 company (ByteDance).", id="en"
+        ),
+        pytest.param(
+            "de",
+            "Während einer Minute Nutzung hat die App Ihr Adressbuch an ein Unternehmen (ByteDance) gesendet.",
+            id="de",
+        ),
     ],
 )
 def test_singular(lang, expected):
@@ -128,19 +147,33 @@ def test_singular(lang, expected):
 @pytest.mark.parametrize(
     ("label", "lang", "fragment"),
     [
-        pytest.param("consent-refused", "en", "50% of this happened before you answered the consent request. "
-                     "After you refused, the app still sent data to 2 companies.", id="refused-en"),
-        pytest.param("consent-refused", "de", "50 % dieser Übermittlungen fanden statt, bevor Sie die Einwilligungsabfrage "
-                     "beantwortet hatten. Nachdem Sie abgelehnt hatten, hat die App trotzdem noch Daten an 2 Unternehmen gesendet.",
-                     id="refused-de"),
+        pytest.param(
+            "consent-refused",
+            "en",
+            "50% of this happened before you answered the consent request. "
+            "After you refused, the app still sent data to 2 companies.",
+            id="refused-en",
+        ),
+        pytest.param(
+            "consent-refused",
+            "de",
+            "50 % dieser Übermittlungen fanden statt, bevor Sie die Einwilligungsabfrage "
+            "beantwortet hatten. Nachdem Sie abgelehnt hatten, hat die App trotzdem noch Daten an 2 Unternehmen gesendet.",
+            id="refused-de",
+        ),
         pytest.param(None, "en", "No consent moment was marked", id="unmarked-en"),
         pytest.param(None, "de", "Ein Einwilligungszeitpunkt wurde nicht markiert", id="unmarked-de"),
     ],
 )
 def test_consent_sentences(label, lang, fragment):
     facts = _facts(
-        reach=(txt.Reach("advertising_id", ("A", "B")),), companies=("A", "B"), transmissions=4, before=2, after=2,
-        consent_label=label, after_orgs=("A", "B"),
+        reach=(txt.Reach("advertising_id", ("A", "B")),),
+        companies=("A", "B"),
+        transmissions=4,
+        before=2,
+        after=2,
+        consent_label=label,
+        after_orgs=("A", "B"),
     )
     assert fragment in txt.summary_paragraph(facts, lang)
 

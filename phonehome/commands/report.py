@@ -1,9 +1,9 @@
 """`phonehome report`: a report anyone can read (HTML or Markdown), or the tables behind it.
 
-    phonehome report captures/sample -o report.html
-    phonehome report session/ --lang de --labels play-label.yaml -o bericht.html
-    phonehome report flows.mitm --profile device.toml --app com.example -o report.md
-    phonehome report session/ -o findings.csv          # also writes findings-summary.csv
+phonehome report captures/sample -o report.html
+phonehome report session/ --lang de --labels play-label.yaml -o bericht.html
+phonehome report flows.mitm --profile device.toml --app com.example -o report.md
+phonehome report session/ -o findings.csv          # also writes findings-summary.csv
 """
 
 from __future__ import annotations
@@ -19,7 +19,14 @@ from phonehome.store import FLOWS, SessionStore, open_private
 
 log = logging.getLogger(__name__)
 
-FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".csv": "csv", ".parquet": "parquet"}
+FORMATS = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".csv": "csv",
+    ".parquet": "parquet",
+}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,17 +38,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "the network; captured values are redacted unless --reveal.",
     )
     add_input_arguments(parser)
-    parser.add_argument("-o", "--output", required=True, type=Path, metavar="FILE",
-                        help="where to write: .html, .md, .csv or .parquet (CSV/Parquet also write FILE-summary)")
-    parser.add_argument("--format", choices=("html", "md", "csv", "parquet"),
-                        help="output format (default: from the output file's suffix)")
-    parser.add_argument("--labels", type=Path, metavar="FILE",
-                        help="the app's declared store privacy label, YAML or JSON (see docs/labels-example.yaml)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="where to write: .html, .md, .csv or .parquet (CSV/Parquet also write FILE-summary)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("html", "md", "csv", "parquet"),
+        help="output format (default: from the output file's suffix)",
+    )
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        metavar="FILE",
+        help="the app's declared store privacy label, YAML or JSON (see docs/labels-example.yaml)",
+    )
     parser.add_argument("--lang", choices=("en", "de"), default="en", help="report language (default: en)")
-    parser.add_argument("--reveal", action="store_true",
-                        help="show captured values in full instead of redacted (the report then holds personal data)")
-    parser.add_argument("--recorded", action="store_true",
-                        help="for a session directory: use the findings recorded live instead of replaying its flows")
+    parser.add_argument(
+        "--reveal",
+        action="store_true",
+        help="show captured values in full instead of redacted (the report then holds personal data)",
+    )
+    parser.add_argument(
+        "--recorded",
+        action="store_true",
+        help="for a session directory: use the findings recorded live instead of replaying its flows",
+    )
     parser.set_defaults(func=run)
 
 
@@ -68,8 +94,9 @@ def load(args: argparse.Namespace):  # noqa: ANN201 - SessionData; imported lazi
         if args.recorded or (not (only / FLOWS).exists() and not replay_options):
             return load_session(only)
     profile = load_profile(args.profile) if args.profile else None
-    return load_inputs(inputs, profile=profile, app=args.app, first_party=args.first_party,
-                       extra_lists=args.extra_lists)
+    return load_inputs(
+        inputs, profile=profile, app=args.app, first_party=args.first_party, extra_lists=args.extra_lists
+    )
 
 
 def run(args: argparse.Namespace) -> int:

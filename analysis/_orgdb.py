@@ -58,6 +58,7 @@ class OrgEntry:
     hosts: tuple[str, ...] = ()
     sdk: tuple[str, ...] = ()
     note: str = ""
+    """The entry's note followed by the organisation's (EEA entity, ownership changes)."""
     source: str = ""
     """Where the fact came from: "phonehome-orgs (entry google-admob)", "user list: tds.json"."""
     org_id: str = ""
@@ -385,7 +386,7 @@ def parse_db(data: Mapping[str, Any], *, name: str = DB_NAME) -> OrgDB:
             product=_str(table, "product", where),
             hosts=hosts,
             sdk=sdk_prefixes,
-            note=_str(table, "note", where, required=False),
+            note=" ".join(n for n in (_str(table, "note", where, required=False), record.note) if n),
             source=f"{name} (entry {entry_id})",
             org_id=org_id,
             tracker=_is_tracker(purpose),

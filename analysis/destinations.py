@@ -106,6 +106,8 @@ class Destination:
     pattern: str
     """The host pattern that matched, "" when none did."""
     product: str = ""
+    note: str = ""
+    """Caveats from the database: the EEA contracting entity, ownership changes, shared domains."""
 
     @property
     def country_name(self) -> str:
@@ -272,7 +274,7 @@ class Destinations:
         return Destination(
             host=host, domain=domain, org=e.org, legal_name=e.legal_name, parent=e.parent,
             purpose=e.purpose, party="third", country=e.country, source=e.source,
-            tracker=e.tracker, pattern=match.pattern, product=e.product,
+            tracker=e.tracker, pattern=match.pattern, product=e.product, note=e.note,
         )
 
     def _first(
@@ -283,7 +285,7 @@ class Destinations:
             return Destination(
                 host=host, domain=domain, org=e.org, legal_name=e.legal_name, parent=e.parent,
                 purpose="first_party", party="first", country=e.country, source=source,
-                tracker=False, pattern=pattern, product=e.product,
+                tracker=False, pattern=pattern, product=e.product, note=e.note,
             )
         return Destination(
             host=host, domain=domain, org=f"first party ({fp})", legal_name="", parent="",

@@ -147,6 +147,7 @@ def test_destination_fields(plain: Destinations) -> None:
     assert (d.legal_name, d.parent, d.country, d.country_name) == ("Google LLC", "Alphabet", "US", "United States")
     assert d.source == "phonehome-orgs (entry google-firebase-installations)"
     assert d.pattern == "firebaseinstallations.googleapis.com"
+    assert "Google Ireland" in d.note
     row = d.as_row()
     assert set(row) <= set(COLUMNS)
     assert row["org_source"] == d.source

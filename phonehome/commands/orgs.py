@@ -56,6 +56,7 @@ def _field_rows(d: Destination) -> list[tuple[str, str]]:
         ("party", d.party),
         ("tracker", "yes" if d.tracker else "no"),
         ("product", d.product or "—"),
+        ("note", d.note or "—"),
         ("source", d.source),
         ("pattern", d.pattern or "—"),
     ]

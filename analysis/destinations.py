@@ -169,7 +169,12 @@ def infer_app_domain(app: str) -> str | None:
     return None
 
 
+_IPV4_CHARS = frozenset("0123456789.")
+
+
 def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    if ":" not in host and not _IPV4_CHARS.issuperset(host):
+        return None  # a host name: skip the (exception-raising) parse
     try:
         return ipaddress.ip_address(host.split("%", 1)[0])
     except ValueError:

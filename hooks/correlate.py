@@ -5,8 +5,9 @@ category of the API and a provenance like
 `hook#12 Settings.Secure.getString by com.facebook (Meta) at 12:01:03`. Values derived from
 known values on the way out become known values too, with the category they inherit:
 
-- `hook:digest` (MessageDigest): when the hashed input is, or contains, a known value (or looks
-  like an e-mail address), the digest (hex and base64) is known: `sha-256 of hook#7 …`;
+- `hook:digest` (MessageDigest, Mac): when the hashed input is, or contains, a known value (or
+  looks like an e-mail address), the digest (hex, base64, base64url) is known, once per data
+  category the input carries: `SHA-256 of a value that is contacts (hook#7 …)`;
 - `hook:crypto` (Cipher): ciphertext of a plaintext that contains known values (encrypt), or the
   ciphertext whose decrypted plaintext contains them (decrypt);
 - `hook:encode` (Base64): the encoded text of an input that contains known values.
@@ -100,7 +101,7 @@ class Correlator:
     seed: Sequence[KnownValue] = ()
     """Values known before any event (the device profile), used to recognise derived values."""
     known: list[KnownValue] = field(default_factory=list)
-    _seen: set[str] = field(default_factory=set)
+    _seen: set[tuple[str, str]] = field(default_factory=set)
     _unmatched: list[dict[str, Any]] = field(default_factory=list)
     late: list[dict[str, Any]] = field(default_factory=list)
     """Recent derive events (digest/crypto/encode) that matched nothing yet: agents batch
@@ -169,7 +170,7 @@ class Correlator:
         return []
 
     def _new(self, kv: KnownValue) -> bool:
-        key = kv.value
+        key = (kv.value, kv.category)
         if key in self._seen:
             return False
         self._seen.add(key)
@@ -191,57 +192,57 @@ class Correlator:
                 out.append(kv)
         return out
 
-    def _match(self, text: str) -> tuple[KnownValue | None, str]:
-        """The first known value the text is or contains (longest first wins on ties)."""
+    def _match(self, text: str) -> list[tuple[KnownValue, str]]:
+        """Known values the text is or contains: the longest per category, with `is`/`contains`."""
         if not text:
-            return None, ""
-        best: KnownValue | None = None
+            return []
+        best: dict[str, KnownValue] = {}
+        lowered = text.lower()
         for kv in [*self.known, *self._seed]:
             v = kv.value
             if len(v) < MIN_VALUE_LENGTH:
                 continue
-            if text == v or v in text or (kv.kind == "email" and v.lower() in text.lower()):
-                if best is None or len(v) > len(best.value):
-                    best = kv
-        if best is not None:
-            return best, ("is" if text.strip() == best.value else "contains")
+            if v in text or (kv.kind == "email" and v.lower() in lowered):
+                cur = best.get(kv.category)
+                if cur is None or len(v) > len(cur.value):
+                    best[kv.category] = kv
         stripped = text.strip()
-        if EMAIL.match(stripped):
-            return KnownValue("hook:email-pattern", stripped, "contact_info", "email", "e-mail address pattern"), "is"
-        return None, ""
+        if not best and EMAIL.match(stripped):
+            return [(KnownValue("hook:email-pattern", stripped, "contact_info", "email", "e-mail address pattern"), "is")]
+        return [(kv, "is" if stripped == kv.value else "contains") for kv in best.values()]
 
     def _derive(self, event: dict[str, Any], *, inputs: tuple[str, ...], outputs: tuple[str, ...], verb: str) -> list[KnownValue]:
-        source: KnownValue | None = None
-        relation = ""
+        matches: list[tuple[KnownValue, str]] = []
         for name in inputs:
             data = _bytes_field(event, name)
             if data is None:
                 continue
-            text = data.decode("utf-8", "replace")
-            source, relation = self._match(text)
-            if source is not None:
+            matches = self._match(data.decode("utf-8", "replace"))
+            if matches:
                 break
-        if source is None:
+        sources: list[dict[str, str]] = []
+        for kv, relation in matches:
+            origin = kv.provenance if kv.provenance != "profile" else f"profile {kv.name}"
+            sources.append({"category": kv.category, "source": origin, "relation": relation})
+        if not sources:
             ann = event.get("correlated")
-            if not isinstance(ann, dict) or not isinstance(ann.get("category"), str):
+            if isinstance(ann, list):
+                sources = [a for a in ann if isinstance(a, dict) and isinstance(a.get("category"), str)]
+            if not sources:
                 return []
-            source = KnownValue("hook:correlated", "", ann["category"], "text", str(ann.get("source", "")))
-            relation = str(ann.get("relation", "contains"))
+        event["correlated"] = sources
+        outputs_data = [d for d in (_bytes_field(event, n) for n in outputs) if d and len(d) >= 4]
         out: list[KnownValue] = []
-        origin = source.provenance if source.provenance != "profile" else f"profile {source.name}"
-        event["correlated"] = {"category": source.category, "source": origin, "relation": relation}
-        prov = f"{describe_read(event)}: {verb} of a value that {relation} {source.category} ({origin})"
-        for name in outputs:
-            data = _bytes_field(event, name)
-            if not data or len(data) < 4:
-                continue
-            for form, value in _forms(data):
-                kv = KnownValue(
-                    name=f"hook:{event.get('api', '?')} {form}", value=value, category=source.category,
-                    kind="id", provenance=prov,
-                )
-                if self._new(kv):
-                    out.append(kv)
+        for src in sources:
+            prov = f"{describe_read(event)}: {verb} of a value that {src.get('relation', 'contains')} {src['category']} ({src.get('source', '')})"
+            for data in outputs_data:
+                for form, value in _forms(data):
+                    kv = KnownValue(
+                        name=f"hook:{event.get('api', '?')} {form}", value=value, category=src["category"],
+                        kind="id", provenance=prov,
+                    )
+                    if self._new(kv):
+                        out.append(kv)
         return out
 
 

@@ -3,7 +3,7 @@
 Lifecycle (explicit steps, each a method): device → spawn/attach → load agents → resume →
 (run) → detach. Frida callbacks (`on_message`, `detached`, `child-added`, `output`) only put
 items on a queue; one host thread does all the work: it decodes batches, numbers events,
-attributes reads to SDKs (`sdk_for_stack`), writes `hook-events.jsonl`, feeds runtime known
+attributes reads to SDKs (`sdk_match_for_stack`), writes `hook-events.jsonl`, feeds runtime known
 values to the `Analyser`, reassembles TLS plaintext into records (`analysis.plaintext`) and writes
 their findings to `hook-findings.jsonl`. Child processes (child gating) are attached from that
 thread too, never from inside a Frida callback.
@@ -387,6 +387,12 @@ class HookHost:
             ev["sdk"] = sdk
         if org:
             ev["org"] = org
+        frame = getattr(entry, "frame", None)
+        if isinstance(frame, int) and 0 <= frame < len(stack):
+            ev["sdk_frame"] = stack[frame]
+        product = getattr(getattr(entry, "entry", None), "product", None)
+        if product:
+            ev["sdk_product"] = product
 
     def _analyse(self, records: list[Any]) -> None:
         if not records or self._analyser is None:
@@ -475,9 +481,9 @@ class HookHost:
 
     def _setup_analysis(self) -> None:
         try:
-            from phonehome.analysis.destinations import sdk_for_stack
+            from phonehome.analysis.destinations import sdk_match_for_stack
 
-            self._sdk_for_stack = sdk_for_stack
+            self._sdk_for_stack = sdk_match_for_stack
         except ImportError as e:
             log.warning("SDK attribution unavailable (phonehome.analysis.destinations.sdk_for_stack): %s", e)
         if not self.config.analyse:
@@ -497,7 +503,10 @@ class HookHost:
 
 
 def describe_sdk(entry: Any, stack: Sequence[str]) -> tuple[str | None, str | None]:
-    """(sdk package prefix, organisation) from an `sdk_for_stack` result."""
+    """(sdk package prefix, organisation) from an `sdk_match_for_stack` (or `sdk_match_for_stack`) result."""
+    inner = getattr(entry, "entry", None)
+    if inner is not None and isinstance(getattr(entry, "prefix", None), str):
+        return entry.prefix.rstrip("."), getattr(inner, "org", None) or None
 
     def pick(*names: str) -> Any:
         for n in names:

@@ -62,6 +62,12 @@ let ctx: JavaContext | null = null;
 const busyThreads = new Set<number>();
 const groupDepth = new Map<string, number>();
 
+export function stripModule(frame: string): string {
+    const paren = frame.indexOf("(");
+    const slash = frame.lastIndexOf("/", paren >= 0 ? paren : frame.length);
+    return slash >= 0 ? frame.slice(slash + 1) : frame;
+}
+
 /** Class part of a frame `a.b.C.method(C.java:1)` -> `a.b.C`. */
 export function frameClass(frame: string): string {
     const paren = frame.indexOf("(");
@@ -88,9 +94,10 @@ export function javaContext(J: JavaApi): JavaContext {
 export function currentStack(c: JavaContext): string[] {
     const trace = c.Thread.currentThread().getStackTrace();
     const text: string = c.Arrays.toString(trace);
-    const frames = text.length > 2 ? text.slice(1, -1).split(", ") : [];
+    // JDK 9+ prefixes frames with `loader/module@version/`: drop it so frames read `a.b.C.m(C.java:1)`.
+    const frames = (text.length > 2 ? text.slice(1, -1).split(", ") : []).map(stripModule);
     let start = 0;
-    while (start < frames.length && frames[start].startsWith("java.lang.Thread.getStackTrace")) {
+    while (start < frames.length && frames[start].startsWith("java.lang.Thread.getStackTrace(")) {
         start++;
     }
     return frames.slice(start, start + settings.stackDepth);

@@ -131,9 +131,14 @@ class DecodeLimits:
     max_value_length: int = 4096
     """Characters kept per leaf value; longer values are truncated (the full value is still
     decoded further)."""
-    max_parse_size: int = 4 << 20
+    max_parse_size: int = 2 << 20
     """Largest buffer or string parsed as a structure (JSON, form, protobuf, ...); bigger ones are
-    kept as a blob plus a truncated text leaf."""
+    kept as a blob plus a truncated text leaf. msgpack and CBOR, whose one-byte values become
+    50-byte Python objects, get a quarter of it. Parsing costs up to ~30x this in memory for
+    pathological JSON (`[{},{},...]`), about 3x for typical bodies."""
+    max_nodes: int = 50_000
+    """Values visited in parsed structures (containers, nulls and scalars), which bounds the walk
+    over structures that yield few leaves (`[[],[],...]`)."""
     max_notes: int = 100
     """Notes kept; the rest are counted in a final note."""
 
@@ -179,8 +184,13 @@ class _Num(str):
     __slots__ = ()
 
 
-_json_decoder = json.JSONDecoder(parse_float=_Num, parse_int=_Num, parse_constant=_Num)
-_json_raw_decode = _json_decoder.raw_decode
+# Floats and constants keep their source text ("1.50", "1e400", "NaN"); ints are parsed as ints
+# (small ones are shared objects, so a huge array of them stays cheap) and printed back exactly,
+# except beyond int_max_str_digits, where the document is re-parsed keeping ints as text.
+_json_raw_decode = json.JSONDecoder(parse_float=_Num, parse_constant=_Num).raw_decode
+_json_raw_decode_text_ints = json.JSONDecoder(
+    parse_float=_Num, parse_int=_Num, parse_constant=_Num
+).raw_decode
 _WS = " \t\r\n"
 
 _BARE_FLAT = re.compile(r'[^\s"\\>\[\]]+')
@@ -267,12 +277,13 @@ class _Stop(Exception):
 
 
 class _Ctx:
-    __slots__ = ("lim", "out", "leaves_left", "budget", "notes_dropped")
+    __slots__ = ("lim", "out", "leaves_left", "nodes_left", "budget", "notes_dropped")
 
     def __init__(self, lim: DecodeLimits) -> None:
         self.lim = lim
         self.out = Decoded()
         self.leaves_left = lim.max_leaves
+        self.nodes_left = lim.max_nodes
         self.budget = lim.max_decoded_bytes
         self.notes_dropped = 0
 
@@ -293,6 +304,13 @@ class _Ctx:
             )
             value = value[: self.lim.max_value_length]
         self.out.leaves.append(Leaf(loc, key, value, chain))
+
+    def visit(self, loc: str) -> None:
+        """Count one value of a parsed structure against `max_nodes`."""
+        self.nodes_left -= 1
+        if self.nodes_left < 0:
+            self.note(f"max_nodes {self.lim.max_nodes} reached at {loc}: remaining values not decoded")
+            raise _Stop
 
     def blob(self, loc: str, data: bytes, chain: tuple[str, ...]) -> None:
         if data:
@@ -351,10 +369,13 @@ def decode_record(record: Record, limits: DecodeLimits | None = None) -> Decoded
 # URL, headers, cookies
 
 
-def _split_pairs(text: str, sep: str, plus: bool) -> list[tuple[str, str]]:
+def _split_pairs(text: str, sep: str, plus: bool, limit: int) -> list[tuple[str, str]]:
+    """At most `limit` pairs: each pair becomes at least one leaf, so `limit` = leaves left loses
+    nothing (the leaf limit note says where decoding stopped)."""
     unq = unquote_plus if plus else unquote
     pairs = []
-    for part in text.split(sep):
+    parts = text.split(sep, limit + 1)
+    for part in parts[: limit + 1]:
         if not part:
             continue
         k, eq, v = part.partition("=")
@@ -395,7 +416,7 @@ def _decode_url(ctx: _Ctx, path: str) -> None:
             value = unquote(seg, errors="replace")
             _string(ctx, value, f"path[{i}]", f"path[{i}]", (), None, 0)
     if query:
-        _flat(ctx, _split_pairs(query, "&", plus=True), "query:", (), 0)
+        _flat(ctx, _split_pairs(query, "&", True, ctx.leaves_left), "query:", (), 0)
 
 
 def _decode_headers(ctx: _Ctx, headers: tuple[tuple[str, str], ...]) -> None:
@@ -820,7 +841,16 @@ def _json_loads(text: str) -> object:
         obj, end = _json_raw_decode(text)
     except RecursionError:
         return _DEEP
-    except (ValueError, TypeError):
+    except ValueError as e:
+        if "integer string conversion" not in str(e):
+            return _FAIL
+        try:
+            obj, end = _json_raw_decode_text_ints(text)
+        except RecursionError:
+            return _DEEP
+        except (ValueError, TypeError):
+            return _FAIL
+    except TypeError:
         return _FAIL
     if end != len(text) and text[end:].strip(_WS):
         return _FAIL
@@ -858,7 +888,7 @@ def _form(
     `declared` (Content-Type says form) also tolerates raw whitespace."""
     if len(text) > ctx.lim.max_parse_size or (not declared and any(c in text for c in " \t\r\n")):
         return False
-    raw = [p for p in text.split("&") if p]
+    raw = [p for p in text.split("&", ctx.leaves_left + 1)[: ctx.leaves_left + 1] if p]
     if not raw:
         return False
     for p in raw:
@@ -877,7 +907,7 @@ def _form(
     loc = _join(base, "form")
     if ctx.deep(depth + 1, loc, "form data"):
         return True
-    _flat(ctx, _split_pairs(text, "&", plus=True), loc + ":", chain + ("form",), depth + 1)
+    _flat(ctx, _split_pairs(text, "&", True, ctx.leaves_left), loc + ":", chain + ("form",), depth + 1)
     return True
 
 
@@ -955,7 +985,13 @@ def _opaque(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | Non
         if m and m.group(1):
             head = _join(base, "url")
             if not ctx.deep(nd, head, "URL query"):
-                _flat(ctx, _split_pairs(m.group(1), "&", plus=True), head + ":", chain + ("url",), nd)
+                _flat(
+                    ctx,
+                    _split_pairs(m.group(1), "&", True, ctx.leaves_left),
+                    head + ":",
+                    chain + ("url",),
+                    nd,
+                )
             return
     if "%" in s:
         if _PCT.search(s):
@@ -1055,6 +1091,9 @@ def _walk(
 ) -> None:
     """Leaves of a parsed JSON / msgpack / CBOR / JWT value. `head` is the location up to the
     decoder name (`body.json`), `path` the path inside it."""
+    ctx.nodes_left -= 1
+    if ctx.nodes_left < 0:
+        ctx.visit(_at(head, path))
     t = type(obj)
     if t is str:
         loc = f"{head}:{path}" if path else head
@@ -1083,8 +1122,10 @@ def _walk(
     elif t is bytes or t is bytearray:
         loc = _at(head, path)
         _bytes(ctx, bytes(obj), loc, loc, chain, key, depth, blob=True)  # type: ignore[arg-type]
-    elif t is int or t is float:
-        ctx.leaf(_at(head, path), key, _scalar_text(obj), chain)
+    elif t is int:
+        ctx.leaf(_at(head, path), key, str(obj) if -(10**18) < obj < 10**18 else _big_int_text(obj), chain)  # type: ignore[operator]
+    elif t is float:
+        ctx.leaf(_at(head, path), key, repr(obj), chain)
     else:
         _walk_other(ctx, obj, head, path, chain, key, depth)
 
@@ -1137,10 +1178,11 @@ def _protobuf(
     declared: bool,
     blob: bool = False,
 ) -> bool:
+    keep = max(ctx.nodes_left, 0)
     if declared:
-        fields = wire.parse_message(data)
+        fields = wire.parse_message(data, keep=keep, validate_rest=False)
     else:
-        fields = _guess_pb(data)
+        fields = _guess_pb(data, keep=keep)
     if fields is None:
         if declared:
             ctx.note(f"protobuf at {base}: declared protobuf but not a valid message; sniffed instead")
@@ -1154,10 +1196,12 @@ def _protobuf(
     return True
 
 
-def _guess_pb(data: bytes, lookahead: int = 8) -> list[tuple[int, int, int | bytes]] | None:
+def _guess_pb(
+    data: bytes, lookahead: int = 8, keep: int | None = None
+) -> list[tuple[int, int, int | bytes]] | None:
     """A strict protobuf guess (see `analysis.wire`); a message made of one length-delimited field
     is checked `lookahead` levels down."""
-    fields = wire.parse_message(data, wire.GUESS_MAX_FIELD)
+    fields = wire.parse_message(data, wire.GUESS_MAX_FIELD, keep)
     if fields is None or not wire.in_field_order(fields):
         return None
     if len(fields) == 1:
@@ -1191,6 +1235,9 @@ def _pb_walk(
             seen[f] = i + 1
             p = f"{p}[{i}]"
         loc = f"{head}:{p}"
+        ctx.nodes_left -= 1
+        if ctx.nodes_left < 0:
+            ctx.visit(loc)
         k = str(f)
         if wt == wire.WIRE_VARINT:
             ctx.leaf(loc, k, wire.varint_text(v), chain)  # type: ignore[arg-type]
@@ -1206,7 +1253,7 @@ def _pb_walk(
             # Printable text can parse as a message ("8080" is {7: 48, 7: 48}) and a message with a
             # string field can be printable ('"$' + a UUID): a message wins only when it has a
             # length-delimited field, which text almost never forms by chance.
-            sub = _guess_pb(b)
+            sub = _guess_pb(b, keep=max(ctx.nodes_left, 0))
             text = None
             if sub is None or all(w != wire.WIRE_LEN for _, w, _ in sub):
                 text = _strict_text(b, 1)
@@ -1234,6 +1281,15 @@ def _packed(
 ) -> bool:
     """msgpack or CBOR: one complete value filling the buffer; when guessed, a map (or array of
     maps) with text keys."""
+    if len(data) > ctx.lim.max_parse_size // 4:
+        if declared:
+            ctx.note(
+                f"max_parse_size {ctx.lim.max_parse_size} at {base}: {fmt} of {len(data)} bytes is over a"
+                " quarter of it; kept as a blob, not parsed"
+            )
+            ctx.blob(base, data, chain)
+            return True
+        return False
     obj = _unpack(fmt, data)
     if obj is _FAIL:
         if declared:

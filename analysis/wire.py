@@ -47,15 +47,18 @@ def read_varint(buf: bytes, pos: int, end: int) -> tuple[int, int] | None:
 
 
 def parse_message(
-    data: bytes, max_field: int = MAX_FIELD, max_fields: int = 100_000
+    data: bytes, max_field: int = MAX_FIELD, keep: int | None = None, *, validate_rest: bool = True
 ) -> list[tuple[int, int, int | bytes]] | None:
     """Parse `data` as one protobuf message; `None` if any part of it is not well-formed.
 
     Args:
         data: the whole buffer; trailing bytes that do not form a field make it fail.
         max_field: largest field number accepted (`GUESS_MAX_FIELD` when guessing).
-        max_fields: stop (and fail) after this many fields, to bound the work.
+        keep: store at most this many fields plus one (so the caller can tell there were more);
+            the rest of the buffer is still validated unless `validate_rest` is false (use that
+            when the buffer is known to be protobuf). Bounds memory on huge messages.
     """
+    limit = (1 << 62) if keep is None else keep + 1
     out: list[tuple[int, int, int | bytes]] = []
     pos = 0
     end = len(data)
@@ -111,9 +114,10 @@ def parse_message(
             pos += 4
         else:
             return None
-        out.append((field, wt, value))
-        if len(out) > max_fields:
-            return None
+        if len(out) < limit:
+            out.append((field, wt, value))
+        elif not validate_rest:
+            break
     return out
 
 

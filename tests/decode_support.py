@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import struct
 import zlib
 
 from phonehome.analysis.model import Decoded, Record
@@ -106,9 +107,20 @@ def jwt(header: dict, payload: dict, signature: bytes = b"\x01\x02\x03signature"
 
 
 def gzip_bomb(total: int = 1 << 30, chunk: int = 1 << 20) -> bytes:
-    """gzip of `total` zero bytes (about 1 MB for 1 GB), built chunk by chunk."""
-    comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+    """A valid gzip of `total` zero bytes (about 1 MB for 1 GB).
+
+    Built without compressing 1 GB: after a full flush the deflate state is reset, so every
+    further chunk of zeros compresses to the same bytes, which are repeated.
+    """
+    assert total % chunk == 0 and total >= 2 * chunk
     zeros = bytes(chunk)
-    parts = [comp.compress(zeros) for _ in range(total // chunk)]
-    parts.append(comp.flush())
-    return b"".join(parts)
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = comp.compress(zeros) + comp.flush(zlib.Z_FULL_FLUSH)
+    repeat = comp.compress(zeros) + comp.flush(zlib.Z_FULL_FLUSH)
+    end = comp.flush(zlib.Z_FINISH)
+    crc = 0
+    for _ in range(total // chunk):
+        crc = zlib.crc32(zeros, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    trailer = struct.pack("<II", crc, total & 0xFFFFFFFF)
+    return header + first + repeat * (total // chunk - 1) + end + trailer

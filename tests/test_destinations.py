@@ -681,6 +681,15 @@ def test_cli_markup_in_host_is_literal(capsys: pytest.CaptureFixture[str]) -> No
     assert "[link=https://x.example]click[/link]:smile:.example.com" in out
 
 
+def test_cli_control_characters_in_host_are_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["orgs", "\x1b]0;pwned\x07evil.example.com\u202e"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "\\x1b]0;pwned\\x07evil.example.com\\u202e" in out
+    assert main(["orgs", "--json", "\x1b[31mred.example.com"]) == 0
+    assert "\x1b" not in capsys.readouterr().out
+
+
 def test_cli_sources(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     services = _write(tmp_path / "services.json", DISCONNECT)
     assert main(["orgs", "--sources", "--list", str(services)]) == 0

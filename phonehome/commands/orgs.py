@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from phonehome._inert import inert_text
 from phonehome.analysis.destinations import Destination, Destinations
 
 
@@ -63,12 +64,13 @@ def _field_rows(d: Destination) -> list[tuple[str, str]]:
 
 
 def render_destination(d: Destination) -> Table:
-    """One host as a two-column table; every cell is a `Text`, so markup in host names is inert."""
-    table = Table(title=Text(d.host), title_justify="left", show_header=False, expand=False)
+    """One host as a two-column table. Every cell is an inert `Text`: markup in a host name stays
+    literal and control/bidi characters are shown escaped (host names come off the network)."""
+    table = Table(title=inert_text(d.host), title_justify="left", show_header=False, expand=False)
     table.add_column("field", style="bold", no_wrap=True)
     table.add_column("value", overflow="fold")
     for name, value in _field_rows(d):
-        table.add_row(Text(name), Text(value))
+        table.add_row(Text(name), inert_text(value))
     return table
 
 
@@ -95,7 +97,7 @@ def render_sources(destinations: Destinations) -> Table:
             ("  entries", str(len(user_list.entries))),
         ]
     for name, value in rows:
-        table.add_row(Text(name), Text(value))
+        table.add_row(Text(name), inert_text(value))
     return table
 
 
@@ -117,11 +119,11 @@ def run(args: argparse.Namespace, *, console: Console | None = None) -> int:
                 "organisations": len(db.org_names),
                 "user_lists": [{"path": str(u.path), "format": u.format, "licence": u.licence,
                                 "entries": len(u.entries)} for u in destinations.user_lists],
-            }, ensure_ascii=False))
+            }))
         for host in hosts:
             d = destinations.lookup(host)
             print(json.dumps({**{f: getattr(d, f) for f in d.__dataclass_fields__},
-                              "country_name": d.country_name}, ensure_ascii=False))
+                              "country_name": d.country_name}))
         return 0
     out = console or Console(highlight=False, emoji=False, markup=False)
     if args.sources:

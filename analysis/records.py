@@ -40,15 +40,27 @@ def _scheme(flow: http.HTTPFlow, websocket: bool) -> str:
     return "https" if secure else "http"
 
 
+def _intended_port(req: http.Request) -> int:
+    """The port the client asked for (authority or Host header), which survives rerouting and
+    transparent modes where `req.port` is the upstream address actually used."""
+    authority = req.authority or req.headers.get("host", "")
+    host, _, port = authority.rpartition(":")
+    if host and port.isdigit() and not authority.endswith("]"):
+        return int(port)
+    if authority:
+        return 443 if req.scheme == "https" else 80
+    return req.port
+
+
 def _base(flow: http.HTTPFlow, app: str | None) -> dict[str, object]:
     req = flow.request
     return {
         "flow_id": flow.id,
         "method": req.method,
         "host": req.pretty_host,
-        "port": req.port,
+        "port": _intended_port(req),
         "path": req.path,
-        "http_version": req.http_version,
+        "http_version": "HTTP/2" if req.http_version == "HTTP/2.0" else req.http_version,
         "request_headers": tuple((k, v) for k, v in req.headers.items(multi=True)),
         "response_status": flow.response.status_code if flow.response else None,
         "app": app,

@@ -94,11 +94,11 @@ def run(args: argparse.Namespace) -> int:
             format_for(args.findings)
         plan = make_plan(args)
     except (ProfileError, ValueError) as e:
-        err.print(Text(f"phonehome replay: {e}", style="red"))
+        err.print(Text(f"phonehome replay: {inert(str(e), None)}", style="red"), soft_wrap=True)
         return 2
     if not plan.files:
         for problem in plan.problems:
-            err.print(Text(f"phonehome replay: {inert(problem, None)}", style="red"))
+            err.print(Text(f"phonehome replay: {inert(problem, None)}", style="red"), soft_wrap=True)
         return 2
     summary = Summary()
     writer = FindingsWriter(args.findings) if args.findings else None
@@ -111,6 +111,6 @@ def run(args: argparse.Namespace) -> int:
     if writer is not None:
         console.print(Text(f"wrote {writer.count} findings to {args.findings}"))
     for problem in plan.problems:
-        err.print(Text(f"phonehome replay: error: {inert(problem, None)}", style="red"))
+        err.print(Text(f"phonehome replay: error: {inert(problem, None)}", style="red"), soft_wrap=True)
     return 1 if plan.problems else 0
 

@@ -60,22 +60,72 @@ _RANK = {"profile": 3, "runtime": 3, "key+pattern": 2, "key": 1, "pattern": 1}
 
 _SEGMENT_RE = re.compile(r'\["(?:[^"\\]|\\.)*"\]|\[\d+\]|[^.\[\]]+')
 _VERSION_TOKENS = frozenset({"version", "ver", "v", "build", "sdk", "release", "vn", "osv"})
-_STACK_RE = re.compile(r"\bat [\w$.<>]+\([\w$]+\.(?:java|kt|scala):\d+\)|\bat [\w$.<>]+\((?:Native Method|Unknown Source)\)")
-_VERSION_RE = re.compile(r"^(?:android|ios|ipados)?[ _]?\d{1,2}(?:\.\d{1,3}){0,3}(?:[ _-]?[a-z0-9]{0,12})?$", re.I)
+_STACK_RE = re.compile(
+    r"\bat [\w$.<>]+\([\w$]+\.(?:java|kt|scala):\d+\)|\bat [\w$.<>]+\((?:Native Method|Unknown Source)\)"
+)
+_VERSION_RE = re.compile(
+    r"^(?:android|ios|ipados)?[ _]?\d{1,2}(?:\.\d{1,3}){0,3}(?:[ _-]?[a-z0-9]{0,12})?$", re.I
+)
 _LOCALE_RE = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,3}$")
-_TZ_RE = re.compile(r"^(?:[A-Za-z_]+/[A-Za-z_/+\-0-9]+|(?:GMT|UTC)?\s?[+-]\d{1,2}(?::?\d{2})?|[A-Z]{3,5}|-?\d{1,5})$")
+_TZ_RE = re.compile(
+    r"^(?:[A-Za-z_]+/[A-Za-z_/+\-0-9]+|(?:GMT|UTC)?\s?[+-]\d{1,2}(?::?\d{2})?|[A-Z]{3,5}|-?\d{1,5})$"
+)
 _NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?(?:\s?[x*×]\s?\d+(?:\.\d+)?)?%?$")
 _PACKAGE_RE = re.compile(r"^[A-Za-z][\w]*(?:\.[A-Za-z_][\w]*)+$")
 _HEX_DIGEST_LENGTHS = {32: "md5", 40: "sha1", 64: "sha256"}
-_SKIP_LOCATIONS = frozenset(f"header:{h}" for h in (
-    # transport headers every HTTP client sends; `Accept-Language` included: it reflects the
-    # locale on every request and would drown the findings that matter (the locale sent in SDK
-    # payloads is still found there)
-    "Accept", "Accept-Encoding", "Accept-Language", "Content-Type", "Content-Length", "Connection",
-    "Host", "Cache-Control", "Pragma", "TE", "Upgrade", "Expect", "Origin", "Sec-Fetch-Mode",
-    "Sec-Fetch-Site", "Sec-Fetch-Dest", "accept", "accept-encoding", "accept-language", "content-type",
-    "content-length", "connection", "host", "cache-control",
-))
+_SKIP_LOCATIONS = frozenset(
+    f"header:{h}"
+    for h in (
+        # transport headers every HTTP client sends; `Accept-Language` included: it reflects the
+        # locale on every request and would drown the findings that matter (the locale sent in SDK
+        # payloads is still found there)
+        "Accept",
+        "Accept-Encoding",
+        "Accept-Language",
+        "Content-Type",
+        "Content-Length",
+        "Connection",
+        "Host",
+        "Cache-Control",
+        "Pragma",
+        "TE",
+        "Upgrade",
+        "Expect",
+        "Origin",
+        "Sec-Fetch-Mode",
+        "Sec-Fetch-Site",
+        "Sec-Fetch-Dest",
+        "accept",
+        "accept-encoding",
+        "accept-language",
+        "content-type",
+        "content-length",
+        "connection",
+        "host",
+        "cache-control",
+    )
+)
+_MEDIA_EXTENSIONS = frozenset(
+    {
+        "jpg",
+        "jpeg",
+        "png",
+        "heic",
+        "heif",
+        "webp",
+        "gif",
+        "mp4",
+        "mov",
+        "3gp",
+        "m4a",
+        "aac",
+        "amr",
+        "opus",
+        "ogg",
+        "wav",
+        "pdf",
+    }
+)
 _ADDRESS_KEYS = frozenset({"street", "street_address", "postal_address", "home_address"})
 
 
@@ -117,8 +167,13 @@ def _path(location: str) -> _Path:
     tokens: set[str] = set()
     for n in names:
         tokens.update(keys.tokens(n))
-    p = _Path(tuple(names), tuple(ends), frozenset(tokens),
-              names[-1] if names else None, names[-2] if len(names) > 1 else None)
+    p = _Path(
+        tuple(names),
+        tuple(ends),
+        frozenset(tokens),
+        names[-1] if names else None,
+        names[-2] if len(names) > 1 else None,
+    )
     if len(_PATH_CACHE) > 200_000:
         _PATH_CACHE.clear()
     _PATH_CACHE[location] = p
@@ -148,8 +203,17 @@ class _Cand:
         value = self.value
         if len(value) > MAX_VALUE_CHARS:
             value = value[:MAX_VALUE_CHARS] + "…"
-        return Detection(self.category, self.location, self.decoding, value, self.detector,  # type: ignore[arg-type]
-                         self.rule, round(self.confidence, 3), self.key, evidence)
+        return Detection(
+            self.category,
+            self.location,
+            self.decoding,
+            value,
+            self.detector,  # type: ignore[arg-type]
+            self.rule,
+            round(self.confidence, 3),
+            self.key,
+            evidence,
+        )
 
 
 def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -163,15 +227,22 @@ def _describe_transform(transform: str, name: str) -> str:
     """`sha256(lower)` → "sha256 of lower-cased person.email matched"."""
     base, _, enc = transform.partition(" ")
     enc_text = {"base64": ", base64-encoded", "HEX": ", upper-case hex"}.get(enc, "")
-    forms = {"lower": "lower-cased ", "upper": "upper-cased ", "e164": "E.164 ", "e164-no-plus":
-             "E.164 (without '+') ", "national": "national-format ", "digits": "digits-only ",
-             "no-separators": "separator-less ", "no-separators-upper": "separator-less upper-case ",
-             "dashes": "dash-separated "}
+    forms = {
+        "lower": "lower-cased ",
+        "upper": "upper-cased ",
+        "e164": "E.164 ",
+        "e164-no-plus": "E.164 (without '+') ",
+        "national": "national-format ",
+        "digits": "digits-only ",
+        "no-separators": "separator-less ",
+        "no-separators-upper": "separator-less upper-case ",
+        "dashes": "dash-separated ",
+    }
     for algo in ("md5", "sha1", "sha256"):
         if base == algo:
             return f"{algo} of {name} matched{enc_text}"
         if base.startswith(algo + "("):
-            form = base[len(algo) + 1:-1]
+            form = base[len(algo) + 1 : -1]
             return f"{algo} of {forms.get(form, form + ' ')}{name} matched{enc_text}"
     if base in ("exact",):
         return f"{name} found as-is"
@@ -314,7 +385,7 @@ class Detector:
         # an array of scalars under the key (`installed_apps[3]`): the container is the array
         if location.endswith("]") and path.names:
             cut = location.rfind("[")
-            if cut > 0 and location[cut + 1:-1].isdigit():
+            if cut > 0 and location[cut + 1 : -1].isdigit():
                 return location[:cut]
         return location
 
@@ -326,8 +397,10 @@ class Detector:
             pk = [it[0].value for it in items if _PACKAGE_RE.match(it[0].value)]
             sample = ", ".join(pk[:5]) + (f" (+{len(pk) - 5} more)" if len(pk) > 5 else "") if pk else sample
         conf = 0.9 if n > 1 or len(leaf.value) > 20 else 0.75
-        evidence = (f"key '{rule.name}' names {rule.what}; {n} value{'s' if n != 1 else ''} under it"
-                    f" (first: {leaf.value[:80]!r})")
+        evidence = (
+            f"key '{rule.name}' names {rule.what}; {n} value{'s' if n != 1 else ''} under it"
+            f" (first: {leaf.value[:80]!r})"
+        )
         known = [(it[0], m) for it in items for m in it[2]]
         if known:
             kleaf, m = known[0]
@@ -336,12 +409,25 @@ class Detector:
             names = sorted({m.known.name for _, m in known})
             shown = ", ".join(names[:5]) + (f" (+{len(names) - 5} more)" if len(names) > 5 else "")
             ruleid = f"{detector}:{kv.name if detector == 'profile' else kv.provenance} {m.transform}"
-            evidence = (f"{_describe_transform(m.transform, kv.name)}; {len(names)} known value"
-                        f"{'s' if len(names) != 1 else ''} under it ({shown}); {evidence}")
-            return _Cand(category, cloc, kleaf.decoding, sample, detector, ruleid, KNOWN_CONFIDENCE,
-                         kleaf.key, evidence, detector)
-        return _Cand(category, cloc, leaf.decoding, sample, "key", f"key:{rule.name}", conf, leaf.key,
-                     evidence, "key")
+            evidence = (
+                f"{_describe_transform(m.transform, kv.name)}; {len(names)} known value"
+                f"{'s' if len(names) != 1 else ''} under it ({shown}); {evidence}"
+            )
+            return _Cand(
+                category,
+                cloc,
+                kleaf.decoding,
+                sample,
+                detector,
+                ruleid,
+                KNOWN_CONFIDENCE,
+                kleaf.key,
+                evidence,
+                detector,
+            )
+        return _Cand(
+            category, cloc, leaf.decoding, sample, "key", f"key:{rule.name}", conf, leaf.key, evidence, "key"
+        )
 
     # --- known values ---------------------------------------------------------------------
 
@@ -351,7 +437,7 @@ class Detector:
             # generic values (OS version "14", locale "de") only count under a key of their category
             if rule is None or rule.category != kv.category:
                 return None
-        found = value if m.whole else value[m.start:m.end]
+        found = value if m.whole else value[m.start : m.end]
         short = len(kv.value.strip()) < 12 and m.transform in ("exact", "lower", "upper", "case-folded")
         conf = KNOWN_SHORT_CONFIDENCE if (short and not m.whole) or m.generic else KNOWN_CONFIDENCE
         detector = "profile" if kv.provenance == "profile" else "runtime"
@@ -363,26 +449,52 @@ class Detector:
             ruleid = f"profile:{kv.name} {m.transform}"
         if rule is not None:
             evidence = f"{evidence}; key '{leaf.key}' names {rule.what}"
-        return _Cand(kv.category, leaf.location, leaf.decoding, found, detector, ruleid, conf, leaf.key,
-                     evidence, detector, whole_known=m.whole, known_name=f"{kv.name}|{kv.provenance}")
+        return _Cand(
+            kv.category,
+            leaf.location,
+            leaf.decoding,
+            found,
+            detector,
+            ruleid,
+            conf,
+            leaf.key,
+            evidence,
+            detector,
+            whole_known=m.whole,
+            known_name=f"{kv.name}|{kv.provenance}",
+        )
 
-    def _blob_cand(self, location: str, decoding: tuple[str, ...], data: bytes, m: KnownMatch) -> _Cand | None:
+    def _blob_cand(
+        self, location: str, decoding: tuple[str, ...], data: bytes, m: KnownMatch
+    ) -> _Cand | None:
         kv = m.known
         short = len(kv.value.strip()) < 12 and m.transform in ("exact", "lower", "upper", "case-folded")
         conf = KNOWN_SHORT_CONFIDENCE if short else KNOWN_CONFIDENCE
         detector = "profile" if kv.provenance == "profile" else "runtime"
-        found = data[m.start:m.end].decode("latin-1")
+        found = data[m.start : m.end].decode("latin-1")
         evidence = f"{_describe_transform(m.transform, kv.name)} in the raw bytes at offset {m.start}"
         ruleid = f"{detector}:{kv.name if detector == 'profile' else kv.provenance} {m.transform}"
         if detector == "runtime":
             evidence = f"{evidence}; the app read it at run time ({kv.provenance})"
-        return _Cand(kv.category, location, decoding, found, detector, ruleid, conf, None, evidence,
-                     detector, known_name=f"{kv.name}|{kv.provenance}")
+        return _Cand(
+            kv.category,
+            location,
+            decoding,
+            found,
+            detector,
+            ruleid,
+            conf,
+            None,
+            evidence,
+            detector,
+            known_name=f"{kv.name}|{kv.provenance}",
+        )
 
     # --- coordinates against the profile --------------------------------------------------
 
-    def _coordinate_candidates(self, leaf: Leaf, value: str, rule: KeyRule | None, lat_hits: list,
-                               lon_hits: list) -> None:
+    def _coordinate_candidates(
+        self, leaf: Leaf, value: str, rule: KeyRule | None, lat_hits: list, lon_hits: list
+    ) -> None:
         c0 = value[0]
         if not (c0.isdigit() or c0 == "-") or len(value) > 24 or "." not in value:
             return
@@ -390,8 +502,11 @@ class Detector:
         keyed = rule is not None and rule.shape in ("lat", "lon", "latlon")
         if "," in value or ";" in value:
             pair = patterns.coordinate_pair(value)
-            if pair and matcher.near("lat", pair[0].value, pair[0].decimals) and matcher.near(
-                    "lon", pair[1].value, pair[1].decimals):
+            if (
+                pair
+                and matcher.near("lat", pair[0].value, pair[0].decimals)
+                and matcher.near("lon", pair[1].value, pair[1].decimals)
+            ):
                 if keyed or min(pair[0].decimals, pair[1].decimals) >= 3:
                     lat_hits.append((leaf, pair[0], keyed))
                     lon_hits.append((leaf, pair[1], keyed))
@@ -399,7 +514,11 @@ class Detector:
         c = patterns.coordinate(value, limit=180)
         if c is None or (c.decimals < 3 and not keyed):
             return
-        if (rule is None or rule.shape != "lon") and abs(c.value) <= 90 and matcher.near("lat", c.value, c.decimals):
+        if (
+            (rule is None or rule.shape != "lon")
+            and abs(c.value) <= 90
+            and matcher.near("lat", c.value, c.decimals)
+        ):
             lat_hits.append((leaf, c, keyed))
         elif (rule is None or rule.shape != "lat") and matcher.near("lon", c.value, c.decimals):
             lon_hits.append((leaf, c, keyed))
@@ -413,14 +532,29 @@ class Detector:
                 tol = m.coordinate_tolerance(c.decimals)
                 category = patterns.location_category(c.decimals)
                 delta = abs(c.value - (ref or 0.0))
-                evidence = (f"{c.value} is within {delta:.4f}° of {kv.name} {ref} (tolerance {tol:.4f}°,"
-                            f" {c.decimals} decimals); a {'longitude' if axis == 'lat' else 'latitude'}"
-                            f" within tolerance is in the same request")
+                evidence = (
+                    f"{c.value} is within {delta:.4f}° of {kv.name} {ref} (tolerance {tol:.4f}°,"
+                    f" {c.decimals} decimals); a {'longitude' if axis == 'lat' else 'latitude'}"
+                    f" within tolerance is in the same request"
+                )
                 detector = "profile" if kv.provenance == "profile" else "runtime"
                 rule = f"{detector}:{kv.name if detector == 'profile' else kv.provenance} within-tolerance"
-                out.append(_Cand(category, leaf.location, leaf.decoding, leaf.value, detector, rule,
-                                 0.97 if c.decimals >= 2 else 0.9, leaf.key, evidence, detector,
-                                 whole_known="," not in leaf.value, known_name=f"{kv.name}|{kv.provenance}"))
+                out.append(
+                    _Cand(
+                        category,
+                        leaf.location,
+                        leaf.decoding,
+                        leaf.value,
+                        detector,
+                        rule,
+                        0.97 if c.decimals >= 2 else 0.9,
+                        leaf.key,
+                        evidence,
+                        detector,
+                        whole_known="," not in leaf.value,
+                        known_name=f"{kv.name}|{kv.provenance}",
+                    )
+                )
         return out
 
     # --- key semantics --------------------------------------------------------------------
@@ -431,9 +565,23 @@ class Detector:
             return None
         category, conf, shape_ev = res
         key_text = leaf.key if leaf.key is not None else (path.last or "")
-        evidence = f"{shape_ev}; key '{key_text}' names {rule.what}" if shape_ev else f"key '{key_text}' names {rule.what}"
-        return _Cand(category, leaf.location, leaf.decoding, value, "key", f"key:{rule.name}", conf, leaf.key,
-                     evidence, "key")
+        evidence = (
+            f"{shape_ev}; key '{key_text}' names {rule.what}"
+            if shape_ev
+            else f"key '{key_text}' names {rule.what}"
+        )
+        return _Cand(
+            category,
+            leaf.location,
+            leaf.decoding,
+            value,
+            "key",
+            f"key:{rule.name}",
+            conf,
+            leaf.key,
+            evidence,
+            "key",
+        )
 
     def _check_shape(self, rule: KeyRule, value: str, path: _Path) -> tuple[str, float, str] | None:
         """(category, confidence, what the value looks like) or `None` if the value does not fit."""
@@ -532,7 +680,9 @@ class Detector:
                 return None
             if patterns.private_ipv4(v):
                 return cat, 0.9, "value is a private IPv4 address"
-            if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", v) or (":" in v and re.fullmatch(r"[0-9a-fA-F:]{3,39}", v)):
+            if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", v) or (
+                ":" in v and re.fullmatch(r"[0-9a-fA-F:]{3,39}", v)
+            ):
                 return cat, 0.7, "value is an IP address"
             return None
         if shape == "mccmnc":
@@ -637,10 +787,21 @@ class Detector:
         if "@" in value:
             for e in patterns.emails(value):
                 if e.role:
-                    add("contact_info", "pattern:email", 0.45,
-                        f"{e.address} is a role mailbox (support/info/…), likely not the user's", e.address)
+                    add(
+                        "contact_info",
+                        "pattern:email",
+                        0.45,
+                        f"{e.address} is a role mailbox (support/info/…), likely not the user's",
+                        e.address,
+                    )
                 else:
-                    add("contact_info", "pattern:email", 0.85, f"{e.address} is a valid e-mail address", e.address)
+                    add(
+                        "contact_info",
+                        "pattern:email",
+                        0.85,
+                        f"{e.address} is a valid e-mail address",
+                        e.address,
+                    )
                 break
         if c0 == "+" and n <= 24:
             d = patterns.phone_e164(value)
@@ -650,8 +811,13 @@ class Detector:
             if n in (15, 18):
                 i = patterns.imei(value)
                 if i:
-                    add("device_id", "pattern:imei-luhn", 0.6,
-                        "value is 15 digits with a valid Luhn check digit and an IMEI TAC prefix", value)
+                    add(
+                        "device_id",
+                        "pattern:imei-luhn",
+                        0.6,
+                        "value is 15 digits with a valid Luhn check digit and an IMEI TAC prefix",
+                        value,
+                    )
             elif 7 <= n <= 15 and value.count(".") == 3 and not value.startswith("10."):
                 if not (path.tokens & _VERSION_TOKENS) and (rule is None or rule.shape != "version"):
                     ip = patterns.private_ipv4(value)
@@ -659,10 +825,18 @@ class Detector:
                         add("network", "pattern:private-ip", 0.7, "value is a private IPv4 address", value)
             if "," in value and n <= 48 and not (path.tokens & keys.NON_USER_PLACES):
                 pair = patterns.coordinate_pair(value)
-                if pair and min(pair[0].decimals, pair[1].decimals) >= 3 and (rule is None or rule.shape != "latlon"):
-                    add("location_precise", "pattern:lat-lon-pair", 0.7,
+                if (
+                    pair
+                    and min(pair[0].decimals, pair[1].decimals) >= 3
+                    and (rule is None or rule.shape != "latlon")
+                ):
+                    add(
+                        "location_precise",
+                        "pattern:lat-lon-pair",
+                        0.7,
                         f"value is a latitude,longitude pair with {min(pair[0].decimals, pair[1].decimals)} decimals",
-                        value)
+                        value,
+                    )
         if n == 17 and (value[2] == ":" or value[2] == "-"):
             h = patterns.mac(value)
             if h:
@@ -671,9 +845,31 @@ class Detector:
         if "Build/" in value or ("," in value and ("iPhone" in value or "iPad" in value)):
             model = patterns.ua_model(value)
             if model:
-                add("device_info", "pattern:ua-model", 0.8, f"user agent names the device model {model!r}", value)
+                add(
+                    "device_info",
+                    "pattern:ua-model",
+                    0.8,
+                    f"user agent names the device model {model!r}",
+                    value,
+                )
+        if loc.endswith(">filename") and "." in value:
+            ext = value.rsplit(".", 1)[-1].lower()
+            if ext in _MEDIA_EXTENSIONS:
+                add(
+                    "user_content",
+                    "pattern:media-upload",
+                    0.6,
+                    f"a {ext} file is uploaded ({value!r})",
+                    value,
+                )
         if n > 100 and ":APA91b" in value and patterns.push_token(value):
-            add("user_id", "pattern:fcm-token", 0.8, "value is a Firebase Cloud Messaging registration token", value)
+            add(
+                "user_id",
+                "pattern:fcm-token",
+                0.8,
+                "value is a Firebase Cloud Messaging registration token",
+                value,
+            )
         if (".java:" in value or ".kt:" in value or "Native Method" in value) and _STACK_RE.search(value):
             add("diagnostics", "pattern:stack-trace", 0.85, "value contains Java/Kotlin stack frames", value)
         return out
@@ -696,8 +892,10 @@ class Detector:
         groups: dict[tuple[str, str], list[_Cand]] = {}
         for c in cands:
             if c.known_name is not None:
-                if any(other != c.location and other.startswith(c.location + ">")
-                       for other in known_locs[c.known_name]):
+                if any(
+                    other != c.location and other.startswith(c.location + ">")
+                    for other in known_locs[c.known_name]
+                ):
                     continue
             elif c.location in whole and c.category not in whole[c.location]:
                 continue  # the leaf is a known value of another category
@@ -713,8 +911,9 @@ class Detector:
                     continue
                 seen.add(other.rule)
                 extra.append(f"{other.rule} ({other.evidence})" if other.evidence else other.rule)
-            if best.kind in ("key", "pattern") and any(o.kind in ("key", "pattern") and o.kind != best.kind
-                                                      for o in group[1:]):
+            if best.kind in ("key", "pattern") and any(
+                o.kind in ("key", "pattern") and o.kind != best.kind for o in group[1:]
+            ):
                 best.confidence = min(0.97, best.confidence + 0.1)
             out.append(best.detection(extra))
         out.sort(key=lambda d: (d.location, d.category))

@@ -158,6 +158,13 @@ _TABLE: tuple[tuple[str, str, str, bool, str], ...] = (
     ),
     ("clipboard", "any", "the clipboard", True, "clipboard clipboard_text pasteboard clipboard_content"),
     (
+        "user_content",
+        "any",
+        "a message or other content the user made",
+        True,
+        "message_text chat_message comment_text review_text voice_note audio_message",
+    ),
+    (
         "credentials",
         "password",
         "a password",
@@ -259,7 +266,13 @@ _TABLE: tuple[tuple[str, str, str, bool, str], ...] = (
         "appsflyer_id visitor_id fb_anon_id device_id user_uuid "
         "profile_id member_id customer_id",
     ),
-    ("user_id", "id", "a user or install id", False, "iid guid cuid uid uuid deviceid client_id af_id fid account_id"),
+    (
+        "user_id",
+        "id",
+        "a user or install id",
+        False,
+        "iid guid cuid uid uuid deviceid client_id af_id fid account_id",
+    ),
 )
 
 # Generic child names that are read together with their parent (`device.id` → `device_id`).

@@ -37,6 +37,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote, quote_plus, unquote_plus
 
 import ahocorasick
@@ -54,13 +55,12 @@ _RUN_RE = re.compile(r"[A-Za-z0-9+/_\-]{22,}")
 _HEXDIGITS = frozenset("0123456789abcdefABCDEF")
 
 
-@dataclass(frozen=True, slots=True)
-class Variant:
+class Variant(NamedTuple):
     known: KnownValue
     form: str
     """Which spelling of the value: `exact`, `lower`, `e164`, `no-separators`, …"""
     encoding: str
-    """`text`, `url-encoded`, `hex`, `base64`, `base64url`, or a digest `sha256` (+ ` base64`)."""
+    """`text`, `url-encoded`, `hex`, `base64`, `base64url`."""
     needle: str
     boundary: bool = False
 
@@ -226,7 +226,11 @@ def b64_cores(data: bytes) -> list[tuple[int, str]]:
 
 
 class KnownMatcher:
-    """Multi-pattern search for known values; rebuilt lazily after `add`."""
+    """Multi-pattern search for known values.
+
+    `add` derives each value's forms, encodings and digests once (incrementally); the two automata
+    are rebuilt lazily by the next search after a change (C code only, no per-value Python work).
+    """
 
     def __init__(self, values: Iterable[KnownValue] = ()) -> None:
         self._values: list[KnownValue] = []
@@ -234,6 +238,8 @@ class KnownMatcher:
         self._dirty = True
         self._ci: ahocorasick.Automaton | None = None
         self._cs: ahocorasick.Automaton | None = None
+        self._ci_words: dict[str, list[Variant]] = {}
+        self._cs_words: dict[str, list[Variant]] = {}
         self._digests: dict[str, list[tuple[KnownValue, str, str]]] = {}
         self._whole: dict[str, list[tuple[KnownValue, str, bool]]] = {}
         self.latitude: float | None = None
@@ -251,93 +257,76 @@ class KnownMatcher:
                 continue
             self._keys.add(key)
             self._values.append(kv)
+            self._derive(kv)
             self._dirty = True
 
     # --- build ----------------------------------------------------------------------------
 
-    def _build(self) -> None:
-        ci = ahocorasick.Automaton()
-        cs = ahocorasick.Automaton()
-        ci_words: dict[str, list[Variant]] = {}
-        cs_words: dict[str, list[Variant]] = {}
-        self._digests = {}
-        self._whole = {}
-        self.latitude = self.longitude = None
-        self.location_known = {}
-
-        seen: set[tuple[str, int, str]] = set()
+    def _derive(self, kv: KnownValue) -> None:
+        lname = kv.name.lower()
+        if kv.category.startswith("location") and lname.endswith(("latitude", "longitude")):
+            try:
+                x = float(kv.value)
+            except ValueError:
+                return
+            if lname.endswith("latitude"):
+                self.latitude = x
+                self.location_known["lat"] = kv
+            else:
+                self.longitude = x
+                self.location_known["lon"] = kv
+            return
+        ci_words, cs_words = self._ci_words, self._cs_words
+        seen: set[tuple[str, str]] = set()
 
         def put(words: dict[str, list[Variant]], variant: Variant) -> None:
-            key = (variant.needle, id(variant.known), variant.encoding)
+            key = (variant.needle, variant.encoding)
             if key in seen:
                 return
             seen.add(key)
             words.setdefault(variant.needle[:NEEDLE_PREFIX], []).append(variant)
 
-        for kv in self._values:
-            if kv.name in ("location.latitude", "location.longitude") or (
-                kv.category.startswith("location") and kv.name.endswith(("latitude", "longitude"))
-            ):
-                try:
-                    x = float(kv.value)
-                except ValueError:
-                    continue
-                if kv.name.endswith("latitude"):
-                    self.latitude = x
-                    self.location_known["lat"] = kv
-                else:
-                    self.longitude = x
-                    self.location_known["lon"] = kv
-                continue
-            forms = value_forms(kv)
-            generic = _generic(kv)
-            if generic:
-                w = kv.value.strip().lower()
-                self._whole.setdefault(w, []).append((kv, "exact", not _mixed(kv.value.strip())))
-            else:
-                short = len(kv.value.strip()) < 12
-                for form, s in forms:
-                    low = s.lower()
-                    if len(low) >= MIN_SUBSTRING:
-                        put(ci_words, Variant(kv, form, "text", low, boundary=short))
-                        enc = quote(s, safe="").lower()
-                        if enc != low:
-                            put(ci_words, Variant(kv, form, "url-encoded", enc, boundary=short))
-                        enc_plus = quote_plus(s, safe="").lower()
-                        if enc_plus not in (enc, low):
-                            put(ci_words, Variant(kv, form, "url-encoded", enc_plus, boundary=short))
-                    raw = s.encode("utf-8")
-                    if form in ("exact", "lower", "e164", "no-separators", "digits") and len(raw) >= 6:
-                        put(ci_words, Variant(kv, form, "hex", raw.hex()))
-                        for _shift, core in b64_cores(raw):
-                            put(cs_words, Variant(kv, form, "base64", core))
-                            url = core.replace("+", "-").replace("/", "_")
-                            if url != core:
-                                put(cs_words, Variant(kv, form, "base64url", url))
-                    if not s.isascii():  # raw UTF-8 bytes seen through latin-1 (blobs)
-                        put(
-                            ci_words, Variant(kv, form, "text", raw.decode("latin-1").lower(), boundary=short)
-                        )
-            # digests of every form, also for generic values (a hash is never generic)
-            if len(kv.value.strip()) >= 3:
-                for form, s in forms:
-                    raw = s.encode("utf-8")
-                    for algo in _DIGESTS:
-                        d = hashlib.new(algo, raw).digest()
-                        self._digests.setdefault(d.hex(), []).append((kv, form, algo))
-                        self._digests.setdefault(base64.b64encode(d).decode().rstrip("="), []).append(
-                            (kv, form, f"{algo} base64")
-                        )
-        for word, variants in ci_words.items():
-            ci.add_word(word, tuple(variants))
-        for word, variants in cs_words.items():
-            cs.add_word(word, tuple(variants))
-        self._ci = ci if len(ci) else None
-        self._cs = cs if len(cs) else None
-        if self._ci is not None:
-            self._ci.make_automaton()
-        if self._cs is not None:
-            self._cs.make_automaton()
+        forms = value_forms(kv)
+        if _generic(kv):
+            w = kv.value.strip().lower()
+            self._whole.setdefault(w, []).append((kv, "exact", not _mixed(kv.value.strip())))
+        else:
+            short = len(kv.value.strip()) < 12
+            for form, s in forms:
+                low = s.lower()
+                if len(low) >= MIN_SUBSTRING:
+                    put(ci_words, Variant(kv, form, "text", low, short))
+                    enc = quote(s, safe="").lower()
+                    if enc != low:
+                        put(ci_words, Variant(kv, form, "url-encoded", enc, short))
+                    enc_plus = quote_plus(s, safe="").lower()
+                    if enc_plus not in (enc, low):
+                        put(ci_words, Variant(kv, form, "url-encoded", enc_plus, short))
+                raw = s.encode("utf-8")
+                if form in ("exact", "lower", "e164", "no-separators", "digits") and len(raw) >= 6:
+                    put(ci_words, Variant(kv, form, "hex", raw.hex(), False))
+                    for _shift, core in b64_cores(raw):
+                        put(cs_words, Variant(kv, form, "base64", core, False))
+                        url = core.replace("+", "-").replace("/", "_")
+                        if url != core:
+                            put(cs_words, Variant(kv, form, "base64url", url, False))
+                if not s.isascii():  # raw UTF-8 bytes seen through latin-1 (blobs)
+                    put(ci_words, Variant(kv, form, "text", raw.decode("latin-1").lower(), short))
+        # digests of every form, also for generic values (a hash is never generic)
+        if len(kv.value.strip()) >= 3:
+            digests = self._digests
+            for form, s in forms:
+                raw = s.encode("utf-8")
+                for algo in _DIGESTS:
+                    d = hashlib.new(algo, raw).digest()
+                    digests.setdefault(d.hex(), []).append((kv, form, algo))
+                    digests.setdefault(base64.b64encode(d).decode().rstrip("="), []).append(
+                        (kv, form, f"{algo} base64")
+                    )
+
+    def _build(self) -> None:
+        self._ci = _automaton(self._ci_words)
+        self._cs = _automaton(self._cs_words)
         self._dirty = False
 
     def build(self) -> None:
@@ -370,7 +359,7 @@ class KnownMatcher:
                             generic=needs_key,
                         )
                     )
-        if n < 8 and not self._whole:
+        if n < MIN_SUBSTRING:
             return out
         low = None
         if self._ci is not None:
@@ -461,6 +450,16 @@ class KnownMatcher:
         if self._dirty:
             self._build()
         return self.latitude is not None and self.longitude is not None
+
+
+def _automaton(words: dict[str, list[Variant]]) -> ahocorasick.Automaton | None:
+    if not words:
+        return None
+    a = ahocorasick.Automaton()
+    for word, variants in words.items():
+        a.add_word(word, tuple(variants))
+    a.make_automaton()
+    return a
 
 
 def _verify(hay: str, end: int, var: Variant) -> tuple[int, int] | None:

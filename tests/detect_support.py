@@ -49,9 +49,19 @@ def record_from_request(req: dict[str, Any], flow_id: str = "fx") -> Record:
         body = req.get("body_text", "").encode("utf-8")
     port = url.port or (443 if url.scheme == "https" else 80)
     return Record(
-        flow_id=flow_id, ts=1700000000.0, kind="http", direction="request", method=req["method"],
-        scheme=url.scheme, host=url.hostname or "", port=port, path=path, http_version="HTTP/1.1",
-        request_headers=tuple((k, v) for k, v in req.get("headers", [])), body=body, body_size=len(body),
+        flow_id=flow_id,
+        ts=1700000000.0,
+        kind="http",
+        direction="request",
+        method=req["method"],
+        scheme=url.scheme,
+        host=url.hostname or "",
+        port=port,
+        path=path,
+        http_version="HTTP/1.1",
+        request_headers=tuple((k, v) for k, v in req.get("headers", [])),
+        body=body,
+        body_size=len(body),
     )
 
 
@@ -66,8 +76,21 @@ def decoded(*leaves: tuple, blobs: tuple = ()) -> Decoded:
 
 
 def record(path: str = "/", host: str = "collect.example.net", direction: str = "request") -> Record:
-    return Record("t", 1700000000.0, "http" if direction == "request" else "websocket", direction,  # type: ignore[arg-type]
-                  "POST", "https", host, 443, path, "HTTP/1.1", (), b"", 0)
+    return Record(
+        "t",
+        1700000000.0,
+        "http" if direction == "request" else "websocket",
+        direction,  # type: ignore[arg-type]
+        "POST",
+        "https",
+        host,
+        443,
+        path,
+        "HTTP/1.1",
+        (),
+        b"",
+        0,
+    )
 
 
 def toml_profile(text: str) -> Profile:

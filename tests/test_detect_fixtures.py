@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 from detect_support import fixture_paths, fixture_profile, load_fixture, record_from_request
-
 from phonehome.analysis.categories import CATEGORY_IDS
 from phonehome.analysis.decode import decode_record
 from phonehome.analysis.detect import Detector
@@ -34,7 +33,9 @@ def test_fixture(path):
     decoded = decode_record(record)
     detections = Detector(fixture_profile(fx)).detect(record, decoded)
     found = {d.category for d in detections}
-    report = "\n".join(f"  {d.category:16} {d.location} [{d.rule} {d.confidence}] {d.evidence}" for d in detections)
+    report = "\n".join(
+        f"  {d.category:16} {d.location} [{d.rule} {d.confidence}] {d.evidence}" for d in detections
+    )
     missing = set(fx["must"]) - found
     assert not missing, f"missing {sorted(missing)}; found:\n{report}"
     forbidden = found & set(fx.get("must_not", ()))

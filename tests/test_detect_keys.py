@@ -6,48 +6,106 @@ import hashlib
 
 import pytest
 from detect_support import decoded, record
-
 from phonehome.analysis import keys
 from phonehome.analysis.detect import Detector
 
 
-@pytest.mark.parametrize("raw,norm", [
-    ("gpsAdid", "gps_adid"), ("GPS-ADID", "gps_adid"), ("X-Device-Id", "device_id"), ("$os_version", "os_version"),
-    ("AdvertisingID", "advertising_id"), ("imei2", "imei"), ("OS Version", "os_version"), ("_eventName", "event_name"),
-    ("mac_md5", "mac_md5"), ("deviceModel", "device_model"), ("screen.width", "screen_width"),
-])
+@pytest.mark.parametrize(
+    "raw,norm",
+    [
+        ("gpsAdid", "gps_adid"),
+        ("GPS-ADID", "gps_adid"),
+        ("X-Device-Id", "device_id"),
+        ("$os_version", "os_version"),
+        ("AdvertisingID", "advertising_id"),
+        ("imei2", "imei"),
+        ("OS Version", "os_version"),
+        ("_eventName", "event_name"),
+        ("mac_md5", "mac_md5"),
+        ("deviceModel", "device_model"),
+        ("screen.width", "screen_width"),
+    ],
+)
 def test_normalise(raw, norm):
     assert keys.normalise(raw) == norm
 
 
-@pytest.mark.parametrize("raw,name,category", [
-    ("gps_adid", "gps_adid", "advertising_id"), ("adid", "adid", "advertising_id"), ("idfa", "idfa", "advertising_id"),
-    ("advertisingTrackingId", "advertising_tracking_id", "advertising_id"), ("aaid", "aaid", "advertising_id"),
-    ("android_id", "android_id", "device_id"), ("imei", "imei", "device_id"), ("meid", "meid", "device_id"),
-    ("serial", "serial", "device_id"), ("wifi_mac", "wifi_mac", "device_id"), ("openudid", "openudid", "device_id"),
-    ("bssid", "bssid", "network"), ("ssid", "ssid", "network"), ("carrier", "carrier", "network"),
-    ("mcc_mnc", "mcc_mnc", "network"), ("carrier_region", "carrier_region", "network"),
-    ("lat", "lat", "location_precise"), ("lng", "lng", "location_precise"), ("latitude", "latitude", "location_precise"),
-    ("city", "city", "location_coarse"), ("zip", "zip", "location_coarse"),
-    ("email", "email", "contact_info"), ("user_email", "email", "contact_info"), ("phone", "phone", "contact_info"),
-    ("installed_apps", "installed_apps", "installed_apps"), ("contacts", "contacts", "contacts"),
-    ("clipboard", "clipboard", "clipboard"), ("screen_width", "screen_width", "device_info"),
-    ("os_version", "os_version", "device_info"), ("model", "model", "device_info"), ("timezone", "timezone", "device_info"),
-    ("locale", "locale", "device_info"), ("sys_region", "sys_region", "device_info"),
-    ("event_name", "event_name", "app_activity"), ("crash", "crash", "diagnostics"),
-    ("stacktrace", "stacktrace", "diagnostics"), ("password", "password", "credentials"),
-    ("device_id", "device_id", "user_id"), ("install_id", "install_id", "user_id"), ("iid", "iid", "user_id"),
-    ("user_id", "user_id", "user_id"), ("anonymous_id", "anonymous_id", "user_id"), ("push_token", "push_token", "user_id"),
-    ("kochava_device_id", "device_id", "user_id"), ("device_advertising_id", "advertising_id", "advertising_id"),
-])
+@pytest.mark.parametrize(
+    "raw,name,category",
+    [
+        ("gps_adid", "gps_adid", "advertising_id"),
+        ("adid", "adid", "advertising_id"),
+        ("idfa", "idfa", "advertising_id"),
+        ("advertisingTrackingId", "advertising_tracking_id", "advertising_id"),
+        ("aaid", "aaid", "advertising_id"),
+        ("android_id", "android_id", "device_id"),
+        ("imei", "imei", "device_id"),
+        ("meid", "meid", "device_id"),
+        ("serial", "serial", "device_id"),
+        ("wifi_mac", "wifi_mac", "device_id"),
+        ("openudid", "openudid", "device_id"),
+        ("bssid", "bssid", "network"),
+        ("ssid", "ssid", "network"),
+        ("carrier", "carrier", "network"),
+        ("mcc_mnc", "mcc_mnc", "network"),
+        ("carrier_region", "carrier_region", "network"),
+        ("lat", "lat", "location_precise"),
+        ("lng", "lng", "location_precise"),
+        ("latitude", "latitude", "location_precise"),
+        ("city", "city", "location_coarse"),
+        ("zip", "zip", "location_coarse"),
+        ("email", "email", "contact_info"),
+        ("user_email", "email", "contact_info"),
+        ("phone", "phone", "contact_info"),
+        ("installed_apps", "installed_apps", "installed_apps"),
+        ("contacts", "contacts", "contacts"),
+        ("clipboard", "clipboard", "clipboard"),
+        ("screen_width", "screen_width", "device_info"),
+        ("os_version", "os_version", "device_info"),
+        ("model", "model", "device_info"),
+        ("timezone", "timezone", "device_info"),
+        ("locale", "locale", "device_info"),
+        ("sys_region", "sys_region", "device_info"),
+        ("event_name", "event_name", "app_activity"),
+        ("crash", "crash", "diagnostics"),
+        ("stacktrace", "stacktrace", "diagnostics"),
+        ("password", "password", "credentials"),
+        ("device_id", "device_id", "user_id"),
+        ("install_id", "install_id", "user_id"),
+        ("iid", "iid", "user_id"),
+        ("user_id", "user_id", "user_id"),
+        ("anonymous_id", "anonymous_id", "user_id"),
+        ("push_token", "push_token", "user_id"),
+        ("kochava_device_id", "device_id", "user_id"),
+        ("device_advertising_id", "advertising_id", "advertising_id"),
+    ],
+)
 def test_lookup(raw, name, category):
     rule = keys.lookup(raw)
     assert rule is not None and rule.name == name and rule.category == category
 
 
-@pytest.mark.parametrize("raw", ["data_model", "view_model", "app_version", "request_id", "request_uuid", "app_id",
-                                 "x-request-id", "content_hash", "sdk_version", "id", "name", "aid", "account",
-                                 "X-CleverTap-Account-ID", "action", "image_resolution"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "data_model",
+        "view_model",
+        "app_version",
+        "request_id",
+        "request_uuid",
+        "app_id",
+        "x-request-id",
+        "content_hash",
+        "sdk_version",
+        "id",
+        "name",
+        "aid",
+        "account",
+        "X-CleverTap-Account-ID",
+        "action",
+        "image_resolution",
+    ],
+)
 def test_lookup_none(raw):
     assert keys.lookup(raw) is None
 
@@ -72,46 +130,66 @@ def test_adid_uuid_high_confidence_with_evidence():
 
 @pytest.mark.parametrize("value", ["", "00000000-0000-0000-0000-000000000000", "null", "true", "false", "0"])
 def test_identifier_keys_ignore_placeholders(value):
-    assert cats(("query:adid", "adid", value), ("query:android_id", "android_id", value),
-                ("query:user_id", "user_id", value)) == {}
+    assert (
+        cats(
+            ("query:adid", "adid", value),
+            ("query:android_id", "android_id", value),
+            ("query:user_id", "user_id", value),
+        )
+        == {}
+    )
 
 
 def test_lat_lon_precision_and_range():
-    out = cats(("query:lat", "lat", "52.516274"), ("query:lng", "lng", "13.37"), ("query:lon", "lon", "200.5"),
-               ("query:latitude", "latitude", "14"))
+    out = cats(
+        ("query:lat", "lat", "52.516274"),
+        ("query:lng", "lng", "13.37"),
+        ("query:lon", "lon", "200.5"),
+        ("query:latitude", "latitude", "14"),
+    )
     assert out[("query:lat", "location_precise")].confidence >= 0.9
     assert ("query:lng", "location_coarse") in out
     assert not any(loc in ("query:lon", "query:latitude") for loc, _ in out)
 
 
 def test_store_coordinates_are_not_the_user():
-    out = cats(("query:store_lat", "store_lat", "48.137154"), ("query:store_lng", "store_lng", "11.576124"),
-               ("body.json:stores[0].lat", "lat", "48.137154", ("json",)),
-               ("body.json:venue.location.lng", "lng", "11.57", ("json",)),
-               ("body.json:stores[0].city", "city", "München", ("json",)),
-               ("body.json:destination.lat", "lat", "48.35", ("json",)))
+    out = cats(
+        ("query:store_lat", "store_lat", "48.137154"),
+        ("query:store_lng", "store_lng", "11.576124"),
+        ("body.json:stores[0].lat", "lat", "48.137154", ("json",)),
+        ("body.json:venue.location.lng", "lng", "11.57", ("json",)),
+        ("body.json:stores[0].city", "city", "München", ("json",)),
+        ("body.json:destination.lat", "lat", "48.35", ("json",)),
+    )
     assert out == {}
 
 
 def test_user_lat_far_from_profile_is_reported_lower(tmp_path):
     from detect_support import default_profile
-    out = cats(("query:lat", "lat", "48.137154"), ("query:lon", "lon", "11.576124"), profile=default_profile())
+
+    out = cats(
+        ("query:lat", "lat", "48.137154"), ("query:lon", "lon", "11.576124"), profile=default_profile()
+    )
     d = out[("query:lat", "location_precise")]
     assert d.confidence == 0.6 and "from the profile location" in d.evidence
 
 
 def test_model_and_ua():
-    out = cats(("body.json:device.model", "model", "SM-G991B", ("json",)),
-               ("header:User-Agent", "User-Agent", "Dalvik/2.1.0 (Linux; U; Android 13; SM-G991B Build/TP1A)"))
+    out = cats(
+        ("body.json:device.model", "model", "SM-G991B", ("json",)),
+        ("header:User-Agent", "User-Agent", "Dalvik/2.1.0 (Linux; U; Android 13; SM-G991B Build/TP1A)"),
+    )
     assert out[("body.json:device.model", "device_info")].rule == "key:model"
     ua = out[("header:User-Agent", "device_info")]
     assert "SM-G991B" in ua.evidence
 
 
 def test_parent_context_for_generic_children():
-    out = cats(("body.json:device.id", "id", "5f0e8c3a-7b21-4d6e-9a4f-1c2b3d4e5f60", ("json",)),
-               ("body.json:events[0].name", "name", "add_to_cart", ("json",)),
-               ("body.json:product.id", "id", "A-1001", ("json",)))
+    out = cats(
+        ("body.json:device.id", "id", "5f0e8c3a-7b21-4d6e-9a4f-1c2b3d4e5f60", ("json",)),
+        ("body.json:events[0].name", "name", "add_to_cart", ("json",)),
+        ("body.json:product.id", "id", "A-1001", ("json",)),
+    )
     assert out[("body.json:device.id", "user_id")].rule == "key:device_id"
     assert out[("body.json:events[0].name", "app_activity")].rule == "key:event_name"
     assert not any(loc == "body.json:product.id" for loc, _ in out)
@@ -119,36 +197,49 @@ def test_parent_context_for_generic_children():
 
 def test_hashed_email_key():
     digest = hashlib.sha256(b"someone@posteo.de").hexdigest()
-    out = cats(("body.form:ud>json:em", "em", digest, ("form", "json")),
-               ("body.json:email_sha256", "email_sha256", digest.upper(), ("json",)),
-               ("body.json:em", "em", "not-a-hash", ("json",)))
+    out = cats(
+        ("body.form:ud>json:em", "em", digest, ("form", "json")),
+        ("body.json:email_sha256", "email_sha256", digest.upper(), ("json",)),
+        ("body.json:em", "em", "not-a-hash", ("json",)),
+    )
     assert out[("body.form:ud>json:em", "contact_info")].confidence >= 0.8
     assert ("body.json:email_sha256", "contact_info") in out
     assert ("body.json:em", "contact_info") not in out
 
 
 def test_password_and_masked_password():
-    out = cats(("body.json:password", "password", "hunter2!", ("json",)),
-               ("body.json:pin.password", "password", "********", ("json",)))
+    out = cats(
+        ("body.json:password", "password", "hunter2!", ("json",)),
+        ("body.json:pin.password", "password", "********", ("json",)),
+    )
     assert out[("body.json:password", "credentials")].confidence >= 0.9
     assert len(out) == 1
 
 
 def test_containers_report_once():
-    frames = [(f"body.json:exception.values[0].stacktrace.frames[{i}].function", "function", f"f{i}", ("json",))
-              for i in range(20)]
-    apps = [(f"body.json:installed_apps[{i}]", "installed_apps", pkg, ("json",))
-            for i, pkg in enumerate(["com.whatsapp", "de.dkb.portalapp"])]
+    frames = [
+        (f"body.json:exception.values[0].stacktrace.frames[{i}].function", "function", f"f{i}", ("json",))
+        for i in range(20)
+    ]
+    apps = [
+        (f"body.json:installed_apps[{i}]", "installed_apps", pkg, ("json",))
+        for i, pkg in enumerate(["com.whatsapp", "de.dkb.portalapp"])
+    ]
     out = cats(*frames, *apps)
-    assert list(out) == [("body.json:exception", "diagnostics"), ("body.json:installed_apps", "installed_apps")]
+    assert list(out) == [
+        ("body.json:exception", "diagnostics"),
+        ("body.json:installed_apps", "installed_apps"),
+    ]
     assert "20 values" in out[("body.json:exception", "diagnostics")].evidence
     assert "com.whatsapp" in out[("body.json:installed_apps", "installed_apps")].value
 
 
 def test_version_strings_and_timestamps_give_nothing():
-    out = cats(("body.json:app_version", "app_version", "10.2.0.15", ("json",)),
-               ("body.json:v", "v", "172.16.0.3", ("json",)),
-               ("body.json:sdk_version", "sdk_version", "14.0", ("json",)),
-               ("body.json:ts", "ts", "1700000000123", ("json",)),
-               ("body.json:t", "t", "+1700000000", ("json",)))
+    out = cats(
+        ("body.json:app_version", "app_version", "10.2.0.15", ("json",)),
+        ("body.json:v", "v", "172.16.0.3", ("json",)),
+        ("body.json:sdk_version", "sdk_version", "14.0", ("json",)),
+        ("body.json:ts", "ts", "1700000000123", ("json",)),
+        ("body.json:t", "t", "+1700000000", ("json",)),
+    )
     assert out == {}

@@ -9,7 +9,6 @@ from urllib.parse import quote
 
 import pytest
 from detect_support import decoded, default_profile, record
-
 from phonehome.analysis.detect import Detector
 from phonehome.analysis.known import KnownMatcher, b64_cores, phone_forms
 from phonehome.analysis.model import Blob
@@ -47,31 +46,65 @@ def b64d(algo, s, urlsafe=False, pad=True):
     return out if pad else out.rstrip("=")
 
 
-@pytest.mark.parametrize("text,expected", [
-    pytest.param("Erika.Mustermann@posteo.de", ("person.email", "exact"), id="exact"),
-    pytest.param("erika.mustermann@posteo.de", ("person.email", "lower"), id="lower"),
-    pytest.param("ERIKA.MUSTERMANN@POSTEO.DE", ("person.email", "upper"), id="upper"),
-    pytest.param("x=" + quote("erika.mustermann@posteo.de", safe=""), ("person.email", "url-encoded(lower)"), id="url-encoded"),
-    pytest.param(h("sha256", "erika.mustermann@posteo.de"), ("person.email", "sha256(lower)"), id="sha256-lower-email"),
-    pytest.param(h("sha256", "erika.mustermann@posteo.de").upper(), ("person.email", "sha256(lower) HEX"), id="sha256-upper-hex"),
-    pytest.param(h("md5", "erika.mustermann@posteo.de"), ("person.email", "md5(lower)"), id="md5-lower-email"),
-    pytest.param(h("sha1", "Erika.Mustermann@posteo.de"), ("person.email", "sha1"), id="sha1-raw"),
-    pytest.param(b64d("sha256", "erika.mustermann@posteo.de"), ("person.email", "sha256(lower) base64"), id="sha256-base64"),
-    pytest.param(b64d("sha256", "erika.mustermann@posteo.de", urlsafe=True, pad=False),
-                 ("person.email", "sha256(lower) base64"), id="sha256-base64url-unpadded"),
-    pytest.param("erika.mustermann@posteo.de".encode().hex(), ("person.email", "hex(lower)"), id="hex"),
-    pytest.param(h("sha256", "491712345678"), ("person.phone", "sha256(e164-no-plus)"), id="sha256-phone-meta"),
-    pytest.param(h("sha256", "+491712345678"), ("person.phone", "sha256(e164)"), id="sha256-phone-e164"),
-    pytest.param("tel:01712345678;", ("person.phone", "national"), id="phone-national"),
-    pytest.param("a45e60d23b71", ("device.wifi_mac", "no-separators"), id="mac-no-separators"),
-    pytest.param("A4-5E-60-D2-3B-71", ("device.wifi_mac", "dashes"), id="mac-dashes"),
-    pytest.param("mac=A4:5E:60:D2:3B:71&x=1", ("device.wifi_mac", "upper"), id="mac-upper"),
-    pytest.param(h("md5", "A4:5E:60:D2:3B:71"), ("device.wifi_mac", "md5(upper)"), id="mac-md5-upper"),
-    pytest.param("384000008CF011BDB23E10B96E40000D", ("device.advertising_id", "no-separators"), id="adid-no-dashes"),
-    pytest.param(h("sha1", "9f3c2a71b5e04d68"), ("device.android_id", "sha1"), id="android-id-sha1"),
-    pytest.param(h("md5", "352099001761481"), ("device.imei", "md5"), id="imei-md5"),
-    pytest.param("Dalvik/2.1.0 (Linux; U; Android 14; Pixel 7 Build/UQ1A)", ("device.model", "exact"), id="model-in-ua"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        pytest.param("Erika.Mustermann@posteo.de", ("person.email", "exact"), id="exact"),
+        pytest.param("erika.mustermann@posteo.de", ("person.email", "lower"), id="lower"),
+        pytest.param("ERIKA.MUSTERMANN@POSTEO.DE", ("person.email", "upper"), id="upper"),
+        pytest.param(
+            "x=" + quote("erika.mustermann@posteo.de", safe=""),
+            ("person.email", "url-encoded(lower)"),
+            id="url-encoded",
+        ),
+        pytest.param(
+            h("sha256", "erika.mustermann@posteo.de"),
+            ("person.email", "sha256(lower)"),
+            id="sha256-lower-email",
+        ),
+        pytest.param(
+            h("sha256", "erika.mustermann@posteo.de").upper(),
+            ("person.email", "sha256(lower) HEX"),
+            id="sha256-upper-hex",
+        ),
+        pytest.param(
+            h("md5", "erika.mustermann@posteo.de"), ("person.email", "md5(lower)"), id="md5-lower-email"
+        ),
+        pytest.param(h("sha1", "Erika.Mustermann@posteo.de"), ("person.email", "sha1"), id="sha1-raw"),
+        pytest.param(
+            b64d("sha256", "erika.mustermann@posteo.de"),
+            ("person.email", "sha256(lower) base64"),
+            id="sha256-base64",
+        ),
+        pytest.param(
+            b64d("sha256", "erika.mustermann@posteo.de", urlsafe=True, pad=False),
+            ("person.email", "sha256(lower) base64"),
+            id="sha256-base64url-unpadded",
+        ),
+        pytest.param(b"erika.mustermann@posteo.de".hex(), ("person.email", "hex(lower)"), id="hex"),
+        pytest.param(
+            h("sha256", "491712345678"), ("person.phone", "sha256(e164-no-plus)"), id="sha256-phone-meta"
+        ),
+        pytest.param(h("sha256", "+491712345678"), ("person.phone", "sha256(e164)"), id="sha256-phone-e164"),
+        pytest.param("tel:01712345678;", ("person.phone", "national"), id="phone-national"),
+        pytest.param("a45e60d23b71", ("device.wifi_mac", "no-separators"), id="mac-no-separators"),
+        pytest.param("A4-5E-60-D2-3B-71", ("device.wifi_mac", "dashes"), id="mac-dashes"),
+        pytest.param("mac=A4:5E:60:D2:3B:71&x=1", ("device.wifi_mac", "upper"), id="mac-upper"),
+        pytest.param(h("md5", "A4:5E:60:D2:3B:71"), ("device.wifi_mac", "md5(upper)"), id="mac-md5-upper"),
+        pytest.param(
+            "384000008CF011BDB23E10B96E40000D",
+            ("device.advertising_id", "no-separators"),
+            id="adid-no-dashes",
+        ),
+        pytest.param(h("sha1", "9f3c2a71b5e04d68"), ("device.android_id", "sha1"), id="android-id-sha1"),
+        pytest.param(h("md5", "352099001761481"), ("device.imei", "md5"), id="imei-md5"),
+        pytest.param(
+            "Dalvik/2.1.0 (Linux; U; Android 14; Pixel 7 Build/UQ1A)",
+            ("device.model", "exact"),
+            id="model-in-ua",
+        ),
+    ],
+)
 def test_transforms(matcher, text, expected):
     assert expected in hits(matcher, text)
 
@@ -122,13 +155,16 @@ def test_random_hex_is_not_a_known_digest(matcher):
 
 # --- through the Detector --------------------------------------------------------------------------
 
+
 def detect(det, *leaves, blobs=(), path="/"):
     return det.detect(record(path), decoded(*leaves, blobs=blobs))
 
 
 def test_known_value_rule_and_evidence():
     det = Detector(known=[EMAIL])
-    [d] = detect(det, ("body.form:ud>json:em", "em", h("sha256", "erika.mustermann@posteo.de"), ("form", "json")))
+    [d] = detect(
+        det, ("body.form:ud>json:em", "em", h("sha256", "erika.mustermann@posteo.de"), ("form", "json"))
+    )
     assert d.detector == "profile" and d.rule == "profile:person.email sha256(lower)"
     assert d.confidence >= 0.99 and d.category == "contact_info"
     assert "sha256 of lower-cased person.email matched" in d.evidence
@@ -145,8 +181,17 @@ def test_runtime_provenance_and_lazy_rebuild():
     det = Detector()
     leaf = ("query:aid", "aid", h("md5", "f00dfacecafe1234"))
     assert detect(det, leaf) == []
-    det.add_known_values([KnownValue("hook:Settings$Secure.getString(android_id)", "f00dfacecafe1234", "device_id", "id",
-                                     provenance="hook#12 Settings.Secure.getString android_id @10:23:45")])
+    det.add_known_values(
+        [
+            KnownValue(
+                "hook:Settings$Secure.getString(android_id)",
+                "f00dfacecafe1234",
+                "device_id",
+                "id",
+                provenance="hook#12 Settings.Secure.getString android_id @10:23:45",
+            )
+        ]
+    )
     [d] = detect(det, leaf)
     assert d.detector == "runtime" and d.category == "device_id"
     assert d.rule == "runtime:hook#12 Settings.Secure.getString android_id @10:23:45 md5"
@@ -154,7 +199,9 @@ def test_runtime_provenance_and_lazy_rebuild():
 
 
 def test_runtime_wins_tie_with_profile_and_keeps_both_in_evidence():
-    det = Detector(known=[ANDROID_ID, KnownValue("hook:android_id", ANDROID_ID.value, "device_id", "id", "hook#3")])
+    det = Detector(
+        known=[ANDROID_ID, KnownValue("hook:android_id", ANDROID_ID.value, "device_id", "id", "hook#3")]
+    )
     [d] = detect(det, ("query:andi", "andi", ANDROID_ID.value))
     assert d.detector == "runtime" and "profile:device.android_id exact" in d.evidence
 
@@ -168,8 +215,11 @@ def test_whole_known_value_decides_category():
 def test_decoded_child_preferred_over_encoded_parent():
     det = Detector(known=[ADID])
     raw = base64.b64encode(b'{"adid":"38400000-8cf0-11bd-b23e-10b96e40000d"}').decode()
-    out = detect(det, ("body.form:d", "d", raw, ("form",)),
-                 ("body.form:d>base64>json:adid", "adid", ADID.value, ("form", "base64", "json")))
+    out = detect(
+        det,
+        ("body.form:d", "d", raw, ("form",)),
+        ("body.form:d>base64>json:adid", "adid", ADID.value, ("form", "base64", "json")),
+    )
     assert [d.location for d in out] == ["body.form:d>base64>json:adid"]
 
 
@@ -177,15 +227,22 @@ def test_blob_only_when_leaves_missed_it():
     det = Detector(known=[ADID, MODEL])
     body = b"\x0a\x2a\x12\x24" + ADID.value.encode() + b"\x52\x07Pixel 7"
     out = detect(det, ("body.json:adid", "adid", ADID.value, ("json",)), blobs=(Blob("body", body),))
-    assert {(d.location, d.category) for d in out} == {("body.json:adid", "advertising_id"), ("body", "device_info")}
+    assert {(d.location, d.category) for d in out} == {
+        ("body.json:adid", "advertising_id"),
+        ("body", "device_info"),
+    }
     blob_d = next(d for d in out if d.location == "body")
     assert "raw bytes at offset" in blob_d.evidence
 
 
 def test_contacts_container_with_known_hashes():
     det = Detector(default_profile())
-    leaves = [(f"body.json:contacts[{i}].phone_sha256", "phone_sha256", v, ("json",))
-              for i, v in enumerate([h("sha256", "491609876543"), h("sha256", "491511112223"), h("sha256", "491729998877")])]
+    leaves = [
+        (f"body.json:contacts[{i}].phone_sha256", "phone_sha256", v, ("json",))
+        for i, v in enumerate(
+            [h("sha256", "491609876543"), h("sha256", "491511112223"), h("sha256", "491729998877")]
+        )
+    ]
     [d] = detect(det, *leaves)
     assert d.category == "contacts" and d.location == "body.json:contacts" and d.detector == "profile"
     assert "2 known values" in d.evidence
@@ -193,28 +250,45 @@ def test_contacts_container_with_known_hashes():
 
 # --- coordinates -------------------------------------------------------------------------------------
 
+
 def test_coordinates_within_tolerance_need_both_axes():
     det = Detector(default_profile())  # 52.5163, 13.3777
-    out = detect(det, ("body.json:a", "a", "52.51912", ("json",)), ("body.json:b", "b", "13.38104", ("json",)))
+    out = detect(
+        det, ("body.json:a", "a", "52.51912", ("json",)), ("body.json:b", "b", "13.38104", ("json",))
+    )
     assert {(d.location, d.category, d.detector) for d in out} == {
-        ("body.json:a", "location_precise", "profile"), ("body.json:b", "location_precise", "profile")}
+        ("body.json:a", "location_precise", "profile"),
+        ("body.json:b", "location_precise", "profile"),
+    }
     assert "within" in out[0].evidence
     # one axis alone is not enough
     assert detect(det, ("body.json:a", "a", "52.51912", ("json",))) == []
     # too far (> 0.01°)
-    assert detect(det, ("body.json:a", "a", "52.5412", ("json",)), ("body.json:b", "b", "13.38104", ("json",))) == []
+    assert (
+        detect(det, ("body.json:a", "a", "52.5412", ("json",)), ("body.json:b", "b", "13.38104", ("json",)))
+        == []
+    )
 
 
 def test_coarse_coordinates_need_key_context():
     det = Detector(default_profile())
-    assert detect(det, ("body.json:price", "price", "52.52", ("json",)), ("body.json:tax", "tax", "13.38", ("json",))) == []
+    assert (
+        detect(
+            det,
+            ("body.json:price", "price", "52.52", ("json",)),
+            ("body.json:tax", "tax", "13.38", ("json",)),
+        )
+        == []
+    )
     out = detect(det, ("query:lat", "lat", "52.52"), ("query:lon", "lon", "13.38"))
     assert {(d.category, d.detector) for d in out} == {("location_coarse", "profile")}
 
 
 def test_profile_coordinates_override_store_keys():
     det = Detector(default_profile())
-    out = detect(det, ("query:store_lat", "store_lat", "52.5165"), ("query:store_lng", "store_lng", "13.3779"))
+    out = detect(
+        det, ("query:store_lat", "store_lat", "52.5165"), ("query:store_lng", "store_lng", "13.3779")
+    )
     assert {d.detector for d in out} == {"profile"}
 
 
@@ -226,4 +300,6 @@ def test_coordinate_pair_string():
 
 def test_websocket_server_messages_are_not_examined():
     det = Detector(known=[ADID])
-    assert det.detect(record(direction="server"), decoded(("ws.json:adid", "adid", ADID.value, ("json",)))) == []
+    assert (
+        det.detect(record(direction="server"), decoded(("ws.json:adid", "adid", ADID.value, ("json",)))) == []
+    )

@@ -8,6 +8,7 @@ interprets backslash-escaped, and `www.`/`scheme:` defused so renderers do not a
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,19 @@ def _table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset
     return out + [""]
 
 
+def _escaped_facts(facts: txt.SummaryFacts) -> txt.SummaryFacts:
+    def names(items: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(md(n, 120) for n in items)
+
+    return dataclasses.replace(
+        facts,
+        reach=tuple(txt.Reach(r.category, names(r.orgs)) for r in facts.reach),
+        companies=names(facts.companies),
+        first_party_orgs=names(facts.first_party_orgs),
+        after_orgs=names(facts.after_orgs),
+    )
+
+
 def render(model: ReportModel) -> str:
     from .report import _fmt_offset, _fmt_time
 
@@ -45,53 +59,56 @@ def render(model: ReportModel) -> str:
     t = txt.ui_table(lang)
 
     def cat(c: str) -> str:
-        return md(txt.category_title(c, lang))
+        return md(txt.category_title(c, lang)) if not txt.known_category(c) else txt.category_title(c, lang)
 
     def join(items: list[str]) -> str:
         return txt.join(items, lang)
 
-    lines: list[str] = [f"# {md(model.title)}", "", md(t["subtitle"]), ""]
+    title = t["title"].format(app=md(model.app, 120) if model.app else t["the_app"])
+    lines: list[str] = [f"# {title}", "", t["subtitle"], ""]
     meta = []
     if model.app:
-        meta.append(f"- **{md(t['app'])}:** {md(model.app)}")
+        meta.append(f"- **{t['app']}:** {md(model.app)}")
     if model.session:
-        meta.append(f"- **{md(t['session'])}:** {md(model.session)}")
+        meta.append(f"- **{t['session']}:** {md(model.session)}")
     if model.start:
-        meta.append(f"- **{md(t['recorded'])}:** {md(_fmt_time(model.start))}")
-    meta.append(f"- **{md(t['duration'])}:** {md(txt.duration_short(model.duration_s, lang))}")
-    lines += meta + ["", f"> {md(t['revealed_note'] if model.revealed else t['redacted_note'])}", ""]
+        meta.append(f"- **{t['recorded']}:** {_fmt_time(model.start)}")
+    meta.append(f"- **{t['duration']}:** {txt.duration_short(model.duration_s, lang)}")
+    lines += meta + ["", f"> {t['revealed_note'] if model.revealed else t['redacted_note']}", ""]
 
-    lines += [f"## {md(t['h_summary'])}", "", md(model.summary.paragraph, None), ""]
-    lines += [f"- {md(b, None)}" for b in model.summary.bullets] + [""]
+    # The summary's own wording stays readable; only the names in it are escaped.
+    facts = _escaped_facts(model.summary.facts)
+    lines += [f"## {t['h_summary']}", "", txt.summary_paragraph(facts, lang), ""]
+    lines += [f"- {b}" for b in txt.summary_bullets(facts, lang)] + [""]
 
     # Who gets what, as a table (the HTML report draws it).
-    lines += [f"## {md(t['h_matrix'])}", "", md(t["matrix_note"]), ""]
+    lines += [f"## {t['h_matrix']}", "", t["matrix_note"], ""]
     if model.orgs and model.categories:
-        head = [md(t["col_company"])] + [cat(c) for c in model.categories]
+        head = [t["col_company"]] + [cat(c) for c in model.categories]
         rows = [
             [f"**{md(o.name)}**" if o.third_party else md(o.name)] + [str(n) if n else "" for n in counts]
             for o, counts in zip(model.orgs, model.matrix, strict=True)
         ]
         lines += _table(head, rows, set(range(1, len(head))))
     else:
-        lines += [md(t["none"]), ""]
+        lines += [t["none"], ""]
 
-    lines += [f"## {md(t['h_consent'])}", ""]
+    lines += [f"## {t['h_consent']}", ""]
     if model.consent_marker:
         cm = model.consent_marker
         text = f" – {md(cm.text)}" if cm.text else ""
         lines += [
-            f"**{md(t['consent_marker'])}:** {md(cm.name)} – {md(_fmt_offset(cm.offset_s))} "
-            f"({md(_fmt_time(cm.ts))}){text}",
+            f"**{t['consent_marker']}:** {md(cm.name)} – {_fmt_offset(cm.offset_s)} "
+            f"({_fmt_time(cm.ts)}){text}",
             "",
         ]
     else:
-        lines += [md(t["consent_none"]), ""]
+        lines += [t["consent_none"], ""]
     if model.consent_rows:
         has_unmarked = any(r.unmarked for r in model.consent_rows)
-        head = [md(t["col_company"]), md(t["col_category"]), md(t["before_consent"]), md(t["after_consent"])]
+        head = [t["col_company"], t["col_category"], t["before_consent"], t["after_consent"]]
         if has_unmarked:
-            head.append(md(t["unmarked"]))
+            head.append(t["unmarked"])
         rows = []
         for r in model.consent_rows:
             row = [md(r.org), cat(r.category), str(r.before), str(r.after)]
@@ -104,33 +121,36 @@ def render(model: ReportModel) -> str:
     if lc is not None:
         store = t["store_play"] if lc.label.store == "play" else t["store_apple"]
         src = f" – {md(lc.label.source)}" if lc.label.source else ""
-        lines += [f"## {md(t['h_labels'])}", "", f"**{md(t['labels_source'])}:** {md(store)}{src}", ""]
+        lines += [f"## {t['h_labels']}", "", f"**{t['labels_source']}:** {store}{src}", ""]
         if lc.ok:
-            lines += [md(t["labels_ok"]), ""]
+            lines += [t["labels_ok"], ""]
         for key, items in (
             ("labels_undeclared", lc.undeclared),
             ("labels_not_shared", lc.not_declared_shared),
         ):
             if items:
-                lines += [f"### {md(t[key])}", ""]
+                lines += [f"### {t[key]}", ""]
                 lines += _table(
-                    [md(t["col_category"]), md(t["col_company"]), md(t["labels_expected"])],
-                    [[cat(u.category), md(join(list(u.orgs))), md(" / ".join(u.expected))] for u in items],
+                    [t["col_category"], t["col_company"], t["labels_expected"]],
+                    [
+                        [cat(u.category), join([md(o) for o in u.orgs]), md(" / ".join(u.expected))]
+                        for u in items
+                    ],
                 )
         if lc.not_observed:
-            lines += [f"### {md(t['labels_not_observed'])}", ""]
+            lines += [f"### {t['labels_not_observed']}", ""]
             lines += _table(
-                [md(t["labels_expected"]), md(t["col_category"])],
+                [t["labels_expected"], t["col_category"]],
                 [
-                    [md(n.type_name), md(join([txt.category_name(c, lang) for c in n.categories]))]
+                    [md(n.type_name), join([txt.category_name(c, lang) for c in n.categories])]
                     for n in lc.not_observed
                 ],
             )
 
-    lines += [f"## {md(t['h_orgs'])}", ""]
+    lines += [f"## {t['h_orgs']}", ""]
     lines += _table(
         [
-            md(t[k])
+            t[k]
             for k in (
                 "col_company",
                 "col_party",
@@ -144,34 +164,34 @@ def render(model: ReportModel) -> str:
         [
             [
                 md(o.name),
-                md(t["third_party"] if o.third_party else t["first_party"]),
+                t["third_party"] if o.third_party else t["first_party"],
                 md(o.country or "–"),
-                md(join([txt.purpose_name(p, lang) for p in o.purposes]) or "–"),
-                md(join([txt.category_name(c, lang) for c in o.categories])),
+                join([md(txt.purpose_name(p, lang)) for p in o.purposes]) or "–",
+                join([txt.category_name(c, lang) for c in o.categories]),
                 str(o.requests),
-                md(", ".join(o.hosts)) + (f" ({md(t['cleartext'])})" if o.cleartext else ""),
+                md(", ".join(o.hosts)) + (f" ({t['cleartext']})" if o.cleartext else ""),
             ]
             for o in model.orgs
         ],
         {5},
     )
 
-    lines += [f"## {md(t['h_details'])}", "", md(t["details_note"]), ""]
+    lines += [f"## {t['h_details']}", "", t["details_note"], ""]
     for o in model.orgs:
-        lines += [f"### {md(o.name)} ({md(t['third_party'] if o.third_party else t['first_party'])})", ""]
+        lines += [f"### {md(o.name)} ({t['third_party'] if o.third_party else t['first_party']})", ""]
         for g in model.evidence:
             if g.org != o.name:
                 continue
-            lines += [f"#### {cat(g.category)} – {md(txt.requests(g.requests, lang))}", ""]
+            lines += [f"#### {cat(g.category)} – {txt.requests(g.requests, lang)}", ""]
             rows = []
             for e in g.items:
                 detector = md(e.detector) + (f" {md(e.rule)}" if e.rule else "")
                 if e.evidence:
                     detector += f" – {md(e.evidence)}"
-                request = md(e.request) + (f" ({md(t['cleartext'])})" if e.cleartext else "")
+                request = md(e.request) + (f" ({t['cleartext']})" if e.cleartext else "")
                 rows.append(
                     [
-                        md(_fmt_offset(e.offset_s)),
+                        _fmt_offset(e.offset_s),
                         md(
                             txt.ui(e.consent, lang)
                             if e.consent in ("before", "after", "unmarked")
@@ -187,7 +207,7 @@ def render(model: ReportModel) -> str:
                 )
             lines += _table(
                 [
-                    md(t[k])
+                    t[k]
                     for k in (
                         "col_time",
                         "col_consent",
@@ -203,17 +223,17 @@ def render(model: ReportModel) -> str:
                 {6},
             )
             if g.omitted:
-                lines += [md(t["more_omitted"].format(n=g.omitted)), ""]
+                lines += [t["more_omitted"].format(n=g.omitted), ""]
 
     if model.cleartext:
-        lines += [f"## {md(t['h_cleartext'])}", ""]
+        lines += [f"## {t['h_cleartext']}", ""]
         lines += _table(
-            [md(t["col_server"]), md(t["col_company"]), md(t["col_data"]), md(t["col_requests"])],
+            [t["col_server"], t["col_company"], t["col_data"], t["col_requests"]],
             [
                 [
                     md(r.host),
                     md(r.org),
-                    md(join([txt.category_name(c, lang) for c in r.categories])),
+                    join([txt.category_name(c, lang) for c in r.categories]),
                     str(r.requests),
                 ]
                 for r in model.cleartext
@@ -221,14 +241,14 @@ def render(model: ReportModel) -> str:
             {3},
         )
     if model.pinning:
-        lines += [f"## {md(t['h_pinning'])}", "", md(t["pinning_note"]), ""]
+        lines += [f"## {t['h_pinning']}", "", t["pinning_note"], ""]
         lines += _table(
-            [md(t["col_server"]), md(t["col_attempts"]), md(t["col_time"]), md(t["col_reason"])],
+            [t["col_server"], t["col_attempts"], t["col_time"], t["col_reason"]],
             [
                 [
                     md(p.host + (f":{p.port}" if p.port else "")),
                     str(p.attempts),
-                    md(_fmt_offset(p.first_offset_s)),
+                    _fmt_offset(p.first_offset_s),
                     md(p.reason),
                 ]
                 for p in model.pinning
@@ -236,15 +256,12 @@ def render(model: ReportModel) -> str:
             {1},
         )
     if model.device_reads:
-        lines += [f"## {md(t['h_device_reads'])}", "", md(t["device_reads_note"]), ""]
+        lines += [f"## {t['h_device_reads']}", "", t["device_reads_note"], ""]
         lines += _table(
-            [
-                md(t[k])
-                for k in ("col_time", "col_api", "col_category", "col_sdk", "col_company", "col_value")
-            ],
+            [t[k] for k in ("col_time", "col_api", "col_category", "col_sdk", "col_company", "col_value")],
             [
                 [
-                    md(_fmt_offset(d.offset_s)),
+                    _fmt_offset(d.offset_s),
                     md(d.api),
                     md(txt.category_name(d.category, lang) if d.category else "–"),
                     md(d.sdk or "–"),
@@ -255,15 +272,15 @@ def render(model: ReportModel) -> str:
             ],
         )
     if model.problems:
-        lines += [f"## {md(t['h_problems'])}", ""] + [f"- {md(p)}" for p in model.problems] + [""]
+        lines += [f"## {t['h_problems']}", ""] + [f"- {md(p)}" for p in model.problems] + [""]
     lines += [
-        f"## {md(t['h_method'])}",
+        f"## {t['h_method']}",
         "",
-        md(t["method"], None),
+        t["method"],
         "",
         "---",
         "",
-        md(t["generated_by"].format(version=model.version)),
+        t["generated_by"].format(version=md(model.version)),
         "",
     ]
     return "\n".join(lines)

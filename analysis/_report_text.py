@@ -521,7 +521,7 @@ def summary_bullets(facts: SummaryFacts, lang: str, *, max_names: int = 6) -> li
         names = list(r.orgs[:max_names])
         more = len(r.orgs) - len(names)
         if more:
-            names.append(f"{more} weitere" if de else f"{more} more")
+            names.append(("ein weiteres" if more == 1 else f"{more} weitere") if de else f"{more} more")
         out.append(
             f"{category_title(r.category, lang)}: {companies(len(r.orgs), lang)} ({join(names, lang)})"
         )

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 
 MASK = "•"
-MAX_MASK = 12
+MAX_MASK = 6
 """At most this many mask characters, so a long secret does not reveal its exact length."""
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -227,7 +228,7 @@ def _ts(value: Any) -> datetime | None:
     if pd.isna(ts):
         return None
     ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-    return ts.to_pydatetime()
+    return ts.to_pydatetime(warn=False)
 
 
 def _prepared(findings: pd.DataFrame) -> pd.DataFrame:
@@ -368,7 +369,7 @@ def build_report(
         duration_s=duration,
         reach=reach,
         companies=tuple(o.name for o in orgs if o.third_party),
-        first_party_orgs=tuple(o.name for o in orgs if not o.third_party),
+        first_party_orgs=tuple(_first_party_name(o.name) for o in orgs if not o.third_party),
         first_party_categories=tuple(_order_categories(list(first["_cat"].unique()))),
         transmissions=len(transmissions),
         before=int((transmissions["_consent"] == "before").sum()),
@@ -412,6 +413,16 @@ def build_report(
         requests_count=int(f["_flow"].nunique()),
         version=__version__ if version is None else version,
     )
+
+
+_FIRST_PARTY_NAME = re.compile(r"^first party \((.+)\)$", re.I)
+
+
+def _first_party_name(name: str) -> str:
+    """`first party (azubiapp.de)` (the destinations' name for an unnamed first party) as its
+    domain, so the summary does not nest parentheses."""
+    match = _FIRST_PARTY_NAME.match(name)
+    return match.group(1) if match else name
 
 
 def _mode(series: pd.Series | None) -> str | None:

@@ -122,7 +122,12 @@ def _brotli(data: bytes, max_out: int) -> Inflated:
     parts: list[bytes] = []
     total = 0
     try:
-        out = d.process(data, output_buffer_limit=min(max_out + 1, _CHUNK))
+        try:
+            out = d.process(data, output_buffer_limit=min(max_out + 1, _CHUNK))
+        except TypeError:
+            # brotli < 1.2 has no output limit: a few input bytes can expand to hundreds of MB,
+            # so it is not run at all.
+            return Inflated(b"", "error", "brotli < 1.2 cannot bound its output; not decompressed")
         while True:
             parts.append(out)
             total += len(out)

@@ -908,16 +908,22 @@ def _json_loads(text: str) -> object:
 
 
 def _ndjson(ctx: _Ctx, text: str, base: str, chain: tuple[str, ...], depth: int) -> bool:
-    docs = []
-    for line in text.splitlines():
+    """One JSON document per line. Lines that are not JSON (a Sentry envelope's attachment, a
+    truncated last line) are kept as strings, as long as most lines (and at least two) are JSON
+    objects or arrays."""
+    docs: list[object] = []
+    good = 0
+    for line in text.split("\n", ctx.leaves_left + 1)[: ctx.leaves_left + 1]:
         line = line.strip(_WS)
         if not line:
             continue
-        obj = _json_loads(line)
+        obj = _json_loads(line) if line[0] in "{[" else _FAIL
         if obj is _FAIL or obj is _DEEP:
-            return False
-        docs.append(obj)
-    if len(docs) < 2:
+            docs.append(line)
+        else:
+            docs.append(obj)
+            good += 1
+    if good < 2 or good * 2 <= len(docs):
         return False
     _walk(ctx, docs, _join(base, "ndjson"), "", chain + ("ndjson",), None, depth + 1)
     return True

@@ -648,3 +648,16 @@ def test_random_tokens_and_ids_are_not_decoded():
     extra = [leaf for leaf in decoded.leaves if leaf.decoding != ("json",)]
     # Measured: 0 of these 6,500; about 1 in 5,000 short (6-9 byte) tokens decodes to "wordy" ASCII.
     assert len(extra) <= 3, extra
+
+
+def test_ndjson_with_a_non_json_line():
+    """A Sentry-style envelope: JSON headers around an attachment line that is not JSON."""
+    body = b'{"event_id":"e1"}\n{"type":"attachment","length":11}\nhello world\n{"type":"event"}\n'
+    decoded = decode_record(record(body, content_type="application/x-sentry-envelope"))
+    assert triples(decoded) == {
+        ("body.ndjson:[0].event_id", "e1", ("ndjson",)),
+        ("body.ndjson:[1].type", "attachment", ("ndjson",)),
+        ("body.ndjson:[1].length", "11", ("ndjson",)),
+        ("body.ndjson:[2]", "hello world", ("ndjson",)),
+        ("body.ndjson:[3].type", "event", ("ndjson",)),
+    }

@@ -107,10 +107,12 @@ def id_shape(value: str) -> str | None:
         return None
     if is_uuid(v):
         return "a UUID"
-    if is_hex(v) and n >= 12:
-        return f"{n} hex digits"
     if v.isdigit() and n >= 12:
         return f"a {n}-digit number"
+    if is_hex(v) and n >= 12:
+        return f"{n} hex digits"
+    if n >= 16 and re.fullmatch(r"\d+(?:[-_.:]\d+)+", v):
+        return "a long numeric id"
     if n >= 16 and " " not in v and re.fullmatch(r"[A-Za-z0-9_\-:.+/=]+", v):
         has_digit = any(c.isdigit() for c in v)
         has_alpha = any(c.isalpha() for c in v)
@@ -405,7 +407,7 @@ def private_ipv4(value: str) -> str | None:
 
 # --- user agent ------------------------------------------------------------------------------
 
-_UA_ANDROID_RE = re.compile(r"Android\s[\d.]+;\s(?:[a-z]{2}[-_][A-Za-z]{2};\s)?([^;()]+?)\s+Build/")
+_UA_ANDROID_RE = re.compile(r"Android\s[\d.]+;\s(?:[a-z]{2}[-_][A-Za-z]{2};\s)?([^;()]+?);?\s+Build/")
 _UA_APPLE_RE = re.compile(r"\b((?:iPhone|iPad|iPod|Watch|AppleTV)\d{1,2},\d{1,2})\b")
 
 

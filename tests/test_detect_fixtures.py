@@ -46,3 +46,39 @@ def test_fixture(path):
         assert 0.0 <= d.confidence <= 1.0
         assert d.evidence
         assert d.detector in ("key", "pattern", "profile", "runtime")
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.stem) for p in PATHS])
+def test_fixture_without_profile_adds_nothing(path):
+    """Keys and patterns alone (no device profile) may find less, never something else."""
+    fx = load_fixture(path)
+    record = record_from_request(fx["request"], flow_id=fx["name"])
+    detections = Detector(None).detect(record, decode_record(record))
+    found = {d.category for d in detections}
+    allowed = set(fx["must"]) | set(fx.get("may", ()))
+    report = "\n".join(f"  {d.category:16} {d.location} [{d.rule}] {d.evidence}" for d in detections)
+    assert found <= allowed, f"without the profile: unexpected {sorted(found - allowed)}:\n{report}"
+
+
+def test_runtime_values_only_change_the_detector():
+    """The profile's values given as runtime values (hook reads) are found the same way, as `runtime`."""
+    from detect_support import default_profile
+
+    from phonehome.analysis.profile import KnownValue
+
+    fx = load_fixture(next(p for p in PATHS if p.stem == "meta_app_events_activities"))
+    record = record_from_request(fx["request"])
+    decoded = decode_record(record)
+    runtime = [
+        KnownValue(f"hook:{kv.name}", kv.value, kv.category, kv.kind, provenance=f"hook#{i} read {kv.name}")
+        for i, kv in enumerate(default_profile().known_values())
+    ]
+    by_profile = Detector(default_profile()).detect(record, decoded)
+    by_runtime = Detector(None, known=runtime).detect(record, decoded)
+    assert {(d.location, d.category) for d in by_profile} == {(d.location, d.category) for d in by_runtime}
+    assert {d.detector for d in by_runtime} >= {"runtime"}
+    em = next(d for d in by_runtime if d.location.endswith("ud>json:em"))
+    assert (
+        em.rule
+        == f"runtime:{next(r.provenance for r in runtime if r.name == 'hook:person.email')} sha256(lower)"
+    )

@@ -743,7 +743,8 @@ class Detector:
             if pair is None:
                 return None
             d = min(pair[0].decimals, pair[1].decimals)
-            lat, lon = pair[0].value, pair[1].value
+            lat: float | None = pair[0].value
+            lon: float | None = pair[1].value
             desc = f"value is a coordinate pair with {d} decimals"
         else:
             c = patterns.coordinate(v, limit=90 if rule.shape == "lat" else 180)

@@ -7,10 +7,11 @@ and nothing outside `must` + `may`.
 from __future__ import annotations
 
 import pytest
-from detect_support import fixture_paths, fixture_profile, load_fixture, record_from_request
+from detect_support import default_profile, fixture_paths, fixture_profile, load_fixture, record_from_request
 from phonehome.analysis.categories import CATEGORY_IDS
 from phonehome.analysis.decode import decode_record
 from phonehome.analysis.detect import Detector
+from phonehome.analysis.profile import KnownValue
 
 PATHS = fixture_paths()
 
@@ -62,10 +63,6 @@ def test_fixture_without_profile_adds_nothing(path):
 
 def test_runtime_values_only_change_the_detector():
     """The profile's values given as runtime values (hook reads) are found the same way, as `runtime`."""
-    from detect_support import default_profile
-
-    from phonehome.analysis.profile import KnownValue
-
     fx = load_fixture(next(p for p in PATHS if p.stem == "meta_app_events_activities"))
     record = record_from_request(fx["request"])
     decoded = decode_record(record)

@@ -67,8 +67,8 @@ def read_chunk(path: Path, offset: int, max_bytes: int = CHUNK) -> tuple[list[di
             objects.append(obj)
         else:
             problems.append(f"{path.name}: skipped a non-object line at byte {at}")
-    next_offset = offset + end
-    return objects, next_offset, problems, next_offset < size and end > 0
+    # More waits only when the cap stopped the read, not for a torn last line.
+    return objects, offset + end, problems, offset + len(data) < size
 
 
 @dataclass

@@ -209,7 +209,7 @@ class Dashboard(App[int]):
         self._tail = SessionTail(self.store)
         self._lock = threading.Lock()
         self._polling = False
-        self._closing = False
+        self._stopping = False
         self._org_order: list[str] = []
         self._matrix_categories: list[str] = []
         self._feed_keys: deque[str] = deque()
@@ -253,6 +253,7 @@ class Dashboard(App[int]):
         reads.add_column("seen leaving to", key="left", width=40)
         self._rebuild_matrix()
         self._update_titles()
+        self._refresh_status()
         feed.focus()
         self._read_meta()
         self.set_interval(self.interval, self._schedule_poll)
@@ -262,7 +263,7 @@ class Dashboard(App[int]):
     # -- tailing --------------------------------------------------------------------------------
 
     def _schedule_poll(self) -> None:
-        if self._polling or self._closing:
+        if self._polling or self._stopping:
             return
         self._polling = True
         self._poll_worker()
@@ -270,7 +271,7 @@ class Dashboard(App[int]):
     @work(thread=True, group="tail", exit_on_error=True)
     def _poll_worker(self) -> None:
         try:
-            while not self._closing:
+            while not self._stopping:
                 batch = self._tail.poll()
                 if batch:
                     with self._lock:
@@ -563,46 +564,61 @@ class Dashboard(App[int]):
     def _status_text(self) -> Text:
         s = self.state
         now = self.clock()
-        t = Text(no_wrap=True, overflow="ellipsis")
+        t = Text(overflow="fold")
 
-        def item(label: str, value: str, style: str = "bold") -> None:
+        def sep() -> None:
             if t.plain:
-                t.append("  ·  ", DIM)
-            t.append(label + " ")
-            t.append(value, style)
+                t.append(" · ", DIM)
+
+        def num(value: Any) -> str:
+            return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else "–"
 
         stats = s.proxy_stats
-        item("flows", f"{stats['flows']:,}" if isinstance(stats.get("flows"), int) else "–")
-        item("findings", f"{s.findings:,}")
+        sep()
+        t.append("flows ")
+        t.append(num(stats.get("flows")), "bold")
+        sep()
+        t.append("findings ")
+        t.append(f"{s.findings:,}", "bold")
         if s.cleartext:
-            item("cleartext", f"{s.cleartext:,}", WARN)
-        backlog = stats.get("backlog")
-        dropped = stats.get("dropped")
-        item("backlog", f"{backlog:,}" if isinstance(backlog, int) else "–",
-             WARN if isinstance(backlog, int) and backlog > 1000 else "bold")
+            t.append(" (")
+            t.append(f"{s.cleartext:,} cleartext", WARN)
+            t.append(")")
+        backlog, dropped = stats.get("backlog"), stats.get("dropped")
+        sep()
+        t.append("backlog ")
+        t.append(num(backlog), WARN if isinstance(backlog, int) and backlog > 1000 else "bold")
         if isinstance(dropped, int) and dropped:
-            item("dropped", f"{dropped:,}", WARN)
+            t.append(" (")
+            t.append(f"{dropped:,} dropped", WARN)
+            t.append(")")
+        sep()
+        t.append("pinning? ")
         if s.pinning:
-            hosts = ", ".join(inert(h, 30) for h in list(s.pinning)[:3])
-            more = f" +{len(s.pinning) - 3}" if len(s.pinning) > 3 else ""
-            item("pinning?", f"{len(s.pinning)} ({hosts}{more})", "bold yellow")
+            t.append(f"{len(s.pinning)}", "bold yellow")
+            t.append(" (" + ", ".join(inert(h, 30) for h in list(s.pinning)[:3]))
+            t.append(f" +{len(s.pinning) - 3})" if len(s.pinning) > 3 else ")")
         else:
-            item("pinning?", "0")
+            t.append("0", "bold")
+        sep()
         if s.consent_marker is None:
-            item("consent", "no marker (m / M)", "yellow")
+            t.append("no consent marker yet (m / M)", "yellow")
         else:
-            counts = s.consent_counts() or (0, 0)
-            label = inert(as_str(s.consent_marker.get("label")), 20)
-            item(label, f"{_ago(now - s.consent_marker['ts'])} ago")
-            item("before", f"{counts[0]:,}", WARN if counts[0] else "bold")
-            item("after", f"{counts[1]:,}")
+            before, after = s.consent_counts() or (0, 0)
+            t.append(inert(as_str(s.consent_marker.get("label")), 20), "bold")
+            t.append(f" {_ago(now - s.consent_marker['ts'])} ago: ")
+            t.append(f"{before:,} before", WARN if before else "bold")
+            t.append(" / ")
+            t.append(f"{after:,} after", "bold")
         if s.last_marker is not None and s.last_marker is not s.consent_marker:
-            item("last marker", f"{inert(as_str(s.last_marker.get('label')), 20)} {_ago(now - s.last_marker['ts'])} ago")
+            sep()
+            t.append(f"last marker {inert(as_str(s.last_marker.get('label')), 20)} {_ago(now - s.last_marker['ts'])} ago")
         if self.paused:
-            pending = s.findings - self.applied_findings
-            item("PAUSED", f"+{pending:,} new", "bold yellow")
+            sep()
+            t.append(f"PAUSED +{s.findings - self.applied_findings:,} new", "bold yellow")
         if s.problem_count:
-            item("damaged lines", f"{s.problem_count:,}", "yellow")
+            sep()
+            t.append(f"{s.problem_count:,} damaged lines skipped", "yellow")
         return t
 
     def _refresh_status(self) -> None:
@@ -684,7 +700,7 @@ class Dashboard(App[int]):
             self.push_screen(DetailScreen("Device read", body))
 
     async def action_quit(self) -> None:
-        self._closing = True
+        self._stopping = True
         self.exit(0)
 
     # -- detail pages ---------------------------------------------------------------------------

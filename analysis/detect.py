@@ -126,6 +126,35 @@ _MEDIA_EXTENSIONS = frozenset(
         "pdf",
     }
 )
+_POSTAL_KEYS = frozenset({"zip", "zipcode", "zip_code", "postal_code", "postalcode", "postcode", "plz"})
+_CITY_KEYS = frozenset({"city", "geo_city"})
+_NUMBERISH_TOKENS = frozenset(
+    {
+        "order",
+        "invoice",
+        "id",
+        "number",
+        "no",
+        "nr",
+        "sku",
+        "ean",
+        "gtin",
+        "tracking",
+        "transaction",
+        "txn",
+        "payment",
+        "account",
+        "iban",
+        "card",
+        "ticket",
+        "booking",
+        "reference",
+        "ref",
+        "barcode",
+        "isbn",
+        "item",
+    }
+)
 _ADDRESS_KEYS = frozenset({"street", "street_address", "postal_address", "home_address"})
 
 
@@ -721,13 +750,28 @@ class Detector:
                 return cat, 0.75, "value is an event name"
             return None
         if shape == "search":
-            if 2 <= n <= 500 and any(c.isalpha() for c in v) and not v.startswith(("http://", "https://")):
+            # a search box's text, not a GraphQL/SQL/filter expression sent under `query`
+            if (
+                2 <= n <= 200
+                and any(c.isalpha() for c in v)
+                and not v.startswith(("http://", "https://"))
+                and not any(c in v for c in "{}\n=<>")
+            ):
                 return cat, 0.7, "value is a search text"
             return None
         if shape == "package":
             if _PACKAGE_RE.match(v):
                 return cat, 0.85, "value is an app package name"
             return cat, 0.6, ""
+        if rule.name in _POSTAL_KEYS:
+            # `zip: "gzip"`/`zip: true` is a compression flag, not a postal code
+            if 3 <= n <= 10 and any(c.isdigit() for c in v):
+                return cat, 0.75, "value is a postal code"
+            return None
+        if rule.name in _CITY_KEYS:
+            if 2 <= n <= 60 and any(c.isalpha() for c in v) and not any(c.isdigit() for c in v):
+                return cat, 0.7, "value is a place name"
+            return None
         if shape == "text":
             if 2 <= n <= 200 and any(c.isalnum() for c in v) and not v.startswith(("http://", "https://")):
                 return cat, 0.7, ""
@@ -811,7 +855,8 @@ class Detector:
         elif c0.isdigit():
             if n in (15, 18):
                 i = patterns.imei(value)
-                if i:
+                # 15-digit order/invoice/ticket numbers pass Luhn one time in ten
+                if i and not (path.tokens & _NUMBERISH_TOKENS):
                     add(
                         "device_id",
                         "pattern:imei-luhn",

@@ -243,3 +243,24 @@ def test_version_strings_and_timestamps_give_nothing():
         ("body.json:t", "t", "+1700000000", ("json",)),
     )
     assert out == {}
+
+
+def test_compression_flag_and_graphql_are_not_personal():
+    out = cats(
+        ("body.json:zip", "zip", "gzip", ("json",)),
+        ("body.json:options.zip", "zip", "true", ("json",)),
+        ("body.json:query", "query", "query Me { me { id name } }", ("json",)),
+        ("body.json:city", "city", "1", ("json",)),
+    )
+    assert out == {}
+    out = cats(("body.json:zip", "zip", "10117", ("json",)), ("query:q", "q", "laufschuhe damen"))
+    assert set(out) == {("body.json:zip", "location_coarse"), ("query:q", "app_activity")}
+
+
+def test_imei_pattern_needs_no_order_number_context():
+    assert cats(("body.json:order_id", "order_id", "352099001761481", ("json",))) == {}
+    out = cats(("body.json:x", "x", "352099001761481", ("json",)))
+    assert out[("body.json:x", "device_id")].rule == "pattern:imei-luhn"
+    out = cats(("body.json:imei", "imei", "352099001761481", ("json",)))
+    d = out[("body.json:imei", "device_id")]
+    assert d.rule == "key:imei" and d.confidence >= 0.95 and "pattern:imei-luhn agrees" in d.evidence

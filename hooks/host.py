@@ -214,7 +214,10 @@ class HookHost:
         attached = _Attached(pid, session, {}, main)
         self.targets[pid] = attached
         session.on("detached", lambda reason, crash: self._queue.put(("detached", pid, reason, crash)))
-        if self.config.follow_children:
+        # Child gating on the main target only: with gating also on a forked child, its
+        # execve() stalls on this Frida build (no exec child-added arrives); an exec'ed child is
+        # re-attached after `process-replaced` instead (see _handle_detached).
+        if self.config.follow_children and main:
             try:
                 session.enable_child_gating()
             except Exception as e:  # noqa: BLE001 - not supported everywhere
@@ -424,6 +427,15 @@ class HookHost:
         self._emit_host_event(ev)
         if self._stopping:
             return
+        if reason == "process-replaced" and self.config.follow_children:
+            # exec(): the same pid runs a new image; instrument it again (it is not suspended, so
+            # its first instructions run unhooked).
+            try:
+                self._instrument(pid, main=t.main)
+                self._emit_host_event({"type": "hook:child", "pid": pid, "origin": "exec", "reattached": True})
+                return
+            except Exception as e:  # noqa: BLE001
+                self._emit_host_event({"type": "hook:agent-error", "where": "re-attach after exec", "pid": pid, "error": str(e)})
         if t.main and self.config.respawn and self.config.target.spawn is not None and reason != "application-requested":
             if self._respawns < self.config.max_respawns:
                 self._respawns += 1

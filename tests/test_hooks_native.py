@@ -1,0 +1,111 @@
+"""Native TLS plaintext under real Frida: curl (HTTP/2 and HTTP/1.1, OpenSSL SSL_write/SSL_read)
+and the system Python (SSL_write_ex/SSL_read_ex, libssl loaded late) against a local HTTPS
+server; the plaintext events and the findings derived from them land in the session."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+from hooks_support import events, findings, of_type, run_hooked, stdout_of
+from net_support import CURL, SYSTEM_PYTHON, LocalServer
+
+pytestmark = pytest.mark.slow
+
+ADID = "38400000-8cf0-11bd-b23e-10b96e40000d"
+BODY = '{"advertiser_id":"%s","event":"fb_mobile_activate_app"}' % ADID
+
+PY_CLIENT = """
+import http.client, socket, ssl, sys
+port = int(sys.argv[1])
+ctx = ssl._create_unverified_context()
+conn = http.client.HTTPSConnection("graph.facebook.com", port, context=ctx)
+sock = socket.create_connection(("127.0.0.1", port))
+conn.sock = ctx.wrap_socket(sock, server_hostname="graph.facebook.com")
+conn.request("POST", "/v17.0/activities", body=sys.argv[2], headers={"Content-Type": "application/json"})
+print(conn.getresponse().status)
+"""
+
+
+@pytest.fixture(scope="module")
+def server():
+    with LocalServer(names=("graph.facebook.com",)) as s:
+        yield s
+
+
+def _plaintext(evs: list[dict], direction: str) -> bytes:
+    return b"".join(base64.b64decode(e["data_b64"]) for e in of_type(evs, "hook:tls-plaintext", direction=direction))
+
+
+def _assert_session(session: Path, *, http_version: str) -> None:
+    evs = events(session)
+    writes = of_type(evs, "hook:tls-plaintext", direction="write")
+    assert writes and {e["host"] for e in writes} == {"graph.facebook.com"}
+    assert {e["host_source"] for e in writes} == {"sni"}
+    assert ADID.encode() in _plaintext(evs, "write")
+    assert b"ok" in _plaintext(evs, "read")
+    assert of_type(evs, "hook:detached", reason="process-terminated")
+    rows = [r for r in findings(session) if r["category"] == "advertising_id"]
+    assert rows, "no finding from the TLS plaintext"
+    (row,) = rows
+    assert row["source"] == "tls-hook" and row["host"] == "graph.facebook.com" and row["org"] == "Meta"
+    assert row["url"].startswith("https://graph.facebook.com:") and row["url"].endswith("/v17.0/activities")
+    assert row["value"] == ADID and row["location"] == "body.json:advertiser_id"
+
+
+@pytest.mark.parametrize("http_flag,version", [("--http2", "HTTP/2"), ("--http1.1", "HTTP/1.1")])
+def test_curl_plaintext_and_findings(server, tmp_path: Path, http_flag: str, version: str):
+    port = server.https_port
+    argv = [CURL, "-sk", http_flag, "--resolve", f"graph.facebook.com:{port}:127.0.0.1", "-H", "content-type: application/json",
+            "-d", BODY, f"https://graph.facebook.com:{port}/v17.0/activities"]
+    host = run_hooked(argv, tmp_path, agents=("tls",), timeout=30)
+    assert '"ok": true' in stdout_of(host)
+    assert not host.errors
+    _assert_session(tmp_path, http_version=version)
+    assert server.requests[-1].http_version == version
+
+
+def test_python_ssl_write_ex_late_libssl(server, tmp_path: Path):
+    host = run_hooked([SYSTEM_PYTHON, "-c", PY_CLIENT, str(server.https_port), BODY], tmp_path, agents=("tls",), timeout=30)
+    assert stdout_of(host).strip() == "200"
+    evs = events(tmp_path)
+    assert {e["api"] for e in of_type(evs, "hook:tls-plaintext")} == {"SSL_write_ex", "SSL_read_ex"}
+    assert of_type(evs, "hook:net", api="connect", ip="127.0.0.1", port=server.https_port)
+    _assert_session(tmp_path, http_version="HTTP/1.1")
+
+
+FORKING_PARENT = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    code = sys.argv[1]
+    sys.argv = ["client", *sys.argv[2:]]
+    exec(compile(code, "client", "exec"), {"__name__": "client"})
+    sys.stdout.flush()
+    os._exit(0)
+os.waitpid(pid, 0)
+print("parent done")
+"""
+
+
+def test_forked_child_is_followed(server, tmp_path: Path):
+    argv = [SYSTEM_PYTHON, "-c", FORKING_PARENT, PY_CLIENT, str(server.https_port), BODY]
+    host = run_hooked(argv, tmp_path, agents=("tls",), timeout=40)
+    assert "parent done" in stdout_of(host)
+    evs = events(tmp_path)
+    (child,) = of_type(evs, "hook:child")
+    assert child["origin"] == "fork" and child["parent_pid"] == host.main_pid
+    writes = of_type(evs, "hook:tls-plaintext", direction="write")
+    assert writes and {e["pid"] for e in writes} == {child["pid"]}
+    assert [r for r in findings(tmp_path) if r["category"] == "advertising_id"]
+
+
+def test_fork_and_exec_does_not_hang(server, tmp_path: Path):
+    """A child that exec()s is re-attached after `process-replaced` and nothing stalls."""
+    port = server.https_port
+    parent = "import subprocess, sys; subprocess.run(sys.argv[1:], check=True); print('parent done')"
+    argv = [SYSTEM_PYTHON, "-c", parent, CURL, "-sk", "--http1.1", f"https://127.0.0.1:{port}/exec"]
+    host = run_hooked(argv, tmp_path, agents=("tls",), timeout=30)
+    assert "parent done" in stdout_of(host)
+    assert of_type(events(tmp_path), "hook:detached", pid=host.main_pid, reason="process-terminated")

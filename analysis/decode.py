@@ -414,12 +414,12 @@ def decode_record(record: Record, limits: DecodeLimits | None = None) -> Decoded
 
 
 def _split_pairs(text: str, sep: str, plus: bool, limit: int) -> list[tuple[str, str]]:
-    """At most `limit` pairs: each pair becomes at least one leaf, so `limit` = leaves left loses
-    nothing (the leaf limit note says where decoding stopped)."""
+    """At most `limit` + 1 pairs: `_flat` counts each pair against `max_nodes`, so with `limit` =
+    nodes left the cut is always past the point where decoding stops with a note."""
     unq = unquote_plus if plus else unquote
     pairs = []
-    parts = text.split(sep, limit + 1)
-    for part in parts[: limit + 1]:
+    limit = max(limit, 0) + 1
+    for part in text.split(sep, limit)[:limit]:
         if not part:
             continue
         k, eq, v = part.partition("=")
@@ -445,6 +445,9 @@ def _flat(
             i = seen.get(k, 0)
             seen[k] = i + 1
             loc = f"{loc}[{i}]"
+        ctx.nodes_left -= 1
+        if ctx.nodes_left < 0:
+            ctx.visit(loc)
         _string(ctx, v, loc, loc, chain, k, depth)
 
 
@@ -460,7 +463,7 @@ def _decode_url(ctx: _Ctx, path: str) -> None:
             value = unquote(seg, errors="replace")
             _string(ctx, value, f"path[{i}]", f"path[{i}]", (), None, 0)
     if query:
-        _flat(ctx, _split_pairs(query, "&", True, ctx.leaves_left), "query:", (), 0)
+        _flat(ctx, _split_pairs(query, "&", True, ctx.nodes_left), "query:", (), 0)
 
 
 def _decode_headers(ctx: _Ctx, headers: tuple[tuple[str, str], ...]) -> None:
@@ -725,6 +728,7 @@ def _bytes(
         return True
     if n > lim.max_parse_size:
         if strict:
+            ctx.note(f"max_parse_size {lim.max_parse_size} at {base}: {n} decoded bytes not inspected")
             return False
         ctx.note(f"max_parse_size {lim.max_parse_size} at {base}: {n} bytes kept as a blob, not parsed")
         if blob:
@@ -913,7 +917,8 @@ def _ndjson(ctx: _Ctx, text: str, base: str, chain: tuple[str, ...], depth: int)
     objects or arrays."""
     docs: list[object] = []
     good = 0
-    for line in text.split("\n", ctx.leaves_left + 1)[: ctx.leaves_left + 1]:
+    cap = max(ctx.nodes_left, 0) + 1  # more lines than that would hit max_nodes in the walk
+    for line in text.split("\n", cap)[:cap]:
         line = line.strip(_WS)
         if not line:
             continue
@@ -944,7 +949,8 @@ def _form(
     `declared` (Content-Type says form) also tolerates raw whitespace."""
     if len(text) > ctx.lim.max_parse_size or (not declared and any(c in text for c in " \t\r\n")):
         return False
-    raw = [p for p in text.split("&", ctx.leaves_left + 1)[: ctx.leaves_left + 1] if p]
+    cap = max(ctx.nodes_left, 0) + 1
+    raw = [p for p in text.split("&", cap)[:cap] if p]
     if not raw:
         return False
     for p in raw:
@@ -963,7 +969,7 @@ def _form(
     loc = _join(base, "form")
     if ctx.deep(depth + 1, loc, "form data"):
         return True
-    _flat(ctx, _split_pairs(text, "&", True, ctx.leaves_left), loc + ":", chain + ("form",), depth + 1)
+    _flat(ctx, _split_pairs(text, "&", True, ctx.nodes_left), loc + ":", chain + ("form",), depth + 1)
     return True
 
 
@@ -1043,7 +1049,7 @@ def _opaque(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | Non
             if not ctx.deep(nd, head, "URL query"):
                 _flat(
                     ctx,
-                    _split_pairs(m.group(1), "&", True, ctx.leaves_left),
+                    _split_pairs(m.group(1), "&", True, ctx.nodes_left),
                     head + ":",
                     chain + ("url",),
                     nd,
@@ -1351,7 +1357,12 @@ def _packed(
     """msgpack or CBOR: one complete value filling the buffer; when guessed, a map (or array of
     maps) with text keys."""
     if len(data) > ctx.lim.max_parse_size // 4:
-        if declared:
+        if not declared:
+            ctx.note(
+                f"max_parse_size {ctx.lim.max_parse_size} at {base}: {len(data)} bytes over a quarter of it;"
+                f" not tried as {fmt}"
+            )
+        else:
             ctx.note(
                 f"max_parse_size {ctx.lim.max_parse_size} at {base}: {fmt} of {len(data)} bytes is over a"
                 " quarter of it; kept as a blob, not parsed"

@@ -394,6 +394,18 @@ BIG = DEFAULT.max_parse_size - 16  # just small enough to be parsed
             "max_leaves 10000 reached at body.protobuf:1[10000]",
             id="protobuf-guessed",
         ),
+        pytest.param(
+            b"{}\n" * (BIG // 3),
+            None,
+            "max_nodes 50000 reached at body.ndjson:[49999]",
+            id="ndjson-empty-objects",
+        ),
+        pytest.param(
+            b"a=%7B%7D&" * (BIG // 9),
+            "application/x-www-form-urlencoded",
+            "max_nodes 50000 reached at body.form:a[25000]",  # 2 nodes per pair: the pair and its {}
+            id="form-of-empty-json",
+        ),
     ],
 )
 def test_pathological_bodies_just_under_parse_size(body, content_type, note):

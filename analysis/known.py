@@ -14,7 +14,8 @@ spellings: lower-cased trimmed e-mail; E.164 with and without `+` and digits-onl
 Text and base64 forms go into two `ahocorasick.Automaton`s (one over the lower-cased text, one
 over the original), so the cost per leaf does not grow with the number of known values; needles
 are cut to `NEEDLE_PREFIX` characters and the rest is verified on a hit, which keeps the
-automaton small. Digests are not in the automaton: runs of 22+ base64/hex characters are cut
+automaton small. A text needle that starts or ends with a digit does not match inside a longer
+run of digits (`192.168.178.23` is not in `192.168.178.230`, a phone number not in a longer one). Digests are not in the automaton: runs of 22+ base64/hex characters are cut
 out with one regex and looked up in a dict.
 
 Short or generic values are not searched as substrings (rule, see `_generic`): values shorter
@@ -472,6 +473,13 @@ def _verify(hay: str, end: int, var: Variant) -> tuple[int, int] | None:
         if start > 0 and hay[start - 1].isalnum():
             return None
         if stop < len(hay) and hay[stop].isalnum():
+            return None
+    elif var.encoding in ("text", "url-encoded"):
+        # a number inside a longer number is a different number (IP, phone, IMEI)
+        needle = var.needle
+        if start > 0 and needle[0].isdigit() and hay[start - 1].isdigit():
+            return None
+        if stop < len(hay) and needle[-1].isdigit() and hay[stop].isdigit():
             return None
     return start, stop
 

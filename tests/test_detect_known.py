@@ -303,3 +303,12 @@ def test_websocket_server_messages_are_not_examined():
     assert (
         det.detect(record(direction="server"), decoded(("ws.json:adid", "adid", ADID.value, ("json",)))) == []
     )
+
+
+def test_numbers_inside_longer_numbers_do_not_match():
+    m = KnownMatcher([KnownValue("device.local_ip", "192.168.178.23", "network", "ip"), PHONE, IMEI])
+    assert hits(m, "ip=192.168.178.230") == set()
+    assert hits(m, "4917123456789") == set()
+    assert hits(m, "13520990017614810") == set()
+    assert ("device.local_ip", "exact") in hits(m, "ip=192.168.178.23&x=1")
+    assert ("person.phone", "e164-no-plus") in hits(m, "tel:491712345678")

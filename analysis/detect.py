@@ -420,6 +420,7 @@ class Detector:
 
     def _container_cand(self, cloc: str, category: str, items: list) -> _Cand:
         leaf, rule, _ = items[0]
+        ckey = _path(cloc).last or leaf.key  # the container's own name, not the first item's
         n = len(items)
         sample = leaf.value
         if rule.shape == "package":
@@ -450,12 +451,12 @@ class Detector:
                 detector,
                 ruleid,
                 KNOWN_CONFIDENCE,
-                kleaf.key,
+                ckey,
                 evidence,
                 detector,
             )
         return _Cand(
-            category, cloc, leaf.decoding, sample, "key", f"key:{rule.name}", conf, leaf.key, evidence, "key"
+            category, cloc, leaf.decoding, sample, "key", f"key:{rule.name}", conf, ckey, evidence, "key"
         )
 
     # --- known values ---------------------------------------------------------------------

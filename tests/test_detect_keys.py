@@ -231,6 +231,7 @@ def test_containers_report_once():
         ("body.json:installed_apps", "installed_apps"),
     ]
     assert "20 values" in out[("body.json:exception", "diagnostics")].evidence
+    assert out[("body.json:exception", "diagnostics")].key == "exception"
     assert "com.whatsapp" in out[("body.json:installed_apps", "installed_apps")].value
 
 

@@ -14,8 +14,9 @@ Rules decided here (false positives matter as much as misses):
 * MAC: six octets with one consistent separator (`:` or `-`); `00:00:00:00:00:00`,
   `02:00:00:00:00:00` (Android's placeholder since 6.0) and `ff:ff:ff:ff:ff:ff` are not findings.
   Twelve bare hex digits are a MAC only under a MAC/BSSID key.
-* E-mail: local part and domain validated (labels, alphabetic TLD of 2+ letters). No-reply and
-  system mailboxes (`noreply@`, `mailer-daemon@`, …) and reserved domains (`example.com`,
+* E-mail: local part and domain validated (labels, alphabetic TLD of 2+ letters); not the
+  user-info of a URL (`https://key@o1.ingest.sentry.io`). No-reply and system mailboxes
+  (`noreply@`, `mailer-daemon@`, `git@`, …) and reserved domains (`example.com`,
   `*.test`, `*.invalid`, `*.localhost`, `*.example`) are not personal data: no finding. Role
   mailboxes (`support@`, `info@`, …) are kept at low confidence with a note.
 * Phone: E.164 (`+` and 8-15 digits, spaces/dashes/dots/parentheses allowed) counts on its own;
@@ -211,7 +212,8 @@ _EMAIL_RE = re.compile(
     r"((?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![A-Za-z0-9\-])"
 )
 _NOREPLY_LOCAL = re.compile(
-    r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_.]daemon|postmaster|bounces?|notifications?)",
+    r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_.]daemon|postmaster|bounces?|notifications?)"
+    r"|^(?:git|root|nobody|daemon|www-data)$",  # system accounts (`git@github.com:org/repo`)
     re.I,
 )
 _ROLE_LOCAL = frozenset(

@@ -96,6 +96,7 @@ def test_email_found(text, address, role):
         "a..b@x.de",
         "1.0@2",
         "x@y",
+        "git@github.com:example/app.git",
     ],
 )
 def test_email_not_personal(text):

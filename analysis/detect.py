@@ -9,9 +9,14 @@ profile    a value from the device profile, in any form SDKs send it (`known`)  
 runtime    same, for values the Frida hooks saw the app read (with provenance)    0.99/0.9
 key        a field name that says what the value is (`keys`), checked against     0.5 - 0.95
            the value's shape (`patterns`): `gps_adid` + UUID → 0.9
-pattern    a value that validates on its own: Luhn IMEI, MAC, e-mail, E.164        0.6 - 0.85
-           phone, private IP, a user agent naming the model, a stack trace
+pattern    a value that validates on its own: Luhn IMEI, MAC, e-mail, E.164        0.45 - 0.85
+           phone, private IP, a user agent naming the model, a stack trace,
+           an FCM push token, a photo/audio file upload
 =========  =====================================================================  ==========
+
+Known-value matches are 0.99, or 0.9 for short values (< 12 characters) found inside a longer
+text or generic values (OS version, locale) matched under a key of their category. Key and
+pattern agreeing on a leaf raise the confidence by 0.1 (at most 0.97).
 
 One `Detection` per (location, category): the strongest is kept (known value > key and pattern
 agreeing > key or pattern alone) and the others' evidence is appended. More rules:
@@ -34,6 +39,24 @@ agreeing > key or pattern alone) and the others' evidence is appended. More rule
   same record, with >= 3 decimals unless under a lat/lon key (two prices `52.52` and `13.38` near
   a profile location at 52.5163, 13.3777 are not a location).
 * Only what leaves the phone is examined: WebSocket messages from the server give no detections.
+* Transport headers every HTTP client sends (`Accept-Language`, `Content-Type`, `Host`, …) are not
+  examined; `User-Agent` is (a model-naming UA is device_info on every request that sends it).
+
+False positives (the negative fixtures in tests/fixtures/sdk/neg_*.json pin these):
+
+* identifiers need a key that names them: a UUID, hex string or long number alone (request ids,
+  trace ids, nonces, content hashes, A/B bucket ids) is never a finding; hex digests are only
+  findings when they are the digest of a known value or sit under a key naming what was hashed
+  (`em`, `email_sha256`);
+* numbers: 10/13-digit epoch times are never phone numbers (not even with a `+`); a bare
+  15-digit Luhn number under an order/invoice/ticket/… key is not an IMEI; `1.2.3.4` and
+  `10.2.0.15` under version keys are not IP addresses, `10.x` needs an IP key; a float is a
+  coordinate only under a lat/lon key (`14.0` as `sdk_version` is nothing);
+* e-mail-like strings: asset names (`icon@2x.png`), URL user-info (Sentry DSNs), no-reply and
+  system mailboxes, reserved domains (`example.com`) are not e-mail findings;
+* value checks per key: `zip: "gzip"` is not a postcode, `query: "query Me {…}"` not a search,
+  a masked `password: "****"` not a password, `adid: 00000000-…` (limit ad tracking) nothing;
+* places that are not the user: see the location rule above.
 """
 
 from __future__ import annotations

@@ -52,6 +52,8 @@ class OrgRow:
 class Summary:
     orgs: dict[tuple[str, str], OrgRow] = field(default_factory=dict)
     findings: int = 0
+    before_consent: int = 0
+    third_parties_before_consent: set[str] = field(default_factory=set)
 
     def add(self, row: dict[str, Any]) -> None:
         org = str(row.get(Col.org) or "unknown")
@@ -69,6 +71,10 @@ class Summary:
         if isinstance(ts, (int, float)):
             entry.first_seen = min(entry.first_seen, float(ts))
         self.findings += 1
+        if row.get(Col.consent) == "before":
+            self.before_consent += 1
+            if party == "third":
+                self.third_parties_before_consent.add(key[0])
 
     def sorted_rows(self) -> list[OrgRow]:
         """First party first, then third parties by how many categories and findings they got."""
@@ -81,23 +87,32 @@ class Summary:
         seen = {c for r in self.orgs.values() for c in r.counts}
         return [c for c in CATEGORY_IDS if c in seen]
 
-    def table(self, *, title: str = "Who gets what") -> Table:
+    def table(self, *, width: int = 80, title: str = "Who gets what") -> Table:
+        """The matrix (organisation × category) when it fits in `width` columns, else one line
+        per organisation listing the categories it received with their counts."""
         categories = self.categories()
-        table = Table(title=title, title_justify="left", show_lines=False, pad_edge=False)
-        table.add_column("organisation", no_wrap=True, max_width=28)
+        matrix = 34 + 16 + sum(max(len(SHORT.get(c, c)), 3) + 3 for c in categories) <= width
+        table = Table(title=title, title_justify="left", pad_edge=False, expand=False)
+        table.add_column("organisation", no_wrap=True, max_width=30)
         table.add_column("purpose", no_wrap=True)
-        for c in categories:
-            table.add_column(SHORT.get(c, c), justify="right")
-        table.add_column("hosts", justify="right")
+        if matrix:
+            for c in categories:
+                table.add_column(SHORT.get(c, c), justify="right")
+        else:
+            table.add_column("what it received (findings)", ratio=1)
         previous_party = None
         for r in self.sorted_rows():
             if previous_party == "first" and r.party != "first":
                 table.add_section()
             previous_party = r.party
-            name = Text(inert(r.org, 28), style="bold" if r.party == "first" else "")
+            name = Text(inert(r.org, 30), style="bold" if r.party == "first" else "")
             if r.cleartext:
                 name.append(" ⚠ cleartext", style="bold red")
-            purpose = "first party" if r.party == "first" else r.purpose.replace("_", " ")
-            cells = [str(r.counts[c]) if r.counts[c] else "·" for c in categories]
-            table.add_row(name, Text(purpose), *cells, str(len(r.hosts)))
+            purpose = Text("first party" if r.party == "first" else r.purpose.replace("_", " "))
+            if matrix:
+                cells = [str(r.counts[c]) if r.counts[c] else "·" for c in categories]
+                table.add_row(name, purpose, *cells)
+            else:
+                received = ", ".join(f"{SHORT.get(c, c)} {r.counts[c]}" for c in categories if r.counts[c])
+                table.add_row(name, purpose, Text(received))
         return table

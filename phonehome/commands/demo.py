@@ -40,8 +40,8 @@ def run(args: argparse.Namespace) -> int:
 
         return run_demo_dashboard(session, pace=0.0 if args.fast else 1.0)
     plan = plan_replay([session])
-    console.print(Text(f"Sample session: {plan.meta.get('title') or session.name} "
-                       f"(app {plan.analyser.app or 'unknown'})", style="bold"))
+    console.print(Text(f"Sample session of the fictional app {plan.analyser.app or 'unknown'}, "
+                       "recorded through mitmdump with real SDK wire formats", style="bold"))
     summary = Summary()
     stats = replay_to(plan, summary, None, console=console, progress=False)
     print_summary(summary, stats, plan, console)

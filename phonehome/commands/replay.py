@@ -74,12 +74,15 @@ def replay_to(plan: ReplayPlan, summary: Summary, writer: FindingsWriter | None,
 
 def print_summary(summary: Summary, stats: ReadStats, plan: ReplayPlan, console: Console) -> None:
     if summary.findings:
-        console.print(summary.table())
+        console.print(summary.table(width=console.width))
     what = f"{stats.flows} flows, {stats.records} requests and messages, {summary.findings} findings"
     third = {r.org for r in summary.orgs.values() if r.party == "third"}
     console.print(Text(f"{what}; {len(third)} third-party organisations received personal data."))
-    if plan.markers:
-        console.print(Text(f"{len(plan.markers)} markers in the session (consent split in the report)."))
+    if summary.before_consent:
+        orgs = len(summary.third_parties_before_consent)
+        console.print(Text(
+            f"{summary.before_consent} of {summary.findings} findings happened before the consent marker, "
+            f"{orgs} third-party organisation{'s' if orgs != 1 else ''} among the receivers.", style="yellow"))
     pinned = sorted({str(e.get("host") or e.get("sni")) for e in plan.proxy_events
                      if e.get("type") == "proxy:pinning_suspected"})
     if pinned:

@@ -65,6 +65,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import keys, patterns
 from .keys import KeyRule
@@ -192,13 +193,9 @@ class _Path:
     parent: str | None
 
 
-_PATH_CACHE: dict[str, _Path] = {}
-
-
+@lru_cache(maxsize=131072)
 def _path(location: str) -> _Path:
-    p = _PATH_CACHE.get(location)
-    if p is not None:
-        return p
+    """Field names along a location (`body.form:d>base64>json:events[0].adid` → d, events, adid)."""
     names: list[str] = []
     ends: list[int] = []
     offset = 0
@@ -219,17 +216,13 @@ def _path(location: str) -> _Path:
     tokens: set[str] = set()
     for n in names:
         tokens.update(keys.tokens(n))
-    p = _Path(
+    return _Path(
         tuple(names),
         tuple(ends),
         frozenset(tokens),
         names[-1] if names else None,
         names[-2] if len(names) > 1 else None,
     )
-    if len(_PATH_CACHE) > 200_000:
-        _PATH_CACHE.clear()
-    _PATH_CACHE[location] = p
-    return p
 
 
 @dataclass(slots=True)

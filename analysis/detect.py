@@ -9,7 +9,7 @@ profile    a value from the device profile, in any form SDKs send it (`known`)  
 runtime    same, for values the Frida hooks saw the app read (with provenance)    0.99/0.9
 key        a field name that says what the value is (`keys`), checked against     0.5 - 0.95
            the value's shape (`patterns`): `gps_adid` + UUID → 0.9
-pattern    a value that validates on its own: Luhn IMEI, MAC, e-mail, E.164        0.45 - 0.85
+pattern    a value that validates on its own: Luhn IMEI, MAC, e-mail, E.164        0.6 - 0.85
            phone, private IP, a user agent naming the model, a stack trace,
            an FCM push token, a photo/audio file upload
 =========  =====================================================================  ==========
@@ -53,7 +53,11 @@ False positives (the negative fixtures in tests/fixtures/sdk/neg_*.json pin thes
   `10.2.0.15` under version keys are not IP addresses, `10.x` needs an IP key; a float is a
   coordinate only under a lat/lon key (`14.0` as `sdk_version` is nothing);
 * e-mail-like strings: asset names (`icon@2x.png`), URL user-info (Sentry DSNs), no-reply and
-  system mailboxes, reserved domains (`example.com`) are not e-mail findings;
+  system mailboxes, reserved domains (`example.com`) are not e-mail findings; role mailboxes
+  (`support@`, `info@`) only under an e-mail key, at 0.5;
+* device words under commerce objects (`product.brand`, `car.model`, `items[0].make`) are not
+  the phone's; `shipping_carrier` is not a mobile carrier (only `carrier` itself and
+  device/SIM/network carrier names are);
 * value checks per key: `zip: "gzip"` is not a postcode, `query: "query Me {…}"` not a search,
   a masked `password: "****"` not a password, `adid: 00000000-…` (limit ad tracking) nothing;
 * places that are not the user: see the location rule above.
@@ -148,6 +152,31 @@ _MEDIA_EXTENSIONS = frozenset(
         "ogg",
         "wav",
         "pdf",
+    }
+)
+_DEVICE_WORDS = frozenset({"model", "make", "brand", "manufacturer", "hw_model", "model_name", "device_name"})
+_NON_DEVICE_PARENTS = frozenset(
+    {
+        "product",
+        "products",
+        "item",
+        "items",
+        "article",
+        "articles",
+        "offer",
+        "offers",
+        "car",
+        "cars",
+        "vehicle",
+        "vehicles",
+        "sku",
+        "cart",
+        "order",
+        "orders",
+        "listing",
+        "listings",
+        "catalog",
+        "catalogue",
     }
 )
 _POSTAL_KEYS = frozenset({"zip", "zipcode", "zip_code", "postal_code", "postalcode", "postcode", "plz"})
@@ -742,6 +771,8 @@ class Detector:
             if model:
                 return cat, 0.85, f"user agent names the device model {model!r}"
             return None
+        if rule.name in _DEVICE_WORDS and path.tokens & _NON_DEVICE_PARENTS:
+            return None  # `product.brand`, `car.model`: not the phone
         if shape == "model":
             if 2 <= n <= 64 and any(c.isalpha() for c in v) and "/" not in v:
                 return cat, 0.8, "value is a device model name"
@@ -847,16 +878,10 @@ class Detector:
 
         c0 = value[0]
         if "@" in value:
+            # role mailboxes (support@, info@) alone are an organisation's address: no finding;
+            # under an e-mail key the key detector keeps them at 0.5
             for e in patterns.emails(value):
-                if e.role:
-                    add(
-                        "contact_info",
-                        "pattern:email",
-                        0.45,
-                        f"{e.address} is a role mailbox (support/info/…), likely not the user's",
-                        e.address,
-                    )
-                else:
+                if not e.role:
                     add(
                         "contact_info",
                         "pattern:email",

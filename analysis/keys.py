@@ -83,9 +83,10 @@ _TABLE: tuple[tuple[str, str, str, bool, str], ...] = (
         "text",
         "a mobile carrier",
         True,
-        "carrier carrier_name network_operator network_operator_name operator_name sim_operator_name "
-        "sim_operator",
+        "carrier_name network_operator network_operator_name operator_name sim_operator_name "
+        "sim_operator device_carrier sim_carrier mobile_carrier phone_carrier network_carrier",
     ),
+    ("network", "text", "a mobile carrier", False, "carrier"),
     (
         "network",
         "text",

@@ -18,7 +18,8 @@ Rules decided here (false positives matter as much as misses):
   user-info of a URL (`https://key@o1.ingest.sentry.io`). No-reply and system mailboxes
   (`noreply@`, `mailer-daemon@`, `git@`, …) and reserved domains (`example.com`,
   `*.test`, `*.invalid`, `*.localhost`, `*.example`) are not personal data: no finding. Role
-  mailboxes (`support@`, `info@`, …) are kept at low confidence with a note.
+  mailboxes (`support@`, `info@`, …) are flagged: `analysis.detect` reports them only under an
+  e-mail key, at low confidence with a note.
 * Phone: E.164 (`+` and 8-15 digits, spaces/dashes/dots/parentheses allowed) counts on its own;
   national forms (leading 0, 7-13 digits) only under a phone key. Ten- and thirteen-digit numbers
   that are plausible epoch seconds/milliseconds are never phone numbers without a phone key.

@@ -265,3 +265,19 @@ def test_imei_pattern_needs_no_order_number_context():
     out = cats(("body.json:imei", "imei", "352099001761481", ("json",)))
     d = out[("body.json:imei", "device_id")]
     assert d.rule == "key:imei" and d.confidence >= 0.95 and "pattern:imei-luhn agrees" in d.evidence
+
+
+def test_commerce_objects_and_role_mailboxes():
+    out = cats(
+        ("body.json:items[0].brand", "brand", "Nike", ("json",)),
+        ("body.json:car.model", "model", "Golf", ("json",)),
+        ("body.json:shipping_carrier", "shipping_carrier", "DHL", ("json",)),
+        ("body.json:footer", "footer", "Questions? support@example-shop.de", ("json",)),
+    )
+    assert out == {}
+    out = cats(
+        ("body.json:device.brand", "brand", "google", ("json",)),
+        ("body.json:email", "email", "info@mueller-bau.de", ("json",)),
+    )
+    assert ("body.json:device.brand", "device_info") in out
+    assert out[("body.json:email", "contact_info")].confidence == 0.5

@@ -141,3 +141,27 @@ def test_agent_error_inside_a_hook_does_not_break_the_call(tmp_path: Path):
     assert not of_type(evs, "hook:read", api="Settings.Secure.getString")
     assert of_type(evs, "hook:read", api="LocationManager.getLastKnownLocation")  # other hooks still record
     assert of_type(evs, "hook:detached", reason="process-terminated")
+
+
+def test_unpin_lets_a_pinning_client_through_the_proxy(tmp_path: Path):
+    """The client trusts only its own CA (here: the upstream's self-signed certificate), so it
+    rejects mitmproxy; with the unpin agent its trust manager's check is bypassed."""
+    with LocalServer() as server, run_mitmdump(upstream=server) as proxy:
+        props = ["-Dhttps.proxyHost=127.0.0.1", f"-Dhttps.proxyPort={proxy.port}"]
+        urls = ["https://graph.facebook.com/v17.0/1/activities", "https://t.appsflyer.com/e"]
+        pinned = run_hooked(java_argv(str(server.cert_path), *urls, props=props), tmp_path / "pinned",
+                            agents=("tls",), timeout=40)
+        assert "facebook 200" not in stdout_of(pinned)
+        assert not server.requests
+        unpinned = run_hooked(java_argv(str(server.cert_path), *urls, props=props), tmp_path / "unpinned",
+                              agents=("unpin",), timeout=40)
+        assert "facebook 200" in stdout_of(unpinned) and "appsflyer 200" in stdout_of(unpinned)
+    evs = of_type(events(tmp_path / "unpinned"), "hook:unpin")
+    status = {(e["target"], e["status"]) for e in evs}
+    assert ("sun.security.ssl.X509TrustManagerImpl.checkServerTrusted", "applied") in status
+    assert ("sun.security.ssl.X509TrustManagerImpl.checkServerTrusted", "bypassed") in status
+    assert ("javax.net.ssl.SSLContext.init", "unsupported") in status  # needs ART's registerClass
+    assert ("okhttp3.CertificatePinner.check", "missing") in status
+    assert ("SecTrustEvaluateWithError", "missing") in status
+    (bypass,) = [e for e in evs if e["status"] == "bypassed"]
+    assert any(f.startswith("com.example.app.Net.post(") for f in bypass["stack"])

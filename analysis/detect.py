@@ -26,7 +26,8 @@ agreeing > key or pattern alone) and the others' evidence is appended. More rule
   SDK-assigned id).
 * A known value found both in an encoded leaf and in what it decodes to (`query:d` and
   `query:d>base64>json:uid`) is reported at the decoded one only; found in a raw blob, it is
-  reported there only when no leaf of the record had it (binary bodies the decoder could not open).
+  reported there only when no leaf decoded out of that blob had it (binary bodies the decoder
+  could not open).
 * Containers (`stacktrace`, `exception`, `contacts`, `installed_apps`, …): everything under them is
   one finding at the container's location, not one per frame or per contact.
 * Location: a lat/lon key with an in-range float is a location finding, precise with >= 3
@@ -361,7 +362,7 @@ class Detector:
         containers: dict[tuple[str, str], list] = {}
         lat_hits: list[tuple[Leaf, patterns.Coordinate, bool]] = []
         lon_hits: list[tuple[Leaf, patterns.Coordinate, bool]] = []
-        known_seen: set[int] = set()
+        known_seen: dict[int, list[str]] = {}  # known value → leaf locations it was found at
 
         for leaf in decoded.leaves:
             value = leaf.value
@@ -392,7 +393,7 @@ class Detector:
                 for m in kms:
                     if m.generic:
                         continue
-                    known_seen.add(id(m.known))
+                    known_seen.setdefault(id(m.known), []).append(leaf.location)
                     if m.known.category == crule.category:
                         inside.append(m)
                     else:
@@ -407,7 +408,7 @@ class Detector:
                 c = self._known_cand(leaf, m, rule, value)
                 if c is not None:
                     cands.append(c)
-                    known_seen.add(id(m.known))
+                    known_seen.setdefault(id(m.known), []).append(leaf.location)
 
             # key semantics
             kc = self._key_cand(leaf, rule, value, path) if rule is not None else None
@@ -432,7 +433,8 @@ class Detector:
         if len(matcher):
             for blob in decoded.blobs:
                 for m in matcher.search_bytes(blob.data):
-                    if id(m.known) in known_seen:
+                    # already reported from a leaf decoded out of this blob
+                    if any(loc.startswith(blob.location) for loc in known_seen.get(id(m.known), ())):
                         continue
                     c = self._blob_cand(blob.location, blob.decoding, blob.data, m)
                     if c is not None:

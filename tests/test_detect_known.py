@@ -233,6 +233,13 @@ def test_blob_only_when_leaves_missed_it():
     }
     blob_d = next(d for d in out if d.location == "body")
     assert "raw bytes at offset" in blob_d.evidence
+    # found in a header leaf, still reported in a body blob the decoder could not open
+    out = detect(
+        det,
+        ("header:X-Ad-Id", "X-Ad-Id", ADID.value),
+        blobs=(Blob("body", b"\x00\x01" + ADID.value.encode()),),
+    )
+    assert {d.location for d in out} == {"header:X-Ad-Id", "body"}
 
 
 def test_contacts_container_with_known_hashes():

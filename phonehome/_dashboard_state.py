@@ -435,9 +435,13 @@ class DashboardState:
 
     def ordered_reads(self, query: Query | None = None) -> list[ReadRow]:
         rows = [r for r in self.reads.values() if query is None or query.read(r)]
-        rows.sort(key=lambda r: (r.first_ts if r.first_ts is not None else float("inf"), r.api, r.sdk))
+        rows.sort(key=read_sort_key)
         return rows
 
 
 def org_sort_key(o: OrgRow) -> tuple[int, int, str]:
     return (0 if o.is_first_party else 1, -o.total, o.org)
+
+
+def read_sort_key(r: ReadRow) -> tuple[float, str, str, str]:
+    return (r.first_ts if r.first_ts is not None else float("inf"), r.api, r.sdk, r.value)

@@ -45,6 +45,7 @@ from ._dashboard_state import (
     as_str,
     as_ts,
     org_sort_key,
+    read_sort_key,
 )
 from ._dashboard_tail import SessionTail
 from ._inert import inert, inert_long, inert_text
@@ -245,12 +246,12 @@ class Dashboard(App[int]):
         feed.add_column("value", key="value", width=34)
         reads = self.query_one("#reads", DetailTable)
         reads.add_column("first read", key="time", width=10)
-        reads.add_column("API", key="api", width=40)
+        reads.add_column("API", key="api", width=38)
         reads.add_column("SDK", key="sdk", width=18)
         reads.add_column("category", key="category", width=11)
         reads.add_column("value", key="value", width=24)
         reads.add_column("reads", key="count", width=5)
-        reads.add_column("seen leaving to", key="left", width=40)
+        reads.add_column("seen leaving to", key="left", width=36)
         self._rebuild_matrix()
         self._update_titles()
         self._refresh_status()
@@ -498,7 +499,7 @@ class Dashboard(App[int]):
             left = Text("not seen leaving", style=DIM)
         return [
             Text(self.fmt_time(r.first_ts)),
-            inert_text(_left_cut(r.api, 40), 40),
+            inert_text(_left_cut(r.api, 38), 38),
             inert_text(r.sdk or "?", 18),
             Text(short_label(r.category) if r.category else "?"),
             self.shown_value(r.value, 24),
@@ -510,14 +511,13 @@ class Dashboard(App[int]):
         table = self.query_one("#reads", DetailTable)
         self.query_one("#reads-panel").add_class("-shown")
         q = self.query_filter
-        for key in keys:
-            r = self.state.reads[key]
+        for r in sorted((self.state.reads[k] for k in keys), key=read_sort_key):
             if q and not q.read(r):
                 continue
-            row_key = self._read_keys.get(key)
+            row_key = self._read_keys.get(r.key)
             cells = self._read_cells(r)
             if row_key is None:
-                row_key = self._read_keys[key] = f"read{len(self._read_keys)}"
+                row_key = self._read_keys[r.key] = f"read{len(self._read_keys)}"
                 table.add_row(*cells, key=row_key)
                 self._read_rows[row_key] = r
             else:

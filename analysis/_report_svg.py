@@ -153,7 +153,7 @@ def timeline_svg(
     duration_s: float,
     shade_until_s: float | None,
     title: str,
-    axis_label: str,
+    axis_label: tuple[str, str],
 ) -> Markup:
     """Requests over time, one lane per organisation, markers as dashed lines, the part before
     the consent moment shaded."""
@@ -161,7 +161,6 @@ def timeline_svg(
     width = label_w + plot_w + 30
     height = top + lane_h * max(len(lanes), 1) + 42
     span = max(duration_s, 1.0)
-    minutes = span / 60
 
     def x_of(offset: float) -> float:
         return label_w + plot_w * min(max(offset, 0.0), span) / span
@@ -182,10 +181,13 @@ def timeline_svg(
             f'<text x="{label_w - 10}" y="{_num(y + 4)}" text-anchor="end" '
             f'font-weight="{600 if lane.third_party else 400}">{_t(_fit(lane.name, 30))}<title>{_t(lane.name)}</title></text>'
         )
-    step = _tick_step(minutes)
+    # Ticks in minutes, or in seconds for sessions under two minutes.
+    per_unit, label = (60.0, axis_label[0]) if span >= 120 else (1.0, axis_label[1])
+    units = span / per_unit
+    step = _tick_step(units)
     k = 0.0
-    while k <= minutes + 1e-9:
-        x = x_of(k * 60)
+    while k <= units + 1e-9:
+        x = x_of(k * per_unit)
         parts.append(
             f'<line x1="{_num(x)}" y1="{_num(bottom)}" x2="{_num(x)}" y2="{_num(bottom + 5)}" stroke="{MUTED}"/>'
         )
@@ -195,7 +197,7 @@ def timeline_svg(
         k += step
     parts.append(
         f'<text x="{label_w + plot_w / 2}" y="{_num(bottom + 34)}" text-anchor="middle" font-size="11" '
-        f'fill="{MUTED}">{_t(axis_label)}</text>'
+        f'fill="{MUTED}">{_t(label)}</text>'
     )
     for p in points:
         y = top + lane_h * p.lane + lane_h / 2
@@ -220,8 +222,8 @@ def timeline_svg(
     return Markup("".join(parts))
 
 
-def _tick_step(minutes: float) -> float:
+def _tick_step(units: float) -> float:
     for step in (0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120):
-        if minutes / step <= 12:
+        if units / step <= 12:
             return step
     return 240

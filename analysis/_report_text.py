@@ -92,6 +92,7 @@ _UI: dict[str, tuple[str, str]] = {
         "Der schattierte Teil liegt vor dem Einwilligungszeitpunkt.",
     ),
     "minutes_axis": ("minutes since start", "Minuten seit Beginn"),
+    "seconds_axis": ("seconds since start", "Sekunden seit Beginn"),
     "h_consent": ("Before and after consent", "Vor und nach der Einwilligung"),
     "consent_marker": ("Consent moment", "Einwilligungszeitpunkt"),
     "consent_none": (
@@ -249,9 +250,12 @@ def clean(value: object, limit: int | None = 400) -> str:
     except (TypeError, ValueError):
         return ""
     text = str(value)
-    text = re.sub(r"[\r\n\t\v\f]+", " ", text)
-    text = _CONTROL.sub("\ufffd", text)
-    text = "".join(ch if unicodedata.category(ch) not in ("Cs", "Co", "Cn") else "\ufffd" for ch in text)
+    if limit is not None and len(text) > 4 * limit:
+        text = text[: 4 * limit]  # cleaning never lengthens much; don't scan megabytes
+    if not text.isprintable():  # False for any Cc, Cf, Cs, Co, Cn, Zl, Zp character
+        text = re.sub(r"[\r\n\t\v\f]+", " ", text)
+        text = _CONTROL.sub("\ufffd", text)
+        text = "".join(ch if unicodedata.category(ch) not in ("Cs", "Co", "Cn") else "\ufffd" for ch in text)
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
     return text

@@ -39,7 +39,7 @@ from .redact import redact, scrub
 from .schema import Col
 
 PINNING_EVENTS = ("proxy:pinning_suspected", "proxy:pinning-suspected")
-EVIDENCE_PER_GROUP = 25
+EVIDENCE_PER_GROUP = 10
 """Findings shown per (organisation, category) in the HTML/Markdown details; the CSV has all."""
 TIMELINE_LANES = 14
 """Organisations given their own lane in the timeline; the rest share one."""
@@ -326,10 +326,8 @@ def build_report(
     categories = _order_categories(list(f["_cat"].unique()))
     org_stats = _org_rows(f, lang)
     orgs = tuple(org_stats)
-    matrix = tuple(
-        tuple(int(f[(f["_org"] == o.name) & (f["_cat"] == c)]["_flow"].nunique()) for c in categories)
-        for o in orgs
-    )
+    cells = f.groupby(["_org", "_cat"], sort=False)["_flow"].nunique().to_dict()
+    matrix = tuple(tuple(int(cells.get((o.name, c), 0)) for c in categories) for o in orgs)
     consent_rows = _consent_rows(f, orgs, categories)
     timeline_frame = (
         f.assign(_t=f[Col.ts]).dropna(subset=["_t"]).groupby(["_flow", "_org"], sort=False)["_t"].min()
@@ -475,8 +473,11 @@ def _consent_rows(
 
 
 def _flow_values(f: pd.DataFrame) -> dict[str, list[str]]:
-    values = f[Col.value].dropna().astype(str)
-    return values.groupby(f.loc[values.index, "_flow"]).agg(list).to_dict()
+    out: dict[str, list[str]] = {}
+    for flow, value in zip(f["_flow"].astype(object), f[Col.value].astype(object), strict=True):
+        if isinstance(value, str) and value:
+            out.setdefault(flow, []).append(value)
+    return out
 
 
 def _evidence(
@@ -494,15 +495,21 @@ def _evidence(
 
     groups: list[EvidenceGroup] = []
     f = f.sort_values(Col.ts, kind="stable")
+    cells = f.groupby(["_org", "_cat"], sort=False)
+    sizes = cells.size().to_dict()
+    requests = cells["_flow"].nunique().to_dict()
+    # Only the rows shown are turned into Python objects, in one go (fast on Arrow strings).
+    heads = cells.head(EVIDENCE_PER_GROUP)
+    records: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in heads.astype(object).to_dict("records"):
+        records.setdefault((row["_org"], row["_cat"]), []).append(row)
     n = 0
     for o in orgs:
-        og = f[f["_org"] == o.name]
         for c in categories:
-            g = og[og["_cat"] == c]
-            if g.empty:
+            if (o.name, c) not in sizes:
                 continue
             items = []
-            for row in g.head(EVIDENCE_PER_GROUP).to_dict("records"):
+            for row in records.get((o.name, c), []):
                 flow = row["_flow"]
                 t = _ts(row.get(Col.ts))
                 value = (
@@ -545,9 +552,9 @@ def _evidence(
                     org=o.name,
                     third_party=o.third_party,
                     category=c,
-                    requests=int(g["_flow"].nunique()),
+                    requests=int(requests[(o.name, c)]),
                     items=tuple(items),
-                    omitted=max(len(g) - EVIDENCE_PER_GROUP, 0),
+                    omitted=max(int(sizes[(o.name, c)]) - EVIDENCE_PER_GROUP, 0),
                 )
             )
     return tuple(groups)
@@ -767,7 +774,7 @@ def charts(model: ReportModel) -> dict[str, Markup]:
             duration_s=model.duration_s or max([p.offset_s for p in points] + [1.0]),
             shade_until_s=model.consent_marker.offset_s if model.consent_marker else None,
             title=txt.ui("h_timeline", lang),
-            axis_label=txt.ui("minutes_axis", lang),
+            axis_label=(txt.ui("minutes_axis", lang), txt.ui("seconds_axis", lang)),
         )
     return out
 

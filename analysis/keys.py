@@ -148,7 +148,8 @@ _TABLE: tuple[tuple[str, str, str, bool, str], ...] = (
         "any",
         "the address book",
         True,
-        "contacts contact_list address_book addressbook phonebook phone_book contact_phones contact_emails",
+        "contacts contact_list address_book addressbook phonebook phone_book contact_phones contact_emails "
+        "contact_hashes hashed_contacts friends_contacts",
     ),
     (
         "installed_apps",

@@ -20,6 +20,7 @@ from phonehome.store import PROFILE_COPY, SessionStore, write_private_atomic
 
 DEFAULT_BODY_CAP = 1_000_000
 DEFAULT_QUEUE = 2_000
+DEFAULT_QUEUE_MB = 256
 DEFAULT_DRAIN_S = 30
 MAX_QUEUE = 1_000_000
 
@@ -36,6 +37,7 @@ class LiveConfig:
     first_party: tuple[str, ...]
     body_cap: int
     queue_size: int
+    queue_mb: int
     drain_timeout: int
 
 
@@ -85,11 +87,14 @@ def resolve_config(
     drain_timeout: int,
     cwd: Path,
     now: datetime,
+    queue_mb: int = DEFAULT_QUEUE_MB,
     default_dir: Path | None = None,
 ) -> LiveConfig:
     """Validate the `phonehome_*` options; `ValueError` names the option that is wrong."""
     if queue_size < 1 or queue_size > MAX_QUEUE:
         raise ValueError(f"phonehome_queue: must be between 1 and {MAX_QUEUE} flows, got {queue_size}")
+    if queue_mb < 1 or queue_mb > 1 << 16:
+        raise ValueError(f"phonehome_queue_mb: must be between 1 and {1 << 16} MB, got {queue_mb}")
     if body_cap < 1:
         raise ValueError(f"phonehome_body_cap: must be a positive number of bytes, got {body_cap}")
     if drain_timeout < 0:
@@ -125,6 +130,7 @@ def resolve_config(
         first_party=_domains(first_party),
         body_cap=body_cap,
         queue_size=queue_size,
+        queue_mb=queue_mb,
         drain_timeout=drain_timeout,
     )
 

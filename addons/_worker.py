@@ -43,11 +43,12 @@ log = logging.getLogger("phonehome.live.worker")
 #   ("ws-msg", flow_id, index, msg_state)    one client→server message; index in flow.websocket.messages
 #   ("ws-end", flow_id)                      the WebSocket closed: forget the handshake
 #   ("stop",)                                drain everything before this, then exit
+# The queue carries lists of items (batches), and the STOP tuple.
 Item = tuple[Any, ...]
 STOP: Item = ("stop",)
 
 # Shared counters (one `RawArray("q")`, written by the worker only, read by the proxy).
-C_ITEMS, C_FINDINGS, C_ERRORS, C_RECORDS, C_READY, C_CAPPED = range(6)
+C_ITEMS, C_FINDINGS, C_ERRORS, C_RECORDS, C_READY, C_CAPPED, C_BYTES_DONE = range(7)
 N_COUNTERS = 8
 
 EXIT_SETUP_FAILED = 3
@@ -56,6 +57,12 @@ EXIT_SETUP_FAILED = 3
 WS_CACHE_MAX = 10_000
 """Open WebSocket handshakes remembered; the oldest is forgotten beyond this (a lost `ws-end`)."""
 PARENT_POLL_S = 0.25
+FLUSH_S = 0.02
+"""How long items wait in the proxy before being handed to the queue, at most."""
+FLUSH_BYTES = 1 << 20
+WORKER_NICE = 10
+"""The worker runs at a lower CPU priority than the proxy: when cores are scarce, traffic goes
+first and analysis falls behind (and is reported) instead of slowing the phone's connections."""
 
 
 @dataclass(frozen=True)
@@ -71,24 +78,36 @@ class WorkerConfig:
 
 class Worker:
     """Proxy-side handle of the worker process. Nothing here blocks the event loop except
-    `start` (a fork/exec, a few ms) and `stop` (called at shutdown, bounded by its timeout)."""
+    `start` (a fork/exec, a few ms) and `stop` (called at shutdown, bounded by its timeout).
+
+    Items are collected in a batch and handed to the queue's feeder thread as one object by
+    `flush()` (the addon calls it every `FLUSH_S` or when a batch holds `FLUSH_BYTES`): per flow
+    the hook then pays a list append, not a lock, a thread wake-up and a pipe write. The bound
+    (`queue_size` items, `max_bytes` bytes) is checked against what the worker has not finished
+    yet, counted exactly through shared counters, so the backlog reported is exact too."""
 
     def __init__(
         self,
         config: WorkerConfig,
         *,
         queue_size: int,
+        max_bytes: int = 64 << 20,
         target: Callable[..., None] | None = None,
         max_restarts: int = 5,
         restart_window_s: float = 60.0,
     ) -> None:
         self.config = config
         self.queue_size = queue_size
+        self.max_bytes = max_bytes
         self._mp = multiprocessing.get_context("spawn")
         self._target = target or main
         self.counters = self._mp.RawArray("q", N_COUNTERS)
         self.process: multiprocessing.process.BaseProcess | None = None
-        self.queue: multiprocessing.queues.Queue[Item] | None = None
+        self.queue: multiprocessing.queues.Queue[Any] | None = None
+        self.items_enqueued = 0
+        self.bytes_enqueued = 0
+        self.batch: list[Item] = []
+        self.batch_bytes = 0
         self.restarts = 0
         self.max_restarts = max_restarts
         self.restart_window_s = restart_window_s
@@ -97,7 +116,7 @@ class Worker:
         self._stopping = False
 
     def start(self) -> None:
-        q: multiprocessing.queues.Queue[Item] = self._mp.Queue(self.queue_size)
+        q: multiprocessing.queues.Queue[Any] = self._mp.Queue()
         # Never let interpreter exit wait for the feeder thread to flush into a dead worker's pipe.
         q.cancel_join_thread()
         proc = self._mp.Process(
@@ -108,32 +127,47 @@ class Worker:
         )
         proc.start()
         self.queue, self.process = q, proc
+        # Counted from what this worker has done: whatever a dead predecessor had is written off.
+        self.items_enqueued = int(self.counters[C_ITEMS])
+        self.bytes_enqueued = int(self.counters[C_BYTES_DONE])
 
     @property
     def pid(self) -> int | None:
         return self.process.pid if self.process else None
 
-    def submit(self, item: Item) -> bool:
-        """Enqueue without blocking; False when the queue is full (or the worker is gone)."""
-        q = self.queue
-        if q is None:
+    def submit(self, item: Item, size: int = 0) -> bool:
+        """Add to the batch without blocking; False when the bound is reached (items or bytes
+        not yet analysed) or the worker is gone."""
+        if self.queue is None:
             return False
-        try:
-            q.put_nowait(item)
-        except queue_mod.Full:
+        if self.items_enqueued - int(self.counters[C_ITEMS]) >= self.queue_size:
             return False
-        except (ValueError, OSError):  # queue closed during a restart or shutdown
+        if size and self.bytes_enqueued + size - int(self.counters[C_BYTES_DONE]) > self.max_bytes:
             return False
+        self.batch.append(item)
+        self.batch_bytes += size
+        self.items_enqueued += 1
+        self.bytes_enqueued += size
         return True
 
-    def backlog(self) -> int:
-        q = self.queue
-        if q is None:
+    def flush(self) -> int:
+        """Hand the batch to the queue (one object for the feeder thread); returns its length."""
+        batch = self.batch
+        if not batch or self.queue is None:
             return 0
+        self.batch, self.batch_bytes = [], 0
         try:
-            return q.qsize()
-        except (NotImplementedError, OSError, ValueError):
+            self.queue.put_nowait(batch)
+        except (ValueError, OSError):  # queue closed during a restart or shutdown
             return 0
+        return len(batch)
+
+    def backlog(self) -> int:
+        """Items handed over (or batched) that the worker has not finished."""
+        return max(0, self.items_enqueued - int(self.counters[C_ITEMS]))
+
+    def backlog_bytes(self) -> int:
+        return max(0, self.bytes_enqueued - int(self.counters[C_BYTES_DONE]))
 
     def counter(self, index: int) -> int:
         return int(self.counters[index])
@@ -153,6 +187,8 @@ class Worker:
         if exitcode == EXIT_SETUP_FAILED or len(self._restart_times) >= self.max_restarts:
             self.gave_up = True
             self.process = None
+            self.items_enqueued = int(self.counters[C_ITEMS])
+            self.bytes_enqueued = int(self.counters[C_BYTES_DONE])
             event["restarted"] = False
             return event
         self._restart_times.append(now)
@@ -165,6 +201,7 @@ class Worker:
     def _discard_queue(self) -> None:
         q = self.queue
         self.queue = None
+        self.batch, self.batch_bytes = [], 0
         if q is not None:
             with contextlib.suppress(Exception):
                 q.close()
@@ -178,10 +215,9 @@ class Worker:
             return 0
         deadline = time.monotonic() + timeout
         left = 0
-        try:
-            q.put(STOP, timeout=max(0.1, timeout))
-        except (queue_mod.Full, ValueError, OSError):
-            pass
+        self.flush()
+        with contextlib.suppress(ValueError, OSError):
+            q.put_nowait(STOP)
         proc.join(max(0.0, deadline - time.monotonic()))
         if proc.is_alive():
             left = self.backlog()
@@ -198,6 +234,15 @@ class Worker:
 # ------------------------------------------------------------------------------------------------
 # Worker side
 # ------------------------------------------------------------------------------------------------
+
+
+def item_size(item: Item) -> int:
+    """Bytes an item holds (what the proxy counts against `max_bytes`)."""
+    if item[0] in ("flow", "ws-start"):
+        return len(item[2])
+    if item[0] == "ws-msg":  # WebSocketMessage.get_state(): (type, from_client, content, ...)
+        return len(item[3][2])
+    return 0
 
 
 def flow_from_bytes(data: bytes) -> Any:
@@ -265,6 +310,7 @@ class Processor:
 
     def handle(self, item: Item) -> None:
         kind = item[0]
+        size = item_size(item)
         flow_id = item[1] if len(item) > 1 else None
         try:
             self.refresh_runtime_values()
@@ -289,6 +335,7 @@ class Processor:
                          "error": f"{type(e).__name__}: {e}"})
         finally:
             self.counters[C_ITEMS] += 1
+            self.counters[C_BYTES_DONE] += size
 
     def _http_records(self, flow: Any) -> list[Any]:
         from phonehome.analysis.records import records_from_flow
@@ -337,7 +384,7 @@ class Processor:
         (after a `kill -9` of mitmdump: what reached the pipe is still analysed)."""
         while True:
             try:
-                item = q.get(timeout=PARENT_POLL_S)
+                item = q.get(timeout=PARENT_POLL_S)  # a batch (list of items) or STOP
             except queue_mod.Empty:
                 if os.getppid() != parent_pid:
                     log.warning("the proxy process is gone; what it had queued is analysed, exiting")
@@ -346,9 +393,10 @@ class Processor:
                 continue
             except (EOFError, OSError):
                 return
-            if item[0] == "stop":
+            if type(item) is tuple:  # STOP
                 return
-            self.handle(item)
+            for one in item:
+                self.handle(one)
 
 
 def build_analyser(session_dir: Path) -> tuple[Any, int]:
@@ -372,6 +420,8 @@ def main(config: WorkerConfig, q: Any, counters: Any, parent_pid: int) -> None:
     """Entry point of the worker process."""
     # Ctrl-C reaches the whole process group: the proxy shuts down and tells us to drain.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICE)
     logging.basicConfig(stream=sys.stderr, level=logging.INFO,
                         format="[%(asctime)s] phonehome worker %(process)d: %(levelname)s %(message)s")
     from phonehome.store import JsonlWriter, SessionStore

@@ -49,7 +49,7 @@ log = logging.getLogger("phonehome.live")
 
 OPTIONS = (
     "phonehome_session", "phonehome_profile", "phonehome_app", "phonehome_first_party",
-    "phonehome_body_cap", "phonehome_queue", "phonehome_drain_timeout",
+    "phonehome_body_cap", "phonehome_queue", "phonehome_queue_mb", "phonehome_drain_timeout",
 )
 STATS_INTERVAL_S = 1.0
 HOOK_SAMPLES = 2_000
@@ -72,10 +72,14 @@ class PhoneHome:
         self._flows_fd: Any = None
         self._events: JsonlWriter | None = None
         self._tick_task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._flush_handle: asyncio.TimerHandle | None = None
         self._default_dir: Path | None = None
         self._done_flows: weakref.WeakSet[flow.Flow] = weakref.WeakSet()
         self._ws_started: weakref.WeakSet[flow.Flow] = weakref.WeakSet()
         self._hook_s: deque[float] = deque(maxlen=HOOK_SAMPLES)
+        self._hook_cpu_s: deque[float] = deque(maxlen=HOOK_SAMPLES)
+        """Wall and CPU time of the last hooks (CPU excludes waiting for the GIL or a core)."""
         self.stats: dict[str, int] = dict.fromkeys(
             ("flows", "saved", "ws_messages", "enqueued", "dropped", "hook_errors", "pinning_suspected"), 0
         )
@@ -99,6 +103,8 @@ class PhoneHome:
                           "Bytes of each body (or WebSocket message) classified; larger bodies are still saved.")
         loader.add_option("phonehome_queue", int, _session.DEFAULT_QUEUE,
                           "Flows waiting for analysis at most; beyond this, analysis is skipped (flows are still saved).")
+        loader.add_option("phonehome_queue_mb", int, _session.DEFAULT_QUEUE_MB,
+                          "Megabytes of flows waiting for analysis at most (same policy as phonehome_queue).")
         loader.add_option("phonehome_drain_timeout", int, _session.DEFAULT_DRAIN_S,
                           "Seconds to let the worker finish queued flows at shutdown.")
 
@@ -121,6 +127,7 @@ class PhoneHome:
                 first_party=opts.phonehome_first_party,
                 body_cap=opts.phonehome_body_cap,
                 queue_size=opts.phonehome_queue,
+                queue_mb=opts.phonehome_queue_mb,
                 drain_timeout=opts.phonehome_drain_timeout,
                 cwd=Path.cwd(),
                 now=datetime.now(UTC),
@@ -153,17 +160,18 @@ class PhoneHome:
         self.worker = self.worker_factory(
             _worker.WorkerConfig(session_dir=str(store.root), body_cap=config.body_cap),
             queue_size=config.queue_size,
+            max_bytes=config.queue_mb << 20,
         )
         self.worker.start()
         self._event({"type": "proxy:worker", "state": "started", "pid": self.worker.pid})
         log.info("phonehome: recording session in %s (app %s, profile %s)", store.root, meta.get("app") or "-",
                  config.profile_path or "-")
         try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        if loop is not None:
-            self._tick_task = loop.create_task(self._tick())
+            self._loop = asyncio.get_running_loop()
+        except RuntimeError:  # unit tests without a loop: flush() by hand
+            self._loop = None
+        if self._loop is not None:
+            self._tick_task = self._loop.create_task(self._tick())
 
     def done(self) -> None:
         if self.store is None:
@@ -171,6 +179,9 @@ class PhoneHome:
         if self._tick_task is not None:
             self._tick_task.cancel()
             self._tick_task = None
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
         left = 0
         if self.worker is not None:
             assert self.config is not None
@@ -231,15 +242,17 @@ class PhoneHome:
     def snapshot(self) -> dict[str, Any]:
         w = self.worker
         samples = sorted(self._hook_s)
+        cpu = sorted(self._hook_cpu_s)
 
-        def pct(p: float) -> float | None:
-            if not samples:
+        def pct(p: float, values: list[float] = samples) -> float | None:
+            if not values:
                 return None
-            return round(samples[min(len(samples) - 1, int(p * len(samples)))] * 1000, 3)
+            return round(values[min(len(values) - 1, int(p * len(values)))] * 1000, 3)
 
         return {
             **self.stats,
             "backlog": w.backlog() if w else 0,
+            "backlog_mb": round(w.backlog_bytes() / 2**20, 1) if w else 0.0,
             "analysed": w.counter(_worker.C_ITEMS) if w else 0,
             "findings": w.counter(_worker.C_FINDINGS) if w else 0,
             "worker_errors": w.counter(_worker.C_ERRORS) if w else 0,
@@ -250,6 +263,8 @@ class PhoneHome:
             "hook_ms_p50": pct(0.5),
             "hook_ms_p99": pct(0.99),
             "hook_ms_max": round(samples[-1] * 1000, 3) if samples else None,
+            "hook_cpu_ms_p50": pct(0.5, cpu),
+            "hook_cpu_ms_p99": pct(0.99, cpu),
         }
 
     # -- writing -----------------------------------------------------------------------------------
@@ -279,18 +294,32 @@ class PhoneHome:
         return data
 
     def _submit(self, item: _worker.Item) -> bool:
-        assert self.worker is not None
-        if self.worker.submit(item):
-            self.stats["enqueued"] += 1
-            return True
-        self.stats["dropped"] += 1
-        return False
+        w = self.worker
+        assert w is not None
+        if not w.submit(item, _worker.item_size(item)):
+            self.stats["dropped"] += 1
+            return False
+        self.stats["enqueued"] += 1
+        if w.batch_bytes >= _worker.FLUSH_BYTES:
+            self._flush()
+        elif self._flush_handle is None and self._loop is not None:
+            self._flush_handle = self._loop.call_later(_worker.FLUSH_S, self._flush)
+        return True
+
+    def _flush(self) -> None:
+        self._flush_handle = None
+        if self.worker is not None:
+            try:
+                self.worker.flush()
+            except Exception:
+                log.exception("phonehome: handing flows to the worker failed")
 
     def _guard(self, f: flow.Flow, what: str, fn: Callable[[], None]) -> None:
         """Run phonehome's part of a hook: never raise into mitmproxy; log with the flow id; time it."""
         if self.store is None:
             return
         start = time.perf_counter()
+        cpu = time.thread_time()
         try:
             fn()
         except Exception as e:
@@ -299,6 +328,7 @@ class PhoneHome:
             self._event({"type": "proxy:error", "where": what, "flow_id": f.id,
                          "error": f"{type(e).__name__}: {e}"})
         finally:
+            self._hook_cpu_s.append(time.thread_time() - cpu)
             self._hook_s.append(time.perf_counter() - start)
 
     # -- hooks -------------------------------------------------------------------------------------

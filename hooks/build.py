@@ -138,8 +138,29 @@ def build_agent(agent: str, *, install: bool = True, root: Path = HOOKS_DIR) -> 
     tmp.replace(out)
     for extra in EXTRAS.get(agent, ()):
         code = compile_entry(folder, extra.entry, bundle_format=extra.bundle_format, platform=extra.platform)
+        if extra.bundle_format == "esm":
+            code = esm_module(code, "/" + Path(extra.entry).with_suffix(".js").name)
         (out_dir / extra.output).write_text(code, "utf-8")
     return out
+
+
+def esm_module(package: str, name: str) -> str:
+    """One module out of Frida's ESM package format:
+    `📦\n<size> <path>\n...✄\n<module>\n✄\n<module>...` (sizes in UTF-8 bytes)."""
+    if not package.startswith("📦\n"):
+        return package
+    header, sep, body = package[len("📦\n"):].partition("✄\n")
+    if not sep:
+        raise BuildError("unexpected ESM bundle layout from frida.Compiler")
+    data = body.encode("utf-8")
+    pos = 0
+    for line in header.splitlines():
+        size_text, _, path = line.partition(" ")
+        size = int(size_text)
+        if path == name:
+            return data[pos : pos + size].decode("utf-8")
+        pos += size + len("\n✄\n".encode())
+    raise BuildError(f"{name} not found in the ESM bundle (has: {header.split()})")
 
 
 def build_all(agents: tuple[str, ...] = AGENTS, *, install: bool = True) -> list[Path]:

@@ -44,22 +44,26 @@ def test_injection_attempts_stay_text(chromium, tmp_path, csp):
         page = tmp_path / "hostile.html"
         page.write_text(html if csp else _strip_csp(html), encoding="utf-8")
         dom = chromium.dump_dom(page.as_uri(), budget_ms=3000)
-        # Also a plain-text rendering of the Markdown, to be sure it holds no live HTML either.
-        md_page = tmp_path / "hostile-md.html"
-        md_page.write_text(
-            "<!DOCTYPE html><html><head><title>md</title></head><body>"
-            + render_markdown(model)
-            + "</body></html>",
-            encoding="utf-8",
-        )
-        md_dom = chromium.dump_dom(md_page.as_uri(), budget_ms=2000)
+        md_dom = None
+        if csp:  # once is enough: the Markdown page never had a CSP
+            # The Markdown as HTML body, to be sure it holds no live HTML either.
+            md_page = tmp_path / "hostile-md.html"
+            md_page.write_text(
+                "<!DOCTYPE html><html><head><title>md</title></head><body>"
+                + render_markdown(model)
+                + "</body></html>",
+                encoding="utf-8",
+            )
+            md_dom = chromium.dump_dom(md_page.as_uri(), budget_ms=2000)
         assert hits == [], f"the page made requests: {hits}"
     # The title still is the report's own (the payload in the app name is part of it, as text).
     assert html_lib.unescape(_title(dom)) == model.title
-    assert _title(md_dom) == "md"
     for tag in ("<script", "<img", "<iframe", "<object", "<link", "<base", "<textarea"):
         assert tag not in dom.lower(), tag
-        assert tag not in md_dom.lower(), tag
+    if md_dom is not None:
+        assert _title(md_dom) == "md"
+        for tag in ("<script", "<img", "<iframe", "<object", "<link", "<base", "<textarea", "<svg", "<a "):
+            assert tag not in md_dom.lower(), tag
     assert dom.count("<style>") == 1
     # The payloads are in the DOM as text (serialised with entities), in every place they were put.
     assert dom.count("&lt;script&gt;fetch('http://127.0.0.1:") >= 10

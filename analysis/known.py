@@ -53,6 +53,10 @@ MIN_SUBSTRING = 6
 _DIGESTS = ("md5", "sha1", "sha256")
 _DIGEST_HEX_LEN = {32: "md5", 40: "sha1", 64: "sha256"}
 _RUN_RE = re.compile(r"[A-Za-z0-9+/_\-]{22,}")
+_HEX_RUN_RE = re.compile(
+    r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{64}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{32})(?![0-9A-Fa-f])"
+)
+_B64_DIGEST_LEN = frozenset({22, 27, 43})  # md5, sha1, sha256 in base64 without padding
 _HEXDIGITS = frozenset("0123456789abcdefABCDEF")
 
 
@@ -382,8 +386,24 @@ class KnownMatcher:
                     if m is not None:
                         out.append(KnownMatch(var.known, _encoded(var.encoding, var.form), m[0], m[1], False))
         if self._digests and n >= 22:
+            if n >= 32:
+                for run in _HEX_RUN_RE.finditer(text):
+                    out.extend(self._digest_hits(run.group(0), run.start(), n))
             for run in _RUN_RE.finditer(text):
-                out.extend(self._digest_hits(run.group(0), run.start(), n))
+                tok = run.group(0)
+                if len(tok) in _B64_DIGEST_LEN:
+                    out.extend(self._digest_hits(tok, run.start(), n))
+                elif "/" in tok:
+                    # a base64 digest as a URL path segment (`/v1/u/<digest>`); the digest itself
+                    # may contain '/', so try what follows and precedes every '/'
+                    base = run.start()
+                    for i, c in enumerate(tok):
+                        if c != "/":
+                            continue
+                        if len(tok) - i - 1 in _B64_DIGEST_LEN:
+                            out.extend(self._digest_hits(tok[i + 1 :], base + i + 1, n))
+                        if i in _B64_DIGEST_LEN:
+                            out.extend(self._digest_hits(tok[:i], base, n))
         return out
 
     def search_bytes(self, data: bytes) -> list[KnownMatch]:
@@ -395,11 +415,10 @@ class KnownMatcher:
         if length in _DIGEST_HEX_LEN and all(c in _HEXDIGITS for c in tok):
             found = self._digests.get(tok.lower())
             if found:
-                upper = tok.isupper() or (tok.upper() == tok and not tok.isdigit())
+                suffix = " HEX" if any(c in "ABCDEF" for c in tok) else ""
                 for kv, form, algo in found:
                     if " " in algo:
                         continue
-                    suffix = " HEX" if upper else ""
                     hits.append(
                         KnownMatch(
                             kv,

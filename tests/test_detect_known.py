@@ -319,3 +319,21 @@ def test_numbers_inside_longer_numbers_do_not_match():
     assert hits(m, "13520990017614810") == set()
     assert ("device.local_ip", "exact") in hits(m, "ip=192.168.178.23&x=1")
     assert ("person.phone", "e164-no-plus") in hits(m, "tel:491712345678")
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "https://t.example.net/v1/u/{hex}/ping",
+        "sha256-{hex}",
+        "0x{hex}",
+        "/v1/u/{b64}",
+        "{b64}=",
+    ],
+)
+def test_digests_inside_paths_and_prefixes(matcher, template):
+    text = template.format(
+        hex=h("sha256", "erika.mustermann@posteo.de"),
+        b64=b64d("sha256", "erika.mustermann@posteo.de", pad=False),
+    )
+    assert any(n == "person.email" and t.startswith("sha256(lower)") for n, t in hits(matcher, text))

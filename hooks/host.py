@@ -228,9 +228,11 @@ class HookHost:
             script.on("message", lambda message, data, agent=agent: self._queue.put(("message", pid, agent, message, data)))
             script.load()
             attached.scripts[agent] = script
-        for agent, script in attached.scripts.items():
+        for i, (agent, script) in enumerate(attached.scripts.items()):
+            options = dict(init_settings.get("options") or {})
+            options["crashReporter"] = i == 0  # one agent reports native crashes (hook:crash)
             try:
-                script.exports_sync.init(init_settings)
+                script.exports_sync.init({**init_settings, "options": options})
             except Exception as e:  # noqa: BLE001
                 self._queue.put(("host-event", {"type": "hook:agent-error", "agent": agent, "where": "init", "error": str(e), "pid": pid}))
         return attached
@@ -336,6 +338,8 @@ class HookHost:
         ev.setdefault("pid", pid)
         ev["id"] = self._next_id
         self._next_id += 1
+        if ev.get("type") == "hook:crash":
+            self._ack_crash(pid, agent)
         stack = ev.get("stack")
         if isinstance(stack, list) and stack:
             self._attribute(ev, stack)
@@ -360,6 +364,15 @@ class HookHost:
         if ready:
             self._pending_records = [(d, r) for d, r in self._pending_records if not (all_ or d <= now)]
             self._analyse(ready)
+
+    def _ack_crash(self, pid: int, agent: str) -> None:
+        t = self.targets.get(pid)
+        script = t.scripts.get(agent) if t is not None else None
+        if script is not None:
+            try:
+                script.post({"type": "crash-ack"})
+            except Exception as e:  # noqa: BLE001 - the process may be gone already
+                log.debug("crash ack to %s: %s", pid, e)
 
     def _emit_host_event(self, ev: dict[str, Any]) -> None:
         ev = dict(ev)
@@ -476,6 +489,14 @@ class HookHost:
     def _open_outputs(self) -> None:
         if self._store is None:
             return
+        if not self._store.session_json.exists():
+            # a hooks-only session is still a session for watch/report; an existing session.json
+            # (written by the proxy addon or the session command) is left alone
+            self._store.write_meta({
+                "start": self.clock(), "created_by": "phonehome hooks", "app": self.config.app,
+                "hooks": {"agents": list(self.config.agents), "device": self.config.device,
+                          "target": list(self.config.target.spawn or []) or self.config.target.attach},
+            })
         existing = read_jsonl(self._store.hook_events).objects
         ids = [int(e["id"]) for e in existing if isinstance(e.get("id"), int)]
         self._next_id = max(ids, default=0) + 1
@@ -536,6 +557,35 @@ def describe_sdk(entry: Any, stack: Sequence[str]) -> tuple[str | None, str | No
     if isinstance(entry, str):
         org = org or entry
     return (str(sdk) if sdk else None), (str(org) if org else None)
+
+
+def describe_event(ev: dict[str, Any]) -> str | None:
+    """One terminal line per event worth showing (None for noise such as missing classes)."""
+    t = ev.get("type")
+    ts = time.strftime("%H:%M:%S", time.gmtime(float(ev.get("ts") or 0)))
+    who = f" by {ev['sdk']} ({ev.get('org', '?')})" if ev.get("sdk") else ""
+    if t == "hook:read":
+        value = ev.get("value")
+        shown = "" if value is None else f" = {_clip(str(value))}"
+        return f"{ts} read  {ev.get('api')}{who} [{ev.get('category')}]{shown}"
+    if t in ("hook:crypto", "hook:digest", "hook:encode"):
+        text = ev.get("input_text")
+        return f"{ts} {t[5:]:6} {ev.get('api')} {ev.get('algorithm') or ev.get('op') or ''}{who}" + (
+            f" <- {_clip(text)}" if isinstance(text, str) else "")
+    if t == "hook:tls-plaintext" and ev.get("direction") == "write":
+        first = (ev.get("data_text") or "").split("\r\n", 1)[0]
+        return f"{ts} tls   {ev.get('host')}:{ev.get('port')} {ev.get('api')} {ev.get('data_size')} B {_clip(first)}"
+    if t in ("hook:unpin",) and ev.get("status") in ("applied", "bypassed"):
+        return f"{ts} unpin {ev.get('target')} {ev.get('status')}"
+    if t in ("hook:agent-error", "hook:detached", "hook:child", "hook:respawned"):
+        rest = {k: v for k, v in ev.items() if k in ("pid", "reason", "where", "error", "origin")}
+        return f"{ts} {t[5:]} {rest}"
+    return None
+
+
+def _clip(text: str, n: int = 100) -> str:
+    text = "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
+    return text if len(text) <= n else text[: n - 1] + "\u2026"
 
 
 def _text_preview(data: bytes) -> str | None:

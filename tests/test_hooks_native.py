@@ -109,3 +109,43 @@ def test_fork_and_exec_does_not_hang(server, tmp_path: Path):
     host = run_hooked(argv, tmp_path, agents=("tls",), timeout=30)
     assert "parent done" in stdout_of(host)
     assert of_type(events(tmp_path), "hook:detached", pid=host.main_pid, reason="process-terminated")
+
+
+def test_crash_is_reported_and_respawned(tmp_path: Path):
+    argv = [SYSTEM_PYTHON, "-c", "import ctypes; ctypes.string_at(0)"]
+    host = run_hooked(argv, tmp_path, agents=("tls",), timeout=30, respawn=True, max_respawns=1)
+    evs = events(tmp_path)
+    crashes = of_type(evs, "hook:crash")
+    assert len(crashes) == 2 and crashes[0]["kind"] == "access-violation" and crashes[0]["memory"] == "read 0x0"
+    detached = of_type(evs, "hook:detached")
+    assert [d["reason"] for d in detached] == ["process-terminated", "process-terminated"]
+    (respawned,) = of_type(evs, "hook:respawned")
+    assert respawned["previous_pid"] == detached[0]["pid"] == crashes[0]["pid"]
+    assert host.main_pid == respawned["pid"] == detached[1]["pid"]
+    meta = __import__("json").loads((tmp_path / "session.json").read_text())
+    assert meta["created_by"] == "phonehome hooks"
+
+
+def test_attach_to_a_running_process(server, tmp_path: Path):
+    import subprocess
+
+    waiter = ("import sys; sys.stdin.readline(); code = sys.argv[1]; sys.argv = ['c', *sys.argv[2:]]; "
+              "exec(compile(code, 'client', 'exec'), {'__name__': 'c'})")
+    proc = subprocess.Popen([SYSTEM_PYTHON, "-c", waiter, PY_CLIENT, str(server.https_port), BODY],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        from phonehome.hooks.host import AgentConfig, HookHost, Target
+
+        host = HookHost(AgentConfig(target=Target(attach=proc.pid), agents=("tls",), session=tmp_path))
+        host.start()
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline().strip() == "200"
+        assert host.wait(timeout=20)
+        host.stop()
+    finally:
+        proc.kill()
+        proc.wait()
+    evs = events(tmp_path)
+    assert ADID.encode() in _plaintext(evs, "write")
+    assert [r for r in findings(tmp_path) if r["category"] == "advertising_id"]

@@ -187,6 +187,39 @@ export function isDisabled(...names: string[]): boolean {
     return false;
 }
 
+/**
+ * Reports a native crash (signal, address, registers' pc, module) before the process dies: the
+ * host gets `hook:crash` and answers `crash-ack`, which this handler waits for (at most 2 s).
+ * The exception is then passed on (`return false`), so the app crashes as it would anyway.
+ */
+export function installCrashReporter(): void {
+    Process.setExceptionHandler((details) => {
+        try {
+            const pc = details.context.pc;
+            const mod = Process.findModuleByAddress(pc);
+            emit("hook:crash", {
+                agent: agentName, kind: details.type, address: details.address.toString(), pc: pc.toString(),
+                module: mod === null ? null : mod.name, offset: mod === null ? null : pc.sub(mod.base).toString(),
+                memory: details.memory === undefined ? null : `${details.memory.operation} ${details.memory.address}`,
+            });
+            flush();
+            const op = recv("crash-ack", () => {});
+            const t0 = Date.now();
+            while (Date.now() - t0 < 2000) {
+                try {
+                    op.wait();
+                    break;
+                } catch (_) {
+                    break;
+                }
+            }
+        } catch (_) {
+            // never make a crash worse
+        }
+        return false;
+    });
+}
+
 /** Standard rpc table: `init(config)` runs `install` once, `dispose` flushes. */
 export function exportRpc(agent: string, install: () => void, extra: { [k: string]: (...a: never[]) => unknown } = {}): void {
     let installed = false;
@@ -195,6 +228,9 @@ export function exportRpc(agent: string, install: () => void, extra: { [k: strin
             configure(agent, config);
             if (!installed) {
                 installed = true;
+                if (settings.options.crashReporter === true) {
+                    installCrashReporter();
+                }
                 try {
                     install();
                 } catch (e) {

@@ -688,9 +688,10 @@ class Detector:
                 return cat, 0.85, "value is 32 hex digits (a UUID without dashes)"
             if n in (40, 64) and patterns.is_hex(v):
                 return cat, 0.8, f"value is {n} hex digits (a hashed id)"
-            shape_desc = patterns.id_shape(v)
-            if shape_desc:
-                return cat, 0.65, f"value is {shape_desc}, not UUID-shaped"
+            if n == 16 and patterns.is_hex(v):
+                return cat, 0.7, "value is 16 hex digits (OAID-style id)"
+            # advertising ids are UUIDs; anything else under `advertiser_id` & co. is more likely
+            # an advertiser's account number than the device's ad id
             return None
         if shape == "hwid":
             if n == 16 and patterns.is_hex(v):

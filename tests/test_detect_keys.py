@@ -281,3 +281,9 @@ def test_commerce_objects_and_role_mailboxes():
     )
     assert ("body.json:device.brand", "device_info") in out
     assert out[("body.json:email", "contact_info")].confidence == 0.5
+
+
+def test_advertiser_account_numbers_are_not_ad_ids():
+    assert cats(("body.json:advertiser_id", "advertiser_id", "7012345678901234567", ("json",))) == {}
+    out = cats(("body.json:oaid", "oaid", "3f9a2c71b5e04d68", ("json",)))
+    assert out[("body.json:oaid", "advertising_id")].confidence == 0.7

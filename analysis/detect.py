@@ -155,6 +155,9 @@ _MEDIA_EXTENSIONS = frozenset(
         "pdf",
     }
 )
+_UUID_ONLY_KEYS = frozenset(
+    {"idfv", "identifier_for_vendor", "vendor_id", "vendorid", "ifv", "app_set_id", "appsetid", "asid"}
+)
 _DEVICE_WORDS = frozenset({"model", "make", "brand", "manufacturer", "hw_model", "model_name", "device_name"})
 _NON_DEVICE_PARENTS = frozenset(
     {
@@ -692,6 +695,11 @@ class Detector:
                 return cat, 0.7, "value is 16 hex digits (OAID-style id)"
             # advertising ids are UUIDs; anything else under `advertiser_id` & co. is more likely
             # an advertiser's account number than the device's ad id
+            return None
+        if shape == "hwid" and rule.name in _UUID_ONLY_KEYS:
+            # IDFV and App Set ID are UUIDs; `vendor_id: 4711` in a shop is a supplier number
+            if patterns.is_uuid(v) and not patterns.is_zero_uuid(v):
+                return cat, 0.85, "value is a UUID"
             return None
         if shape == "hwid":
             if n == 16 and patterns.is_hex(v):

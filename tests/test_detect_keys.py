@@ -287,3 +287,9 @@ def test_advertiser_account_numbers_are_not_ad_ids():
     assert cats(("body.json:advertiser_id", "advertiser_id", "7012345678901234567", ("json",))) == {}
     out = cats(("body.json:oaid", "oaid", "3f9a2c71b5e04d68", ("json",)))
     assert out[("body.json:oaid", "advertising_id")].confidence == 0.7
+
+
+def test_vendor_numbers_are_not_idfv():
+    assert cats(("body.json:items[0].vendor_id", "vendor_id", "1234567", ("json",))) == {}
+    out = cats(("query:idfv", "idfv", "5F0E8C3A-7B21-4D6E-9A4F-1C2B3D4E5F60"))
+    assert ("query:idfv", "device_id") in out

@@ -453,6 +453,10 @@ class Dashboard(App[int]):
         items = [f for f in items if not q or q.finding(f)][-self.feed_rows:]
         if not items:
             return
+        if len(self._feed_keys) + len(items) - self.feed_rows > max(20, self.feed_rows // 4):
+            # Removing many rows one by one costs more than starting over (remove_row is O(rows)).
+            self._rebuild_feed()
+            return
         following = table.row_count == 0 or table.cursor_row >= table.row_count - 1
         for f in items:
             key = str(f.seq)

@@ -730,7 +730,9 @@ class Detector:
             shape_desc = patterns.id_shape(v)
             if shape_desc:
                 return cat, 0.8, f"value is {shape_desc}"
-            if n >= 4 and " " not in v:
+            # short ids only under names that are unambiguous (`user_id: "u-4711"`); short values
+            # under terse names (`uid: 10234` is an Android process uid) are not findings
+            if n >= 4 and " " not in v and rule.suffix_ok:
                 return cat, 0.55, "value is a short id"
             return None
         if shape == "email":

@@ -293,3 +293,8 @@ def test_vendor_numbers_are_not_idfv():
     assert cats(("body.json:items[0].vendor_id", "vendor_id", "1234567", ("json",))) == {}
     out = cats(("query:idfv", "idfv", "5F0E8C3A-7B21-4D6E-9A4F-1C2B3D4E5F60"))
     assert ("query:idfv", "device_id") in out
+
+
+def test_short_values_under_terse_id_names():
+    assert cats(("body.json:uid", "uid", "10234", ("json",))) == {}
+    assert ("body.json:user_id", "user_id") in cats(("body.json:user_id", "user_id", "u-4711", ("json",)))

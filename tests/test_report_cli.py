@@ -89,3 +89,14 @@ def test_usage_errors(session_dir, tmp_path, capsys, monkeypatch, args, message)
 def test_missing_input(tmp_path, capsys):
     assert main(["report", str(tmp_path / "nope"), "-o", str(tmp_path / "r.html")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_report_from_a_flow_file_with_hostile_traffic(tmp_path):
+    flows = rs.write_hostile_flows(tmp_path / "hostile.mitm", 9)
+    out = tmp_path / "report.md"
+    profile = str(rs.SAMPLE / "device.toml")
+    assert main(["report", str(flows), "--profile", profile, "--app", "com.evil", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "## Details for experts" in text
+    assert "<script" not in text and "](javascript" not in text
+    assert "&lt;script&gt;fetch" in text

@@ -81,7 +81,7 @@ def matrix_svg(
         y = head_h + row_h * i + row_h / 2
         parts.append(
             f'<text x="{label_w - 10}" y="{_num(y + 4)}" text-anchor="end" '
-            f'font-weight="{600 if row.third_party else 400}">{_t(_fit(row.name, 30))}<title>{_t(row.name)}</title></text>'
+            f'font-weight="{600 if row.third_party else 400}">{_t(_fit(row.name, 28))}<title>{_t(row.name)}</title></text>'
         )
         color = THIRD if row.third_party else FIRST
         for j, _col in enumerate(columns):
@@ -117,7 +117,7 @@ def bars_svg(items: Sequence[tuple[Row, int]], *, maximum: int, title: str, unit
         y = 6 + row_h * i
         parts.append(
             f'<text x="{label_w - 10}" y="{_num(y + row_h / 2 + 2)}" text-anchor="end" '
-            f'font-weight="{600 if row.third_party else 400}">{_t(_fit(row.name, 30))}<title>{_t(row.name)}</title></text>'
+            f'font-weight="{600 if row.third_party else 400}">{_t(_fit(row.name, 28))}<title>{_t(row.name)}</title></text>'
         )
         w = bar_w * n / maximum
         parts.append(
@@ -179,7 +179,7 @@ def timeline_svg(
         )
         parts.append(
             f'<text x="{label_w - 10}" y="{_num(y + 4)}" text-anchor="end" '
-            f'font-weight="{600 if lane.third_party else 400}">{_t(_fit(lane.name, 30))}<title>{_t(lane.name)}</title></text>'
+            f'font-weight="{600 if lane.third_party else 400}">{_t(_fit(lane.name, 28))}<title>{_t(lane.name)}</title></text>'
         )
     # Ticks in minutes, or in seconds for sessions under two minutes.
     per_unit, label = (60.0, axis_label[0]) if span >= 120 else (1.0, axis_label[1])

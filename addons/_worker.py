@@ -424,6 +424,11 @@ def main(config: WorkerConfig, q: Any, counters: Any, parent_pid: int) -> None:
         os.nice(WORKER_NICE)
     logging.basicConfig(stream=sys.stderr, level=logging.INFO,
                         format="[%(asctime)s] phonehome worker %(process)d: %(levelname)s %(message)s")
+    # The queue arrives with both ends of its pipe. Close the write end here: then the death of the
+    # proxy (even a `kill -9` in the middle of a message) is an EOF for `get()` instead of a read
+    # that waits forever for the rest of the message.
+    with contextlib.suppress(Exception):
+        q._writer.close()
     from phonehome.store import JsonlWriter, SessionStore
 
     store = SessionStore(Path(config.session_dir))

@@ -35,8 +35,8 @@ class Record:
     http_version: str
     request_headers: tuple[tuple[str, str], ...]
     body: bytes
-    """Request body after Content-Encoding was undone (or the raw body when that failed), or
-    the WebSocket message; at most the configured cap."""
+    """Request body as sent (Content-Encoding not undone: see `content_encoding`), or the
+    WebSocket message; at most the configured cap."""
     body_size: int
     """Size of the full body before the cap."""
     response_status: int | None = None
@@ -45,7 +45,8 @@ class Record:
     message_index: int | None = None
     """Position of a WebSocket message within its flow."""
     content_encoding: str = ""
-    """Content-Encoding that could not be undone (the body is then still encoded)."""
+    """The body's Content-Encoding (`gzip`, `br`, ...), undone by the decoder within its limits;
+    empty when the body is plain (HAR files store bodies already decoded)."""
     notes: tuple[str, ...] = ()
     """What was skipped or capped while building the record, for the evidence."""
 

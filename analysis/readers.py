@@ -21,11 +21,10 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from mitmproxy import exceptions as mitm_exceptions
-from mitmproxy import io as mitm_io
+from mitmproxy.io import tnetstring
 
 from .model import Record
-from .records import DEFAULT_BODY_CAP, records_from_flow
+from .records import DEFAULT_BODY_CAP, records_from_state
 
 FLOW_SUFFIXES = (".mitm", ".flows", ".flow", ".dump")
 HAR_SUFFIXES = (".har",)
@@ -104,21 +103,25 @@ def read_records(path: Path, *, app: str | None = None, body_cap: int = DEFAULT_
 
 def _flowfile_records(f: IO[bytes], path: Path, *, app: str | None, body_cap: int,
                       stats: ReadStats) -> Iterator[Record]:
-    reader = mitm_io.FlowReader(f)
+    # The tnetstring states are read directly (what `FlowReader.stream()` does before it builds
+    # `Flow` objects): records need only the state, and skipping the objects halves the cost.
     count = 0
     offset = 0
-    stream = reader.stream()
     while True:
         try:
-            flow = next(stream)
-        except StopIteration:
-            return
-        except mitm_exceptions.FlowReadException as e:
+            state = tnetstring.load(f)
+        except (ValueError, TypeError, IndexError) as e:
+            if str(e) == "not a tnetstring: empty file":
+                return
             what = "truncated or damaged" if count else "not a mitmproxy flow file or HAR file"
             raise ReadError(ReadProblem(
                 path, f"{what} at byte {offset} (flow #{count + 1}); {count} complete flows before it were read ({e})"
             )) from None
-        except Exception as e:  # a flow that deserialises into something mitmproxy itself rejects
+        try:
+            if not isinstance(state, dict):
+                raise ValueError(f"a {type(state).__name__}, not a flow")
+            records = records_from_state(state, source="flowfile", app=app, body_cap=body_cap)
+        except Exception as e:  # a state that mitmproxy's own migration or our reading rejects
             raise ReadError(ReadProblem(
                 path, f"unreadable flow #{count + 1} at byte {offset}: {type(e).__name__}: {e}"
             )) from None
@@ -127,7 +130,7 @@ def _flowfile_records(f: IO[bytes], path: Path, *, app: str | None, body_cap: in
         stats.bytes_done += new_offset - offset
         offset = new_offset
         stats.flows += 1
-        for record in records_from_flow(flow, source="flowfile", app=app, body_cap=body_cap):
+        for record in records:
             stats.records += 1
             yield record
 

@@ -1,9 +1,20 @@
-"""mitmproxy flows → `Record`s: one per HTTP request, one per WebSocket message."""
+"""mitmproxy flows → `Record`s: one per HTTP request, one per WebSocket message.
+
+Records are built from a flow's serialised state (the dict mitmproxy writes to flow files), so
+replay can skip rebuilding full `Flow` objects and the live worker builds records the same way.
+Bodies are kept as sent: a Content-Encoding is named in `Record.content_encoding` and undone by
+the decoder within its limits, so a decompression bomb never inflates here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from mitmproxy import http
 from mitmproxy.flow import Flow
+from mitmproxy import version as mitm_version
+from mitmproxy.io import compat
 from mitmproxy.websocket import WebSocketMessage
 
 from .model import Record, Source
@@ -11,114 +22,148 @@ from .model import Record, Source
 DEFAULT_BODY_CAP = 1_000_000
 """Bytes of a body kept for classification; the rest is still in the saved flow."""
 
-
-def _body(message: http.Request, cap: int) -> tuple[bytes, int, str, list[str]]:
-    notes: list[str] = []
-    raw = message.raw_content or b""
-    encoding = message.headers.get("content-encoding", "").strip().lower()
-    content: bytes | None = raw
-    undone = ""
-    if encoding and encoding != "identity":
-        try:
-            content = message.get_content(strict=True)
-        except ValueError as e:
-            notes.append(f"Content-Encoding {encoding!r} could not be undone ({e}); kept the raw body")
-            content = raw
-            undone = encoding
-    body = content or b""
-    size = len(body)
-    if size > cap:
-        notes.append(f"body of {size} bytes capped at {cap} for classification")
-        body = body[:cap]
-    return body, size, undone, notes
+_SE = "surrogateescape"
 
 
-def _scheme(flow: http.HTTPFlow, websocket: bool) -> str:
-    secure = flow.request.scheme == "https"
-    if websocket:
-        return "wss" if secure else "ws"
-    return "https" if secure else "http"
+def _s(value: Any) -> str:
+    return value.decode("utf-8", _SE) if isinstance(value, bytes) else str(value or "")
 
 
-def _intended_port(req: http.Request) -> int:
-    """The port the client asked for (authority or Host header), which survives rerouting and
-    transparent modes where `req.port` is the upstream address actually used."""
-    authority = req.authority or req.headers.get("host", "")
-    host, _, port = authority.rpartition(":")
-    if host and port.isdigit() and not authority.endswith("]"):
-        return int(port)
-    if authority:
-        return 443 if req.scheme == "https" else 80
-    return req.port
+def _authority_host_port(authority: str) -> tuple[str, int | None]:
+    if authority.startswith("["):
+        host, _, rest = authority[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else ""
+    else:
+        host, sep, port = authority.rpartition(":")
+        if not sep or not port.isdigit():
+            host, port = authority, ""
+    return host.lower(), int(port) if port.isdigit() else None
 
 
-def _base(flow: http.HTTPFlow, app: str | None) -> dict[str, object]:
-    req = flow.request
-    return {
-        "flow_id": flow.id,
-        "method": req.method,
-        "host": req.pretty_host,
-        "port": _intended_port(req),
-        "path": req.path,
-        "http_version": "HTTP/2" if req.http_version == "HTTP/2.0" else req.http_version,
-        "request_headers": tuple((k, v) for k, v in req.headers.items(multi=True)),
-        "response_status": flow.response.status_code if flow.response else None,
-        "app": app,
-    }
+class _Request:
+    """The parts of a serialised mitmproxy request a record needs."""
+
+    __slots__ = ("state", "headers", "http_version", "scheme")
+
+    def __init__(self, state: Mapping[str, Any]) -> None:
+        self.state = state
+        self.headers = tuple((_s(k), _s(v)) for k, v in state.get("headers") or ())
+        self.http_version = _s(state.get("http_version"))
+        self.scheme = _s(state.get("scheme")).lower()
+
+    def header(self, name: str) -> str | None:
+        for k, v in self.headers:
+            if k.lower() == name:
+                return v
+        return None
+
+    def host_port(self) -> tuple[str, int]:
+        """The destination the client asked for: `:authority` or Host (as mitmproxy's
+        `pretty_host`), which survives transparent modes and rerouting, else the connection's."""
+        h2 = self.http_version.startswith(("HTTP/2", "HTTP/3"))
+        authority = (_s(self.state.get("authority")) or self.header("host")) if h2 else self.header("host")
+        if authority:
+            host, port = _authority_host_port(authority)
+            if host:
+                return host, port or (443 if self.scheme == "https" else 80)
+        return str(self.state.get("host", "")), int(self.state.get("port") or 0)
+
+    def base(self, flow_id: str, response_status: int | None, app: str | None) -> dict[str, Any]:
+        host, port = self.host_port()
+        return {
+            "flow_id": flow_id,
+            "method": _s(self.state.get("method")).upper(),
+            "host": host,
+            "port": port,
+            "path": _s(self.state.get("path")),
+            "http_version": "HTTP/2" if self.http_version == "HTTP/2.0" else self.http_version,
+            "request_headers": self.headers,
+            "response_status": response_status,
+            "app": app,
+        }
 
 
-def http_record(flow: http.HTTPFlow, *, source: Source, app: str | None = None,
-                body_cap: int = DEFAULT_BODY_CAP) -> Record:
-    body, size, undone, notes = _body(flow.request, body_cap)
+def _body(raw: bytes, cap: int) -> tuple[bytes, tuple[str, ...]]:
+    if len(raw) > cap:
+        return raw[:cap], (f"body of {len(raw)} bytes capped at {cap} for classification",)
+    return raw, ()
+
+
+def _http_record(req: _Request, base: dict[str, Any], *, source: Source, body_cap: int) -> Record:
+    raw = req.state.get("content") or b""
+    body, notes = _body(raw, body_cap)
+    encoding = (req.header("content-encoding") or "").strip().lower()
     return Record(
-        **_base(flow, app),  # type: ignore[arg-type]
-        ts=flow.request.timestamp_start,
+        **base,
+        ts=float(req.state.get("timestamp_start") or 0.0),
         kind="http",
         direction="request",
-        scheme=_scheme(flow, False),
+        scheme="https" if req.scheme == "https" else "http",
         body=body,
-        body_size=size,
+        body_size=len(raw),
         source=source,
-        content_encoding=undone,
-        notes=tuple(notes),
+        content_encoding="" if encoding == "identity" else encoding,
+        notes=notes,
     )
 
 
-def ws_message_record(flow: http.HTTPFlow, message: WebSocketMessage, index: int, *, source: Source,
-                      app: str | None = None, body_cap: int = DEFAULT_BODY_CAP) -> Record:
-    content = message.content
-    notes = []
-    if len(content) > body_cap:
-        notes.append(f"message of {len(content)} bytes capped at {body_cap} for classification")
-    base = _base(flow, app)
-    base["method"] = "WS"
+def _ws_record(req: _Request, base: dict[str, Any], message: Sequence[Any], index: int, *,
+               source: Source, body_cap: int) -> Record:
+    _type, from_client, content, timestamp = message[0], message[1], message[2] or b"", message[3]
+    body, notes = _body(content, body_cap)
     return Record(
-        **base,  # type: ignore[arg-type]
-        ts=message.timestamp,
+        **{**base, "method": "WS"},
+        ts=float(timestamp or 0.0),
         kind="websocket",
-        direction="client" if message.from_client else "server",
-        scheme=_scheme(flow, True),
-        body=content[:body_cap],
+        direction="client" if from_client else "server",
+        scheme="wss" if req.scheme == "https" else "ws",
+        body=body,
         body_size=len(content),
         source=source,
         message_index=index,
-        notes=tuple(notes),
+        notes=notes,
     )
+
+
+def records_from_state(state: Mapping[str, Any], *, source: Source = "flowfile", app: str | None = None,
+                       body_cap: int = DEFAULT_BODY_CAP) -> list[Record]:
+    """Records of one serialised flow (as read from a flow file, any version mitmproxy reads):
+    its HTTP request (for a WebSocket: the handshake, whose URL and headers carry data too) and
+    every WebSocket message. Non-HTTP flows (TCP, UDP, DNS) give none."""
+    if state.get("version") != mitm_version.FLOW_FORMAT_VERSION:
+        state = compat.migrate_flow(dict(state))
+    if state.get("type") != "http" or not state.get("request"):
+        return []
+    req = _Request(state["request"])
+    response = state.get("response")
+    status = response.get("status_code") if isinstance(response, Mapping) else None
+    base = req.base(str(state.get("id", "")), status, app)
+    records = [_http_record(req, base, source=source, body_cap=body_cap)]
+    websocket = state.get("websocket")
+    if isinstance(websocket, Mapping):
+        for i, message in enumerate(websocket.get("messages") or ()):
+            records.append(_ws_record(req, base, message, i, source=source, body_cap=body_cap))
+    return records
 
 
 def records_from_flow(flow: Flow, *, source: Source = "proxy", app: str | None = None,
                       body_cap: int = DEFAULT_BODY_CAP) -> list[Record]:
-    """The records of one flow: its HTTP request (unless it is only a WebSocket handshake) and
-    every WebSocket message. Non-HTTP flows (TCP, UDP, DNS) give none."""
+    """Records of a live `Flow` object (see `records_from_state`)."""
     if not isinstance(flow, http.HTTPFlow):
         return []
-    records: list[Record] = []
-    if flow.websocket is None:
-        records.append(http_record(flow, source=source, app=app, body_cap=body_cap))
-    else:
-        # The handshake's query string and headers can carry data too.
-        handshake = http_record(flow, source=source, app=app, body_cap=body_cap)
-        records.append(handshake)
-        for i, message in enumerate(flow.websocket.messages):
-            records.append(ws_message_record(flow, message, i, source=source, app=app, body_cap=body_cap))
-    return records
+    return records_from_state(flow.get_state(), source=source, app=app, body_cap=body_cap)
+
+
+def http_record(flow: http.HTTPFlow, *, source: Source, app: str | None = None,
+                body_cap: int = DEFAULT_BODY_CAP) -> Record:
+    req = _Request(flow.request.get_state())
+    status = flow.response.status_code if flow.response else None
+    return _http_record(req, req.base(flow.id, status, app), source=source, body_cap=body_cap)
+
+
+def ws_message_record(flow: http.HTTPFlow, message: WebSocketMessage, index: int, *, source: Source,
+                      app: str | None = None, body_cap: int = DEFAULT_BODY_CAP) -> Record:
+    req = _Request(flow.request.get_state())
+    status = flow.response.status_code if flow.response else None
+    return _ws_record(req, req.base(flow.id, status, app), message.get_state(), index,
+                      source=source, body_cap=body_cap)

@@ -199,3 +199,31 @@ def test_reader_memory_does_not_grow_with_flows(tmp_path: Path) -> None:
     tracemalloc.stop()
     assert count == 3000
     assert peak < 5_000_000, f"peak {peak} bytes: the reader is holding flows"
+
+
+def test_content_encoding_is_left_to_the_bounded_decoder(tmp_path: Path) -> None:
+    import gzip
+
+    bomb = gzip.compress(b"\0" * 50_000_000)
+    f = _flow(1)
+    f.request.headers["content-encoding"] = "gzip"
+    f.request.raw_content = bomb  # a 50 MB inflation must not happen while reading
+    path = tmp_path / "bomb.mitm"
+    with path.open("wb") as fh:
+        mitm_io.FlowWriter(fh).add(f)
+    (record,) = read_records(path)
+    assert record.content_encoding == "gzip" and record.body == bomb and record.body_size == len(bomb)
+
+
+def test_records_from_state_match_flow_objects() -> None:
+    from phonehome.analysis.records import records_from_flow, records_from_state
+
+    flows = [_flow(1, body=b'{"a": 1}'), tflow.twebsocketflow()]
+    h2 = _flow(2)
+    h2.request.http_version = "HTTP/2.0"
+    h2.request.authority = "h2.example.com:8443"
+    flows.append(h2)
+    for f in flows:
+        assert records_from_flow(f, source="flowfile") == records_from_state(f.get_state())
+    (h2_record,) = records_from_state(h2.get_state())
+    assert (h2_record.host, h2_record.port, h2_record.http_version) == ("h2.example.com", 8443, "HTTP/2")

@@ -131,9 +131,13 @@ class PlaintextAssembler:
             return []
         return self._parse_http1(c, ts, final=False)
 
-    def close(self, conn: str | None = None) -> list[Record]:
-        """End of one connection (or of all): a half-received request is emitted with a note."""
-        keys = [conn] if conn is not None else list(self._conns)
+    def close(self, conn: str | None = None, *, prefix: str | None = None) -> list[Record]:
+        """End of one connection, of those whose id starts with `prefix` (one process: the
+        agent's ids start with `PID:`), or of all: a half-received request is emitted with a note."""
+        if conn is not None:
+            keys = [conn]
+        else:
+            keys = [k for k in self._conns if prefix is None or k.startswith(prefix)]
         out: list[Record] = []
         for key in keys:
             c = self._conns.pop(key, None)

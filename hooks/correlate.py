@@ -212,6 +212,12 @@ class Correlator:
         return [(kv, "is" if stripped == kv.value else "contains") for kv in best.values()]
 
     def _derive(self, event: dict[str, Any], *, inputs: tuple[str, ...], outputs: tuple[str, ...], verb: str) -> list[KnownValue]:
+        ann = event.get("correlated")
+        if isinstance(ann, list) and ann:
+            # computed by the live host with every earlier read known: better than what a reader
+            # of a slice of the events (a tailing consumer) can work out again
+            return self._derived_values(event, [a for a in ann if isinstance(a, dict) and isinstance(a.get("category"), str)],
+                                        outputs, verb)
         matches: list[tuple[KnownValue, str]] = []
         for name in inputs:
             data = _bytes_field(event, name)
@@ -225,12 +231,11 @@ class Correlator:
             origin = kv.provenance if kv.provenance != "profile" else f"profile {kv.name}"
             sources.append({"category": kv.category, "source": origin, "relation": relation})
         if not sources:
-            ann = event.get("correlated")
-            if isinstance(ann, list):
-                sources = [a for a in ann if isinstance(a, dict) and isinstance(a.get("category"), str)]
-            if not sources:
-                return []
+            return []
         event["correlated"] = sources
+        return self._derived_values(event, sources, outputs, verb)
+
+    def _derived_values(self, event: dict[str, Any], sources: list[dict[str, Any]], outputs: tuple[str, ...], verb: str) -> list[KnownValue]:
         outputs_data = [d for d in (_bytes_field(event, n) for n in outputs) if d and len(d) >= 4]
         out: list[KnownValue] = []
         for src in sources:

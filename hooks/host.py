@@ -19,6 +19,7 @@ or `host.start()` … `host.stop()`.
 from __future__ import annotations
 
 import base64
+import heapq
 import logging
 import queue
 import threading
@@ -129,8 +130,11 @@ class HookHost:
         self._analyser: Any = None
         self._assembler: Any = None
         self._sdk_for_stack: Callable[[Sequence[str]], Any] | None = None
-        self._pending_records: list[tuple[float, Any]] = []
-        self.settle_s = 0.3
+        self._held: list[tuple[float, int, float, dict[str, Any], dict[str, bytes]]] = []
+        self._seq = 0
+        self.settle_s = 0.25
+        """How long agent events are held to be put in time order across agents (batches
+        leave an agent at least every 50 ms)."""
         seed = config.profile.known_values() if config.profile is not None else []
         self.correlator = Correlator(seed=seed)
 
@@ -267,7 +271,7 @@ class HookHost:
             try:
                 item = self._queue.get(timeout=0.05)
             except queue.Empty:
-                self._analyse_due()
+                self._drain()
                 continue
             kind = item[0]
             try:
@@ -292,7 +296,7 @@ class HookHost:
             except Exception as e:  # noqa: BLE001 - the host thread must survive anything
                 log.exception("hook host: %s failed", kind)
                 self.errors.append(f"{kind}: {e}")
-            self._analyse_due()
+            self._drain()
 
     def _handle_message(self, pid: int, agent: str, message: dict[str, Any], data: bytes | None) -> None:
         mtype = message.get("type")
@@ -301,9 +305,9 @@ class HookHost:
             if isinstance(payload, dict) and payload.get("type") == "batch":
                 for ev in payload.get("events", []):
                     if isinstance(ev, dict):
-                        self._handle_event(pid, agent, ev, data)
+                        self._buffer_event(pid, agent, ev, data)
             elif isinstance(payload, dict) and isinstance(payload.get("type"), str):
-                self._handle_event(pid, agent, payload, data)
+                self._buffer_event(pid, agent, payload, data)
             else:
                 log.warning("agent %s sent an untyped message: %r", agent, payload)
         elif mtype == "error":
@@ -314,7 +318,10 @@ class HookHost:
         elif mtype == "log":
             log.info("[%s %s] %s", agent, pid, message.get("payload"))
 
-    def _handle_event(self, pid: int, agent: str, ev: dict[str, Any], data: bytes | None) -> None:
+    def _buffer_event(self, pid: int, agent: str, ev: dict[str, Any], data: bytes | None) -> None:
+        """Decode one event and hold it for `settle_s`: agents batch separately, so a read can
+        arrive after the digest or the request that carries its value. Held events are then
+        handled in agent time order (see `_drain`)."""
         ev = dict(ev)
         blobs = ev.pop("blobs", None) or {}
         raw: dict[str, bytes] = {}
@@ -336,34 +343,40 @@ class HookHost:
                 ev[f"{name}_hex"] = chunk.hex()
         ev.setdefault("agent", agent)
         ev.setdefault("pid", pid)
+        if ev.get("type") == "hook:crash":
+            self._ack_crash(pid, agent)  # at once: the crashing thread waits for it
+        try:
+            ts = float(ev.get("ts") or 0.0)
+        except (TypeError, ValueError):
+            ts = 0.0
+        self._seq += 1
+        heapq.heappush(self._held, (ts, self._seq, time.monotonic(), ev, raw))
+
+    def _drain(self, *, all_: bool = False) -> None:
+        """Handle held events, oldest agent time first, once the oldest has waited `settle_s`."""
+        now = time.monotonic()
+        while self._held and (all_ or now - self._held[0][2] >= self.settle_s):
+            _ts, _seq, _arrived, ev, raw = heapq.heappop(self._held)
+            try:
+                self._handle_event(ev, raw)
+            except Exception as e:  # noqa: BLE001 - one bad event must not stop the rest
+                log.exception("hook host: event %s failed", ev.get("type"))
+                self.errors.append(f"event {ev.get('type')}: {e}")
+
+    def _handle_event(self, ev: dict[str, Any], raw: dict[str, bytes]) -> None:
         ev["id"] = self._next_id
         self._next_id += 1
-        if ev.get("type") == "hook:crash":
-            self._ack_crash(pid, agent)
         stack = ev.get("stack")
         if isinstance(stack, list) and stack:
             self._attribute(ev, stack)
         new_values = self.correlator.add(ev)  # may annotate ev["correlated"] before it is written
         self._write_event(ev)
         for late in self.correlator.take_late():
-            self._emit_host_event(late)
+            self._emit_host_event(late, drain=False)
         if new_values and self._analyser is not None:
             self._analyser.add_known_values(new_values)
         if ev.get("type") == "hook:tls-plaintext" and self._assembler is not None:
-            due = time.monotonic() + self.settle_s
-            for record in self._assembler.feed(ev, raw.get("data", b"")):
-                self._pending_records.append((due, record))
-
-    def _analyse_due(self, *, all_: bool = False) -> None:
-        """Analyse assembled requests once `settle_s` has passed, so reads batched by other
-        agents (sent up to one batch interval later) are known values by then."""
-        if not self._pending_records:
-            return
-        now = time.monotonic()
-        ready = [r for due, r in self._pending_records if all_ or due <= now]
-        if ready:
-            self._pending_records = [(d, r) for d, r in self._pending_records if not (all_ or d <= now)]
-            self._analyse(ready)
+            self._analyse(self._assembler.feed(ev, raw.get("data", b"")))
 
     def _ack_crash(self, pid: int, agent: str) -> None:
         t = self.targets.get(pid)
@@ -374,7 +387,10 @@ class HookHost:
             except Exception as e:  # noqa: BLE001 - the process may be gone already
                 log.debug("crash ack to %s: %s", pid, e)
 
-    def _emit_host_event(self, ev: dict[str, Any]) -> None:
+    def _emit_host_event(self, ev: dict[str, Any], *, drain: bool = True) -> None:
+        """A host-made event (detached, child, errors): the agents' held events go first."""
+        if drain:
+            self._drain(all_=True)
         ev = dict(ev)
         ev.setdefault("ts", self.clock())
         ev["id"] = self._next_id
@@ -431,9 +447,9 @@ class HookHost:
         if t is None or not t.alive:
             return
         t.alive = False
+        self._drain(all_=True)
         if self._assembler is not None:
-            self._pending_records.extend((0.0, r) for r in self._assembler.close())
-        self._analyse_due(all_=True)
+            self._analyse(self._assembler.close(prefix=f"{pid}:"))
         ev: dict[str, Any] = {"type": "hook:detached", "pid": pid, "reason": str(reason), "main": t.main}
         if crash is not None:
             ev["crash"] = {"summary": getattr(crash, "summary", None), "report": getattr(crash, "report", None)}
@@ -480,9 +496,9 @@ class HookHost:
             log.debug("resume %s: %s", pid, e)
 
     def _finish(self) -> None:
+        self._drain(all_=True)
         if self._assembler is not None:
-            self._pending_records.extend((0.0, r) for r in self._assembler.close())
-        self._analyse_due(all_=True)
+            self._analyse(self._assembler.close())
 
     # ------------------------------------------------------------------ outputs and analysis
 

@@ -19,7 +19,7 @@ import java.util.List;
  *
  * Usage: Main CA_PEM FACEBOOK_URL APPSFLYER_URL [APP_URL]   (proxy via -Dhttps.proxyHost/-Dhttps.proxyPort)
  *        Main --selftest                            (call the hooked APIs, print the results)
- *        Main --loop N                              (N x Settings.Secure.getString, for the benchmark)
+ *        Main --bench N                             (per-call cost of a hooked API, for benchmarks/hooks.py)
  */
 public final class Main {
     private Main() {}
@@ -37,6 +37,12 @@ public final class Main {
         return emails;
     }
 
+    static long timeCalls(android.content.ContentResolver cr, String key, int n) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) Settings.Secure.getString(cr, key);
+        return (System.nanoTime() - t0) / n;
+    }
+
     public static void main(String[] args) throws Exception {
         Context context = new Context();
         if (args.length > 0 && args[0].equals("--selftest")) {
@@ -46,16 +52,22 @@ public final class Main {
             System.out.println("SELFTEST android_id=" + androidId + " adid=" + adid + " lat=" + loc.getLatitude());
             return;
         }
-        if (args.length > 0 && args[0].equals("--loop")) {
+        if (args.length > 0 && args[0].equals("--bench")) {
+            // Same JVM, same JIT state: time N calls, wait until the host has attached the
+            // agent (a line on stdin), time them again. "other" is hooked but not recorded.
             int n = Integer.parseInt(args[1]);
-            // Warm up, then time the same call n times (hooked when an agent is loaded).
-            for (int i = 0; i < 1000; i++) Settings.Secure.getString(context.getContentResolver(), "other");
-            long t0 = System.nanoTime();
-            for (int i = 0; i < n; i++) Settings.Secure.getString(context.getContentResolver(), "android_id");
-            long t1 = System.nanoTime();
-            for (int i = 0; i < n; i++) Settings.Secure.getString(context.getContentResolver(), "other");
-            long t2 = System.nanoTime();
-            System.out.println("LOOP recorded_ns=" + (t1 - t0) / n + " unrecorded_ns=" + (t2 - t1) / n);
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+            android.content.ContentResolver cr = context.getContentResolver();
+            for (int i = 0; i < 20000; i++) Settings.Secure.getString(cr, (i & 1) == 0 ? "other" : "android_id");
+            long before = timeCalls(cr, "android_id", n);
+            System.out.println("READY unhooked_ns=" + before);
+            System.out.flush();
+            in.readLine();
+            long recorded = timeCalls(cr, "android_id", n);
+            long filtered = timeCalls(cr, "other", n);
+            System.out.println("DONE recorded_ns=" + recorded + " filtered_ns=" + filtered);
+            System.out.flush();
+            in.readLine();
             return;
         }
         Net.init(args[0]);
@@ -65,7 +77,7 @@ public final class Main {
         String fbBody = AppEventsLogger.collect(context, emails.get(0));
         String afBody = AppsFlyerLib.collect(context);
         // SDKs batch before they upload; also lets the hook batches reach the host first.
-        Thread.sleep(400);
+        Thread.sleep(1200);
         System.out.println("facebook " + AppEventsLogger.send(args[1], fbBody));
         System.out.println("appsflyer " + AppsFlyerLib.send(args[2], afBody));
         if (args.length > 3) {

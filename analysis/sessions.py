@@ -44,6 +44,36 @@ class SessionData:
         return [e for e in self.hook_events if e.get("type") == "hook:read"]
 
 
+SAME_REQUEST_WINDOW_S = 10.0
+"""A TLS-hook finding within this many seconds of an identical proxied one is the same request."""
+
+
+def _request_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    return (row.get(Col.host), str(row.get(Col.url) or "").split("://", 1)[-1], row.get(Col.location),
+            row.get(Col.category), row.get(Col.value))
+
+
+def without_proxied_duplicates(hook_rows: list[dict[str, Any]], proxy_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """TLS-hook findings the proxy did not also see.
+
+    When an app's TLS is intercepted by both the proxy and the TLS hooks, each request is seen
+    twice; the proxied copy is kept. What only the hooks saw (pinned or unproxied connections)
+    stays."""
+    seen: dict[tuple[Any, ...], list[float]] = {}
+    for row in proxy_rows:
+        ts = row.get(Col.ts)
+        if isinstance(ts, (int, float)):
+            seen.setdefault(_request_key(row), []).append(float(ts))
+    kept = []
+    for row in hook_rows:
+        ts = row.get(Col.ts)
+        times = seen.get(_request_key(row), ())
+        if isinstance(ts, (int, float)) and any(abs(t - ts) <= SAME_REQUEST_WINDOW_S for t in times):
+            continue
+        kept.append(row)
+    return kept
+
+
 def _jsonl(path: Path, problems: list[str]) -> list[dict[str, Any]]:
     read = read_jsonl(path)
     problems.extend(read.problems)
@@ -89,7 +119,8 @@ def load_session(path: str | Path) -> SessionData:
     store = SessionStore(Path(path))
     problems: list[str] = []
     meta = store.read_meta()
-    rows = _jsonl(store.findings, problems) + _jsonl(store.hook_findings, problems)
+    proxy_rows = _jsonl(store.findings, problems)
+    rows = proxy_rows + without_proxied_duplicates(_jsonl(store.hook_findings, problems), proxy_rows)
     markers = _jsonl(store.markers, problems)
     findings = findings_frame(rows) if rows else empty_findings()
     return SessionData(
@@ -125,10 +156,13 @@ class ReplayPlan:
         def on_problem(problem: ReadProblem) -> None:
             self.problems.append(str(problem))
 
+        replayed: list[dict[str, Any]] = []
         for row in replay_rows(self.files, self.analyser, stats=stats, on_problem=on_problem, body_cap=body_cap):
             row[Col.consent] = consent_state(row[Col.ts], marker)
+            if self.recorded_hook_findings:
+                replayed.append({k: row.get(k) for k in (Col.host, Col.url, Col.location, Col.category, Col.value, Col.ts)})
             yield row
-        for row in self.recorded_hook_findings:
+        for row in without_proxied_duplicates(self.recorded_hook_findings, replayed):
             ts = row.get(Col.ts)
             row[Col.consent] = consent_state(float(ts), marker) if isinstance(ts, (int, float)) else "unmarked"
             yield row

@@ -24,7 +24,7 @@ agreeing > key or pattern alone) and the others' evidence is appended. More rule
 * A known value that *is* the whole leaf decides what the leaf is: key/pattern findings of other
   categories on that leaf are dropped (`device_id=<the Android ID>` is a device id, not an
   SDK-assigned id).
-* A known value found both in an encoded leaf and in what it decodes to (`query:d` and
+* A category found both in an encoded leaf and in what it decodes to (`query:d` and
   `query:d>base64>json:uid`) is reported at the decoded one only; found in a raw blob, it is
   reported there only when no leaf decoded out of that blob had it (binary bodies the decoder
   could not open).
@@ -1001,6 +1001,15 @@ class Detector:
             elif c.location in whole and c.category not in whole[c.location]:
                 continue  # the leaf is a known value of another category
             groups.setdefault((c.location, c.category), []).append(c)
+        # the same category in an encoded value and in what it decodes to (`query:uid` holding
+        # base64 and `query:uid>base64`): report the decoded one, where the evidence is readable
+        by_category: dict[str, list[str]] = {}
+        for loc, category in groups:
+            by_category.setdefault(category, []).append(loc)
+        for loc, category in list(groups):
+            prefix = loc + ">"
+            if any(other.startswith(prefix) for other in by_category[category]):
+                del groups[(loc, category)]
         out: list[Detection] = []
         for group in groups.values():
             group.sort(key=lambda c: (_RANK[c.kind], c.detector == "runtime", c.confidence), reverse=True)

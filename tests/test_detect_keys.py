@@ -298,3 +298,11 @@ def test_vendor_numbers_are_not_idfv():
 def test_short_values_under_terse_id_names():
     assert cats(("body.json:uid", "uid", "10234", ("json",))) == {}
     assert ("body.json:user_id", "user_id") in cats(("body.json:user_id", "user_id", "u-4711", ("json",)))
+
+
+def test_encoded_parent_and_decoded_child_report_once():
+    out = cats(
+        ("query:user_id", "user_id", "dS00NzExLWVyaWth"),
+        ("query:user_id>base64", "user_id", "u-4711-erika", ("base64",)),
+    )
+    assert list(out) == [("query:user_id>base64", "user_id")]

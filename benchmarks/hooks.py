@@ -12,8 +12,10 @@ calls again.
 - Native (`/usr/bin/python3.11`, `tls` agent): libc `getaddrinfo("localhost")` via
   `socket.getaddrinfo`; every hooked call sends a `hook:net` event.
 
-Events/s is measured at the host: from the first to the last event of the timed phase arriving
-in `HookHost.on_event` (decoded, numbered and written to hook-events.jsonl).
+Events/s at the host: for the two parts above, from the first to the last event of the timed
+phase arriving in `HookHost.on_event` (bounded by how fast the target makes them); and a
+delivery test where an agent emits `--events` small events in a loop (`rpc bench`) and the host
+decodes, numbers and writes them to hook-events.jsonl.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 from hooks_support import ensure_agents, java_argv  # noqa: E402
-
 from phonehome.hooks.host import AgentConfig, HookHost, Target  # noqa: E402
 
 PY = "/usr/bin/python3.11"
@@ -106,10 +107,35 @@ def measure(argv: list[str], agents: tuple[str, ...], event_type: str, expected:
     return out
 
 
+def measure_delivery(n: int) -> float:
+    """Events/s from an agent's `emit` to the host's `on_event` (batched, decoded, written)."""
+    proc = subprocess.Popen([PY, "-c", "import sys; sys.stdin.readline()"], stdin=subprocess.PIPE, text=True)
+    counter = Counter("hook:bench")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            host = HookHost(AgentConfig(target=Target(attach=proc.pid), agents=("tls",), session=Path(tmp), analyse=False),
+                            on_event=counter)
+            host.start()
+            host.settle_s = 0.0
+            script = host.targets[proc.pid].scripts["tls"]
+            t0 = time.perf_counter()
+            script.exports_sync.bench(n)
+            deadline = time.monotonic() + 120
+            while counter.count < n and time.monotonic() < deadline:
+                time.sleep(0.005)
+            elapsed = counter.last - t0
+            host.stop()
+    finally:
+        proc.kill()
+        proc.wait()
+    return counter.count / elapsed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--java-calls", type=int, default=20000)
     parser.add_argument("--native-calls", type=int, default=20000)
+    parser.add_argument("--events", type=int, default=200000)
     args = parser.parse_args()
     ensure_agents("api", "tls")
 
@@ -128,6 +154,8 @@ def main() -> int:
     print(f"  hooked, recorded    {n['recorded_ns'] / 1000:8.2f} us/call   x{n['recorded_ns'] / n['unhooked_ns']:.2f}  "
           f"(+{(n['recorded_ns'] - n['unhooked_ns']) / 1000:.1f} us)")
     print(f"  events at the host  {n['events']:.0f} of {args.native_calls}, {n['events_per_s']:,.0f} events/s")
+    rate = measure_delivery(args.events)
+    print(f"delivery: {args.events} events emitted in a loop -> host on_event: {rate:,.0f} events/s")
     return 0
 
 

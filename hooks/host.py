@@ -77,6 +77,8 @@ class AgentConfig:
     """Passed to every agent's `init`: batchMs, batchEvents, maxBytes, stackDepth, disabled,
     faultInjection (test only), options."""
     max_respawns: int = 5
+    kill_on_stop: bool = False
+    """Kill a spawned target still running at stop() (tests, benchmarks); attach never kills."""
 
     def __post_init__(self) -> None:
         unknown = [a for a in self.agents if a not in AGENTS]
@@ -186,6 +188,13 @@ class HookHost:
         self._queue.put(("stop",))
         if self._thread is not None:
             self._thread.join(30)
+        if self.config.kill_on_stop and self.config.target.spawn is not None:
+            for t in self.targets.values():
+                if t.alive:
+                    try:
+                        self.device.kill(t.pid)
+                    except Exception as e:  # noqa: BLE001 - gone already
+                        log.debug("kill %s: %s", t.pid, e)
         for t in self.targets.values():
             if t.alive:
                 t.alive = False

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from phonehome.hooks.build import bundle_path, build_agent
+from phonehome.hooks.build import build_agent, bundle_path
 from phonehome.hooks.host import AgentConfig, HookHost, Target
+
 from phonehome.store import SessionStore, read_jsonl
 
 REPO = Path(__file__).resolve().parent.parent
@@ -65,6 +66,7 @@ def run_hooked(
 ) -> HookHost:
     """Spawn `argv` under the hook host with `agents`, wait until it exits, stop."""
     ensure_agents(*agents)
+    config.setdefault("kill_on_stop", True)
     host = HookHost(AgentConfig(target=Target(spawn=list(argv), stdio="pipe"), agents=tuple(agents), session=session, **config))
     host.run_until(timeout=timeout)
     return host

@@ -88,7 +88,7 @@ def test_plaintext_before_encryption_and_hashing(session):
     evs = events(session[0])
     (enc,) = of_type(evs, "hook:crypto", api="Cipher.doFinal")
     assert (enc["op"], enc["algorithm"], enc["sdk"]) == ("encrypt", "AES/CBC/PKCS5Padding", "com.appsflyer")
-    assert enc["input_text"] == '{"af_android_id":"%s","lat":52.520008,"lon":13.404954}' % ANDROID_ID
+    assert enc["input_text"] == f'{{"af_android_id":"{ANDROID_ID}","lat":52.520008,"lon":13.404954}}'
     (key,) = of_type(evs, "hook:crypto", op="key")
     assert key["key_text"] == "0123456789abcdef"
     # the recorded key and ciphertext really decrypt to the recorded plaintext

@@ -14,7 +14,7 @@ from net_support import CURL, SYSTEM_PYTHON, LocalServer
 pytestmark = pytest.mark.slow
 
 ADID = "38400000-8cf0-11bd-b23e-10b96e40000d"
-BODY = '{"advertiser_id":"%s","event":"fb_mobile_activate_app"}' % ADID
+BODY = f'{{"advertiser_id":"{ADID}","event":"fb_mobile_activate_app"}}'
 
 PY_CLIENT = """
 import http.client, socket, ssl, sys

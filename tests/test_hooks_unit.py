@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from phonehome.analysis.plaintext import PlaintextAssembler
 from phonehome.analysis.profile import KnownValue
 from phonehome.hooks import build

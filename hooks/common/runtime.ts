@@ -249,6 +249,14 @@ export function exportRpc(agent: string, install: () => void, extra: { [k: strin
         dispose(): void {
             flush();
         },
+        /** Benchmark: emit `n` small events as fast as the batching allows. */
+        bench(n: number): number {
+            for (let i = 0; i < n; i++) {
+                emit("hook:bench", { i });
+            }
+            flush();
+            return n;
+        },
         ...extra,
     };
 }

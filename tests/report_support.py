@@ -46,7 +46,7 @@ except Exception:  # noqa: BLE001 - sessions (or its pipeline) mid-edit by other
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "captures" / "sample"
-SESSION_SOURCE = "synthetic"
+SESSION_SOURCE = "sample"
 """`"synthetic"` or `"sample"`: what `summary_session()` returns."""
 
 START = 1_790_000_000.0  # 2026-09-21 14:13:20 UTC

@@ -1065,8 +1065,13 @@ def _opaque(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | Non
         if not n & 1:
             _hex(ctx, s, base, chain, key, nd)
         return
-    if (n & 3) != 1 and (_B64.fullmatch(s) or _B64URL.fullmatch(s)) and not _UUID.fullmatch(s):
-        _base64(ctx, s, base, chain, key, nd)
+    if (n & 3) != 1:
+        if _B64.fullmatch(s) or _B64URL.fullmatch(s):
+            if not _UUID.fullmatch(s):
+                _base64(ctx, s, base, chain, key, nd)
+        elif " " in s and _B64.fullmatch(plus := s.replace(" ", "+")):
+            # base64 sent unescaped in a query or form value: its "+" were read as spaces.
+            _base64(ctx, plus, base, chain, key, nd)
 
 
 def _percent(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | None, nd: int) -> None:

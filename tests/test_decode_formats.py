@@ -661,3 +661,9 @@ def test_ndjson_with_a_non_json_line():
         ("body.ndjson:[2]", "hello world", ("ndjson",)),
         ("body.ndjson:[3].type", "event", ("ndjson",)),
     }
+
+
+def test_base64_with_unescaped_plus_in_query():
+    value = next(v for pad in range(3) if "+" in (v := b64(jdump({"ifa": ADID, "k": "x" * pad + ">>>>"}))))
+    decoded = decode_record(record(path="/t?d=" + value))
+    assert ("query:d>base64>json:ifa", ADID, ("base64", "json")) in triples(decoded)

@@ -323,9 +323,9 @@ class DashboardState:
         if as_str(row.get(Col.detector)) == "runtime":
             ref = as_str(row.get(Col.device_read)) or as_str(row.get(Col.rule))
             for read_id in _READ_REF.findall(ref):
-                key = self._reads_by_id.get(read_id)
-                if key is not None:
-                    self._link(key, f.org, f.ts)
+                read_key = self._reads_by_id.get(read_id)
+                if read_key is not None:
+                    self._link(read_key, f.org, f.ts)
                 else:
                     pending = self._pending_runtime.setdefault(read_id, [])
                     if len(pending) < 100:

@@ -222,29 +222,38 @@ class Dashboard(App[int]):
     # -- layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="title")
-        with Vertical(id="matrix-panel", classes="panel"):
-            yield DetailTable(id="matrix", cursor_type="row", zebra_stripes=False)
-        with Vertical(id="feed-panel", classes="panel"):
-            yield FeedTable(id="feed", cursor_type="row")
-        with Vertical(id="reads-panel", classes="panel"):
-            yield DetailTable(id="reads", cursor_type="row")
-        yield Static(id="status")
-        yield Input(id="filter", placeholder="filter by organisation or category (enter to apply, esc to clear)")
+        # References kept here: App.query_one searches the active screen, which is a detail page
+        # while one is open, and timers keep firing then.
+        self._title_bar = Static(id="title")
+        self._matrix = DetailTable(id="matrix", cursor_type="row")
+        self._feed = FeedTable(id="feed", cursor_type="row")
+        self._reads = DetailTable(id="reads", cursor_type="row")
+        self._status = Static(id="status")
+        self._filter_box = Input(id="filter", placeholder="filter by organisation or category "
+                                                          "(enter to apply, esc to clear)")
+        yield self._title_bar
+        with Vertical(id="matrix-panel", classes="panel") as self._matrix_panel:
+            yield self._matrix
+        with Vertical(id="feed-panel", classes="panel") as self._feed_panel:
+            yield self._feed
+        with Vertical(id="reads-panel", classes="panel") as self._reads_panel:
+            yield self._reads
+        yield self._status
+        yield self._filter_box
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#matrix-panel").border_title = "Who gets what"
-        self.query_one("#feed-panel").border_title = "Live feed"
-        self.query_one("#reads-panel").border_title = "Device reads"
-        feed = self.query_one("#feed", FeedTable)
+        self._matrix_panel.border_title = "Who gets what"
+        self._feed_panel.border_title = "Live feed"
+        self._reads_panel.border_title = "Device reads"
+        feed = self._feed
         feed.add_column("time", key="time", width=8)
         feed.add_column("organisation", key="org", width=20)
         feed.add_column("host", key="host", width=30)
         feed.add_column("category", key="category", width=11)
         feed.add_column("where in the request", key="location", width=30)
         feed.add_column("value", key="value", width=34)
-        reads = self.query_one("#reads", DetailTable)
+        reads = self._reads
         reads.add_column("first read", key="time", width=10)
         reads.add_column("API", key="api", width=38)
         reads.add_column("SDK", key="sdk", width=18)
@@ -348,7 +357,7 @@ class Dashboard(App[int]):
     # -- who gets what --------------------------------------------------------------------------
 
     def _rebuild_matrix(self) -> None:
-        table = self.query_one("#matrix", DetailTable)
+        table = self._matrix
         table.clear(columns=True)
         self._matrix_categories = self.state.ordered_categories()
         table.add_column("organisation", key="org", width=24)
@@ -398,7 +407,7 @@ class Dashboard(App[int]):
         self._org_rows[o.org] = o
 
     def _update_matrix(self, orgs: Iterable[str]) -> None:
-        table = self.query_one("#matrix", DetailTable)
+        table = self._matrix
         q = self.query_filter
         regroup = False
         for name in orgs:
@@ -448,7 +457,7 @@ class Dashboard(App[int]):
         ]
 
     def _append_feed(self, items: list[Finding]) -> None:
-        table = self.query_one("#feed", FeedTable)
+        table = self._feed
         q = self.query_filter
         items = [f for f in items if not q or q.finding(f)][-self.feed_rows:]
         if not items:
@@ -476,14 +485,14 @@ class Dashboard(App[int]):
             table.move_cursor(row=table.row_count - 1, animate=False, scroll=True)
 
     def _rebuild_feed(self) -> None:
-        table = self.query_one("#feed", FeedTable)
+        table = self._feed
         table.clear()
         self._feed_keys.clear()
         self._feed_items.clear()
         self._append_feed(self.state.latest(self.feed_rows, self.query_filter or None))
 
     def _refresh_feed_values(self) -> None:
-        table = self.query_one("#feed", FeedTable)
+        table = self._feed
         for key, f in self._feed_items.items():
             table.update_cell(key, "value", self.shown_value(f.value, 34))
 
@@ -492,7 +501,7 @@ class Dashboard(App[int]):
     def _read_cells(self, r: ReadRow) -> list[Any]:
         if r.left_to:
             left = Text()
-            for i, (org, ts) in enumerate(sorted(r.left_to.items(), key=lambda kv: (kv[1] is None, kv[1] or 0))):
+            for i, (org, _ts) in enumerate(sorted(r.left_to.items(), key=lambda kv: (kv[1] is None, kv[1] or 0))):
                 if i:
                     left.append(", ")
                 left.append_text(inert_text(org, 24, style=WARN))
@@ -512,8 +521,8 @@ class Dashboard(App[int]):
         ]
 
     def _update_reads(self, keys: Iterable[tuple[str, str, str]]) -> None:
-        table = self.query_one("#reads", DetailTable)
-        self.query_one("#reads-panel").add_class("-shown")
+        table = self._reads
+        self._reads_panel.add_class("-shown")
         q = self.query_filter
         for r in sorted((self.state.reads[k] for k in keys), key=read_sort_key):
             if q and not q.read(r):
@@ -529,7 +538,7 @@ class Dashboard(App[int]):
                     table.update_cell(row_key, col, cell)
 
     def _rebuild_reads(self) -> None:
-        table = self.query_one("#reads", DetailTable)
+        table = self._reads
         table.clear()
         self._read_keys.clear()
         self._read_rows.clear()
@@ -552,18 +561,18 @@ class Dashboard(App[int]):
             title.append("  finished session", DIM)
         title.append("   ")
         title.append("⏸ PAUSED (p to resume)" if self.paused else "● following", "bold yellow" if self.paused else "green")
-        self.query_one("#title", Static).update(title)
+        self._title_bar.update(title)
 
         third = sum(1 for o in s.orgs.values() if not o.is_first_party)
-        self.query_one("#matrix-panel").border_subtitle = (
+        self._matrix_panel.border_subtitle = (
             f"{len(s.orgs)} organisations, {third} third parties · ! = sent in cleartext · enter: details"
         )
         feed_sub = "values REVEALED (r to redact)" if self.reveal else "values redacted (r to reveal)"
         if self.query_filter:
-            feed_sub = f"filter: {inert(self.query_filter.text, 30)} · " + feed_sub
-        self.query_one("#feed-panel").border_subtitle = feed_sub
+            feed_sub = f"filter: {inert(self.query_filter.text, 30)} (esc clears) · " + feed_sub
+        self._feed_panel.border_subtitle = feed_sub
         reads_left = sum(1 for r in s.reads.values() if r.left_to)
-        self.query_one("#reads-panel").border_subtitle = f"{len(s.reads)} values read, {reads_left} seen leaving"
+        self._reads_panel.border_subtitle = f"{len(s.reads)} values read, {reads_left} seen leaving"
 
     def _status_text(self) -> Text:
         s = self.state
@@ -628,7 +637,7 @@ class Dashboard(App[int]):
     def _refresh_status(self) -> None:
         with self._lock:
             text = self._status_text()
-        self.query_one("#status", Static).update(text)
+        self._status.update(text)
 
     def _refresh_clock(self) -> None:
         self._refresh_status()
@@ -656,13 +665,13 @@ class Dashboard(App[int]):
             self._update_titles()
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self._filter_box
         box.add_class("-shown")
         box.value = self.query_filter.text
         box.focus()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self._filter_box
         if box.has_class("-shown") or self.query_filter:
             box.remove_class("-shown")
             self._set_filter("")
@@ -679,7 +688,7 @@ class Dashboard(App[int]):
             self._rebuild_feed()
             self._rebuild_reads()
         self._update_titles()
-        self.query_one("#feed", FeedTable).focus()
+        self._feed.focus()
 
     @on(DataTable.RowSelected, "#feed")
     def _feed_selected(self, event: DataTable.RowSelected) -> None:
@@ -741,7 +750,7 @@ class Dashboard(App[int]):
         if key:
             field("key", key)
         field("decoding", as_str(row.get(Col.decoding)) or "(none)")
-        value = inert_long(f.value, 2000) if self.reveal else inert_text(self.redactor(f.value), 200, style=DIM)
+        value = inert_long(f.value, 1000) if self.reveal else inert_text(self.redactor(f.value), 200, style=DIM)
         if not self.reveal:
             value.append("   (r to reveal)", DIM)
         field("value", value)

@@ -360,6 +360,7 @@ class Detector:
             return []
         matcher = self._matcher
         matcher.build()
+        proto_schema = keys.proto_schema(record.host)
         has_loc = matcher.has_location
         cands: list[_Cand] = []
         containers: dict[tuple[str, str], list] = {}
@@ -381,6 +382,13 @@ class Detector:
                     rule = keys.lookup(f"{parent}_{norm}")
                     if rule is None and parent.endswith("s"):  # `events[0].name` → event_name
                         rule = keys.lookup(f"{parent[:-1]}_{norm}")
+            alias = None
+            key_label = None
+            if rule is None and proto_schema is not None and "protobuf:" in leaf.location:
+                alias = keys.proto_field(proto_schema, leaf.location)
+                if alias is not None:
+                    rule = keys.lookup(alias[1])
+                    key_label = f"protobuf field {alias[0]} ('{alias[1]}')"
 
             # known values
             kms = matcher.search(value) if len(matcher) else ()
@@ -400,7 +408,7 @@ class Detector:
                     if m.known.category == crule.category:
                         inside.append(m)
                     else:
-                        c = self._known_cand(leaf, m, rule, value)
+                        c = self._known_cand(leaf, m, rule, value, key_label)
                         if c is not None:
                             cands.append(c)
                 if not patterns.is_placeholder(value) or inside:
@@ -408,13 +416,13 @@ class Detector:
                 continue
 
             for m in kms:
-                c = self._known_cand(leaf, m, rule, value)
+                c = self._known_cand(leaf, m, rule, value, key_label)
                 if c is not None:
                     cands.append(c)
                     known_seen.setdefault(id(m.known), []).append(leaf.location)
 
             # key semantics
-            kc = self._key_cand(leaf, rule, value, path) if rule is not None else None
+            kc = self._key_cand(leaf, rule, value, path, alias) if rule is not None else None
 
             # value patterns
             pcs = self._pattern_cands(leaf, value, rule, path)
@@ -511,7 +519,9 @@ class Detector:
 
     # --- known values ---------------------------------------------------------------------
 
-    def _known_cand(self, leaf: Leaf, m: KnownMatch, rule: KeyRule | None, value: str) -> _Cand | None:
+    def _known_cand(
+        self, leaf: Leaf, m: KnownMatch, rule: KeyRule | None, value: str, key_label: str | None = None
+    ) -> _Cand | None:
         kv = m.known
         if m.generic:
             # generic values (OS version "14", locale "de") only count under a key of their category
@@ -528,7 +538,7 @@ class Detector:
         else:
             ruleid = f"profile:{kv.name} {m.transform}"
         if rule is not None:
-            evidence = f"{evidence}; key '{leaf.key}' names {rule.what}"
+            evidence = f"{evidence}; {key_label or f'key {leaf.key!r}'} names {rule.what}"
         return _Cand(
             kv.category,
             leaf.location,
@@ -639,17 +649,20 @@ class Detector:
 
     # --- key semantics --------------------------------------------------------------------
 
-    def _key_cand(self, leaf: Leaf, rule: KeyRule, value: str, path: _Path) -> _Cand | None:
+    def _key_cand(
+        self, leaf: Leaf, rule: KeyRule, value: str, path: _Path, alias: tuple[str, str, str] | None = None
+    ) -> _Cand | None:
         res = self._check_shape(rule, value, path)
         if res is None:
             return None
         category, conf, shape_ev = res
-        key_text = leaf.key if leaf.key is not None else (path.last or "")
-        evidence = (
-            f"{shape_ev}; key '{key_text}' names {rule.what}"
-            if shape_ev
-            else f"key '{key_text}' names {rule.what}"
-        )
+        if alias is not None:
+            field, name, schema = alias
+            names = f"protobuf field {field} is '{name}' ({schema}), which names {rule.what}"
+        else:
+            key_text = leaf.key if leaf.key is not None else (path.last or "")
+            names = f"key '{key_text}' names {rule.what}"
+        evidence = f"{shape_ev}; {names}" if shape_ev else names
         return _Cand(
             category,
             leaf.location,

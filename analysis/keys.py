@@ -398,3 +398,46 @@ def _hashed(rule: KeyRule) -> KeyRule:
 
 def tokens(raw: str | None) -> tuple[str, ...]:
     return tuple(normalise(raw).split("_")) if raw else ()
+
+
+# --- protobuf field names for SDKs whose schema is public -----------------------------------
+# A schemaless protobuf leaf has only field numbers (`body.protobuf:1.21`); for these hosts the
+# numbers are named after the published .proto, so the key table applies. Paths are field numbers
+# with repeated-field indexes dropped; only fields whose meaning the schema states are listed.
+
+PROTO_SCHEMAS: dict[str, tuple[str, dict[str, str]]] = {
+    "app-measurement.com": (
+        "lari/firebase-ga4-app-measurement-protobuf app-measurement.proto",
+        {
+            "1.2.2": "event_name",
+            "1.9": "os_version",
+            "1.10": "device_model",
+            "1.11": "user_default_language",
+            "1.21": "app_instance_id",
+            "1.30": "firebase_instance_id",
+        },
+    ),
+}
+
+_INDEX_RE = re.compile(r"\[\d+\]")
+
+
+def proto_schema(host: str) -> tuple[str, dict[str, str]] | None:
+    """The field-name map for a host (or its parent domain, `region1.app-measurement.com`)."""
+    host = host.lower().rstrip(".")
+    while host:
+        found = PROTO_SCHEMAS.get(host)
+        if found is not None:
+            return found
+        _, _, host = host.partition(".")
+    return None
+
+
+def proto_field(schema: tuple[str, dict[str, str]], location: str) -> tuple[str, str, str] | None:
+    """(field path, field name, schema source) for a protobuf leaf location, or `None`."""
+    path = location.rsplit("protobuf:", 1)[-1]
+    if ">" in path:
+        return None
+    path = _INDEX_RE.sub("", path)
+    name = schema[1].get(path)
+    return (path, name, schema[0]) if name is not None else None

@@ -306,3 +306,25 @@ def test_encoded_parent_and_decoded_child_report_once():
         ("query:user_id>base64", "user_id", "u-4711-erika", ("base64",)),
     )
     assert list(out) == [("query:user_id>base64", "user_id")]
+
+
+def test_protobuf_field_names_for_public_schemas():
+    schema = keys.proto_schema("region1.app-measurement.com")
+    assert schema is not None and keys.proto_schema("example.com") is None
+    assert keys.proto_field(schema, "body.protobuf:1.21")[1] == "app_instance_id"
+    assert keys.proto_field(schema, "body.protobuf:1[2].2[0].2")[1] == "event_name"
+    assert keys.proto_field(schema, "body.protobuf:1.99") is None
+    det = Detector()
+    rec = record(host="app-measurement.com")
+    out = det.detect(
+        rec, decoded(("body.protobuf:1.21", "21", "c2f1e0d9b8a7465f9e8d7c6b5a493827", ("protobuf",)))
+    )
+    assert [(d.category, d.rule) for d in out] == [("user_id", "key:app_instance_id")]
+    assert "protobuf field 1.21 is 'app_instance_id'" in out[0].evidence
+    # the same field number elsewhere means nothing
+    assert (
+        det.detect(
+            record(), decoded(("body.protobuf:1.21", "21", "c2f1e0d9b8a7465f9e8d7c6b5a493827", ("protobuf",)))
+        )
+        == []
+    )

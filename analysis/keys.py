@@ -18,6 +18,11 @@ Matching rules:
 
 The rule's `shape` says what the value must look like for a finding; `analysis.detect` checks it
 with `analysis.patterns` and sets the confidence.
+
+Schemaless protobuf leaves have field numbers, not names; for SDK hosts whose .proto is public
+(`PROTO_SCHEMAS`, e.g. app-measurement.com) `proto_field` names the numbers so the same table
+applies. `NON_USER_PLACES` lists names that mark somewhere other than the user (store, venue,
+destination, …) for the location rule in `analysis.detect`.
 """
 
 from __future__ import annotations

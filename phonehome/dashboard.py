@@ -147,8 +147,8 @@ class DetailScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail") as scroll:
-            scroll.border_title = self._title
-            scroll.border_subtitle = "esc to close"
+            scroll.border_title = Text(self._title)
+            scroll.border_subtitle = Text("esc to close")
             yield Static(self._body, id="detail-body")
 
     async def action_dismiss(self, result: None = None) -> None:
@@ -564,15 +564,19 @@ class Dashboard(App[int]):
         self._title_bar.update(title)
 
         third = sum(1 for o in s.orgs.values() if not o.is_first_party)
-        self._matrix_panel.border_subtitle = (
+        # Border titles given as str are parsed as markup: hand them Text.
+        self._matrix_panel.border_subtitle = Text(
             f"{len(s.orgs)} organisations, {third} third parties · ! = sent in cleartext · enter: details"
         )
-        feed_sub = "values REVEALED (r to redact)" if self.reveal else "values redacted (r to reveal)"
+        feed_sub = Text()
         if self.query_filter:
-            feed_sub = f"filter: {inert(self.query_filter.text, 30)} (esc clears) · " + feed_sub
+            feed_sub.append("filter: ")
+            feed_sub.append_text(inert_text(self.query_filter.text, 30, style="bold"))
+            feed_sub.append(" (esc clears) · ")
+        feed_sub.append("values REVEALED (r to redact)" if self.reveal else "values redacted (r to reveal)")
         self._feed_panel.border_subtitle = feed_sub
         reads_left = sum(1 for r in s.reads.values() if r.left_to)
-        self._reads_panel.border_subtitle = f"{len(s.reads)} values read, {reads_left} seen leaving"
+        self._reads_panel.border_subtitle = Text(f"{len(s.reads)} values read, {reads_left} seen leaving")
 
     def _status_text(self) -> Text:
         s = self.state

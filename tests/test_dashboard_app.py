@@ -254,3 +254,27 @@ def test_newest_session_picks_the_latest_written(tmp_path: Path) -> None:
     assert newest_session(tmp_path) == b.root
     append(a.findings, SCENARIO[1])
     assert newest_session(tmp_path) == a.root
+
+
+async def test_filter_text_is_never_markup(tmp_path: Path) -> None:
+    store = make_session(tmp_path / "s", SCENARIO + [finding(20, org="[/]Odd [b]Org")])
+    app = app_for(store.root)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.applied_findings == len(SCENARIO) + 1)
+        await pilot.press("slash", *"[/]odd [b]", "enter")
+        await pilot.pause()
+        text = _assert_inert_screen(app)
+        assert "filter: [/]odd [b]" in text
+        assert {f.org for f in app._feed_items.values()} == {"[/]Odd [b]Org"}
+
+
+async def test_demo_replay_feeds_the_dashboard(tmp_path: Path) -> None:
+    from phonehome._dashboard_replay import replay_session
+
+    src = make_session(tmp_path / "recorded", SCENARIO, end=T0 + 60)
+    with replay_session(src.root, pace=0) as replay:
+        app = app_for(replay.target)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: app.applied_findings == len(SCENARIO))
+            text = screen_text(app)
+            assert "AppsFlyer" in text and "recorded" in text and "finished session" not in text

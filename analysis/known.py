@@ -27,8 +27,11 @@ same category — except values of 5+ characters that mix letters with digits or
 are not generic must sit on word boundaries when the value is shorter than 12 characters
 (`Pixel 7` in a user agent, not `Pixel 70`).
 
-Coordinates are not text: `coordinate_hits` compares floats with the profile location (see its
-docstring).
+Installed apps that are system components (`com.android.*`, Google Play services, …, see
+`SYSTEM_PACKAGES`) are not searched: their names appear in ordinary traffic and say nothing about
+the user.
+
+Coordinates are not text: `near` compares floats with the profile location (see its docstring).
 """
 
 from __future__ import annotations
@@ -51,6 +54,18 @@ MIN_SUBSTRING = 6
 """Values shorter than this are only matched as a whole leaf value."""
 
 _DIGESTS = ("md5", "sha1", "sha256")
+SYSTEM_PACKAGES = (
+    "android",
+    "com.android.",
+    "com.google.android.gms",
+    "com.google.android.gsf",
+    "com.google.android.webview",
+    "com.google.android.packageinstaller",
+    "com.google.android.permissioncontroller",
+    "com.sec.android.",
+    "com.samsung.android.",
+)
+"""Installed-app values with these prefixes are not searched (system components present on every phone)."""
 _DIGEST_HEX_LEN = {32: "md5", 40: "sha1", 64: "sha256"}
 _RUN_RE = re.compile(r"[A-Za-z0-9+/_\-]{22,}")
 _HEX_RUN_RE = re.compile(
@@ -268,6 +283,8 @@ class KnownMatcher:
     # --- build ----------------------------------------------------------------------------
 
     def _derive(self, kv: KnownValue) -> None:
+        if kv.kind == "package" and kv.value.startswith(SYSTEM_PACKAGES):
+            return  # on every phone; its name in traffic says nothing about the user's apps
         lname = kv.name.lower()
         if kv.category.startswith("location") and lname.endswith(("latitude", "longitude")):
             try:

@@ -337,3 +337,14 @@ def test_digests_inside_paths_and_prefixes(matcher, template):
         b64=b64d("sha256", "erika.mustermann@posteo.de", pad=False),
     )
     assert any(n == "person.email" and t.startswith("sha256(lower)") for n, t in hits(matcher, text))
+
+
+def test_system_packages_are_not_searched():
+    m = KnownMatcher(
+        [
+            KnownValue("apps.installed[0]", "com.android.chrome", "installed_apps", "package"),
+            KnownValue("apps.installed[1]", "com.grindrapp.android", "installed_apps", "package"),
+        ]
+    )
+    assert hits(m, "installer=com.android.chrome") == set()
+    assert hits(m, "com.grindrapp.android") == {("apps.installed[1]", "exact")}

@@ -28,6 +28,7 @@ import os
 import queue as queue_mod
 import signal
 import sys
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -46,6 +47,8 @@ log = logging.getLogger("phonehome.live.worker")
 # The queue carries lists of items (batches), and the STOP tuple.
 Item = tuple[Any, ...]
 STOP: Item = ("stop",)
+EOF: Item = ("eof",)
+"""Put by the worker's reader thread when the proxy's end of the pipe is gone."""
 
 # Shared counters (one `RawArray("q")`, written by the worker only, read by the proxy).
 C_ITEMS, C_FINDINGS, C_ERRORS, C_RECORDS, C_READY, C_CAPPED, C_BYTES_DONE = range(7)
@@ -379,24 +382,38 @@ class Processor:
 
     # -- the loop ----------------------------------------------------------------------------------
 
-    def run(self, q: Any, parent_pid: int) -> None:
-        """Handle items until `STOP`, or until the proxy process is gone and the queue is empty
-        (after a `kill -9` of mitmdump: what reached the pipe is still analysed)."""
+    def run(self, local: Any, parent_pid: int) -> None:
+        """Handle items from `local` (filled by `pull`) until `STOP` or the end of the pipe (the
+        proxy is gone: everything it had handed over is analysed first)."""
         while True:
             try:
-                item = q.get(timeout=PARENT_POLL_S)  # a batch (list of items) or STOP
+                item = local.get(timeout=PARENT_POLL_S)  # a batch (list of items), STOP or EOF
             except queue_mod.Empty:
-                if os.getppid() != parent_pid:
-                    log.warning("the proxy process is gone; what it had queued is analysed, exiting")
+                if os.getppid() != parent_pid:  # fallback if no EOF arrived
+                    log.warning("the proxy process is gone; what it had handed over is analysed, exiting")
                     return
                 self.refresh_runtime_values()
                 continue
-            except (EOFError, OSError):
-                return
-            if type(item) is tuple:  # STOP
+            if type(item) is tuple:  # STOP or EOF
+                if item is EOF:
+                    log.warning("the proxy process is gone; what it had handed over is analysed, exiting")
                 return
             for one in item:
                 self.handle(one)
+
+
+def pull(q: Any, local: Any) -> None:
+    """Reader thread: move batches from the proxy's queue into this process as they arrive, so
+    the backlog waits here, not in the proxy's memory (where a `kill -9` would lose it)."""
+    while True:
+        try:
+            item = q.get()
+        except (EOFError, OSError):
+            local.put(EOF)
+            return
+        local.put(item)
+        if type(item) is tuple:
+            return
 
 
 def build_analyser(session_dir: Path) -> tuple[Any, int]:
@@ -429,6 +446,8 @@ def main(config: WorkerConfig, q: Any, counters: Any, parent_pid: int) -> None:
     # that waits forever for the rest of the message.
     with contextlib.suppress(Exception):
         q._writer.close()
+    local: queue_mod.SimpleQueue[Any] = queue_mod.SimpleQueue()
+    threading.Thread(target=pull, args=(q, local), name="phonehome-pull", daemon=True).start()
     from phonehome.store import JsonlWriter, SessionStore
 
     store = SessionStore(Path(config.session_dir))
@@ -448,6 +467,6 @@ def main(config: WorkerConfig, q: Any, counters: Any, parent_pid: int) -> None:
         processor = Processor(analyser, findings=findings, events=events, counters=counters,
                               body_cap=config.body_cap, hook_events=store.hook_events, hook_offset=offset)
         try:
-            processor.run(q, parent_pid)
+            processor.run(local, parent_pid)
         finally:
             events.close()

@@ -367,7 +367,7 @@ class KnownMatcher:
         n = len(text)
         if n == 0:
             return out
-        if leaf and self._whole:
+        if leaf and self._whole and n <= 80:  # generic values are short
             hit = self._whole.get(text.strip().lower())
             if hit:
                 for kv, form, needs_key in hit:

@@ -224,6 +224,8 @@ class _Path:
     tokens: frozenset[str]
     last: str | None
     parent: str | None
+    container: tuple[KeyRule, int] | None = None
+    """The outermost enclosing container key (`stacktrace`, `contacts`, …) and where it ends."""
 
 
 @lru_cache(maxsize=131072)
@@ -249,12 +251,19 @@ def _path(location: str) -> _Path:
     tokens: set[str] = set()
     for n in names:
         tokens.update(keys.tokens(n))
+    container = None
+    for i, name in enumerate(names[:-1]):
+        r = keys.lookup(name)
+        if r is not None and r.container:
+            container = (r, ends[i])
+            break
     return _Path(
         tuple(names),
         tuple(ends),
         frozenset(tokens),
         names[-1] if names else None,
         names[-2] if len(names) > 1 else None,
+        container,
     )
 
 
@@ -461,11 +470,10 @@ class Detector:
 
     @staticmethod
     def _container(path: _Path, location: str) -> tuple[KeyRule | None, str]:
-        for i, name in enumerate(path.names[:-1]):
-            r = keys.lookup(name)
-            if r is not None and r.container:
-                return r, location[: path.ends[i]]
-        return None, location
+        if path.container is None:
+            return None, location
+        rule, end = path.container
+        return rule, location[:end]
 
     @staticmethod
     def _container_location(path: _Path, location: str, rule: KeyRule) -> str:

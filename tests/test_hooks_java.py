@@ -44,9 +44,10 @@ def session(tmp_path_factory) -> tuple[Path, str, list[dict]]:
         )
         host = run_hooked(argv, session, agents=("api", "crypto", "tls"), timeout=60)
         out = stdout_of(host)
-        # the addon's worker analyses flows asynchronously: wait (bounded) for its findings
+        # the addon's worker analyses flows asynchronously: wait (bounded) for both flows' findings
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and len(findings(session, "findings.jsonl")) < 5:
+        while time.monotonic() < deadline and {r["host"] for r in findings(session, "findings.jsonl")} != {
+            "graph.facebook.com", "t.appsflyer.com"}:
             time.sleep(0.1)
         proxy_rows = findings(session, "findings.jsonl")
         assert len(server.requests) == 2

@@ -121,6 +121,7 @@ import json
 import re
 import string
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import unquote, unquote_plus
 
 import cbor2
@@ -306,6 +307,8 @@ def _speculative_text(data: bytes) -> str | None:
 
 
 def _big_int_text(v: int) -> str:
+    if -(10**18) < v < 10**18:
+        return str(v)
     try:
         return str(v)
     except ValueError:  # more digits than int_max_str_digits
@@ -1188,9 +1191,9 @@ def _walk(
         ctx.leaf(_at(head, path), key, "true" if obj else "false", chain)
     elif t is bytes or t is bytearray:
         loc = _at(head, path)
-        _bytes(ctx, bytes(obj), loc, loc, chain, key, depth, blob=True)  # type: ignore[arg-type]
+        _bytes(ctx, bytes(cast(bytes, obj)), loc, loc, chain, key, depth, blob=True)
     elif t is int:
-        ctx.leaf(_at(head, path), key, str(obj) if -(10**18) < obj < 10**18 else _big_int_text(obj), chain)  # type: ignore[operator]
+        ctx.leaf(_at(head, path), key, _big_int_text(cast(int, obj)), chain)
     elif t is float:
         ctx.leaf(_at(head, path), key, repr(obj), chain)
     else:

@@ -228,6 +228,16 @@ class _Path:
     """The outermost enclosing container key (`stacktrace`, `contacts`, …) and where it ends."""
 
 
+def _ancestors(location: str) -> list[str]:
+    """The encoded locations a decoded one was reached through: `a>b>c` → `a`, `a>b`."""
+    out = []
+    i = location.find(">")
+    while i > 0:
+        out.append(location[:i])
+        i = location.find(">", i + 1)
+    return out
+
+
 @lru_cache(maxsize=131072)
 def _path(location: str) -> _Path:
     """Field names along a location (`body.form:d>base64>json:events[0].adid` → d, events, adid)."""
@@ -1003,10 +1013,11 @@ class Detector:
         if not cands:
             return []
         # a known value found in an encoded leaf and in what it decodes to: keep the decoded one
-        known_locs: dict[str, list[str]] = {}
+        # (`_ancestors` lists every encoded location a decoded one came from: linear, not pairwise)
+        known_parents: set[tuple[str, str]] = set()
         for c in cands:
             if c.known_name is not None:
-                known_locs.setdefault(c.known_name, []).append(c.location)
+                known_parents.update((a, c.known_name) for a in _ancestors(c.location))
         whole: dict[str, set[str]] = {}
         for c in cands:
             if c.whole_known:
@@ -1014,23 +1025,16 @@ class Detector:
         groups: dict[tuple[str, str], list[_Cand]] = {}
         for c in cands:
             if c.known_name is not None:
-                if any(
-                    other != c.location and other.startswith(c.location + ">")
-                    for other in known_locs[c.known_name]
-                ):
+                if (c.location, c.known_name) in known_parents:
                     continue
             elif c.location in whole and c.category not in whole[c.location]:
                 continue  # the leaf is a known value of another category
             groups.setdefault((c.location, c.category), []).append(c)
         # the same category in an encoded value and in what it decodes to (`query:uid` holding
         # base64 and `query:uid>base64`): report the decoded one, where the evidence is readable
-        by_category: dict[str, list[str]] = {}
-        for loc, category in groups:
-            by_category.setdefault(category, []).append(loc)
-        for loc, category in list(groups):
-            prefix = loc + ">"
-            if any(other.startswith(prefix) for other in by_category[category]):
-                del groups[(loc, category)]
+        parents = {(a, category) for loc, category in groups for a in _ancestors(loc)}
+        for key in [k for k in groups if k in parents]:
+            del groups[key]
         out: list[Detection] = []
         for group in groups.values():
             group.sort(key=lambda c: (_RANK[c.kind], c.detector == "runtime", c.confidence), reverse=True)

@@ -54,6 +54,8 @@ log = logging.getLogger(__name__)
 
 FEED_ROWS = 200
 """Rows in the live feed (the latest findings)."""
+MATRIX_ROWS = 300
+"""Organisations shown in the matrix (the top ones; `/` finds the others)."""
 DEFAULT_INTERVAL = 0.25
 """Seconds between polls of the session files."""
 
@@ -211,6 +213,10 @@ class Dashboard(App[int]):
         self._lock = threading.Lock()
         self._polling = False
         self._stopping = False
+        self.matrix_rows = MATRIX_ROWS
+        self._matrix_hidden = 0
+        self._matrix_stale = False
+        self._matrix_built = 0.0
         self._org_order: list[str] = []
         self._matrix_categories: list[str] = []
         self._feed_keys: deque[str] = deque()
@@ -369,9 +375,13 @@ class Dashboard(App[int]):
         self._org_order = []
         self._org_rows = {}
         rows = self.state.ordered_orgs(self.query_filter or None)
+        self._matrix_hidden = max(0, len(rows) - self.matrix_rows)
+        rows = rows[: self.matrix_rows]
         for o in rows:
             self._add_org_row(table, o)
         self._org_order = [o.org for o in rows]
+        self._matrix_stale = False
+        self._matrix_built = time.monotonic()
 
     def _group_header(self, table: DataTable[Any], first: bool) -> None:
         key = _HEADER_FIRST if first else _HEADER_THIRD
@@ -407,6 +417,14 @@ class Dashboard(App[int]):
         self._org_rows[o.org] = o
 
     def _update_matrix(self, orgs: Iterable[str]) -> None:
+        if self._matrix_hidden or len(self.state.orgs) > self.matrix_rows:
+            # More organisations than rows shown (thousands of unattributed hosts): show the
+            # top ones, rebuilt at most once a second instead of re-sorting every poll.
+            if time.monotonic() - self._matrix_built >= 1.0:
+                self._rebuild_matrix()
+            else:
+                self._matrix_stale = True
+            return
         table = self._matrix
         q = self.query_filter
         regroup = False
@@ -563,10 +581,14 @@ class Dashboard(App[int]):
         title.append("⏸ PAUSED (p to resume)" if self.paused else "● following", "bold yellow" if self.paused else "green")
         self._title_bar.update(title)
 
-        third = sum(1 for o in s.orgs.values() if not o.is_first_party)
+        with self._lock:  # the tail worker may be adding organisations and reads
+            third = sum(1 for o in s.orgs.values() if not o.is_first_party)
+            reads_left = sum(1 for r in s.reads.values() if r.left_to)
+            orgs, reads = len(s.orgs), len(s.reads)
         # Border titles given as str are parsed as markup: hand them Text.
+        shown = f"top {self.matrix_rows} of " if self._matrix_hidden else ""
         self._matrix_panel.border_subtitle = Text(
-            f"{len(s.orgs)} organisations, {third} third parties · ! = sent in cleartext · enter: details"
+            f"{shown}{orgs:,} organisations, {third:,} third parties · ! = sent in cleartext · enter: details"
         )
         feed_sub = Text()
         if self.query_filter:
@@ -575,8 +597,7 @@ class Dashboard(App[int]):
             feed_sub.append(" (esc clears) · ")
         feed_sub.append("values REVEALED (r to redact)" if self.reveal else "values redacted (r to reveal)")
         self._feed_panel.border_subtitle = feed_sub
-        reads_left = sum(1 for r in s.reads.values() if r.left_to)
-        self._reads_panel.border_subtitle = Text(f"{len(s.reads)} values read, {reads_left} seen leaving")
+        self._reads_panel.border_subtitle = Text(f"{reads:,} values read, {reads_left:,} seen leaving")
 
     def _status_text(self) -> Text:
         s = self.state
@@ -644,6 +665,10 @@ class Dashboard(App[int]):
         self._status.update(text)
 
     def _refresh_clock(self) -> None:
+        if self._matrix_stale and not self.paused:
+            with self._lock:
+                self._rebuild_matrix()
+            self._update_titles()
         self._refresh_status()
 
     # -- actions --------------------------------------------------------------------------------

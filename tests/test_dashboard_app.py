@@ -278,3 +278,21 @@ async def test_demo_replay_feeds_the_dashboard(tmp_path: Path) -> None:
             await wait_for(pilot, lambda: app.applied_findings == len(SCENARIO))
             text = screen_text(app)
             assert "AppsFlyer" in text and "recorded" in text and "finished session" not in text
+
+
+async def test_thousands_of_organisations_show_the_top_ones(tmp_path: Path) -> None:
+    rows = [finding(i, org=f"host{i}.example", host=f"host{i}.example") for i in range(400)]
+    rows += [finding(400 + i, org="Big Tracker", host="t.example") for i in range(5)]
+    store = make_session(tmp_path / "s", rows)
+    app = app_for(store.root)
+    app.matrix_rows = 50
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.applied_findings == len(rows))
+        matrix = app.query_one("#matrix")
+        assert matrix.row_count == 51  # 50 organisations + the third-party heading
+        assert matrix.get_row_index("Big Tracker") == 1
+        assert "top 50 of 401 organisations" in screen_text(app)
+        append(store.findings, [finding(500 + i, org="Late Giant", host="g.example") for i in range(10)])
+        await wait_for(pilot, lambda: app.applied_findings == len(rows) + 10)
+        await wait_for(pilot, lambda: "Late Giant" in app._org_rows, timeout=5)
+        assert matrix.get_row_index("Late Giant") == 1

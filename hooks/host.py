@@ -561,7 +561,7 @@ class HookHost:
 
 
 def describe_sdk(entry: Any, stack: Sequence[str]) -> tuple[str | None, str | None]:
-    """(sdk package prefix, organisation) from an `sdk_match_for_stack` (or `sdk_match_for_stack`) result."""
+    """(sdk package prefix, organisation) from an `sdk_match_for_stack` (or `sdk_for_stack`) result."""
     inner = getattr(entry, "entry", None)
     if inner is not None and isinstance(getattr(entry, "prefix", None), str):
         return entry.prefix.rstrip("."), getattr(inner, "org", None) or None

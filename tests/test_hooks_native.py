@@ -5,6 +5,7 @@ server; the plaintext events and the findings derived from them land in the sess
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,33 @@ def test_attach_to_a_running_process(server, tmp_path: Path):
     evs = events(tmp_path)
     assert ADID.encode() in _plaintext(evs, "write")
     assert [r for r in findings(tmp_path) if r["category"] == "advertising_id"]
+
+
+def test_cli_spawns_and_writes_the_session(server, tmp_path: Path, capsys):
+    from hooks_support import ensure_agents
+
+    from phonehome.cli import main
+
+    ensure_agents("tls")
+    port = server.https_port
+    rc = main(["hooks", "--local", "--agents", "tls", "--session", str(tmp_path), "--timeout", "30",
+               "--spawn", CURL, "-sk", "--http1.1", "--resolve", f"graph.facebook.com:{port}:127.0.0.1",
+               "-H", "content-type: application/json", "-d", BODY, f"https://graph.facebook.com:{port}/v17.0/activities"])
+    out, err = capsys.readouterr()
+    assert rc == 0, err
+    assert f"tls   graph.facebook.com:{port} SSL_write" in out and "POST /v17.0/activities HTTP/1.1" in out
+    assert re.search(r"phonehome hooks: \d+ events, [1-9]\d* findings from TLS plaintext", err)
+    assert [r for r in findings(tmp_path) if r["category"] == "advertising_id"]
+
+
+def test_cli_without_bundle_says_how_to_build(tmp_path: Path, capsys, monkeypatch):
+    from phonehome.hooks import build
+
+    from phonehome.cli import main
+
+    monkeypatch.setattr(build, "HOOKS_DIR", tmp_path)
+    monkeypatch.setattr(build.bundle_path, "__defaults__", (tmp_path,))
+    monkeypatch.setattr(build.load_bundle, "__defaults__", (tmp_path,))
+    rc = main(["hooks", "--local", "--agents", "tls", "--session", str(tmp_path / "s"), "--spawn", "/bin/true"])
+    assert rc == 2
+    assert "python -m phonehome.hooks.build" in capsys.readouterr().err

@@ -148,12 +148,25 @@ class HookHost:
         self._setup_analysis()
         self._thread = threading.Thread(target=self._work, name="phonehome-hook-host", daemon=True)
         self._thread.start()
-        self.device = self._get_device()
-        self.device.on("child-added", self._on_child_added)
-        self.device.on("output", self._on_output)
-        pid, suspended = self._spawn_or_attach()
+        try:
+            self.device = self._get_device()
+            self.device.on("child-added", self._on_child_added)
+            self.device.on("output", self._on_output)
+            pid, suspended = self._spawn_or_attach()
+        except BaseException:
+            self.stop()
+            raise
         self.main_pid = pid
-        self._instrument(pid, main=True)
+        try:
+            self._instrument(pid, main=True)
+        except BaseException:
+            if suspended:  # never leave a spawned process suspended behind
+                try:
+                    self.device.kill(pid)
+                except Exception as e:  # noqa: BLE001
+                    log.debug("kill %s: %s", pid, e)
+            self.stop()
+            raise
         if suspended:
             self.device.resume(pid)
         return self
@@ -182,11 +195,11 @@ class HookHost:
         if self._stopping:
             return
         self._stopping = True
-        done = threading.Event()
-        self._queue.put(("call", self._detach_all, done))
-        done.wait(30)
-        self._queue.put(("stop",))
         if self._thread is not None:
+            done = threading.Event()
+            self._queue.put(("call", self._detach_all, done))
+            done.wait(30)
+            self._queue.put(("stop",))
             self._thread.join(30)
         if self.config.kill_on_stop and self.config.target.spawn is not None:
             for t in self.targets.values():
@@ -234,7 +247,7 @@ class HookHost:
             try:
                 session.enable_child_gating()
             except Exception as e:  # noqa: BLE001 - not supported everywhere
-                self._emit_host_event({"type": "hook:agent-error", "where": "enable_child_gating", "error": str(e), "pid": pid})
+                self._queue.put(("host-event", {"type": "hook:agent-error", "where": "enable_child_gating", "error": str(e), "pid": pid}))
         init_settings = dict(self.config.agent_settings)
         for agent in self.config.agents:
             script = session.create_script(self._bundles[agent], name=f"phonehome-{agent}")

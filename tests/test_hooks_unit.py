@@ -226,3 +226,17 @@ def test_describe_sdk_accepts_match_or_entry():
     assert m is not None
     assert describe_sdk(m, stack) == ("com.appsflyer", "AppsFlyer")
     assert describe_sdk(m.entry, stack)[1] == "AppsFlyer"
+
+
+def test_spawn_failure_cleans_up(tmp_path: Path):
+    pytest.importorskip("frida")
+    import frida
+
+    host = HookHost(AgentConfig(target=Target(spawn=["/nonexistent/binary"]), agents=("tls",), session=tmp_path))
+    try:
+        build.load_bundle("tls")
+    except build.MissingBundleError:
+        pytest.skip("tls agent not built")
+    with pytest.raises(frida.ExecutableNotFoundError):
+        host.start()
+    assert host._events_out is None and (host._thread is None or not host._thread.is_alive())

@@ -221,7 +221,7 @@ export function installCrashReporter(): void {
 }
 
 /** Standard rpc table: `init(config)` runs `install` once, `dispose` flushes. */
-export function exportRpc(agent: string, install: () => void, extra: { [k: string]: (...a: never[]) => unknown } = {}): void {
+export function exportRpc(agent: string, install: () => void): void {
     let installed = false;
     rpc.exports = {
         init(config: unknown): { [k: string]: Json } {
@@ -257,6 +257,5 @@ export function exportRpc(agent: string, install: () => void, extra: { [k: strin
             flush();
             return n;
         },
-        ...extra,
     };
 }

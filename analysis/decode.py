@@ -25,7 +25,10 @@ A location names a *part* of the request, then the decoding *steps* that lead to
     step     := DECODER [ ":" PATH ]
 
 `DECODER` is the decoder's name exactly as it appears in `Leaf.decoding`, so the chain can be
-read off the location. Decoders with a structure carry a `PATH` inside it:
+read off the location, with one exception: a Content-Encoding (`record.content_encoding`, one the
+proxy could not undo) is transport, so undoing it adds its name to the front of the chain but
+no step to the location; the same request gets the same locations whether the proxy or the
+decoder undid it. Compression found *inside* a value (by its magic bytes) is a step. Decoders with a structure carry a `PATH` inside it:
 
 =============  ===========================================  ===============================
 decoder        PATH                                         example
@@ -54,7 +57,8 @@ Examples::
     cookie:_fbp
     header:X-Device>base64>json:model           chain ("base64", "json")
     body.form:d>base64>json:user.id             chain ("form", "base64", "json")
-    body.gzip>json:events[0].adid               Content-Encoding the proxy could not undo
+    body.json:events[0].adid                    also when a Content-Encoding the proxy could not
+                                                undo was undone here: chain ("gzip", "json")
     body.json:payload>base64>gzip>json:ifa      gzip inside a base64 field
     body.protobuf:4.1>json:email                JSON in a protobuf string field
     body.text                                   a plain-text body (chain ("text",))
@@ -101,7 +105,7 @@ Limits
 ------
 See `DecodeLimits`. Every limit hit adds a note naming the limit (`max_depth`, `max_leaves`, ...),
 its value and the location, e.g. ``max_depth 32 at body.json:a.b.c: object not decoded`` or
-``max_decompressed_size 8388608 at body.gzip: gzip content-encoding of 1043656 bytes inflates past
+``max_decompressed_size 8388608 at body: gzip content-encoding of 1043656 bytes inflates past
 8388608 bytes (decompression bomb?); not decoded``. Other notes: invalid UTF-8 replaced, JSON too
 deep for the parser, a declared Content-Type that did not match, a capped body.
 
@@ -533,13 +537,14 @@ def _decode_body(ctx: _Ctx, record: Record, base: str) -> None:
             if coding is None:
                 ctx.note(f"content-encoding {token.strip()!r} at {base}: not supported, body not decoded")
                 return
-            loc = _join(base, coding)
-            out = _inflate(ctx, coding, data, loc, "content-encoding")
+            # Content-Encoding is transport, not content: undoing it here leaves locations as they
+            # are when the proxy undid it, and shows only in the decoding chain.
+            out = _inflate(ctx, coding, data, base, "content-encoding")
             if out is None:
                 return
             chain += (coding,)
-            ctx.blob(loc, out, chain)
-            data, base = out, loc
+            ctx.blob(base, out, chain)
+            data = out
     ctype = "" if record.kind == "websocket" else (record.header("content-type") or "")
     hint = _content_hint(ctype)
     if hint == "multipart":

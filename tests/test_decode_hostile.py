@@ -221,7 +221,7 @@ def test_bomb_as_content_encoding(bombs, codec):
     assert len(decoded.notes) == 1
     # zstd packs 1 GB into ~30 KB: its ratio limit (200) trips before the size limit (8 MB).
     assert re.fullmatch(
-        rf"(max_decompressed_size {8 << 20}|max_decompression_ratio 200) at body\.{codec}: {codec} content-encoding"
+        rf"(max_decompressed_size {8 << 20}|max_decompression_ratio 200) at body: {codec} content-encoding"
         rf" of {len(bombs[codec])} bytes inflates past \d+ bytes \(decompression bomb\?\); not decoded",
         decoded.notes[0],
     )
@@ -243,7 +243,7 @@ def test_decompression_ratio_limit():
     small = gzip.compress(b"\0" * (1 << 20))  # ~1 KB inflating to 1 MB: ratio ~1000
     decoded = decode_record(record(small, content_encoding="gzip"))
     assert decoded.notes == [
-        f"max_decompression_ratio 200 at body.gzip: gzip content-encoding of {len(small)} bytes inflates past "
+        f"max_decompression_ratio 200 at body: gzip content-encoding of {len(small)} bytes inflates past "
         f"{len(small) * 200} bytes (decompression bomb?); not decoded"
     ]
 

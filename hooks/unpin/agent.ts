@@ -35,7 +35,6 @@ let trustAll: JObject = null;
 function permissiveTrustManagers(): JObject {
     if (trustAll === null) {
         const X509TrustManager = Java.use("javax.net.ssl.X509TrustManager");
-        const X509Certificate = Java.use("java.security.cert.X509Certificate");
         const Cls = Java.registerClass({
             name: "phonehome.unpin.TrustingTrustManager",
             implements: [X509TrustManager],
@@ -47,7 +46,6 @@ function permissiveTrustManagers(): JObject {
                 },
             },
         });
-        void X509Certificate;
         trustAll = Java.array("javax.net.ssl.TrustManager", [Cls.$new()]);
     }
     return trustAll;

@@ -116,8 +116,21 @@ export function currentStack(c: JavaContext): string[] {
     return frames;
 }
 
+const threadNames = new Map<number, string>();
+
+/** The Java name of the current thread, cached per OS thread (two bridge calls saved per event;
+ * a thread renamed later keeps its first name here). */
 export function threadName(c: JavaContext): string {
-    return String(c.Thread.currentThread().getName());
+    const tid = Process.getCurrentThreadId();
+    let name = threadNames.get(tid);
+    if (name === undefined) {
+        if (threadNames.size > 1024) {
+            threadNames.clear();
+        }
+        name = String(c.Thread.currentThread().getName());
+        threadNames.set(tid, name);
+    }
+    return name;
 }
 
 export function identity(c: JavaContext, obj: JObject): number {

@@ -151,8 +151,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--findings", type=int, default=100_000)
     parser.add_argument("--samples", type=int, default=40)
+    parser.add_argument("--open-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     n = args.findings
+    if args.open_only:
+        res = asyncio.run(open_and_interact(SessionStore(args.open_only), n))
+        print(f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+        return 0
     tmp = Path(tempfile.mkdtemp(prefix="phonehome-bench-"))
     print(f"phonehome dashboard benchmark: {n:,} findings, {args.samples} latency samples, poll interval 0.25 s")
 
@@ -192,6 +197,11 @@ def main() -> int:
     print(f"1 more finding + feed/matrix queries  {(time.process_time() - c) * 10:6.2f} ms CPU (with {n:,} in state)")
     del rows, state
 
+    import subprocess
+
+    rss = subprocess.run([sys.executable, __file__, "--findings", str(n), "--open-only", str(big.root)],
+                         capture_output=True, text=True, check=True).stdout.split()[-1]
+    print(f"dashboard process with {n:,} findings open: peak RSS {rss} MB")
     res = asyncio.run(open_and_interact(big, n))
     print(f"open {n:,}-finding session to screen   {res['open']:6.2f} s wall, {res['open_cpu']:.2f} s CPU "
           f"(longest UI-thread apply {res['open_ticks_max'] * 1e3:.0f} ms CPU)")
@@ -204,7 +214,7 @@ def main() -> int:
     print(f"append -> on screen, {n:,} findings  {fmt_ms(lat_big)}")
     load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"]
     print(f"load average during the run: {' '.join(load)} (on {__import__('os').cpu_count()} cores)")
-    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"benchmark process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 
 

@@ -287,12 +287,17 @@ class Dashboard(App[int]):
     @work(thread=True, group="tail", exit_on_error=True)
     def _poll_worker(self) -> None:
         try:
+            posted = 0.0
             while not self._stopping:
                 batch = self._tail.poll()
                 if batch:
                     with self._lock:
                         self.state.ingest(batch)
-                    self.post_message(Tailed())
+                    # While catching up on a large session, repaint twice a second, not per chunk.
+                    now = time.monotonic()
+                    if not batch.more or now - posted >= 0.5:
+                        self.post_message(Tailed())
+                        posted = now
                 if not batch.more:
                     break
             self.polls += 1
@@ -577,6 +582,8 @@ class Dashboard(App[int]):
             title.append_text(inert_text(app, 40, style="bold"))
         if self.meta.get("end"):
             title.append("  finished session", DIM)
+        if not s.findings and not self.store.findings.exists():
+            title.append("  waiting for findings.jsonl …", "yellow")
         title.append("   ")
         title.append("⏸ PAUSED (p to resume)" if self.paused else "● following", "bold yellow" if self.paused else "green")
         self._title_bar.update(title)
@@ -674,7 +681,12 @@ class Dashboard(App[int]):
     # -- actions --------------------------------------------------------------------------------
 
     def action_mark(self, label: str) -> None:
-        marker = self.store.mark(label, source="dashboard", ts=self.clock())
+        try:
+            marker = self.store.mark(label, source="dashboard", ts=self.clock())
+        except OSError as e:
+            self.notify(f"could not write the marker: {inert(str(e), 200)}", title="marker", severity="error",
+                        markup=False)
+            return
         self.notify(f"{label} marked at {self.fmt_time(marker['ts'])}", title="marker", markup=False)
         self._schedule_poll()
 

@@ -240,6 +240,10 @@ async def test_opens_a_finished_session_and_a_missing_one(tmp_path: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.polls >= 2)
         assert "no consent marker yet" in screen_text(app)
+        assert "waiting for findings.jsonl" in screen_text(app)
+        await pilot.press("m")  # no directory to write the marker to: says so, keeps running
+        await wait_for(pilot, lambda: any("could not write the marker" in n.message for n in app._notifications))
+        assert not (tmp_path / "not-yet").exists()
 
 
 def test_newest_session_picks_the_latest_written(tmp_path: Path) -> None:

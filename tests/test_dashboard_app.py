@@ -154,7 +154,7 @@ def _assert_inert_screen(app: Dashboard) -> str:
 
 
 async def test_hostile_content_is_shown_literally(tmp_path: Path) -> None:
-    store = make_session(tmp_path / "s", [HOSTILE])
+    store = make_session(tmp_path / "s", [HOSTILE], app="\x1b]0;x\x07[b]app")
     app = app_for(store.root)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.applied_findings == 1)
@@ -163,6 +163,7 @@ async def test_hostile_content_is_shown_literally(tmp_path: Path) -> None:
         assert "\\x1b]0;pwned\\x07evil.example" in text
         assert "body.json:\\u202egnp.exe\\u202c" in text
         assert "[blink]cat" in text
+        assert "app \\x1b]0;x\\x07[b]app" in text
         assert app.title == "phonehome watch"
 
         await pilot.press("r")

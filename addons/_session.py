@@ -20,7 +20,7 @@ from phonehome.store import PROFILE_COPY, SessionStore, write_private_atomic
 
 DEFAULT_BODY_CAP = 1_000_000
 DEFAULT_QUEUE = 2_000
-DEFAULT_QUEUE_MB = 256
+DEFAULT_QUEUE_MB = 64
 DEFAULT_DRAIN_S = 30
 MAX_QUEUE = 1_000_000
 

@@ -19,6 +19,7 @@ so values the Frida hooks observe during the session count live as they do in re
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import logging
 import multiprocessing
@@ -39,10 +40,11 @@ from typing import Any
 log = logging.getLogger("phonehome.live.worker")
 
 # Queue items (tuples; the first element is the kind):
-#   ("flow", flow_id, flow_bytes)            a finished HTTP flow (tnetstring, as in flows.mitm)
+#   ("flow", flow_id, flow_bytes, end)       a finished HTTP flow (tnetstring, as in flows.mitm, which
+#                                            is `end` bytes long after it was appended)
 #   ("ws-start", flow_id, flow_bytes)        a WebSocket handshake flow (no messages yet)
 #   ("ws-msg", flow_id, index, msg_state)    one client→server message; index in flow.websocket.messages
-#   ("ws-end", flow_id)                      the WebSocket closed: forget the handshake
+#   ("ws-end", flow_id, end)                 the WebSocket closed (and was appended): forget the handshake
 #   ("stop",)                                drain everything before this, then exit
 # The queue carries lists of items (batches), and the STOP tuple.
 Item = tuple[Any, ...]
@@ -63,15 +65,29 @@ PARENT_POLL_S = 0.25
 FLUSH_S = 0.02
 """How long items wait in the proxy before being handed to the queue, at most."""
 FLUSH_BYTES = 1 << 20
-WORKER_NICE = 10
-"""The worker runs at a lower CPU priority than the proxy: when cores are scarce, traffic goes
-first and analysis falls behind (and is reported) instead of slowing the phone's connections."""
+WORKER_NICE = 19
+"""The worker only uses CPU the proxy (and everything else) leaves idle: it runs under the
+`SCHED_IDLE` policy (or at nice 19 where that is refused). When cores are scarce, traffic goes first
+and analysis falls behind, drops and says so, instead of slowing the phone's connections."""
+
+
+def lower_priority() -> str:
+    """Put this process under SCHED_IDLE (Linux), else nice 19; returns what was done."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # type: ignore[attr-defined]
+        return "SCHED_IDLE"
+    except (AttributeError, OSError):
+        with contextlib.suppress(OSError):
+            os.nice(WORKER_NICE)
+        return f"nice {WORKER_NICE}"
 
 
 @dataclass(frozen=True)
 class WorkerConfig:
     session_dir: str
     body_cap: int
+    start_offset: int = 0
+    """Size of flows.mitm when this worker was started: flows before it are not its business."""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -117,6 +133,8 @@ class Worker:
         self._restart_times: list[float] = []
         self.gave_up = False
         self._stopping = False
+        self.flows_offset: Callable[[], int] = lambda: config.start_offset
+        """Current size of flows.mitm (set by the addon); a (re)started worker begins there."""
 
     def start(self) -> None:
         q: multiprocessing.queues.Queue[Any] = self._mp.Queue()
@@ -124,7 +142,7 @@ class Worker:
         q.cancel_join_thread()
         proc = self._mp.Process(
             target=self._target,
-            args=(self.config, q, self.counters, os.getpid()),
+            args=(dataclasses.replace(self.config, start_offset=self.flows_offset()), q, self.counters, os.getpid()),
             name="phonehome-worker",
             daemon=True,
         )
@@ -271,6 +289,8 @@ class Processor:
         body_cap: int,
         hook_events: Path | None = None,
         hook_offset: int = 0,
+        flows: Path | None = None,
+        flows_offset: int = 0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.analyser = analyser
@@ -283,6 +303,9 @@ class Processor:
         self._hook_size = -1
         self.clock = clock
         self.ws_flows: OrderedDict[str, Any] = OrderedDict()
+        self.flows = flows
+        self.received_end = flows_offset
+        """flows.mitm up to here was handed over (or deliberately dropped) while the proxy lived."""
 
     # -- runtime values from the Frida hooks --------------------------------------------------
 
@@ -318,16 +341,17 @@ class Processor:
         try:
             self.refresh_runtime_values()
             if kind == "flow":
-                self._records(self._http_records(flow_from_bytes(item[2])))
+                self.received_end = max(self.received_end, item[3])
+                self._records(self._state_records(item[2]))
             elif kind == "ws-start":
-                flow = flow_from_bytes(item[2])
-                self.ws_flows[flow_id] = flow
+                self.ws_flows[flow_id] = flow_from_bytes(item[2])
                 while len(self.ws_flows) > WS_CACHE_MAX:
                     self.ws_flows.popitem(last=False)
-                self._records(self._http_records(flow))
+                self._records(self._state_records(item[2]))
             elif kind == "ws-msg":
                 self._ws_message(flow_id, item[2], item[3])
             elif kind == "ws-end":
+                self.received_end = max(self.received_end, item[2])
                 self.ws_flows.pop(flow_id, None)
             else:
                 raise ValueError(f"unknown work item {kind!r}")
@@ -340,10 +364,16 @@ class Processor:
             self.counters[C_ITEMS] += 1
             self.counters[C_BYTES_DONE] += size
 
-    def _http_records(self, flow: Any) -> list[Any]:
-        from phonehome.analysis.records import records_from_flow
+    def _state_records(self, data: bytes) -> list[Any]:
+        """Records of one flow from its flow-file bytes, the way replay reads `flows.mitm`
+        (`tnetstring` → `records_from_state`, no Flow object)."""
+        from mitmproxy.io import tnetstring
+        from phonehome.analysis.records import records_from_state
 
-        return records_from_flow(flow, source="proxy", app=self.analyser.app, body_cap=self.body_cap)
+        state = tnetstring.loads(data)
+        if not isinstance(state, dict):
+            raise ValueError("item is not a serialised flow")
+        return records_from_state(state, source="proxy", app=self.analyser.app, body_cap=self.body_cap)
 
     def _ws_message(self, flow_id: str, index: int, state: Any) -> None:
         from mitmproxy.websocket import WebSocketMessage
@@ -390,16 +420,45 @@ class Processor:
                 item = local.get(timeout=PARENT_POLL_S)  # a batch (list of items), STOP or EOF
             except queue_mod.Empty:
                 if os.getppid() != parent_pid:  # fallback if no EOF arrived
-                    log.warning("the proxy process is gone; what it had handed over is analysed, exiting")
+                    self.catch_up()
                     return
                 self.refresh_runtime_values()
                 continue
             if type(item) is tuple:  # STOP or EOF
                 if item is EOF:
-                    log.warning("the proxy process is gone; what it had handed over is analysed, exiting")
+                    self.catch_up()
                 return
             for one in item:
                 self.handle(one)
+
+
+    def catch_up(self) -> None:
+        """The proxy died without saying goodbye (`kill -9`): analyse the flows it had saved but
+        not handed over (its last batch, its feeder thread's buffer), straight from flows.mitm."""
+        from mitmproxy.io import tnetstring
+        from phonehome.analysis.records import records_from_state
+
+        log.warning("the proxy process is gone; analysing what it had saved but not handed over")
+        if self.flows is None or not self.flows.exists():
+            return
+        n = 0
+        with self.flows.open("rb") as fh:
+            fh.seek(self.received_end)
+            while True:
+                try:
+                    state = tnetstring.load(fh)
+                except (ValueError, TypeError, IndexError, EOFError):
+                    break  # the end, or a flow torn by the kill
+                if not isinstance(state, dict) or state.get("id") in self.ws_flows:
+                    continue  # a WebSocket whose messages were analysed as they came
+                try:
+                    self._records(records_from_state(state, source="proxy", app=self.analyser.app,
+                                                     body_cap=self.body_cap))
+                    n += 1
+                except Exception:
+                    self.counters[C_ERRORS] += 1
+                    log.exception("analysis failed for flow %s (catch-up)", state.get("id"))
+        log.warning("analysed %d flows from flows.mitm after the proxy died; exiting", n)
 
 
 def pull(q: Any, local: Any) -> None:
@@ -437,8 +496,7 @@ def main(config: WorkerConfig, q: Any, counters: Any, parent_pid: int) -> None:
     """Entry point of the worker process."""
     # Ctrl-C reaches the whole process group: the proxy shuts down and tells us to drain.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with contextlib.suppress(OSError):
-        os.nice(WORKER_NICE)
+    priority = lower_priority()
     logging.basicConfig(stream=sys.stderr, level=logging.INFO,
                         format="[%(asctime)s] phonehome worker %(process)d: %(levelname)s %(message)s")
     # The queue arrives with both ends of its pipe. Close the write end here: then the death of the
@@ -462,10 +520,11 @@ def main(config: WorkerConfig, q: Any, counters: Any, parent_pid: int) -> None:
         events.close()
         sys.exit(EXIT_SETUP_FAILED)
     counters[C_READY] = 1
-    log.info("ready in %.2f s", time.monotonic() - started)
+    log.info("ready in %.2f s (%s)", time.monotonic() - started, priority)
     with JsonlWriter(store.findings) as findings:
         processor = Processor(analyser, findings=findings, events=events, counters=counters,
-                              body_cap=config.body_cap, hook_events=store.hook_events, hook_offset=offset)
+                              body_cap=config.body_cap, hook_events=store.hook_events, hook_offset=offset,
+                              flows=store.flows, flows_offset=config.start_offset)
         try:
             processor.run(local, parent_pid)
         finally:

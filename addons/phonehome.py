@@ -70,6 +70,8 @@ class PhoneHome:
         self.store: SessionStore | None = None
         self.worker: _worker.Worker | None = None
         self._flows_fd: Any = None
+        self._flows_offset = 0
+        """Size of flows.mitm after our last write (items carry it: see `_worker.Processor.catch_up`)."""
         self._events: JsonlWriter | None = None
         self._tick_task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -148,6 +150,7 @@ class PhoneHome:
         try:
             store = SessionStore.create(config.session_dir)
             self._flows_fd = open_private(store.flows, "ab")
+            self._flows_offset = os.fstat(self._flows_fd.fileno()).st_size
             self._events = JsonlWriter(store.proxy_events)
             meta = _session.start_session(store, config, now=self.clock(), proxy_pid=os.getpid())
         except OSError as e:
@@ -162,6 +165,7 @@ class PhoneHome:
             queue_size=config.queue_size,
             max_bytes=config.queue_mb << 20,
         )
+        self.worker.flows_offset = lambda: self._flows_offset
         self.worker.start()
         self._event({"type": "proxy:worker", "state": "started", "pid": self.worker.pid})
         log.info("phonehome: recording session in %s (app %s, profile %s)", store.root, meta.get("app") or "-",
@@ -286,6 +290,7 @@ class PhoneHome:
             while view:
                 n = self._flows_fd.write(view)
                 view = view[n:]
+            self._flows_offset += len(data)
         except OSError as e:
             # Same policy as mitmproxy's own -w: never let traffic through unrecorded.
             sys.stderr.write(f"phonehome: cannot write {self.store.flows if self.store else 'flows.mitm'}: {e}\n")
@@ -339,7 +344,7 @@ class PhoneHome:
         self._done_flows.add(f)
         self.stats["flows"] += 1
         data = self._save(f)
-        self._submit(("flow", f.id, data))
+        self._submit(("flow", f.id, data, self._flows_offset))
 
     def response(self, f: http.HTTPFlow) -> None:
         self._guard(f, "response", lambda: self._http_done(f))
@@ -374,7 +379,7 @@ class PhoneHome:
             self._save(f)
             if f in self._ws_started:
                 self._ws_started.discard(f)
-                self._submit(("ws-end", f.id))
+                self._submit(("ws-end", f.id, self._flows_offset))
 
         self._guard(f, "websocket_end", end)
 

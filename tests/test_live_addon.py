@@ -314,7 +314,7 @@ def test_worker_analysis_error_is_logged_with_flow_id(caplog: pytest.LogCaptureF
     proc = _worker.Processor(ExplodingAnalyser(), findings=findings, events=evts, counters=counters, body_cap=100)
     f = tflow.tflow(resp=True)
     with caplog.at_level(logging.ERROR):
-        proc.handle(("flow", f.id, _flowbytes.plain_bytes(f)))
+        proc.handle(("flow", f.id, _flowbytes.plain_bytes(f), 0))
         proc.handle(("ws-msg", "no-such-flow", 0, (1, True, b"x", 0.0, False, False)))
     assert f.id in caplog.text and "no-such-flow" in caplog.text
     assert [e["flow_id"] for e in evts.lines] == [f.id, "no-such-flow"]
@@ -336,11 +336,38 @@ def test_worker_caps_bodies_and_reports_it() -> None:
     f = tflow.tflow(resp=True)
     f.request.content = b"a" * 100
     data = _flowbytes.plain_bytes(f)
-    proc.handle(("flow", f.id, data))
+    proc.handle(("flow", f.id, data, len(data)))
     assert [e["type"] for e in evts.lines] == ["proxy:body-capped"]
     assert evts.lines[0]["size"] == 100 and evts.lines[0]["cap"] == 10
     assert len(findings.lines) == 1 and findings.lines[0]["flow_id"] == f.id
     assert counters[_worker.C_BYTES_DONE] == len(data) and counters[_worker.C_CAPPED] == 1
+
+
+def test_worker_catches_up_from_the_flow_file_after_the_proxy_died(tmp_path: Path) -> None:
+    flows_path = tmp_path / "flows.mitm"
+    old = tflow.tflow(resp=True)  # from before this worker started
+    flows = [tflow.tflow(resp=True) for _ in range(3)]
+    ws = tflow.twebsocketflow()
+    messages, ws.websocket.messages = ws.websocket.messages, []
+    ws_start = _flowbytes.plain_bytes(ws)  # at websocket_start: no messages yet
+    ws.websocket.messages = messages
+    with flows_path.open("wb") as fh:
+        fh.write(_flowbytes.plain_bytes(old))
+        start = fh.tell()
+        ends = []
+        for f in [flows[0], ws, flows[1], flows[2]]:
+            fh.write(_flowbytes.plain_bytes(f))
+            ends.append(fh.tell())
+        fh.write(_flowbytes.plain_bytes(tflow.tflow(resp=True))[:50])  # torn by the kill
+    findings, evts = ListWriter(), ListWriter()
+    counters = [0] * _worker.N_COUNTERS
+    proc = _worker.Processor(OneFinding(), findings=findings, events=evts, counters=counters, body_cap=10**6,
+                             flows=flows_path, flows_offset=start)
+    proc.handle(("flow", flows[0].id, _flowbytes.plain_bytes(flows[0]), ends[0]))
+    proc.handle(("ws-start", ws.id, ws_start))  # its messages came one by one
+    assert [r["flow_id"] for r in findings.lines] == [flows[0].id, ws.id]
+    proc.catch_up()  # flows[1] and flows[2] were saved but never handed over
+    assert [r["flow_id"] for r in findings.lines] == [flows[0].id, ws.id, flows[1].id, flows[2].id]
 
 
 # -- serialisation identical to FlowWriter ----------------------------------------------------------
@@ -390,7 +417,7 @@ _values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(_values)
 def test_encoder_equals_mitmproxy_tnetstring(value: Any) -> None:
     assert _flowbytes.dumps(value) == tnetstring.dumps(value)

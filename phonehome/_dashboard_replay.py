@@ -122,6 +122,9 @@ class Replay:
                 for name, objs in pending.items():
                     writers[name].write_many(objs)
                 self.written = i
+            if not self._stop.is_set():
+                store = SessionStore(self.target)
+                store.update_meta(end=self.clock())
         finally:
             for w in writers.values():
                 w.close()

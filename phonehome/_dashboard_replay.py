@@ -64,9 +64,11 @@ def timeline(source: Path, *, derive: Callable[[Path], list[dict[str, Any]]] = _
         objects = read_jsonl(source / name).objects
         if name == FINDINGS and not have_findings and store.flows.exists():
             objects = derive(source)
-        last = 0.0
-        for obj in objects:
-            ts = as_ts(obj.get("ts"))
+        # A line without a timestamp keeps its place in its own file: it takes the time of the
+        # line before it (or, at the start of the file, of the first line that has one).
+        stamps = [as_ts(obj.get("ts")) for obj in objects]
+        last = next((ts for ts in stamps if ts is not None), 0.0)
+        for obj, ts in zip(objects, stamps, strict=True):
             last = ts if ts is not None else last
             lines.append((last, name, obj))
     lines.sort(key=lambda line: line[0])

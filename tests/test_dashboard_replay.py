@@ -88,3 +88,13 @@ def test_watch_command_is_registered_and_checks_its_arguments(tmp_path: Path, mo
     make_session(tmp_path / "captures" / "s1", SCENARIO[:1])
     assert watch.run(argparse.Namespace(session=None, interval=0.25, reveal=False, feed_rows=50)) == 0
     assert seen == {"session": Path("captures/s1"), "interval": 0.25, "reveal": False, "feed_rows": 50}
+
+
+def test_lines_without_a_timestamp_keep_their_place_in_their_file(tmp_path: Path) -> None:
+    store = make_session(tmp_path / "s", SCENARIO[2:4])
+    append(store.proxy_events, [{"type": "proxy:stats", "flows": 1}, {"type": "proxy:stats", "flows": 2, "ts": T0 + 3},
+                                {"type": "proxy:stats", "flows": 3}])
+    order = [(name, obj.get("flows")) for _, name, obj in timeline(store.root)]
+    # findings at T0+2 and T0+3; the proxy lines all take T0+3 (not 0, which would put them first)
+    assert order == [("findings.jsonl", None), ("findings.jsonl", None), ("proxy-events.jsonl", 1),
+                     ("proxy-events.jsonl", 2), ("proxy-events.jsonl", 3)]

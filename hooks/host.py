@@ -195,6 +195,7 @@ class HookHost:
         if self._stopping:
             return
         self._stopping = True
+        running = [t.pid for t in self.targets.values() if t.alive]
         if self._thread is not None:
             done = threading.Event()
             self._queue.put(("call", self._detach_all, done))
@@ -202,12 +203,11 @@ class HookHost:
             self._queue.put(("stop",))
             self._thread.join(30)
         if self.config.kill_on_stop and self.config.target.spawn is not None:
-            for t in self.targets.values():
-                if t.alive:
-                    try:
-                        self.device.kill(t.pid)
-                    except Exception as e:  # noqa: BLE001 - gone already
-                        log.debug("kill %s: %s", t.pid, e)
+            for pid in running:  # after the agents' last batches were flushed and they detached
+                try:
+                    self.device.kill(pid)
+                except Exception as e:  # noqa: BLE001 - gone already
+                    log.debug("kill %s: %s", pid, e)
         for t in self.targets.values():
             if t.alive:
                 t.alive = False

@@ -180,3 +180,33 @@ def test_cli_without_bundle_says_how_to_build(tmp_path: Path, capsys, monkeypatc
     rc = main(["hooks", "--local", "--agents", "tls", "--session", str(tmp_path / "s"), "--spawn", "/bin/true"])
     assert rc == 2
     assert "python -m phonehome.hooks.build" in capsys.readouterr().err
+
+
+def test_cli_stops_cleanly_on_sigterm_and_kills_its_spawn(tmp_path: Path):
+    import json
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from hooks_support import REPO, ensure_agents
+
+    ensure_agents("tls")
+    loop = "import socket, time\nwhile True:\n    socket.getaddrinfo('localhost', 80); time.sleep(0.01)"
+    cli = subprocess.Popen([str(REPO / ".venv" / "bin" / "phonehome"), "hooks", "--local", "--agents", "tls", "--session",
+                            str(tmp_path), "-q", "--spawn", SYSTEM_PYTHON, "-c", loop],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (tmp_path / "hook-events.jsonl").exists():
+        time.sleep(0.1)
+    time.sleep(1.0)
+    cli.send_signal(signal.SIGTERM)
+    assert cli.wait(20) == 0
+    err = cli.stderr.read()
+    target = int(re.search(r"pid (\d+)", err).group(1))
+    evs = [json.loads(line) for line in (tmp_path / "hook-events.jsonl").read_text().splitlines()]
+    assert of_type(evs, "hook:net", api="getaddrinfo", host="localhost")
+    assert evs[-1]["type"] == "hook:detached" and evs[-1]["reason"] == "application-requested"
+    time.sleep(0.2)
+    with pytest.raises(ProcessLookupError):
+        os.kill(target, 0)

@@ -13,6 +13,7 @@ there. The logic lives in `phonehome.hooks.host`; build the agents first with
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -41,6 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--profile", type=Path, metavar="device.toml", help="device profile (seeds the correlation)")
     parser.add_argument("--app", help="app identifier for the findings (default: the profile's apps.under_test)")
     parser.add_argument("--no-children", action="store_true", help="do not follow child processes")
+    parser.add_argument("--keep-running", action="store_true",
+                        help="leave a spawned target running when the hooks stop (default: kill it, as frida does)")
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="stop after this long")
     parser.add_argument("--max-bytes", type=int, default=65536, help="bytes kept per captured buffer (default 65536)")
     parser.add_argument("--build", action="store_true", help="build the agents first (npm ci + frida.Compiler)")
@@ -72,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
             target=target, device="usb" if args.usb else "remote" if args.remote else "local", remote=args.remote,
             agents=agents, session=session, respawn=args.respawn, follow_children=not args.no_children,
             app=args.app, profile=profile, agent_settings={"maxBytes": args.max_bytes},
+            kill_on_stop=not args.keep_running,
         )
     except ValueError as e:
         print(f"phonehome hooks: {e}", file=sys.stderr)
@@ -90,15 +94,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"phonehome hooks: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
     print(f"phonehome hooks: pid {host.main_pid}, agents {', '.join(agents)}, session {session}", file=sys.stderr)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops as cleanly as Ctrl-C
     try:
         host.wait(timeout=args.timeout)
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         host.stop()
     print(f"phonehome hooks: {host.events_seen} events, {host.findings_written} findings from TLS plaintext "
           f"in {session}", file=sys.stderr)
     return 1 if host.errors else 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _printer(describe):  # type: ignore[no-untyped-def]

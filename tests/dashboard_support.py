@@ -81,6 +81,20 @@ SCENARIO: list[dict[str, Any]] = [
 ]
 
 
+# A finding whose every field tries to act on the terminal or on markup parsers.
+HOSTILE = finding(
+    1,
+    org="[bold red]EVIL[/] [@click=app.quit]org[/]",
+    host="\x1b]0;pwned\x07evil.example\x1b[2J\x1b[H",
+    category="[blink]cat\x1b[5m",
+    location="body.json:\u202egnp.exe\u202c\u200b[link=https://x.example]here[/link]",
+    value="\x1b[31mred\x1b[0m\x9b1;1H\x90dcs\x9c\x1bP+q\x1b\\" + "A" * 20000,
+    evidence="\x1b]8;;https://evil.example\x07click\x1b]8;;\x07 :smile: [i]x[/i]",
+    url="https://evil.example/\x1b[6n",
+    party="third",
+)
+
+
 class FixedClock:
     def __init__(self, now: float) -> None:
         self.now = now

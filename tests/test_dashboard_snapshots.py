@@ -9,7 +9,7 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
-from dashboard_support import SCENARIO, T0, FixedClock, append, finding, make_session, wait_for
+from dashboard_support import HOSTILE, SCENARIO, T0, FixedClock, append, finding, make_session, wait_for
 
 from phonehome.dashboard import Dashboard
 
@@ -71,7 +71,5 @@ def test_snapshot_filtered_and_revealed(snap_compare, scenario) -> None:
 
 
 def test_snapshot_hostile_content(snap_compare, tmp_path: Path) -> None:
-    from test_dashboard_app import HOSTILE
-
     app, loaded = _app(_session(tmp_path, [HOSTILE]), 1)
     assert snap_compare(app, terminal_size=SIZE, run_before=loaded, press=["r"])

@@ -94,12 +94,95 @@ export function javaContext(J: JavaApi): JavaContext {
     return ctx;
 }
 
+interface RawStackApi {
+    thread: NativePointer;
+    currentThread: NativePointer;
+    getStackTrace: NativePointer;
+    arrays: NativePointer;
+    toString: NativePointer;
+}
+
+let rawApi: RawStackApi | null | undefined;
+
+/** Global refs and method ids for the raw JNI stack capture (once). */
+function rawStackApi(env: JObject): RawStackApi | null {
+    if (rawApi !== undefined) {
+        return rawApi;
+    }
+    try {
+        const global = (name: string): NativePointer => {
+            const local = env.findClass(name) as NativePointer;
+            const g = env.newGlobalRef(local) as NativePointer;
+            env.deleteLocalRef(local);
+            return g;
+        };
+        const thread = global("java/lang/Thread");
+        const arrays = global("java/util/Arrays");
+        rawApi = {
+            thread,
+            currentThread: env.getStaticMethodId(thread, "currentThread", "()Ljava/lang/Thread;"),
+            getStackTrace: env.getMethodId(thread, "getStackTrace", "()[Ljava/lang/StackTraceElement;"),
+            arrays,
+            toString: env.getStaticMethodId(arrays, "toString", "([Ljava/lang/Object;)Ljava/lang/String;"),
+        };
+    } catch (e) {
+        agentError("raw JNI stack setup", e);
+        rawApi = null;
+    }
+    return rawApi;
+}
+
 /**
- * Java stack of the current thread as strings, innermost first (the hooked method first).
- * One Throwable printed into a StringWriter: four bridge calls, where getStackTrace() would
- * wrap every StackTraceElement in a JS object (10x slower on HotSpot).
+ * `Arrays.toString(Thread.currentThread().getStackTrace())` through raw JNI calls: the bridge's
+ * wrappers would turn every StackTraceElement into a JS object (~10x slower on HotSpot).
  */
+function rawStackText(c: JavaContext): string | null {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const env = c.J.vm.getEnv() as any;
+    const api = rawStackApi(env);
+    if (api === null) {
+        return null;
+    }
+    const h = env.handle as NativePointer;
+    const callStatic0 = env.staticVaMethod("pointer", []);
+    const call0 = env.vaMethod("pointer", []);
+    const callStatic1 = env.staticVaMethod("pointer", ["pointer"]);
+    const thread = callStatic0(h, api.thread, api.currentThread) as NativePointer;
+    const trace = thread.isNull() ? NULL : (call0(h, thread, api.getStackTrace) as NativePointer);
+    const str = trace.isNull() ? NULL : (callStatic1(h, api.arrays, api.toString, trace) as NativePointer);
+    let text: string | null = null;
+    if (!env.exceptionOccurred().isNull()) {
+        env.exceptionClear(); // never leave an exception pending in the app's thread
+    } else if (!str.isNull()) {
+        text = env.stringFromJni(str) as string;
+    }
+    for (const ref of [str, trace, thread]) {
+        if (!ref.isNull()) {
+            env.deleteLocalRef(ref);
+        }
+    }
+    return text;
+}
+
+/** Java stack of the current thread as strings, innermost first (the hooked method first). */
 export function currentStack(c: JavaContext): string[] {
+    const text = rawStackText(c);
+    let frames: string[];
+    if (text !== null) {
+        frames = (text.length > 2 ? text.slice(1, -1).split(", ") : []).map(stripModule);
+        let start = 0;
+        while (start < frames.length && frames[start].startsWith("java.lang.Thread.getStackTrace(")) {
+            start++;
+        }
+        frames = frames.slice(start, start + settings.stackDepth);
+    } else {
+        frames = printedStack(c);
+    }
+    return frames;
+}
+
+/** Fallback: one Throwable printed into a StringWriter (five bridge calls). */
+function printedStack(c: JavaContext): string[] {
     const sw = c.StringWriter.$new();
     c.Throwable.$new().printStackTrace(c.PrintWriter.$new(sw));
     const text: string = sw.toString();

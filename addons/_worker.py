@@ -41,8 +41,8 @@ from typing import Any
 log = logging.getLogger("phonehome.live.worker")
 
 # Queue items (tuples; the first element is the kind):
-#   ("flow", flow_id, flow_bytes, end)       a finished HTTP flow (tnetstring, as in flows.mitm, which
-#                                            is `end` bytes long after it was appended)
+#   ("flow", flow_id, offset, length)        a finished HTTP flow, appended to flows.mitm at `offset`
+#                                            (the worker reads it back from there: no copy in the pipe)
 #   ("ws-start", flow_id, flow_bytes)        a WebSocket handshake flow (no messages yet)
 #   ("ws-msg", flow_id, index, msg_state)    one client→server message; index in flow.websocket.messages
 #   ("ws-end", flow_id, end)                 the WebSocket closed (and was appended): forget the handshake
@@ -266,7 +266,9 @@ class Worker:
 
 def item_size(item: Item) -> int:
     """Bytes an item holds (what the proxy counts against `max_bytes`)."""
-    if item[0] in ("flow", "ws-start"):
+    if item[0] == "flow":
+        return item[3]
+    if item[0] == "ws-start":
         return len(item[2])
     if item[0] == "ws-msg":  # WebSocketMessage.get_state(): (type, from_client, content, ...)
         return len(item[3][2])
@@ -311,6 +313,7 @@ class Processor:
         self.clock = clock
         self.ws_flows: OrderedDict[str, Any] = OrderedDict()
         self.flows = flows
+        self._flows_fd: int | None = None
         self.received_end = flows_offset
         """flows.mitm up to here was handed over (or deliberately dropped) while the proxy lived."""
 
@@ -348,8 +351,8 @@ class Processor:
         try:
             self.refresh_runtime_values()
             if kind == "flow":
-                self.received_end = max(self.received_end, item[3])
-                self._records(self._state_records(item[2]))
+                self.received_end = max(self.received_end, item[2] + item[3])
+                self._records(self._state_records(self._read_flow(item[2], item[3])))
             elif kind == "ws-start":
                 self.ws_flows[flow_id] = flow_from_bytes(item[2])
                 while len(self.ws_flows) > WS_CACHE_MAX:
@@ -370,6 +373,16 @@ class Processor:
         finally:
             self.counters[C_ITEMS] += 1
             self.counters[C_BYTES_DONE] += size
+
+    def _read_flow(self, offset: int, length: int) -> bytes:
+        if self._flows_fd is None:
+            if self.flows is None:
+                raise ValueError("no flow file to read the flow from")
+            self._flows_fd = os.open(self.flows, os.O_RDONLY)
+        data = os.pread(self._flows_fd, length, offset)
+        if len(data) != length:
+            raise ValueError(f"flows.mitm holds {len(data)} of the flow's {length} bytes at offset {offset}")
+        return data
 
     def _state_records(self, data: bytes) -> list[Any]:
         """Records of one flow from its flow-file bytes, the way replay reads `flows.mitm`

@@ -343,8 +343,10 @@ class PhoneHome:
             return  # WebSocket flows are saved at websocket_end, like mitmproxy's -w
         self._done_flows.add(f)
         self.stats["flows"] += 1
+        start = self._flows_offset
         data = self._save(f)
-        self._submit(("flow", f.id, data, self._flows_offset))
+        # The worker reads the flow back from flows.mitm (page cache): only a reference travels.
+        self._submit(("flow", f.id, start, len(data)))
 
     def response(self, f: http.HTTPFlow) -> None:
         self._guard(f, "response", lambda: self._http_done(f))

@@ -308,13 +308,16 @@ class ExplodingAnalyser:
         raise ValueError(f"cannot analyse {record.flow_id}")
 
 
-def test_worker_analysis_error_is_logged_with_flow_id(caplog: pytest.LogCaptureFixture) -> None:
+def test_worker_analysis_error_is_logged_with_flow_id(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     findings, evts = ListWriter(), ListWriter()
     counters = [0] * _worker.N_COUNTERS
-    proc = _worker.Processor(ExplodingAnalyser(), findings=findings, events=evts, counters=counters, body_cap=100)
     f = tflow.tflow(resp=True)
+    flows_path = tmp_path / "flows.mitm"
+    flows_path.write_bytes(_flowbytes.plain_bytes(f))
+    proc = _worker.Processor(ExplodingAnalyser(), findings=findings, events=evts, counters=counters, body_cap=100,
+                             flows=flows_path)
     with caplog.at_level(logging.ERROR):
-        proc.handle(("flow", f.id, _flowbytes.plain_bytes(f), 0))
+        proc.handle(("flow", f.id, 0, flows_path.stat().st_size))
         proc.handle(("ws-msg", "no-such-flow", 0, (1, True, b"x", 0.0, False, False)))
     assert f.id in caplog.text and "no-such-flow" in caplog.text
     assert [e["flow_id"] for e in evts.lines] == [f.id, "no-such-flow"]
@@ -329,14 +332,17 @@ class OneFinding:
         return [{"flow_id": record.flow_id, "ts": record.ts, "location": "x", "category": "device_id"}]
 
 
-def test_worker_caps_bodies_and_reports_it() -> None:
+def test_worker_caps_bodies_and_reports_it(tmp_path: Path) -> None:
     findings, evts = ListWriter(), ListWriter()
     counters = [0] * _worker.N_COUNTERS
-    proc = _worker.Processor(OneFinding(), findings=findings, events=evts, counters=counters, body_cap=10)
     f = tflow.tflow(resp=True)
     f.request.content = b"a" * 100
     data = _flowbytes.plain_bytes(f)
-    proc.handle(("flow", f.id, data, len(data)))
+    flows_path = tmp_path / "flows.mitm"
+    flows_path.write_bytes(b"junk before" + data)
+    proc = _worker.Processor(OneFinding(), findings=findings, events=evts, counters=counters, body_cap=10,
+                             flows=flows_path)
+    proc.handle(("flow", f.id, len(b"junk before"), len(data)))
     assert [e["type"] for e in evts.lines] == ["proxy:body-capped"]
     assert evts.lines[0]["size"] == 100 and evts.lines[0]["cap"] == 10
     assert len(findings.lines) == 1 and findings.lines[0]["flow_id"] == f.id
@@ -354,16 +360,16 @@ def test_worker_catches_up_from_the_flow_file_after_the_proxy_died(tmp_path: Pat
     with flows_path.open("wb") as fh:
         fh.write(_flowbytes.plain_bytes(old))
         start = fh.tell()
-        ends = []
+        starts = []
         for f in [flows[0], ws, flows[1], flows[2]]:
+            starts.append(fh.tell())
             fh.write(_flowbytes.plain_bytes(f))
-            ends.append(fh.tell())
         fh.write(_flowbytes.plain_bytes(tflow.tflow(resp=True))[:50])  # torn by the kill
     findings, evts = ListWriter(), ListWriter()
     counters = [0] * _worker.N_COUNTERS
     proc = _worker.Processor(OneFinding(), findings=findings, events=evts, counters=counters, body_cap=10**6,
                              flows=flows_path, flows_offset=start)
-    proc.handle(("flow", flows[0].id, _flowbytes.plain_bytes(flows[0]), ends[0]))
+    proc.handle(("flow", flows[0].id, starts[0], starts[1] - starts[0]))
     proc.handle(("ws-start", ws.id, ws_start))  # its messages came one by one
     assert [r["flow_id"] for r in findings.lines] == [flows[0].id, ws.id]
     proc.catch_up()  # flows[1] and flows[2] were saved but never handed over

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import signal
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -151,6 +152,9 @@ def test_session_finds_profile_values_where_they_were_sent(server: LocalServer, 
     with (session / "flows.mitm").open("rb") as fh:
         flows = list(mitm_io.FlowReader(fh).stream())
     assert len(flows) == 6
+    nr = subprocess.run([str(REPO / ".venv" / "bin" / "mitmdump"), "-nq", "-r", str(session / "flows.mitm")],
+                        capture_output=True, timeout=60)
+    assert nr.returncode == 0, nr.stderr
     out = tmp_path / "replayed.jsonl"
     assert cli_main(["replay", str(session), "--findings", str(out), "--no-progress"]) == 0
     replayed = read_jsonl(out).objects

@@ -33,7 +33,7 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,7 +146,7 @@ class Worker:
         # A 1 MB pipe instead of 64 KB: batches of large flows go through in one or two writes, not
         # dozens of partial writes with a wake-up of the worker each (Linux F_SETPIPE_SZ).
         with contextlib.suppress(AttributeError, OSError):
-            fcntl.fcntl(q._writer.fileno(), F_SETPIPE_SZ, PIPE_SIZE)
+            fcntl.fcntl(q._writer.fileno(), F_SETPIPE_SZ, PIPE_SIZE)  # type: ignore[attr-defined]
         proc = self._mp.Process(
             target=self._target,
             args=(dataclasses.replace(self.config, start_offset=self.flows_offset()), q, self.counters, os.getpid()),
@@ -294,7 +294,7 @@ class Processor:
         *,
         findings: Any,
         events: Any,
-        counters: Sequence[int] | Any,
+        counters: Any,
         body_cap: int,
         hook_events: Path | None = None,
         hook_offset: int = 0,
@@ -347,7 +347,7 @@ class Processor:
     def handle(self, item: Item) -> None:
         kind = item[0]
         size = item_size(item)
-        flow_id = item[1] if len(item) > 1 else None
+        flow_id: str = item[1] if len(item) > 1 else ""
         try:
             self.refresh_runtime_values()
             if kind == "flow":
@@ -523,7 +523,7 @@ def main(config: WorkerConfig, q: Any, counters: Any, parent_pid: int) -> None:
     # proxy (even a `kill -9` in the middle of a message) is an EOF for `get()` instead of a read
     # that waits forever for the rest of the message.
     with contextlib.suppress(Exception):
-        q._writer.close()
+        q._writer.close()  # type: ignore[attr-defined]
     local: queue_mod.SimpleQueue[Any] = queue_mod.SimpleQueue()
     threading.Thread(target=pull, args=(q, local), name="phonehome-pull", daemon=True).start()
     from phonehome.store import JsonlWriter, SessionStore

@@ -148,8 +148,10 @@ class ReplayPlan:
     recorded_hook_findings: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     root: Path | None = None
+    body_cap: int = DEFAULT_BODY_CAP
+    """Bytes of each body classified: the live session's own cap, so replay sees what it saw."""
 
-    def rows(self, stats: ReadStats, *, body_cap: int = DEFAULT_BODY_CAP) -> Iterator[dict[str, Any]]:
+    def rows(self, stats: ReadStats) -> Iterator[dict[str, Any]]:
         """Every finding row, consent-labelled; read damage is appended to `problems`."""
         marker = last_consent_marker(self.markers)
 
@@ -157,7 +159,8 @@ class ReplayPlan:
             self.problems.append(str(problem))
 
         replayed: list[dict[str, Any]] = []
-        for row in replay_rows(self.files, self.analyser, stats=stats, on_problem=on_problem, body_cap=body_cap):
+        for row in replay_rows(self.files, self.analyser, stats=stats, on_problem=on_problem,
+                               body_cap=self.body_cap):
             row[Col.consent] = consent_state(row[Col.ts], marker)
             if self.recorded_hook_findings:
                 replayed.append({k: row.get(k) for k in (Col.host, Col.url, Col.location, Col.category, Col.value, Col.ts)})
@@ -184,10 +187,13 @@ def plan_replay(
     collected: dict[str, list[dict[str, Any]]] = {"markers": [], "proxy": [], "hook": [], "hook_findings": []}
     problems: list[str] = []
     session_first_party: list[str] = []
+    body_cap = DEFAULT_BODY_CAP
     for root in sessions:
         store = SessionStore(root)
         smeta = store.read_meta()
         meta = meta or smeta
+        if isinstance(smeta.get("body_cap"), int) and smeta["body_cap"] > 0:
+            body_cap = smeta["body_cap"]
         app = app or smeta.get("app")
         session_first_party.extend(smeta.get("first_party") or [])
         if profile is None:
@@ -213,6 +219,7 @@ def plan_replay(
         recorded_hook_findings=collected["hook_findings"],
         problems=problems,
         root=as_paths[0] if len(as_paths) == 1 and sessions else None,
+        body_cap=body_cap,
     )
 
 

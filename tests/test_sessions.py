@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+from phonehome.analysis.readers import ReadStats
 from phonehome.analysis.sessions import load_inputs, load_session, without_proxied_duplicates
 from phonehome.store import SessionStore
 
@@ -49,3 +50,16 @@ def test_replaying_the_sample_session_matches_what_it_recorded(tmp_path: Path) -
     as_set = lambda frame: {tuple(str(v) for v in row) for row in frame[key].itertuples(index=False)}  # noqa: E731
     assert len(recorded) > 50
     assert as_set(replayed) == as_set(recorded)
+
+
+def test_replay_uses_the_sessions_own_body_cap(tmp_path: Path) -> None:
+    from phonehome.analysis.sessions import plan_replay
+
+    copy = tmp_path / "sample"
+    shutil.copytree(SAMPLE, copy)
+    store = SessionStore(copy)
+    store.update_meta(body_cap=64)
+    plan = plan_replay([copy])
+    assert plan.body_cap == 64
+    rows = list(plan.rows(ReadStats()))
+    assert any("capped at 64" in (r.get("notes") or "") for r in rows)

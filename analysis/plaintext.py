@@ -352,6 +352,9 @@ def _host_port(authority: str | None, c: _Conn) -> tuple[str, int]:
     port = c.port or 443
     host = c.host
     if authority:
+        # The Host header names the port the client asked for (443 when absent): the socket's
+        # peer port may be a proxy's, as when the app tunnels through mitmproxy.
+        port = 443
         a = authority.strip()
         if a.startswith("["):
             h, _, rest = a[1:].partition("]")

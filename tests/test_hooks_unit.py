@@ -240,3 +240,16 @@ def test_spawn_failure_cleans_up(tmp_path: Path):
     with pytest.raises(frida.ExecutableNotFoundError):
         host.start()
     assert host._events_out is None and (host._thread is None or not host._thread.is_alive())
+
+
+def test_plaintext_through_a_proxy_tunnel_keeps_the_requested_port() -> None:
+    """An app tunnelling through mitmproxy talks TLS to the proxy's port; the record must carry
+    the port from the Host header (or 443), so it matches the proxied copy of the request."""
+    ev, data = chunk(b"GET /a?x=1 HTTP/1.1\r\nHost: api.example.com\r\n\r\n", host="api.example.com")
+    ev["port"] = 18080
+    (record,) = PlaintextAssembler().feed(ev, data)
+    assert (record.host, record.port) == ("api.example.com", 443)
+    ev2, data2 = chunk(b"GET / HTTP/1.1\r\nHost: api.example.com:8443\r\n\r\n", conn="1:2", host="api.example.com")
+    ev2["port"] = 18080
+    (record2,) = PlaintextAssembler().feed(ev2, data2)
+    assert record2.port == 8443

@@ -1,19 +1,17 @@
 """Follow a session store's JSONL files by offset, a bounded chunk at a time.
 
-Same rules as `phonehome.store.read_jsonl` (a torn last line waits for the next read, a damaged
-line is skipped with a note), plus a byte cap per read, so opening a session with 100,000
-findings streams it in slices instead of holding every line in memory at once.
+Reads with `phonehome.store.read_jsonl` (a torn last line waits for the next read, a damaged
+line is skipped with a note) and its byte cap, so opening a session with 100,000 findings
+streams it in slices instead of holding every line in memory at once.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from phonehome.store import SessionStore
+from phonehome.store import SessionStore, read_jsonl
 
 from ._dashboard_state import Batch
 
@@ -28,47 +26,17 @@ class _Cursor:
 
 
 def read_chunk(path: Path, offset: int, max_bytes: int = CHUNK) -> tuple[list[dict[str, Any]], int, list[str], bool]:
-    """Objects from the complete lines in `path` from `offset`, reading about `max_bytes`.
+    """Objects from the complete lines in `path` from `offset`, reading about `max_bytes`
+    (`read_jsonl` with a cap); a file that cannot be read yet reads as empty.
 
     Returns:
         (objects, next offset, problems, more data waiting).
     """
     try:
-        with path.open("rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            if size <= offset:
-                return [], offset, [], False
-            f.seek(offset)
-            data = f.read(max_bytes)
-            end = data.rfind(b"\n") + 1
-            while end == 0 and offset + len(data) < size:
-                # One line longer than the cap: read on to its end.
-                more = f.read(max_bytes)
-                if not more:
-                    break
-                data += more
-                end = data.rfind(b"\n") + 1
-    except (FileNotFoundError, IsADirectoryError, PermissionError):
+        read = read_jsonl(path, offset, max_bytes=max_bytes)
+    except (IsADirectoryError, PermissionError):
         return [], offset, [], False
-    objects: list[dict[str, Any]] = []
-    problems: list[str] = []
-    pos = offset
-    for line in data[:end].split(b"\n")[:-1]:
-        at = pos
-        pos += len(line) + 1
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            problems.append(f"{path.name}: skipped a damaged line at byte {at}: {getattr(e, 'msg', e)}")
-            continue
-        if isinstance(obj, dict):
-            objects.append(obj)
-        else:
-            problems.append(f"{path.name}: skipped a non-object line at byte {at}")
-    # More waits only when the cap stopped the read, not for a torn last line.
-    return objects, offset + end, problems, offset + len(data) < size
+    return read.objects, read.next_offset, read.problems, read.more
 
 
 @dataclass

@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 SESSION_JSON = "session.json"
 FLOWS = "flows.mitm"
@@ -96,17 +96,26 @@ class JsonlRead:
     objects: list[dict[str, Any]]
     next_offset: int
     problems: list[str]
+    more: bool = False
+    """`max_bytes` stopped the read before the end of the file (a torn last line does not count)."""
 
 
-def read_jsonl(path: Path, offset: int = 0) -> JsonlRead:
+def read_jsonl(path: Path, offset: int = 0, *, max_bytes: int | None = None) -> JsonlRead:
     """Complete lines from `offset` on; a torn last line is left for the next read, a garbage
-    line is skipped with a problem note."""
+    line is skipped with a problem note.
+
+    With `max_bytes`, about that many bytes are read, of which the complete lines are used; a
+    single line longer than that is read whole. `more` then says whether data is waiting.
+    """
     objects: list[dict[str, Any]] = []
     problems: list[str] = []
     try:
         with path.open("rb") as f:
             f.seek(offset)
-            data = f.read()
+            if max_bytes is None:
+                data, more = f.read(), False
+            else:
+                data, more = _read_lines_capped(f, offset, max_bytes)
     except FileNotFoundError:
         return JsonlRead([], offset, [])
     end = data.rfind(b"\n") + 1
@@ -125,7 +134,24 @@ def read_jsonl(path: Path, offset: int = 0) -> JsonlRead:
             objects.append(obj)
         else:
             problems.append(f"{path.name}: skipped a non-object line at byte {lineno_offset}")
-    return JsonlRead(objects, offset + end, problems)
+    return JsonlRead(objects, offset + end, problems, more)
+
+
+def _read_lines_capped(f: BinaryIO, offset: int, max_bytes: int) -> tuple[bytes, bool]:
+    """About `max_bytes` from `f` (positioned at `offset`), read on to the end of a line longer
+    than that; and whether the file holds more beyond what was read."""
+    size = os.fstat(f.fileno()).st_size
+    if size <= offset:
+        return b"", False
+    data = f.read(max_bytes)
+    chunk = data
+    while b"\n" not in chunk and offset + len(data) < size:
+        # One line longer than the cap: read on to its end.
+        chunk = f.read(max_bytes)
+        if not chunk:
+            break
+        data += chunk
+    return data, offset + len(data) < size
 
 
 def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:

@@ -9,27 +9,10 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from .categories import CATEGORY_IDS
 from phonehome._inert import inert
-from .schema import Col
 
-SHORT = {
-    "advertising_id": "ad ID",
-    "device_id": "device ID",
-    "user_id": "user ID",
-    "location_precise": "precise loc",
-    "location_coarse": "coarse loc",
-    "contact_info": "contact",
-    "contacts": "contacts",
-    "installed_apps": "apps",
-    "network": "network",
-    "device_info": "device",
-    "app_activity": "activity",
-    "clipboard": "clipboard",
-    "credentials": "secrets",
-    "diagnostics": "diagnostics",
-    "user_content": "content",
-}
+from .categories import CATEGORY_IDS, SHORT_LABELS
+from .schema import Col
 
 
 @dataclass
@@ -91,13 +74,13 @@ class Summary:
         """The matrix (organisation × category) when it fits in `width` columns, else one line
         per organisation listing the categories it received with their counts."""
         categories = self.categories()
-        matrix = 34 + 16 + sum(max(len(SHORT.get(c, c)), 3) + 3 for c in categories) <= width
+        matrix = 34 + 16 + sum(max(len(SHORT_LABELS.get(c, c)), 3) + 3 for c in categories) <= width
         table = Table(title=title, title_justify="left", pad_edge=False, expand=False)
         table.add_column("organisation", no_wrap=True, max_width=30)
         table.add_column("purpose", no_wrap=True)
         if matrix:
             for c in categories:
-                table.add_column(SHORT.get(c, c), justify="right")
+                table.add_column(SHORT_LABELS.get(c, c), justify="right")
         else:
             table.add_column("what it received (findings)", ratio=1)
         previous_party = None
@@ -113,6 +96,6 @@ class Summary:
                 cells = [str(r.counts[c]) if r.counts[c] else "·" for c in categories]
                 table.add_row(name, purpose, *cells)
             else:
-                received = ", ".join(f"{SHORT.get(c, c)} {r.counts[c]}" for c in categories if r.counts[c])
+                received = ", ".join(f"{SHORT_LABELS.get(c, c)} {r.counts[c]}" for c in categories if r.counts[c])
                 table.add_row(name, purpose, Text(received))
         return table

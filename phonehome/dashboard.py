@@ -31,7 +31,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from phonehome.analysis.categories import BY_ID
+from phonehome.analysis.categories import BY_ID, SHORT_LABELS
 from phonehome.analysis.redact import redact, scrub
 from phonehome.analysis.schema import Col
 from phonehome.store import SessionStore
@@ -58,24 +58,6 @@ MATRIX_ROWS = 300
 """Organisations shown in the matrix (the top ones; `/` finds the others)."""
 DEFAULT_INTERVAL = 0.25
 """Seconds between polls of the session files."""
-
-SHORT_LABELS: dict[str, str] = {
-    "advertising_id": "ad ID",
-    "device_id": "device ID",
-    "user_id": "user ID",
-    "location_precise": "precise loc",
-    "location_coarse": "approx loc",
-    "contact_info": "contact",
-    "contacts": "contacts",
-    "installed_apps": "apps",
-    "network": "network",
-    "device_info": "device",
-    "app_activity": "activity",
-    "clipboard": "clipboard",
-    "credentials": "secrets",
-    "diagnostics": "diagnostics",
-    "user_content": "content",
-}
 
 WARN = "bold red"
 FIRST_PARTY = "bold green"

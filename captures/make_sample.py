@@ -32,41 +32,23 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
+from decode_support import pb_field  # noqa: E402  (test support: protobuf encoded by hand)
 from net_support import (  # noqa: E402  (test support module, shared with the e2e tests)
-    LocalServer,
     Http1Client,
     Http2Client,
+    LocalServer,
     curl,
     run_mitmdump,
     websocket_session,
 )
-
 from phonehome.analysis.profile import load_profile  # noqa: E402
+
 from phonehome.store import SessionStore  # noqa: E402
 
 PROFILE = REPO / "captures" / "sample" / "device.toml"
 APP = "de.azubiapp.demo"
 UA = "Dalvik/2.1.0 (Linux; U; Android 14; SM-A546B Build/UP1A.231005.007)"
 PACE = 0.35  # seconds between requests: a short but realistic-looking session
-
-
-def pb_varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
-def pb_field(number: int, value: int | str | bytes) -> bytes:
-    if isinstance(value, int):
-        return pb_varint(number << 3) + pb_varint(value)
-    data = value.encode() if isinstance(value, str) else value
-    return pb_varint(number << 3 | 2) + pb_varint(len(data)) + data
 
 
 def sha256(text: str) -> str:

@@ -90,6 +90,11 @@ def pb_bytes(field: int, payload: bytes | str) -> bytes:
     return varint(field << 3 | 2) + varint(len(data)) + data
 
 
+def pb_field(field: int, value: int | str | bytes) -> bytes:
+    """A varint field for an integer, a length-delimited one for text or bytes."""
+    return pb_varint(field, value) if isinstance(value, int) else pb_bytes(field, value)
+
+
 # --- tokens ---------------------------------------------------------------------------------
 
 

@@ -213,6 +213,11 @@ def _s(value: Any, limit: int | None = 400) -> str:
     return txt.clean(value, limit)
 
 
+def _captured(value: str, reveal: bool) -> str:
+    """A captured value as the report shows it: in full when revealed, else redacted."""
+    return _s(value, 300) if reveal else _s(redact(value), 60)
+
+
 def _ts(value: Any) -> datetime | None:
     """Epoch seconds, ISO text or a Timestamp as an aware UTC datetime; None when unusable."""
     if value is None or value is pd.NaT:
@@ -535,7 +540,7 @@ def _evidence(
                         confidence=None
                         if conf is None or conf is pd.NA or (isinstance(conf, float) and math.isnan(conf))
                         else float(conf),
-                        value=_s(value, 300) if reveal else _s(redact(value), 60),
+                        value=_captured(value, reveal),
                         cleartext=bool(row.get(Col.cleartext))
                         if row.get(Col.cleartext) is not pd.NA
                         else False,
@@ -609,7 +614,7 @@ def _device_reads(
                 category=_s(e.get("category"), 40),
                 sdk=_s(e.get("sdk"), 120),
                 org=_s(e.get("org"), 120),
-                value=_s(value, 300) if reveal else _s(redact(value), 60),
+                value=_captured(value, reveal),
             )
         )
     out.sort(key=lambda d: (d.offset_s is None, d.offset_s or 0.0))

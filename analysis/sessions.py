@@ -21,6 +21,7 @@ from .pipeline import Analyser
 from .profile import Profile, load_profile
 from .readers import ReadError, ReadProblem, ReadStats, expand_inputs, read_records
 from .records import DEFAULT_BODY_CAP
+from .same_request import without_proxied_duplicates
 from .schema import Col, empty_findings, findings_frame
 
 
@@ -42,36 +43,6 @@ class SessionData:
     @property
     def device_reads(self) -> list[dict[str, Any]]:
         return [e for e in self.hook_events if e.get("type") == "hook:read"]
-
-
-SAME_REQUEST_WINDOW_S = 10.0
-"""A TLS-hook finding within this many seconds of an identical proxied one is the same request."""
-
-
-def _request_key(row: dict[str, Any]) -> tuple[Any, ...]:
-    return (row.get(Col.host), str(row.get(Col.url) or "").split("://", 1)[-1], row.get(Col.location),
-            row.get(Col.category), row.get(Col.value))
-
-
-def without_proxied_duplicates(hook_rows: list[dict[str, Any]], proxy_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """TLS-hook findings the proxy did not also see.
-
-    When an app's TLS is intercepted by both the proxy and the TLS hooks, each request is seen
-    twice; the proxied copy is kept. What only the hooks saw (pinned or unproxied connections)
-    stays."""
-    seen: dict[tuple[Any, ...], list[float]] = {}
-    for row in proxy_rows:
-        ts = row.get(Col.ts)
-        if isinstance(ts, (int, float)):
-            seen.setdefault(_request_key(row), []).append(float(ts))
-    kept = []
-    for row in hook_rows:
-        ts = row.get(Col.ts)
-        times = seen.get(_request_key(row), ())
-        if isinstance(ts, (int, float)) and any(abs(t - ts) <= SAME_REQUEST_WINDOW_S for t in times):
-            continue
-        kept.append(row)
-    return kept
 
 
 def _jsonl(path: Path, problems: list[str]) -> list[dict[str, Any]]:

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import bisect
 import re
+import time
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from phonehome.analysis.categories import BY_ID, CATEGORY_IDS
+from phonehome.analysis.same_request import ProxiedRequests
 from phonehome.analysis.schema import Col
 
 CONSENT_MARKERS = ("consent-given", "consent-refused", "consent-withdrawn")
@@ -49,6 +51,11 @@ def as_str(value: Any) -> str:
     if value is None:
         return ""
     return value if isinstance(value, str) else str(value)
+
+
+HOOK_HOLD_S = 2.0
+"""How long a TLS-hook finding waits for the proxy's analysis of the same request (the hook sees
+the plaintext first; the proxy's worker reports it a little later)."""
 
 
 @dataclass(slots=True)
@@ -203,8 +210,12 @@ class Query:
 class DashboardState:
     """Aggregates for the dashboard, updated incrementally from new session-store lines."""
 
-    def __init__(self, *, history: int = FEED_HISTORY) -> None:
+    def __init__(self, *, history: int = FEED_HISTORY, clock: Callable[[], float] = time.monotonic) -> None:
         self.history = history
+        self._clock = clock
+        self._proxied = ProxiedRequests()
+        self._held: deque[tuple[float, Mapping[str, Any]]] = deque()
+        """TLS-hook findings waiting `HOOK_HOLD_S` for the proxy's copy of the same request."""
         self.orgs: dict[str, OrgRow] = {}
         self.categories: set[str] = set()
         self.feed: deque[Finding] = deque(maxlen=history)
@@ -238,13 +249,30 @@ class DashboardState:
             if e.get("type") == "hook:read":
                 self._add_read(e)
         for row in batch.findings:
-            self._add_finding(row)
+            if row.get(Col.source) == "tls-hook":
+                self._held.append((self._clock() + HOOK_HOLD_S, row))
+            else:
+                self._proxied.add(row)
+                self._add_finding(row)
+        self.release_held()
         for e in batch.proxy_events:
             self._add_proxy_event(e)
         if batch.problems:
             self.problem_count += len(batch.problems)
             self.problems = (self.problems + batch.problems)[-20:]
             self._changes.status = True
+
+    def release_held(self) -> int:
+        """Count the held TLS-hook findings whose wait is over, unless the proxy saw the same
+        request (then the proxied copy stands for it); returns how many were counted."""
+        counted = 0
+        now = self._clock()
+        while self._held and self._held[0][0] <= now:
+            _, row = self._held.popleft()
+            if not self._proxied.saw(row):
+                self._add_finding(row)
+                counted += 1
+        return counted
 
     def ingest_findings(self, rows: Iterable[Mapping[str, Any]]) -> None:
         for row in rows:

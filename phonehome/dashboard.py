@@ -282,6 +282,10 @@ class Dashboard(App[int]):
                         posted = now
                 if not batch.more:
                     break
+            with self._lock:
+                released = self.state.release_held()
+            if released:
+                self.post_message(Tailed())
             self.polls += 1
             if self.polls % 20 == 0:
                 self._read_meta()

@@ -172,3 +172,21 @@ def test_tail_follows_all_session_files(tmp_path: Path) -> None:
     append(store.proxy_events, {"type": "proxy:stats", "flows": 1})
     b = tail.poll()
     assert (len(b.findings), len(b.markers), len(b.hook_events), len(b.proxy_events)) == (1, 1, 1, 1)
+
+
+def test_tls_hook_copy_of_a_proxied_request_is_counted_once() -> None:
+    from phonehome._dashboard_state import HOOK_HOLD_S, Batch, DashboardState
+
+    now = [1000.0]
+    state = DashboardState(clock=lambda: now[0])
+    row = {"ts": 50.0, "host": "api.example.com", "url": "https://api.example.com/v1?id=1",
+           "location": "query:id", "category": "device_id", "value": "9774d56d682e549c", "org": "Example"}
+    hook_only = {**row, "host": "pinned.example.com", "url": "https://pinned.example.com/v1?id=1", "source": "tls-hook"}
+    state.ingest(Batch(findings=[{**row, "source": "tls-hook"}, hook_only]))
+    assert state.findings == 0  # both held while the proxy's analysis may still come
+    state.ingest(Batch(findings=[{**row, "ts": 50.4, "source": "proxy"}]))
+    assert state.findings == 1
+    now[0] += HOOK_HOLD_S
+    assert state.release_held() == 1  # only what the proxy never saw
+    assert state.findings == 2
+    assert {f.host for f in state.feed} == {"api.example.com", "pinned.example.com"}

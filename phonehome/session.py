@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Literal
 
-from phonehome.store import SessionStore, make_private_dir, open_private
+from phonehome.store import SessionStore, make_private_dir, open_private, read_jsonl
 
 REPO = Path(__file__).resolve().parent.parent
 ADDON = REPO / "addons" / "phonehome.py"
@@ -319,7 +319,10 @@ class DeviceSession:
         return statuses
 
     def closing_words(self) -> str:
-        findings = _count_lines(self.store.findings) + _count_lines(self.store.hook_findings)
+        from phonehome.analysis.same_request import without_proxied_duplicates
+
+        proxied = read_jsonl(self.store.findings).objects
+        findings = len(proxied) + len(without_proxied_duplicates(read_jsonl(self.store.hook_findings).objects, proxied))
         return (f"session stopped ({self.stop_reason}); {findings} findings in {self.root}\n"
                 f"report: phonehome report {self.root} -o {self.root / 'report.html'}")
 
@@ -348,11 +351,3 @@ def _wireguard_block(log: str) -> str:
     start = log.index("[Interface]")
     end = log.find("-----", start)
     return log[start: end if end > 0 else None].strip()
-
-
-def _count_lines(path: Path) -> int:
-    try:
-        with path.open("rb") as f:
-            return sum(1 for _ in f)
-    except FileNotFoundError:
-        return 0

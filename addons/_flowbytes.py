@@ -50,6 +50,16 @@ class _Raw:
         self.data = data
 
 
+class _Chunks:
+    """A complete tnetstring in pieces (a request or response whose body is not copied)."""
+
+    __slots__ = ("n", "parts")
+
+    def __init__(self, parts: tuple[bytes, ...], n: int) -> None:
+        self.parts = parts
+        self.n = n
+
+
 _KEYS: dict[str, bytes] = {}
 """Encoded dict keys (field names: a small fixed set)."""
 _KEYS_MAX = 4096
@@ -92,23 +102,7 @@ def _enc(v: Any, out: list[bytes]) -> int:
         out.append(b"5:false!")
         return 8
     if t is dict:
-        i = len(out)
-        out.append(b"")
-        n = 0
-        keys = _KEYS
-        for k, val in reversed(v.items()):  # mitmproxy's encoder emits dict items last to first
-            kb = keys.get(k) if type(k) is str else None
-            if kb is None:
-                kb = dumps(k)
-                if type(k) is str and len(keys) < _KEYS_MAX:
-                    keys[k] = kb
-            out.append(kb)
-            n += len(kb)
-            n += _enc(val, out)
-        h = b"%d:" % n
-        out[i] = h
-        out.append(b"}")
-        return len(h) + n + 1
+        return _enc_dict(v, out)
     if t is list or t is tuple:
         i = len(out)
         out.append(b"")
@@ -129,6 +123,9 @@ def _enc(v: Any, out: list[bytes]) -> int:
     if t is _Raw:
         out.append(v.data)
         return len(v.data)
+    if t is _Chunks:
+        out.extend(v.parts)
+        return v.n
     # The rarer types, in mitmproxy's order (subclasses included).
     if isinstance(v, int):
         data = str(v).encode()
@@ -149,11 +146,182 @@ def _enc(v: Any, out: list[bytes]) -> int:
     raise ValueError(f"unserializable object: {v} ({type(v)})")
 
 
+_INLINE_MAX = 1024
+"""Strings and bytes up to this size are formatted into their key's chunk (one small copy);
+larger ones (bodies) are appended as they are and copied once, by the final join."""
+
+
+def _key(k: Any) -> bytes:
+    kb = _KEYS.get(k) if type(k) is str else None
+    if kb is None:
+        kb = dumps(k)
+        if type(k) is str and len(_KEYS) < _KEYS_MAX:
+            _KEYS[k] = kb
+    return kb
+
+
+def _pairs(v: Any) -> bytes | None:
+    """The tnetstring of a sequence of (bytes, bytes) pairs (headers), or None if `v` is not one."""
+    parts = []
+    for p in v:
+        if type(p) is not tuple or len(p) != 2:
+            return None
+        a, b = p
+        if type(a) is not bytes or type(b) is not bytes:
+            return None
+        inner = b"%d:%s,%d:%s," % (len(a), a, len(b), b)
+        parts.append(b"%d:%s]" % (len(inner), inner))
+    body = b"".join(parts)
+    return b"%d:%s]" % (len(body), body)
+
+
+def _enc_dict(d: dict[Any, Any], out: list[bytes]) -> int:
+    """A dict, with its scalar values (and header lists) formatted inline: one chunk per item
+    instead of a call and three chunks per value. Same bytes as the generic path."""
+    i = len(out)
+    out.append(b"")
+    n = 0
+    keys = _KEYS
+    for k, val in reversed(d.items()):  # mitmproxy's encoder emits dict items last to first
+        kb = keys.get(k) if type(k) is str else None
+        if kb is None:
+            kb = _key(k)
+        t = type(val)
+        if t is bytes and len(val) <= _INLINE_MAX:
+            c = b"%s%d:%s," % (kb, len(val), val)
+        elif t is str and len(val) <= _INLINE_MAX:
+            e = val.encode("utf8")
+            c = b"%s%d:%s;" % (kb, len(e), e)
+        elif t is float:
+            r = repr(val).encode()
+            c = b"%s%d:%s^" % (kb, len(r), r)
+        elif t is int:
+            r = b"%d" % val
+            c = b"%s%d:%s#" % (kb, len(r), r)
+        elif val is None:
+            c = kb + b"0:~"
+        elif val is True:
+            c = kb + b"4:true!"
+        elif val is False:
+            c = kb + b"5:false!"
+        elif t is _Raw:
+            out.append(kb)
+            out.append(val.data)
+            n += len(kb) + len(val.data)
+            continue
+        elif t is _Chunks:
+            out.append(kb)
+            out.extend(val.parts)
+            n += len(kb) + val.n
+            continue
+        else:
+            c = _pairs(val) if t is tuple or t is list else None
+            if c is None:
+                out.append(kb)
+                n += len(kb) + _enc(val, out)
+                continue
+            c = kb + c
+        out.append(c)
+        n += len(c)
+    h = b"%d:" % n
+    out[i] = h
+    out.append(b"}")
+    return len(h) + n + 1
+
+
 def dumps(value: Any) -> bytes:
     """`mitmproxy.io.tnetstring.dumps(value)`, faster; also accepts `_Raw` chunks."""
     out: list[bytes] = []
     _enc(value, out)
     return b"".join(out)
+
+
+def _num(v: Any) -> bytes | None:
+    """tnetstring of a timestamp (float, int or None); None for anything else."""
+    t = type(v)
+    if t is float:
+        r = repr(v).encode()
+        return b"%d:%s^" % (len(r), r)
+    if t is int:
+        r = b"%d" % v
+        return b"%d:%s#" % (len(r), r)
+    if v is None:
+        return b"0:~"
+    return None
+
+
+def _fmt(*items: tuple[str, bytes]) -> bytes:
+    """A format for dict items in output order: each key's tnetstring, then its value spec."""
+    return b"".join(dumps(k) + spec for k, spec in items)
+
+
+REQUEST_KEYS = ("http_version", "headers", "content", "trailers", "timestamp_start", "timestamp_end",
+                "host", "port", "method", "scheme", "authority", "path")
+RESPONSE_KEYS = ("http_version", "headers", "content", "trailers", "timestamp_start", "timestamp_end",
+                 "status_code", "reason")
+# Items are written last to first, so a message is: the fields after `content`, content's header,
+# the body itself (not copied), then `headers` and `http_version`.
+_REQUEST_HEAD = _fmt(("path", b"%d:%s,"), ("authority", b"%d:%s,"), ("scheme", b"%d:%s,"), ("method", b"%d:%s,"),
+                     ("port", b"%d:%s#"), ("host", b"%d:%s;"), ("timestamp_end", b"%s"),
+                     ("timestamp_start", b"%s"), ("trailers", b"0:~"), ("content", b"%d:"))
+_RESPONSE_HEAD = _fmt(("reason", b"%d:%s,"), ("status_code", b"%d:%s#"), ("timestamp_end", b"%s"),
+                      ("timestamp_start", b"%s"), ("trailers", b"0:~"), ("content", b"%d:"))
+_MESSAGE_TAIL = b"," + _fmt(("headers", b"%s"), ("http_version", b"%d:%s,"))
+
+
+def _message_end(head: bytes, content: bytes, s: dict[str, Any]) -> _Chunks | None:
+    headers = _pairs(s["headers"]) if type(s["headers"]) is tuple else None
+    hv = s["http_version"]
+    if headers is None or type(hv) is not bytes:
+        return None
+    tail = _MESSAGE_TAIL % (headers, len(hv), hv)
+    n = len(head) + len(content) + len(tail)
+    h = b"%d:" % n
+    return _Chunks((h, head, content, tail, b"}"), len(h) + n + 1)
+
+
+def _request(s: dict[str, Any]) -> _Chunks | None:
+    """`HTTPRequest.get_state()` as tnetstring pieces in a few formatting operations; None when the
+    state is not the usual shape (the caller then uses the generic encoder)."""
+    if tuple(s) != REQUEST_KEYS:
+        return None
+    path, authority, scheme, method = s["path"], s["authority"], s["scheme"], s["method"]
+    port, host, content = s["port"], s["host"], s["content"]
+    te, ts = _num(s["timestamp_end"]), _num(s["timestamp_start"])
+    if not (type(path) is bytes and type(authority) is bytes and type(scheme) is bytes and type(method) is bytes
+            and type(port) is int and type(host) is str and type(content) is bytes and s["trailers"] is None
+            and te is not None and ts is not None):
+        return None
+    pb, hb = b"%d" % port, host.encode("utf8")
+    head = _REQUEST_HEAD % (len(path), path, len(authority), authority, len(scheme), scheme, len(method), method,
+                            len(pb), pb, len(hb), hb, te, ts, len(content))
+    return _message_end(head, content, s)
+
+
+def _response(s: dict[str, Any]) -> _Chunks | None:
+    """`HTTPResponse.get_state()` like `_request`."""
+    if tuple(s) != RESPONSE_KEYS:
+        return None
+    reason, status, content = s["reason"], s["status_code"], s["content"]
+    te, ts = _num(s["timestamp_end"]), _num(s["timestamp_start"])
+    if not (type(reason) is bytes and type(status) is int and type(content) is bytes and s["trailers"] is None
+            and te is not None and ts is not None):
+        return None
+    sb = b"%d" % status
+    head = _RESPONSE_HEAD % (len(reason), reason, len(sb), sb, te, ts, len(content))
+    return _message_end(head, content, s)
+
+
+# An HTTP flow in its usual state (no error, metadata, comment, mark, replay or interception), from
+# its last item to its first; the request and response pieces go between the two parts.
+_FLOW_HEAD = _fmt(("websocket", b"0:~"), ("response", b""))
+_FLOW_MID = _fmt(("request", b""))
+_FLOW_TAIL = _fmt(("backup", b"0:~"), ("timestamp_created", b"%s"), ("comment", b"0:;"), ("metadata", b"0:}"),
+                  ("marked", b"0:;"), ("is_replay", b"0:~"), ("intercepted", b"5:false!"), ("server_conn", b"%s"),
+                  ("client_conn", b"%s"), ("error", b"0:~"), ("id", b"%d:%s;"), ("type", b"4:http;"),
+                  ("version", b"%d:%s#"))
+FLOW_KEYS = ("version", "type", "id", "error", "client_conn", "server_conn", "intercepted", "is_replay", "marked",
+             "metadata", "comment", "timestamp_created", "backup", "request", "response", "websocket")
 
 
 def _snapshot(conn: Any) -> tuple[Any, ...]:
@@ -184,13 +352,26 @@ class FlowBytes:
         return raw
 
     def _fast(self, f: http.HTTPFlow) -> bytes:
+        req = f.request.get_state()
+        resp = f.response.get_state() if f.response else None
+        client, server = self._conn(f.client_conn), self._conn(f.server_conn)
+        # The usual flow: one format for the flow-level fields, the messages' pieces in between.
+        if (resp is not None and f.error is None and not f.metadata and not f.comment and not f.marked
+                and f.is_replay is None and f.intercepted is False and f.websocket is None and f.type == "http"):
+            rq, rs, created = _request(req), _response(resp), _num(f.timestamp_created)
+            if rq is not None and rs is not None and created is not None:
+                fid = f.id.encode("utf8")
+                ver = b"%d" % version.FLOW_FORMAT_VERSION
+                tail = _FLOW_TAIL % (created, server.data, client.data, len(fid), fid, len(ver), ver)
+                n = len(_FLOW_HEAD) + rs.n + len(_FLOW_MID) + rq.n + len(tail)
+                return b"".join((b"%d:" % n, _FLOW_HEAD, *rs.parts, _FLOW_MID, *rq.parts, tail, b"}"))
         state: dict[str, Any] = {
             "version": version.FLOW_FORMAT_VERSION,
             "type": f.type,
             "id": f.id,
             "error": f.error.get_state() if f.error else None,
-            "client_conn": self._conn(f.client_conn),
-            "server_conn": self._conn(f.server_conn),
+            "client_conn": client,
+            "server_conn": server,
             "intercepted": f.intercepted,
             "is_replay": f.is_replay,
             "marked": f.marked,
@@ -198,8 +379,8 @@ class FlowBytes:
             "comment": f.comment,
             "timestamp_created": f.timestamp_created,
             "backup": None,
-            "request": f.request.get_state(),
-            "response": f.response.get_state() if f.response else None,
+            "request": _request(req) or req,
+            "response": (_response(resp) or resp) if resp is not None else None,
             "websocket": f.websocket.get_state() if f.websocket else None,
         }
         return dumps(state)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from mitmproxy import exceptions, tls
+from mitmproxy import exceptions, http, tls
 from mitmproxy.io import tnetstring
 from mitmproxy.proxy import context
 from mitmproxy.test import taddons, tflow
@@ -402,6 +402,51 @@ def test_fast_serialisation_equals_flowwriter() -> None:
     flows[0].client_conn.sni = "changed.example"
     assert fb(flows[0]) == _flowbytes.plain_bytes(flows[0])
     assert fb.fast
+
+
+def _variant(name: str) -> Any:
+    """A flow off the usual shape in one way (each takes another branch of the fast path)."""
+    f = tflow.tflow(resp=True)
+    f.request.timestamp_start = 1795714797.7005284  # float timestamps as in live traffic
+    f.response.timestamp_end = 1795714797.7009578
+    if name == "float-timestamps":
+        pass
+    elif name == "big-bodies":
+        f.request.content = b"{" + b"x" * 200_000 + b"}"
+        f.response.content = b"\x00\xff" * 50_000
+    elif name == "no-content":
+        f.request.content = None
+        f.response.content = None
+    elif name == "trailers":
+        f.response.trailers = http.Headers([(b"grpc-status", b"0")])
+    elif name == "unicode-host":
+        f.request.host = "bücher.example"
+        f.request.authority = "bücher.example".encode("idna")
+    elif name == "replay-marked":
+        f.is_replay = "request"
+        f.marked = ":star:"
+    elif name == "intercepted":
+        f.intercepted = True
+    elif name == "no-timestamps":
+        f.response.timestamp_end = None
+    elif name == "http2":
+        f.request.http_version = "HTTP/2.0"
+        f.request.headers = http.Headers([(b":custom", b"1"), (b"x-empty", b"")])
+    elif name == "empty-headers":
+        f.response.headers = http.Headers()
+    elif name == "no-response":
+        f.response = None
+    return f
+
+
+@pytest.mark.parametrize("name", [
+    "float-timestamps", "big-bodies", "no-content", "trailers", "unicode-host", "replay-marked", "intercepted",
+    "no-timestamps", "http2", "empty-headers", "no-response",
+])
+def test_fast_paths_equal_flowwriter(name: str) -> None:
+    fb = _flowbytes.FlowBytes(verify_first=0, verify_every=10**9)
+    f = _variant(name)
+    assert fb(f) == _flowbytes.plain_bytes(f)
 
 
 def test_fast_serialisation_switches_off_on_mismatch(monkeypatch: pytest.MonkeyPatch,

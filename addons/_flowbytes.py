@@ -30,6 +30,8 @@ from mitmproxy import io as mitm_io
 
 log = logging.getLogger("phonehome.live")
 
+MAX_PARTS = 512
+"""Pieces of one flow at most (os.writev takes up to IOV_MAX = 1024); more are joined first."""
 SUPPORTED_FORMAT = 21
 """`mitmproxy.version.FLOW_FORMAT_VERSION` the fast path was written for (mitmproxy 12)."""
 
@@ -351,7 +353,7 @@ class FlowBytes:
         self._conns[conn] = (snap, raw)
         return raw
 
-    def _fast(self, f: http.HTTPFlow) -> bytes:
+    def _fast(self, f: http.HTTPFlow) -> list[bytes]:
         req = f.request.get_state()
         resp = f.response.get_state() if f.response else None
         client, server = self._conn(f.client_conn), self._conn(f.server_conn)
@@ -364,7 +366,7 @@ class FlowBytes:
                 ver = b"%d" % version.FLOW_FORMAT_VERSION
                 tail = _FLOW_TAIL % (created, server.data, client.data, len(fid), fid, len(ver), ver)
                 n = len(_FLOW_HEAD) + rs.n + len(_FLOW_MID) + rq.n + len(tail)
-                return b"".join((b"%d:" % n, _FLOW_HEAD, *rs.parts, _FLOW_MID, *rq.parts, tail, b"}"))
+                return [b"%d:" % n, _FLOW_HEAD, *rs.parts, _FLOW_MID, *rq.parts, tail, b"}"]
         state: dict[str, Any] = {
             "version": version.FLOW_FORMAT_VERSION,
             "type": f.type,
@@ -383,18 +385,25 @@ class FlowBytes:
             "response": (_response(resp) or resp) if resp is not None else None,
             "websocket": f.websocket.get_state() if f.websocket else None,
         }
-        return dumps(state)
+        out: list[bytes] = []
+        _enc(state, out)
+        return out if len(out) <= MAX_PARTS else [b"".join(out)]
 
     def __call__(self, f: mflow.Flow) -> bytes:
+        return b"".join(self.parts(f))
+
+    def parts(self, f: mflow.Flow) -> list[bytes]:
+        """The same bytes in pieces (at most `MAX_PARTS`, for one `os.writev`): bodies are not
+        copied into a joined buffer first."""
         if not (self.fast and type(f) is http.HTTPFlow and f._backup is None):
-            return plain_bytes(f)
+            return [plain_bytes(f)]
         self.count += 1
-        data = self._fast(f)
+        parts = self._fast(f)
         if self.count <= self.verify_first or self.count % self.verify_every == 0:
             expected = plain_bytes(f)
-            if data != expected:
+            if b"".join(parts) != expected:
                 self.fast = False
                 log.warning("phonehome: fast flow serialisation differs from mitmproxy's FlowWriter for flow %s; "
                             "using FlowWriter from now on", f.id)
-                return expected
-        return data
+                return [expected]
+        return parts

@@ -285,21 +285,25 @@ class PhoneHome:
         except OSError as e:
             log.error("phonehome: cannot write %s: %s", self._events.path, e)
 
-    def _save(self, f: flow.Flow) -> bytes:
-        """Append the flow to flows.mitm (one write, no user-space buffer) and return its bytes."""
-        data = self.serialise(f)
-        view = memoryview(data)
+    def _save(self, f: flow.Flow) -> int:
+        """Append the flow to flows.mitm (one `writev`, no user-space buffer) and return its length."""
+        parts = self.serialise.parts(f)
+        size = 0
+        for p in parts:
+            size += len(p)
         try:
-            while view:
-                n = self._flows_fd.write(view)
-                view = view[n:]
-            self._flows_offset += len(data)
+            written = os.writev(self._flows_fd.fileno(), parts)
+            if written != size:  # a regular file takes it all unless the disk is full: finish by hand
+                view = memoryview(b"".join(parts))[written:]
+                while view:
+                    view = view[os.write(self._flows_fd.fileno(), view):]
+            self._flows_offset += size
         except OSError as e:
             # Same policy as mitmproxy's own -w: never let traffic through unrecorded.
             sys.stderr.write(f"phonehome: cannot write {self.store.flows if self.store else 'flows.mitm'}: {e}\n")
             sys.exit(1)
         self.stats["saved"] += 1
-        return data
+        return size
 
     def _submit(self, item: _worker.Item) -> bool:
         w = self.worker
@@ -349,9 +353,9 @@ class PhoneHome:
         self._done_flows.add(f)
         self.stats["flows"] += 1
         start = self._flows_offset
-        data = self._save(f)
+        size = self._save(f)
         # The worker reads the flow back from flows.mitm (page cache): only a reference travels.
-        self._submit(("flow", f.id, start, len(data)))
+        self._submit(("flow", f.id, start, size))
 
     def response(self, f: http.HTTPFlow) -> None:
         self._guard(f, "response", lambda: self._http_done(f))

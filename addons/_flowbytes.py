@@ -30,6 +30,8 @@ from mitmproxy import io as mitm_io
 
 log = logging.getLogger("phonehome.live")
 
+CONN_CACHE_MAX = 4096
+"""Connections whose encoded state is kept (open connections; dead ones are pruned)."""
 MAX_PARTS = 512
 """Pieces of one flow at most (os.writev takes up to IOV_MAX = 1024); more are joined first."""
 SUPPORTED_FORMAT = 21
@@ -340,17 +342,24 @@ class FlowBytes:
         self.count = 0
         self.conn_hits = 0
         self.conn_misses = 0
-        self._conns: weakref.WeakKeyDictionary[Any, tuple[tuple[Any, ...], _Raw]] = weakref.WeakKeyDictionary()
+        self._conns: dict[int, tuple[weakref.ref[Any], tuple[Any, ...], _Raw]] = {}
+        """id(connection) → (weak reference to it, attribute snapshot, encoded state). A plain dict
+        by id is several times cheaper per lookup than a WeakKeyDictionary; the weak reference tells
+        a reused id apart, and dead entries are pruned when the dict is full."""
 
     def _conn(self, conn: Any) -> _Raw:
         snap = _snapshot(conn)
-        cached = self._conns.get(conn)
-        if cached is not None and cached[0] == snap:
+        cached = self._conns.get(id(conn))
+        if cached is not None and cached[0]() is conn and cached[1] == snap:
             self.conn_hits += 1
-            return cached[1]
+            return cached[2]
         self.conn_misses += 1
         raw = _Raw(dumps(conn.get_state()))
-        self._conns[conn] = (snap, raw)
+        if len(self._conns) >= CONN_CACHE_MAX:
+            self._conns = {k: v for k, v in self._conns.items() if v[0]() is not None}
+            if len(self._conns) >= CONN_CACHE_MAX:
+                self._conns.clear()
+        self._conns[id(conn)] = (weakref.ref(conn), snap, raw)
         return raw
 
     def _fast(self, f: http.HTTPFlow) -> list[bytes]:

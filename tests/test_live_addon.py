@@ -539,3 +539,18 @@ def test_flow_file_is_flowwriter_bytes(tmp_path: Path, monkeypatch: pytest.Monke
     assert data == b"".join(_flowbytes.plain_bytes(f) for f in flows)
     offsets = [(item[2], item[3]) for item in items]
     assert offsets[0][0] == 0 and sum(n for _, n in offsets) == len(data)
+
+
+def test_connection_cache_is_bounded_and_stays_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_flowbytes, "CONN_CACHE_MAX", 4)
+    fb = _flowbytes.FlowBytes(verify_first=0, verify_every=10**9)
+    kept = []
+    for i in range(12):
+        f = tflow.tflow(resp=True)
+        f.request.path = f"/{i}"
+        assert fb(f) == _flowbytes.plain_bytes(f)
+        if i % 3 == 0:
+            kept.append(f)  # some connections stay alive, the others die with their flow
+        assert len(fb._conns) <= 4
+    for f in kept:  # still exact for live connections after pruning (re-encoded or cached)
+        assert fb(f) == _flowbytes.plain_bytes(f)

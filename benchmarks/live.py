@@ -9,7 +9,8 @@ connections through the proxy (CONNECT, mitmproxy's CA), each sending its share 
 of requests one after another. Two workloads: small GETs (a query string with an id) and POSTs of a
 100 KB JSON body.
 
-Rounds are interleaved (bare, addon, bare -w, bare, addon, ...) so drifts of the machine hit all;
+Rounds are interleaved (bare, addon, bare -w, then bare -w, addon, bare, ...) so drifts of the machine
+hit all and no proxy always runs right after another;
 `mitmdump -w` (mitmproxy saving flows itself, no analysis) is measured too, for reference;
 before every round the addon's worker must have caught up (its analysis of the previous round would
 otherwise steal CPU from the next bare round). Reported per workload: flows/s and p50/p99 latency
@@ -86,6 +87,9 @@ class RoundResult:
     """CPU time of the mitmdump process per flow (user + system)."""
     worker_cpu_ms: float = 0.0
     """CPU time of the addon's worker process per flow during the round."""
+    cores: dict[str, float] | None = None
+    """Cores each process kept busy during the round (CPU seconds / wall seconds)."""
+    elapsed: float = 0.0
 
 
 def cpu_seconds(pid: int | None) -> float:
@@ -143,6 +147,7 @@ async def _load(port: int, ca: Path, w: Workload, connections: int) -> RoundResu
     elapsed = time.perf_counter() - t0
     lat.sort()
     return RoundResult(
+        elapsed=elapsed,
         latencies=lat,
         flows_per_s=len(lat) / elapsed,
         p50_ms=lat[len(lat) // 2] * 1000,
@@ -241,13 +246,21 @@ def main(argv: list[str] | None = None) -> int:
               f"{args.small} small / {args.large} 100 KB requests; upstream, proxies and load generator on 127.0.0.1")
         for r in range(args.rounds):
             for w in workloads:
-                for name, proxy in proxies.items():
+                # ABBA: the order alternates, so neither proxy always runs right after the other's
+                # side effects (the worker's catch-up, page-cache writeback of the saved flows).
+                order = list(proxies.items())
+                for name, proxy in (order if r % 2 == 0 else order[::-1]):
                     wpid = _last_stats(session).get("worker_pid") if name == "addon" else None
-                    c0, w0 = cpu_seconds(proxy.proc.pid), cpu_seconds(wpid)
+                    c0, w0, u0, g0 = (cpu_seconds(proxy.proc.pid), cpu_seconds(wpid), cpu_seconds(upstream.pid),
+                                      time.process_time())
                     res = asyncio.run(_load(proxy.port, proxy.ca_cert, w, args.connections))
                     n = w.requests
-                    res.proxy_cpu_ms = (cpu_seconds(proxy.proc.pid) - c0) / n * 1000
-                    res.worker_cpu_ms = (cpu_seconds(wpid) - w0) / n * 1000
+                    c, wk, u, g = (cpu_seconds(proxy.proc.pid) - c0, cpu_seconds(wpid) - w0,
+                                   cpu_seconds(upstream.pid) - u0, time.process_time() - g0)
+                    res.proxy_cpu_ms = c / n * 1000
+                    res.worker_cpu_ms = wk / n * 1000
+                    res.cores = {"proxy": c / res.elapsed, "worker": wk / res.elapsed, "upstream": u / res.elapsed,
+                                 "load": g / res.elapsed}
                     results.setdefault((w.name, name), []).append(res)
                     print(f"  round {r + 1} {w.name:6} {name:8} {res.flows_per_s:7.1f} flows/s  "
                           f"p50 {res.p50_ms:6.2f} ms  p99 {res.p99_ms:6.2f} ms  errors {res.errors}  "
@@ -256,10 +269,17 @@ def main(argv: list[str] | None = None) -> int:
                     if name == "addon":
                         _wait_worker(session)  # its analysis must not run during the next proxy's round
         stats = _wait_worker(session)
+        load_end = os.getloadavg()
 
     print()
-    print("flows/s and CPU: medians over rounds (ratios per round, addon vs the bare run just before it, then the "
-          "median); latency percentiles: all rounds pooled")
+    print(f"load average at the end: {load_end[0]:.2f} {load_end[1]:.2f} {load_end[2]:.2f}")
+    print("cores kept busy during the rounds (CPU s / wall s, medians): "
+          + "; ".join(f"{w.name} {name}: " + ", ".join(
+              f"{k} {statistics.median((r.cores or {}).get(k, 0.0) for r in results[(w.name, name)]):.2f}"
+              for k in ("proxy", "worker", "upstream", "load") if k != "worker" or name == "addon")
+              for w in workloads for name in ("bare", "addon")))
+    print("flows/s and CPU: medians over rounds (ratios per round, addon vs bare of the same round, the order "
+          "alternating, then the median); latency percentiles: all rounds pooled")
     print(f"{'workload':8} {'proxy':8} {'flows/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'proxy CPU ms/flow':>18}")
     ok = True
     for w in workloads:

@@ -48,7 +48,7 @@ from phonehome.store import SessionStore  # noqa: E402
 PROFILE = REPO / "captures" / "sample" / "device.toml"
 APP = "de.azubiapp.demo"
 UA = "Dalvik/2.1.0 (Linux; U; Android 14; SM-A546B Build/UP1A.231005.007)"
-PACE = 0.35  # seconds between requests: a short but realistic-looking session
+PACE = 2.0  # seconds between requests: about a minute of use, watchable in the demo
 
 
 def sha256(text: str) -> str:

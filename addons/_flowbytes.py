@@ -7,9 +7,13 @@ flow on that connection. `FlowBytes` produces byte-for-byte the same output:
 
 - each connection's encoded state is cached, keyed by the connection object and a snapshot of its
   attributes (any reassignment, e.g. `timestamp_end` or TLS details, re-encodes it);
-- the flow-level state is built like `Flow.get_state()` / `HTTPFlow.get_state()` with those cached
-  bytes spliced in, and encoded by a single-pass tnetstring encoder (same format as
-  `mitmproxy.io.tnetstring.dumps`).
+- a usual HTTP flow (no error, metadata, comment, mark, replay or interception; request and
+  response of the usual shape) is encoded with three fixed byte formats - request, response, flow
+  fields - with the cached connection bytes spliced in; anything else is built like
+  `Flow.get_state()` / `HTTPFlow.get_state()` and encoded by a single-pass tnetstring encoder (same
+  format as `mitmproxy.io.tnetstring.dumps`);
+- `parts()` returns the record in pieces for one `os.writev`, so a large body is not copied into a
+  joined buffer first.
 
 Anything unusual (a flow with a backup, a non-HTTP flow) takes the plain `FlowWriter` path, and
 `verify_every` flows are re-encoded the plain way and compared: on any difference the fast path is
@@ -219,12 +223,12 @@ def _enc_dict(d: dict[Any, Any], out: list[bytes]) -> int:
             n += len(kb) + val.n
             continue
         else:
-            c = _pairs(val) if t is tuple or t is list else None
-            if c is None:
+            pairs = _pairs(val) if t is tuple or t is list else None
+            if pairs is None:
                 out.append(kb)
                 n += len(kb) + _enc(val, out)
                 continue
-            c = kb + c
+            c = kb + pairs
         out.append(c)
         n += len(c)
     h = b"%d:" % n

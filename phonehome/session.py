@@ -13,6 +13,7 @@ group, so no process outlives the session.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import signal
@@ -153,6 +154,7 @@ class DeviceSession:
         self.store = SessionStore(config.captures / name)
         self.children: dict[str, Child] = {}
         self.stop_reason: str | None = None
+        self._requested: str | None = None
         self._stopped = threading.Event()
         self._lock = threading.Lock()
 
@@ -261,8 +263,26 @@ class DeviceSession:
 
     # --- run ------------------------------------------------------------------------------
 
+    def request_stop(self, reason: str) -> None:
+        """Ask the run loop (headless or dashboard) to end the session; safe from a signal handler."""
+        self._requested = self._requested or reason
+
+    def install_signal_handlers(self) -> None:
+        """SIGTERM and SIGHUP (the terminal closed) end the session like Ctrl-C: the children
+        live in their own process groups and would otherwise outlive it. An exit by any other
+        path stops them too."""
+        for sig, name in ((signal.SIGTERM, "terminated"), (signal.SIGHUP, "terminal closed")):
+            signal.signal(sig, lambda signum, frame, name=name: self.request_stop(name))
+        atexit.register(self._stop_at_exit)
+
+    def _stop_at_exit(self) -> None:
+        if not self._stopped.is_set() and self.children:
+            self.stop(self._requested or "exiting")
+
     def ended(self) -> str | None:
-        """Why the session should end now (a child exited), or None."""
+        """Why the session should end now (asked to, or a child exited), or None."""
+        if self._requested:
+            return self._requested
         for name, child in self.children.items():
             if not child.alive:
                 status = child.proc.returncode
@@ -274,7 +294,6 @@ class DeviceSession:
     def wait_headless(self, *, timeout: float | None = None) -> str:
         """Block until a child ends, Ctrl-C/SIGTERM, or `timeout`; return the reason."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
         try:
             while True:
                 reason = self.ended()
@@ -285,8 +304,6 @@ class DeviceSession:
                 time.sleep(0.2)
         except KeyboardInterrupt:
             return "interrupted"
-        finally:
-            signal.signal(signal.SIGTERM, previous)
 
     # --- stop -----------------------------------------------------------------------------
 
@@ -325,10 +342,6 @@ class DeviceSession:
         findings = len(proxied) + len(without_proxied_duplicates(read_jsonl(self.store.hook_findings).objects, proxied))
         return (f"session stopped ({self.stop_reason}); {findings} findings in {self.root}\n"
                 f"report: phonehome report {self.root} -o {self.root / 'report.html'}")
-
-
-def _raise_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def _accepts(url: str) -> bool:

@@ -137,3 +137,29 @@ def test_bad_arguments_are_explained(tmp_path: Path) -> None:
     done = subprocess.run([str(PHONEHOME), "session", "--usb", "--no-dashboard"], capture_output=True, text=True,
                           timeout=60, cwd=tmp_path)
     assert done.returncode == 2 and "--app PACKAGE is needed" in done.stderr
+
+
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM], ids=["terminal-closed", "terminated"])
+def test_hangup_or_term_stops_every_child(tmp_path: Path, sig: int) -> None:
+    """Closing the terminal (SIGHUP) or `kill` (SIGTERM) ends the session like Ctrl-C: the proxy
+    and the program live in their own process groups and must not be left behind."""
+    argv = [str(PHONEHOME), "session", "--local", "--no-hooks", "--no-dashboard", "--listen-port", str(free_port()),
+            "--name", "hup", "--captures", str(tmp_path / "captures"), "--confdir", str(tmp_path / "conf"),
+            "--", "/bin/sleep", "300"]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    store = SessionStore(tmp_path / "captures" / "hup")
+    try:
+        wait_for(lambda: (store.read_meta().get("proxy") or {}).get("pid"), timeout=90, what="proxy started")
+        proxy_pid = store.read_meta()["proxy"]["pid"]
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    reason = "terminal closed" if sig == signal.SIGHUP else "terminated"
+    assert proc.returncode == 0 and f"session stopped ({reason})" in err
+    assert store.read_meta()["session"]["stop_reason"] == reason
+    with pytest.raises(ProcessLookupError):
+        os.kill(proxy_pid, 0)
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert f"--name hup" not in ps and "/bin/sleep 300" not in ps

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 import time
@@ -78,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"phonehome session: no such profile file: {config.profile}", file=sys.stderr)
         return 2
     session = DeviceSession(config)
+    session.install_signal_handlers()
     try:
         session.start()
     except (RuntimeError, FileExistsError, OSError) as e:
@@ -93,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
         reason = _run_with_dashboard(session, args.timeout)
     session.stop(reason)
     print(session.closing_words(), file=sys.stderr)
-    return 0 if reason.endswith("finished") or reason in ("interrupted", "dashboard closed", "time limit reached") else 1
+    ok = ("interrupted", "dashboard closed", "time limit reached", "terminated", "terminal closed")
+    return 0 if reason.endswith("finished") or reason in ok else 1
 
 
 def _run_with_dashboard(session: DeviceSession, timeout: float | None) -> str:
@@ -102,16 +105,25 @@ def _run_with_dashboard(session: DeviceSession, timeout: float | None) -> str:
     app = Dashboard(session.root)
     reason: list[str] = []
     done = threading.Event()
+    parent = os.getppid()
 
     def watch_children() -> None:
         deadline = None if timeout is None else time.monotonic() + timeout
         while not done.is_set():
             ended = session.ended()
+            if ended is None and os.getppid() != parent:
+                ended = "terminal closed"  # the terminal (or tmux) that started us is gone
             if ended is None and deadline is not None and time.monotonic() > deadline:
                 ended = "time limit reached"
             if ended:
                 reason.append(ended)
-                app.call_from_thread(app.exit)
+                # Stop the children from here: with the terminal gone the UI may never return.
+                session.stop(ended)
+                threading.Thread(target=app.call_from_thread, args=(app.exit,), daemon=True).start()
+                if not done.wait(5.0):
+                    # The UI is wedged writing to a terminal nobody reads: the session is already
+                    # stopped and finalised, so leave without printing (that would block too).
+                    os._exit(0)
                 return
             done.wait(0.5)
 

@@ -253,3 +253,14 @@ def test_plaintext_through_a_proxy_tunnel_keeps_the_requested_port() -> None:
     ev2["port"] = 18080
     (record2,) = PlaintextAssembler().feed(ev2, data2)
     assert record2.port == 8443
+
+
+def test_printed_events_are_inert_text(capsys) -> None:
+    from phonehome.commands.hooks import _printer
+    from phonehome.hooks.host import describe_event
+
+    hostile = {"type": "hook:tls-plaintext", "direction": "write", "ts": 1.0, "api": "SSL_write",
+               "host": "\x1b]0;pwned\x07evil.example", "port": 443, "data_size": 3, "data_text": "GET /\x1b[2J"}
+    _printer(describe_event)(hostile)
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "evil.example" in out

@@ -112,9 +112,13 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _printer(describe):  # type: ignore[no-untyped-def]
+    from phonehome._inert import inert
+
     def on_event(event: dict) -> None:
         line = describe(event)
         if line:
-            print(line, flush=True)
+            # Hosts (SNI), class names and values come from the app: never let them reach the
+            # terminal as escape sequences.
+            print(inert(line, 400), flush=True)
 
     return on_event

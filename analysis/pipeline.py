@@ -7,6 +7,7 @@ automaton, the destination cache) so each record costs only its own decoding and
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,9 @@ class Analyser:
         self.detector = Detector(profile)
         self.limits = limits
         self.body_cap = body_cap
+        self.notes_without_findings = 0
+        """Records whose decoding hit a limit or skipped a part but that yielded no finding."""
+        self.recent_notes: deque[str] = deque(maxlen=20)
 
     def add_known_values(self, values: Iterable[KnownValue]) -> None:
         """Values observed at run time (Frida hook reads), searched like profile values."""
@@ -53,6 +57,10 @@ class Analyser:
         decoded = decode_record(record, self.limits)
         detections = self.detector.detect(record, decoded)
         if not detections:
+            if decoded.notes or record.notes:
+                # No finding carries these notes, so keep them: a limit hit must never go unsaid.
+                self.notes_without_findings += 1
+                self.recent_notes.append(f"{record.request_line}: {'; '.join([*record.notes, *decoded.notes])}")
             return []
         destination = self.destinations.lookup(record.host)
         notes = "; ".join([*record.notes, *decoded.notes])

@@ -137,3 +137,23 @@ def test_replay_of_missing_input(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_replay_bad_findings_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", str(tmp_path), "--findings", str(tmp_path / "x.xlsx")]) == 2
     assert "unknown findings format" in capsys.readouterr().err
+
+
+def test_limit_hit_without_findings_is_still_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A decompression bomb carrying nothing detectable must not vanish silently."""
+    import gzip
+
+    from mitmproxy import io as mitm_io
+    from mitmproxy.test import tflow
+
+    f = tflow.tflow(resp=True)
+    f.request.host = "upload.example.com"
+    f.request.method = "POST"
+    f.request.headers["content-encoding"] = "gzip"
+    f.request.raw_content = gzip.compress(b"\0" * 200_000_000)
+    path = tmp_path / "bomb.mitm"
+    with path.open("wb") as fh:
+        mitm_io.FlowWriter(fh).add(f)
+    assert main(["replay", str(path), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "1 requests without findings hit a decoding limit" in out and "upload.example.com" in out

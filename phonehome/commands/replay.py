@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from phonehome.analysis.export import FindingsWriter, format_for
 from phonehome._inert import inert
+from phonehome.analysis.export import FindingsWriter, format_for
 from phonehome.analysis.profile import ProfileError, load_profile
 from phonehome.analysis.readers import ReadStats, total_size
 from phonehome.analysis.sessions import ReplayPlan, plan_replay
@@ -83,6 +83,10 @@ def print_summary(summary: Summary, stats: ReadStats, plan: ReplayPlan, console:
         console.print(Text(
             f"{summary.before_consent} of {summary.findings} findings happened before the consent marker, "
             f"{orgs} third-party organisation{'s' if orgs != 1 else ''} among the receivers.", style="yellow"))
+    if plan.analyser.notes_without_findings:
+        console.print(Text(
+            f"{plan.analyser.notes_without_findings} requests without findings hit a decoding limit or had "
+            f"parts skipped, e.g. {inert(plan.analyser.recent_notes[-1], 300)}", style="yellow"), soft_wrap=True)
     pinned = sorted({str(e.get("host") or e.get("sni")) for e in plan.proxy_events
                      if e.get("type") == "proxy:pinning_suspected"})
     if pinned:

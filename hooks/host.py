@@ -77,6 +77,9 @@ class AgentConfig:
     """Passed to every agent's `init`: batchMs, batchEvents, maxBytes, stackDepth, disabled,
     faultInjection (test only), options."""
     max_respawns: int = 5
+    crash_reporter: bool = False
+    """Install the agent-side crash reporter (`hook:crash` with the faulting address); off by
+    default because it can cost the session of a process that forks."""
     kill_on_stop: bool = False
     """Kill a spawned target still running at stop() (tests, benchmarks); attach never kills."""
 
@@ -116,6 +119,8 @@ class HookHost:
         self.main_pid: int | None = None
         self.targets: dict[int, _Attached] = {}
         self.output: list[tuple[int, int, bytes]] = []
+        self._output_closed: set[tuple[int, int]] = set()
+        """(pid, fd) whose piped output reached its end (Frida sends an empty chunk)."""
         self.events_seen = 0
         self.findings_written = 0
         self.errors: list[str] = []
@@ -184,11 +189,24 @@ class HookHost:
         """True when the targets are gone or the predicate holds; False on timeout."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
-            if self._done.is_set() or (predicate is not None and predicate(self)):
+            if self._done.is_set():
+                self._await_piped_output()
+                return True
+            if predicate is not None and predicate(self):
                 return True
             if deadline is not None and time.monotonic() >= deadline:
                 return False
             self._done.wait(0.05)
+
+    def _await_piped_output(self, timeout: float = 2.0) -> None:
+        """With stdio="pipe", the detach can arrive before the last output: wait (briefly) for the
+        main process's stdout and stderr to end so nothing it printed is lost."""
+        if self.config.target.stdio != "pipe" or self.main_pid is None:
+            return
+        wanted = {(self.main_pid, 1), (self.main_pid, 2)}
+        deadline = time.monotonic() + timeout
+        while not wanted <= self._output_closed and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def stop(self) -> None:
         """Flush every agent, detach, drain the queue, close the files. Safe to call twice."""
@@ -256,7 +274,10 @@ class HookHost:
             attached.scripts[agent] = script
         for i, (agent, script) in enumerate(attached.scripts.items()):
             options = dict(init_settings.get("options") or {})
-            options["crashReporter"] = i == 0  # one agent reports native crashes (hook:crash)
+            # One agent reports native crashes (hook:crash), only when asked: with the reporter's
+            # exception handler installed, a process that forks can lose its Frida session
+            # (Frida reports it detached, "application-requested"; seen with bash and Python here).
+            options["crashReporter"] = self.config.crash_reporter and i == 0
             try:
                 script.exports_sync.init({**init_settings, "options": options})
             except Exception as e:  # noqa: BLE001
@@ -308,6 +329,8 @@ class HookHost:
                     self._handle_child(item[1])
                 elif kind == "output":
                     self.output.append((item[1], item[2], item[3]))
+                    if not item[3]:
+                        self._output_closed.add((item[1], item[2]))
                 elif kind == "host-event":
                     self._emit_host_event(item[1])
                 elif kind == "call":

@@ -114,7 +114,7 @@ def test_fork_and_exec_does_not_hang(server, tmp_path: Path):
 
 def test_crash_is_reported_and_respawned(tmp_path: Path):
     argv = [SYSTEM_PYTHON, "-c", "import ctypes; ctypes.string_at(0)"]
-    host = run_hooked(argv, tmp_path, agents=("tls",), timeout=30, respawn=True, max_respawns=1)
+    host = run_hooked(argv, tmp_path, agents=("tls",), timeout=30, respawn=True, max_respawns=1, crash_reporter=True)
     evs = events(tmp_path)
     crashes = of_type(evs, "hook:crash")
     assert len(crashes) == 2 and crashes[0]["kind"] == "access-violation" and crashes[0]["memory"] == "read 0x0"

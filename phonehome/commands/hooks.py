@@ -46,6 +46,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         help="leave a spawned target running when the hooks stop (default: kill it, as frida does)")
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="stop after this long")
     parser.add_argument("--max-bytes", type=int, default=65536, help="bytes kept per captured buffer (default 65536)")
+    parser.add_argument("--crash-details", action="store_true",
+                        help="report native crashes with their address (hook:crash); can cost the session of a "
+                             "process that forks")
     parser.add_argument("--build", action="store_true", help="build the agents first (npm ci + frida.Compiler)")
     parser.add_argument("-q", "--quiet", action="store_true", help="do not print events as they arrive")
     parser.set_defaults(func=run)
@@ -74,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         config = AgentConfig(
             target=target, device="usb" if args.usb else "remote" if args.remote else "local", remote=args.remote,
             agents=agents, session=session, respawn=args.respawn, follow_children=not args.no_children,
-            app=args.app, profile=profile, agent_settings={"maxBytes": args.max_bytes},
+            app=args.app, profile=profile, agent_settings={"maxBytes": args.max_bytes}, crash_reporter=args.crash_details,
             kill_on_stop=not args.keep_running,
         )
     except ValueError as e:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +43,6 @@ class FindingsWriter:
         self.count += 1
         if len(self._pending) >= self.batch:
             self.flush()
-
-    def write_all(self, rows: Iterable[dict[str, Any]]) -> None:
-        for row in rows:
-            self.write(row)
 
     def flush(self) -> None:
         rows, self._pending = self._pending, []

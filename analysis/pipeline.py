@@ -6,23 +6,18 @@ automaton, the destination cache) so each record costs only its own decoding and
 
 from __future__ import annotations
 
-import logging
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
-
-from mitmproxy.flow import Flow
 
 from .decode import DecodeLimits, decode_record
 from .destinations import Destination, Destinations
 from .detect import Detector
-from .model import Detection, Record, Source
+from .model import Detection, Record
 from .profile import KnownValue, Profile
-from .records import DEFAULT_BODY_CAP, records_from_flow
+from .records import DEFAULT_BODY_CAP
 from .schema import DECODING_SEPARATOR, Col
-
-log = logging.getLogger(__name__)
 
 
 class Analyser:
@@ -56,25 +51,15 @@ class Analyser:
             return []
         decoded = decode_record(record, self.limits)
         detections = self.detector.detect(record, decoded)
+        notes = "; ".join([*record.notes, *decoded.notes])
         if not detections:
-            if decoded.notes or record.notes:
+            if notes:
                 # No finding carries these notes, so keep them: a limit hit must never go unsaid.
                 self.notes_without_findings += 1
-                self.recent_notes.append(f"{record.request_line}: {'; '.join([*record.notes, *decoded.notes])}")
+                self.recent_notes.append(f"{record.request_line}: {notes}")
             return []
         destination = self.destinations.lookup(record.host)
-        notes = "; ".join([*record.notes, *decoded.notes])
         return [finding_row(record, d, destination, notes) for d in detections]
-
-    def analyse_flow(self, flow: Flow, source: Source = "proxy") -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = []
-        for record in records_from_flow(flow, source=source, app=self.app, body_cap=self.body_cap):
-            rows.extend(self.analyse_record(record))
-        return rows
-
-    def analyse_records(self, records: Iterable[Record]) -> Iterator[dict[str, Any]]:
-        for record in records:
-            yield from self.analyse_record(record)
 
 
 def finding_row(record: Record, detection: Detection, destination: Destination, notes: str) -> dict[str, Any]:

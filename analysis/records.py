@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mitmproxy import http
-from mitmproxy.flow import Flow
 from mitmproxy import version as mitm_version
+from mitmproxy.flow import Flow
 from mitmproxy.io import compat
 from mitmproxy.websocket import WebSocketMessage
 
@@ -152,13 +152,6 @@ def records_from_flow(flow: Flow, *, source: Source = "proxy", app: str | None =
     if not isinstance(flow, http.HTTPFlow):
         return []
     return records_from_state(flow.get_state(), source=source, app=app, body_cap=body_cap)
-
-
-def http_record(flow: http.HTTPFlow, *, source: Source, app: str | None = None,
-                body_cap: int = DEFAULT_BODY_CAP) -> Record:
-    req = _Request(flow.request.get_state())
-    status = flow.response.status_code if flow.response else None
-    return _http_record(req, req.base(flow.id, status, app), source=source, body_cap=body_cap)
 
 
 def ws_message_record(flow: http.HTTPFlow, message: WebSocketMessage, index: int, *, source: Source,

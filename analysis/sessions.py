@@ -6,7 +6,6 @@ folders of them. Findings are consent-labelled against the session's markers.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from .pipeline import Analyser
 from .profile import Profile, load_profile
 from .readers import ReadError, ReadProblem, ReadStats, expand_inputs, read_records
 from .records import DEFAULT_BODY_CAP
-from .same_request import without_proxied_duplicates
+from .same_request import ProxiedRequests, without_proxied_duplicates
 from .schema import Col, empty_findings, findings_frame
 
 
@@ -35,14 +34,6 @@ class SessionData:
     hook_events: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     stats: ReadStats = field(default_factory=ReadStats)
-
-    @property
-    def pinning_suspected(self) -> list[dict[str, Any]]:
-        return [e for e in self.proxy_events if e.get("type") == "proxy:pinning_suspected"]
-
-    @property
-    def device_reads(self) -> list[dict[str, Any]]:
-        return [e for e in self.hook_events if e.get("type") == "hook:read"]
 
 
 def _jsonl(path: Path, problems: list[str]) -> list[dict[str, Any]]:
@@ -129,14 +120,15 @@ class ReplayPlan:
         def on_problem(problem: ReadProblem) -> None:
             self.problems.append(str(problem))
 
-        replayed: list[dict[str, Any]] = []
+        proxied = ProxiedRequests()
         for row in replay_rows(self.files, self.analyser, stats=stats, on_problem=on_problem,
                                body_cap=self.body_cap):
             row[Col.consent] = consent_state(row[Col.ts], marker)
-            if self.recorded_hook_findings:
-                replayed.append({k: row.get(k) for k in (Col.host, Col.url, Col.location, Col.category, Col.value, Col.ts)})
+            proxied.add(row)
             yield row
-        for row in without_proxied_duplicates(self.recorded_hook_findings, replayed):
+        for row in self.recorded_hook_findings:
+            if proxied.saw(row):
+                continue
             ts = row.get(Col.ts)
             row[Col.consent] = consent_state(float(ts), marker) if isinstance(ts, (int, float)) else "unmarked"
             yield row
@@ -221,7 +213,3 @@ def load_inputs(
         problems=plan.problems,
         stats=stats,
     )
-
-
-def describe(meta: dict[str, Any]) -> str:
-    return json.dumps(meta, indent=2, default=str)

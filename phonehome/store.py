@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -152,10 +151,6 @@ def _read_lines_capped(f: BinaryIO, offset: int, max_bytes: int) -> tuple[bytes,
             break
         data += chunk
     return data, offset + len(data) < size
-
-
-def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    yield from read_jsonl(path).objects
 
 
 @dataclass(frozen=True)

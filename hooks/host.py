@@ -77,6 +77,8 @@ class AgentConfig:
     """Passed to every agent's `init`: batchMs, batchEvents, maxBytes, stackDepth, disabled,
     faultInjection (test only), options."""
     max_respawns: int = 5
+    max_reattaches: int = 5
+    """Attempts in a row to re-attach a process whose session Frida dropped."""
     crash_reporter: bool = False
     """Install the agent-side crash reporter (`hook:crash` with the faulting address); off by
     default because it can cost the session of a process that forks."""
@@ -129,6 +131,8 @@ class HookHost:
         self._stopping = False
         self._done = threading.Event()
         self._respawns = 0
+        self._reattaches: dict[int, int] = {}
+        self._pending_reattach: set[int] = set()
         self._next_id = 1
         self._bundles: dict[str, str] = {}
         self._store = SessionStore.create(config.session) if config.session is not None else None
@@ -257,7 +261,7 @@ class HookHost:
         session = self.device.attach(pid)
         attached = _Attached(pid, session, {}, main)
         self.targets[pid] = attached
-        session.on("detached", lambda reason, crash: self._queue.put(("detached", pid, reason, crash)))
+        session.on("detached", lambda reason, crash: self._queue.put(("detached", attached, reason, crash)))
         # Child gating on the main target only: with gating also on a forked child, its
         # execve() stalls on this Frida build (no exec child-added arrives); an exec'ed child is
         # re-attached after `process-replaced` instead (see _handle_detached).
@@ -267,11 +271,19 @@ class HookHost:
             except Exception as e:  # noqa: BLE001 - not supported everywhere
                 self._queue.put(("host-event", {"type": "hook:agent-error", "where": "enable_child_gating", "error": str(e), "pid": pid}))
         init_settings = dict(self.config.agent_settings)
-        for agent in self.config.agents:
-            script = session.create_script(self._bundles[agent], name=f"phonehome-{agent}")
-            script.on("message", lambda message, data, agent=agent: self._queue.put(("message", pid, agent, message, data)))
-            script.load()
-            attached.scripts[agent] = script
+        try:
+            for agent in self.config.agents:
+                script = session.create_script(self._bundles[agent], name=f"phonehome-{agent}")
+                script.on("message", lambda message, data, agent=agent: self._queue.put(("message", pid, agent, message, data)))
+                script.load()
+                attached.scripts[agent] = script
+        except BaseException:
+            attached.alive = False  # its detach, when it comes, is not news
+            try:
+                session.detach()
+            except Exception as e:  # noqa: BLE001
+                log.debug("detach %s after a failed load: %s", pid, e)
+            raise
         for i, (agent, script) in enumerate(attached.scripts.items()):
             options = dict(init_settings.get("options") or {})
             # One agent reports native crashes (hook:crash), only when asked: with the reporter's
@@ -327,6 +339,8 @@ class HookHost:
                     self._handle_detached(*item[1:])
                 elif kind == "child":
                     self._handle_child(item[1])
+                elif kind == "reattach":
+                    self._retry_reattach(item[1])
                 elif kind == "output":
                     self.output.append((item[1], item[2], item[3]))
                     if not item[3]:
@@ -487,10 +501,10 @@ class HookHost:
                 self._findings_out.write_many([to_json_row(r) for r in rows])
                 self.findings_written += len(rows)
 
-    def _handle_detached(self, pid: int, reason: str, crash: Any) -> None:
-        t = self.targets.get(pid)
-        if t is None or not t.alive:
+    def _handle_detached(self, t: _Attached, reason: str, crash: Any) -> None:
+        if not t.alive:
             return
+        pid = t.pid
         t.alive = False
         self._drain(all_=True)
         if self._assembler is not None:
@@ -500,6 +514,11 @@ class HookHost:
             ev["crash"] = {"summary": getattr(crash, "summary", None), "report": getattr(crash, "report", None)}
         self._emit_host_event(ev)
         if self._stopping:
+            return
+        current = self.targets.get(pid)
+        if current is not t and current is not None and current.alive:
+            return  # already instrumented again (the exec'd image arrived as a gated child first)
+        if reason == "application-requested" and self._reattach_dropped(t):
             return
         if reason == "process-replaced" and self.config.follow_children:
             # exec(): the same pid runs a new image; instrument it again (it is not suspended, so
@@ -519,12 +538,54 @@ class HookHost:
                 self.device.resume(pid2)
                 self._emit_host_event({"type": "hook:respawned", "pid": pid2, "previous_pid": pid, "count": self._respawns})
                 return
-        if not any(x.alive for x in self.targets.values()):
+        self._finish_if_all_gone()
+
+    def _reattach_dropped(self, t: _Attached) -> bool:
+        """Frida dropped a session the host never detached ("application-requested"): on this
+        build it happens to a parent right after fork(), in one run of three to seven, and the
+        process goes on running unhooked. Instrument it again (what it does in the ~0.1 s
+        between is not seen); an attempt that fails while the process still exists is retried
+        after a short pause. False when the process is gone: the detach stands."""
+        count = self._reattaches.get(t.pid, 0)
+        if count >= self.config.max_reattaches or not self._process_exists(t.pid):
+            return False
+        self._reattaches[t.pid] = count + 1
+        try:
+            self._instrument(t.pid, main=t.main)
+        except Exception as e:  # noqa: BLE001 - gone, exiting, or mid-fork
+            if count + 1 >= self.config.max_reattaches:
+                self._emit_host_event({"type": "hook:agent-error", "where": "re-attach", "pid": t.pid, "error": str(e)})
+                return False
+            log.debug("re-attach %s (attempt %d): %s", t.pid, count + 1, e)
+            self._pending_reattach.add(t.pid)
+            threading.Timer(0.1, self._queue.put, args=(("reattach", t),)).start()
+            return True
+        self._reattaches[t.pid] = 0  # the limit is on failed attempts in a row, not on forks
+        self._emit_host_event({"type": "hook:reattached", "pid": t.pid, "main": t.main,
+                               "after": "application-requested", "attempts": count + 1})
+        return True
+
+    def _retry_reattach(self, t: _Attached) -> None:
+        self._pending_reattach.discard(t.pid)
+        if self._stopping or not self._reattach_dropped(t):
+            self._finish_if_all_gone()
+
+    def _process_exists(self, pid: int) -> bool:
+        try:
+            return bool(self.device.enumerate_processes(pids=[pid]))
+        except Exception as e:  # noqa: BLE001 - cannot tell: let the attach decide
+            log.debug("enumerate %s: %s", pid, e)
+            return True
+
+    def _finish_if_all_gone(self) -> None:
+        if not self._pending_reattach and not any(x.alive for x in self.targets.values()):
             self._done.set()
 
     def _handle_child(self, child: Any) -> None:
         pid = child.pid
-        if self._stopping:
+        known = self.targets.get(pid)
+        if self._stopping or (known is not None and known.alive):
+            # an exec'd image that `process-replaced` already re-attached: only let it go on
             self._resume_quietly(pid)
             return
         try:
@@ -638,8 +699,8 @@ def describe_event(ev: dict[str, Any]) -> str | None:
         return f"{ts} tls   {ev.get('host')}:{ev.get('port')} {ev.get('api')} {ev.get('data_size')} B {_clip(first)}"
     if t in ("hook:unpin",) and ev.get("status") in ("applied", "bypassed"):
         return f"{ts} unpin {ev.get('target')} {ev.get('status')}"
-    if t in ("hook:agent-error", "hook:detached", "hook:child", "hook:respawned"):
-        rest = {k: v for k, v in ev.items() if k in ("pid", "reason", "where", "error", "origin")}
+    if t in ("hook:agent-error", "hook:detached", "hook:child", "hook:respawned", "hook:reattached"):
+        rest = {k: v for k, v in ev.items() if k in ("pid", "reason", "where", "error", "origin", "after", "attempts")}
         return f"{ts} {t[5:]} {rest}"
     return None
 

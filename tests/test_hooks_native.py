@@ -102,14 +102,85 @@ def test_forked_child_is_followed(server, tmp_path: Path):
     assert [r for r in findings(tmp_path) if r["category"] == "advertising_id"]
 
 
-def test_fork_and_exec_does_not_hang(server, tmp_path: Path):
-    """A child that exec()s is re-attached after `process-replaced` and nothing stalls."""
+STARTS_A_CHILD = {
+    "fork+exec": "child = os.fork()\nif child == 0:\n    os.execv(sys.argv[3], sys.argv[3:])\nos.waitpid(child, 0)",
+    "subprocess": "import subprocess\nsubprocess.run(sys.argv[3:], check=True)",  # vfork on Linux
+}
+THEN_TLS = """
+time.sleep(0.5)  # the host needs ~0.1 s to re-attach a session Frida dropped at the fork
+code = sys.argv[1]
+sys.argv = ["client", sys.argv[2], "parent-after-child"]
+exec(compile(code, "client", "exec"), {"__name__": "client"})
+print("parent done")
+"""
+
+
+@pytest.mark.parametrize("how", sorted(STARTS_A_CHILD))
+def test_a_child_then_the_parent_is_still_hooked(server, tmp_path: Path, how: str):
+    """A child that exec()s does not stall anything, and the parent's own TLS after the child is
+    still seen (Frida sometimes drops a parent's session right after fork; the host re-attaches)."""
     port = server.https_port
-    parent = "import subprocess, sys; subprocess.run(sys.argv[1:], check=True); print('parent done')"
-    argv = [SYSTEM_PYTHON, "-c", parent, CURL, "-sk", "--http1.1", f"https://127.0.0.1:{port}/exec"]
+    parent = "import os, sys, time\n" + STARTS_A_CHILD[how] + THEN_TLS
+    argv = [SYSTEM_PYTHON, "-c", parent, PY_CLIENT, str(port),
+            CURL, "-sk", "--http1.1", f"https://127.0.0.1:{port}/exec"]
+    before = len(server.requests)
     host = run_hooked(argv, tmp_path, agents=("tls",), timeout=30)
     assert "parent done" in stdout_of(host)
-    assert of_type(events(tmp_path), "hook:detached", pid=host.main_pid, reason="process-terminated")
+    evs = events(tmp_path)
+    assert of_type(evs, "hook:detached", pid=host.main_pid, reason="process-terminated")
+    parent_writes = of_type(evs, "hook:tls-plaintext", direction="write", pid=host.main_pid)
+    assert b"parent-after-child" in b"".join(base64.b64decode(e["data_b64"]) for e in parent_writes)
+    (child,) = of_type(evs, "hook:child", origin="fork")
+    assert of_type(evs, "hook:detached", pid=child["pid"])
+    assert [r.path for r in server.requests[before:]] == ["/exec", "/v17.0/activities"]
+
+
+def test_exec_of_the_main_target_is_followed_once(server, tmp_path: Path):
+    """The target exec()s curl: the new image is instrumented exactly once (the gated exec child
+    and `process-replaced` both announce it), so every TLS write is recorded once."""
+    port = server.https_port
+    url = f"https://127.0.0.1:{port}/after-exec"
+    execs = "import os, sys, time; time.sleep(0.3); os.execv(sys.argv[1], sys.argv[1:])"
+    host = run_hooked([SYSTEM_PYTHON, "-c", execs, CURL, "-sk", "--http1.1", url, url], tmp_path, agents=("tls",), timeout=30)
+    evs = events(tmp_path)
+    assert [e["reason"] for e in of_type(evs, "hook:detached")] == ["process-replaced", "process-terminated"]
+    assert len(of_type(evs, "hook:child", pid=host.main_pid, origin="exec")) == 1
+    assert len(of_type(evs, "hook:tls-library", pid=host.main_pid)) == 1
+    sent = _plaintext(evs, "write")
+    assert sent.count(b"GET /after-exec HTTP/1.1") == 2
+    assert [r.path for r in server.requests].count("/after-exec") >= 2
+
+
+def test_a_dropped_session_is_reattached(server, tmp_path: Path):
+    """Frida reports a session it dropped by itself as `application-requested`; the host did not
+    ask for it, so it instruments the still-running process again and keeps recording."""
+    import subprocess
+
+    from phonehome.hooks.host import AgentConfig, HookHost, Target
+
+    waiter = ("import sys; sys.stdin.readline(); code = sys.argv[1]; sys.argv = ['c', *sys.argv[2:]]; "
+              "exec(compile(code, 'client', 'exec'), {'__name__': 'c'})")
+    proc = subprocess.Popen([SYSTEM_PYTHON, "-c", waiter, PY_CLIENT, str(server.https_port), BODY],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        host = HookHost(AgentConfig(target=Target(attach=proc.pid), agents=("tls",), session=tmp_path)).start()
+        host.targets[proc.pid].session.detach()  # what Frida does on its own after some forks
+        assert host.wait(lambda h: of_type(events(tmp_path), "hook:reattached"), timeout=20)
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline().strip() == "200"
+        assert host.wait(timeout=20)
+        host.stop()
+    finally:
+        proc.kill()
+        proc.wait()
+    evs = events(tmp_path)
+    dropped, terminated = of_type(evs, "hook:detached", pid=proc.pid)
+    assert dropped["reason"] == "application-requested" and terminated["reason"] == "process-terminated"
+    (again,) = of_type(evs, "hook:reattached", pid=proc.pid)
+    assert again["main"] is True and again["attempts"] == 1 and dropped["id"] < again["id"]
+    assert ADID.encode() in _plaintext(evs, "write")
+    assert [r for r in findings(tmp_path) if r["category"] == "advertising_id"]
 
 
 def test_crash_is_reported_and_respawned(tmp_path: Path):

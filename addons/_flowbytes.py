@@ -332,8 +332,40 @@ FLOW_KEYS = ("version", "type", "id", "error", "client_conn", "server_conn", "in
              "metadata", "comment", "timestamp_created", "backup", "request", "response", "websocket")
 
 
-def _snapshot(conn: Any) -> tuple[Any, ...]:
-    return tuple(tuple(v) if type(v) is list else v for v in vars(conn).values())
+def is_usual(f: http.HTTPFlow) -> bool:
+    """True for an HTTP flow whose flow-level fields are the defaults (no error, metadata, comment,
+    mark, replay, interception, WebSocket or backup): its state is its messages, its connections,
+    its id and its creation time."""
+    return (type(f) is http.HTTPFlow and f.error is None and not f.metadata and not f.comment and not f.marked
+            and f.is_replay is None and f.intercepted is False and f.websocket is None and f._backup is None)
+
+
+def usual_http_parts(fid: str, created: Any, client: _Raw, server: _Raw, req: dict[str, Any],
+                     resp: dict[str, Any]) -> list[bytes]:
+    """FlowWriter bytes (in pieces) of a usual HTTP flow (`is_usual`) with a response, from its
+    fields: one format for the flow-level fields, the messages' pieces in between."""
+    rq, rs, created_b = _request(req), _response(resp), _num(created)
+    fid_b = fid.encode("utf8")
+    ver = b"%d" % version.FLOW_FORMAT_VERSION
+    if rq is not None and rs is not None and created_b is not None:
+        tail = _FLOW_TAIL % (created_b, server.data, client.data, len(fid_b), fid_b, len(ver), ver)
+        n = len(_FLOW_HEAD) + rs.n + len(_FLOW_MID) + rq.n + len(tail)
+        return [b"%d:" % n, _FLOW_HEAD, *rs.parts, _FLOW_MID, *rq.parts, tail, b"}"]
+    state: dict[str, Any] = {
+        "version": version.FLOW_FORMAT_VERSION, "type": "http", "id": fid, "error": None,
+        "client_conn": client, "server_conn": server, "intercepted": False, "is_replay": None,
+        "marked": "", "metadata": {}, "comment": "", "timestamp_created": created, "backup": None,
+        "request": rq or req, "response": rs or resp, "websocket": None,
+    }
+    out: list[bytes] = []
+    _enc(state, out)
+    return out if len(out) <= MAX_PARTS else [b"".join(out)]
+
+
+def _snapshot(conn: Any) -> dict[str, Any]:
+    """The connection's attributes (a copy of the dict: any reassignment shows; mitmproxy
+    reassigns, it does not mutate the lists it keeps there)."""
+    return dict(vars(conn))
 
 
 class FlowBytes:
@@ -346,7 +378,7 @@ class FlowBytes:
         self.count = 0
         self.conn_hits = 0
         self.conn_misses = 0
-        self._conns: dict[int, tuple[weakref.ref[Any], tuple[Any, ...], _Raw]] = {}
+        self._conns: dict[int, tuple[weakref.ref[Any], dict[str, Any], _Raw]] = {}
         """id(connection) → (weak reference to it, attribute snapshot, encoded state). A plain dict
         by id is several times cheaper per lookup than a WeakKeyDictionary; the weak reference tells
         a reused id apart, and dead entries are pruned when the dict is full."""
@@ -370,16 +402,8 @@ class FlowBytes:
         req = f.request.get_state()
         resp = f.response.get_state() if f.response else None
         client, server = self._conn(f.client_conn), self._conn(f.server_conn)
-        # The usual flow: one format for the flow-level fields, the messages' pieces in between.
-        if (resp is not None and f.error is None and not f.metadata and not f.comment and not f.marked
-                and f.is_replay is None and f.intercepted is False and f.websocket is None and f.type == "http"):
-            rq, rs, created = _request(req), _response(resp), _num(f.timestamp_created)
-            if rq is not None and rs is not None and created is not None:
-                fid = f.id.encode("utf8")
-                ver = b"%d" % version.FLOW_FORMAT_VERSION
-                tail = _FLOW_TAIL % (created, server.data, client.data, len(fid), fid, len(ver), ver)
-                n = len(_FLOW_HEAD) + rs.n + len(_FLOW_MID) + rq.n + len(tail)
-                return [b"%d:" % n, _FLOW_HEAD, *rs.parts, _FLOW_MID, *rq.parts, tail, b"}"]
+        if resp is not None and is_usual(f):
+            return usual_http_parts(f.id, f.timestamp_created, client, server, req, resp)
         state: dict[str, Any] = {
             "version": version.FLOW_FORMAT_VERSION,
             "type": f.type,

@@ -6,16 +6,17 @@ Usage:
         --set phonehome_session=captures/run1 --set phonehome_profile=device.toml \\
         --set phonehome_app=de.azubiapp.demo --set phonehome_first_party=azubiapp.de
 
-Writes a session directory (see `phonehome/store.py`): `flows.mitm` (mitmproxy's format, one flow
-appended and flushed at a time, readable by `mitmdump -nr` and `phonehome replay`),
+Writes a session directory (see `phonehome/store.py`): `flows.mitm` (mitmproxy's format, readable
+by `mitmdump -nr` and `phonehome replay`; written by the worker from `flows.journal`),
 `findings.jsonl`, `proxy-events.jsonl` (`proxy:stats` every second, `proxy:backlog`,
 `proxy:pinning_suspected`, `proxy:error`, `proxy:body-capped`, `proxy:worker`), `markers.jsonl`,
 `session.json` and `device.toml` (copy of the profile). Mark consent from mitmproxy's console with
 `:phonehome.mark consent-given [text]` or from a shell with `phonehome mark DIR consent-given`.
 
-Hooks only serialise the flow once, append those bytes to `flows.mitm` and hand them to the worker
-process (`_worker.py`) through a bounded queue; decoding and detection never run on mitmproxy's
-event loop, a full queue drops analysis (never traffic, never the saved flow) and is reported.
+Hooks only append the flow's fields to `flows.journal` (`_journal.py`: one `marshal` and one
+`writev`); the worker process (`_worker.py`) follows the journal, writes `flows.mitm` and analyses.
+Serialising, decoding and detection never run on mitmproxy's event loop; a worker that falls
+behind skips analysis (never traffic, never the saved flow) and that is reported.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 
 import asyncio  # noqa: E402
+import contextlib  # noqa: E402
 import logging  # noqa: E402
 import time  # noqa: E402
 import typing  # noqa: E402
@@ -41,7 +43,7 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 from mitmproxy import command, ctx, exceptions, flow, http, tls  # noqa: E402
-from phonehome.addons import _flowbytes, _session, _worker  # noqa: E402
+from phonehome.addons import _journal, _session, _worker  # noqa: E402
 
 from phonehome.store import CONSENT_LABELS, JsonlWriter, SessionStore, open_private  # noqa: E402
 
@@ -65,19 +67,17 @@ class PhoneHome:
         worker_factory: Callable[..., _worker.Worker] = _worker.Worker,
     ) -> None:
         self.clock = clock
-        self.serialise = _flowbytes.FlowBytes()
-        """flow → the exact bytes mitmproxy's FlowWriter writes (cached connections: ~5x cheaper)."""
         self.worker_factory = worker_factory
         self.config: _session.LiveConfig | None = None
         self.store: SessionStore | None = None
         self.worker: _worker.Worker | None = None
-        self._flows_fd: Any = None
-        self._flows_offset = 0
-        """Size of flows.mitm after our last write (items carry it: see `_worker.Processor.catch_up`)."""
+        self.journal: _journal.JournalWriter | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._submitted: Any = None
+        """The worker's shared counters (C_SUBMITTED is the proxy's to count)."""
+        self._flush_handle: asyncio.TimerHandle | None = None
         self._events: JsonlWriter | None = None
         self._tick_task: asyncio.Task[None] | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._flush_handle: asyncio.TimerHandle | None = None
         self._default_dir: Path | None = None
         self._done_flows: weakref.WeakSet[flow.Flow] = weakref.WeakSet()
         self._ws_started: weakref.WeakSet[flow.Flow] = weakref.WeakSet()
@@ -86,7 +86,7 @@ class PhoneHome:
         """Wall time of the last hooks, CPU time of a sample of them (excludes waiting for a core)."""
         self._hooks = 0
         self.stats: dict[str, int] = dict.fromkeys(
-            ("flows", "saved", "ws_messages", "enqueued", "dropped", "hook_errors", "pinning_suspected"), 0
+            ("flows", "ws_messages", "enqueued", "dropped", "hook_errors", "pinning_suspected"), 0
         )
         self._last_backlog_event = 0.0
         self._dropped_reported = 0
@@ -152,9 +152,16 @@ class PhoneHome:
         config = self.config
         try:
             store = SessionStore.create(config.session_dir)
-            self._flows_fd = open_private(store.flows, "ab")
-            self._flows_offset = os.fstat(self._flows_fd.fileno()).st_size
             self._events = JsonlWriter(store.proxy_events)
+            recovered = _journal.recover(store.root, wait_s=30)  # a journal left by a killed run
+            if recovered is not None:
+                log.warning("phonehome: saved %d flows a previous run had left in %s", recovered.flows,
+                            store.root / _journal.JOURNAL)
+                self._event({"type": "proxy:recovered", "flows": recovered.flows, "torn_tail": recovered.torn_tail})
+            if (store.root / _journal.JOURNAL).exists():
+                raise OSError(f"{store.root / _journal.JOURNAL} is in use by another phonehome worker")
+            self.journal = _journal.JournalWriter(store.root / _journal.JOURNAL)
+            open_private(store.flows, "ab").close()
             meta = _session.start_session(store, config, now=self.clock(), proxy_pid=os.getpid())
         except OSError as e:
             # A capture that cannot be written must stop the run, not let traffic through unrecorded.
@@ -164,18 +171,19 @@ class PhoneHome:
             return
         self.store = store
         self.worker = self.worker_factory(
-            _worker.WorkerConfig(session_dir=str(store.root), body_cap=config.body_cap),
-            queue_size=config.queue_size,
-            max_bytes=config.queue_mb << 20,
+            _worker.WorkerConfig(session_dir=str(store.root), body_cap=config.body_cap,
+                                 queue_size=config.queue_size, max_bytes=config.queue_mb << 20),
         )
-        self.worker.flows_offset = lambda: self._flows_offset
+        journal = self.journal
+        self.worker.journal_end = lambda: journal.end
+        self._submitted = self.worker.counters
         self.worker.start()
         self._event({"type": "proxy:worker", "state": "started", "pid": self.worker.pid})
         log.info("phonehome: recording session in %s (app %s, profile %s)", store.root, meta.get("app") or "-",
                  config.profile_path or "-")
         try:
             self._loop = asyncio.get_running_loop()
-        except RuntimeError:  # unit tests without a loop: flush() by hand
+        except RuntimeError:  # unit tests without a loop: tick() by hand, journal written at once
             self._loop = None
         if self._loop is not None:
             self._tick_task = self._loop.create_task(self._tick())
@@ -190,22 +198,31 @@ class PhoneHome:
             self._flush_handle.cancel()
             self._flush_handle = None
         left = 0
+        if self.journal is not None:
+            with contextlib.suppress(OSError):
+                self.journal.stop()  # flushes what is pending, then the stop record
         if self.worker is not None:
             assert self.config is not None
             left = self.worker.stop(self.config.drain_timeout)
             if left:
-                log.warning("phonehome: the worker did not finish within %d s; %d queued flows were not "
-                            "analysed (they are in flows.mitm: run phonehome replay)", self.config.drain_timeout, left)
+                log.warning("phonehome: the worker did not finish within %d s; %d flows were not analysed "
+                            "(they are saved in flows.mitm: run phonehome replay)", self.config.drain_timeout, left)
+        if self.journal is not None:
+            self.journal.close()
+        recovered = _journal.recover(self.store.root)  # what a stopped or failed worker left
+        if recovered is not None:
+            log.warning("phonehome: saved the last %d flows to flows.mitm without the worker", recovered.flows)
         stats = self.snapshot()
         stats["unanalysed_at_exit"] = left
+        if recovered is not None:
+            stats["saved"] += recovered.flows
+            stats["saved_without_worker"] = recovered.flows
         self._event({"type": "proxy:stats", **stats, "final": True})
         _session.end_session(self.store, now=self.clock(), stats=stats)
         if self._events is not None:
             self._events.close()
             self._events = None
-        if self._flows_fd is not None:
-            self._flows_fd.close()
-            self._flows_fd = None
+        self.journal = None
         log.info("phonehome: session %s closed: %d flows, %d findings", self.store.root, stats["flows"],
                  stats["findings"])
         self.store = None
@@ -225,21 +242,20 @@ class PhoneHome:
             return
         crash = self.worker.check()
         if crash is not None:
-            self.stats["dropped"] += crash["lost"]
             if crash["restarted"]:
-                what = "restarted"
-            elif crash["exitcode"] == _worker.EXIT_SETUP_FAILED:
-                what = "not restarted (it could not set up the analyser; see its log above)"
+                log.error("phonehome: the analysis worker (pid %s) died with exit code %s; restarted, it resumes "
+                          "where it stopped (the flow it was analysing is saved, not analysed).",
+                          crash["pid"], crash["exitcode"])
             else:
-                what = "not restarted (it crashed too often)"
-            log.error("phonehome: the analysis worker (pid %s) died with exit code %s; %d queued flows lost; %s. "
-                      "Flows are still saved for phonehome replay.", crash["pid"], crash["exitcode"], crash["lost"], what)
+                log.error("phonehome: the analysis worker (pid %s) died with exit code %s and crashed too often to "
+                          "be restarted; flows are kept in %s and saved to flows.mitm when mitmdump stops.",
+                          crash["pid"], crash["exitcode"], _journal.JOURNAL)
             self._event({"type": "proxy:error", "where": "worker", "error": "worker process died", **crash})
         stats = self.snapshot()
         self._event({"type": "proxy:stats", **stats})
-        dropped_now = self.stats["dropped"] - self._dropped_reported
+        dropped_now = stats["dropped"] - self._dropped_reported
         if dropped_now > 0:
-            self._dropped_reported = self.stats["dropped"]
+            self._dropped_reported = stats["dropped"]
             log.warning("phonehome: analysis is behind: %d flows waiting, %d not analysed in the last second "
                         "(%d in total); they are saved in flows.mitm for phonehome replay",
                         stats["backlog"], dropped_now, stats["dropped"])
@@ -258,6 +274,8 @@ class PhoneHome:
 
         return {
             **self.stats,
+            "dropped": self.stats["dropped"] + (w.counter(_worker.C_DROPPED) if w else 0),
+            "saved": w.counter(_worker.C_SAVED) if w else 0,
             "backlog": w.backlog() if w else 0,
             "backlog_mb": round(w.backlog_bytes() / 2**20, 1) if w else 0.0,
             "analysed": w.counter(_worker.C_ITEMS) if w else 0,
@@ -285,46 +303,40 @@ class PhoneHome:
         except OSError as e:
             log.error("phonehome: cannot write %s: %s", self._events.path, e)
 
-    def _save(self, f: flow.Flow) -> int:
-        """Append the flow to flows.mitm (one `writev`, no user-space buffer) and return its length."""
-        parts = self.serialise.parts(f)
-        size = 0
-        for p in parts:
-            size += len(p)
+    def _journal(self, write: Callable[[_journal.JournalWriter], None], *, item: bool) -> None:
+        """Append to the journal; a journal that cannot be written stops mitmdump (like `-w`:
+        never let traffic through unrecorded)."""
+        assert self.journal is not None and self.worker is not None
         try:
-            written = os.writev(self._flows_fd.fileno(), parts)
-            if written != size:  # a regular file takes it all unless the disk is full: finish by hand
-                view = memoryview(b"".join(parts))[written:]
-                while view:
-                    view = view[os.write(self._flows_fd.fileno(), view):]
-            self._flows_offset += size
+            write(self.journal)
+            if self._loop is None:  # no event loop (unit tests): no timer either
+                self.journal.flush()
         except OSError as e:
-            # Same policy as mitmproxy's own -w: never let traffic through unrecorded.
-            sys.stderr.write(f"phonehome: cannot write {self.store.flows if self.store else 'flows.mitm'}: {e}\n")
-            sys.exit(1)
-        self.stats["saved"] += 1
-        return size
+            self._journal_failed(e)
+        if item:
+            self._submitted[_worker.C_SUBMITTED] += 1
+            self.stats["enqueued"] += 1
+        if self._flush_handle is None and self._loop is not None and self.journal.pending:
+            self._flush_handle = self._loop.call_later(_journal.FLUSH_S, self._flush_journal)
 
-    def _submit(self, item: _worker.Item) -> bool:
-        w = self.worker
-        assert w is not None
-        if not w.submit(item, _worker.item_size(item)):
-            self.stats["dropped"] += 1
-            return False
-        self.stats["enqueued"] += 1
-        if w.batch_bytes >= _worker.FLUSH_BYTES:
-            self._flush()
-        elif self._flush_handle is None and self._loop is not None:
-            self._flush_handle = self._loop.call_later(_worker.FLUSH_S, self._flush)
-        return True
-
-    def _flush(self) -> None:
+    def _flush_journal(self) -> None:
         self._flush_handle = None
-        if self.worker is not None:
+        if self.journal is not None:
             try:
-                self.worker.flush()
-            except Exception:
-                log.exception("phonehome: handing flows to the worker failed")
+                self.journal.flush()
+            except OSError as e:
+                self._journal_failed(e)
+
+    def _journal_failed(self, e: OSError) -> None:
+        assert self.journal is not None
+        log.error("phonehome: cannot write %s: %s; stopping (traffic must not pass unrecorded)", self.journal.path, e)
+        sys.stderr.write(f"phonehome: cannot write {self.journal.path}: {e}\n")
+        sys.exit(1)
+
+    def _hook_failed(self, f: flow.Flow, what: str, e: Exception) -> None:
+        self.stats["hook_errors"] += 1
+        log.exception("phonehome: %s failed for flow %s", what, f.id)
+        self._event({"type": "proxy:error", "where": what, "flow_id": f.id, "error": f"{type(e).__name__}: {e}"})
 
     def _guard(self, f: flow.Flow, what: str, fn: Callable[[], None]) -> None:
         """Run phonehome's part of a hook: never raise into mitmproxy; log with the flow id; time it."""
@@ -336,10 +348,7 @@ class PhoneHome:
         try:
             fn()
         except Exception as e:
-            self.stats["hook_errors"] += 1
-            log.exception("phonehome: %s failed for flow %s", what, f.id)
-            self._event({"type": "proxy:error", "where": what, "flow_id": f.id,
-                         "error": f"{type(e).__name__}: {e}"})
+            self._hook_failed(f, what, e)
         finally:
             self._hook_s.append(time.perf_counter() - start)
             if cpu >= 0:
@@ -347,27 +356,45 @@ class PhoneHome:
 
     # -- hooks -------------------------------------------------------------------------------------
 
-    def _http_done(self, f: http.HTTPFlow) -> None:
-        if f.websocket is not None or f in self._done_flows:
+    def _http_done(self, f: http.HTTPFlow, what: str) -> None:
+        """`_guard` and `_journal` written out for the hook every flow takes: per flow, the
+        proxy pays this function and nothing else."""
+        journal = self.journal
+        if journal is None or f.websocket is not None or f in self._done_flows:
             return  # WebSocket flows are saved at websocket_end, like mitmproxy's -w
-        self._done_flows.add(f)
-        self.stats["flows"] += 1
-        start = self._flows_offset
-        size = self._save(f)
-        # The worker reads the flow back from flows.mitm (page cache): only a reference travels.
-        self._submit(("flow", f.id, start, size))
+        start = time.perf_counter()
+        self._hooks += 1
+        cpu = time.thread_time() if self._hooks % CPU_SAMPLE_EVERY == 0 else -1.0
+        try:
+            self._done_flows.add(f)
+            self.stats["flows"] += 1
+            journal.http_flow(f)
+            self._submitted[_worker.C_SUBMITTED] += 1
+            self.stats["enqueued"] += 1
+            if self._loop is None:
+                journal.flush()
+            elif self._flush_handle is None:
+                self._flush_handle = self._loop.call_later(_journal.FLUSH_S, self._flush_journal)
+        except OSError as e:
+            self._journal_failed(e)
+        except Exception as e:
+            self._hook_failed(f, what, e)
+        finally:
+            self._hook_s.append(time.perf_counter() - start)
+            if cpu >= 0:
+                self._hook_cpu_s.append(time.thread_time() - cpu)
 
     def response(self, f: http.HTTPFlow) -> None:
-        self._guard(f, "response", lambda: self._http_done(f))
+        self._http_done(f, "response")
 
     def error(self, f: http.HTTPFlow) -> None:
-        self._guard(f, "error", lambda: self._http_done(f))
+        self._http_done(f, "error")
 
     def websocket_start(self, f: http.HTTPFlow) -> None:
         def start() -> None:
             self.stats["flows"] += 1
-            if self._submit(("ws-start", f.id, self.serialise(f))):
-                self._ws_started.add(f)
+            self._journal(lambda j: j.raw(_journal.KIND_WS_START, j.flow_bytes.parts(f)), item=True)
+            self._ws_started.add(f)
 
         self._guard(f, "websocket_start", start)
 
@@ -379,18 +406,19 @@ class PhoneHome:
                 return  # only what the phone sends is classified
             self.stats["ws_messages"] += 1
             if f not in self._ws_started:
-                self.stats["dropped"] += 1  # its handshake never reached the worker
+                self.stats["dropped"] += 1  # its handshake was never journaled
                 return
-            self._submit(("ws-msg", f.id, len(f.websocket.messages) - 1, msg.get_state()))
+            index = len(f.websocket.messages) - 1
+            self._journal(lambda j: j.marshalled(_journal.KIND_WS_MSG, (f.id, index, msg.get_state())), item=True)
 
         self._guard(f, "websocket_message", message)
 
     def websocket_end(self, f: http.HTTPFlow) -> None:
         def end() -> None:
-            self._save(f)
+            self._journal(lambda j: j.raw(_journal.KIND_SAVE, j.flow_bytes.parts(f)), item=False)
             if f in self._ws_started:
                 self._ws_started.discard(f)
-                self._submit(("ws-end", f.id, self._flows_offset))
+                self._journal(lambda j: j.marshalled(_journal.KIND_WS_END, f.id), item=False)
 
         self._guard(f, "websocket_end", end)
 
@@ -398,7 +426,8 @@ class PhoneHome:
         if f in self._done_flows:
             return
         self._done_flows.add(f)
-        self._guard(f, "save", lambda: (self._save(f), None)[1])
+        self._guard(f, "save", lambda: self._journal(lambda j: j.raw(_journal.KIND_SAVE, j.flow_bytes.parts(f)),
+                                                     item=False))
 
     # Non-HTTP flows carry no records, but replay should see everything -w would have saved.
     tcp_end = tcp_error = udp_end = udp_error = dns_response = dns_error = _save_only

@@ -6,6 +6,7 @@ folders of them. Findings are consent-labelled against the session's markers.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +77,40 @@ def replay_rows(
             on_problem(e.problem)
 
 
+def _proxy_alive(meta: dict[str, Any]) -> bool:
+    """True while the mitmdump that records this session still runs (then its worker keeps
+    flows.mitm up to date and the journal is its business)."""
+    proxy = meta.get("proxy")
+    pid = proxy.get("pid") if isinstance(proxy, dict) else None
+    if meta.get("end") is not None or not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def save_left_journal(store: SessionStore, meta: dict[str, Any], notes: list[str], problems: list[str]) -> None:
+    """A session whose proxy and worker were both killed can hold flows that only reached
+    `flows.journal`: save them to `flows.mitm` before reading it (`addons/_journal.py`)."""
+    from phonehome.addons import _journal
+
+    if not (store.root / _journal.JOURNAL).exists() or _proxy_alive(meta):
+        return
+    try:
+        got = _journal.recover(store.root)
+    except (OSError, ValueError) as e:
+        problems.append(f"{store.root / _journal.JOURNAL}: cannot save the flows left in it: {e}")
+        return
+    if got is not None:
+        notes.append(f"{store.root}: saved {got.flows} flows the live worker had not written to flows.mitm "
+                     f"(from {_journal.JOURNAL}" + (f"; {got.torn_tail} bytes at its end were cut off by the kill)"
+                                                    if got.torn_tail else ")"))
+
+
 def load_session(path: str | Path) -> SessionData:
     """What a session directory recorded (findings as written live), consent-labelled."""
     store = SessionStore(Path(path))
@@ -109,6 +144,8 @@ class ReplayPlan:
     hook_events: list[dict[str, Any]] = field(default_factory=list)
     recorded_hook_findings: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What replay did besides reading (e.g. saved flows a killed session left in its journal)."""
     root: Path | None = None
     body_cap: int = DEFAULT_BODY_CAP
     """Bytes of each body classified: the live session's own cap, so replay sees what it saw."""
@@ -141,6 +178,7 @@ def plan_replay(
     app: str | None = None,
     first_party: Sequence[str] = (),
     extra_lists: Sequence[Path] = (),
+    save_journal: bool = True,
 ) -> ReplayPlan:
     """Session dirs among `paths` lend their own options (app, first-party domains, profile copy,
     runtime values from hook events) unless given here, so replay reproduces the live run."""
@@ -149,11 +187,14 @@ def plan_replay(
     meta: dict[str, Any] = {}
     collected: dict[str, list[dict[str, Any]]] = {"markers": [], "proxy": [], "hook": [], "hook_findings": []}
     problems: list[str] = []
+    notes: list[str] = []
     session_first_party: list[str] = []
     body_cap = DEFAULT_BODY_CAP
     for root in sessions:
         store = SessionStore(root)
         smeta = store.read_meta()
+        if save_journal:
+            save_left_journal(store, smeta, notes, problems)
         meta = meta or smeta
         if isinstance(smeta.get("body_cap"), int) and smeta["body_cap"] > 0:
             body_cap = smeta["body_cap"]
@@ -181,6 +222,7 @@ def plan_replay(
         hook_events=collected["hook"],
         recorded_hook_findings=collected["hook_findings"],
         problems=problems,
+        notes=notes,
         root=as_paths[0] if len(as_paths) == 1 and sessions else None,
         body_cap=body_cap,
     )

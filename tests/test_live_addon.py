@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import marshal
 import os
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from mitmproxy import exceptions, http, tls
 from mitmproxy.io import tnetstring
 from mitmproxy.proxy import context
 from mitmproxy.test import taddons, tflow
-from phonehome.addons import _flowbytes, _worker
+from phonehome.addons import _flowbytes, _journal, _worker
 from phonehome.addons.phonehome import PhoneHome
 
 from phonehome.cli import main as cli_main
@@ -39,44 +40,25 @@ under_test = "de.example.app"
 """
 
 
-class FakeWorker:
-    """Stands in for the worker process: records what the addon hands over."""
-
-    def __init__(self, config: _worker.WorkerConfig, *, queue_size: int, max_bytes: int) -> None:
-        self.config = config
-        self.queue_size = queue_size
-        self.items: list[_worker.Item] = []
-        self.batch_bytes = 0
-        self.restarts = 0
-        self.pid = 4242
-        self.full = False
+class NoProcessWorker(_worker.Worker):
+    """The real proxy-side handle without its process: the addon's journal stays for the test to
+    read (and `done()` saves it to flows.mitm with `_journal.recover`, as after a failed worker)."""
 
     def start(self) -> None:
         pass
 
-    def submit(self, item: _worker.Item, size: int = 0) -> bool:
-        if self.full:
-            return False
-        self.items.append(item)
-        return True
 
-    def flush(self) -> int:
-        return 0
-
-    def backlog(self) -> int:
-        return 0
-
-    def backlog_bytes(self) -> int:
-        return 0
-
-    def counter(self, index: int) -> int:
-        return 0
-
-    def check(self) -> None:
-        return None
-
-    def stop(self, timeout: float) -> int:
-        return 0
+def journal_records(root: Path) -> list[tuple[str, Any]]:
+    """(kind, payload) of every record in root/flows.journal; marshal payloads decoded."""
+    fd = os.open(root / _journal.JOURNAL, os.O_RDONLY)
+    try:
+        out = []
+        for rec in _journal.read_records(fd, 0, os.fstat(fd).st_size):
+            kind = chr(rec.kind)
+            out.append((kind, marshal.loads(rec.payload) if kind in "chme" else rec.payload))
+        return out
+    finally:
+        os.close(fd)
 
 
 @pytest.fixture
@@ -105,14 +87,14 @@ def events(root: Path) -> list[dict[str, Any]]:
     ],
 )
 def test_bad_options_are_options_errors(tmp_path: Path, options: dict[str, Any], message: str) -> None:
-    addon = PhoneHome(worker_factory=FakeWorker)
+    addon = PhoneHome(worker_factory=NoProcessWorker)
     with taddons.context(addon) as tctx:
         with pytest.raises(exceptions.OptionsError, match=message):
             tctx.configure(addon, phonehome_session=str(tmp_path / "s"), **options)
 
 
 def test_missing_profile_names_the_file(tmp_path: Path) -> None:
-    addon = PhoneHome(worker_factory=FakeWorker)
+    addon = PhoneHome(worker_factory=NoProcessWorker)
     missing = tmp_path / "nope.toml"
     with taddons.context(addon) as tctx:
         with pytest.raises(exceptions.OptionsError, match=r"phonehome_profile: .*nope\.toml: no such profile file"):
@@ -122,7 +104,7 @@ def test_missing_profile_names_the_file(tmp_path: Path) -> None:
 def test_bad_profile_key_names_file_and_key(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[device]\nandroid_idd = "x"\n')
-    addon = PhoneHome(worker_factory=FakeWorker)
+    addon = PhoneHome(worker_factory=NoProcessWorker)
     with taddons.context(addon) as tctx:
         with pytest.raises(exceptions.OptionsError) as e:
             tctx.configure(addon, phonehome_session=str(tmp_path / "s"), phonehome_profile=str(bad))
@@ -132,7 +114,7 @@ def test_bad_profile_key_names_file_and_key(tmp_path: Path) -> None:
 def test_session_dir_that_is_a_file(tmp_path: Path) -> None:
     f = tmp_path / "file"
     f.write_text("x")
-    addon = PhoneHome(worker_factory=FakeWorker)
+    addon = PhoneHome(worker_factory=NoProcessWorker)
     with taddons.context(addon) as tctx:
         with pytest.raises(exceptions.OptionsError, match="not a directory"):
             tctx.configure(addon, phonehome_session=str(f))
@@ -140,7 +122,7 @@ def test_session_dir_that_is_a_file(tmp_path: Path) -> None:
 
 def test_default_session_dir_is_captures_timestamp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    addon = PhoneHome(worker_factory=FakeWorker)
+    addon = PhoneHome(worker_factory=NoProcessWorker)
     with taddons.context(addon) as tctx:
         tctx.configure(addon, phonehome_queue=10)
         addon.running()
@@ -152,7 +134,7 @@ def test_default_session_dir_is_captures_timestamp(tmp_path: Path, monkeypatch: 
 
 
 def test_options_cannot_change_while_recording(tmp_path: Path) -> None:
-    addon = PhoneHome(worker_factory=FakeWorker)
+    addon = PhoneHome(worker_factory=NoProcessWorker)
     with taddons.context(addon) as tctx:
         tctx.configure(addon, phonehome_session=str(tmp_path / "s"))
         addon.running()
@@ -177,7 +159,7 @@ def test_script_drops_its_folder_from_sys_path() -> None:
 
 def test_session_files_and_meta(tmp_path: Path, profile: Path) -> None:
     root = tmp_path / "s"
-    addon = PhoneHome(worker_factory=FakeWorker, clock=lambda: 1_800_000_000.0)
+    addon = PhoneHome(worker_factory=NoProcessWorker, clock=lambda: 1_800_000_000.0)
     with taddons.context(addon) as tctx:
         tctx.configure(addon, phonehome_session=str(root), phonehome_profile=str(profile),
                        phonehome_first_party=["Example-App.de", "cdn.example-app.de"], phonehome_body_cap=1234)
@@ -198,7 +180,8 @@ def test_session_files_and_meta(tmp_path: Path, profile: Path) -> None:
     assert meta["profile_copy"] == "device.toml"
     assert set(meta["versions"]) >= {"phonehome", "mitmproxy", "python"}
     assert (root / "device.toml").read_text() == PROFILE
-    assert addon.stats["flows"] == 1 and addon.stats["saved"] == 1
+    assert addon.stats["flows"] == 1 and addon.stats["enqueued"] == 1
+    assert not (root / _journal.JOURNAL).exists() and not (root / _journal.POSITION).exists()
     from mitmproxy import io as mitm_io
 
     with (root / "flows.mitm").open("rb") as fh:
@@ -206,7 +189,7 @@ def test_session_files_and_meta(tmp_path: Path, profile: Path) -> None:
 
 
 def test_websocket_hooks_hand_over_client_messages_only(tmp_path: Path) -> None:
-    addon = PhoneHome(worker_factory=FakeWorker)
+    addon = PhoneHome(worker_factory=NoProcessWorker)
     with taddons.context(addon) as tctx:
         tctx.configure(addon, phonehome_session=str(tmp_path / "s"))
         addon.running()
@@ -219,47 +202,47 @@ def test_websocket_hooks_hand_over_client_messages_only(tmp_path: Path) -> None:
             f.websocket.messages.append(m)
             addon.websocket_message(f)
         addon.websocket_end(f)
-        kinds = [i[0] for i in addon.worker.items]
+        records = journal_records(addon.store.root)
         n_client = sum(1 for m in messages if m.from_client)
-        assert kinds == ["ws-start"] + ["ws-msg"] * n_client + ["ws-end"]
-        indexes = [i[2] for i in addon.worker.items if i[0] == "ws-msg"]
+        assert [k for k, _ in records if k != "c"] == ["s"] + ["m"] * n_client + ["v", "e"]
+        indexes = [p[1] for k, p in records if k == "m"]
         assert indexes == [i for i, m in enumerate(messages) if m.from_client]
+        assert {p[0] for k, p in records if k == "m"} == {f.id} and records[-1] == ("e", f.id)
+        assert addon.worker.backlog() == 1 + n_client  # the handshake and the client's messages
         addon.done()
 
 
-def test_full_queue_drops_analysis_but_saves_the_flow(tmp_path: Path) -> None:
-    addon = PhoneHome(worker_factory=FakeWorker)
+def test_analysis_dropped_by_the_worker_is_reported_once(tmp_path: Path) -> None:
+    addon = PhoneHome(worker_factory=NoProcessWorker)
     root = tmp_path / "s"
     with taddons.context(addon) as tctx:
         tctx.configure(addon, phonehome_session=str(root))
         addon.running()
-        addon.worker.full = True
         for _ in range(3):
             addon.response(tflow.tflow(resp=True))
+        addon.worker.counters[_worker.C_DROPPED] = 3  # the worker skipped their analysis
         addon.tick()
         addon.tick()  # nothing new dropped: no second backlog event
         addon.done()
-    assert addon.stats["dropped"] == 3 and addon.stats["saved"] == 3
+    assert addon.stats["enqueued"] == 3
     backlog = [e for e in events(root) if e["type"] == "proxy:backlog"]
-    assert len(backlog) == 1 and backlog[0]["dropped"] == 3
+    assert len(backlog) == 1 and backlog[0]["dropped"] == 3 and backlog[0]["backlog"] == 3
     stats = [e for e in events(root) if e["type"] == "proxy:stats"]
     assert stats[-1]["final"] is True and stats[-1]["dropped"] == 3
 
 
 def test_hook_never_raises_and_logs_the_flow_id(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    addon = PhoneHome(worker_factory=FakeWorker)
+    addon = PhoneHome(worker_factory=NoProcessWorker)
     root = tmp_path / "s"
     with taddons.context(addon) as tctx:
         tctx.configure(addon, phonehome_session=str(root))
         addon.running()
 
-        class Boom:
-            def __call__(self, _f: Any) -> bytes:
-                raise RuntimeError("serialiser exploded")
+        def boom(*_args: Any) -> None:
+            raise RuntimeError("serialiser exploded")
 
-            parts = __call__
-
-        addon.serialise = Boom()  # type: ignore[assignment]
+        addon.journal.http_flow = boom  # type: ignore[method-assign]
+        addon.journal.raw = boom  # type: ignore[method-assign]
         f = tflow.tflow(resp=True)
         with caplog.at_level(logging.ERROR):
             addon.response(f)
@@ -273,7 +256,7 @@ def test_hook_never_raises_and_logs_the_flow_id(tmp_path: Path, caplog: pytest.L
 
 
 def test_tls_failed_client_is_a_pinning_event(tmp_path: Path) -> None:
-    addon = PhoneHome(worker_factory=FakeWorker)
+    addon = PhoneHome(worker_factory=NoProcessWorker)
     root = tmp_path / "s"
     with taddons.context(addon) as tctx:
         tctx.configure(addon, phonehome_session=str(root))
@@ -311,21 +294,42 @@ class ExplodingAnalyser:
         raise ValueError(f"cannot analyse {record.flow_id}")
 
 
-def test_worker_analysis_error_is_logged_with_flow_id(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def _journal_of(path: Path, write: Any) -> list[_journal.Record]:
+    """Records written by `write(JournalWriter)` to `path`, read back."""
+    w = _journal.JournalWriter(path)
+    write(w)
+    w.close()
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return list(_journal.read_records(fd, 0, os.fstat(fd).st_size))
+    finally:
+        os.close(fd)
+
+
+def _processor(tmp_path: Path, analyser: Any, **kw: Any) -> tuple[_worker.Processor, ListWriter, ListWriter, list[int]]:
     findings, evts = ListWriter(), ListWriter()
     counters = [0] * _worker.N_COUNTERS
+    fd = os.open(tmp_path / "flows.mitm", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    kw.setdefault("body_cap", 10**6)
+    return (_worker.Processor(analyser, findings=findings, events=evts, counters=counters, flows_fd=fd, **kw),
+            findings, evts, counters)
+
+
+def test_worker_analysis_error_is_logged_with_flow_id(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     f = tflow.tflow(resp=True)
-    flows_path = tmp_path / "flows.mitm"
-    flows_path.write_bytes(_flowbytes.plain_bytes(f))
-    proc = _worker.Processor(ExplodingAnalyser(), findings=findings, events=evts, counters=counters, body_cap=100,
-                             flows=flows_path)
+    records = _journal_of(tmp_path / "j", lambda w: (
+        w.http_flow(f), w.marshalled(_journal.KIND_WS_MSG, ("no-such-flow", 0, (1, True, b"x", 0.0, False, False)))))
+    proc, findings, evts, counters = _processor(tmp_path, ExplodingAnalyser(), body_cap=100)
     with caplog.at_level(logging.ERROR):
-        proc.handle(("flow", f.id, 0, flows_path.stat().st_size))
-        proc.handle(("ws-msg", "no-such-flow", 0, (1, True, b"x", 0.0, False, False)))
+        for rec in records:
+            assert proc.handle(rec) is False
     assert f.id in caplog.text and "no-such-flow" in caplog.text
     assert [e["flow_id"] for e in evts.lines] == [f.id, "no-such-flow"]
     assert counters[_worker.C_ERRORS] == 2 and counters[_worker.C_ITEMS] == 2
     assert findings.lines == []
+    # the flow was saved before its analysis failed
+    assert (tmp_path / "flows.mitm").read_bytes() == _flowbytes.plain_bytes(f)
+    assert counters[_worker.C_SAVED] == 1 and counters[_worker.C_JOURNAL_DONE] == records[-1].end
 
 
 class OneFinding:
@@ -336,47 +340,78 @@ class OneFinding:
 
 
 def test_worker_caps_bodies_and_reports_it(tmp_path: Path) -> None:
-    findings, evts = ListWriter(), ListWriter()
-    counters = [0] * _worker.N_COUNTERS
     f = tflow.tflow(resp=True)
     f.request.content = b"a" * 100
-    data = _flowbytes.plain_bytes(f)
-    flows_path = tmp_path / "flows.mitm"
-    flows_path.write_bytes(b"junk before" + data)
-    proc = _worker.Processor(OneFinding(), findings=findings, events=evts, counters=counters, body_cap=10,
-                             flows=flows_path)
-    proc.handle(("flow", f.id, len(b"junk before"), len(data)))
+    records = _journal_of(tmp_path / "j", lambda w: w.http_flow(f))
+    proc, findings, evts, counters = _processor(tmp_path, OneFinding(), body_cap=10)
+    for rec in records:
+        proc.handle(rec)
     assert [e["type"] for e in evts.lines] == ["proxy:body-capped"]
     assert evts.lines[0]["size"] == 100 and evts.lines[0]["cap"] == 10
     assert len(findings.lines) == 1 and findings.lines[0]["flow_id"] == f.id
-    assert counters[_worker.C_BYTES_DONE] == len(data) and counters[_worker.C_CAPPED] == 1
+    assert counters[_worker.C_CAPPED] == 1
 
 
-def test_worker_catches_up_from_the_flow_file_after_the_proxy_died(tmp_path: Path) -> None:
-    flows_path = tmp_path / "flows.mitm"
-    old = tflow.tflow(resp=True)  # from before this worker started
+def test_worker_behind_saves_without_analysing(tmp_path: Path) -> None:
+    flows = [tflow.tflow(resp=True) for _ in range(4)]
+    records = _journal_of(tmp_path / "j", lambda w: [w.http_flow(f) for f in flows])
+    proc, findings, _evts, counters = _processor(tmp_path, OneFinding(), queue_size=1)
+    counters[_worker.C_SUBMITTED] = 4  # the proxy journaled four at once
+    for rec in records:
+        proc.handle(rec)
+    # taken one by one: 3 and 2 still waiting behind the first two (more than 1), then 1 and 0
+    assert counters[_worker.C_DROPPED] == 2 and counters[_worker.C_ITEMS] == 4
+    assert [r["flow_id"] for r in findings.lines] == [flows[2].id, flows[3].id]
+    assert counters[_worker.C_SAVED] == 4
+    assert (tmp_path / "flows.mitm").read_bytes() == b"".join(_flowbytes.plain_bytes(f) for f in flows)
+
+
+def test_worker_finishes_the_journal_after_the_proxy_died(tmp_path: Path) -> None:
     flows = [tflow.tflow(resp=True) for _ in range(3)]
     ws = tflow.twebsocketflow()
     messages, ws.websocket.messages = ws.websocket.messages, []
-    ws_start = _flowbytes.plain_bytes(ws)  # at websocket_start: no messages yet
-    ws.websocket.messages = messages
-    with flows_path.open("wb") as fh:
-        fh.write(_flowbytes.plain_bytes(old))
-        start = fh.tell()
-        starts = []
-        for f in [flows[0], ws, flows[1], flows[2]]:
-            starts.append(fh.tell())
-            fh.write(_flowbytes.plain_bytes(f))
-        fh.write(_flowbytes.plain_bytes(tflow.tflow(resp=True))[:50])  # torn by the kill
-    findings, evts = ListWriter(), ListWriter()
-    counters = [0] * _worker.N_COUNTERS
-    proc = _worker.Processor(OneFinding(), findings=findings, events=evts, counters=counters, body_cap=10**6,
-                             flows=flows_path, flows_offset=start)
-    proc.handle(("flow", flows[0].id, starts[0], starts[1] - starts[0]))
-    proc.handle(("ws-start", ws.id, ws_start))  # its messages came one by one
-    assert [r["flow_id"] for r in findings.lines] == [flows[0].id, ws.id]
-    proc.catch_up()  # flows[1] and flows[2] were saved but never handed over
-    assert [r["flow_id"] for r in findings.lines] == [flows[0].id, ws.id, flows[1].id, flows[2].id]
+    journal = tmp_path / "j"
+
+    def write(w: _journal.JournalWriter) -> None:
+        w.http_flow(flows[0])
+        w.raw(_journal.KIND_WS_START, w.flow_bytes.parts(ws))
+        for i, m in enumerate(messages):
+            if m.from_client:
+                w.marshalled(_journal.KIND_WS_MSG, (ws.id, i, m.get_state()))
+        w.http_flow(flows[1])
+        w.http_flow(flows[2])
+
+    records = _journal_of(journal, write)
+    with journal.open("ab") as fh:  # the proxy was killed in the middle of a record
+        fh.write(_journal.HEADER.pack(5000, _journal.KIND_HTTP) + b"\x00" * 100)
+    proc, findings, evts, counters = _processor(tmp_path, OneFinding())
+    fd = os.open(journal, os.O_RDONLY)
+    try:
+        how = proc.follow(fd, 0, parent_alive=lambda: False, journal_path=journal)
+    finally:
+        os.close(fd)
+    assert how == "proxy gone"
+    n_client = sum(1 for m in messages if m.from_client)
+    assert [r["flow_id"] for r in findings.lines] == [flows[0].id, ws.id] + [ws.id] * n_client + [flows[1].id, flows[2].id]
+    assert counters[_worker.C_JOURNAL_DONE] == records[-1].end
+    assert "incomplete record of 105 bytes" in evts.lines[-1]["error"]
+    assert (tmp_path / "flows.mitm").read_bytes() == b"".join(_flowbytes.plain_bytes(f) for f in flows)
+
+
+def test_worker_stops_at_a_damaged_record(tmp_path: Path) -> None:
+    f = tflow.tflow(resp=True)
+    journal = tmp_path / "j"
+    _journal_of(journal, lambda w: w.http_flow(f))
+    with journal.open("ab") as fh:
+        fh.write(b"\x05\x00\x00\x00?garbage")
+    proc, _findings, evts, _counters = _processor(tmp_path, OneFinding())
+    fd = os.open(journal, os.O_RDONLY)
+    try:
+        assert proc.follow(fd, 0, parent_alive=lambda: True, journal_path=journal) == "damaged"
+    finally:
+        os.close(fd)
+    assert "unknown record kind 63" in evts.lines[-1]["error"]
+    assert (tmp_path / "flows.mitm").read_bytes() == _flowbytes.plain_bytes(f)
 
 
 # -- serialisation identical to FlowWriter ----------------------------------------------------------
@@ -481,7 +516,7 @@ def test_encoder_equals_mitmproxy_tnetstring(value: Any) -> None:
 
 
 def test_mark_command(tmp_path: Path) -> None:
-    addon = PhoneHome(worker_factory=FakeWorker)
+    addon = PhoneHome(worker_factory=NoProcessWorker)
     root = tmp_path / "s"
     with taddons.context(addon) as tctx:
         tctx.configure(addon, phonehome_session=str(root))
@@ -498,7 +533,7 @@ def test_mark_command(tmp_path: Path) -> None:
 
 
 def test_mark_command_without_session() -> None:
-    addon = PhoneHome(worker_factory=FakeWorker)
+    addon = PhoneHome(worker_factory=NoProcessWorker)
     with taddons.context(addon) as tctx:
         with pytest.raises(exceptions.CommandError, match="no session"):
             tctx.command(addon.mark, "consent-given")
@@ -525,20 +560,79 @@ def test_flow_file_is_flowwriter_bytes(tmp_path: Path, monkeypatch: pytest.Monke
     if short_write:  # writev may take less than everything (disk nearly full): the rest is written after it
         real = os.writev
         monkeypatch.setattr(os, "writev", lambda fd, parts: real(fd, [b"".join(parts)[:7]]))
-    addon = PhoneHome(worker_factory=FakeWorker)
+    addon = PhoneHome(worker_factory=NoProcessWorker)
     root = tmp_path / "s"
-    flows = [_variant(n) for n in ("float-timestamps", "big-bodies", "no-content", "trailers")]
+    flows = [_variant(n) for n in ("float-timestamps", "big-bodies", "no-content", "trailers", "replay-marked")]
     with taddons.context(addon) as tctx:
         tctx.configure(addon, phonehome_session=str(root))
         addon.running()
         for f in flows:
             addon.response(f)
-        items = list(addon.worker.items)  # type: ignore[union-attr]
-        addon.done()
+        kinds = [k for k, _ in journal_records(root)]
+        addon.done()  # no worker ran: the journal is saved by recover()
+    assert [k for k in kinds if k != "c"] == ["h", "h", "h", "h", "f"]  # a marked replay is not usual
+    assert kinds.count("c") == 8  # each flow came on connections of its own
     data = (root / "flows.mitm").read_bytes()
     assert data == b"".join(_flowbytes.plain_bytes(f) for f in flows)
-    offsets = [(item[2], item[3]) for item in items]
-    assert offsets[0][0] == 0 and sum(n for _, n in offsets) == len(data)
+    assert not (root / _journal.JOURNAL).exists()
+
+
+@pytest.mark.parametrize("name", [
+    "float-timestamps", "big-bodies", "no-content", "trailers", "unicode-host", "replay-marked", "intercepted",
+    "no-timestamps", "http2", "empty-headers",
+])
+def test_journal_rebuilds_flowwriter_bytes(tmp_path: Path, name: str) -> None:
+    f = _variant(name)
+    conns: dict[int, Any] = {}
+    records = _journal_of(tmp_path / "j", lambda w: w.http_flow(f))
+    rebuilt = [b for b in (_journal.flow_bytes_of(r, conns) for r in records) if b is not None]
+    assert rebuilt == [_flowbytes.plain_bytes(f)]
+
+
+def test_journal_checks_itself_against_flowwriter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(_journal, "http_parts", lambda record, conns: [b"wrong"])
+    f = tflow.tflow(resp=True)
+    w = _journal.JournalWriter(tmp_path / "j", verify_first=5)
+    with caplog.at_level(logging.WARNING):
+        w.http_flow(f)
+    w.close()
+    assert not w.fast and f.id in caplog.text
+    fd = os.open(tmp_path / "j", os.O_RDONLY)
+    kinds = [chr(r.kind) for r in _journal.read_records(fd, 0, os.fstat(fd).st_size)]
+    os.close(fd)
+    assert kinds == ["c", "c", "f"]  # the flow went as FlowWriter bytes
+
+
+def test_recover_resumes_where_the_worker_stopped(tmp_path: Path) -> None:
+    flows = [tflow.tflow(resp=True) for _ in range(4)]
+    shared = tflow.tflow(resp=True, client_conn=flows[0].client_conn, server_conn=flows[0].server_conn)
+    journal = tmp_path / _journal.JOURNAL
+    records = _journal_of(journal, lambda w: [w.http_flow(f) for f in [*flows[:2], shared, *flows[2:]]])
+    done = [r for r in records if r.kind == _journal.KIND_HTTP][1]  # the worker had saved two flows...
+    first_two = _flowbytes.plain_bytes(flows[0]) + _flowbytes.plain_bytes(flows[1])
+    (tmp_path / "flows.mitm").write_bytes(first_two + b"half of the third")  # ...and was killed writing one
+    _journal.Position(tmp_path / _journal.POSITION).write(done.end, len(first_two))
+    with journal.open("ab") as fh:
+        fh.write(b"\x10\x00")  # and the proxy in the middle of a header
+    got = _journal.recover(tmp_path)
+    assert got is not None and got.flows == 3 and got.torn_tail == 2
+    expected = first_two + b"".join(_flowbytes.plain_bytes(f) for f in [shared, *flows[2:]])
+    assert (tmp_path / "flows.mitm").read_bytes() == expected  # `shared` needed connections from before
+    assert not journal.exists() and not (tmp_path / _journal.POSITION).exists()
+    assert _journal.recover(tmp_path) is None
+
+
+def test_recover_leaves_a_live_workers_journal_alone(tmp_path: Path) -> None:
+    _journal_of(tmp_path / _journal.JOURNAL, lambda w: w.http_flow(tflow.tflow(resp=True)))
+    held = _journal.Position(tmp_path / _journal.POSITION)
+    assert held.lock()
+    try:
+        assert _journal.recover(tmp_path) is None
+        assert (tmp_path / _journal.JOURNAL).exists() and not (tmp_path / "flows.mitm").exists()
+    finally:
+        held.close()
+    assert _journal.recover(tmp_path).flows == 1
 
 
 def test_connection_cache_is_bounded_and_stays_exact(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mitmproxy import exceptions as mitm_exceptions
 from mitmproxy import io as mitm_io
 from net_support import (
     Http1Client,
@@ -198,15 +197,12 @@ def test_kill_9_under_load_leaves_a_replayable_session(server: LocalServer, tmp_
         # The worker finishes what reached it, notices the proxy is gone and exits.
         wait_for(lambda: _pid_gone(worker_pid), timeout=60, what="the worker to exit")
 
-    # Flow file: every complete flow reads; at most a torn last one.
-    flows = []
+    # Flow file: the worker wrote whole flows only (a record torn by the kill stays in the
+    # journal, which the worker removed once it had saved everything complete).
     with (session / "flows.mitm").open("rb") as fh:
-        try:
-            for f in mitm_io.FlowReader(fh).stream():
-                flows.append(f)
-        except mitm_exceptions.FlowReadException:
-            pass
+        flows = list(mitm_io.FlowReader(fh).stream())
     assert len(flows) >= 100
+    assert not (session / "flows.journal").exists()
     # Findings: every line parses except possibly a torn last one.
     lines = (session / "findings.jsonl").read_bytes().split(b"\n")
     complete, last = lines[:-1], lines[-1]
@@ -219,7 +215,7 @@ def test_kill_9_under_load_leaves_a_replayable_session(server: LocalServer, tmp_
 
     out = tmp_path / "replayed.jsonl"
     rc = cli_main(["replay", str(session), "--findings", str(out), "--no-progress"])
-    assert rc in (0, 1)  # 1 only when the last flow was torn (reported as a problem)
+    assert rc == 0
     replayed = read_jsonl(out).objects
     replayed_keys = set(map(_comparable, replayed))
     # Everything found live is reproduced by replay (which may also see flows the worker never got).
@@ -229,6 +225,41 @@ def test_kill_9_under_load_leaves_a_replayable_session(server: LocalServer, tmp_
     older = {f.id for f in flows if f.response and f.response.timestamp_end < killed_at - 1.0}
     assert len(older) >= 20
     assert older <= {r["flow_id"] for r in live}
+
+
+def test_kill_9_of_proxy_and_worker_leaves_flows_replay_saves(server: LocalServer, tmp_path: Path) -> None:
+    """Both processes killed at once (e.g. the machine's OOM killer or `kill -9 -PGID`): the flows
+    the worker had not saved yet are in flows.journal, and replay saves them to flows.mitm first."""
+    session = tmp_path / "session"
+    with run_mitmdump(*_addon_args(session, _profile(tmp_path)), upstream=server) as proxy:
+        worker_pid = wait_for(lambda: (s := _stats(session)) and s[-1]["worker_ready"] and s[-1]["worker_pid"],
+                              timeout=30, what="the worker")
+        os.kill(worker_pid, signal.SIGSTOP)  # it saves nothing more from here on
+        ids = []
+        for i in range(20):
+            r = http1_request(proxy, f"https://collector.example.test/k?android_id={ANDROID_ID}&i={i}")
+            assert r.status == 200
+            ids.append(i)
+        wait_for(lambda: (s := _stats(session)) and s[-1]["enqueued"] >= 20, timeout=10, what="the journal")
+        proxy.kill()
+        os.kill(worker_pid, signal.SIGKILL)
+        os.kill(worker_pid, signal.SIGCONT)
+        wait_for(lambda: _pid_gone(worker_pid), timeout=30, what="the worker to die")
+    assert (session / "flows.journal").exists()
+    with (session / "flows.mitm").open("rb") as fh:
+        before = len(list(mitm_io.FlowReader(fh).stream()))
+    assert before < 20
+    out = tmp_path / "replayed.jsonl"
+    rc = cli_main(["replay", str(session), "--findings", str(out), "--no-progress"])
+    assert rc == 0
+    assert not (session / "flows.journal").exists()
+    with (session / "flows.mitm").open("rb") as fh:
+        paths = [f.request.path for f in mitm_io.FlowReader(fh).stream()]
+    assert len(paths) == 20 and all(f"&i={i}" in p for i, p in zip(ids, paths, strict=True))
+    assert oct((session / "flows.mitm").stat().st_mode & 0o777) == "0o600"
+    found = read_jsonl(out).objects
+    assert {r["flow_id"] for r in found if r["category"] == "device_id"} and len(
+        {r["flow_id"] for r in found}) == 20
 
 
 def test_client_rejecting_the_certificate_is_pinning_suspected(server: LocalServer, tmp_path: Path) -> None:

@@ -107,6 +107,8 @@ def run(args: argparse.Namespace) -> int:
         for problem in plan.problems:
             err.print(Text(f"phonehome replay: {inert(problem, None)}", style="red"), soft_wrap=True)
         return 2
+    for note in plan.notes:
+        err.print(Text(f"phonehome replay: {inert(note, None)}"), soft_wrap=True)
     summary = Summary()
     writer = FindingsWriter(args.findings) if args.findings else None
     try:

@@ -90,7 +90,10 @@ def _proxy_alive(meta: dict[str, Any]) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    try:  # a killed mitmdump not yet reaped by its parent is a zombie, not a proxy
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def save_left_journal(store: SessionStore, meta: dict[str, Any], notes: list[str], problems: list[str]) -> None:

@@ -623,6 +623,24 @@ def test_recover_resumes_where_the_worker_stopped(tmp_path: Path) -> None:
     assert _journal.recover(tmp_path) is None
 
 
+def test_a_journal_left_by_a_killed_run_is_saved_at_start(tmp_path: Path) -> None:
+    root = tmp_path / "s"
+    old = tflow.tflow(resp=True)
+    root.mkdir()
+    _journal_of(root / _journal.JOURNAL, lambda w: w.http_flow(old))  # the run before was killed
+    addon = PhoneHome(worker_factory=NoProcessWorker)
+    with taddons.context(addon) as tctx:
+        tctx.configure(addon, phonehome_session=str(root))
+        addon.running()
+        assert (root / "flows.mitm").read_bytes() == _flowbytes.plain_bytes(old)
+        new = tflow.tflow(resp=True)
+        addon.response(new)
+        addon.done()
+    assert (root / "flows.mitm").read_bytes() == _flowbytes.plain_bytes(old) + _flowbytes.plain_bytes(new)
+    [e] = [e for e in events(root) if e["type"] == "proxy:recovered"]
+    assert e["flows"] == 1 and e["torn_tail"] == 0
+
+
 def test_recover_leaves_a_live_workers_journal_alone(tmp_path: Path) -> None:
     _journal_of(tmp_path / _journal.JOURNAL, lambda w: w.http_flow(tflow.tflow(resp=True)))
     held = _journal.Position(tmp_path / _journal.POSITION)

@@ -288,8 +288,7 @@ class Processor:
                 flow_id, index, state = marshal.loads(rec.payload)
                 self._ws_message(flow_id, index, state)
             else:
-                assert data is not None or kind == _journal.KIND_WS_START
-                flow_bytes = rec.payload if kind == _journal.KIND_WS_START else data
+                flow_bytes = rec.payload if data is None else data  # a handshake is analysed, not saved
                 state = self._state(flow_bytes)
                 flow_id = str(state.get("id", ""))
                 if kind == _journal.KIND_WS_START:

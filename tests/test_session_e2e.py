@@ -162,4 +162,4 @@ def test_hangup_or_term_stops_every_child(tmp_path: Path, sig: int) -> None:
     with pytest.raises(ProcessLookupError):
         os.kill(proxy_pid, 0)
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
-    assert f"--name hup" not in ps and "/bin/sleep 300" not in ps
+    assert "--name hup" not in ps and "/bin/sleep 300" not in ps

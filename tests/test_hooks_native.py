@@ -151,21 +151,23 @@ def test_exec_of_the_main_target_is_followed_once(server, tmp_path: Path):
     assert [r.path for r in server.requests].count("/after-exec") >= 2
 
 
-def test_a_dropped_session_is_reattached(server, tmp_path: Path):
-    """Frida reports a session it dropped by itself as `application-requested`; the host did not
-    ask for it, so it instruments the still-running process again and keeps recording."""
+WAITS_THEN_SENDS = ("import sys; sys.stdin.readline(); code = sys.argv[1]; sys.argv = ['c', *sys.argv[2:]]; "
+                    "exec(compile(code, 'client', 'exec'), {'__name__': 'c'})")
+
+
+def _attach_then_send(server, session: Path, before_sending=None) -> int:
+    """A Python client that waits on stdin: attach the host to it, optionally do something, let it
+    send BODY over TLS, wait until it is gone. Returns its pid."""
     import subprocess
 
     from phonehome.hooks.host import AgentConfig, HookHost, Target
 
-    waiter = ("import sys; sys.stdin.readline(); code = sys.argv[1]; sys.argv = ['c', *sys.argv[2:]]; "
-              "exec(compile(code, 'client', 'exec'), {'__name__': 'c'})")
-    proc = subprocess.Popen([SYSTEM_PYTHON, "-c", waiter, PY_CLIENT, str(server.https_port), BODY],
+    proc = subprocess.Popen([SYSTEM_PYTHON, "-c", WAITS_THEN_SENDS, PY_CLIENT, str(server.https_port), BODY],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        host = HookHost(AgentConfig(target=Target(attach=proc.pid), agents=("tls",), session=tmp_path)).start()
-        host.targets[proc.pid].session.detach()  # what Frida does on its own after some forks
-        assert host.wait(lambda h: of_type(events(tmp_path), "hook:reattached"), timeout=20)
+        host = HookHost(AgentConfig(target=Target(attach=proc.pid), agents=("tls",), session=session)).start()
+        if before_sending is not None:
+            before_sending(host, proc.pid)
         proc.stdin.write("go\n")
         proc.stdin.flush()
         assert proc.stdout.readline().strip() == "200"
@@ -174,10 +176,22 @@ def test_a_dropped_session_is_reattached(server, tmp_path: Path):
     finally:
         proc.kill()
         proc.wait()
+    return proc.pid
+
+
+def test_a_dropped_session_is_reattached(server, tmp_path: Path):
+    """Frida reports a session it dropped by itself as `application-requested`; the host did not
+    ask for it, so it instruments the still-running process again and keeps recording."""
+
+    def drop(host, pid: int) -> None:
+        host.targets[pid].session.detach()  # what Frida does on its own after some forks
+        assert host.wait(lambda h: of_type(events(tmp_path), "hook:reattached"), timeout=20)
+
+    pid = _attach_then_send(server, tmp_path, drop)
     evs = events(tmp_path)
-    dropped, terminated = of_type(evs, "hook:detached", pid=proc.pid)
+    dropped, terminated = of_type(evs, "hook:detached", pid=pid)
     assert dropped["reason"] == "application-requested" and terminated["reason"] == "process-terminated"
-    (again,) = of_type(evs, "hook:reattached", pid=proc.pid)
+    (again,) = of_type(evs, "hook:reattached", pid=pid)
     assert again["main"] is True and again["attempts"] == 1 and dropped["id"] < again["id"]
     assert ADID.encode() in _plaintext(evs, "write")
     assert [r for r in findings(tmp_path) if r["category"] == "advertising_id"]
@@ -199,25 +213,7 @@ def test_crash_is_reported_and_respawned(tmp_path: Path):
 
 
 def test_attach_to_a_running_process(server, tmp_path: Path):
-    import subprocess
-
-    waiter = ("import sys; sys.stdin.readline(); code = sys.argv[1]; sys.argv = ['c', *sys.argv[2:]]; "
-              "exec(compile(code, 'client', 'exec'), {'__name__': 'c'})")
-    proc = subprocess.Popen([SYSTEM_PYTHON, "-c", waiter, PY_CLIENT, str(server.https_port), BODY],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        from phonehome.hooks.host import AgentConfig, HookHost, Target
-
-        host = HookHost(AgentConfig(target=Target(attach=proc.pid), agents=("tls",), session=tmp_path))
-        host.start()
-        proc.stdin.write("go\n")
-        proc.stdin.flush()
-        assert proc.stdout.readline().strip() == "200"
-        assert host.wait(timeout=20)
-        host.stop()
-    finally:
-        proc.kill()
-        proc.wait()
+    _attach_then_send(server, tmp_path)
     evs = events(tmp_path)
     assert ADID.encode() in _plaintext(evs, "write")
     assert [r for r in findings(tmp_path) if r["category"] == "advertising_id"]

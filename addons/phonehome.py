@@ -208,7 +208,8 @@ class PhoneHome:
                 log.warning("phonehome: the worker did not finish within %d s; %d flows were not analysed "
                             "(they are saved in flows.mitm: run phonehome replay)", self.config.drain_timeout, left)
         if self.journal is not None:
-            self.journal.close()
+            with contextlib.suppress(OSError):  # a full disk was reported when it happened
+                self.journal.close()
         recovered = _journal.recover(self.store.root)  # what a stopped or failed worker left
         if recovered is not None:
             log.warning("phonehome: saved the last %d flows to flows.mitm without the worker", recovered.flows)

@@ -206,7 +206,9 @@ class JournalWriter:
         self.raw(KIND_FLOW, self.flow_bytes.parts(f))
 
     def _verify(self, f: http.HTTPFlow, record: tuple[Any, ...], cstate: Any, sstate: Any) -> None:
-        conns = {record[2]: _flowbytes._Raw(_flowbytes.dumps(cstate)), record[3]: _flowbytes._Raw(_flowbytes.dumps(sstate))}
+        conns = Connections()
+        conns.add(record[2], cstate)
+        conns.add(record[3], sstate)
         if b"".join(http_parts(record, conns)) != _flowbytes.plain_bytes(f):
             self.fast = False
             import logging
@@ -216,13 +218,38 @@ class JournalWriter:
                 "journaling FlowWriter bytes from now on", f.id)
 
 
-def http_parts(record: tuple[Any, ...], conns: dict[int, _flowbytes._Raw]) -> list[bytes]:
-    """FlowWriter bytes (in pieces) of an `h` record; `conns` maps connection keys to their
-    encoded state."""
+class Connections:
+    """The connection states journaled so far, encoded (for FlowWriter bytes) and as they are
+    (for the flow state)."""
+
+    def __init__(self) -> None:
+        self.raw: dict[int, _flowbytes._Raw] = {}
+        self.state: dict[int, Any] = {}
+
+    def add(self, key: int, state: Any) -> None:
+        self.raw[key] = _flowbytes._Raw(_flowbytes.dumps(state))
+        self.state[key] = state
+
+
+def http_parts(record: tuple[Any, ...], conns: Connections) -> list[bytes]:
+    """FlowWriter bytes (in pieces) of an `h` record."""
     fid, created, ckey, skey, req, resp = record
-    return _flowbytes.usual_http_parts(fid, created, conns[ckey], conns[skey],
+    return _flowbytes.usual_http_parts(fid, created, conns.raw[ckey], conns.raw[skey],
                                        dict(zip(REQUEST_FIELDS, req, strict=True)),
                                        dict(zip(RESPONSE_FIELDS, resp, strict=True)))
+
+
+def http_state(record: tuple[Any, ...], conns: Connections) -> dict[str, Any]:
+    """The flow state of an `h` record, as `tnetstring.loads` of its FlowWriter bytes gives it
+    (lists for tuples aside), without encoding and parsing it again."""
+    fid, created, ckey, skey, req, resp = record
+    return {
+        "version": version.FLOW_FORMAT_VERSION, "type": "http", "id": fid, "error": None,
+        "client_conn": conns.state[ckey], "server_conn": conns.state[skey], "intercepted": False,
+        "is_replay": None, "marked": "", "metadata": {}, "comment": "", "timestamp_created": created,
+        "backup": None, "request": dict(zip(REQUEST_FIELDS, req, strict=True)),
+        "response": dict(zip(RESPONSE_FIELDS, resp, strict=True)), "websocket": None,
+    }
 
 
 @dataclass
@@ -299,27 +326,31 @@ class Position:
             self.fd = -1
 
 
-def known_connections(fd: int, upto: int, path: Path | str = JOURNAL) -> dict[int, _flowbytes._Raw]:
+def known_connections(fd: int, upto: int, path: Path | str = JOURNAL) -> Connections:
     """Connection states journaled before `upto` (a worker that resumes needs them)."""
-    conns: dict[int, _flowbytes._Raw] = {}
+    conns = Connections()
     for rec in read_records(fd, 0, upto, path=path, kinds=frozenset((KIND_CONN,))):
-        key, state = marshal.loads(rec.payload)
-        conns[key] = _flowbytes._Raw(_flowbytes.dumps(state))
+        conns.add(*marshal.loads(rec.payload))
     return conns
 
 
-def flow_bytes_of(rec: Record, conns: dict[int, _flowbytes._Raw]) -> bytes | None:
-    """The FlowWriter bytes a record saves to flows.mitm (None for records that save nothing);
-    `c` records update `conns`."""
+def decode(rec: Record, conns: Connections) -> tuple[bytes | None, dict[str, Any] | None]:
+    """The FlowWriter bytes a record saves to flows.mitm (None for records that save nothing)
+    and, for an `h` record, its flow state; `c` records update `conns`."""
     if rec.kind == KIND_CONN:
-        key, state = marshal.loads(rec.payload)
-        conns[key] = _flowbytes._Raw(_flowbytes.dumps(state))
-        return None
+        conns.add(*marshal.loads(rec.payload))
+        return None, None
     if rec.kind == KIND_HTTP:
-        return b"".join(http_parts(marshal.loads(rec.payload), conns))
+        record = marshal.loads(rec.payload)
+        return b"".join(http_parts(record, conns)), http_state(record, conns)
     if rec.kind in (KIND_FLOW, KIND_SAVE):
-        return rec.payload
-    return None
+        return rec.payload, None
+    return None, None
+
+
+def flow_bytes_of(rec: Record, conns: Connections) -> bytes | None:
+    """The FlowWriter bytes a record saves to flows.mitm (see `decode`)."""
+    return decode(rec, conns)[0]
 
 
 @dataclass
@@ -351,7 +382,7 @@ def recover(root: Path, *, wait_s: float = 0.0) -> Recovered | None:
         try:
             size = os.fstat(jfd).st_size
             offset, flows_size = done if done is not None else (0, None)
-            conns = known_connections(jfd, offset, journal) if offset else {}
+            conns = known_connections(jfd, offset, journal) if offset else Connections()
             ffd = os.open(flows_path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
             try:
                 if flows_size is not None:

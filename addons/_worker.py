@@ -207,7 +207,7 @@ class Processor:
         body_cap: int,
         flows_fd: int,
         position: _journal.Position | None = None,
-        conns: dict[int, Any] | None = None,
+        conns: _journal.Connections | None = None,
         queue_size: int = 1000,
         max_bytes: int = 64 << 20,
         hook_events: Path | None = None,
@@ -222,7 +222,7 @@ class Processor:
         self.flows_fd = flows_fd
         self.flows_size = os.lseek(flows_fd, 0, os.SEEK_END)
         self.position = position
-        self.conns: dict[int, Any] = conns if conns is not None else {}
+        self.conns = conns if conns is not None else _journal.Connections()
         self.queue_size = queue_size
         self.max_bytes = max_bytes
         self.hook_events = hook_events
@@ -266,7 +266,7 @@ class Processor:
         if kind == _journal.KIND_STOP:
             self._advance(rec.end)
             return True
-        data = _journal.flow_bytes_of(rec, self.conns)  # a damaged record raises: the loop stops
+        data, state = _journal.decode(rec, self.conns)  # a damaged record raises: the loop stops
         if data is not None:
             self._save(data)
             self.counters[C_SAVED] += 1
@@ -289,7 +289,8 @@ class Processor:
                 self._ws_message(flow_id, index, state)
             else:
                 flow_bytes = rec.payload if data is None else data  # a handshake is analysed, not saved
-                state = self._state(flow_bytes)
+                if state is None:  # not an `h` record: read the state back from the bytes
+                    state = self._state(flow_bytes)
                 flow_id = str(state.get("id", ""))
                 if kind == _journal.KIND_WS_START:
                     self.ws_flows[flow_id] = flow_from_bytes(flow_bytes)
@@ -449,7 +450,7 @@ def main(config: WorkerConfig, counters: Any, parent_pid: int) -> None:
     flows_fd = flows.fileno()
     done = position.read()
     offset = 0
-    conns: dict[int, Any] = {}
+    conns = _journal.Connections()
     if done is not None:  # a predecessor got this far: drop what it wrote after its last record
         offset, flows_size = done
         if os.fstat(flows_fd).st_size > flows_size:

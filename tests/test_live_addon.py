@@ -20,6 +20,7 @@ from mitmproxy.proxy import context
 from mitmproxy.test import taddons, tflow
 from phonehome.addons import _flowbytes, _journal, _worker
 from phonehome.addons.phonehome import PhoneHome
+from phonehome.analysis.records import records_from_state
 
 from phonehome.cli import main as cli_main
 from phonehome.store import SessionStore, read_jsonl
@@ -583,10 +584,25 @@ def test_flow_file_is_flowwriter_bytes(tmp_path: Path, monkeypatch: pytest.Monke
 ])
 def test_journal_rebuilds_flowwriter_bytes(tmp_path: Path, name: str) -> None:
     f = _variant(name)
-    conns: dict[int, Any] = {}
+    conns = _journal.Connections()
     records = _journal_of(tmp_path / "j", lambda w: w.http_flow(f))
-    rebuilt = [b for b in (_journal.flow_bytes_of(r, conns) for r in records) if b is not None]
-    assert rebuilt == [_flowbytes.plain_bytes(f)]
+    decoded = [d for d in (_journal.decode(r, conns) for r in records) if d[0] is not None]
+    assert [b for b, _ in decoded] == [_flowbytes.plain_bytes(f)]
+    # The state handed to the analysis is what replay reads from those bytes (tuples aside), so
+    # live records equal replayed ones.
+    (data, state), = decoded
+    if state is not None:
+        assert _lists(state) == _lists(tnetstring.loads(data))
+        assert records_from_state(state, source="proxy", app=None, body_cap=10**6) == records_from_state(
+            tnetstring.loads(data), source="proxy", app=None, body_cap=10**6)
+
+
+def _lists(v: Any) -> Any:
+    if isinstance(v, (list, tuple)):
+        return [_lists(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _lists(x) for k, x in v.items()}
+    return v
 
 
 def test_journal_checks_itself_against_flowwriter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

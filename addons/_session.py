@@ -22,6 +22,7 @@ DEFAULT_BODY_CAP = 1_000_000
 DEFAULT_QUEUE = 2_000
 DEFAULT_QUEUE_MB = 64
 DEFAULT_DRAIN_S = 30
+DEFAULT_WORKER_SHARE = 0.5
 MAX_QUEUE = 1_000_000
 
 _DOMAIN = re.compile(r"^(?:\*\.)?[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*$")
@@ -39,6 +40,7 @@ class LiveConfig:
     queue_size: int
     queue_mb: int
     drain_timeout: int
+    worker_share: float = DEFAULT_WORKER_SHARE
 
 
 def default_session_dir(cwd: Path, now: datetime) -> Path:
@@ -88,6 +90,7 @@ def resolve_config(
     cwd: Path,
     now: datetime,
     queue_mb: int = DEFAULT_QUEUE_MB,
+    worker_share: float = DEFAULT_WORKER_SHARE,
     default_dir: Path | None = None,
 ) -> LiveConfig:
     """Validate the `phonehome_*` options; `ValueError` names the option that is wrong."""
@@ -99,6 +102,8 @@ def resolve_config(
         raise ValueError(f"phonehome_body_cap: must be a positive number of bytes, got {body_cap}")
     if drain_timeout < 0:
         raise ValueError(f"phonehome_drain_timeout: must be >= 0 seconds, got {drain_timeout}")
+    if not 0.05 <= worker_share <= 1.0:
+        raise ValueError(f"phonehome_worker_share: must be between 0.05 and 1 (a share of one core), got {worker_share}")
     session_dir = Path(session).expanduser() if session else (default_dir or default_session_dir(cwd, now))
     if not session_dir.is_absolute():
         session_dir = cwd / session_dir
@@ -132,6 +137,7 @@ def resolve_config(
         queue_size=queue_size,
         queue_mb=queue_mb,
         drain_timeout=drain_timeout,
+        worker_share=worker_share,
     )
 
 
@@ -171,7 +177,7 @@ def start_session(store: SessionStore, config: LiveConfig, *, now: float, proxy_
             "profile_copy": PROFILE_COPY if store.profile_copy.exists() else None,
             "body_cap": config.body_cap,
             "versions": versions(),
-            "proxy": {"pid": proxy_pid, "start": _iso(now), "queue": config.queue_size},
+            "proxy": {"pid": proxy_pid, "start": _iso(now), "queue": config.queue_size, "worker_share": config.worker_share},
             "markers": store.read_markers(),
         }
     )

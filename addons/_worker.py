@@ -80,6 +80,8 @@ class WorkerConfig:
     """Items (flows, WebSocket messages) the worker may be behind before it skips analysis."""
     max_bytes: int = 64 << 20
     """Journal bytes the worker may be behind before it skips analysis."""
+    cpu_share: float = 1.0
+    """Share of one core the worker uses at most while busy (it sleeps off the rest)."""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -210,6 +212,7 @@ class Processor:
         conns: _journal.Connections | None = None,
         queue_size: int = 1000,
         max_bytes: int = 64 << 20,
+        cpu_share: float = 1.0,
         hook_events: Path | None = None,
         hook_offset: int = 0,
         clock: Callable[[], float] = time.time,
@@ -225,6 +228,9 @@ class Processor:
         self.conns = conns if conns is not None else _journal.Connections()
         self.queue_size = queue_size
         self.max_bytes = max_bytes
+        self.cpu_share = cpu_share
+        self._owed_sleep = 0.0
+        self.slept = 0.0
         self.hook_events = hook_events
         self.hook_offset = hook_offset
         self._hook_size = -1
@@ -303,6 +309,19 @@ class Processor:
             self._event({"type": "proxy:error", "where": "worker", "flow_id": flow_id, "item": chr(kind),
                          "error": f"{type(e).__name__}: {e}"})
         return False
+
+    def _pace(self, cpu_s: float) -> None:
+        """Keep to `cpu_share` of a core: after working `cpu_s`, owe `cpu_s * (1/share - 1)` of
+        sleep, paid in naps of 5 ms or more. SCHED_IDLE keeps the worker off a core others want;
+        this also limits what it does to the caches and memory the proxy shares, during a burst.
+        At a phone's pace (a few ms of work per second) it never sleeps."""
+        if self.cpu_share >= 1.0:
+            return
+        self._owed_sleep += cpu_s * (1.0 / self.cpu_share - 1.0)
+        if self._owed_sleep >= 0.005:
+            time.sleep(self._owed_sleep)
+            self.slept += self._owed_sleep
+            self._owed_sleep = 0.0
 
     def _behind(self, rec: _journal.Record) -> bool:
         if self.analyser is None:
@@ -388,8 +407,10 @@ class Processor:
                 for rec in _journal.read_records(journal_fd, offset, size, path=journal_path):
                     offset = rec.end
                     progressed = True
+                    cpu = time.thread_time()
                     if self.handle(rec):
                         return "stop"
+                    self._pace(time.thread_time() - cpu)
             except _journal.JournalError as e:
                 log.error("%s; records after it cannot be read", e)
                 self._event({"type": "proxy:error", "where": "worker", "error": str(e)})
@@ -470,7 +491,7 @@ def main(config: WorkerConfig, counters: Any, parent_pid: int) -> None:
     with JsonlWriter(store.findings) as findings:
         processor = Processor(analyser, findings=findings, events=events, counters=counters,
                               body_cap=config.body_cap, flows_fd=flows_fd, position=position, conns=conns,
-                              queue_size=config.queue_size, max_bytes=config.max_bytes,
+                              queue_size=config.queue_size, max_bytes=config.max_bytes, cpu_share=config.cpu_share,
                               hook_events=store.hook_events, hook_offset=hook_offset)
         try:
             how = processor.follow(journal_fd, offset, parent_alive=lambda: os.getppid() == parent_pid,

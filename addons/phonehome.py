@@ -52,6 +52,7 @@ log = logging.getLogger("phonehome.live")
 OPTIONS = (
     "phonehome_session", "phonehome_profile", "phonehome_app", "phonehome_first_party",
     "phonehome_body_cap", "phonehome_queue", "phonehome_queue_mb", "phonehome_drain_timeout",
+    "phonehome_worker_share",
 )
 STATS_INTERVAL_S = 1.0
 HOOK_SAMPLES = 2_000
@@ -110,6 +111,9 @@ class PhoneHome:
                           "Flows waiting for analysis at most; beyond this, analysis is skipped (flows are still saved).")
         loader.add_option("phonehome_queue_mb", int, _session.DEFAULT_QUEUE_MB,
                           "Megabytes of flows waiting for analysis at most (same policy as phonehome_queue).")
+        loader.add_option("phonehome_worker_share", float, _session.DEFAULT_WORKER_SHARE,
+                          "Share of one core the analysis worker uses at most while it is busy (0.05-1); "
+                          "the rest of a burst is saved and analysed later or by phonehome replay.")
         loader.add_option("phonehome_drain_timeout", int, _session.DEFAULT_DRAIN_S,
                           "Seconds to let the worker finish queued flows at shutdown.")
 
@@ -134,6 +138,7 @@ class PhoneHome:
                 queue_size=opts.phonehome_queue,
                 queue_mb=opts.phonehome_queue_mb,
                 drain_timeout=opts.phonehome_drain_timeout,
+                worker_share=opts.phonehome_worker_share,
                 cwd=Path.cwd(),
                 now=datetime.now(UTC),
                 default_dir=self._default_dir,
@@ -172,7 +177,8 @@ class PhoneHome:
         self.store = store
         self.worker = self.worker_factory(
             _worker.WorkerConfig(session_dir=str(store.root), body_cap=config.body_cap,
-                                 queue_size=config.queue_size, max_bytes=config.queue_mb << 20),
+                                 queue_size=config.queue_size, max_bytes=config.queue_mb << 20,
+                                 cpu_share=config.worker_share),
         )
         journal = self.journal
         self.worker.journal_end = lambda: journal.end

@@ -83,6 +83,8 @@ def events(root: Path) -> list[dict[str, Any]]:
         pytest.param({"phonehome_queue": -5}, "phonehome_queue", id="queue-negative"),
         pytest.param({"phonehome_queue_mb": 0}, "phonehome_queue_mb", id="queue-mb-zero"),
         pytest.param({"phonehome_body_cap": 0}, "phonehome_body_cap", id="body-cap-zero"),
+        pytest.param({"phonehome_worker_share": 0.0}, "phonehome_worker_share", id="worker-share-zero"),
+        pytest.param({"phonehome_worker_share": 1.5}, "phonehome_worker_share", id="worker-share-above-one"),
         pytest.param({"phonehome_first_party": ["https://x.de/"]}, "phonehome_first_party", id="first-party-url"),
         pytest.param({"phonehome_app": "de.example app"}, "phonehome_app", id="app-with-space"),
     ],
@@ -365,6 +367,19 @@ def test_worker_behind_saves_without_analysing(tmp_path: Path) -> None:
     assert [r["flow_id"] for r in findings.lines] == [flows[2].id, flows[3].id]
     assert counters[_worker.C_SAVED] == 4
     assert (tmp_path / "flows.mitm").read_bytes() == b"".join(_flowbytes.plain_bytes(f) for f in flows)
+
+
+def test_worker_keeps_to_its_share_of_a_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    naps: list[float] = []
+    monkeypatch.setattr(_worker.time, "sleep", naps.append)
+    proc, *_ = _processor(tmp_path, OneFinding(), cpu_share=0.25)
+    proc._pace(0.001)  # owes 3 ms: less than a nap
+    assert naps == []
+    proc._pace(0.001)  # owes 6 ms: sleeps them off
+    assert naps == [pytest.approx(0.006)] and proc.slept == pytest.approx(0.006)
+    full, *_ = _processor(tmp_path, OneFinding(), cpu_share=1.0)
+    full._pace(1.0)
+    assert naps == [pytest.approx(0.006)]  # a whole core: never sleeps
 
 
 def test_worker_finishes_the_journal_after_the_proxy_died(tmp_path: Path) -> None:

@@ -90,10 +90,23 @@ def _proxy_alive(meta: dict[str, Any]) -> bool:
         return False
     except PermissionError:
         return True
-    try:  # a killed mitmdump not yet reaped by its parent is a zombie, not a proxy
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        if fields[0] == "Z":  # a killed mitmdump not yet reaped by its parent
+            return False
+        started = _boot_time() + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
         return True
+    # A process that started after the session did is not its proxy (the pid was reused).
+    start_ts = meta.get("start_ts")
+    return not (isinstance(start_ts, (int, float)) and started > start_ts + 2.0)
+
+
+def _boot_time() -> float:
+    for line in Path("/proc/stat").read_text().splitlines():
+        if line.startswith("btime "):
+            return float(line.split()[1])
+    raise ValueError("no btime in /proc/stat")
 
 
 def save_left_journal(store: SessionStore, meta: dict[str, Any], notes: list[str], problems: list[str]) -> None:
@@ -108,8 +121,11 @@ def save_left_journal(store: SessionStore, meta: dict[str, Any], notes: list[str
     except (OSError, ValueError) as e:
         problems.append(f"{store.root / _journal.JOURNAL}: cannot save the flows left in it: {e}")
         return
-    if got is not None:
-        notes.append(f"{store.root}: saved {got.flows} flows the live worker had not written to flows.mitm "
+    if got is None:
+        notes.append(f"{store.root}: {_journal.JOURNAL} is held by a live phonehome worker; flows.mitm may lack "
+                     "its last flows until that worker finishes")
+        return
+    notes.append(f"{store.root}: saved {got.flows} flows the live worker had not written to flows.mitm "
                      f"(from {_journal.JOURNAL}" + (f"; {got.torn_tail} bytes at its end were cut off by the kill)"
                                                     if got.torn_tail else ")"))
 

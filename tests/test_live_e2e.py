@@ -237,7 +237,8 @@ def test_kill_9_under_load_leaves_a_replayable_session(server: LocalServer, tmp_
     assert older <= {r["flow_id"] for r in live}
 
 
-def test_kill_9_of_proxy_and_worker_leaves_flows_replay_saves(server: LocalServer, tmp_path: Path) -> None:
+def test_kill_9_of_proxy_and_worker_leaves_flows_replay_saves(server: LocalServer, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
     """Both processes killed at once (e.g. the machine's OOM killer or `kill -9 -PGID`): the flows
     the worker had not saved yet are in flows.journal, and replay saves them to flows.mitm first."""
     session = tmp_path / "session"
@@ -261,8 +262,10 @@ def test_kill_9_of_proxy_and_worker_leaves_flows_replay_saves(server: LocalServe
     assert before < 20
     out = tmp_path / "replayed.jsonl"
     rc = cli_main(["replay", str(session), "--findings", str(out), "--no-progress"])
-    assert rc == 0
-    assert not (session / "flows.journal").exists()
+    err = capsys.readouterr().err
+    assert rc == 0, err
+    assert "saved 20 flows the live worker had not written" in err
+    assert not (session / "flows.journal").exists(), err
     with (session / "flows.mitm").open("rb") as fh:
         paths = [f.request.path for f in mitm_io.FlowReader(fh).stream()]
     assert len(paths) == 20 and all(f"&i={i}" in p for i, p in zip(ids, paths, strict=True))

@@ -94,6 +94,21 @@ def _journaled_flows(session: Path) -> int:
         os.close(fd)
 
 
+def _holders(path: Path) -> list[str]:
+    """Processes with `path` open (pid, state, command line): what holds a lock on it."""
+    out = []
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            if any(os.readlink(fd) == str(path) for fd in fd_dir.iterdir()):
+                pid = fd_dir.parent.name
+                state = (fd_dir.parent / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                cmd = (fd_dir.parent / "cmdline").read_bytes().replace(b"\0", b" ")[:200].decode("utf-8", "replace")
+                out.append(f"{pid} {state} {cmd}")
+        except OSError:
+            continue
+    return out
+
+
 def _pid_gone(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -264,7 +279,7 @@ def test_kill_9_of_proxy_and_worker_leaves_flows_replay_saves(server: LocalServe
     rc = cli_main(["replay", str(session), "--findings", str(out), "--no-progress"])
     err = capsys.readouterr().err
     assert rc == 0, err
-    assert "saved 20 flows the live worker had not written" in err
+    assert "saved 20 flows the live worker had not written" in err, (err, _holders(session / "flows.journal.pos"))
     assert not (session / "flows.journal").exists(), err
     with (session / "flows.mitm").open("rb") as fh:
         paths = [f.request.path for f in mitm_io.FlowReader(fh).stream()]

@@ -117,7 +117,9 @@ def save_left_journal(store: SessionStore, meta: dict[str, Any], notes: list[str
     if not (store.root / _journal.JOURNAL).exists() or _proxy_alive(meta):
         return
     try:
-        got = _journal.recover(store.root)
+        # A killed worker's threads can hold the journal's lock for a moment after the process
+        # looks gone (its main thread is a zombie first): give them that moment.
+        got = _journal.recover(store.root, wait_s=2.0)
     except (OSError, ValueError) as e:
         problems.append(f"{store.root / _journal.JOURNAL}: cannot save the flows left in it: {e}")
         return

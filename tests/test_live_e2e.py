@@ -272,6 +272,8 @@ def test_kill_9_of_proxy_and_worker_leaves_flows_replay_saves(server: LocalServe
         os.kill(worker_pid, signal.SIGCONT)
         wait_for(lambda: _pid_gone(worker_pid), timeout=30, what="the worker to die")
     assert (session / "flows.journal").exists()
+    # Replay right away: the killed worker's other threads may still hold the position's lock for
+    # a moment after its main thread shows as a zombie (replay waits up to 2 s for that).
     with (session / "flows.mitm").open("rb") as fh:
         before = len(list(mitm_io.FlowReader(fh).stream()))
     assert before < 20

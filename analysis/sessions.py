@@ -178,14 +178,17 @@ class ReplayPlan:
         def on_problem(problem: ReadProblem) -> None:
             self.problems.append(str(problem))
 
-        proxied = ProxiedRequests()
+        # Only sessions with TLS-hook findings need the index of proxied requests (it grows with
+        # the findings: replay's memory stays flat without it).
+        proxied = ProxiedRequests() if self.recorded_hook_findings else None
         for row in replay_rows(self.files, self.analyser, stats=stats, on_problem=on_problem,
                                body_cap=self.body_cap):
             row[Col.consent] = consent_state(row[Col.ts], marker)
-            proxied.add(row)
+            if proxied is not None:
+                proxied.add(row)
             yield row
         for row in self.recorded_hook_findings:
-            if proxied.saw(row):
+            if proxied is not None and proxied.saw(row):
                 continue
             ts = row.get(Col.ts)
             row[Col.consent] = consent_state(float(ts), marker) if isinstance(ts, (int, float)) else "unmarked"

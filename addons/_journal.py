@@ -115,9 +115,6 @@ class JournalWriter:
             os.close(self.fd)
             self.fd = -1
 
-    def size(self) -> int:
-        return os.fstat(self.fd).st_size
-
     def _write(self, kind: int, parts: list[bytes]) -> None:
         n = 0
         for p in parts:

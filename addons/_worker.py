@@ -48,7 +48,6 @@ N_COUNTERS = 10
 
 ANALYSED_KINDS = frozenset((_journal.KIND_HTTP, _journal.KIND_FLOW, _journal.KIND_WS_START, _journal.KIND_WS_MSG))
 """Journal records that are work items (counted in C_SUBMITTED by the proxy, C_ITEMS here)."""
-SAVED_KINDS = frozenset((_journal.KIND_HTTP, _journal.KIND_FLOW, _journal.KIND_SAVE))
 
 WS_CACHE_MAX = 10_000
 """Open WebSocket handshakes remembered; the oldest is forgotten beyond this (a lost `ws-end`)."""

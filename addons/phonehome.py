@@ -364,32 +364,15 @@ class PhoneHome:
     # -- hooks -------------------------------------------------------------------------------------
 
     def _http_done(self, f: http.HTTPFlow, what: str) -> None:
-        """`_guard` and `_journal` written out for the hook every flow takes: per flow, the
-        proxy pays this function and nothing else."""
-        journal = self.journal
-        if journal is None or f.websocket is not None or f in self._done_flows:
+        if f.websocket is not None or f in self._done_flows:
             return  # WebSocket flows are saved at websocket_end, like mitmproxy's -w
-        start = time.perf_counter()
-        self._hooks += 1
-        cpu = time.thread_time() if self._hooks % CPU_SAMPLE_EVERY == 0 else -1.0
-        try:
+
+        def done() -> None:
             self._done_flows.add(f)
             self.stats["flows"] += 1
-            journal.http_flow(f)
-            self._submitted[_worker.C_SUBMITTED] += 1
-            self.stats["enqueued"] += 1
-            if self._loop is None:
-                journal.flush()
-            elif self._flush_handle is None:
-                self._flush_handle = self._loop.call_later(_journal.FLUSH_S, self._flush_journal)
-        except OSError as e:
-            self._journal_failed(e)
-        except Exception as e:
-            self._hook_failed(f, what, e)
-        finally:
-            self._hook_s.append(time.perf_counter() - start)
-            if cpu >= 0:
-                self._hook_cpu_s.append(time.thread_time() - cpu)
+            self._journal(lambda j: j.http_flow(f), item=True)
+
+        self._guard(f, what, done)
 
     def response(self, f: http.HTTPFlow) -> None:
         self._http_done(f, "response")

@@ -2,7 +2,7 @@
 
     proxy process (addons/phonehome.py)             worker process (this module, `main`)
       hook: the flow's fields -> flows.journal  ──►   journal record -> FlowWriter bytes -> flows.mitm
-            (one writev, see `_journal.py`)            records -> Analyser -> findings.jsonl
+            (phonehome/store/journal.py)               records -> Analyser -> findings.jsonl
                                                       counters (shared memory) ◄── stats
 
 `Worker` is the proxy-side handle (start, crash check and restart, stop); `main` runs in the child
@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import _journal
+from phonehome.store import journal as _journal
 
 log = logging.getLogger("phonehome.live.worker")
 
@@ -254,14 +254,14 @@ class Processor:
             self._hook_size = size
             return
         self._hook_size = size
-        from phonehome.analysis.sessions import runtime_known_values
+        from phonehome.analysis.correlate import known_values_from_events
 
         from phonehome.store import read_jsonl
 
         read = read_jsonl(path, self.hook_offset)
         self.hook_offset = read.next_offset
         if read.objects:
-            self.analyser.add_known_values(runtime_known_values(read.objects))
+            self.analyser.add_known_values(known_values_from_events(read.objects))
 
     # -- records -------------------------------------------------------------------------------
 

@@ -6,15 +6,15 @@ Usage:
         --set phonehome_session=captures/run1 --set phonehome_profile=device.toml \\
         --set phonehome_app=de.azubiapp.demo --set phonehome_first_party=azubiapp.de
 
-Writes a session directory (see `phonehome/store.py`): `flows.mitm` (mitmproxy's format, readable
+Writes a session directory (see `phonehome/store/`): `flows.mitm` (mitmproxy's format, readable
 by `mitmdump -nr` and `phonehome replay`; written by the worker from `flows.journal`),
 `findings.jsonl`, `proxy-events.jsonl` (`proxy:stats` every second, `proxy:backlog`,
 `proxy:pinning_suspected`, `proxy:error`, `proxy:body-capped`, `proxy:worker`), `markers.jsonl`,
 `session.json` and `device.toml` (copy of the profile). Mark consent from mitmproxy's console with
 `:phonehome.mark consent-given [text]` or from a shell with `phonehome mark DIR consent-given`.
 
-Hooks only append the flow's fields to `flows.journal` (`_journal.py`: one `marshal` and one
-`writev`); the worker process (`_worker.py`) follows the journal, writes `flows.mitm` and analyses.
+Hooks only append the flow's fields to `flows.journal` (`phonehome/store/journal.py`: one `marshal`
+per flow, batched into one `writev` every 10 ms); the worker process (`_worker.py`) follows the journal, writes `flows.mitm` and analyses.
 Serialising, decoding and detection never run on mitmproxy's event loop; a worker that falls
 behind skips analysis (never traffic, never the saved flow) and that is reported.
 """
@@ -43,9 +43,10 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 from mitmproxy import command, ctx, exceptions, flow, http, tls  # noqa: E402
-from phonehome.addons import _journal, _session, _worker  # noqa: E402
+from phonehome.addons import _session, _worker  # noqa: E402
 
 from phonehome.store import CONSENT_LABELS, JsonlWriter, SessionStore, open_private  # noqa: E402
+from phonehome.store import journal as _journal  # noqa: E402
 
 log = logging.getLogger("phonehome.live")
 

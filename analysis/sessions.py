@@ -1,12 +1,11 @@
 """Load what a session recorded, or replay saved traffic, into one `SessionData`.
 
-Sources: a session directory (`phonehome/store.py` layout), mitmproxy flow files, HAR files, and
+Sources: a session directory (`phonehome/store/` layout), mitmproxy flow files, HAR files, and
 folders of them. Findings are consent-labelled against the session's markers.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +14,10 @@ from typing import Any
 import pandas as pd
 
 from phonehome.store import SessionStore, read_jsonl
+from phonehome.store.recovery import save_left_journal
 
 from .consent import consent_state, label_consent, last_consent_marker
+from .correlate import known_values_from_events
 from .pipeline import Analyser
 from .profile import Profile, load_profile
 from .readers import ReadError, ReadProblem, ReadStats, expand_inputs, read_records
@@ -51,14 +52,6 @@ def session_profile(store: SessionStore, meta: dict[str, Any]) -> Profile | None
     return None
 
 
-def runtime_known_values(hook_events: list[dict[str, Any]]) -> list[Any]:
-    if not hook_events:
-        return []
-    from phonehome.hooks.correlate import known_values_from_events
-
-    return known_values_from_events(hook_events)
-
-
 def replay_rows(
     files: Sequence[Path],
     analyser: Analyser,
@@ -75,61 +68,6 @@ def replay_rows(
                 yield from analyser.analyse_record(record)
         except ReadError as e:
             on_problem(e.problem)
-
-
-def _proxy_alive(meta: dict[str, Any]) -> bool:
-    """True while the mitmdump that records this session still runs (then its worker keeps
-    flows.mitm up to date and the journal is its business)."""
-    proxy = meta.get("proxy")
-    pid = proxy.get("pid") if isinstance(proxy, dict) else None
-    if meta.get("end") is not None or not isinstance(pid, int) or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        if fields[0] == "Z":  # a killed mitmdump not yet reaped by its parent
-            return False
-        started = _boot_time() + int(fields[19]) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return True
-    # A process that started after the session did is not its proxy (the pid was reused).
-    start_ts = meta.get("start_ts")
-    return not (isinstance(start_ts, (int, float)) and started > start_ts + 2.0)
-
-
-def _boot_time() -> float:
-    for line in Path("/proc/stat").read_text().splitlines():
-        if line.startswith("btime "):
-            return float(line.split()[1])
-    raise ValueError("no btime in /proc/stat")
-
-
-def save_left_journal(store: SessionStore, meta: dict[str, Any], notes: list[str], problems: list[str]) -> None:
-    """A session whose proxy and worker were both killed can hold flows that only reached
-    `flows.journal`: save them to `flows.mitm` before reading it (`addons/_journal.py`)."""
-    from phonehome.addons import _journal
-
-    if not (store.root / _journal.JOURNAL).exists() or _proxy_alive(meta):
-        return
-    try:
-        # A killed worker's threads can hold the journal's lock for a moment after the process
-        # looks gone (its main thread is a zombie first): give them that moment.
-        got = _journal.recover(store.root, wait_s=2.0)
-    except (OSError, ValueError) as e:
-        problems.append(f"{store.root / _journal.JOURNAL}: cannot save the flows left in it: {e}")
-        return
-    if got is None:
-        notes.append(f"{store.root}: {_journal.JOURNAL} is held by a live phonehome worker; flows.mitm may lack "
-                     "its last flows until that worker finishes")
-        return
-    notes.append(f"{store.root}: saved {got.flows} flows the live worker had not written to flows.mitm "
-                     f"(from {_journal.JOURNAL}" + (f"; {got.torn_tail} bytes at its end were cut off by the kill)"
-                                                    if got.torn_tail else ")"))
 
 
 def load_session(path: str | Path) -> SessionData:
@@ -234,7 +172,7 @@ def plan_replay(
 
     analyser = Analyser(profile=profile, app=app, first_party=[*first_party, *session_first_party],
                         extra_lists=extra_lists)
-    analyser.add_known_values(runtime_known_values(collected["hook"]))
+    analyser.add_known_values(known_values_from_events(collected["hook"]))
     files, missing = expand_inputs(as_paths)
     problems.extend(str(p) for p in missing)
     return ReplayPlan(

@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from phonehome.analysis.correlate import Correlator
+
 from phonehome.store import JsonlWriter, SessionStore, read_jsonl
 
 from .build import AGENTS, load_bundle
-from .correlate import Correlator
 
 log = logging.getLogger(__name__)
 

@@ -861,26 +861,6 @@ class Dashboard(App[int]):
         return out
 
 
-def newest_session(captures: Path = Path("captures")) -> Path | None:
-    """The most recently written session directory under `captures`."""
-    best: tuple[float, Path] | None = None
-    try:
-        children = list(captures.iterdir())
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    names = ("findings.jsonl", "session.json", "flows.mitm", "hook-findings.jsonl", "proxy-events.jsonl")
-    for child in children:
-        if not child.is_dir() or child.name.startswith("."):
-            continue
-        mtimes = [p.stat().st_mtime for p in (child / n for n in names) if p.exists()]
-        if not mtimes:
-            continue
-        newest = max(mtimes)
-        if best is None or newest > best[0]:
-            best = (newest, child)
-    return best[1] if best else None
-
-
 def run_watch(
     session_dir: str | Path,
     *,

@@ -20,8 +20,9 @@ from dashboard_support import (
     wait_for,
 )
 
-from phonehome.dashboard import Dashboard, FeedTable, newest_session
+from phonehome.dashboard import Dashboard, FeedTable
 from phonehome.store import SessionStore
+from phonehome.store.live import newest_session
 
 SIZE = (160, 45)
 

@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 
 import pytest
+from phonehome.analysis.correlate import Correlator, describe_read, known_values_from_events
 from phonehome.analysis.plaintext import PlaintextAssembler
 from phonehome.analysis.profile import KnownValue
 from phonehome.hooks import build
-from phonehome.hooks.correlate import Correlator, describe_read, known_values_from_events
 from phonehome.hooks.host import AgentConfig, HookHost, Target, describe_sdk
 
 

@@ -85,7 +85,7 @@ def _comparable(row: dict[str, Any]) -> str:
 
 
 def _journaled_flows(session: Path) -> int:
-    from phonehome.addons import _journal
+    from phonehome.store import journal as _journal
 
     fd = os.open(session / _journal.JOURNAL, os.O_RDONLY)
     try:

@@ -29,7 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from phonehome.dashboard import newest_session, run_watch
+    from phonehome.dashboard import run_watch
+    from phonehome.store.live import newest_session
 
     err = Console(stderr=True)
     session: Path | None = args.session

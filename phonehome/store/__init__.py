@@ -3,7 +3,7 @@
     <session>/
       session.json        metadata, rewritten atomically (start/end, app, profile, versions)
       flows.mitm          mitmproxy flow file (the live worker appends each flow from the journal)
-      flows.journal       while recording: the proxy's hand-over to the worker (addons/_journal.py)
+      flows.journal       while recording: the proxy's hand-over to the worker (phonehome/store/journal.py)
       flows.journal.pos   while recording: how far the worker got
       findings.jsonl      findings from proxied traffic, appended one line per write
       proxy-events.jsonl  proxy events: proxy:pinning_suspected, proxy:backlog, proxy:error, ...

@@ -12,7 +12,8 @@ import re
 
 import pytest
 import report_support as rs
-from phonehome.analysis.report import build_report, render_html, render_markdown
+
+from phonehome.views.report import build_report, render_html, render_markdown
 
 pytestmark = pytest.mark.slow
 

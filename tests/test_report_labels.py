@@ -8,7 +8,8 @@ import pytest
 import report_support as rs
 from phonehome.analysis.categories import CATEGORIES
 from phonehome.analysis.labels import check_labels, load_labels, parse_labels, store_types
-from phonehome.analysis.report import build_report, render_html, render_markdown
+
+from phonehome.views.report import build_report, render_html, render_markdown
 
 DOCS = rs.REPO / "docs"
 

@@ -8,18 +8,19 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 import report_support as rs
-from phonehome.analysis._report_markdown import md
 from phonehome.analysis.redact import redact, scrub
-from phonehome.analysis.report import (
+from phonehome.analysis.schema import Col
+
+from phonehome.views.report import (
     build_report,
     findings_table,
+    md,
     render_html,
     render_markdown,
     spreadsheet_safe,
     summary_table,
     write_tables,
 )
-from phonehome.analysis.schema import Col
 
 
 @pytest.fixture(scope="module")

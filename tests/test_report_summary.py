@@ -10,8 +10,9 @@ import re
 
 import pytest
 import report_support as rs
-from phonehome.analysis import _report_text as txt
-from phonehome.analysis.report import build_report
+
+from phonehome.views.report import build_report
+from phonehome.views.report import text as txt
 
 
 @pytest.fixture(scope="module")

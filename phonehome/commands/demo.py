@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from phonehome.analysis.sessions import plan_replay
-from phonehome.analysis.summary import Summary
+from phonehome.views.summary import Summary
 
 from .replay import print_summary, replay_to
 

@@ -15,7 +15,7 @@ from phonehome.analysis.export import FindingsWriter, format_for
 from phonehome.analysis.profile import ProfileError, load_profile
 from phonehome.analysis.readers import ReadStats, total_size
 from phonehome.analysis.sessions import ReplayPlan, plan_replay
-from phonehome.analysis.summary import Summary
+from phonehome.views.summary import Summary
 
 PROGRESS_MIN_BYTES = 2_000_000
 

@@ -101,7 +101,7 @@ def load(args: argparse.Namespace):  # noqa: ANN201 - SessionData; imported lazi
 
 def run(args: argparse.Namespace) -> int:
     from phonehome.analysis.labels import load_labels
-    from phonehome.analysis.report import build_report, render_html, render_markdown, write_tables
+    from phonehome.views.report import build_report, render_html, render_markdown, write_tables
 
     try:
         fmt = output_format(args.output, args.format)

@@ -10,9 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from phonehome._inert import inert
-
-from .categories import CATEGORY_IDS, SHORT_LABELS
-from .schema import Col
+from phonehome.analysis.categories import CATEGORY_IDS, SHORT_LABELS
+from phonehome.analysis.schema import Col
 
 
 @dataclass

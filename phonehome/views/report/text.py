@@ -10,8 +10,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from .categories import BY_ID, display_name
+from phonehome.analysis.categories import BY_ID, display_name
 
 LANGS = ("en", "de")
 
@@ -566,3 +567,16 @@ def summary_bullets(facts: SummaryFacts, lang: str, *, max_names: int = 6) -> li
 
 def known_category(category_id: str) -> bool:
     return category_id in BY_ID
+
+
+def fmt_time(t: datetime | None) -> str:
+    return t.strftime("%Y-%m-%d %H:%M:%S UTC") if t else ""
+
+
+def fmt_offset(s: float | None) -> str:
+    if s is None:
+        return ""
+    sign = "-" if s < 0 else ""
+    s = abs(s)
+    m, sec = divmod(int(round(s)), 60)
+    return f"{sign}{m}:{sec:02d}"

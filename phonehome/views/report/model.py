@@ -1,21 +1,9 @@
-"""Reports anyone can read: a typed model of one session, rendered as HTML or Markdown.
-
-    data = sessions.load_session(path)          # or load_inputs([...])
-    model = build_report(data, lang="de", reveal=False, labels=load_labels("label.yaml"))
-    html = render_html(model)                   # self-contained, no script, no external URL
-    md = render_markdown(model)
-
-Everything in a report came from the network, so every captured string is treated as hostile:
-control characters are removed (`_report_text.clean`), HTML is autoescaped by Jinja2 and
-guarded by a Content-Security-Policy without any script source, SVG text is escaped by
-`_report_svg`, Markdown escapes its metacharacters (`_report_markdown`). Values are redacted
-(`analysis.redact`) unless `reveal=True`.
-"""
+"""The report's typed model of one session: `build_report(data, lang, reveal, labels)` turns
+findings, markers and events into `ReportModel`, which the HTML, Markdown and table renderers
+read. Captured strings are cleaned here (`text.clean`) and redacted unless `reveal`."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -24,19 +12,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-import jinja2
 import pandas as pd
-from markupsafe import Markup
 
 from phonehome import __version__
-from phonehome.store import open_private
+from phonehome.analysis.labels import DeclaredLabel, LabelCheck, check_labels
+from phonehome.analysis.redact import redact, scrub
+from phonehome.analysis.schema import Col
 
-from . import _report_svg as svg
-from . import _report_text as txt
-from .categories import CATEGORY_IDS
-from .labels import DeclaredLabel, LabelCheck, check_labels
-from .redact import redact, scrub
-from .schema import Col
+from . import text as txt
 
 PINNING_EVENTS = ("proxy:pinning_suspected", "proxy:pinning-suspected")
 EVIDENCE_PER_GROUP = 10
@@ -619,216 +602,3 @@ def _device_reads(
         )
     out.sort(key=lambda d: (d.offset_s is None, d.offset_s or 0.0))
     return tuple(out)
-
-
-# ---------------------------------------------------------------------------------------------
-# Tables for pandas and spreadsheets
-
-
-def findings_table(data: SessionLike, *, reveal: bool = False) -> pd.DataFrame:
-    """The findings frame for export: values redacted (and scrubbed from URLs, locations,
-    rules, evidence and notes) unless `reveal`. Never mutates `data.findings`."""
-    f = data.findings.copy()
-    if reveal or f.empty:
-        return f
-    flows = f[Col.flow_id].astype("string").fillna("")
-    values = f[Col.value].astype("string")
-    per_flow = values.dropna().groupby(flows[values.notna()]).agg(list).to_dict()
-    for name in (Col.url, Col.location, Col.rule, Col.evidence, Col.notes, Col.device_read):
-        col = f[name].astype("string")
-        f[name] = pd.array(
-            [
-                None if pd.isna(v) else scrub(str(v), per_flow.get(fl, ()))
-                for v, fl in zip(col, flows, strict=True)
-            ],
-            dtype="string",
-        )
-    f[Col.value] = pd.array([None if pd.isna(v) else redact(str(v)) for v in values], dtype="string")
-    return f
-
-
-def summary_table(model: ReportModel) -> pd.DataFrame:
-    """Organisation × category: requests carrying each category (one row per organisation)."""
-    rows = []
-    for org, counts in zip(model.orgs, model.matrix, strict=True):
-        row: dict[str, Any] = {
-            "org": org.name,
-            "party": "third" if org.third_party else "first",
-            "country": org.country or None,
-            "requests": org.requests,
-        }
-        for c in CATEGORY_IDS:
-            row[c] = counts[model.categories.index(c)] if c in model.categories else 0
-        rows.append(row)
-    frame = pd.DataFrame(rows, columns=["org", "party", "country", "requests", *CATEGORY_IDS])
-    return frame.astype({"org": "string", "party": "string", "country": "string"})
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy where text cells a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab,
-    CR first) start with `'` instead (CSV only; Parquet keeps the raw text)."""
-    out = frame.copy()
-    for name in out.columns:
-        if isinstance(out[name].dtype, pd.StringDtype) or out[name].dtype == object:
-            out[name] = out[name].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v,
-                na_action="ignore",
-            )
-    return out
-
-
-def write_tables(data: SessionLike, model: ReportModel, path: Path, fmt: str, *, reveal: bool) -> list[Path]:
-    """Write `path` (findings) and `<stem>-summary<suffix>` (organisation × category), owner-only
-    (0600): findings are personal data."""
-    if fmt not in ("csv", "parquet"):
-        raise ValueError(f"unknown table format {fmt!r}; use csv or parquet")
-    findings = findings_table(data, reveal=reveal)
-    summary = summary_table(model)
-    summary_path = path.with_name(f"{path.stem}-summary{path.suffix}")
-    for frame, target in ((findings, path), (summary, summary_path)):
-        with open_private(target, "wb") as f:
-            if fmt == "csv":
-                f.write(spreadsheet_safe(frame).to_csv(index=False).encode("utf-8"))
-            else:
-                frame.to_parquet(f, index=False)
-    return [path, summary_path]
-
-
-# ---------------------------------------------------------------------------------------------
-# Rendering
-
-
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("phonehome.analysis", "templates"),
-        autoescape=jinja2.select_autoescape(
-            enabled_extensions=("html", "html.j2", "svg"), default_for_string=True, default=True
-        ),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env
-
-
-_ENV: jinja2.Environment | None = None
-
-
-def _env() -> jinja2.Environment:
-    global _ENV
-    if _ENV is None:
-        _ENV = _environment()
-    return _ENV
-
-
-def stylesheet() -> str:
-    return _env().loader.get_source(_env(), "report.css")[0]  # type: ignore[union-attr]
-
-
-def content_security_policy(css: str) -> str:
-    """No script, no fetch, no frame, no form, no base; only the report's own stylesheet (by hash)
-    and data: images."""
-    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-    return (
-        f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; font-src 'none'; "
-        "script-src 'none'; connect-src 'none'; object-src 'none'; frame-src 'none'; "
-        "base-uri 'none'; form-action 'none'"
-    )
-
-
-def charts(model: ReportModel) -> dict[str, Markup]:
-    lang = model.lang
-    cat_names = [txt.category_title(c, lang) for c in model.categories]
-    rows = [svg.Row(o.name, o.third_party) for o in model.orgs]
-    out: dict[str, Markup] = {}
-    if model.orgs and model.categories:
-        out["matrix"] = svg.matrix_svg(rows, cat_names, model.matrix, title=txt.ui("h_matrix", lang))
-        bars = sorted(
-            ((svg.Row(o.name, o.third_party), len(o.categories)) for o in model.orgs if o.third_party),
-            key=lambda item: -item[1],
-        )
-        if bars:
-            units = ("Datenart", "Datenarten") if lang == "de" else ("kind", "kinds")
-            out["bars"] = svg.bars_svg(
-                bars, maximum=max(n for _r, n in bars), title=txt.ui("h_bars", lang), units=units
-            )
-    if model.timeline or model.markers:
-        lane_names = [o.name for o in model.orgs][:TIMELINE_LANES]
-        lanes = [svg.Row(o.name, o.third_party) for o in model.orgs][:TIMELINE_LANES]
-        others = [o for o in model.orgs[TIMELINE_LANES:]]
-        if others:
-            label = f"{len(others)} weitere" if lang == "de" else f"{len(others)} others"
-            lanes.append(svg.Row(label, True))
-        index = {name: i for i, name in enumerate(lane_names)}
-        third = {o.name: o.third_party for o in model.orgs}
-        points = [
-            svg.Point(off, index.get(org, len(lane_names)), third.get(org, True))
-            for off, org in model.timeline
-        ]
-        marks = [
-            svg.Mark(m.offset_s, f"{m.name}{': ' + m.text if m.text else ''}", m.consent)
-            for m in model.markers
-        ]
-        out["timeline"] = svg.timeline_svg(
-            lanes,
-            points,
-            marks,
-            duration_s=model.duration_s or max([p.offset_s for p in points] + [1.0]),
-            shade_until_s=model.consent_marker.offset_s if model.consent_marker else None,
-            title=txt.ui("h_timeline", lang),
-            axis_label=(txt.ui("minutes_axis", lang), txt.ui("seconds_axis", lang)),
-        )
-    return out
-
-
-def _fmt_time(t: datetime | None) -> str:
-    return t.strftime("%Y-%m-%d %H:%M:%S UTC") if t else ""
-
-
-def _fmt_offset(s: float | None) -> str:
-    if s is None:
-        return ""
-    sign = "-" if s < 0 else ""
-    s = abs(s)
-    m, sec = divmod(int(round(s)), 60)
-    return f"{sign}{m}:{sec:02d}"
-
-
-def _template_globals(model: ReportModel) -> dict[str, Any]:
-    lang = model.lang
-    return {
-        "m": model,
-        "t": txt.ui_table(lang),
-        "cat": lambda c: txt.category_name(c, lang),
-        "cat_title": lambda c: txt.category_title(c, lang),
-        "purpose": lambda p: txt.purpose_name(p, lang),
-        "consent_name": lambda c: txt.ui(c, lang) if c in ("before", "after", "unmarked") else c,
-        "fmt_time": _fmt_time,
-        "fmt_offset": _fmt_offset,
-        "duration": lambda s: txt.duration_short(s, lang),
-        "join": lambda items: txt.join(list(items), lang),
-        "n_requests": lambda n: txt.requests(n, lang),
-        "cats": lambda ids: txt.join([txt.category_name(c, lang) for c in ids], lang),
-        "purposes": lambda ps: txt.join([txt.purpose_name(p, lang) for p in ps], lang),
-        "conf": lambda c: "" if c is None else f"{c:.2f}",
-    }
-
-
-def render_html(model: ReportModel) -> str:
-    """The report as one self-contained HTML document (inline CSS and SVG; no script, no
-    external reference; a Content-Security-Policy forbids both anyway)."""
-    css = stylesheet()
-    template = _env().get_template("report.html.j2")
-    return template.render(
-        **_template_globals(model), css=Markup(css), csp=content_security_policy(css), charts=charts(model)
-    )
-
-
-def render_markdown(model: ReportModel) -> str:
-    """The report as Markdown; captured strings are escaped (`_report_markdown.md`)."""
-    from . import _report_markdown
-
-    return _report_markdown.render(model)

@@ -2,7 +2,7 @@
 
 Captured strings can contain Markdown or HTML (`[x](javascript:…)`, `<img onerror>`, `|` that
 breaks a table, backticks). `md` turns them into inert text: control characters removed (by
-`_report_text.clean`), `&`, `<`, `>` as entities, every other ASCII punctuation that Markdown
+`text.clean`), `&`, `<`, `>` as entities, every other ASCII punctuation that Markdown
 interprets backslash-escaped, and `www.`/`scheme:` defused so renderers do not autolink them.
 """
 
@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import TYPE_CHECKING
 
-from . import _report_text as txt
-
-if TYPE_CHECKING:
-    from .report import ReportModel
+from . import text as txt
+from .model import ReportModel
 
 _PUNCT = re.compile(r"([\\`*_{}\[\]()#+!|~:$@^])")
 _WWW = re.compile(r"(?i)\b(www)\.")
@@ -52,8 +49,7 @@ def _escaped_facts(facts: txt.SummaryFacts) -> txt.SummaryFacts:
     )
 
 
-def render(model: ReportModel) -> str:
-    from .report import _fmt_offset, _fmt_time
+def render_markdown(model: ReportModel) -> str:
 
     lang = model.lang
     t = txt.ui_table(lang)
@@ -72,7 +68,7 @@ def render(model: ReportModel) -> str:
     if model.session:
         meta.append(f"- **{t['session']}:** {md(model.session)}")
     if model.start:
-        meta.append(f"- **{t['recorded']}:** {_fmt_time(model.start)}")
+        meta.append(f"- **{t['recorded']}:** {txt.fmt_time(model.start)}")
     meta.append(f"- **{t['duration']}:** {txt.duration_short(model.duration_s, lang)}")
     lines += meta + ["", f"> {t['revealed_note'] if model.revealed else t['redacted_note']}", ""]
 
@@ -98,8 +94,8 @@ def render(model: ReportModel) -> str:
         cm = model.consent_marker
         text = f" – {md(cm.text)}" if cm.text else ""
         lines += [
-            f"**{t['consent_marker']}:** {md(cm.name)} – {_fmt_offset(cm.offset_s)} "
-            f"({_fmt_time(cm.ts)}){text}",
+            f"**{t['consent_marker']}:** {md(cm.name)} – {txt.fmt_offset(cm.offset_s)} "
+            f"({txt.fmt_time(cm.ts)}){text}",
             "",
         ]
     else:
@@ -191,7 +187,7 @@ def render(model: ReportModel) -> str:
                 request = md(e.request) + (f" ({t['cleartext']})" if e.cleartext else "")
                 rows.append(
                     [
-                        _fmt_offset(e.offset_s),
+                        txt.fmt_offset(e.offset_s),
                         md(
                             txt.ui(e.consent, lang)
                             if e.consent in ("before", "after", "unmarked")
@@ -248,7 +244,7 @@ def render(model: ReportModel) -> str:
                 [
                     md(p.host + (f":{p.port}" if p.port else "")),
                     str(p.attempts),
-                    _fmt_offset(p.first_offset_s),
+                    txt.fmt_offset(p.first_offset_s),
                     md(p.reason),
                 ]
                 for p in model.pinning
@@ -261,7 +257,7 @@ def render(model: ReportModel) -> str:
             [t[k] for k in ("col_time", "col_api", "col_category", "col_sdk", "col_company", "col_value")],
             [
                 [
-                    _fmt_offset(d.offset_s),
+                    txt.fmt_offset(d.offset_s),
                     md(d.api),
                     md(txt.category_name(d.category, lang) if d.category else "–"),
                     md(d.sdk or "–"),

@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from dashboard_support import T0, finding, make_session, screen_text  # noqa: E402
 
-from phonehome._dashboard_state import Batch, DashboardState  # noqa: E402
-from phonehome._dashboard_tail import SessionTail  # noqa: E402
-from phonehome.dashboard import Dashboard  # noqa: E402
 from phonehome.store import JsonlWriter, SessionStore  # noqa: E402
+from phonehome.views.dashboard import Dashboard  # noqa: E402
+from phonehome.views.dashboard.state import Batch, DashboardState  # noqa: E402
+from phonehome.views.dashboard.tail import SessionTail  # noqa: E402
 
 ORGS = [f"Tracker {i:02d}" for i in range(40)] + ["Example GmbH"]
 CATS = ["advertising_id", "device_id", "user_id", "device_info", "app_activity", "network", "location_coarse"]

@@ -20,9 +20,9 @@ from dashboard_support import (
     wait_for,
 )
 
-from phonehome.dashboard import Dashboard, FeedTable
 from phonehome.store import SessionStore
 from phonehome.store.live import newest_session
+from phonehome.views.dashboard import Dashboard, FeedTable
 
 SIZE = (160, 45)
 
@@ -264,7 +264,7 @@ async def test_filter_text_is_never_markup(tmp_path: Path) -> None:
 
 
 async def test_demo_replay_feeds_the_dashboard(tmp_path: Path) -> None:
-    from phonehome._dashboard_replay import replay_session
+    from phonehome.views.dashboard.replay import replay_session
 
     src = make_session(tmp_path / "recorded", SCENARIO, end=T0 + 60)
     with replay_session(src.root, pace=0) as replay:

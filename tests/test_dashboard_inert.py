@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 from rich.text import Text
 
-from phonehome._inert import ELLIPSIS, ESCAPE_STYLE, inert, inert_long, inert_text
+from phonehome.views.inert import ELLIPSIS, ESCAPE_STYLE, inert, inert_long, inert_text
 
 
 @pytest.mark.parametrize(

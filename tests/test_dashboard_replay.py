@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from dashboard_support import SCENARIO, T0, append, make_session, wait_sync
 
-from phonehome._dashboard_replay import Replay, replay_session, timeline
 from phonehome.cli import build_parser
 from phonehome.commands import watch
 from phonehome.store import SessionStore, read_jsonl
+from phonehome.views.dashboard.replay import Replay, replay_session, timeline
 
 
 def _source(tmp_path: Path) -> SessionStore:
@@ -84,7 +84,7 @@ def test_watch_command_is_registered_and_checks_its_arguments(tmp_path: Path, mo
     assert watch.run(argparse.Namespace(session=tmp_path / "x", interval=0.25, reveal=False, feed_rows=200)) == 2
 
     seen = {}
-    monkeypatch.setattr("phonehome.dashboard.run_watch", lambda session, **kw: seen.update(session=session, **kw) or 0)
+    monkeypatch.setattr("phonehome.views.dashboard.run_watch", lambda session, **kw: seen.update(session=session, **kw) or 0)
     make_session(tmp_path / "captures" / "s1", SCENARIO[:1])
     assert watch.run(argparse.Namespace(session=None, interval=0.25, reveal=False, feed_rows=50)) == 0
     assert seen == {"session": Path("captures/s1"), "interval": 0.25, "reveal": False, "feed_rows": 50}

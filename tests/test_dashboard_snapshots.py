@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from dashboard_support import HOSTILE, SCENARIO, T0, FixedClock, append, finding, make_session, wait_for
 
-from phonehome.dashboard import Dashboard
+from phonehome.views.dashboard import Dashboard
 
 SIZE = (160, 45)
 

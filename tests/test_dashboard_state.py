@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from dashboard_support import SCENARIO, T0, append, finding, make_session
 
-from phonehome._dashboard_state import Batch, DashboardState, Query
-from phonehome._dashboard_tail import SessionTail, read_chunk
+from phonehome.views.dashboard.state import Batch, DashboardState, Query
+from phonehome.views.dashboard.tail import SessionTail, read_chunk
 
 
 def state_with(rows: list[dict], **batch: list) -> DashboardState:
@@ -175,7 +175,7 @@ def test_tail_follows_all_session_files(tmp_path: Path) -> None:
 
 
 def test_tls_hook_copy_of_a_proxied_request_is_counted_once() -> None:
-    from phonehome._dashboard_state import HOOK_HOLD_S, Batch, DashboardState
+    from phonehome.views.dashboard.state import HOOK_HOLD_S, Batch, DashboardState
 
     now = [1000.0]
     state = DashboardState(clock=lambda: now[0])

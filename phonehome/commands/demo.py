@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         Console(stderr=True).print(Text(f"phonehome demo: the sample session is missing ({session})", style="red"))
         return 2
     if args.watch:
-        from phonehome.dashboard import run_demo_dashboard
+        from phonehome.views.dashboard import run_demo_dashboard
 
         return run_demo_dashboard(session, pace=0.0 if args.fast else 1.0)
     plan = plan_replay([session])

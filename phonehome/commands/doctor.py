@@ -8,8 +8,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from phonehome._inert import inert
 from phonehome.doctor import Check, failed, run_checks
+from phonehome.views.inert import inert
 
 MARKS = {"pass": ("PASS", "green"), "fail": ("FAIL", "bold red"), "warn": ("WARN", "yellow"), "skip": ("SKIP", "dim")}
 

@@ -115,7 +115,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _printer(describe):  # type: ignore[no-untyped-def]
-    from phonehome._inert import inert
+    from phonehome.views.inert import inert
 
     def on_event(event: dict) -> None:
         line = describe(event)

@@ -21,8 +21,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from phonehome._inert import inert_text
 from phonehome.analysis.destinations import Destination, Destinations
+from phonehome.views.inert import inert_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -10,11 +10,11 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from phonehome._inert import inert
 from phonehome.analysis.export import FindingsWriter, format_for
 from phonehome.analysis.profile import ProfileError, load_profile
 from phonehome.analysis.readers import ReadStats, total_size
 from phonehome.analysis.sessions import ReplayPlan, plan_replay
+from phonehome.views.inert import inert
 from phonehome.views.summary import Summary
 
 PROGRESS_MIN_BYTES = 2_000_000

@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_with_dashboard(session: DeviceSession, timeout: float | None) -> str:
-    from phonehome.dashboard import Dashboard
+    from phonehome.views.dashboard import Dashboard
 
     app = Dashboard(session.root)
     reason: list[str] = []

@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from phonehome._inert import inert
+from phonehome.views.inert import inert
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,8 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from phonehome.dashboard import run_watch
     from phonehome.store.live import newest_session
+    from phonehome.views.dashboard import run_watch
 
     err = Console(stderr=True)
     session: Path | None = args.session

@@ -9,9 +9,9 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from phonehome._inert import inert
 from phonehome.analysis.categories import CATEGORY_IDS, SHORT_LABELS
 from phonehome.analysis.schema import Col
+from phonehome.views.inert import inert
 
 
 @dataclass

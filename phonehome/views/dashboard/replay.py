@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from phonehome.analysis.readers import ReadStats
+from phonehome.analysis.schema import to_json_row
+from phonehome.analysis.sessions import plan_replay
 from phonehome.store import (
     FINDINGS,
     HOOK_EVENTS,
@@ -35,7 +38,7 @@ from phonehome.store import (
     read_jsonl,
 )
 
-from ._dashboard_state import as_ts
+from .state import as_ts
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +47,6 @@ REPLAYED = (FINDINGS, HOOK_FINDINGS, HOOK_EVENTS, PROXY_EVENTS, MARKERS)
 
 def _pipeline_findings(source: Path) -> list[dict[str, Any]]:
     """Findings for a session that has flows but no findings file."""
-    from phonehome.analysis.readers import ReadStats
-    from phonehome.analysis.schema import to_json_row
-    from phonehome.analysis.sessions import plan_replay
-
     plan = plan_replay([source])
     rows = [to_json_row(r) for r in plan.rows(ReadStats())]
     for problem in plan.problems:

@@ -1,12 +1,12 @@
 """`phonehome watch`: a live terminal dashboard of what leaves the phone, to whom.
 
-The app follows a session store as it grows (`_dashboard_tail.SessionTail`, polled every
-`interval` seconds in a worker thread), folds new lines into `_dashboard_state.DashboardState`
+The app follows a session store as it grows (`tail.SessionTail`, polled every
+`interval` seconds in a worker thread), folds new lines into `state.DashboardState`
 and repaints only what changed: the "who gets what" matrix (organisation x data category), the
 live feed of the latest findings, the device reads the hooks saw and whether those values left,
 and a status line. It works the same on a finished session.
 
-Everything on screen came from the network, so every string goes through `phonehome._inert`
+Everything on screen came from the network, so every string goes through `phonehome.views.inert`
 into a `rich.text.Text` (never a markup string), and captured values are shown redacted
 (`phonehome.analysis.redact`) until `r` is pressed.
 """
@@ -36,7 +36,9 @@ from phonehome.analysis.redact import redact, scrub
 from phonehome.analysis.schema import Col
 from phonehome.store import SessionStore
 
-from ._dashboard_state import (
+from ..inert import inert, inert_long, inert_text
+from .replay import replay_session
+from .state import (
     DashboardState,
     Finding,
     OrgRow,
@@ -47,8 +49,7 @@ from ._dashboard_state import (
     org_sort_key,
     read_sort_key,
 )
-from ._dashboard_tail import SessionTail
-from ._inert import inert, inert_long, inert_text
+from .tail import SessionTail
 
 log = logging.getLogger(__name__)
 
@@ -901,8 +902,6 @@ def run_demo_dashboard(
     Returns:
         The exit status (0).
     """
-    from ._dashboard_replay import replay_session
-
     with replay_session(Path(session_dir), pace=pace, max_gap=max_gap, target=keep) as replay:
         app = Dashboard(replay.target, interval=interval)
         result = app.run()

@@ -13,7 +13,7 @@ from typing import Any
 
 from phonehome.store import SessionStore, read_jsonl
 
-from ._dashboard_state import Batch
+from .state import Batch
 
 CHUNK = 4 << 20
 """Bytes read per file per poll (a longer single line is read whole)."""

@@ -1,0 +1,60 @@
+"""Test support for `phonehome compare`: the three bundled sessions, recorded for real in the test.
+
+`record_three(tmp)` runs the three recording scripts (`captures/make_sample.py`,
+`captures/make_tiktok_format.py`, `captures/make_career_app.py`) with no pause between requests:
+real clients through a real mitmdump with the phonehome addon, upstream on loopback.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+REPO = Path(__file__).resolve().parent.parent
+CAPTURES = REPO / "captures"
+sys.path.insert(0, str(CAPTURES))
+
+
+def capture_script(name: str) -> ModuleType:
+    """A recording script of captures/ as a module (loaded once)."""
+    module_name = f"_capture_{name}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, CAPTURES / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def record_sample(out: Path) -> Path:
+    sample = capture_script("make_sample")
+    sample.PACE = 0.0
+    sample.session(out)
+    return out
+
+
+def record_steps(name: str, out: Path, steps: Sequence[object] | None = None, *, app: str | None = None) -> Path:
+    """Record one of the step-list scripts (`make_tiktok_format`, `make_career_app`) into `out`;
+    `steps` replaces the script's own list (hostile or timed variants)."""
+    from _recorder import record
+
+    script = capture_script(name)
+    from phonehome.analysis.profile import load_profile
+
+    profile = load_profile(script.PROFILE)
+    record(out, profile=script.PROFILE, app=app or script.APP,
+           steps=list(steps) if steps is not None else script.steps(profile), user_agent=script.UA, pace=0.0)
+    return out
+
+
+def record_three(tmp: Path) -> dict[str, Path]:
+    return {
+        "sample": record_sample(tmp / "sample"),
+        "tiktok": record_steps("make_tiktok_format", tmp / "tiktok-format"),
+        "career": record_steps("make_career_app", tmp / "career-app"),
+    }

@@ -21,6 +21,7 @@ entry wins a tie between two patterns of the same kind.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import re
@@ -39,6 +40,10 @@ NON_TRACKING_PURPOSES = frozenset({"infrastructure", "unknown", "first_party"})
 
 _HOST_PATTERN_RE = re.compile(r"^(\*\.)?[a-z0-9*_-]+(\.[a-z0-9*_-]+)*$")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+UNKNOWN_COUNTRY = "unknown"
+"""Written in orgs.toml where no source gives a country; `OrgEntry` and `Destination` carry ""."""
+DPF_STATES = ("yes", "no", "unknown")
+"""EU-US Data Privacy Framework certification of an organisation, as checked on `dpf_checked`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,13 @@ class OrgEntry:
     """Where the fact came from: "phonehome-orgs (entry google-admob)", "user list: tds.json"."""
     org_id: str = ""
     tracker: bool = field(default=False)
+    parent_country: str = ""
+    """ISO 3166-1 alpha-2 code of the parent's headquarters (the organisation's own when it has
+    no parent), "" when unknown."""
+    dpf: str = "unknown"
+    """EU-US Data Privacy Framework certification: "yes", "no" or "unknown" (see `dpf_checked`)."""
+    dpf_checked: str = ""
+    """ISO date on which `dpf` was checked, "" for entries from user lists."""
 
     @property
     def group(self) -> str:
@@ -287,8 +299,46 @@ class OrgRecord:
     legal_name: str
     parent: str
     country: str
+    """ISO 3166-1 alpha-2 of the headquarters of `legal_name`, or "unknown"."""
+    parent_country: str
+    """ISO 3166-1 alpha-2 of the parent's headquarters (`country` when there is no parent), or
+    "unknown"."""
+    dpf: str
+    """EU-US Data Privacy Framework certification: one of `DPF_STATES`."""
+    dpf_checked: dt.date
     note: str = ""
     apps: tuple[str, ...] = ()
+
+
+def _known(country: str) -> str:
+    return "" if country == UNKNOWN_COUNTRY else country
+
+
+def _country(table: Mapping[str, Any], key: str, where: str) -> str:
+    value = _str(table, key, where)
+    if value != UNKNOWN_COUNTRY and not _COUNTRY_RE.match(value):
+        raise ValueError(
+            f"{where}: {key} {value!r} is not an ISO 3166-1 alpha-2 code or {UNKNOWN_COUNTRY!r}"
+        )
+    return value
+
+
+def _dpf(table: Mapping[str, Any], where: str) -> tuple[str, dt.date]:
+    value = table.get("dpf")
+    if not isinstance(value, dict):
+        raise ValueError(f"{where}: dpf is missing (dpf = {{ certified = \"unknown\", checked = YYYY-MM-DD }})")
+    certified = value.get("certified")
+    if certified not in DPF_STATES:
+        raise ValueError(f"{where}: dpf.certified {certified!r} is not one of {DPF_STATES}")
+    checked = value.get("checked")
+    if isinstance(checked, str):
+        try:
+            checked = dt.date.fromisoformat(checked)
+        except ValueError as e:
+            raise ValueError(f"{where}: dpf.checked {checked!r} is not a date (YYYY-MM-DD)") from e
+    if isinstance(checked, dt.datetime) or not isinstance(checked, dt.date):
+        raise ValueError(f"{where}: dpf.checked must be a date (YYYY-MM-DD)")
+    return certified, checked
 
 
 @dataclass
@@ -335,15 +385,23 @@ def parse_db(data: Mapping[str, Any], *, name: str = DB_NAME) -> OrgDB:
     app_orgs: dict[str, OrgRecord] = {}
     for org_id, table in dict(data.get("orgs", {})).items():
         where = f"orgs.{org_id}"
-        country = _str(table, "country", where)
-        if not _COUNTRY_RE.match(country):
-            raise ValueError(f"{where}: country {country!r} is not an ISO 3166-1 alpha-2 code")
+        country = _country(table, "country", where)
+        parent = _str(table, "parent", where, required=False)
+        parent_country = _country(table, "parent_country", where)
+        if not parent and parent_country != country:
+            raise ValueError(
+                f"{where}: has no parent, so parent_country ({parent_country}) must be its country ({country})"
+            )
+        dpf, dpf_checked = _dpf(table, where)
         record = OrgRecord(
             id=org_id,
             name=_str(table, "name", where),
             legal_name=_str(table, "legal_name", where),
-            parent=_str(table, "parent", where, required=False),
+            parent=parent,
             country=country,
+            parent_country=parent_country,
+            dpf=dpf,
+            dpf_checked=dpf_checked,
             note=_str(table, "note", where, required=False),
             apps=_strs(table, "apps", where),
         )
@@ -352,6 +410,7 @@ def parse_db(data: Mapping[str, Any], *, name: str = DB_NAME) -> OrgDB:
             if app.lower() in app_orgs:
                 raise ValueError(f"{where}: app {app} is also listed under {app_orgs[app.lower()].id}")
             app_orgs[app.lower()] = record
+    _check_parent_countries(orgs)
 
     matcher = HostMatcher()
     sdk = SdkIndex()
@@ -381,7 +440,10 @@ def parse_db(data: Mapping[str, Any], *, name: str = DB_NAME) -> OrgDB:
             org=record.name,
             legal_name=record.legal_name,
             parent=record.parent,
-            country=record.country,
+            country=_known(record.country),
+            parent_country=_known(record.parent_country),
+            dpf=record.dpf,
+            dpf_checked=record.dpf_checked.isoformat(),
             purpose=purpose,
             product=_str(table, "product", where),
             hosts=hosts,
@@ -399,6 +461,18 @@ def parse_db(data: Mapping[str, Any], *, name: str = DB_NAME) -> OrgDB:
             raise ValueError(f"{where}: {e}") from e
         entries.append(entry)
     return OrgDB(meta, orgs, tuple(entries), matcher, sdk, app_orgs)
+
+
+def _check_parent_countries(orgs: Mapping[str, OrgRecord]) -> None:
+    """A parent that is itself an organisation in the database must have one country."""
+    by_name = {r.name: r for r in orgs.values()}
+    for record in orgs.values():
+        parent = by_name.get(record.parent)
+        if parent is not None and parent.country != record.parent_country:
+            raise ValueError(
+                f"orgs.{record.id}: parent_country {record.parent_country} differs from the country "
+                f"of its parent {parent.name} ({parent.country}, orgs.{parent.id})"
+            )
 
 
 def bundled_db_text() -> str:

@@ -26,6 +26,12 @@ First-party destinations get purpose ``first_party``, party ``first`` and ``trac
 (``tracker`` means a third-party tracking service); when the database knows the host, its org,
 legal name, parent, country and product are kept.
 
+Where the data goes (GDPR Chapter V): every `Destination` of a known organisation carries the
+country of the company (``country``) and of its parent (``parent_country``), and its EU-US Data
+Privacy Framework certification (``dpf``: yes/no/unknown, checked on ``dpf_checked``).
+`countries_db` gives the EU/EEA members and the EU adequacy decisions (``data/countries.toml``,
+with the date it was compiled); `is_eu_eea` and `adequacy_for` look one country up.
+
 Registrable domains come from tldextract's bundled Public Suffix List snapshot (ICANN section,
 so ``d1.cloudfront.net`` → ``cloudfront.net``); it never fetches anything.
 """
@@ -41,6 +47,7 @@ from typing import Any, Literal
 
 import tldextract
 
+from ._countrydb import Adequacy, CountryDB, bundled_countries
 from ._orgdb import (
     HostMatcher,
     Match,
@@ -55,7 +62,12 @@ from ._orgdb import (
 from .schema import Col
 
 __all__ = [
+    "Adequacy",
     "COUNTRY_NAMES",
+    "CountryDB",
+    "adequacy_for",
+    "countries_db",
+    "is_eu_eea",
     "Destination",
     "Destinations",
     "OrgEntry",
@@ -73,10 +85,20 @@ __all__ = [
 Party = Literal["first", "third"]
 
 COUNTRY_NAMES = {
-    "CA": "Canada", "CN": "China", "CZ": "Czechia", "DE": "Germany", "FR": "France",
-    "GB": "United Kingdom", "IE": "Ireland", "IL": "Israel", "IN": "India", "JP": "Japan",
-    "KR": "South Korea", "MT": "Malta", "NL": "Netherlands", "RU": "Russia", "SE": "Sweden",
-    "SG": "Singapore", "US": "United States",
+    "AD": "Andorra", "AE": "United Arab Emirates", "AR": "Argentina", "AT": "Austria",
+    "AU": "Australia", "BE": "Belgium", "BG": "Bulgaria", "BR": "Brazil", "BY": "Belarus",
+    "CA": "Canada", "CH": "Switzerland", "CN": "China", "CY": "Cyprus", "CZ": "Czechia",
+    "DE": "Germany", "DK": "Denmark", "EE": "Estonia", "ES": "Spain", "FI": "Finland",
+    "FO": "Faroe Islands", "FR": "France", "GB": "United Kingdom", "GG": "Guernsey", "GR": "Greece",
+    "HK": "Hong Kong", "HR": "Croatia", "HU": "Hungary", "ID": "Indonesia", "IE": "Ireland",
+    "IL": "Israel", "IM": "Isle of Man", "IN": "India", "IS": "Iceland", "IT": "Italy",
+    "JE": "Jersey", "JP": "Japan", "KR": "South Korea", "KY": "Cayman Islands", "LI": "Liechtenstein",
+    "LT": "Lithuania", "LU": "Luxembourg", "LV": "Latvia", "MT": "Malta", "MX": "Mexico",
+    "MY": "Malaysia", "NL": "Netherlands", "NO": "Norway", "NZ": "New Zealand", "PL": "Poland",
+    "PT": "Portugal", "RO": "Romania", "RU": "Russia", "SA": "Saudi Arabia", "SE": "Sweden",
+    "SG": "Singapore", "SI": "Slovenia", "SK": "Slovakia", "TH": "Thailand", "TR": "Türkiye",
+    "TW": "Taiwan", "UA": "Ukraine", "US": "United States", "UY": "Uruguay", "VN": "Vietnam",
+    "ZA": "South Africa",
 }
 
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
@@ -108,10 +130,21 @@ class Destination:
     product: str = ""
     note: str = ""
     """Caveats from the database: the EEA contracting entity, ownership changes, shared domains."""
+    parent_country: str = ""
+    """ISO 3166-1 alpha-2 code of the parent's headquarters (the organisation's own when it has no
+    parent), "" when unknown."""
+    dpf: str = "unknown"
+    """EU-US Data Privacy Framework certification of the organisation: "yes", "no", "unknown"."""
+    dpf_checked: str = ""
+    """ISO date on which `dpf` was checked; "" when nothing was checked (unknown hosts)."""
 
     @property
     def country_name(self) -> str:
         return COUNTRY_NAMES.get(self.country, self.country)
+
+    @property
+    def parent_country_name(self) -> str:
+        return COUNTRY_NAMES.get(self.parent_country, self.parent_country)
 
     @property
     def known(self) -> bool:
@@ -280,6 +313,7 @@ class Destinations:
             host=host, domain=domain, org=e.org, legal_name=e.legal_name, parent=e.parent,
             purpose=e.purpose, party="third", country=e.country, source=e.source,
             tracker=e.tracker, pattern=match.pattern, product=e.product, note=e.note,
+            parent_country=e.parent_country, dpf=e.dpf, dpf_checked=e.dpf_checked,
         )
 
     def _first(
@@ -291,6 +325,7 @@ class Destinations:
                 host=host, domain=domain, org=e.org, legal_name=e.legal_name, parent=e.parent,
                 purpose="first_party", party="first", country=e.country, source=source,
                 tracker=False, pattern=pattern, product=e.product, note=e.note,
+                parent_country=e.parent_country, dpf=e.dpf, dpf_checked=e.dpf_checked,
             )
         return Destination(
             host=host, domain=domain, org=f"first party ({fp})", legal_name="", parent="",
@@ -332,6 +367,23 @@ class Destinations:
 def orgs_db() -> OrgDB:
     """The bundled organisation database (parsed once per process)."""
     return bundled_db()
+
+
+def countries_db() -> CountryDB:
+    """The bundled EU/EEA and adequacy-decision data (parsed once per process)."""
+    return bundled_countries()
+
+
+def is_eu_eea(country: str) -> bool:
+    """True for an EU member state or Iceland, Liechtenstein, Norway (ISO 3166-1 alpha-2)."""
+    return bundled_countries().is_eu_eea(country)
+
+
+def adequacy_for(country: str) -> Adequacy | None:
+    """The EU adequacy decision for a country, None if it has none. For the United States the
+    decision covers only organisations certified under the Data Privacy Framework
+    (`Adequacy.dpf_only`; see `Destination.dpf`)."""
+    return bundled_countries().adequacy_for(country)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import socket
@@ -12,7 +13,7 @@ import pytest
 import tldextract
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from phonehome.analysis import _orgdb
+from phonehome.analysis import _countrydb, _orgdb
 from phonehome.analysis import destinations as dest
 from phonehome.analysis.destinations import (
     COUNTRY_NAMES,
@@ -355,7 +356,13 @@ def test_bundled_toml_has_source_and_licence() -> None:
     assert "Licence" in sources.read_text(encoding="utf-8")
 
 
-def _db(entries: str, orgs: str = '[orgs.a]\nname = "A"\nlegal_name = "A Inc."\ncountry = "US"\n') -> _orgdb.OrgDB:
+_ORG_A = (
+    '[orgs.a]\nname = "A"\nlegal_name = "A Inc."\ncountry = "US"\nparent_country = "US"\n'
+    'dpf = { certified = "unknown", checked = 2026-12-04 }\n'
+)
+
+
+def _db(entries: str, orgs: str = _ORG_A) -> _orgdb.OrgDB:
     return _orgdb.parse_db(tomllib.loads(orgs + entries))
 
 
@@ -384,7 +391,136 @@ def test_db_validation_errors(entries: str, message: str) -> None:
 
 def test_db_validation_rejects_bad_country() -> None:
     with pytest.raises(ValueError, match="country"):
-        _db("", '[orgs.a]\nname = "A"\nlegal_name = "A Inc."\ncountry = "USA"\n')
+        _db("", _ORG_A.replace('country = "US"\nparent', 'country = "USA"\nparent'))
+
+
+@pytest.mark.parametrize(
+    ("org", "message"),
+    [
+        pytest.param(_ORG_A.replace('parent_country = "US"\n', ""), "parent_country is missing", id="no-parent-country"),
+        pytest.param(_ORG_A.replace('parent_country = "US"', 'parent_country = "Cayman"'), "parent_country", id="bad-parent-country"),
+        pytest.param(_ORG_A.replace('parent_country = "US"', 'parent_country = "CN"'), "no parent", id="own-parent-differs"),
+        pytest.param(_ORG_A.replace('country = "US"\n', ""), "country is missing", id="no-country"),
+        pytest.param(_ORG_A.replace("dpf = { certified = \"unknown\", checked = 2026-12-04 }\n", ""), "dpf is missing", id="no-dpf"),
+        pytest.param(_ORG_A.replace('certified = "unknown"', 'certified = "maybe"'), "dpf.certified", id="bad-dpf"),
+        pytest.param(_ORG_A.replace("checked = 2026-12-04", 'checked = "last week"'), "dpf.checked", id="bad-dpf-date"),
+        pytest.param(_ORG_A.replace(", checked = 2026-12-04", ""), "dpf.checked", id="no-dpf-date"),
+        pytest.param(
+            _ORG_A + '[orgs.b]\nname = "B"\nlegal_name = "B Ltd"\nparent = "A"\ncountry = "IE"\n'
+            'parent_country = "DE"\ndpf = { certified = "no", checked = 2026-12-04 }\n',
+            "differs from the country of its parent A", id="parent-country-contradicts-parent-org",
+        ),
+    ],
+)
+def test_db_validation_of_countries_and_dpf(org: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        _db("", org)
+
+
+def test_explicit_unknown_country_is_empty_on_entries_and_destinations() -> None:
+    org = (
+        '[orgs.a]\nname = "A"\nlegal_name = "A Ltd"\nparent = "P"\ncountry = "unknown"\n'
+        'parent_country = "unknown"\ndpf = { certified = "unknown", checked = 2026-12-04 }\n'
+    )
+    db = _db('[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "analytics"\nhosts = ["a.example"]\n', org)
+    assert db.orgs["a"].country == "unknown" and db.orgs["a"].parent_country == "unknown"
+    d = Destinations(db=db).lookup("a.example")
+    assert (d.org, d.country, d.parent_country, d.dpf, d.dpf_checked) == ("A", "", "", "unknown", "2026-12-04")
+
+
+# ---------------------------------------------------------------------------------------------
+# Where the data goes: countries of every organisation and of its parent; DPF; adequacy list
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_organisation_has_a_country_and_a_parent_country_or_explicit_unknown() -> None:
+    raw = tomllib.loads(_orgdb.bundled_db_text())["orgs"]
+    assert len(raw) >= 100
+    for org_id, table in raw.items():
+        for key in ("country", "parent_country"):
+            value = table.get(key)
+            assert value == "unknown" or (value in COUNTRY_NAMES), f"orgs.{org_id}: {key} = {value!r}"
+        if not table.get("parent"):
+            assert table["parent_country"] == table["country"], org_id
+        assert table["dpf"]["certified"] in ("yes", "no", "unknown"), org_id
+        assert isinstance(table["dpf"]["checked"], str | dt.date), org_id
+    db = orgs_db()
+    assert set(db.orgs) == set(raw)
+    for entry in db.entries:
+        assert entry.dpf_checked, entry.id
+        assert entry.country == ("" if raw[entry.org_id]["country"] == "unknown" else raw[entry.org_id]["country"])
+
+
+def test_every_organisations_dpf_status_has_a_source() -> None:
+    sources = (Path(_orgdb.__file__).parent / "data" / "ORGS-SOURCES.md").read_text(encoding="utf-8")
+    section = sources.split("## Countries and EU-US Data Privacy Framework", 1)[1]
+    for org_id, record in orgs_db().orgs.items():
+        if record.dpf != "unknown":
+            assert f"`{org_id}`" in section, f"orgs.{org_id}: dpf {record.dpf} without a source"
+    assert "unknown" in section and "checked" in section
+
+
+def test_destination_carries_country_parent_country_and_dpf(plain: Destinations) -> None:
+    tiktok = plain.lookup("log16-normal-c-useast1a.tiktokv.com")
+    assert (tiktok.country, tiktok.parent, tiktok.parent_country) == ("SG", "ByteDance", "CN")
+    assert tiktok.parent_country_name == "China"
+    adjust = plain.lookup("app.adjust.com")
+    assert (adjust.country, adjust.parent_country) == ("DE", "US")
+    meta = plain.lookup("graph.facebook.com")
+    assert meta.parent == "" and meta.parent_country == meta.country == "US"
+    assert meta.dpf in ("yes", "no", "unknown") and dt.date.fromisoformat(meta.dpf_checked)
+    unknown = plain.lookup("api.some-unknown-vendor.example")
+    assert (unknown.country, unknown.parent_country, unknown.dpf, unknown.dpf_checked) == ("", "", "unknown", "")
+
+
+def test_adequacy_list_parses_with_its_date() -> None:
+    countries = dest.countries_db()
+    assert isinstance(countries.compiled, dt.date) and countries.compiled.year >= 2026
+    assert countries.sources
+    assert len(countries.eu) == 27 and countries.eea_only == {"IS", "LI", "NO"}
+    assert dest.is_eu_eea("de") and dest.is_eu_eea("NO") and not dest.is_eu_eea("CH")
+    assert not dest.is_eu_eea("GB") and not dest.is_eu_eea("US") and not dest.is_eu_eea("CN")
+    for code in ("CH", "CA", "AR", "GG", "IM", "JE", "FO", "AD", "IL", "UY", "NZ", "JP", "KR", "GB", "US", "BR"):
+        decision = dest.adequacy_for(code)
+        assert decision is not None, code
+        assert decision.decision and decision.adopted <= countries.compiled, code
+        assert code in COUNTRY_NAMES, code
+    assert dest.adequacy_for("US").dpf_only and not dest.adequacy_for("CH").dpf_only
+    assert dest.adequacy_for("JP").adopted == dt.date(2019, 1, 23)
+    for code in ("CN", "SG", "IN", "RU"):
+        assert dest.adequacy_for(code) is None
+    for code in countries.eu_eea:
+        assert code in COUNTRY_NAMES, code
+
+
+_COUNTRIES_OK = (
+    '[meta]\ncompiled = 2026-12-04\nsources = ["x"]\n[eu]\nmembers = ["DE"]\n[eea]\nmembers = ["NO"]\n'
+    '[[adequacy]]\ncountry = "CH"\nname = "Switzerland"\ndecision = "2000/518/EC"\nadopted = 2000-07-26\nscope = "whole"\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(_COUNTRIES_OK.replace("compiled = 2026-12-04\n", ""), "compiled", id="no-date"),
+        pytest.param(_COUNTRIES_OK.replace("compiled = 2026-12-04", 'compiled = "soon"'), "compiled", id="bad-date"),
+        pytest.param(_COUNTRIES_OK.replace('sources = ["x"]', "sources = []"), "sources", id="no-sources"),
+        pytest.param(_COUNTRIES_OK.replace('["DE"]', '["Germany"]'), "alpha-2", id="bad-code"),
+        pytest.param(_COUNTRIES_OK.replace('["NO"]', '["DE"]'), "already listed", id="eea-in-eu"),
+        pytest.param(_COUNTRIES_OK.replace('country = "CH"', 'country = "DE"'), "EU/EEA", id="adequacy-in-eu"),
+        pytest.param(_COUNTRIES_OK.replace("adopted = 2000-07-26", "adopted = 2027-01-01"), "after", id="future"),
+        pytest.param(_COUNTRIES_OK.replace("adopted = 2000-07-26\n", ""), "adopted", id="no-adopted"),
+        pytest.param(_COUNTRIES_OK + _COUNTRIES_OK.split("[eea]")[1].split("\n", 2)[2], "twice", id="twice"),
+    ],
+)
+def test_country_data_validation(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        _countrydb.parse_countries(tomllib.loads(text))
+
+
+def test_country_data_validation_accepts_the_minimal_file() -> None:
+    parsed = _countrydb.parse_countries(tomllib.loads(_COUNTRIES_OK))
+    assert parsed.adequacy_for("ch").adopted == dt.date(2000, 7, 26) and parsed.is_eu_eea("no")
 
 
 def test_registrable_domain_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -47,12 +47,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _field_rows(d: Destination) -> list[tuple[str, str]]:
     country = f"{d.country} ({d.country_name})" if d.country else "—"
+    parent_country = f"{d.parent_country} ({d.parent_country_name})" if d.parent_country else "—"
+    dpf = f"{d.dpf} (checked {d.dpf_checked})" if d.dpf_checked else "—"
     return [
         ("domain", d.domain or "—"),
         ("organisation", d.org),
         ("legal name", d.legal_name or "—"),
         ("parent", d.parent or "—"),
         ("country", country),
+        ("parent country", parent_country),
+        ("EU-US DPF", dpf),
         ("purpose", d.purpose),
         ("party", d.party),
         ("tracker", "yes" if d.tracker else "no"),
@@ -123,7 +127,8 @@ def run(args: argparse.Namespace, *, console: Console | None = None) -> int:
         for host in hosts:
             d = destinations.lookup(host)
             print(json.dumps({**{f: getattr(d, f) for f in d.__dataclass_fields__},
-                              "country_name": d.country_name}))
+                              "country_name": d.country_name,
+                              "parent_country_name": d.parent_country_name}))
         return 0
     out = console or Console(highlight=False, emoji=False, markup=False)
     if args.sources:

@@ -465,7 +465,9 @@ def main(config: WorkerConfig, counters: Any, parent_pid: int) -> None:
         log.error("another worker holds %s; exiting", position.path)
         sys.exit(1)
     journal_path = store.root / _journal.JOURNAL
-    journal_fd = os.open(journal_path, os.O_RDONLY | os.O_CLOEXEC)
+    from phonehome.store.safefile import open_fd
+
+    journal_fd = open_fd(journal_path, os.O_RDONLY)
     flows = open_private(store.flows, "ab")
     flows_fd = flows.fileno()
     done = position.read()

@@ -76,6 +76,10 @@ _CONTACT_KEYS: dict[str, tuple[str, ValueKind]] = {
 }
 
 
+MAX_PROFILE_BYTES = 4 << 20
+"""A device profile is a few KB; a larger file is refused (it would only slow every search)."""
+
+
 class ProfileError(ValueError):
     pass
 
@@ -193,15 +197,25 @@ def parse_profile(data: dict[str, Any], path: Path | None = None) -> Profile:
     )
 
 
-def load_profile(path: str | Path) -> Profile:
+def load_profile(path: str | Path, *, follow: bool = True) -> Profile:
+    """The profile in the TOML file `path` (regular files only; a link only with `follow`)."""
+    from phonehome.store.safefile import UnsafeFile, read_bytes
+
     path = Path(path)
     try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
+        data = tomllib.loads(read_bytes(path, follow=follow, limit=MAX_PROFILE_BYTES).decode("utf-8"))
     except FileNotFoundError:
         raise ProfileError(f"{path}: no such profile file") from None
+    except UnsafeFile as e:
+        raise ProfileError(str(e)) from None
+    except OSError as e:
+        raise ProfileError(f"{path}: cannot read: {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        raise ProfileError(f"{path}: not UTF-8 text: {e.reason} at byte {e.start}") from None
     except tomllib.TOMLDecodeError as e:
         raise ProfileError(f"{path}: not valid TOML: {e}") from None
+    except ValueError as e:  # larger than MAX_PROFILE_BYTES
+        raise ProfileError(str(e)) from None
     try:
         return parse_profile(data, path)
     except ProfileError as e:

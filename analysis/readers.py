@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 
 from mitmproxy.io import tnetstring
 
+from phonehome.store.safefile import UnsafeFile, open_read
+
 from .model import Record
 from .records import DEFAULT_BODY_CAP, records_from_state
 
@@ -77,7 +79,9 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[ReadProblem]]:
                 problems.append(ReadProblem(path, "folder holds no flow (.mitm, .flows) or HAR files"))
             files.extend(found)
         elif path.exists():
-            files.append(path)
+            # A file named on the command line may be a link the user made; links inside
+            # folders and sessions are refused when read.
+            files.append(path.resolve() if path.is_symlink() else path)
         else:
             problems.append(ReadProblem(path, "no such file or folder"))
     return files, problems
@@ -89,7 +93,9 @@ def read_records(path: Path, *, app: str | None = None, body_cap: int = DEFAULT_
     after yielding everything before it."""
     stats = stats or ReadStats()
     try:
-        f = path.open("rb")
+        f = open_read(path)
+    except UnsafeFile as e:
+        raise ReadError(ReadProblem(path, f"refused: {e.what}; phonehome only reads regular files")) from None
     except OSError as e:
         raise ReadError(ReadProblem(path, f"cannot open: {e.strerror}")) from None
     with f:

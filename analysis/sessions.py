@@ -44,11 +44,17 @@ def _jsonl(path: Path, problems: list[str]) -> list[dict[str, Any]]:
     return read.objects
 
 
-def session_profile(store: SessionStore, meta: dict[str, Any]) -> Profile | None:
-    """The profile a session was recorded with: its copy in the session, else the path it names."""
-    for candidate in (store.profile_copy, meta.get("profile")):
-        if candidate and Path(candidate).is_file():
-            return load_profile(candidate)
+def session_profile(store: SessionStore, meta: dict[str, Any], problems: list[str] | None = None) -> Profile | None:
+    """The profile a session was recorded with: its copy in the session (`device.toml`). A path
+    that `session.json` names elsewhere is not read (the session folder may come from anyone):
+    it is said in `problems`, to be passed with --profile if wanted."""
+    copy = store.profile_copy
+    if copy.exists() or copy.is_symlink():
+        return load_profile(copy, follow=False)
+    named = meta.get("profile")
+    if named and problems is not None:
+        problems.append(f"{store.session_json}: names the profile {str(named)!r}, which is not in the session; "
+                        "not read (pass it with --profile if you trust it)")
     return None
 
 
@@ -74,7 +80,7 @@ def load_session(path: str | Path) -> SessionData:
     """What a session directory recorded (findings as written live), consent-labelled."""
     store = SessionStore(Path(path))
     problems: list[str] = []
-    meta = store.read_meta()
+    meta = store.read_meta(problems)
     proxy_rows = _jsonl(store.findings, problems)
     rows = proxy_rows + without_proxied_duplicates(_jsonl(store.hook_findings, problems), proxy_rows)
     markers = _jsonl(store.markers, problems)
@@ -154,7 +160,7 @@ def plan_replay(
     body_cap = DEFAULT_BODY_CAP
     for root in sessions:
         store = SessionStore(root)
-        smeta = store.read_meta()
+        smeta = store.read_meta(problems)
         if save_journal:
             save_left_journal(store, smeta, notes, problems)
         meta = meta or smeta
@@ -163,7 +169,7 @@ def plan_replay(
         app = app or smeta.get("app")
         session_first_party.extend(smeta.get("first_party") or [])
         if profile is None:
-            profile = session_profile(store, smeta)
+            profile = session_profile(store, smeta, problems)
         collected["markers"] += _jsonl(store.markers, problems)
         collected["proxy"] += _jsonl(store.proxy_events, problems)
         collected["hook"] += _jsonl(store.hook_events, problems)

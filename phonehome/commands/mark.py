@@ -14,6 +14,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from phonehome.views.inert import inert
 from phonehome.store import CONSENT_LABELS, SessionStore
 
 
@@ -33,16 +34,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     root: Path = args.session
     if not root.is_dir():
-        print(f"phonehome mark: {root} is not a directory", file=sys.stderr)
+        print(f"phonehome mark: {inert(root)} is not a directory", file=sys.stderr)
         return 2
     if not SessionStore.is_session(root):
-        print(f"phonehome mark: {root} is not a session directory (no session.json or flows.mitm)", file=sys.stderr)
+        print(f"phonehome mark: {inert(root)} is not a session directory (no session.json or flows.mitm)",
+              file=sys.stderr)
         return 2
     try:
         marker = SessionStore(root).mark(args.label, " ".join(args.text), source="cli")
     except (ValueError, OSError) as e:
-        print(f"phonehome mark: {e}", file=sys.stderr)
+        print(f"phonehome mark: {inert(e)}", file=sys.stderr)
         return 1
     when = datetime.fromtimestamp(marker["ts"], UTC).isoformat(timespec="seconds")
-    print(f"{when} {marker['label']}" + (f": {marker['text']}" if marker["text"] else ""))
+    print(f"{when} {marker['label']}" + (f": {inert(marker['text'])}" if marker["text"] else ""))
     return 0

@@ -15,6 +15,9 @@
 Every line is written with a single `write()` on an `O_APPEND` descriptor, so a `kill -9` loses at
 most the line being written and concurrent writers never interleave within a line. Readers skip
 a torn last line and say so.
+
+Every session file is opened through `phonehome/store/safefile.py`: regular files only (no symbolic
+link is followed, a FIFO or device is refused with a one-line error naming it, never waited on).
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from phonehome.store.safefile import UnsafeFile, open_private, open_read, read_bytes, write_atomic
+
+__all__ = ["UnsafeFile", "open_private", "read_bytes", "write_private_atomic"]
+
 SESSION_JSON = "session.json"
 FLOWS = "flows.mitm"
 FINDINGS = "findings.jsonl"
@@ -34,6 +41,9 @@ HOOK_EVENTS = "hook-events.jsonl"
 HOOK_FINDINGS = "hook-findings.jsonl"
 MARKERS = "markers.jsonl"
 PROFILE_COPY = "device.toml"
+
+MAX_META_BYTES = 16 << 20
+"""`session.json` is a few KB; a larger one is not read."""
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -47,21 +57,9 @@ def make_private_dir(path: Path) -> Path:
     return path
 
 
-def open_private(path: Path, mode: str = "ab") -> Any:
-    """Open for writing, creating the file owner-only (0600) whatever the umask."""
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
-    fd = os.open(path, flags, FILE_MODE)
-    os.fchmod(fd, FILE_MODE)
-    return os.fdopen(fd, mode, buffering=0 if "b" in mode else -1)
-
-
 def write_private_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open_private(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    """`data` to `path` completely or not at all (`safefile.write_atomic`)."""
+    write_atomic(path, data)
 
 
 class JsonlWriter:
@@ -111,7 +109,7 @@ def read_jsonl(path: Path, offset: int = 0, *, max_bytes: int | None = None) -> 
     objects: list[dict[str, Any]] = []
     problems: list[str] = []
     try:
-        with path.open("rb") as f:
+        with open_read(path) as f:
             f.seek(offset)
             if max_bytes is None:
                 data, more = f.read(), False
@@ -119,6 +117,8 @@ def read_jsonl(path: Path, offset: int = 0, *, max_bytes: int | None = None) -> 
                 data, more = _read_lines_capped(f, offset, max_bytes)
     except FileNotFoundError:
         return JsonlRead([], offset, [])
+    except OSError as e:  # UnsafeFile (a link, FIFO, device) or an unreadable file
+        return JsonlRead([], offset, [str(e) if isinstance(e, UnsafeFile) else f"{path}: cannot read: {e.strerror}"])
     end = data.rfind(b"\n") + 1
     pos = offset
     for line in data[:end].split(b"\n")[:-1]:
@@ -200,10 +200,16 @@ class SessionStore:
     def is_session(path: Path) -> bool:
         return path.is_dir() and ((path / SESSION_JSON).exists() or (path / FLOWS).exists())
 
-    def read_meta(self) -> dict[str, Any]:
+    def read_meta(self, problems: list[str] | None = None) -> dict[str, Any]:
+        """`session.json` ({} when missing or unreadable; why goes to `problems` if given)."""
         try:
-            meta = json.loads(self.session_json.read_text("utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+            meta = json.loads(read_bytes(self.session_json, limit=MAX_META_BYTES))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, RecursionError) as e:
+            if problems is not None:
+                what = str(e) if isinstance(e, (UnsafeFile, ValueError)) else e.strerror
+                problems.append(f"{self.session_json}: not used: {what}" if not isinstance(e, UnsafeFile) else str(e))
             return {}
         return meta if isinstance(meta, dict) else {}
 

@@ -46,6 +46,7 @@ from typing import Any
 from mitmproxy import http, version
 
 from . import flowbytes as _flowbytes
+from .safefile import open_fd
 
 JOURNAL = "flows.journal"
 POSITION = "flows.journal.pos"
@@ -93,7 +94,7 @@ class JournalWriter:
 
     def __init__(self, path: Path, *, verify_first: int = 20, verify_every: int = 500) -> None:
         self.path = path
-        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
+        self.fd = open_fd(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
         os.fchmod(self.fd, 0o600)
         self.fast = version.FLOW_FORMAT_VERSION == _flowbytes.SUPPORTED_FORMAT
         self.verify_first = verify_first
@@ -295,7 +296,8 @@ class Position:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        self.fd = open_fd(path, os.O_RDWR | os.O_CREAT)
+        os.fchmod(self.fd, 0o600)
 
     def lock(self, wait_s: float = 0.0) -> bool:
         deadline = time.monotonic() + wait_s
@@ -375,13 +377,14 @@ def recover(root: Path, *, wait_s: float = 0.0) -> Recovered | None:
             return None
         flows_path = root / "flows.mitm"
         done = pos.read()
-        jfd = os.open(journal, os.O_RDONLY | os.O_CLOEXEC)
+        jfd = open_fd(journal, os.O_RDONLY)
         try:
             size = os.fstat(jfd).st_size
             offset, flows_size = done if done is not None else (0, None)
             conns = known_connections(jfd, offset, journal) if offset else Connections()
-            ffd = os.open(flows_path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            ffd = open_fd(flows_path, os.O_WRONLY | os.O_CREAT)
             try:
+                os.fchmod(ffd, 0o600)
                 if flows_size is not None:
                     os.ftruncate(ffd, min(flows_size, os.fstat(ffd).st_size))
                 at = os.lseek(ffd, 0, os.SEEK_END)

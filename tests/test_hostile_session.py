@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from phonehome.store import journal as _journal
 
 from phonehome.cli import main
-from phonehome.store.safefile import UnsafeFile, open_fd, open_private, read_bytes
 from phonehome.store import JsonlWriter, SessionStore, read_jsonl
+from phonehome.store import journal as _journal
+from phonehome.store.safefile import UnsafeFile, open_fd, open_private, read_bytes
 
 SAMPLE = Path(__file__).resolve().parents[1] / "captures" / "sample"
 OUTSIDE_TEXT = b"precious data outside the session\n" * 20

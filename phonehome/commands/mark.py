@@ -14,8 +14,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from phonehome.views.inert import inert
 from phonehome.store import CONSENT_LABELS, SessionStore
+from phonehome.views.inert import inert
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

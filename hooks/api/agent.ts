@@ -170,13 +170,13 @@ const HOOKS: JavaHook[] = [
     // WebView JavaScript bridges
     {
         cls: "android.webkit.WebView", method: "evaluateJavascript", api: "WebView.evaluateJavascript", type: "hook:webview",
-        record: (call) => ({ script: javaString(call.args[0]) }),
+        record: (call) => ({ script: javaString(call.args[0]), page_url: pageUrl(call.self) }),
     },
     {
         cls: "android.webkit.WebView", method: "loadUrl", api: "WebView.loadUrl", type: "hook:webview",
         record: (call) => {
             const url = javaString(call.args[0]) ?? "";
-            return url.startsWith("javascript:") ? { script: url } : null;
+            return url.startsWith("javascript:") ? { script: url, page_url: pageUrl(call.self) } : null;
         },
     },
     {
@@ -184,6 +184,15 @@ const HOOKS: JavaHook[] = [
         record: (call) => ({ name: javaString(call.args[1]), object_class: call.args[0] === null ? null : String(call.args[0].getClass().getName()) }),
     },
 ];
+
+/** The page a script is injected into (WebView.getUrl runs on the caller's thread, the UI thread). */
+function pageUrl(view: JObject): string | null {
+    try {
+        return javaString(view.getUrl());
+    } catch (_) {
+        return null;
+    }
+}
 
 exportRpc("api", () => {
     whenJavaReady(Java, () => {

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.text import Text
 
 from phonehome.analysis.export import FindingsWriter, format_for
+from phonehome.analysis.inappbrowser import capability_digest, injections_from_events, plain_summary
 from phonehome.analysis.profile import ProfileError, load_profile
 from phonehome.analysis.readers import ReadStats, total_size
 from phonehome.analysis.sessions import ReplayPlan, plan_replay
@@ -91,6 +92,13 @@ def print_summary(summary: Summary, stats: ReadStats, plan: ReplayPlan, console:
                      if e.get("type") == "proxy:pinning_suspected"})
     if pinned:
         console.print(Text("could not be inspected (certificate pinning suspected): " + ", ".join(inert(h, 80) for h in pinned)))
+    injected = injections_from_events(plan.hook_events)
+    if injected:
+        console.print(Text("In-app browser: " + inert(plain_summary(injected), 600), style="yellow"), soft_wrap=True)
+        for inj in injected[:10]:
+            console.print(Text(f"  script {inj.sha256[:12]} ({inert(inj.who, 80)}, {inj.count}x): "
+                               f"{capability_digest(inj.capabilities)}"
+                               + (f"; {inert('; '.join(inj.analysis.notes), 200)}" if inj.analysis.notes else "")))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -32,6 +32,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from phonehome.analysis.categories import BY_ID, SHORT_LABELS
+from phonehome.analysis.inappbrowser import Injection, capability_phrase, plain_summary
 from phonehome.analysis.redact import redact, scrub
 from phonehome.analysis.schema import Col
 from phonehome.store import SessionStore
@@ -509,7 +510,9 @@ class Dashboard(App[int]):
     # -- device reads ---------------------------------------------------------------------------
 
     def _read_cells(self, r: ReadRow) -> list[Any]:
-        if r.left_to:
+        if r.injection is not None:
+            left = Text("script in a web page (Enter)", style=DIM)
+        elif r.left_to:
             left = Text()
             for i, (org, _ts) in enumerate(sorted(r.left_to.items(), key=lambda kv: (kv[1] is None, kv[1] or 0))):
                 if i:
@@ -525,7 +528,7 @@ class Dashboard(App[int]):
             inert_text(_left_cut(r.api, 38), 38),
             inert_text(r.sdk or "?", 18),
             Text(short_label(r.category) if r.category else "?"),
-            self.shown_value(r.value, 24),
+            inert_text(r.value, 24, style=WARN) if r.injection is not None else self.shown_value(r.value, 24),
             Text(f"{r.count:,}", justify="right"),
             left,
         ]
@@ -836,6 +839,8 @@ class Dashboard(App[int]):
         return out
 
     def read_text(self, r: ReadRow) -> Text:
+        if r.injection is not None:
+            return injection_text(r.injection, self.fmt_time(r.first_ts), r.count)
         out = Text()
 
         def field(label: str, value: Text | str) -> None:
@@ -860,6 +865,47 @@ class Dashboard(App[int]):
         else:
             out.append("\nnot seen leaving the phone (yet)\n", DIM)
         return out
+
+
+def injection_text(inj: Injection, first: str, count: int) -> Text:
+    """The detail page of a script the app injected into a web page: plain words first, then
+    the capabilities with their evidence (every captured string inert and bounded)."""
+    out = Text()
+    out.append_text(inert_long(plain_summary([inj]), 600))
+    out.append("\n\n")
+
+    def field(label: str, value: Text | str) -> None:
+        out.append(f"{label:<16}", "bold")
+        out.append_text(value if isinstance(value, Text) else inert_long(value, 600))
+        out.append("\n")
+
+    field("injected by", f"{inj.who} – {inj.injector or '?'}")
+    field("API", inj.api)
+    field("pages", ", ".join(inj.pages[:5]) or "unknown")
+    field("times", f"{count:,}, first {first}")
+    field("script", f"sha256 {inj.sha256}, {inj.analysis.size:,} bytes")
+    if inj.bridges:
+        field("bridges", ", ".join(inj.bridges[:5]))
+    out.append("\ncapabilities and evidence\n", "bold")
+    for cap in inj.capabilities:
+        out.append("  ")
+        out.append_text(inert_text(capability_phrase(cap), 80, style=WARN))
+        out.append("\n")
+        for ev in inj.analysis.evidence_for(cap)[:4]:
+            out.append(f"    {ev.position:>7}  ")
+            out.append_text(inert_text(ev.api, 40))
+            out.append("  ")
+            out.append_text(inert_text(ev.code, 90, style=DIM))
+            if ev.via:
+                out.append_text(inert_text(f"  (in code built by {ev.via[-1]})", 60, style=DIM))
+            out.append("\n")
+    if inj.analysis.notes:
+        out.append("\nanalysis notes\n", "bold")
+        for note in inj.analysis.notes[:5]:
+            out.append("  ")
+            out.append_text(inert_long(note, 300))
+            out.append("\n")
+    return out
 
 
 def run_watch(

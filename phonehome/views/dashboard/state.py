@@ -21,6 +21,14 @@ from datetime import datetime
 from typing import Any
 
 from phonehome.analysis.categories import BY_ID, CATEGORY_IDS
+from phonehome.analysis.inappbrowser import (
+    BRIDGE_API,
+    WEBVIEW_EVENT,
+    Injection,
+    capability_digest,
+    injections_from_events,
+    script_of,
+)
 from phonehome.analysis.same_request import ProxiedRequests
 from phonehome.analysis.schema import Col
 
@@ -134,6 +142,8 @@ class ReadRow:
     left_to: dict[str, float | None] = field(default_factory=dict)
     """Organisation -> first time the value was seen leaving to it."""
     leave_count: int = 0
+    injection: Injection | None = None
+    """Set for a script the app injected into a web page (in-app browser), not a value read."""
 
 
 @dataclass(slots=True)
@@ -226,6 +236,8 @@ class DashboardState:
         self._reads_by_value: dict[str, list[tuple[str, str, str]]] = {}
         self._sent_by_value: dict[str, dict[str, float | None]] = {}
         self._pending_runtime: dict[str, list[tuple[str, float | None]]] = {}
+        self._bridges: dict[str, set[str]] = {}
+        """Names of the objects each process handed to its web pages (addJavascriptInterface)."""
         self.findings = 0
         self.cleartext = 0
         self._ts_sorted: list[float] = []
@@ -248,6 +260,8 @@ class DashboardState:
         for e in batch.hook_events:
             if e.get("type") == "hook:read":
                 self._add_read(e)
+            elif e.get("type") == WEBVIEW_EVENT:
+                self._add_webview(e)
         for row in batch.findings:
             if row.get(Col.source) == "tls-hook":
                 self._held.append((self._clock() + HOOK_HOLD_S, row))
@@ -394,6 +408,41 @@ class DashboardState:
                 r.ids.append(read_id)
             for org, f_ts in self._pending_runtime.pop(read_id, ()):
                 self._link(key, org, f_ts)
+        self._changes.reads.add(key)
+
+    def _add_webview(self, e: Mapping[str, Any]) -> None:
+        """A script injected into a web page: one row per script (by SHA-256), its capabilities
+        as the value; the analysis runs once per distinct script."""
+        if e.get("api") == BRIDGE_API:
+            name = e.get("name")
+            if isinstance(name, str):
+                self._bridges.setdefault(str(e.get("pid")), set()).add(name)
+            return
+        if script_of(e) is None:
+            return
+        (inj,) = injections_from_events([
+            *({"type": WEBVIEW_EVENT, "api": BRIDGE_API, "name": n, "pid": e.get("pid")}
+              for n in sorted(self._bridges.get(str(e.get("pid")), ()))),
+            e,
+        ])
+        key = (f"in-app browser: {inj.api}", inj.sdk or "", inj.sha256)
+        r = self.reads.get(key)
+        if r is None:
+            r = self.reads[key] = ReadRow(key=key, api=key[0], sdk=inj.sdk or "", org=inj.org or "",
+                                          category="webview", value=capability_digest(inj.capabilities),
+                                          injection=inj)
+        else:
+            assert r.injection is not None
+            for page in inj.pages:
+                if page not in r.injection.pages and len(r.injection.pages) < 20:
+                    r.injection.pages.append(page)
+        r.count += 1
+        ts = as_ts(e.get("ts"))
+        if ts is not None and (r.first_ts is None or ts < r.first_ts):
+            r.first_ts = ts
+        read_id = as_str(e.get("id"))
+        if read_id and len(r.ids) < 50:
+            r.ids.append(read_id)
         self._changes.reads.add(key)
 
     def _add_proxy_event(self, e: Mapping[str, Any]) -> None:

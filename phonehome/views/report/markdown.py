@@ -251,6 +251,29 @@ def render_markdown(model: ReportModel) -> str:
             ],
             {1},
         )
+    if model.in_app:
+        lines += [f"## {t['h_in_app']}", "", md(model.in_app_summary, None), "", t["in_app_note"], ""]
+        for i, s in enumerate(model.in_app, 1):
+            lines += [f"### {t['in_app_script']} {i} (sha256 `{s.sha256[:16]}…`)", ""]
+            lines += [f"- {t['in_app_reads']}: " + (md("; ".join(s.reads)) or t["none"])]
+            if s.actions:
+                lines.append(f"- {t['in_app_can']}: " + md("; ".join(s.actions)))
+            lines += [
+                      f"- {t['in_app_pages']}: " + (md(", ".join(s.pages)) or t["unknown"]),
+                      f"- {t['in_app_who']}: {md(s.who)}" + (f" – {md(s.injector)}" if s.injector else "")
+                      + f" ({md(s.api)}, {txt.fmt_offset(s.offset_s)})",
+                      f"- {t['in_app_times']}: {s.count}"]
+            if s.bridges:
+                lines.append(f"- {t['in_app_bridges']}: {md(', '.join(s.bridges))}")
+            if s.notes:
+                lines.append(f"- {t['in_app_limits']}: {md('; '.join(s.notes))}")
+            lines.append("")
+            if s.evidence:
+                lines += _table(
+                    [t["col_capability"], "API", t["col_position"], t["col_code"]],
+                    [[md(e.capability), md(e.api), e.position + (f" ({md(e.via)})" if e.via else ""), md(e.code)]
+                     for e in s.evidence],
+                )
     if model.device_reads:
         lines += [f"## {t['h_device_reads']}", "", t["device_reads_note"], ""]
         lines += _table(

@@ -20,6 +20,7 @@ from phonehome.analysis.redact import redact, scrub
 from phonehome.analysis.schema import Col
 
 from . import text as txt
+from .inapp import InAppScript, in_app_scripts, summary_sentence
 
 PINNING_EVENTS = ("proxy:pinning_suspected", "proxy:pinning-suspected")
 EVIDENCE_PER_GROUP = 10
@@ -179,6 +180,9 @@ class ReportModel:
     requests_count: int
     version: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    in_app: tuple[InAppScript, ...] = ()
+    """Scripts the app injected into web pages (section "In-app browser")."""
+    in_app_summary: str = ""
 
     @property
     def third_party_orgs(self) -> tuple[str, ...]:
@@ -372,6 +376,7 @@ def build_report(
         bullets=tuple(txt.summary_bullets(facts, lang)),
     )
     title_app = app or txt.ui("the_app", lang)
+    in_app = in_app_scripts(events, offset, _ts, lang)
     return ReportModel(
         lang=lang,
         revealed=reveal,
@@ -398,6 +403,8 @@ def build_report(
         findings_count=len(f),
         requests_count=int(f["_flow"].nunique()),
         version=__version__ if version is None else version,
+        in_app=in_app,
+        in_app_summary=summary_sentence(in_app, lang),
     )
 
 

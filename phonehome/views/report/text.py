@@ -180,6 +180,27 @@ _UI: dict[str, tuple[str, str]] = {
     ),
     "col_api": ("API", "API"),
     "col_sdk": ("SDK", "SDK"),
+    "h_in_app": ("In-app browser", "In-App-Browser"),
+    "in_app_note": (
+        "Scripts the app ran inside the web pages it showed (WebView.evaluateJavascript and the like, seen by the "
+        "Frida hooks), what each can do in the page, and the code that shows it. A capability says what the script "
+        "can do, not that it did it.",
+        "Skripte, die die App in den angezeigten Webseiten ausgeführt hat (WebView.evaluateJavascript u. ä., von den "
+        "Frida-Hooks beobachtet), was jedes in der Seite tun kann, und der Code, der das zeigt. Eine Fähigkeit sagt, "
+        "was das Skript tun kann, nicht, dass es das getan hat.",
+    ),
+    "in_app_reads": ("It can read", "Es kann lesen"),
+    "in_app_can": ("It can", "Es kann"),
+    "in_app_pages": ("Pages", "Seiten"),
+    "in_app_who": ("Injected by", "Eingeschleust von"),
+    "in_app_times": ("Times injected", "Wie oft eingeschleust"),
+    "in_app_bridges": ("Objects the app handed to pages", "Objekte, die die App den Seiten übergeben hat"),
+    "in_app_evidence": ("Evidence", "Belege"),
+    "in_app_limits": ("Analysis notes", "Hinweise zur Analyse"),
+    "in_app_script": ("Script", "Skript"),
+    "col_capability": ("Capability", "Fähigkeit"),
+    "col_position": ("Line:column", "Zeile:Spalte"),
+    "col_code": ("Code", "Code"),
     "h_problems": ("Problems while reading the session", "Probleme beim Lesen der Sitzung"),
     "h_method": ("How to read this report", "So lesen Sie diesen Bericht"),
     "method": (

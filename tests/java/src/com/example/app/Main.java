@@ -18,6 +18,7 @@ import java.util.List;
  * identifiers and the location, then sends everything over HTTPS.
  *
  * Usage: Main CA_PEM FACEBOOK_URL APPSFLYER_URL [APP_URL]   (proxy via -Dhttps.proxyHost/-Dhttps.proxyPort)
+ *        Main --webview PAGE_URL                    (an SDK-like in-app browser injects a key logger)
  *        Main --selftest                            (call the hooked APIs, print the results)
  *        Main --bench N                             (per-call cost of a hooked API, for benchmarks/hooks.py)
  */
@@ -75,6 +76,12 @@ public final class Main {
             System.out.println("DONE recorded_ns=" + recorded + " filtered_ns=" + filtered);
             System.out.flush();
             in.readLine();
+            return;
+        }
+        if (args.length > 1 && args[0].equals("--webview")) {
+            com.bytedance.ies.webview.InAppBrowser.open(args[1]);
+            Thread.sleep(300); // let the hook batch reach the host
+            System.out.println("WEBVIEW opened " + args[1]);
             return;
         }
         Net.init(args[0]);

@@ -147,7 +147,7 @@ def test_report_in_app_strings_are_inert_and_bounded() -> None:
 # --- dashboard (device-reads panel) ---------------------------------------------------------
 
 def test_dashboard_device_reads_panel_shows_each_injected_script_once() -> None:
-    from phonehome._dashboard_state import Batch, DashboardState
+    from phonehome.views.dashboard.state import Batch, DashboardState
 
     state = DashboardState()
     state.ingest(Batch(hook_events=[*KEYLOG_EVENTS, {**KEYLOG_EVENTS[1], "id": 3, "page_url": "https://jobs.example/2"}]))
@@ -162,8 +162,8 @@ def test_dashboard_device_reads_panel_shows_each_injected_script_once() -> None:
 def test_dashboard_detail_page_is_inert_and_bounded() -> None:
     from rich.console import Console
 
-    from phonehome._dashboard_state import Batch, DashboardState
-    from phonehome.dashboard import injection_text
+    from phonehome.views.dashboard.app import injection_text
+    from phonehome.views.dashboard.state import Batch, DashboardState
 
     evil = "\x1b[2J\x1b]0;pwned\x07[bold]x[/bold]\u202e" + "A" * 50_000
     state = DashboardState()

@@ -1,7 +1,8 @@
 """Write findings as they are produced, in batches: JSON Lines, CSV or Parquet by file suffix.
 
 Streaming keeps replay memory flat however many flows a capture has. Files are owner-only:
-findings are personal data.
+findings are personal data. The file is written to a temporary file next to it and replaces `path`
+only when `close()` completes (`abort()` leaves the previous file as it was).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from phonehome.store import open_private
+from phonehome.store.safefile import AtomicFile
 
 from .schema import COLUMNS, findings_frame, to_json_row
 
@@ -34,7 +35,8 @@ class FindingsWriter:
         self.batch = batch
         self.count = 0
         self._pending: list[dict[str, Any]] = []
-        self._file = open_private(path, "wb")
+        self._out = AtomicFile(path)
+        self._file = self._out.file
         self._parquet: Any = None
         self._csv_header = False
 
@@ -49,7 +51,7 @@ class FindingsWriter:
         if self.format == "jsonl":
             if rows:
                 data = "".join(json.dumps(to_json_row(r), ensure_ascii=False, default=str) + "\n" for r in rows)
-                self._file.write(data.encode("utf-8", "surrogateescape"))
+                self._out.write(data.encode("utf-8", "surrogateescape"))
             return
         if not rows and (self.format != "parquet" or self._parquet is not None):
             return
@@ -57,7 +59,7 @@ class FindingsWriter:
         if self.format == "csv":
             text = frame.to_csv(index=False, header=not self._csv_header, quoting=csv.QUOTE_MINIMAL)
             self._csv_header = True
-            self._file.write(text.encode("utf-8", "surrogateescape"))
+            self._out.write(text.encode("utf-8", "surrogateescape"))
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -68,15 +70,27 @@ class FindingsWriter:
             self._parquet.write_table(table)
 
     def close(self) -> None:
-        if self.format == "csv" and not self._csv_header and not self._pending:
-            self._file.write((",".join(COLUMNS) + "\n").encode())
-        self.flush()
-        if self._parquet is not None:
-            self._parquet.close()
-        self._file.close()
+        """Write what is pending and put the file in place (`OutputError` if that fails)."""
+        try:
+            if self.format == "csv" and not self._csv_header and not self._pending:
+                self._out.write((",".join(COLUMNS) + "\n").encode())
+            self.flush()
+            if self._parquet is not None:
+                self._parquet.close()
+        except BaseException:
+            self._out.abort()
+            raise
+        self._out.commit()
+
+    def abort(self) -> None:
+        """Drop what was written: the previous file stays as it was."""
+        self._out.abort()
 
     def __enter__(self) -> FindingsWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()

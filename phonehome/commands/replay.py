@@ -15,6 +15,7 @@ from phonehome.analysis.inappbrowser import capability_digest, injections_from_e
 from phonehome.analysis.profile import ProfileError, load_profile
 from phonehome.analysis.readers import ReadStats, total_size
 from phonehome.analysis.sessions import ReplayPlan, plan_replay
+from phonehome.store.safefile import check_output
 from phonehome.views.inert import inert
 from phonehome.views.summary import Summary
 
@@ -107,6 +108,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.findings:
             format_for(args.findings)
+    except ValueError as e:
+        err.print(Text(f"phonehome replay: {inert(str(e), None)}", style="red"), soft_wrap=True)
+        return 2
+    try:
+        if args.findings:
+            check_output(args.findings)  # before the analysis, which a full disk would waste
+    except OSError as e:
+        err.print(Text(f"phonehome replay: {inert(str(e), None)}", style="red"), soft_wrap=True)
+        return 1
+    try:
         plan = make_plan(args)
     except (ProfileError, ValueError) as e:
         err.print(Text(f"phonehome replay: {inert(str(e), None)}", style="red"), soft_wrap=True)
@@ -118,15 +129,22 @@ def run(args: argparse.Namespace) -> int:
     for note in plan.notes:
         err.print(Text(f"phonehome replay: {inert(note, None)}"), soft_wrap=True)
     summary = Summary()
-    writer = FindingsWriter(args.findings) if args.findings else None
     try:
-        stats = replay_to(plan, summary, writer, console=err, progress=not args.no_progress)
-    finally:
+        writer = FindingsWriter(args.findings) if args.findings else None
+        try:
+            stats = replay_to(plan, summary, writer, console=err, progress=not args.no_progress)
+        except BaseException:
+            if writer is not None:
+                writer.abort()
+            raise
         if writer is not None:
             writer.close()
+    except OSError as e:  # OutputError/UnsafeFile: the previous findings file is unchanged
+        err.print(Text(f"phonehome replay: {inert(str(e), None)}", style="red"), soft_wrap=True)
+        return 1
     print_summary(summary, stats, plan, console)
     if writer is not None:
-        console.print(Text(f"wrote {writer.count} findings to {args.findings}"))
+        console.print(Text(f"wrote {writer.count} findings to {inert(args.findings, None)}"))
     for problem in plan.problems:
         err.print(Text(f"phonehome replay: error: {inert(problem, None)}", style="red"), soft_wrap=True)
     return 1 if plan.problems else 0

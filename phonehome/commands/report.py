@@ -15,7 +15,9 @@ from pathlib import Path
 
 from phonehome import __version__
 from phonehome.commands.replay import add_input_arguments
-from phonehome.store import FLOWS, SessionStore, open_private
+from phonehome.store import FLOWS, SessionStore
+from phonehome.store.safefile import atomic_output, check_output
+from phonehome.views.inert import inert
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.set_defaults(func=run)
 
 
+def summary_path(path: Path) -> Path:
+    """Where CSV/Parquet reports write their organisation × category table."""
+    return path.with_name(f"{path.stem}-summary{path.suffix}")
+
+
 def output_format(path: Path, explicit: str | None) -> str:
     if explicit:
         return explicit
@@ -109,28 +116,39 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as e:
         print(f"phonehome report: {e}", file=sys.stderr)
         return 2
-    missing = [str(p) for p in args.inputs if not p.exists()]
+    missing = [str(p) for p in args.inputs if not p.exists() and not p.is_symlink()]
     if missing:
-        print(f"phonehome report: no such file or directory: {', '.join(missing)}", file=sys.stderr)
+        print(f"phonehome report: no such file or directory: {inert(', '.join(missing))}", file=sys.stderr)
         return 2
+    outputs = [args.output, summary_path(args.output)] if fmt in ("csv", "parquet") else [args.output]
+    try:
+        for out in outputs:  # before the analysis, which a full disk would waste
+            check_output(out)
+    except OSError as e:
+        print(f"phonehome report: {inert(e)}", file=sys.stderr)
+        return 1
     try:
         data = load(args)
     except (OSError, ValueError) as e:
-        print(f"phonehome report: cannot read the inputs: {e}", file=sys.stderr)
+        print(f"phonehome report: cannot read the inputs: {inert(e)}", file=sys.stderr)
         return 1
     for problem in data.problems:
-        log.warning("%s", problem)
+        log.warning("%s", inert(problem))
     model = build_report(data, lang=args.lang, reveal=args.reveal, labels=labels, version=__version__)
-    if fmt in ("csv", "parquet"):
-        written = write_tables(data, model, args.output, fmt, reveal=args.reveal)
-    else:
-        text = render_html(model) if fmt == "html" else render_markdown(model)
-        with open_private(args.output, "wb") as f:
-            f.write(text.encode("utf-8"))
-        written = [args.output]
+    try:
+        if fmt in ("csv", "parquet"):
+            written = write_tables(data, model, args.output, fmt, reveal=args.reveal)
+        else:
+            text = render_html(model) if fmt == "html" else render_markdown(model)
+            with atomic_output(args.output) as f:
+                f.write(text.encode("utf-8", "surrogateescape"))
+            written = [args.output]
+    except OSError as e:  # OutputError/UnsafeFile: the previous file is unchanged
+        print(f"phonehome report: {inert(e)}", file=sys.stderr)
+        return 1
     companies = len(model.third_party_orgs)
     print(
-        f"wrote {', '.join(str(p) for p in written)}: {model.findings_count} findings, "
+        f"wrote {inert(', '.join(str(p) for p in written))}: {model.findings_count} findings, "
         f"{companies} third-party {'company' if companies == 1 else 'companies'}"
         + ("" if not data.problems else f", {len(data.problems)} problems while reading (see above)"),
         file=sys.stderr,

@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 FILE_MODE = 0o600
+MIN_FREE_BYTES = 4096
+"""`check_output` says the disk is full when less than this is free."""
 
 _KIND_NAMES = {
     stat.S_IFIFO: "a FIFO (named pipe)",
@@ -192,6 +194,12 @@ def check_output(path: Path | str) -> None:
             raise UnsafeFile(path, f"it is {kind_of(st.st_mode)}")
     folder = path.parent
     try:
+        fs = os.statvfs(folder)
+    except OSError as e:
+        raise OutputError(e.errno or errno.EIO, f"{path}: cannot write there: {reason(e)}") from None
+    if fs.f_bavail * fs.f_frsize < MIN_FREE_BYTES:
+        raise OutputError(errno.ENOSPC, f"{path}: cannot write there: {reason(OSError(errno.ENOSPC, ''))}")
+    try:
         fd, tmp = _temp_in(folder, path.name)
     except OSError as e:
         raise OutputError(e.errno or errno.EIO, f"{path}: cannot write there: {reason(e)}") from None
@@ -217,49 +225,87 @@ def _temp_in(folder: Path, name: str) -> tuple[int, Path]:
     raise OSError(errno.EEXIST, f"{folder}: no free temporary name")
 
 
-@contextlib.contextmanager
-def atomic_output(path: Path | str) -> Iterator[WholeFile]:
-    """Write `path` completely or not at all: yields a file in the same folder (0600); when the
-    block ends without an exception it is fsynced and renamed over `path`. On any failure the
-    temporary file is removed, `path` is as it was, and `OutputError` says why."""
-    path = Path(path)
-    check_output(path)
-    try:
-        fd, tmp = _temp_in(path.parent, path.name)
-    except OSError as e:
-        raise OutputError(e.errno or errno.EIO, f"{path}: cannot write there: {reason(e)}") from None
-    f = WholeFile(fd, "wb", closefd=True)
-    done = False
-    try:
+class AtomicFile:
+    """An output written completely or not at all: a temporary file (0600) in the target's
+    folder; `commit()` fsyncs it and renames it over the target, `abort()` removes it. Used as a
+    context manager it commits when the block ends normally and aborts on an exception. Any
+    failure leaves the target as it was and raises `OutputError` (or `UnsafeFile`)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        check_output(self.path)
         try:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-            f.close()
+            fd, self.tmp = _temp_in(self.path.parent, self.path.name)
+        except OSError as e:
+            raise _output_error(self.path, e) from None
+        self.file = WholeFile(fd, "wb", closefd=True)
+        self.done = False
+
+    def write(self, data: Any) -> int:
+        try:
+            return self.file.write(data)
+        except OSError as e:
+            self.abort()
+            raise _output_error(self.path, e) from None
+
+    def commit(self) -> None:
+        if self.done:
+            return
+        try:
+            self.file.flush()
+            os.fsync(self.file.fileno())
+            self.file.close()
             # The name may have become a link or FIFO since check_output: rename replaces the
             # name itself and never writes through it, but refuse anything that is no file.
             try:
-                st = os.lstat(path)
+                st = os.lstat(self.path)
             except FileNotFoundError:
                 pass
             else:
                 if not stat.S_ISREG(st.st_mode):
-                    raise UnsafeFile(path, f"it is {kind_of(st.st_mode)}")
-            os.replace(tmp, path)
-            done = True
-            _fsync_dir(path.parent)
+                    raise UnsafeFile(self.path, f"it is {kind_of(st.st_mode)}")
+            os.replace(self.tmp, self.path)
         except UnsafeFile:
+            self.abort()
             raise
         except OSError as e:
-            raise OutputError(e.errno or errno.EIO,
-                              f"{path}: not written ({reason(e)}); the previous file, if any, is unchanged") from None
-    finally:
-        if not f.closed:
-            with contextlib.suppress(OSError):
-                f.close()
-        if not done:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            self.abort()
+            raise _output_error(self.path, e) from None
+        self.done = True
+        _fsync_dir(self.path.parent)
+
+    def abort(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        with contextlib.suppress(OSError):
+            self.file.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.tmp)
+
+    def __enter__(self) -> AtomicFile:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+            if isinstance(exc, OSError) and not isinstance(exc, (OutputError, UnsafeFile)):
+                raise _output_error(self.path, exc) from None
+
+
+def _output_error(path: Path, e: OSError) -> OutputError:
+    return OutputError(e.errno or errno.EIO,
+                       f"{path}: not written ({reason(e)}); the previous file, if any, is unchanged")
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path | str) -> Iterator[WholeFile]:
+    """`AtomicFile` as a plain file: yields the temporary file to write to (for writers that want
+    a file object, such as pandas or pyarrow)."""
+    with AtomicFile(path) as out:
+        yield out.file
 
 
 def write_atomic(path: Path | str, data: bytes) -> None:

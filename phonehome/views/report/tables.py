@@ -11,7 +11,7 @@ import pandas as pd
 from phonehome.analysis.categories import CATEGORY_IDS
 from phonehome.analysis.redact import redact, scrub
 from phonehome.analysis.schema import Col
-from phonehome.store import open_private
+from phonehome.store.safefile import AtomicFile, OutputError, UnsafeFile, reason
 
 from .model import ReportModel, SessionLike
 
@@ -79,12 +79,25 @@ def write_tables(data: SessionLike, model: ReportModel, path: Path, fmt: str, *,
     findings = findings_table(data, reveal=reveal)
     summary = summary_table(model)
     summary_path = path.with_name(f"{path.stem}-summary{path.suffix}")
-    for frame, target in ((findings, path), (summary, summary_path)):
-        with open_private(target, "wb") as f:
+    # Both files are written in full before either replaces what was there.
+    outs: list[AtomicFile] = []
+    try:
+        for frame, target in ((findings, path), (summary, summary_path)):
+            out = AtomicFile(target)
+            outs.append(out)
             if fmt == "csv":
-                f.write(spreadsheet_safe(frame).to_csv(index=False).encode("utf-8"))
+                out.write(spreadsheet_safe(frame).to_csv(index=False).encode("utf-8", "surrogateescape"))
             else:
-                frame.to_parquet(f, index=False)
+                frame.to_parquet(out.file, index=False)
+        for out in outs:
+            out.commit()
+    except BaseException as e:
+        for out in outs:
+            out.abort()
+        if isinstance(e, OSError) and not isinstance(e, (OutputError, UnsafeFile)):
+            raise OutputError(e.errno or 0, f"{outs[-1].path}: not written ({reason(e)}); "
+                              "the previous files, if any, are unchanged") from None
+        raise
     return [path, summary_path]
 
 

@@ -20,9 +20,9 @@ def state_with(rows: list[dict], **batch: list) -> DashboardState:
 def test_matrix_counts_first_seen_party_and_cleartext() -> None:
     s = state_with(SCENARIO)
     google = s.orgs["Google"]
-    assert google.total == 3
+    assert google.requests == 3 and google.findings == 3
     assert google.first_seen == T0 + 1
-    assert google.cells["advertising_id"].count == 1
+    assert google.cells["advertising_id"].requests == 1
     assert google.party == "third"
     assert s.orgs["Example GmbH"].is_first_party
     assert s.orgs["AppsFlyer"].cells["device_id"].cleartext == 1

@@ -58,7 +58,7 @@ def _tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
 
 def test_model_aggregates(model):
     assert model.third_party_orgs[0] == "Meta"  # most kinds of data first
-    assert model.orgs[-1].name == "ByteDance" and not model.orgs[-1].third_party
+    assert model.orgs[0].name == "ByteDance" and not model.orgs[0].third_party  # first party first
     assert model.categories[:3] == ("location_precise", "advertising_id", "contacts")
     meta = model.org("Meta")
     row = model.orgs.index(meta)
@@ -275,7 +275,7 @@ def test_summary_table(model):
     table = summary_table(model)
     meta = table[table["org"] == "Meta"].iloc[0]
     assert meta["party"] == "third" and meta["contacts"] == 1 and meta["location_precise"] == 1
-    assert table.iloc[-1]["org"] == "ByteDance"
+    assert table.iloc[0]["org"] == "ByteDance"  # first party first
 
 
 def test_spreadsheet_formulas_are_neutralised():

@@ -32,6 +32,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from phonehome.analysis.categories import BY_ID, SHORT_LABELS
+from phonehome.analysis.exposure import Exposure, exposure_sort_key
 from phonehome.analysis.inappbrowser import Injection, capability_phrase, plain_summary
 from phonehome.analysis.redact import redact, scrub
 from phonehome.analysis.schema import Col
@@ -42,12 +43,10 @@ from .replay import replay_session
 from .state import (
     DashboardState,
     Finding,
-    OrgRow,
     Query,
     ReadRow,
     as_str,
     as_ts,
-    org_sort_key,
     read_sort_key,
 )
 from .tail import SessionTail
@@ -206,7 +205,7 @@ class Dashboard(App[int]):
         self._feed_keys: deque[str] = deque()
         self._feed_items: dict[str, Finding] = {}
         self._read_rows: dict[str, ReadRow] = {}
-        self._org_rows: dict[str, OrgRow] = {}
+        self._org_rows: dict[str, Exposure] = {}
         self._read_keys: dict[tuple[str, str, str], str] = {}
 
     # -- layout ---------------------------------------------------------------------------------
@@ -360,7 +359,7 @@ class Dashboard(App[int]):
         table.clear(columns=True)
         self._matrix_categories = self.state.ordered_categories()
         table.add_column("organisation", key="org", width=24)
-        table.add_column(Text("total", justify="right"), key="total", width=6)
+        table.add_column(Text("requests", justify="right"), key="total", width=8)
         table.add_column("first seen", key="first", width=10)
         for cat in self._matrix_categories:
             label = short_label(cat)
@@ -386,12 +385,12 @@ class Dashboard(App[int]):
         cells += [Text("")] * (len(table.columns) - 1)
         table.add_row(*cells, key=key)
 
-    def _org_cells(self, o: OrgRow) -> list[Any]:
-        org = _SortText(sort_key=org_sort_key(o), end="")
+    def _org_cells(self, o: Exposure) -> list[Any]:
+        org = _SortText(sort_key=exposure_sort_key(o), end="")
         org.append_text(self._org_text(o.org, o.party))
         cells: list[Any] = [
             org,
-            Text(f"{o.total:,}", justify="right", style=WARN if o.cleartext else ""),
+            Text(f"{o.requests:,}", justify="right", style=WARN if o.cleartext else ""),
             Text(self.fmt_time(o.first_seen)),
         ]
         for cat in self._matrix_categories:
@@ -399,12 +398,12 @@ class Dashboard(App[int]):
             if c is None:
                 cells.append(Text("·", justify="right", style=DIM))
             elif c.cleartext:
-                cells.append(Text(f"{c.count:,}!", justify="right", style=WARN))
+                cells.append(Text(f"{c.requests:,}!", justify="right", style=WARN))
             else:
-                cells.append(Text(f"{c.count:,}", justify="right"))
+                cells.append(Text(f"{c.requests:,}", justify="right"))
         return cells
 
-    def _add_org_row(self, table: DataTable[Any], o: OrgRow) -> None:
+    def _add_org_row(self, table: DataTable[Any], o: Exposure) -> None:
         self._group_header(table, o.is_first_party)
         table.add_row(*self._org_cells(o), key=o.org)
         self._org_rows[o.org] = o
@@ -809,12 +808,13 @@ class Dashboard(App[int]):
             field("flow", meta)
         return out
 
-    def org_text(self, o: OrgRow) -> Text:
+    def org_text(self, o: Exposure) -> Text:
         out = Text()
         out.append_text(self._org_text(o.org, o.party, 80))
         party = {"first": "first party", "third": "third party"}.get(o.party, "party unknown")
         out.append(f"   {party}\n\n")
-        out.append(f"{o.total:,} findings, first {self.fmt_time(o.first_seen)}, last {self.fmt_time(o.last_seen)}")
+        out.append(f"{o.requests:,} requests ({o.findings:,} findings), first {self.fmt_time(o.first_seen)}, "
+                   f"last {self.fmt_time(o.last_seen)}")
         if o.cleartext:
             out.append(f", {o.cleartext:,} in cleartext", WARN)
         out.append("\n")
@@ -823,8 +823,8 @@ class Dashboard(App[int]):
             out.append(inert(", ".join(sorted(o.purposes)), 200))
             out.append("\n")
         out.append("\nwhat it received\n", "bold")
-        for cat, cell in sorted(o.cells.items(), key=lambda kv: -kv[1].count):
-            out.append(f"  {cell.count:>7,}  first {self.fmt_time(cell.first_seen)}  ")
+        for cat, cell in sorted(o.cells.items(), key=lambda kv: -kv[1].requests):
+            out.append(f"  {cell.requests:>7,}  first {self.fmt_time(cell.first_seen)}  ")
             out.append(category_name(cat))
             if cell.cleartext:
                 out.append(f"  ({cell.cleartext:,} in cleartext)", WARN)

@@ -21,6 +21,12 @@ from datetime import datetime
 from typing import Any
 
 from phonehome.analysis.categories import BY_ID, CATEGORY_IDS
+from phonehome.analysis.exposure import (
+    Exposure,
+    ExposureTable,
+    exposure_sort_key,
+    organisation_of,
+)
 from phonehome.analysis.inappbrowser import (
     BRIDGE_API,
     WEBVIEW_EVENT,
@@ -33,7 +39,6 @@ from phonehome.analysis.same_request import ProxiedRequests
 from phonehome.analysis.schema import Col
 
 CONSENT_MARKERS = ("consent-given", "consent-refused", "consent-withdrawn")
-UNATTRIBUTED = "(unattributed)"
 FEED_HISTORY = 2000
 """Findings kept for the feed (and per organisation/category, for a filtered feed)."""
 MAX_VALUE_INDEX = 512
@@ -84,7 +89,7 @@ class Finding:
     @classmethod
     def from_row(cls, seq: int, row: Mapping[str, Any]) -> Finding:
         host = as_str(row.get(Col.host))
-        org = as_str(row.get(Col.org)) or as_str(row.get(Col.domain)) or host or UNATTRIBUTED
+        org = organisation_of(row)
         return cls(
             seq=seq,
             ts=as_ts(row.get(Col.ts)),
@@ -97,33 +102,6 @@ class Finding:
             cleartext=row.get(Col.cleartext) is True,
             row=row,
         )
-
-
-@dataclass(slots=True)
-class Cell:
-    count: int = 0
-    first_seen: float | None = None
-    cleartext: int = 0
-
-
-@dataclass(slots=True)
-class OrgRow:
-    """What one organisation received."""
-
-    org: str
-    party: str = ""
-    """`first` once any finding says so, else `third`, else empty (unknown)."""
-    total: int = 0
-    first_seen: float | None = None
-    last_seen: float | None = None
-    cleartext: int = 0
-    cells: dict[str, Cell] = field(default_factory=dict)
-    hosts: dict[str, int] = field(default_factory=dict)
-    purposes: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def is_first_party(self) -> bool:
-        return self.party == "first"
 
 
 @dataclass(slots=True)
@@ -209,7 +187,7 @@ class Query:
     def finding(self, f: Finding) -> bool:
         return self.org(f.org) or self.category(f.category)
 
-    def org_row(self, row: OrgRow) -> bool:
+    def org_row(self, row: Exposure) -> bool:
         return self.org(row.org) or any(self.category(c) for c in row.cells)
 
     def read(self, r: ReadRow) -> bool:
@@ -226,7 +204,9 @@ class DashboardState:
         self._proxied = ProxiedRequests()
         self._held: deque[tuple[float, Mapping[str, Any]]] = deque()
         """TLS-hook findings waiting `HOOK_HOLD_S` for the proxy's copy of the same request."""
-        self.orgs: dict[str, OrgRow] = {}
+        self.exposure = ExposureTable()
+        """Who gets what (`analysis.exposure`: requests, first party first)."""
+        self.orgs: dict[str, Exposure] = self.exposure.orgs
         self.categories: set[str] = set()
         self.feed: deque[Finding] = deque(maxlen=history)
         self._feed_by_org: dict[str, deque[Finding]] = {}
@@ -298,32 +278,9 @@ class DashboardState:
         ch = self._changes
         ch.status = True
 
-        o = self.orgs.get(f.org)
-        if o is None:
-            o = self.orgs[f.org] = OrgRow(f.org)
-        if f.party == "first" or (f.party and not o.party):
-            o.party = f.party
-        o.total += 1
-        if f.ts is not None:
-            if o.first_seen is None or f.ts < o.first_seen:
-                o.first_seen = f.ts
-            if o.last_seen is None or f.ts > o.last_seen:
-                o.last_seen = f.ts
-        cell = o.cells.get(f.category)
-        if cell is None:
-            cell = o.cells[f.category] = Cell()
-        cell.count += 1
-        if f.ts is not None and (cell.first_seen is None or f.ts < cell.first_seen):
-            cell.first_seen = f.ts
+        self.exposure.add(row)
         if f.cleartext:
-            cell.cleartext += 1
-            o.cleartext += 1
             self.cleartext += 1
-        if f.host:
-            o.hosts[f.host] = o.hosts.get(f.host, 0) + 1
-        purpose = as_str(row.get(Col.purpose))
-        if purpose:
-            o.purposes[purpose] = o.purposes.get(purpose, 0) + 1
         ch.orgs.add(f.org)
         if f.category not in self.categories:
             self.categories.add(f.category)
@@ -487,10 +444,10 @@ class DashboardState:
         cut = bisect.bisect_left(self._ts_sorted, self.consent_marker["ts"])
         return cut, len(self._ts_sorted) - cut
 
-    def ordered_orgs(self, query: Query | None = None) -> list[OrgRow]:
-        """First party first, then by how much each organisation received."""
+    def ordered_orgs(self, query: Query | None = None) -> list[Exposure]:
+        """In the one order of `analysis.exposure`: first party first."""
         rows = [o for o in self.orgs.values() if query is None or query.org_row(o)]
-        rows.sort(key=org_sort_key)
+        rows.sort(key=exposure_sort_key)
         return rows
 
     def ordered_categories(self) -> list[str]:
@@ -514,10 +471,6 @@ class DashboardState:
         rows = [r for r in self.reads.values() if query is None or query.read(r)]
         rows.sort(key=read_sort_key)
         return rows
-
-
-def org_sort_key(o: OrgRow) -> tuple[int, int, str]:
-    return (0 if o.is_first_party else 1, -o.total, o.org)
 
 
 def read_sort_key(r: ReadRow) -> tuple[float, str, str, str]:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from phonehome import __version__
+from phonehome.analysis.exposure import UNATTRIBUTED, exposures, organisation_of
 from phonehome.analysis.labels import DeclaredLabel, LabelCheck, check_labels
 from phonehome.analysis.redact import redact, scrub
 from phonehome.analysis.schema import Col
@@ -57,7 +58,10 @@ class Marker:
 
 
 @dataclass(frozen=True, slots=True)
-class OrgRow:
+class ReportOrg:
+    """One `analysis.exposure.Exposure` as the report shows it: the same order and counts
+    (requests), strings cleaned, categories in the report's sensitivity order."""
+
     name: str
     third_party: bool
     parent: str
@@ -159,7 +163,7 @@ class ReportModel:
     end: datetime | None
     duration_s: float | None
     summary: Summary
-    orgs: tuple[OrgRow, ...]
+    orgs: tuple[ReportOrg, ...]
     """Third parties first (most kinds of data first), then the first party."""
     categories: tuple[str, ...]
     """Observed category ids, most sensitive first."""
@@ -188,7 +192,7 @@ class ReportModel:
     def third_party_orgs(self) -> tuple[str, ...]:
         return tuple(o.name for o in self.orgs if o.third_party)
 
-    def org(self, name: str) -> OrgRow:
+    def org(self, name: str) -> ReportOrg:
         return next(o for o in self.orgs if o.name == name)
 
 
@@ -229,11 +233,9 @@ def _prepared(findings: pd.DataFrame) -> pd.DataFrame:
     for name in (Col.org, Col.domain, Col.host, Col.flow_id):
         if name not in f.columns:
             f[name] = pd.Series(pd.NA, index=f.index, dtype="string")
-    # An organisation nobody could name is shown by its domain (what a reader can look up).
-    org = f[Col.org].astype("string")
-    org = org.mask(org.str.strip().str.lower().isin(["", "unknown", "?"]))
-    org = org.fillna(f[Col.domain].astype("string")).fillna(f[Col.host].astype("string"))
-    f["_org"] = org.fillna("?").map(lambda v: _s(v, 120) or "?")
+    # An organisation nobody could name is shown by its domain (`analysis.exposure`).
+    names = f[[Col.org, Col.domain, Col.host]].astype(object).to_dict("records")
+    f["_org"] = pd.Series([_s(organisation_of(r), 120) or UNATTRIBUTED for r in names], index=f.index, dtype=object)
     party = f[Col.party].astype("object") if Col.party in f.columns else pd.Series("third", index=f.index)
     f["_third"] = party.map(lambda p: p != "first").astype(bool)
     f["_cat"] = f[Col.category].astype("object") if Col.category in f.columns else None
@@ -316,7 +318,7 @@ def build_report(
 
     # Aggregates.
     categories = _order_categories(list(f["_cat"].unique()))
-    org_stats = _org_rows(f, lang)
+    org_stats = _org_rows(f)
     orgs = tuple(org_stats)
     cells = f.groupby(["_org", "_cat"], sort=False)["_flow"].nunique().to_dict()
     matrix = tuple(tuple(int(cells.get((o.name, c), 0)) for c in categories) for o in orgs)
@@ -425,34 +427,33 @@ def _mode(series: pd.Series | None) -> str | None:
     return str(s.mode().iloc[0]) if len(s) else None
 
 
-def _org_rows(f: pd.DataFrame, lang: str) -> list[OrgRow]:
-    rows: list[OrgRow] = []
-    for name, g in f.groupby("_org", sort=False):
-        cats = tuple(_order_categories(list(g["_cat"].unique())))
-        rows.append(
-            OrgRow(
-                name=str(name),
-                third_party=bool(g["_third"].any()),
-                parent=_s(_mode(g.get(Col.parent)) or "", 120),
-                country=_s(_mode(g.get(Col.country)) or "", 40),
-                purposes=tuple(sorted({_s(p, 40) for p in g[Col.purpose].dropna().astype(str)}))
-                if Col.purpose in g
-                else (),
-                categories=cats,
-                requests=int(g["_flow"].nunique()),
-                findings=len(g),
-                hosts=tuple(sorted({_s(h, 120) for h in g[Col.host].dropna().astype(str)}))[:12],
-                cleartext=bool(g[Col.cleartext].fillna(False).astype(bool).any())
-                if Col.cleartext in g
-                else False,
-            )
+def _org_rows(f: pd.DataFrame) -> list[ReportOrg]:
+    """The exposure rows of the findings (`_org` is the cleaned organisation name)."""
+    columns = [c for c in (Col.flow_id, Col.category, Col.party, Col.ts, Col.cleartext, Col.host, Col.purpose,
+                           Col.country, Col.parent) if c in f.columns]
+    records = f[["_org", "_flow", *columns]].astype(object).to_dict("records")
+    for r in records:
+        r[Col.org] = r["_org"]
+        r[Col.flow_id] = r["_flow"]
+    return [
+        ReportOrg(
+            name=e.org,
+            third_party=e.third_party,
+            parent=_s(e.parent, 120),
+            country=_s(e.country, 40),
+            purposes=tuple(sorted({_s(p, 40) for p in e.purposes})),
+            categories=tuple(_order_categories(list(e.cells))),
+            requests=e.requests,
+            findings=e.findings,
+            hosts=tuple(sorted({_s(h, 120) for h in e.hosts}))[:12],
+            cleartext=e.cleartext > 0,
         )
-    rows.sort(key=lambda o: (not o.third_party, -len(o.categories), -o.requests, o.name.lower()))
-    return rows
+        for e in exposures(records)
+    ]
 
 
 def _consent_rows(
-    f: pd.DataFrame, orgs: Sequence[OrgRow], categories: Sequence[str]
+    f: pd.DataFrame, orgs: Sequence[ReportOrg], categories: Sequence[str]
 ) -> tuple[ConsentRow, ...]:
     counts = f.drop_duplicates(["_flow", "_org", "_cat"]).groupby(["_org", "_cat", "_consent"]).size()
     out = []
@@ -476,7 +477,7 @@ def _flow_values(f: pd.DataFrame) -> dict[str, list[str]]:
 
 
 def _evidence(
-    f: pd.DataFrame, orgs: Sequence[OrgRow], categories: Sequence[str], reveal: bool, offset: Any
+    f: pd.DataFrame, orgs: Sequence[ReportOrg], categories: Sequence[str], reveal: bool, offset: Any
 ) -> tuple[EvidenceGroup, ...]:
     per_flow = {} if reveal else _flow_values(f)
 

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from phonehome.store import json_line_bytes
 from phonehome.store.safefile import AtomicFile
 
 from .schema import COLUMNS, findings_frame, to_json_row
@@ -51,7 +52,7 @@ class FindingsWriter:
         if self.format == "jsonl":
             if rows:
                 data = "".join(json.dumps(to_json_row(r), ensure_ascii=False, default=str) + "\n" for r in rows)
-                self._out.write(data.encode("utf-8", "surrogateescape"))
+                self._out.write(json_line_bytes(data))
             return
         if not rows and (self.format != "parquet" or self._parquet is not None):
             return
@@ -59,7 +60,7 @@ class FindingsWriter:
         if self.format == "csv":
             text = frame.to_csv(index=False, header=not self._csv_header, quoting=csv.QUOTE_MINIMAL)
             self._csv_header = True
-            self._out.write(text.encode("utf-8", "surrogateescape"))
+            self._out.write(text.encode("utf-8", "backslashreplace"))
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq

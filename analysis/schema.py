@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from .categories import CATEGORY_IDS
+from .text_safe import utf8_display
 
 
 class Col:
@@ -95,7 +96,12 @@ DECODING_SEPARATOR = " > "
 
 def findings_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """Rows (dicts keyed by `Col`; `ts` as epoch seconds or datetime) as a typed findings frame."""
-    frame = pd.DataFrame.from_records(list(rows), columns=list(COLUMNS))
+    rows = list(rows)
+    try:
+        frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
+    except UnicodeEncodeError:  # bytes that were not UTF-8 (lone surrogates): shown as \xff escapes
+        rows = [{k: utf8_display(v) for k, v in row.items()} for row in rows]
+        frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
     return coerce(frame)
 
 
@@ -117,7 +123,10 @@ def coerce(frame: pd.DataFrame) -> pd.DataFrame:
     for name, dtype in DTYPES.items():
         if name in (Col.ts, Col.cleartext, Col.confidence):
             continue
-        out[name] = out[name].astype(dtype)
+        try:
+            out[name] = out[name].astype(dtype)
+        except UnicodeEncodeError:  # bytes that were not UTF-8: shown as \xff escapes
+            out[name] = out[name].map(utf8_display).astype(dtype)
     return out
 
 

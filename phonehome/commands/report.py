@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             text = render_html(model) if fmt == "html" else render_markdown(model)
             with atomic_output(args.output) as f:
-                f.write(text.encode("utf-8", "surrogateescape"))
+                f.write(text.encode("utf-8", "backslashreplace"))
             written = [args.output]
     except OSError as e:  # OutputError/UnsafeFile: the previous file is unchanged
         print(f"phonehome report: {inert(e)}", file=sys.stderr)

@@ -57,6 +57,12 @@ def make_private_dir(path: Path) -> Path:
     return path
 
 
+def json_line_bytes(text: str) -> bytes:
+    """A JSON text as UTF-8 bytes; lone surrogates (bytes that were not UTF-8, kept by
+    `surrogateescape`) become JSON `\\uXXXX` escapes, which `json.loads` turns back into them."""
+    return text.encode("utf-8", "backslashreplace")
+
+
 def write_private_atomic(path: Path, data: bytes) -> None:
     """`data` to `path` completely or not at all (`safefile.write_atomic`)."""
     write_atomic(path, data)
@@ -71,14 +77,14 @@ class JsonlWriter:
 
     def write(self, obj: dict[str, Any]) -> None:
         line = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str) + "\n"
-        self._file.write(line.encode("utf-8", "surrogateescape"))
+        self._file.write(json_line_bytes(line))
 
     def write_many(self, objs: list[dict[str, Any]]) -> None:
         if objs:
             data = "".join(
                 json.dumps(o, ensure_ascii=False, separators=(",", ":"), default=str) + "\n" for o in objs
             )
-            self._file.write(data.encode("utf-8", "surrogateescape"))
+            self._file.write(json_line_bytes(data))
 
     def close(self) -> None:
         self._file.close()
@@ -127,8 +133,11 @@ def read_jsonl(path: Path, offset: int = 0, *, max_bytes: int | None = None) -> 
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            try:
+                obj = json.loads(line)
+            except UnicodeDecodeError:  # raw bytes that are not UTF-8 (written by older versions)
+                obj = json.loads(line.decode("utf-8", "surrogateescape"))
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
             problems.append(f"{path.name}: skipped a damaged line at byte {lineno_offset}: {e.msg if hasattr(e, 'msg') else e}")
             continue
         if isinstance(obj, dict):

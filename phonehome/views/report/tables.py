@@ -86,7 +86,7 @@ def write_tables(data: SessionLike, model: ReportModel, path: Path, fmt: str, *,
             out = AtomicFile(target)
             outs.append(out)
             if fmt == "csv":
-                out.write(spreadsheet_safe(frame).to_csv(index=False).encode("utf-8", "surrogateescape"))
+                out.write(spreadsheet_safe(frame).to_csv(index=False).encode("utf-8", "backslashreplace"))
             else:
                 frame.to_parquet(out.file, index=False)
         for out in outs:

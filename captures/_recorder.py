@@ -39,6 +39,7 @@ from net_support import Http1Client, Http2Client, LocalServer, curl, run_mitmdum
 from phonehome.store import JsonlWriter, SessionStore  # noqa: E402
 
 Client = Literal["h1", "h2", "curl"]
+DEFAULT_PACE = 2.0
 
 SESSION_FILES = ("flows.mitm", "findings.jsonl", "proxy-events.jsonl", "markers.jsonl", "session.json",
                  "hook-events.jsonl", "hook-findings.jsonl", "flows.journal", "flows.journal.pos")
@@ -81,7 +82,11 @@ class HookEvent:
 
 @dataclass(frozen=True)
 class Pause:
+    """The user reads or watches: `seconds` at the default pace, scaled with `pace` (none at pace
+    0) unless `fixed`."""
+
     seconds: float
+    fixed: bool = False
 
 
 Step = Request | Consent | HookEvent | Pause
@@ -116,7 +121,7 @@ def record(
     app: str,
     steps: Sequence[Step],
     user_agent: str,
-    pace: float = 2.0,
+    pace: float = DEFAULT_PACE,
     first_party: Sequence[str] = (),
 ) -> Path:
     """Record `steps` into the session directory `out` (created owner-only; a previous recording
@@ -148,5 +153,5 @@ def record(
                 with JsonlWriter(store.hook_events) as w:
                     w.write(event)
             elif isinstance(step, Pause):
-                time.sleep(step.seconds)
+                time.sleep(step.seconds if step.fixed else step.seconds * pace / DEFAULT_PACE)
     return out

@@ -23,8 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _recorder import REPO, Consent, Request, Step, record  # noqa: E402
-
+from _recorder import REPO, Consent, Pause, Request, Step, record  # noqa: E402
 from phonehome.analysis.profile import Profile, load_profile  # noqa: E402
 
 OUT = REPO / "captures" / "career-app"
@@ -60,10 +59,13 @@ def steps(p: Profile) -> list[Step]:
     return [
         Request(f"{API}/v1/config?platform=android&app_version=2.1.0", client="h2"),
         Request(f"{API}/v1/jobs?q=Mechatroniker&region=Berlin&type=ausbildung", client="h2"),
+        Pause(5.0),  # reads the list of apprenticeships
         Request(f"{API}/v1/jobs/J-20931", client="h2"),
+        Pause(6.0),  # reads the job advert
         Consent("allowed crash reports on the first-start privacy screen (nothing else is optional)"),
         Request(f"{API}/v1/login", client="h2", json={"email": p.person["email"], "password": p.person["password"],
                                                       "session": SESSION}),
+        Pause(5.0),  # writes the application
         Request(f"{API}/v1/applications", client="h2", json={
             "job_id": "J-20931", "first_name": p.person["first_name"], "last_name": p.person["last_name"],
             "email": p.person["email"], "message": "Ich interessiere mich für die Ausbildung."}),

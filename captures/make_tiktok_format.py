@@ -36,8 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _recorder import REPO, Consent, Request, Step, record  # noqa: E402
-
+from _recorder import REPO, Consent, Pause, Request, Step, record  # noqa: E402
 from phonehome.analysis.profile import Profile, load_profile  # noqa: E402
 
 OUT = REPO / "captures" / "tiktok-format"
@@ -116,6 +115,7 @@ def steps(p: Profile) -> list[Step]:
         # --- the EEA consent banner: "Allow all" -------------------------------------------------
         Consent("tapped 'Alle erlauben' on the cookie/ads consent banner"),
         Request(f"{API}/aweme/v1/feed/?type=0&max_cursor=0&min_cursor=0&count=6&{q}", client="h2"),
+        Pause(8.0),  # watches videos
         Request(f"{LOG}/service/2/app_log/?{q}", json={
             "magic_tag": "ss_app_log", "header": header, "_gen_time": TS * 1000 + 30000,
             "event_v3": [
@@ -145,6 +145,7 @@ def steps(p: Profile) -> list[Step]:
                                               "id": d["android_id"]},
                                    "locale": "de-DE", "ip": d["local_ip"], "user_agent": UA,
                                    "network": {"carrier": d["carrier"]}}}]}),
+        Pause(4.0),  # watches more videos
         Request(f"{API}/aweme/v1/commit/follow/user/?user_id=6812345678&type=1&{q}", method="POST",
                 body=b"user_id=6812345678&type=1&channel_id=0&from=19",
                 headers={"Content-Type": "application/x-www-form-urlencoded"}, client="h2"),

@@ -1,0 +1,283 @@
+"""Wording of the comparison in English and German: fixed strings and the first-screen sentences.
+
+Every sentence is built from numbers and names of the model; names are captured strings, so the
+renderers escape them (HTML autoescape, `markdown.md`). Every ranking names its measure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from phonehome.views.report.text import (
+    category_name,
+    check_lang,
+    clean,
+    companies,
+    duration_short,
+    join,
+    object_phrase,
+)
+
+if TYPE_CHECKING:
+    from .model import AppColumn, CompareModel
+
+__all__ = ["check_lang", "clean", "headline", "ui", "ui_table"]
+
+NAMES_SHOWN = 4
+"""Companies named in a first-screen sentence before "and N more"."""
+
+_UI: dict[str, tuple[str, str]] = {
+    "title": ("{n} apps compared: what they send, to whom", "{n} Apps im Vergleich: was sie senden, an wen"),
+    "subtitle": (
+        "A phonehome comparison of test sessions, one column per app",
+        "Ein phonehome-Vergleich von Testsitzungen, eine Spalte pro App",
+    ),
+    "h_first": ("What differs", "Was sich unterscheidet"),
+    "h_glance": ("The apps side by side", "Die Apps nebeneinander"),
+    "h_third": ("Which other companies received which data", "Welche anderen Unternehmen welche Daten erhielten"),
+    "third_note": (
+        "Each cell: the other companies (third parties) that received this kind of data from this app, "
+        "most requests first. The app's own company is in the next table.",
+        "Jede Zelle: die anderen Unternehmen (Drittanbieter), die diese Datenart von dieser App erhielten, "
+        "die mit den meisten Anfragen zuerst. Das Unternehmen hinter der App steht in der nächsten Tabelle.",
+    ),
+    "h_first_party": ("Data the app's own company received", "Daten, die das Unternehmen hinter der App erhielt"),
+    "h_shared": ("Companies that can link a person across these apps", "Unternehmen, die eine Person über diese Apps hinweg verknüpfen können"),
+    "shared_rule": (
+        "Counted only when the same company received the same identifier value (advertising ID, device ID, "
+        "user or install ID, contact details) from two or more of these apps. The same kind of identifier with "
+        "different values (for example each app's own Android ID) does not count.",
+        "Gezählt nur, wenn dasselbe Unternehmen denselben Kennungswert (Werbe-ID, Gerätekennung, Nutzer- oder "
+        "Installations-ID, Kontaktdaten) von zwei oder mehr dieser Apps erhielt. Dieselbe Art Kennung mit "
+        "verschiedenen Werten (etwa die eigene Android-ID jeder App) zählt nicht.",
+    ),
+    "shared_none": (
+        "No company received the same identifier value from two of these apps.",
+        "Kein Unternehmen erhielt denselben Kennungswert von zwei dieser Apps.",
+    ),
+    "same_kind_head": (
+        "Same kind of identifier, but different values (cannot be linked by it):",
+        "Dieselbe Art Kennung, aber verschiedene Werte (darüber nicht verknüpfbar):",
+    ),
+    "h_fairness": ("How the sessions were recorded", "Wie die Sitzungen aufgezeichnet wurden"),
+    "fairness_warning": (
+        "The sessions' durations differ by {ratio} (more than 2×): totals are not comparable; "
+        "compare the per-minute figures.",
+        "Die Sitzungen sind unterschiedlich lang ({ratio}, mehr als 2×): Summen sind nicht vergleichbar; "
+        "vergleichen Sie die Werte pro Minute.",
+    ),
+    "merged_note": (
+        "{app}: {n} sessions of the same app, merged into one column.",
+        "{app}: {n} Sitzungen derselben App, zu einer Spalte zusammengefasst.",
+    ),
+    "col_app": ("App", "App"),
+    "col_category": ("Kind of data", "Datenart"),
+    "col_company": ("Company", "Unternehmen"),
+    "col_apps": ("From the apps", "Von den Apps"),
+    "col_values": ("Same value", "Gleicher Wert"),
+    "col_sessions": ("Sessions", "Sitzungen"),
+    "col_duration": ("Duration", "Dauer"),
+    "col_requests": ("Requests", "Anfragen"),
+    "col_per_min": ("per minute", "pro Minute"),
+    "col_with_data": ("with personal data", "mit personenbezogenen Daten"),
+    "col_consent": ("Consent marker", "Einwilligungsmarke"),
+    "col_companies": ("Other companies that received personal data", "Andere Unternehmen, die personenbezogene Daten erhielten"),
+    "col_kinds": ("Kinds of personal data sent to them", "Arten personenbezogener Daten an sie"),
+    "col_pairs": ("Company–data pairs", "Unternehmen-Daten-Paare"),
+    "col_tracking": ("Advertising/device IDs before consent, to", "Werbe-/Gerätekennungen vor Einwilligung an"),
+    "col_own": ("Kinds of personal data the app's own company received", "Arten personenbezogener Daten an das Unternehmen hinter der App"),
+    "col_cleartext": ("Unencrypted requests", "Unverschlüsselte Anfragen"),
+    "col_undeclared": ("Sent but not on the store label", "Gesendet, aber nicht im Store-Label"),
+    "pairs_note": (
+        "Company–data pairs: each other company counted once for every kind of personal data it received "
+        "(the measure the first ranking uses).",
+        "Unternehmen-Daten-Paare: jedes andere Unternehmen einmal pro erhaltener Art personenbezogener Daten "
+        "gezählt (das Maß der ersten Rangfolge).",
+    ),
+    "none": ("none", "keine"),
+    "no_marker": ("no consent marker", "keine Einwilligungsmarke"),
+    "unknown": ("unknown", "unbekannt"),
+    "redacted_note": (
+        "Captured values are shortened (•••). The full values are in the session files.",
+        "Erfasste Werte sind gekürzt (•••). Die vollständigen Werte stehen in den Sitzungsdateien.",
+    ),
+    "revealed_note": (
+        "This comparison shows captured values in full. Share it only with people who may see this data.",
+        "Dieser Vergleich zeigt erfasste Werte vollständig. Geben Sie ihn nur an Personen weiter, die diese Daten sehen dürfen.",
+    ),
+    "problems": ("Problems while reading the inputs", "Probleme beim Lesen der Eingaben"),
+    "footer": (
+        "Made by phonehome {version} from the recorded sessions; every figure can be traced to requests with "
+        "phonehome report on each session.",
+        "Erstellt von phonehome {version} aus den aufgezeichneten Sitzungen; jede Zahl lässt sich mit "
+        "phonehome report für jede Sitzung auf Anfragen zurückführen.",
+    ),
+    "more": ("{n} more", "{n} weitere"),
+    "companies_n": ("{n} companies", "{n} Unternehmen"),
+}
+
+
+def ui(key: str, lang: str, **fmt: object) -> str:
+    text = _UI[key][1 if lang == "de" else 0]
+    return text.format(**fmt) if fmt else text
+
+
+def ui_table(lang: str) -> dict[str, str]:
+    return {key: pair[1 if lang == "de" else 0] for key, pair in _UI.items()}
+
+
+def names(items: Sequence[str], lang: str, shown: int = NAMES_SHOWN) -> str:
+    """`A, B, C and 2 more` — at most `shown` names."""
+    items = list(items)
+    if len(items) <= shown:
+        return join(items, lang)
+    return join(items[:shown] + [ui("more", lang, n=len(items) - shown)], lang)
+
+
+def consent_at(name: str, offset_s: float | None, lang: str) -> str:
+    at = duration_short(offset_s, lang)
+    return f"{name} {'bei' if lang == 'de' else 'at'} {at}"
+
+
+def ratio_text(ratio: float, lang: str) -> str:
+    text = f"{ratio:.1f}×"
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def per_minute(value: float | None, lang: str) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def _ranking(model: CompareModel) -> str:
+    de = model.lang == "de"
+    ranked = sorted(model.apps, key=lambda a: (-a.pairs, -len(a.third_parties), a.label))
+    lead = ranked[0]
+
+    def own(a: AppColumn) -> str:
+        kinds = len(a.categories_first)
+        if not kinds:
+            return ""
+        who = names(a.first_parties, model.lang)
+        if de:
+            return f" (das Unternehmen hinter der App, {who}, erhielt selbst {kinds} {'Datenart' if kinds == 1 else 'Datenarten'})"
+        return f" (the app's own company, {who}, itself received {kinds} {'kind' if kinds == 1 else 'kinds'} of data)"
+
+    def figures(a: AppColumn) -> str:
+        if not a.third_parties:
+            return ("kein anderes Unternehmen" if de else "no other company") + own(a)
+        kinds = len(a.categories_third)
+        if de:
+            return (f"{companies(len(a.third_parties), 'de')}, {kinds} {'Datenart' if kinds == 1 else 'Datenarten'}, "
+                    f"{a.pairs} {'Paar' if a.pairs == 1 else 'Paare'}")
+        return (f"{companies(len(a.third_parties), 'en')}, {kinds} {'kind' if kinds == 1 else 'kinds'} of data, "
+                f"{a.pairs} {'pair' if a.pairs == 1 else 'pairs'}")
+
+    rest = "; ".join(f"{a.label}: {figures(a)}" for a in ranked[1:])
+    if not lead.third_parties:
+        return ("Keine der Apps hat personenbezogene Daten an andere Unternehmen gesendet."
+                if de else "None of the apps sent personal data to other companies.")
+    if de:
+        return (f"Die meisten personenbezogenen Daten an andere Unternehmen sendete {lead.label}: {figures(lead)} "
+                f"(gemessen an Unternehmen-Daten-Paaren: jedes andere Unternehmen einmal pro erhaltener Datenart). "
+                f"Dahinter {rest}.")
+    return (f"{lead.label} sent the most personal data to other companies: {figures(lead)} (measured in "
+            f"company–data pairs: each other company counted once per kind of data it received). Then {rest}.")
+
+
+def _tracking(model: CompareModel) -> str:
+    de = model.lang == "de"
+    parts: list[str] = []
+    clean_apps: list[str] = []
+    for a in sorted(model.apps, key=lambda a: -len(a.tracking_before_consent)):
+        if a.tracking_before_consent:
+            n = len(a.tracking_before_consent)
+            who = names(a.tracking_before_consent, model.lang, shown=6)
+            parts.append(f"{a.label} ({'an' if de else 'to'} {companies(n, model.lang)}: {who})")
+        elif a.tracking_unmarked:
+            n = len(a.tracking_unmarked)
+            parts.append(
+                f"{a.label} ({'ohne Einwilligungsmarke; an' if de else 'no consent marker; to'} "
+                f"{companies(n, model.lang)}: {names(a.tracking_unmarked, model.lang)})"
+            )
+        else:
+            clean_apps.append(a.label)
+    ids = f"{object_phrase('advertising_id', model.lang)}, {object_phrase('device_id', model.lang)}"
+    if not parts:
+        return (f"Keine App sendete Kennungen, mit denen Unternehmen eine Person über Apps hinweg verfolgen "
+                f"können ({ids}), vor der Einwilligung." if de else
+                f"No app sent identifiers that let companies follow a person across apps ({ids}) before consent.")
+    if de:
+        text = (f"Kennungen, mit denen Unternehmen eine Person über Apps hinweg verfolgen können ({ids}), "
+                f"schon vor der Einwilligung gesendet: {'; '.join(parts)}.")
+        return text + (f" {join(clean_apps, 'de')}: nicht." if clean_apps else "")
+    text = (f"Sent identifiers that let companies follow a person across apps ({ids}) before consent: "
+            f"{'; '.join(parts)}.")
+    return text + (f" {join(clean_apps, 'en')}: no." if clean_apps else "")
+
+
+def _cleartext(model: CompareModel) -> str:
+    de = model.lang == "de"
+    sent = [a for a in model.apps if a.cleartext_requests]
+    if not sent:
+        return ("Keine App sendete personenbezogene Daten unverschlüsselt." if de
+                else "No app sent personal data unencrypted.")
+    parts = []
+    for a in sent:
+        n = a.cleartext_requests
+        req = ("eine Anfrage" if n == 1 else f"{n} Anfragen") if de else ("1 request" if n == 1 else f"{n} requests")
+        parts.append(f"{a.label} ({req} {'an' if de else 'to'} {names(a.cleartext_orgs, model.lang)})")
+    others = [a.label for a in model.apps if not a.cleartext_requests]
+    if de:
+        text = (f"Unverschlüsselt gesendet (jeder im selben WLAN kann mitlesen): {'; '.join(parts)}.")
+        return text + (f" {join(others, 'de')}: nichts." if others else "")
+    text = f"Sent personal data unencrypted (anyone on the same Wi-Fi can read it): {'; '.join(parts)}."
+    return text + (f" {join(others, 'en')}: nothing." if others else "")
+
+
+def _linkable(model: CompareModel) -> str:
+    de = model.lang == "de"
+    if not model.shared:
+        return ui("shared_none", model.lang)
+    parts = [f"{s.org} ({category_name(s.category, model.lang)}: {join(list(s.apps), model.lang)})"
+             for s in model.shared[:NAMES_SHOWN]]
+    more = len(model.shared) - NAMES_SHOWN
+    tail = f"; {ui('more', model.lang, n=more)}" if more > 0 else ""
+    if de:
+        return (f"Diese Unternehmen erhielten denselben Kennungswert von mehreren der Apps und können eine Person "
+                f"über sie hinweg verknüpfen: {'; '.join(parts)}{tail}.")
+    return (f"These companies received the same identifier value from more than one of the apps and can link a "
+            f"person across them: {'; '.join(parts)}{tail}.")
+
+
+def _fairness(model: CompareModel) -> str | None:
+    if not model.duration_warning or model.duration_ratio is None:
+        return None
+    return ui("fairness_warning", model.lang, ratio=ratio_text(model.duration_ratio, model.lang))
+
+
+def _undeclared(model: CompareModel) -> str | None:
+    checked = [a for a in model.apps if a.label_checked and a.undeclared]
+    if not checked:
+        return None
+    de = model.lang == "de"
+    parts = [f"{a.label} ({join([category_name(c, model.lang) for c in a.undeclared], model.lang)})" for a in checked]
+    if de:
+        return f"Gesendet, aber nicht im Datenschutz-Label des Stores angegeben: {'; '.join(parts)}."
+    return f"Sent, but not declared on the app's store privacy label: {'; '.join(parts)}."
+
+
+def headline(model: CompareModel) -> list[str]:
+    """The first screen: what differs between the apps, most decisive first."""
+    lines = [_ranking(model), _tracking(model)]
+    extra = model.extra.get("transfers_sentence")
+    if isinstance(extra, str) and extra:
+        lines.append(extra)
+    lines += [_linkable(model), _cleartext(model)]
+    undeclared = _undeclared(model)
+    if undeclared:
+        lines.append(undeclared)
+    return lines

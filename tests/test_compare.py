@@ -1,0 +1,230 @@
+"""`phonehome compare`: three sessions recorded for real, the shared-receiver rule, fairness,
+merging, escaping (Markdown and real headless Chromium)."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import stat
+from pathlib import Path
+
+import compare_support as cs
+import pandas as pd
+import pytest
+import report_support as rs
+from phonehome.analysis.linkable import normalise, shared_receivers
+from phonehome.analysis.sessions import SessionData
+
+from phonehome.cli import main
+from phonehome.views.compare import AppInput, build_compare, render_html, render_markdown
+
+SAMPLE_APP = "de.azubiapp.demo"
+TIKTOK_APP = "com.zhiliaoapp.musically"
+CAREER_APP = "de.karrierekompass.demo"
+
+
+@pytest.fixture(scope="module")
+def three(tmp_path_factory) -> dict[str, Path]:
+    return cs.record_three(tmp_path_factory.mktemp("three"))
+
+
+def _compare(tmp: Path, inputs: list[Path], name: str, *extra: str) -> tuple[Path, str]:
+    out = tmp / name
+    assert main(["compare", *map(str, inputs), "-o", str(out), *extra]) == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    return out, out.read_text("utf-8")
+
+
+def _first_screen(html: str) -> list[str]:
+    section = html.split('<section id="first">', 1)[1].split("</section>", 1)[0]
+    return [html_lib.unescape(re.sub(r"<[^>]+>", "", li)).strip() for li in re.findall(r"<li>(.*?)</li>", section, re.S)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Three real recordings
+
+
+@pytest.mark.slow
+def test_three_recorded_apps_side_by_side(three, tmp_path):
+    inputs = [three["sample"], three["tiktok"], three["career"]]
+    _out, html = _compare(tmp_path, inputs, "c.html", "--name", f"{SAMPLE_APP}=AzubiApp",
+                          f"{TIKTOK_APP}=TikTok-format", f"{CAREER_APP}=KarriereKompass")
+    first = _first_screen(html)
+    # Ranking by its named measure: the sample app sends the most to other companies.
+    assert first[0].startswith("AzubiApp sent the most personal data to other companies")
+    assert "company–data pairs" in first[0] and "TikTok-format: no other company" in first[0]
+    assert "KarriereKompass: 1 company, 1 kind of data, 1 pair" in first[0]
+    # Identifiers before consent: the sample and the TikTok-format app, never the career app.
+    assert "AzubiApp (to" in first[1] and "TikTok-format (to" in first[1] and "KarriereKompass: no." in first[1]
+    # TikTok got the same advertising ID from two apps: linkable.
+    assert any("TikTok (advertising ID: AzubiApp and TikTok-format)" in line for line in first)
+    assert any("AzubiApp (1 request to InMobi)" in line for line in first)
+    # Standards of the report: strict CSP, no script, values redacted.
+    assert "script-src 'none'" in html_lib.unescape(html) and "<script" not in html.lower()
+    assert "38400000-8cf0-11bd-b23e-10b96e40000d" not in html
+    matrix = html.split('<section id="third">', 1)[1].split("</section>", 1)[0]
+    assert "InMobi" in matrix and "Sentry" in matrix and "ByteDance" not in matrix  # first party apart
+    own = html.split('<section id="own">', 1)[1].split("</section>", 1)[0]
+    assert "ByteDance" in own and "TikTok" in own
+    fairness = html.split('<section id="fairness">', 1)[1].split("</section>", 1)[0]
+    assert "consent given at" in fairness and "per minute" in fairness
+
+    _out, de = _compare(tmp_path, inputs, "c-de.html", "--lang", "de")
+    assert _first_screen(de)[0].startswith(f"Die meisten personenbezogenen Daten an andere Unternehmen sendete {SAMPLE_APP}")
+    assert '<html lang="de">' in de
+
+    _out, md = _compare(tmp_path, inputs, "c.md", "--reveal")
+    assert md.startswith("# 3 apps compared")
+    assert "38400000-8cf0-11bd-b23e-10b96e40000d" in md  # --reveal shows the shared value
+    assert "| TikTok | advertising ID |" in md
+
+
+@pytest.mark.slow
+def test_differing_identifier_values_do_not_link(three):
+    """TikTok receives "a device ID" from the sample app and from the TikTok-format app, but each
+    app has its own Android ID: same kind, different values, not linkable."""
+    from phonehome.analysis.sessions import load_inputs
+
+    frames = {name: load_inputs([three[name]]).findings for name in ("sample", "tiktok", "career")}
+    shared, same_kind = shared_receivers(frames)
+    assert ("TikTok", "advertising_id", ("sample", "tiktok")) in [(s.org, s.category, s.apps) for s in shared]
+    assert ("TikTok", "device_id") not in [(s.org, s.category) for s in shared]
+    assert ("TikTok", "device_id", ("sample", "tiktok")) in [(s.org, s.category, s.apps) for s in same_kind]
+    assert not any("career" in s.apps for s in shared)
+
+
+@pytest.mark.slow
+def test_two_sessions_of_one_app_are_one_column(three, tmp_path):
+    _out, md = _compare(tmp_path, [three["sample"], cs.CAPTURES / "sample", three["career"]], "m.md")
+    assert "2 apps compared" in md
+    assert "de.azubiapp.demo: 2 sessions of the same app, merged into one column." in md
+    assert re.search(r"\| de\.azubiapp\.demo \| sample and sample \|", md)
+
+
+# ---------------------------------------------------------------------------------------------
+# The shared-receiver rule on its own
+
+
+def _frame(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["org", "category", "value"])
+
+
+def test_shared_receiver_rule():
+    adid = "38400000-8cf0-11bd-b23e-10b96e40000d"
+    frames = {
+        "A": _frame([("Google", "advertising_id", adid), ("Meta", "device_id", "9774d56d682e549c"),
+                     ("Meta", "user_id", "install-aaaa-1111"), ("unknown", "advertising_id", adid),
+                     ("Adjust", "device_info", "SM-A546B"), ("Branch", "advertising_id", "1")]),
+        "B": _frame([("Google", "advertising_id", adid.upper().replace("-", "")),
+                     ("Meta", "device_id", "5e1c2a9f03b7d846"), ("Meta", "user_id", "install-bbbb-2222"),
+                     ("unknown", "advertising_id", adid), ("Adjust", "device_info", "SM-A546B"),
+                     ("Branch", "advertising_id", "1"), ("AppsFlyer", "advertising_id", adid)]),
+        "C": _frame([("AppsFlyer", "advertising_id", adid), ("Google", "advertising_id", "ffff0000-1111-2222-3333-444455556666")]),
+    }
+    shared, same_kind = shared_receivers(frames)
+    got = {(s.org, s.category): s.apps for s in shared}
+    # Same value (after normalising case and separators) from two apps: linkable.
+    assert got[("Google", "advertising_id")] == ("A", "B")  # C sent Google another ID: not linked
+    assert got[("AppsFlyer", "advertising_id")] == ("B", "C")
+    # Different values of the same kind: not linkable, said separately.
+    assert ("Meta", "device_id") not in got and ("Meta", "user_id") not in got
+    assert {(s.org, s.category) for s in same_kind} == {("Meta", "device_id"), ("Meta", "user_id")}
+    # Never: an unnamed receiver, a category that does not identify, a value too short to identify.
+    assert all(s.org != "unknown" for s in shared)
+    assert ("Adjust", "device_info") not in got and ("Branch", "advertising_id") not in got
+    assert normalise(" 38400000-8CF0:11bd.b23e_10b96e40000d ") == adid.replace("-", "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Fairness
+
+
+def _session(app: str, duration_s: float, rows: list[dict] | None = None) -> SessionData:
+    data = rs.synthetic_session(rows, app=app)
+    data.meta = {"start": rs.START, "end": rs.START + duration_s, "app": app}
+    data.markers = []
+    return data
+
+
+def test_duration_warning_and_per_minute_figures():
+    long = AppInput("com.example.a", "A", [_session("com.example.a", 1000.0)], ["a"])
+    short = AppInput("com.example.b", "B", [_session("com.example.b", 400.0)], ["b"])
+    model = build_compare([long, short])
+    assert model.duration_warning and model.duration_ratio == pytest.approx(2.5)
+    html = render_html(model)
+    assert "differ by 2.5× (more than 2×)" in html
+    a = model.apps[0]
+    assert a.duration_s == pytest.approx(1000.0)
+    assert a.per_minute(a.requests) == pytest.approx(a.requests * 60 / 1000.0)
+    assert "per minute" in html
+    # Within 2×: no warning.
+    close = AppInput("com.example.b", "B", [_session("com.example.b", 600.0)], ["b"])
+    model = build_compare([long, close])
+    assert not model.duration_warning and "more than 2×" not in render_html(model)
+    assert "**The sessions" not in render_markdown(model)
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile content
+
+
+def _hostile_apps(port: int) -> list[AppInput]:
+    bad = rs.payloads(port)
+    one = rs.hostile_session(port)
+    two = rs.hostile_session(port)
+    two.meta = dict(two.meta, app=f"com.other {bad[5]}")
+    return [
+        AppInput(one.meta["app"], f"{bad[5]} {bad[-1]}", [one], [bad[1]]),
+        AppInput(two.meta["app"], f"{bad[0]}|app", [two], [bad[18]]),
+    ]
+
+
+def test_markdown_escapes_every_captured_string():
+    model = build_compare(_hostile_apps(9), reveal=True)
+    assert model.shared, "the hostile sessions share receivers and values"
+    md = render_markdown(model)
+    assert "<script" not in md and "<img" not in md and "</style" not in md
+    assert "\x1b" not in md and "\u202e" not in md
+    assert "\\[click\\]\\(javascript\\:" in md
+    # A `|` in a name cannot break a table: every row has as many cells as its header.
+    lines = md.splitlines()
+    tables = 0
+    for i, line in enumerate(lines):
+        if line.startswith("| ---"):
+            tables += 1
+            width = len(re.split(r"(?<!\\)\|", lines[i - 1])) - 2
+            for row in lines[i + 1:]:
+                if not row.startswith("| "):
+                    break
+                assert len(re.split(r"(?<!\\)\|", row)) - 2 == width, row
+    assert tables >= 4
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("csp", [pytest.param(True, id="with-csp"), pytest.param(False, id="escaping-alone")])
+def test_hostile_comparison_in_chromium(tmp_path_factory, tmp_path, csp):
+    chromium = rs.Chromium(rs.require_chromium(), tmp_path_factory.mktemp("chromium-profile"))
+    with rs.listener() as (port, hits):
+        model = build_compare(_hostile_apps(port), reveal=True)
+        html = render_html(model)
+        if not csp:
+            html, n = re.subn(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+            assert n == 1
+        page = tmp_path / "hostile.html"
+        page.write_text(html, encoding="utf-8")
+        dom = chromium.dump_dom(page.as_uri(), budget_ms=3000)
+        md_page = tmp_path / "hostile-md.html"
+        md_page.write_text("<!DOCTYPE html><html><head><title>md</title></head><body>"
+                           + render_markdown(model) + "</body></html>", encoding="utf-8")
+        md_dom = chromium.dump_dom(md_page.as_uri(), budget_ms=2000)
+        assert hits == [], f"the page made requests: {hits}"
+    title = re.search(r"<title>(.*?)</title>", dom, re.S)
+    assert title and html_lib.unescape(title.group(1)) == model.title
+    for d in (dom, md_dom):
+        for tag in ("<script", "<img", "<iframe", "<object", "<link", "<base", "<textarea", "<svg"):
+            assert tag not in d.lower(), tag
+    assert dom.count("<style>") == 1
+    assert "\u202e" not in dom and "\x1b" not in dom
+    # The payloads are there, as text: in the app labels, company names, shared values.
+    assert dom.count("&lt;script&gt;fetch('http://127.0.0.1:") >= 5
+    assert 'id="first"' in dom and 'id="shared"' in dom

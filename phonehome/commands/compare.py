@@ -20,7 +20,9 @@ from typing import Any
 
 from phonehome import __version__
 from phonehome.commands.replay import add_input_arguments
-from phonehome.store import FLOWS, SessionStore, open_private
+from phonehome.store import FLOWS, SessionStore
+from phonehome.store.safefile import atomic_output, check_output
+from phonehome.views.inert import inert
 
 log = logging.getLogger(__name__)
 
@@ -123,35 +125,45 @@ def run(args: argparse.Namespace) -> int:
         names = pairs(args.name, "--name")
         labels = {app: load_labels(path) for app, path in pairs(args.labels, "--labels").items()}
     except (ValueError, OSError) as e:
-        print(f"phonehome compare: {e}", file=sys.stderr)
+        print(f"phonehome compare: {inert(e)}", file=sys.stderr)
         return 2
-    missing = [str(p) for p in args.inputs if not p.exists()]
+    missing = [str(p) for p in args.inputs if not p.exists() and not p.is_symlink()]
     if missing:
-        print(f"phonehome compare: no such file or directory: {', '.join(missing)}", file=sys.stderr)
+        print(f"phonehome compare: no such file or directory: {inert(', '.join(missing))}", file=sys.stderr)
         return 2
+    try:
+        check_output(args.output)  # before the analysis, which a full disk would waste
+    except OSError as e:
+        print(f"phonehome compare: {inert(e)}", file=sys.stderr)
+        return 1
     try:
         loaded = [(path, load_one(path, args)) for path in args.inputs]
     except (OSError, ValueError) as e:
-        print(f"phonehome compare: cannot read the inputs: {e}", file=sys.stderr)
+        print(f"phonehome compare: cannot read the inputs: {inert(e)}", file=sys.stderr)
         return 1
     items = group_inputs(loaded, names)
     by_label = {names.get(a, a): a for a in labels}
     labels = {by_label.get(k, k): v for k, v in labels.items()}
     unknown = sorted(set(labels) - {i.app for i in items})
     if unknown:
-        print(f"phonehome compare: --labels names apps not in the inputs: {', '.join(unknown)}", file=sys.stderr)
+        print(f"phonehome compare: --labels names apps not in the inputs: {inert(', '.join(unknown))}",
+              file=sys.stderr)
         return 2
     for _path, data in loaded:
         for problem in data.problems:
-            log.warning("%s", problem)
+            log.warning("%s", inert(problem))
     model = build_compare(items, lang=args.lang, reveal=args.reveal, labels=labels, version=__version__)
     text = render_html(model) if fmt == "html" else render_markdown(model)
-    with open_private(args.output, "wb") as f:
-        f.write(text.encode("utf-8"))
+    try:
+        with atomic_output(args.output) as f:
+            f.write(text.encode("utf-8", "surrogateescape"))
+    except OSError as e:  # the previous file is unchanged
+        print(f"phonehome compare: {inert(e)}", file=sys.stderr)
+        return 1
     merged = [a for a in model.apps if a.merged]
     print(
-        f"wrote {args.output}: {len(model.apps)} apps"
-        + "".join(f"; {a.app}: {len(a.inputs)} inputs merged into one column" for a in merged),
+        inert(f"wrote {args.output}: {len(model.apps)} apps"
+              + "".join(f"; {a.app}: {len(a.inputs)} inputs merged into one column" for a in merged)),
         file=sys.stderr,
     )
     return 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Source = Literal["proxy", "flowfile", "har", "tls-hook"]
+Source = Literal["proxy", "flowfile", "har", "tls-hook", "pcap"]
 Direction = Literal["request", "client", "server"]
 """`request` for HTTP requests; `client`/`server` for who sent a WebSocket message."""
 
@@ -49,6 +49,9 @@ class Record:
     empty when the body is plain (HAR files store bodies already decoded)."""
     notes: tuple[str, ...] = ()
     """What was skipped or capped while building the record, for the evidence."""
+    client_address: str = ""
+    server_address: str = ""
+    """`ip:port` of the two ends, where the input knows them (packet captures)."""
 
     @property
     def cleartext(self) -> bool:

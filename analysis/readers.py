@@ -1,4 +1,6 @@
-"""Streamed readers for saved traffic: mitmproxy flow files, HAR 1.2, session dirs and folders.
+"""Streamed readers for saved traffic: mitmproxy flow files, HAR 1.2, packet captures (pcap,
+pcapng: `analysis/pcap.py`), session dirs and folders. The format is told by the file's content,
+never by its suffix.
 
 Each reader yields `Record`s one flow at a time, so memory does not grow with the number of
 flows. Damage (truncation, garbage, a file that is no flow file at all) ends that file's stream
@@ -14,7 +16,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,11 +27,14 @@ from mitmproxy.io import tnetstring
 
 from phonehome.store.safefile import UnsafeFile, open_read
 
+from . import pcap
+from ._capture_parse import capture_format
 from .model import Record
 from .records import DEFAULT_BODY_CAP, records_from_state
 
 FLOW_SUFFIXES = (".mitm", ".flows", ".flow", ".dump")
 HAR_SUFFIXES = (".har",)
+CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap")
 SESSION_FLOWS = "flows.mitm"
 
 
@@ -73,10 +78,10 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[ReadProblem]]:
                 continue
             found = sorted(
                 p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in FLOW_SUFFIXES + HAR_SUFFIXES
+                if p.is_file() and p.suffix.lower() in FLOW_SUFFIXES + HAR_SUFFIXES + CAPTURE_SUFFIXES
             )
             if not found:
-                problems.append(ReadProblem(path, "folder holds no flow (.mitm, .flows) or HAR files"))
+                problems.append(ReadProblem(path, "folder holds no flow (.mitm, .flows), HAR or packet capture (.pcap, .pcapng) files"))
             files.extend(found)
         elif path.exists():
             # A file named on the command line may be a link the user made; links inside
@@ -88,9 +93,12 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[ReadProblem]]:
 
 
 def read_records(path: Path, *, app: str | None = None, body_cap: int = DEFAULT_BODY_CAP,
-                 stats: ReadStats | None = None) -> Iterator[Record]:
-    """Records of one file (flow file or HAR, by content); raises `ReadError` at the first damage,
-    after yielding everything before it."""
+                 stats: ReadStats | None = None, keylog: Path | None = None,
+                 on_event: Callable[[dict[str, Any]], None] | None = None) -> Iterator[Record]:
+    """Records of one file (flow file, HAR or packet capture, by content); raises `ReadError` at
+    the first damage, after yielding everything before it. `keylog` is a TLS key log for packet
+    captures; `on_event` receives what a capture shows besides records (connections whose content
+    stayed encrypted, DNS lookups)."""
     stats = stats or ReadStats()
     try:
         f = open_read(path)
@@ -101,7 +109,10 @@ def read_records(path: Path, *, app: str | None = None, body_cap: int = DEFAULT_
     with f:
         head = f.read(64)
         f.seek(0)
-        if _is_har(head):
+        if capture_format(head):
+            yield from _capture_records(path, app=app, body_cap=body_cap, stats=stats, keylog=keylog,
+                                        on_event=on_event)
+        elif _is_har(head):
             yield from _har_records(f, path, app=app, body_cap=body_cap, stats=stats)
         else:
             yield from _flowfile_records(f, path, app=app, body_cap=body_cap, stats=stats)
@@ -139,6 +150,21 @@ def _flowfile_records(f: IO[bytes], path: Path, *, app: str | None, body_cap: in
         for record in records:
             stats.records += 1
             yield record
+
+
+def _capture_records(path: Path, *, app: str | None, body_cap: int, stats: ReadStats, keylog: Path | None,
+                     on_event: Callable[[dict[str, Any]], None] | None) -> Iterator[Record]:
+    size = os.stat(path).st_size
+    try:
+        for record in pcap.read_capture(path, app=app, body_cap=body_cap, keylog=keylog, on_event=on_event):
+            if record.kind == "http":
+                stats.flows += 1
+            stats.records += 1
+            yield record
+    except (pcap.CaptureError, pcap.CaptureDamage) as e:
+        raise ReadError(ReadProblem(path, str(e))) from None
+    finally:
+        stats.bytes_done += size
 
 
 # --- HAR -----------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ PURPOSES = (
     "customer_engagement", "infrastructure", "first_party", "unknown",
 )
 CONSENT_STATES = ("unmarked", "before", "after")
-SOURCES = ("proxy", "flowfile", "har", "tls-hook")
+SOURCES = ("proxy", "flowfile", "har", "tls-hook", "pcap")
 KINDS = ("http", "websocket")
 
 _STR = "string"

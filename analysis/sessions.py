@@ -1,7 +1,7 @@
 """Load what a session recorded, or replay saved traffic, into one `SessionData`.
 
-Sources: a session directory (`phonehome/store/` layout), mitmproxy flow files, HAR files, and
-folders of them. Findings are consent-labelled against the session's markers.
+Sources: a session directory (`phonehome/store/` layout), mitmproxy flow files, HAR files, packet
+captures (with a TLS key log), and folders of them. Findings are consent-labelled against the session's markers.
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ class SessionData:
     hook_events: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     stats: ReadStats = field(default_factory=ReadStats)
+    capture_events: list[dict[str, Any]] = field(default_factory=list)
+    """From packet captures: `capture:unreadable` (contacted, content not readable) and
+    `capture:dns` events, each with the destination's organisation."""
 
 
 def _jsonl(path: Path, problems: list[str]) -> list[dict[str, Any]]:
@@ -65,12 +68,15 @@ def replay_rows(
     stats: ReadStats,
     on_problem: Callable[[ReadProblem], None],
     body_cap: int = DEFAULT_BODY_CAP,
+    keylog: Path | None = None,
+    on_event: Callable[[dict[str, Any]], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Finding rows of every flow in `files`, in order; damage ends a file, never the replay."""
     for path in files:
         stats.files += 1
         try:
-            for record in read_records(path, app=analyser.app, body_cap=body_cap, stats=stats):
+            for record in read_records(path, app=analyser.app, body_cap=body_cap, stats=stats, keylog=keylog,
+                                       on_event=on_event):
                 yield from analyser.analyse_record(record)
         except ReadError as e:
             on_problem(e.problem)
@@ -114,6 +120,18 @@ class ReplayPlan:
     root: Path | None = None
     body_cap: int = DEFAULT_BODY_CAP
     """Bytes of each body classified: the live session's own cap, so replay sees what it saw."""
+    keylog: Path | None = None
+    """TLS key log for packet captures (keys embedded in a pcapng are used without it)."""
+    capture_events: list[dict[str, Any]] = field(default_factory=list)
+    """What packet captures showed besides requests (filled while `rows` runs)."""
+
+    def on_capture_event(self, event: dict[str, Any]) -> None:
+        host = str(event.get("host") or event.get("name") or "")
+        if host:
+            destination = self.analyser.destinations.lookup(host)
+            event.update(org=destination.org, party=destination.party, purpose=destination.purpose,
+                         country=destination.country)
+        self.capture_events.append(event)
 
     def rows(self, stats: ReadStats) -> Iterator[dict[str, Any]]:
         """Every finding row, consent-labelled; read damage is appended to `problems`."""
@@ -126,7 +144,7 @@ class ReplayPlan:
         # the findings: replay's memory stays flat without it).
         proxied = ProxiedRequests() if self.recorded_hook_findings else None
         for row in replay_rows(self.files, self.analyser, stats=stats, on_problem=on_problem,
-                               body_cap=self.body_cap):
+                               body_cap=self.body_cap, keylog=self.keylog, on_event=self.on_capture_event):
             row[Col.consent] = consent_state(row[Col.ts], marker)
             if proxied is not None:
                 proxied.add(row)
@@ -147,6 +165,7 @@ def plan_replay(
     first_party: Sequence[str] = (),
     extra_lists: Sequence[Path] = (),
     save_journal: bool = True,
+    keylog: Path | None = None,
 ) -> ReplayPlan:
     """Session dirs among `paths` lend their own options (app, first-party domains, profile copy,
     runtime values from hook events) unless given here, so replay reproduces the live run."""
@@ -193,6 +212,7 @@ def plan_replay(
         notes=notes,
         root=as_paths[0] if len(as_paths) == 1 and sessions else None,
         body_cap=body_cap,
+        keylog=keylog,
     )
 
 
@@ -204,13 +224,15 @@ def load_inputs(
     first_party: Sequence[str] = (),
     extra_lists: Sequence[Path] = (),
     replay: bool = True,
+    keylog: Path | None = None,
 ) -> SessionData:
     """Findings for session dirs, flow files, HAR files and folders, replayed offline (or, for a
     single session dir with `replay=False`, as recorded live)."""
     as_paths = [Path(p) for p in paths]
     if len(as_paths) == 1 and SessionStore.is_session(as_paths[0]) and not replay:
         return load_session(as_paths[0])
-    plan = plan_replay(as_paths, profile=profile, app=app, first_party=first_party, extra_lists=extra_lists)
+    plan = plan_replay(as_paths, profile=profile, app=app, first_party=first_party, extra_lists=extra_lists,
+                       keylog=keylog)
     stats = ReadStats()
     rows = list(plan.rows(stats))
     return SessionData(
@@ -222,4 +244,5 @@ def load_inputs(
         hook_events=plan.hook_events,
         problems=plan.problems,
         stats=stats,
+        capture_events=plan.capture_events,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -25,7 +26,8 @@ PROGRESS_MIN_BYTES = 2_000_000
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     """The options every command that reads saved traffic shares."""
     parser.add_argument("inputs", nargs="+", type=Path, metavar="FILE_OR_DIR",
-                        help="mitmproxy flow files (.mitm, .flows), HAR files, session directories or folders of them")
+                        help="mitmproxy flow files (.mitm, .flows), HAR files, packet captures (.pcap, .pcapng), "
+                             "session directories or folders of them")
     parser.add_argument("--profile", type=Path, metavar="TOML",
                         help="device profile with the test phone's known values (see captures/sample/device.toml)")
     parser.add_argument("--app", metavar="PACKAGE", help="package or bundle id of the app under test")
@@ -33,6 +35,9 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
                         help="domains that belong to the app's own company")
     parser.add_argument("--list", dest="extra_lists", action="append", default=[], type=Path, metavar="FILE",
                         help="a tracker list you downloaded yourself (DuckDuckGo Tracker Radar, Disconnect, Ghostery)")
+    parser.add_argument("--keylog", type=Path, metavar="FILE",
+                        help="TLS key log (SSLKEYLOGFILE format) for packet captures; keys embedded in a pcapng "
+                             "are used without it")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -51,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def make_plan(args: argparse.Namespace) -> ReplayPlan:
     profile = load_profile(args.profile) if args.profile else None
     return plan_replay(args.inputs, profile=profile, app=args.app, first_party=args.first_party,
-                       extra_lists=args.extra_lists)
+                       extra_lists=args.extra_lists, keylog=getattr(args, "keylog", None))
 
 
 def replay_to(plan: ReplayPlan, summary: Summary, writer: FindingsWriter | None, *,
@@ -100,6 +105,36 @@ def print_summary(summary: Summary, stats: ReadStats, plan: ReplayPlan, console:
             console.print(Text(f"  script {inj.sha256[:12]} ({inert(inj.who, 80)}, {inj.count}x): "
                                f"{capability_digest(inj.capabilities)}"
                                + (f"; {inert('; '.join(inj.analysis.notes), 200)}" if inj.analysis.notes else "")))
+    print_capture_events(plan.capture_events, console)
+
+
+def print_capture_events(events: list[dict[str, Any]], console: Console) -> None:
+    """What a packet capture showed besides readable requests: connections whose content stayed
+    encrypted (by destination, with organisation and bytes), and the hosts looked up by plain DNS."""
+    for line in unreadable_lines(events):
+        console.print(Text(line), soft_wrap=True)
+    looked_up = sorted({str(e.get("name")) for e in events if e.get("type") == "capture:dns"})
+    if looked_up:
+        console.print(Text(f"hosts looked up by plain DNS ({len(looked_up)}): "
+                           + ", ".join(inert(n, 80) for n in looked_up[:40])
+                           + (" …" if len(looked_up) > 40 else "")), soft_wrap=True)
+
+
+def unreadable_lines(events: list[dict[str, Any]]) -> list[str]:
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for e in events:
+        if e.get("type") == "capture:unreadable":
+            key = (str(e.get("host")), str(e.get("org") or "unknown organisation"), str(e.get("transport")))
+            groups.setdefault(key, []).append(e)
+    if not groups:
+        return []
+    lines = [f"contacted, content not readable ({sum(len(g) for g in groups.values())} connections):"]
+    for (host, org, transport), group in sorted(groups.items(), key=lambda kv: -sum(e["bytes_up"] for e in kv[1])):
+        up, down = sum(int(e.get("bytes_up", 0)) for e in group), sum(int(e.get("bytes_down", 0)) for e in group)
+        lines.append(f"  {inert(host, 80)} ({inert(org, 60)}): {len(group)} {transport} connection"
+                     f"{'s' if len(group) != 1 else ''}, {up:,} bytes sent, {down:,} received; "
+                     f"{inert(str(group[0].get('reason')), 120)}")
+    return lines
 
 
 def run(args: argparse.Namespace) -> int:

@@ -102,7 +102,8 @@ def load(args: argparse.Namespace):  # noqa: ANN201 - SessionData; imported lazi
             return load_session(only)
     profile = load_profile(args.profile) if args.profile else None
     return load_inputs(
-        inputs, profile=profile, app=args.app, first_party=args.first_party, extra_lists=args.extra_lists
+        inputs, profile=profile, app=args.app, first_party=args.first_party, extra_lists=args.extra_lists,
+        keylog=args.keylog,
     )
 
 

@@ -1,0 +1,554 @@
+"""Packet captures (pcap, pcapng) → `Record`s, through Wireshark's dissectors in `tshark`.
+
+tshark does TCP reassembly, TLS 1.2/1.3 decryption (keys from `--keylog` or from a Decryption
+Secrets Block inside a pcapng), HTTP/1.1, HTTP/2 and WebSocket. It runs as a child process whose
+newline-delimited JSON (`-T ek`) is read one packet at a time; `-x` makes it add the raw bytes of
+every layer, so bodies are taken byte-exact from the decrypted, reassembled HTTP message or HTTP/2
+frame (tshark's own text fields replace non-ASCII bytes). The records are the same as the flow
+readers': method, URL, headers, body as sent (Content-Encoding undone later, by the bounded
+decoder), WebSocket messages, timestamps, and the client/server addresses.
+
+What cannot be read is still reported, through `on_event`: a connection whose content stayed
+encrypted (no key, QUIC, certificate pinning that kept a decrypting proxy out) becomes a
+`capture:unreadable` event with its server name (TLS SNI, a CONNECT target, or the name an earlier
+DNS answer gave its address), bytes each way and the app; every plain DNS query is a
+`capture:dns` event. PCAPdroid's per-packet trailer (app UID and name) tags connections with
+their app, and `app` keeps only that app's connections when the capture has trailers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import hpack
+
+from . import _capture_parse as cp
+from .model import Record
+
+TSHARK_ENV = "PHONEHOME_TSHARK"
+INSTALL_HINT = "install it: sudo apt-get install tshark (Debian/Ubuntu), sudo dnf install wireshark-cli (Fedora), brew install wireshark (macOS)"
+WS_MESSAGE_CAP = 16 << 20
+"""Bytes of one WebSocket message assembled from its frames (a bigger one is capped, with a note)."""
+
+Event = dict[str, Any]
+
+
+class CaptureError(Exception):
+    """The capture cannot be read at all (no tshark, not a capture tshark reads)."""
+
+
+class CaptureDamage(Exception):
+    """The capture ends in damage; everything before it has been yielded."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+def tshark_path() -> str | None:
+    configured = os.environ.get(TSHARK_ENV)
+    if configured:
+        return configured if os.access(configured, os.X_OK) else None
+    return shutil.which("tshark")
+
+
+def tshark_argv(tshark: str, path: Path, keylog: Path | None) -> list[str]:
+    argv = [
+        tshark, "-r", str(path), "-n", "-T", "ek", "-x",
+        # Only WebSocket's fields are printed: the payload of a frame is not inside its layer's raw
+        # bytes. Every other layer comes as its raw bytes alone, which keeps the output small.
+        "-j", "websocket",
+        "-o", "tcp.desegment_tcp_streams:TRUE",
+        "-o", "tls.desegment_ssl_records:TRUE",
+        "-o", "tls.desegment_ssl_application_data:TRUE",
+        "-o", "http.desegment_headers:TRUE",
+        "-o", "http.desegment_body:TRUE",
+        "-o", "http.dechunk_body:FALSE",
+        "-o", "http.decompress_body:FALSE",
+    ]
+    if keylog is not None:
+        argv += ["-o", f"tls.keylog_file:{keylog}"]
+    return argv
+
+
+# --- per-connection state --------------------------------------------------------------------
+
+@dataclass
+class _H2Stream:
+    ts: float
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytearray = field(default_factory=bytearray)
+    body_size: int = 0
+    request: bool = False
+    done: bool = False
+
+
+@dataclass
+class _Conn:
+    index: int
+    proto: str
+    client: tuple[str, int]
+    server: tuple[str, int]
+    first_ts: float
+    up: int = 0
+    down: int = 0
+    tls: bool = False
+    quic: bool = False
+    sni: str | None = None
+    connect_target: str | None = None
+    records: int = 0
+    closed: bool = False
+    trailer: cp.PcapdroidTrailer | None = None
+    requests: int = 0
+    h2_decoders: dict[bool, hpack.Decoder] = field(default_factory=dict)
+    h2_streams: dict[int, _H2Stream] = field(default_factory=dict)
+    h2_pending: dict[bool, bytearray] = field(default_factory=dict)
+    ws_base: dict[str, Any] | None = None
+    ws_index: int = 0
+    ws_parts: dict[bool, tuple[int, bytearray, float, bool]] = field(default_factory=dict)
+    ws_deflate: bool = False
+    ws_inflaters: dict[bool, cp.Inflater] = field(default_factory=dict)
+    broken: str | None = None
+    """Why this connection's HTTP/2 could not be followed (a gap in the capture)."""
+
+    @property
+    def flow_prefix(self) -> str:
+        return f"pcap-{self.proto}{self.index}"
+
+
+def _hex(value: Any) -> bytes | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if not isinstance(value, str):
+        return None
+    try:
+        return bytes.fromhex(value)
+    except ValueError:
+        return None
+
+
+def _hex_all(value: Any) -> list[bytes]:
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            try:
+                out.append(bytes.fromhex(item))
+            except ValueError:
+                continue
+    return out
+
+
+def _authority(value: str, default_port: int) -> tuple[str, int]:
+    value = value.strip()
+    if value.startswith("["):
+        host, _, rest = value[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else ""
+    else:
+        host, sep, port = value.rpartition(":")
+        if not sep or not port.isdigit():
+            host, port = value, ""
+    return host.lower(), int(port) if port.isdigit() else default_port
+
+
+class CaptureReader:
+    """Turns tshark's packets into records and events; one instance per capture file."""
+
+    def __init__(self, path: Path, *, app: str | None, body_cap: int,
+                 on_event: Callable[[Event], None] | None) -> None:
+        self.path = path
+        self.app = app
+        self.body_cap = body_cap
+        self.on_event = on_event or (lambda event: None)
+        self.conns: dict[tuple[str, tuple[str, int], tuple[str, int]], _Conn] = {}
+        self.finished: list[_Conn] = []
+        self.dns_names: dict[str, str] = {}
+        self.counter = 0
+        self.packets = 0
+        self.trailers_seen = False
+        self.filtered_out = 0
+
+    # --- app filter ------------------------------------------------------------------------
+
+    def _wanted(self, conn: _Conn) -> bool:
+        if self.app is None or conn.trailer is None:
+            return True
+        wanted = self.app.strip().lower()
+        name = conn.trailer.app.strip().lower()
+        return wanted in (name, str(conn.trailer.uid)) or (len(name) >= 19 and wanted.startswith(name))
+
+    def _app_label(self, conn: _Conn) -> str | None:
+        if conn.trailer is not None and self.app is None:
+            return conn.trailer.app or f"uid {conn.trailer.uid}"
+        return self.app
+
+    # --- packets ---------------------------------------------------------------------------
+
+    def packet(self, layers: dict[str, Any], ts: float) -> list[Record]:
+        self.packets += 1
+        ip_raw = _hex(layers.get("ip_raw")) or _hex(layers.get("ipv6_raw"))
+        if ip_raw is None:
+            return []
+        tcp_raw, udp_raw = _hex(layers.get("tcp_raw")), _hex(layers.get("udp_raw"))
+        try:
+            t = cp.transport(ip_raw, tcp_raw, udp_raw)
+        except ValueError:
+            return []
+        conn, up = self._conn(t, ts)
+        trailer = cp.pcapdroid_trailer(_hex(layers.get("frame_raw")) or b"")
+        if trailer is not None:
+            self.trailers_seen = True
+            conn.trailer = trailer
+        if up:
+            conn.up += t.payload
+        else:
+            conn.down += t.payload
+        if t.proto == "tcp" and t.flags & 0x05:  # FIN or RST
+            conn.closed = True
+        if "dns_raw" in layers and t.proto == "udp":
+            self._dns(layers["dns_raw"], ts, conn)
+            return []
+        if "quic_raw" in layers:
+            conn.quic = True
+        if "tls_raw" in layers:
+            conn.tls = True
+            if conn.sni is None and up:
+                for record in _hex_all(layers["tls_raw"]):
+                    conn.sni = cp.client_hello_sni(record) or conn.sni
+        records: list[Record] = []
+        if "http_raw" in layers:
+            records += self._http1_packet(conn, layers, ts)
+        if "http2_raw" in layers and conn.broken is None:
+            for raw in _hex_all(layers["http2_raw"]):
+                records += self._http2(conn, raw, up, ts)
+        if "websocket" in layers:
+            records += self._websocket(conn, layers, up, ts)
+        if not self._wanted(conn):
+            if records:
+                self.filtered_out += len(records)
+            return []
+        conn.records += len(records)
+        return records
+
+    def _conn(self, t: cp.Transport, ts: float) -> tuple[_Conn, bool]:
+        a, b = (t.src, t.sport), (t.dst, t.dport)
+        key = (t.proto, min(a, b), max(a, b))
+        conn = self.conns.get(key)
+        syn_only = t.proto == "tcp" and t.flags & 0x12 == 0x02
+        if conn is not None and syn_only and conn.closed:
+            self.finished.append(conn)
+            conn = None
+        if conn is None:
+            self.counter += 1
+            if syn_only or t.proto == "udp" and t.dport in (53, 443, 80):
+                client, server = a, b
+            elif t.proto == "tcp" and t.flags & 0x12 == 0x12:
+                client, server = b, a
+            else:  # the capture starts mid-connection: the lower port is the server's
+                client, server = (a, b) if t.sport >= t.dport else (b, a)
+            conn = _Conn(self.counter, t.proto, client, server, ts)
+            self.conns[key] = conn
+        return conn, a == conn.client
+
+    def _base(self, conn: _Conn, *, method: str, scheme: str, host: str, port: int, path: str,
+              version: str, headers: tuple[tuple[str, str], ...], flow_id: str) -> dict[str, Any]:
+        return {
+            "flow_id": flow_id, "method": method, "scheme": scheme, "host": host, "port": port,
+            "path": path, "http_version": version, "request_headers": headers,
+            "app": self._app_label(conn), "source": "pcap",
+            "client_address": f"{conn.client[0]}:{conn.client[1]}",
+            "server_address": f"{conn.server[0]}:{conn.server[1]}",
+        }
+
+    def _body(self, data: bytes) -> tuple[bytes, tuple[str, ...]]:
+        if len(data) > self.body_cap:
+            return data[:self.body_cap], (f"body of {len(data)} bytes capped at {self.body_cap} for classification",)
+        return data, ()
+
+    def _fallback_host(self, conn: _Conn) -> str:
+        return conn.sni or self.dns_names.get(conn.server[0]) or conn.server[0]
+
+    # --- HTTP/1.x --------------------------------------------------------------------------
+
+    def _http1_packet(self, conn: _Conn, layers: dict[str, Any], ts: float) -> list[Record]:
+        # A message reassembled from several TLS records or TCP segments is whole only in the
+        # reassembly's raw bytes; the http items' own raw bytes then hold just its last part.
+        candidates = [*_hex_all(layers.get("tls_tls_segments_raw")), *_hex_all(layers.get("tcp_tcp_segments_raw")),
+                      *_hex_all(layers["http_raw"])]
+        requests: dict[tuple[str, str, tuple[tuple[str, str], ...]], cp.Http1Request] = {}
+        for raw in candidates:
+            request = cp.http1_request(raw)
+            if request is None:
+                continue
+            key = (request.method, request.target, request.headers)
+            known = requests.get(key)
+            if known is None or (request.complete, len(request.body)) > (known.complete, len(known.body)):
+                requests[key] = request
+        records: list[Record] = []
+        for request in requests.values():
+            records += self._http1(conn, request, ts)
+        return records
+
+    def _http1(self, conn: _Conn, request: cp.Http1Request, ts: float) -> list[Record]:
+        if request.method == "CONNECT":
+            conn.connect_target = _authority(request.target, 443)[0]
+            return []
+        scheme = "https" if conn.tls else "http"
+        default_port = 443 if conn.tls else 80
+        target = request.target
+        host_header = next((v for k, v in request.headers if k.lower() == "host"), "")
+        if "://" in target:  # absolute form (to a proxy)
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(target)
+            scheme = parts.scheme.lower() or scheme
+            host_header = host_header or parts.netloc
+            target = parts.path or "/"
+            if parts.query:
+                target += "?" + parts.query
+            default_port = 443 if scheme == "https" else 80
+        host, port = _authority(host_header, default_port) if host_header else (self._fallback_host(conn), conn.server[1])
+        conn.requests += 1
+        flow_id = f"{conn.flow_prefix}-{conn.requests}"
+        base = self._base(conn, method=request.method, scheme=scheme, host=host, port=port, path=target,
+                          version=request.version, headers=request.headers, flow_id=flow_id)
+        body, notes = self._body(request.body)
+        if not request.complete:
+            notes += ("the capture holds only part of this request's body",)
+        encoding = next((v for k, v in request.headers if k.lower() == "content-encoding"), "").strip().lower()
+        upgrade = next((v for k, v in request.headers if k.lower() == "upgrade"), "")
+        if upgrade.lower() == "websocket":
+            extensions = next((v for k, v in request.headers if k.lower() == "sec-websocket-extensions"), "")
+            conn.ws_base = dict(base)
+            conn.ws_deflate = "permessage-deflate" in extensions.lower()
+        return [Record(**base, ts=ts, kind="http", direction="request", body=body, body_size=len(request.body),
+                       content_encoding="" if encoding == "identity" else encoding, notes=notes)]
+
+    # --- HTTP/2 ----------------------------------------------------------------------------
+
+    def _http2(self, conn: _Conn, raw: bytes, up: bool, ts: float) -> list[Record]:
+        try:
+            frames = cp.h2_frames(raw)
+        except ValueError:
+            return []
+        records: list[Record] = []
+        for frame in frames:
+            if frame.stream == 0:
+                continue
+            if frame.type in (cp.H2_HEADERS, cp.H2_CONTINUATION):
+                pending = conn.h2_pending.setdefault(up, bytearray())
+                pending += frame.payload
+                if frame.type == cp.H2_HEADERS and up:
+                    stream = conn.h2_streams.get(frame.stream)
+                    if stream is None or stream.done:
+                        stream = conn.h2_streams[frame.stream] = _H2Stream(ts)
+                    stream.done = bool(frame.flags & cp.H2_END_STREAM)
+                if not frame.flags & cp.H2_END_HEADERS:
+                    continue
+                headers = self._h2_decode(conn, up, bytes(pending))
+                pending.clear()
+                if headers is None:
+                    return records
+                stream = conn.h2_streams.get(frame.stream) if up else None
+                if stream is None:
+                    continue
+                if not stream.headers:
+                    stream.headers = headers
+                    stream.request = any(k == ":method" for k, _ in headers)
+                if stream.done:
+                    records += self._h2_finish(conn, frame.stream, stream)
+            elif frame.type == cp.H2_DATA and up:
+                stream = conn.h2_streams.get(frame.stream)
+                if stream is None or not stream.request:
+                    continue
+                stream.body_size += len(frame.payload)
+                if len(stream.body) < self.body_cap:
+                    stream.body += frame.payload[:self.body_cap - len(stream.body)]
+                if frame.flags & cp.H2_END_STREAM:
+                    stream.done = True
+                    records += self._h2_finish(conn, frame.stream, stream)
+        return records
+
+    def _h2_decode(self, conn: _Conn, up: bool, block: bytes) -> list[tuple[str, str]] | None:
+        decoder = conn.h2_decoders.get(up)
+        if decoder is None:
+            decoder = conn.h2_decoders[up] = hpack.Decoder()
+            decoder.max_allowed_table_size = 1 << 20
+        try:
+            decoded = decoder.decode(block, raw=True)
+        except Exception as e:  # a gap in the capture desynchronises HPACK for good
+            conn.broken = f"HTTP/2 header compression lost its state ({type(e).__name__})"
+            return None
+        return [(k.decode("utf-8", "surrogateescape"), v.decode("utf-8", "surrogateescape")) for k, v in decoded]
+
+    def _h2_finish(self, conn: _Conn, stream_id: int, stream: _H2Stream) -> list[Record]:
+        if not stream.request:
+            return []
+        pseudo = {k: v for k, v in stream.headers if k.startswith(":")}
+        headers = tuple((k, v) for k, v in stream.headers if not k.startswith(":"))
+        scheme = pseudo.get(":scheme", "https" if conn.tls else "http").lower()
+        authority = pseudo.get(":authority") or next((v for k, v in headers if k.lower() == "host"), "")
+        default_port = 443 if scheme == "https" else 80
+        host, port = _authority(authority, default_port) if authority else (self._fallback_host(conn), conn.server[1])
+        base = self._base(conn, method=pseudo.get(":method", "GET").upper(), scheme=scheme, host=host, port=port,
+                          path=pseudo.get(":path", "/"), version="HTTP/2", headers=headers,
+                          flow_id=f"{conn.flow_prefix}-h2-{stream_id}")
+        notes: tuple[str, ...] = ()
+        if stream.body_size > len(stream.body):
+            notes = (f"body of {stream.body_size} bytes capped at {self.body_cap} for classification",)
+        encoding = next((v for k, v in headers if k.lower() == "content-encoding"), "").strip().lower()
+        del conn.h2_streams[stream_id]
+        return [Record(**base, ts=stream.ts, kind="http", direction="request", body=bytes(stream.body),
+                       body_size=stream.body_size, content_encoding="" if encoding == "identity" else encoding,
+                       notes=notes)]
+
+    # --- WebSocket -------------------------------------------------------------------------
+
+    def _websocket(self, conn: _Conn, layers: dict[str, Any], up: bool, ts: float) -> list[Record]:
+        if conn.ws_base is None:
+            return []
+        headers = _hex_all(layers.get("websocket_raw"))
+        details = layers["websocket"]
+        details = details if isinstance(details, list) else [details]
+        records: list[Record] = []
+        for header, detail in zip(headers, details, strict=False):
+            if not isinstance(detail, dict):
+                continue
+            try:
+                fin, rsv1, opcode, masked, key = cp.ws_frame_header(header)
+            except ValueError:
+                continue
+            if masked:
+                payload = cp.unmask(_hex(detail.get("websocket_websocket_masked_payload_raw")) or b"", key)
+            else:
+                payload = _hex(detail.get("websocket_websocket_payload_raw")) or b""
+            if opcode >= 0x8:  # close, ping, pong
+                continue
+            client = masked or up
+            if opcode != 0:
+                conn.ws_parts[client] = (opcode, bytearray(), ts, rsv1)
+            part = conn.ws_parts.get(client)
+            if part is None:
+                continue
+            if len(part[1]) < WS_MESSAGE_CAP:
+                part[1].extend(payload[:WS_MESSAGE_CAP - len(part[1])])
+            if not fin:
+                continue
+            del conn.ws_parts[client]
+            content, notes = bytes(part[1]), ()
+            if part[3] and conn.ws_deflate:
+                inflater = conn.ws_inflaters.setdefault(client, cp.Inflater(WS_MESSAGE_CAP))
+                try:
+                    content = inflater.inflate(content)
+                except Exception:
+                    notes = ("permessage-deflate data could not be inflated",)
+            body, capped = self._body(content)
+            base = {**conn.ws_base, "method": "WS", "scheme": "wss" if conn.ws_base["scheme"] == "https" else "ws"}
+            records.append(Record(**base, ts=part[2], kind="websocket", direction="client" if client else "server",
+                                  body=body, body_size=len(content), message_index=conn.ws_index,
+                                  notes=(*notes, *capped)))
+            conn.ws_index += 1
+        return records
+
+    # --- DNS and what stayed unreadable ------------------------------------------------------
+
+    def _dns(self, raw_value: Any, ts: float, conn: _Conn) -> None:
+        raw = _hex(raw_value)
+        if raw is None:
+            return
+        try:
+            message = cp.dns_message(raw)
+        except ValueError:
+            return
+        conn.records += 1  # a DNS exchange is read, not "unreadable"
+        if not message.response or not message.names:
+            return
+        for address in message.addresses:
+            self.dns_names[address] = message.names[0]
+        if self._wanted(conn):
+            self.on_event({"type": "capture:dns", "ts": ts, "name": message.names[0],
+                           "addresses": list(message.addresses), "app": self._app_label(conn)})
+
+    def unreadable(self) -> Iterator[Event]:
+        for conn in [*self.finished, *self.conns.values()]:
+            if conn.records or conn.up + conn.down == 0 or not self._wanted(conn):
+                continue
+            if conn.sni:
+                host, how = conn.sni, "sni"
+            elif conn.connect_target:
+                host, how = conn.connect_target, "connect"
+            elif conn.server[0] in self.dns_names:
+                host, how = self.dns_names[conn.server[0]], "dns"
+            else:
+                host, how = conn.server[0], "ip"
+            if conn.quic or conn.proto == "udp" and conn.server[1] == 443:
+                transport, reason = "QUIC", "QUIC is encrypted with keys this capture does not hold"
+            elif conn.tls:
+                transport, reason = "TLS", "no TLS key for this connection (or certificate pinning kept decryption out)"
+            else:
+                transport, reason = conn.proto.upper(), "not HTTP"
+            if conn.broken:
+                reason = conn.broken
+            yield {
+                "type": "capture:unreadable", "ts": conn.first_ts, "host": host, "host_source": how,
+                "server": conn.server[0], "port": conn.server[1],
+                "client": f"{conn.client[0]}:{conn.client[1]}", "transport": transport,
+                "bytes_up": conn.up, "bytes_down": conn.down, "reason": reason, "app": self._app_label(conn),
+            }
+
+
+def read_capture(path: Path, *, app: str | None, body_cap: int, keylog: Path | None,
+                 on_event: Callable[[Event], None] | None = None) -> Iterator[Record]:
+    """Records of one pcap/pcapng file, in capture order. Raises `CaptureError` when the file
+    cannot be read at all and `CaptureDamage` after the last record before damage."""
+    tshark = tshark_path()
+    if tshark is None:
+        raise CaptureError(f"reading a packet capture needs Wireshark's tshark, which is not installed; {INSTALL_HINT}")
+    if keylog is not None and not keylog.is_file():
+        raise CaptureError(f"key log {keylog} does not exist")
+    reader = CaptureReader(path, app=app, body_cap=body_cap, on_event=on_event)
+    proc = subprocess.Popen(tshark_argv(tshark, path, keylog), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, bufsize=1 << 20)
+    assert proc.stdout is not None and proc.stderr is not None
+    try:
+        for line in proc.stdout:
+            if line.startswith(b'{"index"'):
+                continue
+            try:
+                packet = json.loads(line)
+                layers = packet["layers"]
+                ts = int(packet.get("timestamp", 0)) / 1000
+            except (ValueError, KeyError, TypeError):
+                continue
+            yield from reader.packet(layers, ts)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.stdout.close()
+        stderr = proc.stderr.read().decode("utf-8", "replace")
+        proc.stderr.close()
+        status = proc.wait()
+    for event in reader.unreadable():
+        reader.on_event(event)
+    problem = _tshark_problem(stderr)
+    if status != 0 or problem:
+        damage = cp.first_damage(str(path))
+        if damage is not None:
+            raise CaptureDamage(
+                f"{damage.what} at byte {damage.offset} (packet #{damage.packets_before + 1}); "
+                f"the {damage.packets_before} complete packets before it were read")
+        if reader.packets == 0:
+            raise CaptureError(f"tshark cannot read it: {problem or f'exit status {status}'}")
+        raise CaptureDamage(f"tshark stopped after packet #{reader.packets}: {problem or f'exit status {status}'}")
+
+
+def _tshark_problem(stderr: str) -> str:
+    lines = [line.strip() for line in stderr.splitlines()
+             if line.strip() and not line.startswith("Running as user") and "dangerous" not in line]
+    return " ".join(lines)[:300]

@@ -1,0 +1,86 @@
+"""Real packet captures for tests: `tcpdump` on loopback while real clients talk TLS.
+
+`Capture` starts `tcpdump -i lo -U --immediate-mode -w FILE FILTER` (root needed; without
+`--immediate-mode` libpcap hands packets over in blocks and a capture shorter than the block
+timeout ends empty) and stops it with SIGINT so the file is complete. `require_tool` skips a test
+when a tool is missing, or fails it under `PHONEHOME_REQUIRE_ALL=1` (CI).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import struct
+import subprocess
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+
+def require_tool(name: str, install: str) -> str:
+    path = shutil.which(name)
+    if path and (name != "tcpdump" or os.geteuid() == 0):
+        return path
+    message = f"{name} not usable here ({'needs root' if path else install})"
+    if os.environ.get("PHONEHOME_REQUIRE_ALL") == "1":
+        pytest.fail(message + "; PHONEHOME_REQUIRE_ALL=1 forbids skipping")
+    pytest.skip(message)
+
+
+class Capture:
+    def __init__(self, path: Path, bpf: str) -> None:
+        self.path = path
+        self.proc = subprocess.Popen(
+            [require_tool("tcpdump", "apt-get install -y tcpdump"), "-i", "lo", "-U", "--immediate-mode",
+             "-Z", "root", "-w", str(path), bpf],
+            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+        )
+        assert self.proc.stderr is not None
+        line = self.proc.stderr.readline()  # "listening on lo ..." once the filter is attached
+        if b"listening" not in line:
+            self.proc.kill()
+            raise RuntimeError(f"tcpdump did not start: {line!r}")
+
+    def stop(self) -> str:
+        self.proc.send_signal(signal.SIGINT)
+        _, err = self.proc.communicate(timeout=10)
+        return err.decode("utf-8", "replace")
+
+
+def pcap_packets(path: Path) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """(file header, [(record header, frame)]) of a classic little-endian pcap file."""
+    data = path.read_bytes()
+    header, pos, packets = data[:24], 24, []
+    while pos + 16 <= len(data):
+        incl = struct.unpack("<I", data[pos + 8:pos + 12])[0]
+        packets.append((data[pos:pos + 16], data[pos + 16:pos + 16 + incl]))
+        pos += 16 + incl
+    return header, packets
+
+
+def tcp_ports(frame: bytes) -> tuple[int, int] | None:
+    """Source and destination port of an Ethernet/IPv4/TCP frame."""
+    if len(frame) < 14 + 20 or frame[12:14] != b"\x08\x00" or frame[14 + 9] != 6:
+        return None
+    ihl = (frame[14] & 0x0F) * 4
+    return struct.unpack(">HH", frame[14 + ihl:14 + ihl + 4])
+
+
+def with_pcapdroid_trailers(src: Path, dst: Path, app_of: Callable[[bytes], tuple[int, str]]) -> None:
+    """Rewrite a pcap as PCAPdroid writes frames with its "PCAP trailer" option: a zeroed Ethernet
+    header (tcpdump's loopback frames have one already), the IP packet, padding to 4 bytes, then
+    magic 0x01072021, UID, app name (20 bytes), CRC32 of the frame so far (`pcap_dump.c`).
+    Synthesised to the documented format: no PCAPdroid ran here."""
+    header, packets = pcap_packets(src)
+    out = bytearray(header)
+    for record, frame in packets:
+        uid, name = app_of(frame)
+        padding = (-len(frame)) & 0x3
+        body = frame + b"\x00" * padding + struct.pack(">Ii", 0x01072021, uid) + name.encode()[:19].ljust(20, b"\x00")
+        body += struct.pack("<I", zlib.crc32(body))
+        ts_sec, ts_usec = struct.unpack("<II", record[:8])
+        out += struct.pack("<IIII", ts_sec, ts_usec, len(body), len(body)) + body
+    dst.write_bytes(bytes(out))

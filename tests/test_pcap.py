@@ -1,0 +1,273 @@
+"""Packet captures: real traffic on loopback recorded by tcpdump AND by mitmdump at the same time.
+
+The clients (curl, Python's `http.client`/`h2`/`wsproto`) talk TLS 1.2 and 1.3, HTTP/1.1 and
+HTTP/2 and a WebSocket to a real mitmdump, which forwards to a local server. tcpdump records the
+client → mitmdump leg; the clients write their TLS keys (`SSLKEYLOGFILE`, which Python's
+`ssl.create_default_context` turns into `keylog_filename`), so tshark decrypts exactly what
+mitmdump saw and saved: the findings from the pcap must match those from the flow file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import socket
+import struct
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from net_support import LocalServer, curl, http1_request, http2_request, run_mitmdump, websocket_session
+from pcap_support import Capture, require_tool, tcp_ports, with_pcapdroid_trailers
+from phonehome.analysis.readers import read_records
+from phonehome.analysis.sessions import SessionData, load_inputs
+
+from phonehome.cli import main
+
+PROFILE = """
+[device]
+android_id = "9774d56d682e549c"
+advertising_id = "38400000-8cf0-11bd-b23e-10b96e40000d"
+[person]
+email = "lena.beispiel@posteo.de"
+[location]
+latitude = 52.520008
+longitude = 13.404954
+"""
+ADID = "38400000-8cf0-11bd-b23e-10b96e40000d"
+ANDROID_ID = "9774d56d682e549c"
+EMAIL = "lena.beispiel@posteo.de"
+DNS_SERVER, DNS_TARGET = "127.0.0.77", "127.0.0.78"
+DNS_NAME = "api.mixpanel.com"
+
+
+def _dns_server(stop: threading.Event) -> tuple[socket.socket, threading.Thread]:
+    """Answers every A query with DNS_TARGET (on 127.0.0.77:53, loopback only)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind((DNS_SERVER, 53))
+    sock.settimeout(0.2)
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                query, addr = sock.recvfrom(512)
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            question = query[12:]
+            answer = b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 60, 4) + socket.inet_aton(DNS_TARGET)
+            sock.sendto(query[:2] + b"\x81\x80" + struct.pack(">HHHH", 1, 1, 0, 0) + question + answer, addr)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return sock, thread
+
+
+def _dns_query(name: str) -> bytes:
+    qname = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\x00"
+    query = struct.pack(">HHHHHH", 0x1234, 0x0100, 1, 0, 0, 0) + qname + struct.pack(">HH", 1, 1)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(5)
+        s.sendto(query, (DNS_SERVER, 53))
+        return s.recv(512)
+
+
+def _raw_tcp_exchange(port: int) -> None:
+    with socket.create_connection((DNS_TARGET, port), timeout=5) as s:
+        s.sendall(b"\x17\x03\x03\x00\x10" + os.urandom(16))  # looks like TLS data; no handshake, no key
+        s.recv(100)
+
+
+@pytest.fixture(scope="module")
+def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    require_tool("tshark", "apt-get install -y tshark")
+    d = tmp_path_factory.mktemp("pcap")
+    (d / "device.toml").write_text(PROFILE)
+    keys, flows, pcap = d / "keys.txt", d / "flows.mitm", d / "capture.pcap"
+    listener = socket.create_server((DNS_TARGET, 0))
+    sink_port = listener.getsockname()[1]
+
+    def sink() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(100)
+            conn.sendall(b"ok")
+
+    stop = threading.Event()
+    dns_sock, dns_thread = _dns_server(stop)
+    threading.Thread(target=sink, daemon=True).start()
+    big = json.dumps({"padding": "x" * 200_000, "email": EMAIL}).encode()
+    with LocalServer() as server, run_mitmdump("-w", str(flows), upstream=server) as proxy:
+        os.environ["SSLKEYLOGFILE"] = str(keys)
+        cap = Capture(pcap, f"tcp port {proxy.port} or udp port 53 or host {DNS_TARGET}")
+        started = time.monotonic()
+        try:
+            # curl, TLS 1.2, HTTP/2
+            r = curl(proxy, f"https://graph.facebook.com/v17.0/act?advertiser_id={ADID}", http="2", method="POST",
+                     data=json.dumps({"ud": {"em": EMAIL}, "lat": 52.520008, "lng": 13.404954}),
+                     headers={"Content-Type": "application/json"}, extra=["--tls-max", "1.2"])
+            assert r.returncode == 0, r.stderr
+            # curl, TLS 1.3, HTTP/1.1, gzip body
+            r = curl(proxy, f"https://api.mixpanel.com/track?ip=1&distinct_id={ANDROID_ID}", http="1.1",
+                     method="POST", data=gzip.compress(json.dumps({"email": EMAIL}).encode()),
+                     headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
+                     extra=["--tlsv1.3"])
+            assert r.returncode == 0, r.stderr
+            # Python, TLS 1.3, HTTP/1.1: a body of 200 KB over many TLS records and TCP segments
+            http1_request(proxy, f"https://app-measurement.com/a?gps_adid={ADID}", method="POST", body=big,
+                          headers={"Content-Type": "application/json"})
+            # Python h2, TLS 1.3, HTTP/2
+            http2_request(proxy, "https://api.segment.io/v1/batch", method="POST",
+                          headers={"Content-Type": "application/json"},
+                          body=json.dumps({"batch": [{"anonymousId": ANDROID_ID, "context": {"device": {
+                              "advertisingId": ADID, "model": "Pixel 7"}}}]}).encode())
+            websocket_session(proxy, "wss://chat.example-shop.com/socket",
+                              [json.dumps({"adid": ADID, "text": "hi"}), json.dumps({"email": EMAIL})])
+            assert _dns_query(DNS_NAME)[3] & 0x0F == 0
+            _raw_tcp_exchange(sink_port)
+            time.sleep(0.2)
+        finally:
+            os.environ.pop("SSLKEYLOGFILE", None)
+            capture_log = cap.stop()
+            stop.set()
+            dns_sock.close()
+            listener.close()
+        traffic_seconds = time.monotonic() - started
+    dns_thread.join(2)
+    assert keys.stat().st_size > 0 and pcap.stat().st_size > 24, capture_log
+    yield {"dir": d, "keys": keys, "flows": flows, "pcap": pcap, "profile": d / "device.toml",
+           "proxy_port": proxy.port, "seconds": traffic_seconds}
+
+
+def _cells(data: SessionData) -> set[tuple[str, str, str]]:
+    return {(str(r.category), str(r.host), str(r.location)) for r in data.findings.itertuples()}
+
+
+def _load(paths: list[Path], captured: dict[str, Any], **kw: Any) -> SessionData:
+    from phonehome.analysis.profile import load_profile
+
+    return load_inputs(paths, profile=load_profile(captured["profile"]), **kw)
+
+
+def test_pcap_with_keys_gives_the_flow_files_findings(captured: dict[str, Any]) -> None:
+    from_flows = _load([captured["flows"]], captured)
+    from_pcap = _load([captured["pcap"]], captured, keylog=captured["keys"])
+    assert not from_pcap.problems and not from_flows.problems
+    a, b = _cells(from_flows), _cells(from_pcap)
+    agreement = len(a & b) / len(a | b)
+    assert len(a) >= 10 and agreement >= 0.95, (sorted(a - b), sorted(b - a))
+    hosts = set(from_pcap.findings["host"])
+    # TLS 1.2 + HTTP/2 (curl), gzip over HTTP/1.1 (curl), 200 KB body (Python), h2 (Python), WebSocket
+    assert {"graph.facebook.com", "api.mixpanel.com", "app-measurement.com", "api.segment.io",
+            "chat.example-shop.com"} <= hosts
+    assert ("contact_info", "app-measurement.com", "body.json:email") in b
+    assert set(from_pcap.findings["source"]) == {"pcap"}
+
+
+def test_records_carry_versions_addresses_and_websocket_messages(captured: dict[str, Any]) -> None:
+    records = list(read_records(captured["pcap"], keylog=captured["keys"]))
+    http = [r for r in records if r.kind == "http"]
+    assert {r.http_version for r in http} == {"HTTP/1.1", "HTTP/2"}
+    assert all(r.scheme == "https" and r.server_address.endswith(f":{captured['proxy_port']}") for r in http)
+    assert all(r.client_address.startswith("127.0.0.1:") for r in http)
+    big = next(r for r in http if r.host == "app-measurement.com")
+    assert big.body_size > 200_000 and big.body.endswith(f'"{EMAIL}"}}'.encode())
+    gz = next(r for r in http if r.host == "api.mixpanel.com")
+    assert gz.content_encoding == "gzip" and gzip.decompress(gz.body).startswith(b'{"email"')
+    ws = [r for r in records if r.kind == "websocket"]
+    assert [r.direction for r in ws] == ["client", "server", "client", "server"]
+    assert json.loads(ws[0].body)["adid"] == ADID and [r.message_index for r in ws] == [0, 1, 2, 3]
+
+
+def test_keys_embedded_in_pcapng_need_no_keylog(captured: dict[str, Any], tmp_path: Path) -> None:
+    editcap = require_tool("editcap", "apt-get install -y wireshark-common")
+    # Named .pcap on purpose: the format is told by the magic bytes, not the suffix.
+    embedded = tmp_path / "with-keys.pcap"
+    subprocess.run([editcap, "--inject-secrets", f"tls,{captured['keys']}", str(captured["pcap"]), str(embedded)],
+                   check=True, capture_output=True)
+    assert embedded.read_bytes()[:4] == b"\x0a\x0d\x0d\x0a"
+    with_keylog = _load([captured["pcap"]], captured, keylog=captured["keys"])
+    embedded_only = _load([embedded], captured)
+    assert _cells(embedded_only) == _cells(with_keylog) and len(_cells(embedded_only)) >= 10
+
+
+def test_without_keys_connections_are_contacted_not_readable(captured: dict[str, Any],
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    data = _load([captured["pcap"]], captured)
+    assert data.findings.empty
+    unreadable = {e["host"]: e for e in data.capture_events if e["type"] == "capture:unreadable"}
+    fb = unreadable["graph.facebook.com"]
+    assert fb["host_source"] == "sni" and fb["org"] == "Meta" and fb["transport"] == "TLS"
+    assert fb["bytes_up"] > 300 and fb["bytes_down"] > 300
+    assert unreadable["app-measurement.com"]["bytes_up"] > 200_000
+    by_dns = unreadable[DNS_NAME]
+    assert by_dns["host_source"] == "dns" and by_dns["server"] == DNS_TARGET and by_dns["org"] == "Mixpanel"
+    assert {"type": "capture:dns", "name": DNS_NAME} .items() <= next(
+        e for e in data.capture_events if e["type"] == "capture:dns").items()
+    assert main(["replay", str(captured["pcap"])]) == 0
+    out = capsys.readouterr().out
+    assert "contacted, content not readable" in out and "graph.facebook.com (Meta)" in out
+    assert f"hosts looked up by plain DNS (1): {DNS_NAME}" in out
+
+
+def test_pcapdroid_trailer_keeps_only_the_apps_connections(captured: dict[str, Any], tmp_path: Path) -> None:
+    fb_client_port = next(int(r.client_address.rsplit(":", 1)[1]) for r in read_records(captured["pcap"],
+                          keylog=captured["keys"]) if r.host == "graph.facebook.com")
+
+    def app_of(frame: bytes) -> tuple[int, str]:
+        ports = tcp_ports(frame)
+        return (10150, "Demo App") if ports and fb_client_port in ports else (10151, "Other App")
+
+    tagged = tmp_path / "pcapdroid.pcap"
+    with_pcapdroid_trailers(captured["pcap"], tagged, app_of)
+    everything = _load([tagged], captured, keylog=captured["keys"])
+    assert _cells(everything) == _cells(_load([captured["pcap"]], captured, keylog=captured["keys"]))
+    assert set(everything.findings["app"]) == {"Demo App", "Other App"}
+    for app in ("Demo App", "10150"):
+        only = _load([tagged], captured, keylog=captured["keys"], app=app)
+        assert set(only.findings["host"]) == {"graph.facebook.com"}
+        assert len(only.findings) >= 3
+
+
+def test_truncated_capture_keeps_earlier_requests(captured: dict[str, Any], tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    data = captured["pcap"].read_bytes()
+    cut = tmp_path / "cut.pcap"
+    cut.write_bytes(data[:int(len(data) * 0.6)])
+    out = tmp_path / "f.jsonl"
+    status = main(["replay", str(cut), "--keylog", str(captured["keys"]), "--findings", str(out), "--no-progress"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 1
+    assert len(err) == 1 and str(cut) in err[0] and "cut short at byte" in err[0], err
+    hosts = {json.loads(line)["host"] for line in out.read_text().splitlines()}
+    assert {"graph.facebook.com", "api.mixpanel.com"} <= hosts
+
+
+def test_corrupt_capture_and_missing_tshark_are_one_line_errors(captured: dict[str, Any], tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    corrupt = tmp_path / "corrupt.pcapng"
+    corrupt.write_bytes(b"\x0a\x0d\x0d\x0a" + os.urandom(3000))
+    assert main(["replay", str(corrupt), "--no-progress"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(corrupt) in err[0], err
+    monkeypatch.setenv("PHONEHOME_TSHARK", str(tmp_path / "no-tshark"))
+    assert main(["replay", str(captured["pcap"]), "--no-progress"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "tshark" in err[0] and "apt-get install tshark" in err[0], err
+
+
+def test_findings_frame_is_not_empty_for_report(captured: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "report.md"
+    assert main(["report", str(captured["pcap"]), "--keylog", str(captured["keys"]), "--profile",
+                 str(captured["profile"]), "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "Meta" in text and "Mixpanel" in text
+    assert isinstance(pd.read_json, object)

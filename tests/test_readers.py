@@ -182,7 +182,8 @@ def test_expand_inputs_folders_and_sessions(tmp_path: Path) -> None:
     files, problems = expand_inputs([tmp_path / "session", tmp_path / "folder", tmp_path / "nothing", tmp_path / "nope"])
     assert files == [tmp_path / "session" / "flows.mitm", tmp_path / "folder" / "b.mitm",
                      tmp_path / "folder" / "deeper" / "a.har"]
-    assert [p.message for p in problems] == ["folder holds no flow (.mitm, .flows) or HAR files", "no such file or folder"]
+    assert [p.message for p in problems] == [
+        "folder holds no flow (.mitm, .flows), HAR or packet capture (.pcap, .pcapng) files", "no such file or folder"]
 
 
 def test_reader_memory_does_not_grow_with_flows(tmp_path: Path) -> None:

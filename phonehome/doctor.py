@@ -174,6 +174,21 @@ def check_android_ca(confdir: Path, *, adb: str | None = None,
                  "install mitmproxy's CA as a system CA (README: 'Analysing an app on a real phone', step 2)")
 
 
+def check_tshark(*, tshark: str | None = None) -> Check:
+    """Packet captures are read through Wireshark's tshark (`phonehome replay capture.pcapng`)."""
+    from phonehome.analysis.pcap import INSTALL_HINT, tshark_path
+
+    path = tshark or tshark_path()
+    if path is None:
+        return Check("tshark", "warn", "tshark not found: packet captures (.pcap, .pcapng) cannot be read", INSTALL_HINT)
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=20)
+        version = out.stdout.splitlines()[0] if out.stdout else f"exit status {out.returncode}"
+    except (OSError, subprocess.SubprocessError) as e:
+        return Check("tshark", "fail", f"{path} does not run: {e}", INSTALL_HINT)
+    return Check("tshark", "pass", f"{version} ({path})")
+
+
 def run_checks(*, usb: bool = False, remote: str | None = None, confdir: Path | None = None,
                proxy: tuple[str, int] | None = None) -> list[Check]:
     confdir = confdir or default_confdir()
@@ -181,6 +196,7 @@ def run_checks(*, usb: bool = False, remote: str | None = None, confdir: Path | 
     if shutil.which("npm") is None:
         checks.append(Check("npm", "warn", "npm not found: the Frida agents cannot be rebuilt",
                             "install Node.js 18+ with npm"))
+    checks.append(check_tshark())
     if proxy is not None:
         checks.append(check_port(*proxy))
     device_checks = check_device(usb=usb, remote=remote)

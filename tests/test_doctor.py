@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import stat
 import subprocess
@@ -123,3 +124,13 @@ def test_cli_without_device(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "PASS python" in out and "FAIL mitmproxy CA" in out and "SKIP device: no device given" in out
     assert "fix: start mitmproxy once" in out
     assert status == 1
+
+
+def test_tshark_present_or_named_with_its_install_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PHONEHOME_TSHARK", str(tmp_path / "missing"))
+    missing = doctor.check_tshark()
+    assert missing.status == "warn" and "apt-get install tshark" in (missing.fix or "")
+    monkeypatch.delenv("PHONEHOME_TSHARK")
+    if shutil.which("tshark"):
+        found = doctor.check_tshark()
+        assert found.status == "pass" and "TShark" in found.detail

@@ -262,6 +262,7 @@ class Processor:
         self.hook_offset = read.next_offset
         if read.objects:
             self.analyser.add_known_values(known_values_from_events(read.objects))
+            self.analyser.add_hook_events(read.objects)
 
     # -- records -------------------------------------------------------------------------------
 
@@ -379,6 +380,8 @@ class Processor:
                              "message_index": record.message_index, "size": record.body_size,
                              "cap": self.body_cap})
             rows.extend(to_json_row(r) for r in self.analyser.analyse_record(record))
+            for opaque in self.analyser.take_app_encrypted():
+                self._event({"type": "proxy:app-encrypted", **opaque})
         if rows:
             self.findings.write_many(rows)  # one write() per flow or message
             self.counters[C_FINDINGS] += len(rows)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .appcrypto import PLAINTEXT_STEP, AppCiphertexts, app_ciphertexts_from_events, opaque_reason, plaintext_record
 from .decode import DecodeLimits, decode_record
 from .destinations import Destination, Destinations
 from .detect import Detector
@@ -41,14 +42,45 @@ class Analyser:
         self.notes_without_findings = 0
         """Records whose decoding hit a limit or skipped a part but that yielded no finding."""
         self.recent_notes: deque[str] = deque(maxlen=20)
+        self.app_crypto = AppCiphertexts()
+        """Plaintext and ciphertext of app-level encryption calls seen by the hooks."""
+        self.app_encrypted: deque[dict[str, Any]] = deque(maxlen=1000)
+        """Requests whose body the app encrypted and no hook explained (newest last); see `take_app_encrypted`."""
+        self.app_encrypted_count = 0
 
     def add_known_values(self, values: Iterable[KnownValue]) -> None:
         """Values observed at run time (Frida hook reads), searched like profile values."""
         self.detector.add_known_values(values)
 
+    def add_hook_events(self, events: Iterable[dict[str, Any]]) -> None:
+        """Hook events besides reads: app-level encryption calls (plaintext for opaque bodies)."""
+        self.app_crypto.add(app_ciphertexts_from_events(events))
+
+    def take_app_encrypted(self) -> list[dict[str, Any]]:
+        out = list(self.app_encrypted)
+        self.app_encrypted.clear()
+        return out
+
     def analyse_record(self, record: Record) -> list[dict[str, Any]]:
         if not record.outgoing:
             return []
+        rows = self._analyse(record)
+        match = self.app_crypto.match(record)
+        if match is not None:
+            for row in self._analyse(plaintext_record(record, match)):
+                row[Col.decoding] = DECODING_SEPARATOR.join(x for x in (PLAINTEXT_STEP, row[Col.decoding]) if x)
+                rows.append(row)
+        elif not rows:
+            reason = opaque_reason(record)
+            if reason is not None:
+                self.app_encrypted_count += 1
+                destination = self.destinations.lookup(record.host)
+                self.app_encrypted.append({"flow_id": record.flow_id, "ts": record.ts, "url": record.url,
+                                           "host": record.host, "org": destination.org, "reason": reason,
+                                           "size": record.body_size})
+        return rows
+
+    def _analyse(self, record: Record) -> list[dict[str, Any]]:
         decoded = decode_record(record, self.limits)
         detections = self.detector.detect(record, decoded)
         notes = "; ".join([*record.notes, *decoded.notes])

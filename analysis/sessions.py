@@ -198,6 +198,7 @@ def plan_replay(
     analyser = Analyser(profile=profile, app=app, first_party=[*first_party, *session_first_party],
                         extra_lists=extra_lists)
     analyser.add_known_values(known_values_from_events(collected["hook"]))
+    analyser.add_hook_events(collected["hook"])
     files, missing = expand_inputs(as_paths)
     problems.extend(str(p) for p in missing)
     return ReplayPlan(

@@ -435,6 +435,8 @@ class HookHost:
             self._emit_host_event(late, drain=False)
         if new_values and self._analyser is not None:
             self._analyser.add_known_values(new_values)
+        if ev.get("app_level") and self._analyser is not None:
+            self._analyser.add_hook_events([ev])
         if ev.get("type") == "hook:tls-plaintext" and self._assembler is not None:
             self._analyse(self._assembler.feed(ev, raw.get("data", b"")))
 

@@ -12,10 +12,14 @@
  * - javax.crypto.Mac doFinal: input and MAC.
  * - android.util.Base64 and java.util.Base64 encoders/decoders, java.util.zip.GZIPOutputStream.write.
  * - okhttp3.Request$Builder.build: method, URL, headers and (re-playable) body.
+ * - App-level encryption entry points (`APP_ENCRYPTORS`, a table): SDK methods that encrypt a
+ *   report before it is sent, e.g. ByteDance's `EncryptorUtil.ttEncrypt([BI)[B` (a JNI method):
+ *   plaintext and ciphertext, so the analysis can read the body the proxy only sees encrypted.
  *
  * Sends: hook:crypto {api, algorithm, op, phase, input, output, cipher}, hook:digest {api,
  * algorithm, input, digest}, hook:encode {api, op, input, output}, hook:http {api, method, url,
- * headers, body}; each with thread, tid, stack.
+ * headers, body}; each with thread, tid, stack. App-level encryption: hook:crypto {api, algorithm,
+ * op: "encrypt", phase: "final", app_level: true, input, output}.
  */
 import Java from "frida-java-bridge";
 import { exportRpc, Fields, settings } from "../common/runtime.js";
@@ -274,8 +278,56 @@ const HTTP_HOOKS: JavaHook[] = [
     },
 ];
 
+// ---- App-level encryption entry points -------------------------------------------------------
+
+/**
+ * One method an SDK encrypts its reports with before sending them. To add one: the class and
+ * method, the overload's argument types, which argument is the plaintext (`input`; byte[] or
+ * String) and, when the plaintext is the first `length` bytes of that array, the argument giving
+ * the length; the return value must be the ciphertext (byte[] or a Base64 String). `scheme` names
+ * the encryption in the event's `algorithm`. Native-only entry points (no Java method) need a
+ * native hook instead and are not covered by this table.
+ */
+export interface AppEncryptor {
+    cls: string;
+    method: string;
+    overload: string[];
+    input: number;
+    length?: number;
+    scheme: string;
+    /** Label in events, e.g. `EncryptorUtil.ttEncrypt`. */
+    api: string;
+}
+
+export const APP_ENCRYPTORS: AppEncryptor[] = [
+    // ByteDance AppLog / device registration: ttEncrypt(gzip(JSON)), sent as
+    // application/octet-stream;tt-data=a (public reverse engineering of the TikTok app).
+    {
+        cls: "com.bytedance.frameworks.encryptor.EncryptorUtil", method: "ttEncrypt", overload: ["[B", "int"],
+        input: 0, length: 1, scheme: "tt-encrypt", api: "EncryptorUtil.ttEncrypt",
+    },
+];
+
+function appEncryptorHook(spec: AppEncryptor): JavaHook {
+    return {
+        cls: spec.cls, method: spec.method, overloads: [spec.overload], type: "hook:crypto", api: spec.api,
+        group: "app-encrypt",
+        record: (call) => {
+            const a = call.args;
+            const len = spec.length === undefined ? -1 : (a[spec.length] as number);
+            const input = textOrBytes(a[spec.input], Java);
+            return {
+                algorithm: spec.scheme, op: "encrypt", phase: "final", app_level: true,
+                input: input !== null && len >= 0 && len < input.length ? input.subarray(0, len) : input,
+                output: textOrBytes(call.ret, Java),
+            };
+        },
+    };
+}
+
 exportRpc("crypto", () => {
     whenJavaReady(Java, () => {
-        installJavaHooks(Java, [...CIPHER_HOOKS, ...DIGEST_HOOKS, ...ENCODE_HOOKS, ...HTTP_HOOKS]);
+        installJavaHooks(Java, [...CIPHER_HOOKS, ...DIGEST_HOOKS, ...ENCODE_HOOKS, ...HTTP_HOOKS,
+            ...APP_ENCRYPTORS.map(appEncryptorHook)]);
     });
 });

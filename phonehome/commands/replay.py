@@ -98,6 +98,12 @@ def print_summary(summary: Summary, stats: ReadStats, plan: ReplayPlan, console:
                      if e.get("type") == "proxy:pinning_suspected"})
     if pinned:
         console.print(Text("could not be inspected (certificate pinning suspected): " + ", ".join(inert(h, 80) for h in pinned)))
+    opaque = plan.analyser.take_app_encrypted()
+    if opaque:
+        hosts = sorted({str(o["host"]) for o in opaque})
+        console.print(Text(f"{plan.analyser.app_encrypted_count} requests were encrypted by the app before sending "
+                           f"(content not readable without the crypto hooks): "
+                           + ", ".join(inert(h, 80) for h in hosts[:10]), style="yellow"), soft_wrap=True)
     injected = injections_from_events(plan.hook_events)
     if injected:
         console.print(Text("In-app browser: " + inert(plain_summary(injected), 600), style="yellow"), soft_wrap=True)

@@ -18,6 +18,7 @@ import java.util.List;
  * identifiers and the location, then sends everything over HTTPS.
  *
  * Usage: Main CA_PEM FACEBOOK_URL APPSFLYER_URL [APP_URL]   (proxy via -Dhttps.proxyHost/-Dhttps.proxyPort)
+ *        Main --applog CA_PEM URL                   (an SDK-like AppLog sends ttEncrypt(gzip(JSON)))
  *        Main --webview PAGE_URL                    (an SDK-like in-app browser injects a key logger)
  *        Main --selftest                            (call the hooked APIs, print the results)
  *        Main --bench N                             (per-call cost of a hooked API, for benchmarks/hooks.py)
@@ -82,6 +83,13 @@ public final class Main {
             com.bytedance.ies.webview.InAppBrowser.open(args[1]);
             Thread.sleep(300); // let the hook batch reach the host
             System.out.println("WEBVIEW opened " + args[1]);
+            return;
+        }
+        if (args.length > 2 && args[0].equals("--applog")) {
+            Net.init(args[1]);
+            byte[] body = com.bytedance.applog.AppLog.pack(context);
+            Thread.sleep(1200); // SDKs batch before they upload; lets the hook batches reach the host first
+            System.out.println("applog " + com.bytedance.applog.AppLog.send(args[2], body));
             return;
         }
         Net.init(args[0]);

@@ -37,12 +37,19 @@ public final class Net {
     }
 
     public static int post(String url, String contentType, String body) throws Exception {
+        return postBytes(url, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** POST {@code data} with extra headers given as name, value, name, value ... */
+    public static int postBytes(String url, String contentType, byte[] data, String... headers) throws Exception {
         HttpsURLConnection c = (HttpsURLConnection) new URL(url).openConnection();
         c.setSSLSocketFactory(factory);
         c.setRequestMethod("POST");
         c.setDoOutput(true);
         c.setRequestProperty("Content-Type", contentType);
-        byte[] data = body.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            c.setRequestProperty(headers[i], headers[i + 1]);
+        }
         c.setFixedLengthStreamingMode(data.length);
         try (OutputStream out = c.getOutputStream()) {
             out.write(data);

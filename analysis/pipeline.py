@@ -11,7 +11,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .appcrypto import PLAINTEXT_STEP, AppCiphertexts, app_ciphertexts_from_events, opaque_reason, plaintext_record
+from .appcrypto import (
+    PLAINTEXT_STEP,
+    AppCiphertexts,
+    app_ciphertexts_from_events,
+    opaque_reason,
+    plaintext_record,
+)
 from .decode import DecodeLimits, decode_record
 from .destinations import Destination, Destinations
 from .detect import Detector

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from phonehome.analysis.profile import Profile, ProfileError, load_profile
-
 from phonehome.store import PROFILE_COPY, SessionStore, write_private_atomic
 
 DEFAULT_BODY_CAP = 1_000_000

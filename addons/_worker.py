@@ -255,7 +255,6 @@ class Processor:
             return
         self._hook_size = size
         from phonehome.analysis.correlate import known_values_from_events
-
         from phonehome.store import read_jsonl
 
         read = read_jsonl(path, self.hook_offset)
@@ -360,6 +359,7 @@ class Processor:
 
     def _ws_message(self, flow_id: str, index: int, state: Any) -> None:
         from mitmproxy.websocket import WebSocketMessage
+
         from phonehome.analysis.records import ws_message_record
 
         flow = self.ws_flows.get(flow_id)
@@ -441,7 +441,6 @@ def build_analyser(session_dir: Path) -> tuple[Any, int]:
     """The analyser `phonehome replay` would use for this session, and the hook-events offset
     from which runtime values still have to be read."""
     from phonehome.analysis.sessions import plan_replay
-
     from phonehome.store import SessionStore
 
     store = SessionStore(session_dir)

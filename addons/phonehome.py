@@ -43,8 +43,8 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 from mitmproxy import command, ctx, exceptions, flow, http, tls  # noqa: E402
-from phonehome.addons import _session, _worker  # noqa: E402
 
+from phonehome.addons import _session, _worker  # noqa: E402
 from phonehome.store import CONSENT_LABELS, JsonlWriter, SessionStore, open_private  # noqa: E402
 from phonehome.store import journal as _journal  # noqa: E402
 

@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 from hooks_support import ensure_agents, java_argv  # noqa: E402
+
 from phonehome.hooks.host import AgentConfig, HookHost, Target  # noqa: E402
 
 PY = "/usr/bin/python3.11"

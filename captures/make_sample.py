@@ -41,8 +41,8 @@ from net_support import (  # noqa: E402  (test support module, shared with the e
     run_mitmdump,
     websocket_session,
 )
-from phonehome.analysis.profile import load_profile  # noqa: E402
 
+from phonehome.analysis.profile import load_profile  # noqa: E402
 from phonehome.store import SessionStore  # noqa: E402
 
 PROFILE = REPO / "captures" / "sample" / "device.toml"

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from phonehome.analysis.correlate import Correlator
-
 from phonehome.store import JsonlWriter, SessionStore, read_jsonl
 
 from .build import AGENTS, load_bundle

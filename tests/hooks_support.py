@@ -14,7 +14,6 @@ from typing import Any
 
 from phonehome.hooks.build import build_agent, bundle_path
 from phonehome.hooks.host import AgentConfig, HookHost, Target
-
 from phonehome.store import SessionStore, read_jsonl
 
 REPO = Path(__file__).resolve().parent.parent

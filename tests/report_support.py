@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from phonehome.analysis.consent import label_consent
 from phonehome.analysis.schema import Col, findings_frame
 

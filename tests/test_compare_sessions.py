@@ -6,6 +6,7 @@ import stat
 
 import compare_support as cs
 import pytest
+
 from phonehome.analysis.sessions import load_inputs, load_session
 
 pytestmark = pytest.mark.slow

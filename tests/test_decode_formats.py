@@ -25,6 +25,7 @@ from decode_support import (
     record,
     triples,
 )
+
 from phonehome.analysis.decode import DecodeLimits, decode_record
 
 ADID = "38400000-8cf0-11bd-b23e-10b96e40000d"

@@ -19,6 +19,7 @@ import zstandard
 from decode_support import gzip_bomb, jwt, pb_bytes, pb_varint, record, triples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from phonehome.analysis.decode import DecodeLimits, decode_record
 from phonehome.analysis.model import Blob, Decoded, Leaf
 

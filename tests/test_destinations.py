@@ -13,6 +13,7 @@ import pytest
 import tldextract
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from phonehome.analysis import _countrydb, _orgdb
 from phonehome.analysis import destinations as dest
 from phonehome.analysis.destinations import (
@@ -24,7 +25,6 @@ from phonehome.analysis.destinations import (
     sdk_for_stack,
 )
 from phonehome.analysis.schema import COLUMNS, PURPOSES
-
 from phonehome.cli import main
 
 

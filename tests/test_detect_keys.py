@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 from detect_support import decoded, record
+
 from phonehome.analysis import keys
 from phonehome.analysis.detect import Detector
 

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import pytest
 from detect_support import decoded, default_profile, record
+
 from phonehome.analysis.detect import Detector
 from phonehome.analysis.known import KnownMatcher, b64_cores, phone_forms
 from phonehome.analysis.model import Blob

@@ -5,6 +5,7 @@ from __future__ import annotations
 from detect_support import default_profile, record
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from phonehome.analysis.categories import CATEGORY_IDS
 from phonehome.analysis.detect import Detector
 from phonehome.analysis.model import Blob, Decoded, Leaf

@@ -237,9 +237,8 @@ def test_cli_spawns_and_writes_the_session(server, tmp_path: Path, capsys):
 
 
 def test_cli_without_bundle_says_how_to_build(tmp_path: Path, capsys, monkeypatch):
-    from phonehome.hooks import build
-
     from phonehome.cli import main
+    from phonehome.hooks import build
 
     monkeypatch.setattr(build, "HOOKS_DIR", tmp_path)
     monkeypatch.setattr(build.bundle_path, "__defaults__", (tmp_path,))

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from phonehome.analysis.correlate import Correlator, describe_read, known_values_from_events
 from phonehome.analysis.plaintext import PlaintextAssembler
 from phonehome.analysis.profile import KnownValue
@@ -256,9 +257,8 @@ def test_plaintext_through_a_proxy_tunnel_keeps_the_requested_port() -> None:
 
 
 def test_printed_events_are_inert_text(capsys) -> None:
-    from phonehome.hooks.host import describe_event
-
     from phonehome.commands.hooks import _printer
+    from phonehome.hooks.host import describe_event
 
     hostile = {"type": "hook:tls-plaintext", "direction": "write", "ts": 1.0, "api": "SSL_write",
                "host": "\x1b]0;pwned\x07evil.example", "port": 443, "data_size": 3, "data_text": "GET /\x1b[2J"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from phonehome.analysis.inappbrowser import injections_from_events, plain_summary
 from phonehome.analysis.webscript import DYNAMIC_CODE, KEYBOARD, NATIVE_BRIDGE, POINTER
 

@@ -18,10 +18,10 @@ from mitmproxy import exceptions, http, tls
 from mitmproxy.io import tnetstring
 from mitmproxy.proxy import context
 from mitmproxy.test import taddons, tflow
+
 from phonehome.addons import _worker
 from phonehome.addons.phonehome import PhoneHome
 from phonehome.analysis.records import records_from_state
-
 from phonehome.cli import main as cli_main
 from phonehome.store import SessionStore, read_jsonl
 from phonehome.store import flowbytes as _flowbytes

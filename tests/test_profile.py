@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from phonehome.analysis.categories import CATEGORY_IDS
 from phonehome.analysis.profile import ProfileError, load_profile, parse_profile
 

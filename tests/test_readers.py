@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from mitmproxy import io as mitm_io
 from mitmproxy.test import tflow
+
 from phonehome.analysis.readers import ReadError, ReadStats, expand_inputs, har_entry_records, read_records
 
 

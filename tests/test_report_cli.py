@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 import report_support as rs
-from phonehome.analysis.schema import to_json_row
 
+from phonehome.analysis.schema import to_json_row
 from phonehome.cli import main
 from phonehome.store import SessionStore
 

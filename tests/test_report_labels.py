@@ -6,9 +6,9 @@ import json
 
 import pytest
 import report_support as rs
+
 from phonehome.analysis.categories import CATEGORIES
 from phonehome.analysis.labels import check_labels, load_labels, parse_labels, store_types
-
 from phonehome.views.report import build_report, render_html, render_markdown
 
 DOCS = rs.REPO / "docs"

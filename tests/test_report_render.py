@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 import report_support as rs
+
 from phonehome.analysis.redact import redact, scrub
 from phonehome.analysis.schema import Col
-
 from phonehome.views.report import (
     build_report,
     findings_table,

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from phonehome.analysis.readers import ReadStats
 from phonehome.analysis.sessions import load_inputs, load_session, without_proxied_duplicates
-
 from phonehome.store import SessionStore
 
 SAMPLE = Path(__file__).resolve().parent.parent / "captures" / "sample"

@@ -8,6 +8,7 @@ import base64
 import hashlib
 
 import pytest
+
 from phonehome.analysis.webscript import (
     COOKIES_STORAGE as COOKIES,
 )

@@ -23,11 +23,9 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from mitmproxy.io import tnetstring
-
 from phonehome.store.safefile import UnsafeFile, open_read
 
-from . import pcap
+from . import pcap, tnet
 from ._capture_parse import capture_format
 from .model import Record
 from .records import DEFAULT_BODY_CAP, records_from_state
@@ -124,12 +122,13 @@ def _flowfile_records(f: IO[bytes], path: Path, *, app: str | None, body_cap: in
     # `Flow` objects): records need only the state, and skipping the objects halves the cost.
     count = 0
     offset = 0
+    fd = f.fileno()
     while True:
         try:
-            state = tnetstring.load(f)
-        except (ValueError, TypeError, IndexError) as e:
-            if str(e) == "not a tnetstring: empty file":
-                return
+            state = tnet.load(f, os.fstat(fd).st_size - offset)
+        except tnet.EmptyFile:
+            return
+        except (ValueError, TypeError, IndexError, MemoryError) as e:
             what = "truncated or damaged" if count else "not a mitmproxy flow file or HAR file"
             raise ReadError(ReadProblem(
                 path, f"{what} at byte {offset} (flow #{count + 1}); {count} complete flows before it were read ({e})"
@@ -168,6 +167,13 @@ def _capture_records(path: Path, *, app: str | None, body_cap: int, stats: ReadS
 
 
 # --- HAR -----------------------------------------------------------------------------------
+
+MAX_HAR_VALUE = 256 << 20
+"""The largest single HAR entry (or other top-level value) read, in characters: a 2 GB string is
+refused instead of being held several times over in memory."""
+_INCOMPLETE_MARGIN = 8
+"""A JSON error this close to the end of the buffer may be a value cut by the chunk boundary."""
+
 
 class _JsonStream:
     """Just enough of an incremental JSON scanner to walk `{"log": {"entries": [...]}}` one entry
@@ -216,10 +222,17 @@ class _JsonStream:
             try:
                 value, end = self._decoder.raw_decode(self._buf, self._pos)
             except json.JSONDecodeError as e:
-                # Possibly just incomplete: read more, and only give up at the end of the file.
-                if self._fill():
+                # Only a value cut off by the end of the buffer can go on in the next chunk; an
+                # error before that is a syntax error, and reading stops there.
+                incomplete = e.pos >= len(self._buf) - _INCOMPLETE_MARGIN or e.msg.startswith("Unterminated string")
+                if incomplete and len(self._buf) - self._pos > MAX_HAR_VALUE:
+                    raise ValueError(f"a value of more than {MAX_HAR_VALUE >> 20} MiB at character "
+                                     f"{self.position} (phonehome reads HAR entries up to that size)") from None
+                if incomplete and self._fill():
                     continue
                 raise ValueError(f"{e.msg} at character {self.consumed + e.pos}") from None
+            except RecursionError:
+                raise ValueError(f"a value nested too deep at character {self.position}") from None
             if end == len(self._buf) and isinstance(value, (int, float)) and self._fill():
                 continue  # a number may go on in the next chunk
             self._pos = end
@@ -242,12 +255,14 @@ def _har_entries(f: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
         else:
             found = True
             s.expect("{")
+            entries = False
             while s.peek() != "}":
                 log_key = s.value()
                 s.expect(":")
                 if log_key != "entries":
                     s.value()
                 else:
+                    entries = True
                     s.expect("[")
                     index = 0
                     while s.peek() != "]":
@@ -262,6 +277,8 @@ def _har_entries(f: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
                 if s.peek() == ",":
                     s.expect(",")
             s.expect("}")
+            if not entries:
+                raise ValueError("the log has no entries list")
         if s.peek() == ",":
             s.expect(",")
     if not found:
@@ -285,6 +302,8 @@ def _har_time(value: Any) -> float:
 def har_entry_records(entry: dict[str, Any], index: int, *, app: str | None = None,
                       body_cap: int = DEFAULT_BODY_CAP) -> list[Record]:
     request = entry["request"]
+    if not isinstance(request, dict):
+        raise TypeError(f"request is a {type(request).__name__}, not an object")
     url = str(request["url"])
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -310,7 +329,8 @@ def har_entry_records(entry: dict[str, Any], index: int, *, app: str | None = No
             body = text.encode("utf-8", "surrogateescape")
     version = str(request.get("httpVersion", "HTTP/1.1"))
     version = {"http/2.0": "HTTP/2", "h2": "HTTP/2", "http/1.1": "HTTP/1.1"}.get(version.lower(), version)
-    status = (entry.get("response") or {}).get("status")
+    response = entry.get("response")
+    status = response.get("status") if isinstance(response, dict) else None
     flow_id = str(entry.get("_phonehome_flow_id") or entry.get("_flow_id") or _har_flow_id(entry, index))
     host = parts.hostname or ""
     base = {
@@ -369,14 +389,14 @@ def _har_records(f: IO[bytes], path: Path, *, app: str | None, body_cap: int,
             _, entry = next(entries)
         except StopIteration:
             return
-        except (ValueError, UnicodeDecodeError) as e:
+        except (ValueError, UnicodeDecodeError, RecursionError, MemoryError) as e:
             raise ReadError(ReadProblem(
                 path, f"HAR damaged after entry #{count} ({count} entries read): {e}"
             )) from None
         count += 1
         try:
             records = har_entry_records(entry, count - 1, app=app, body_cap=body_cap)
-        except (KeyError, TypeError, ValueError) as e:
+        except Exception as e:  # anything a hostile entry can make the conversion raise
             raise ReadError(ReadProblem(
                 path, f"HAR entry #{count} is not a valid HAR 1.2 entry ({type(e).__name__}: {e})"
             )) from None

@@ -35,7 +35,7 @@ class Capture:
         self.path = path
         self.proc = subprocess.Popen(
             [require_tool("tcpdump", "apt-get install -y tcpdump"), "-i", "lo", "-U", "--immediate-mode",
-             "-Z", "root", "-w", str(path), bpf],
+             "-B", "65536", "-Z", "root", "-w", str(path), bpf],
             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
         )
         assert self.proc.stderr is not None

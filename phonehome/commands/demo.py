@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from phonehome.analysis.sessions import plan_replay
+from phonehome.views.inert import inert
 from phonehome.views.summary import Summary
 
 from .replay import print_summary, replay_to
@@ -33,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     console = Console()
     session: Path = args.session
     if not (session / "flows.mitm").exists():
-        Console(stderr=True).print(Text(f"phonehome demo: the sample session is missing ({session})", style="red"))
+        Console(stderr=True).print(Text(f"phonehome demo: the sample session is missing ({inert(session)})", style="red"))
         return 2
     if args.watch:
         from phonehome.views.dashboard import run_demo_dashboard
@@ -47,5 +48,5 @@ def run(args: argparse.Namespace) -> int:
     print_summary(summary, stats, plan, console)
     console.print(Text(f"\nNext: phonehome report {session} -o report.html   ·   phonehome demo --watch"))
     for problem in plan.problems:
-        Console(stderr=True).print(Text(f"phonehome demo: error: {problem}", style="red"))
+        Console(stderr=True).print(Text(f"phonehome demo: error: {inert(problem)}", style="red"))
     return 1 if plan.problems else 0

@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from phonehome.views.inert import inert
+
 AGENT_HELP = "comma-separated agents: api, crypto, tls, unpin, ios (default: api,crypto,tls,unpin)"
 
 
@@ -69,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             profile = load_profile(args.profile)
         except ProfileError as e:
-            print(f"phonehome hooks: {e}", file=sys.stderr)
+            print(f"phonehome hooks: {inert(e)}", file=sys.stderr)
             return 2
     session = args.session or Path("captures") / time.strftime("hooks-%Y%m%d-%H%M%S")
     try:
@@ -81,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
             kill_on_stop=not args.keep_running,
         )
     except ValueError as e:
-        print(f"phonehome hooks: {e}", file=sys.stderr)
+        print(f"phonehome hooks: {inert(e)}", file=sys.stderr)
         return 2
     try:
         if args.build:
@@ -91,12 +93,12 @@ def run(args: argparse.Namespace) -> int:
         host = HookHost(config, on_event=on_event)
         host.start()
     except (MissingBundleError, BuildError) as e:
-        print(f"phonehome hooks: {e}", file=sys.stderr)
+        print(f"phonehome hooks: {inert(e)}", file=sys.stderr)
         return 2
     except Exception as e:  # noqa: BLE001 - Frida errors: device not found, process not found, ...
-        print(f"phonehome hooks: {type(e).__name__}: {e}", file=sys.stderr)
+        print(f"phonehome hooks: {type(e).__name__}: {inert(e)}", file=sys.stderr)
         return 1
-    print(f"phonehome hooks: pid {host.main_pid}, agents {', '.join(agents)}, session {session}", file=sys.stderr)
+    print(f"phonehome hooks: pid {host.main_pid}, agents {', '.join(agents)}, session {inert(session)}", file=sys.stderr)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops as cleanly as Ctrl-C
     try:
         host.wait(timeout=args.timeout)

@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from phonehome.analysis.destinations import Destination, Destinations
-from phonehome.views.inert import inert_text
+from phonehome.views.inert import inert, inert_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace, *, console: Console | None = None) -> int:
     try:
         destinations = Destinations(first_party=args.first_party, app=args.app, extra_lists=args.lists)
     except ValueError as e:
-        print(f"phonehome orgs: {e}", file=sys.stderr)
+        print(f"phonehome orgs: {inert(e)}", file=sys.stderr)
         return 2
     if args.json:
         if args.sources:

@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         fmt = output_format(args.output, args.format)
         labels = load_labels(args.labels) if args.labels else None
     except ValueError as e:
-        print(f"phonehome report: {e}", file=sys.stderr)
+        print(f"phonehome report: {inert(e)}", file=sys.stderr)
         return 2
     missing = [str(p) for p in args.inputs if not p.exists() and not p.is_symlink()]
     if missing:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from phonehome.session import DeviceSession, SessionConfig
+from phonehome.views.inert import inert
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -73,19 +74,19 @@ def run(args: argparse.Namespace) -> int:
     try:
         config = config_from_args(args)
     except ValueError as e:
-        print(f"phonehome session: {e}", file=sys.stderr)
+        print(f"phonehome session: {inert(e)}", file=sys.stderr)
         return 2
     if config.profile is not None and not config.profile.is_file():
-        print(f"phonehome session: no such profile file: {config.profile}", file=sys.stderr)
+        print(f"phonehome session: no such profile file: {inert(config.profile)}", file=sys.stderr)
         return 2
     session = DeviceSession(config)
     session.install_signal_handlers()
     try:
         session.start()
     except (RuntimeError, FileExistsError, OSError) as e:
-        print(f"phonehome session: {e}", file=sys.stderr)
+        print(f"phonehome session: {inert(e)}", file=sys.stderr)
         return 1
-    print(f"session directory: {session.root}", file=sys.stderr)
+    print(f"session directory: {inert(session.root)}", file=sys.stderr)
     if config.device != "local":
         print(f"proxy: {config.listen_host}:{config.listen_port} ({config.mode} mode); "
               f"mitmproxy CA: {config.ca_cert}", file=sys.stderr)

@@ -441,7 +441,8 @@ class CaptureReader:
             if not fin:
                 continue
             del conn.ws_parts[client]
-            content, notes = bytes(part[1]), ()
+            content = bytes(part[1])
+            notes: tuple[str, ...] = ()
             if part[3] and conn.ws_deflate:
                 inflater = conn.ws_inflaters.setdefault(client, cp.Inflater(WS_MESSAGE_CAP))
                 try:

@@ -37,6 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _recorder import REPO, Consent, Pause, Request, Step, record  # noqa: E402
+
 from phonehome.analysis.profile import Profile, load_profile  # noqa: E402
 
 OUT = REPO / "captures" / "tiktok-format"

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 from net_support import LocalServer, run_mitmdump
+
 from phonehome.analysis.appcrypto import AppCiphertexts, app_ciphertexts_from_events, opaque_reason
 from phonehome.analysis.model import Record
 from phonehome.analysis.pipeline import Analyser
-
 from phonehome.store import read_jsonl
 
 REPO = Path(__file__).resolve().parent.parent

@@ -12,9 +12,9 @@ import compare_support as cs
 import pandas as pd
 import pytest
 import report_support as rs
+
 from phonehome.analysis.linkable import normalise, shared_receivers
 from phonehome.analysis.sessions import SessionData
-
 from phonehome.cli import main
 from phonehome.views.compare import AppInput, build_compare, render_html, render_markdown
 

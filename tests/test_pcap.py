@@ -25,9 +25,9 @@ import pandas as pd
 import pytest
 from net_support import LocalServer, curl, http1_request, http2_request, run_mitmdump, websocket_session
 from pcap_support import Capture, require_tool, tcp_ports, with_pcapdroid_trailers
+
 from phonehome.analysis.readers import read_records
 from phonehome.analysis.sessions import SessionData, load_inputs
-
 from phonehome.cli import main
 
 PROFILE = """

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from mitmproxy import http, io
 from mitmproxy.test import tflow
-from phonehome.analysis.readers import read_records
 
+from phonehome.analysis.readers import read_records
 from phonehome.cli import main
 from phonehome.store import JsonlWriter, read_jsonl
 

@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 from net_support import LocalServer, curl, http1_request, http2_request, run_mitmdump, websocket_session
 from pcap_support import Capture, require_tool, tcp_ports, with_pcapdroid_trailers
@@ -264,10 +263,17 @@ def test_corrupt_capture_and_missing_tshark_are_one_line_errors(captured: dict[s
     assert len(err) == 1 and "tshark" in err[0] and "apt-get install tshark" in err[0], err
 
 
-def test_findings_frame_is_not_empty_for_report(captured: dict[str, Any], tmp_path: Path) -> None:
+def test_report_of_a_capture(captured: dict[str, Any], tmp_path: Path) -> None:
     out = tmp_path / "report.md"
     assert main(["report", str(captured["pcap"]), "--keylog", str(captured["keys"]), "--profile",
                  str(captured["profile"]), "-o", str(out)]) == 0
     text = out.read_text()
     assert "Meta" in text and "Mixpanel" in text
-    assert isinstance(pd.read_json, object)
+    # The raw TCP exchange to the address DNS gave for api.mixpanel.com is contacted, not readable.
+    unreadable = text.split("## Contacted, content not readable", 1)[1].split("\n## ", 1)[0]
+    assert "| api.mixpanel.com | Mixpanel | 1 TLS |" in unreadable
+    assert f"## Servers looked up (plain DNS)\n\n{DNS_NAME}" in text
+    html = tmp_path / "report.html"
+    assert main(["report", str(captured["pcap"]), "-o", str(html)]) == 0
+    page = html.read_text()
+    assert '<section id="unreadable">' in page and "graph.facebook.com" in page

@@ -251,6 +251,20 @@ def render_markdown(model: ReportModel) -> str:
             ],
             {1},
         )
+    if model.unreadable:
+        lines += [f"## {t['h_unreadable']}", "", t["unreadable_note"], ""]
+        lines += _table(
+            [t["col_server"], t["col_company"], t["col_connections"], t["col_sent"], t["col_received"],
+             t["col_time"], t["col_reason"]],
+            [
+                [md(u.host), md(u.org), f"{u.connections} {u.transport}", f"{u.bytes_up:,}", f"{u.bytes_down:,}",
+                 txt.fmt_offset(u.first_offset_s), md(u.reason)]
+                for u in model.unreadable
+            ],
+            {2, 3, 4},
+        )
+    if model.looked_up:
+        lines += [f"## {t['h_dns']}", "", md(", ".join(model.looked_up)), ""]
     if model.in_app:
         lines += [f"## {t['h_in_app']}", "", md(model.in_app_summary, None), "", t["in_app_note"], ""]
         for i, s in enumerate(model.in_app, 1):

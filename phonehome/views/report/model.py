@@ -135,6 +135,20 @@ class PinningRow:
 
 
 @dataclass(frozen=True, slots=True)
+class UnreadableRow:
+    """Connections of a packet capture to one server whose content stayed encrypted."""
+
+    host: str
+    org: str
+    transport: str
+    connections: int
+    bytes_up: int
+    bytes_down: int
+    first_offset_s: float | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class DeviceRead:
     ts: datetime | None
     offset_s: float | None
@@ -187,6 +201,10 @@ class ReportModel:
     in_app: tuple[InAppScript, ...] = ()
     """Scripts the app injected into web pages (section "In-app browser")."""
     in_app_summary: str = ""
+    unreadable: tuple[UnreadableRow, ...] = ()
+    """From packet captures: contacted, content not readable."""
+    looked_up: tuple[str, ...] = ()
+    """From packet captures: host names looked up by plain DNS."""
 
     @property
     def third_party_orgs(self) -> tuple[str, ...]:
@@ -286,6 +304,8 @@ def build_report(
         e for e in list(data.proxy_events or []) + list(data.hook_events or []) if isinstance(e, Mapping)
     ]
     seen += [t for t in (_ts(e.get("ts")) for e in events) if t is not None]
+    capture_events = [e for e in getattr(data, "capture_events", None) or [] if isinstance(e, Mapping)]
+    seen += [t for t in (_ts(e.get("ts")) for e in capture_events) if t is not None]
     start = _ts(meta.get("start")) or (min(seen) if seen else None)
     end = _ts(meta.get("end")) or (max(seen) if seen else None)
     if start and seen and min(seen) < start:
@@ -407,6 +427,8 @@ def build_report(
         version=__version__ if version is None else version,
         in_app=in_app,
         in_app_summary=summary_sentence(in_app, lang),
+        unreadable=_unreadable_rows(capture_events, offset),
+        looked_up=tuple(sorted({_s(e.get("name"), 200) for e in capture_events if e.get("type") == "capture:dns"})),
     )
 
 
@@ -568,6 +590,22 @@ def _cleartext_rows(f: pd.DataFrame) -> tuple[CleartextRow, ...]:
             )
         )
     return tuple(sorted(rows, key=lambda r: -r.requests))
+
+
+def _unreadable_rows(events: Sequence[Mapping[str, Any]], offset: Any) -> tuple[UnreadableRow, ...]:
+    grouped: dict[tuple[str, str, str], list[Mapping[str, Any]]] = {}
+    for e in events:
+        if e.get("type") == "capture:unreadable":
+            key = (_s(e.get("host"), 200), _s(e.get("org") or "", 120), _s(e.get("transport"), 10))
+            grouped.setdefault(key, []).append(e)
+    rows = []
+    for (host, org, transport), evs in grouped.items():
+        times = [t for t in (_ts(e.get("ts")) for e in evs) if t is not None]
+        rows.append(UnreadableRow(
+            host, org, transport, len(evs), sum(int(e.get("bytes_up") or 0) for e in evs),
+            sum(int(e.get("bytes_down") or 0) for e in evs), offset(min(times)) if times else None,
+            _s(evs[0].get("reason"), 200)))
+    return tuple(sorted(rows, key=lambda r: (-r.bytes_up, r.host)))
 
 
 def _pinning_rows(events: Sequence[Mapping[str, Any]], offset: Any) -> tuple[PinningRow, ...]:

@@ -170,6 +170,19 @@ _UI: dict[str, tuple[str, str]] = {
         "Die App hat das Zertifikat von phonehome für diese Server abgelehnt (vermutlich Zertifikats-Pinning). "
         "Was dorthin gesendet wurde, fehlt in diesem Bericht.",
     ),
+    "h_unreadable": ("Contacted, content not readable", "Kontaktiert, Inhalt nicht lesbar"),
+    "unreadable_note": (
+        "The packet capture shows connections to these servers whose content stayed encrypted (no TLS key "
+        "for them in the capture, QUIC, or certificate pinning that kept decryption out). That the app "
+        "contacted them is certain; what it sent there is missing from this report.",
+        "Der Paketmitschnitt zeigt Verbindungen zu diesen Servern, deren Inhalt verschlüsselt blieb (kein "
+        "TLS-Schlüssel im Mitschnitt, QUIC, oder Zertifikats-Pinning verhinderte die Entschlüsselung). Dass "
+        "die App sie kontaktiert hat, ist sicher; was sie dorthin gesendet hat, fehlt in diesem Bericht.",
+    ),
+    "col_connections": ("Connections", "Verbindungen"),
+    "col_sent": ("Bytes sent", "Bytes gesendet"),
+    "col_received": ("Bytes received", "Bytes empfangen"),
+    "h_dns": ("Servers looked up (plain DNS)", "Nachgeschlagene Server (unverschlüsseltes DNS)"),
     "col_server": ("Server", "Server"),
     "col_attempts": ("Attempts", "Versuche"),
     "col_reason": ("Reason", "Grund"),

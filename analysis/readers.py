@@ -117,15 +117,16 @@ def read_records(path: Path, *, app: str | None = None, body_cap: int = DEFAULT_
 
 
 def _flowfile_records(f: IO[bytes], path: Path, *, app: str | None, body_cap: int,
-                      stats: ReadStats) -> Iterator[Record]:
+                      stats: ReadStats, offset: int = 0, count: int = 0, end: int | None = None) -> Iterator[Record]:
     # The tnetstring states are read directly (what `FlowReader.stream()` does before it builds
     # `Flow` objects): records need only the state, and skipping the objects halves the cost.
-    count = 0
-    offset = 0
-    fd = f.fileno()
+    # A part of a file read in parallel: `f` starts at file offset `offset` after `count` flows
+    # and holds the bytes up to `end` (messages name offsets and flow numbers of the whole file).
+    base = offset - f.tell()
+    fd = f.fileno() if end is None else -1
     while True:
         try:
-            state = tnet.load(f, os.fstat(fd).st_size - offset)
+            state = tnet.load(f, (os.fstat(fd).st_size if end is None else end) - offset)
         except tnet.EmptyFile:
             return
         except (ValueError, TypeError, IndexError, MemoryError) as e:
@@ -142,13 +143,35 @@ def _flowfile_records(f: IO[bytes], path: Path, *, app: str | None, body_cap: in
                 path, f"unreadable flow #{count + 1} at byte {offset}: {type(e).__name__}: {e}"
             )) from None
         count += 1
-        new_offset = f.tell()
+        new_offset = base + f.tell()
         stats.bytes_done += new_offset - offset
         offset = new_offset
         stats.flows += 1
         for record in records:
             stats.records += 1
             yield record
+
+
+def read_flowfile_range(path: Path, start: int, end: int | None, *, first_flow: int, app: str | None = None,
+                        body_cap: int = DEFAULT_BODY_CAP, stats: ReadStats | None = None) -> Iterator[Record]:
+    """Records of the flows between bytes `start` and `end` (None: the end of the file) of a flow
+    file, `start` on a flow boundary and `first_flow` the number of flows before it: one part of a
+    file analysed in parallel. Damage is reported with offsets and flow numbers of the whole file."""
+    stats = stats or ReadStats()
+    try:
+        f = open_read(path)
+    except UnsafeFile as e:
+        raise ReadError(ReadProblem(path, f"refused: {e.what}; phonehome only reads regular files")) from None
+    except OSError as e:
+        raise ReadError(ReadProblem(path, f"cannot open: {e.strerror}")) from None
+    with f:
+        f.seek(start)
+        if end is None:
+            yield from _flowfile_records(f, path, app=app, body_cap=body_cap, stats=stats,
+                                         offset=start, count=first_flow)
+        else:
+            yield from _flowfile_records(io.BytesIO(f.read(end - start)), path, app=app, body_cap=body_cap,
+                                         stats=stats, offset=start, count=first_flow, end=end)
 
 
 def _capture_records(path: Path, *, app: str | None, body_cap: int, stats: ReadStats, keylog: Path | None,

@@ -18,12 +18,16 @@ from phonehome.store.recovery import save_left_journal
 
 from .consent import consent_state, label_consent, last_consent_marker
 from .correlate import known_values_from_events
+from .model import Record
+from .parallel import ParallelReplay
 from .pipeline import Analyser
 from .profile import Profile, load_profile
 from .readers import ReadError, ReadProblem, ReadStats, expand_inputs, read_records
 from .records import DEFAULT_BODY_CAP
 from .same_request import ProxiedRequests, without_proxied_duplicates
 from .schema import Col, empty_findings, findings_frame
+
+RecordCallback = Callable[[Record, list[dict[str, Any]]], None]
 
 
 @dataclass
@@ -70,14 +74,24 @@ def replay_rows(
     body_cap: int = DEFAULT_BODY_CAP,
     keylog: Path | None = None,
     on_event: Callable[[dict[str, Any]], None] | None = None,
+    on_record: RecordCallback | None = None,
+    parallel: ParallelReplay | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Finding rows of every flow in `files`, in order; damage ends a file, never the replay."""
+    """Finding rows of every flow in `files`, in order; damage ends a file, never the replay.
+    `on_record` sees every record with its rows (a study keeps a table of all requests);
+    `parallel` analyses large flow files on several cores with the same rows in the same order."""
     for path in files:
         stats.files += 1
         try:
+            if parallel is not None and on_record is None and parallel.accepts(path):
+                yield from parallel.rows(path, stats)
+                continue
             for record in read_records(path, app=analyser.app, body_cap=body_cap, stats=stats, keylog=keylog,
                                        on_event=on_event):
-                yield from analyser.analyse_record(record)
+                rows = analyser.analyse_record(record)
+                if on_record is not None:
+                    on_record(record, rows)
+                yield from rows
         except ReadError as e:
             on_problem(e.problem)
 
@@ -124,6 +138,9 @@ class ReplayPlan:
     """TLS key log for packet captures (keys embedded in a pcapng are used without it)."""
     capture_events: list[dict[str, Any]] = field(default_factory=list)
     """What packet captures showed besides requests (filled while `rows` runs)."""
+    jobs: int = 1
+    """Worker processes for large flow files (`analysis/parallel.py`); 1 replays on this process."""
+    _parallel: ParallelReplay | None = field(default=None, repr=False)
 
     def on_capture_event(self, event: dict[str, Any]) -> None:
         host = str(event.get("host") or event.get("name") or "")
@@ -133,7 +150,7 @@ class ReplayPlan:
                          country=destination.country)
         self.capture_events.append(event)
 
-    def rows(self, stats: ReadStats) -> Iterator[dict[str, Any]]:
+    def rows(self, stats: ReadStats, *, on_record: RecordCallback | None = None) -> Iterator[dict[str, Any]]:
         """Every finding row, consent-labelled; read damage is appended to `problems`."""
         marker = last_consent_marker(self.markers)
 
@@ -143,18 +160,35 @@ class ReplayPlan:
         # Only sessions with TLS-hook findings need the index of proxied requests (it grows with
         # the findings: replay's memory stays flat without it).
         proxied = ProxiedRequests() if self.recorded_hook_findings else None
-        for row in replay_rows(self.files, self.analyser, stats=stats, on_problem=on_problem,
-                               body_cap=self.body_cap, keylog=self.keylog, on_event=self.on_capture_event):
-            row[Col.consent] = consent_state(row[Col.ts], marker)
-            if proxied is not None:
-                proxied.add(row)
-            yield row
+        parallel = self._parallel or (
+            ParallelReplay(self.analyser, jobs=self.jobs, body_cap=self.body_cap) if self.jobs > 1 else None)
+        try:
+            for row in replay_rows(self.files, self.analyser, stats=stats, on_problem=on_problem,
+                                   body_cap=self.body_cap, keylog=self.keylog, on_event=self.on_capture_event,
+                                   on_record=on_record, parallel=parallel):
+                row[Col.consent] = consent_state(row[Col.ts], marker)
+                if proxied is not None:
+                    proxied.add(row)
+                yield row
+        finally:
+            if parallel is not None:
+                parallel.close()
+            self._parallel = None
         for row in self.recorded_hook_findings:
             if proxied is not None and proxied.saw(row):
                 continue
             ts = row.get(Col.ts)
             row[Col.consent] = consent_state(float(ts), marker) if isinstance(ts, (int, float)) else "unmarked"
             yield row
+
+    def start_workers(self) -> None:
+        """Fork the parallel replay's workers now, while this process has no other thread (call it
+        before starting a progress bar): forking a multi-threaded process can deadlock the child."""
+        if self.jobs > 1 and self._parallel is None:
+            parallel = ParallelReplay(self.analyser, jobs=self.jobs, body_cap=self.body_cap)
+            if any(parallel.accepts(f) for f in self.files):
+                parallel.start()
+                self._parallel = parallel
 
 
 def plan_replay(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--findings", type=Path, metavar="OUT",
                         help="write every finding to OUT: .jsonl (JSON Lines), .csv or .parquet")
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    parser.add_argument("--jobs", type=int, default=0, metavar="N",
+                        help="worker processes for flow files of 16 MB or more (default: one per core; "
+                             "1 = this process only); the output is the same either way")
     parser.set_defaults(func=run)
 
 
@@ -62,6 +66,7 @@ def make_plan(args: argparse.Namespace) -> ReplayPlan:
 def replay_to(plan: ReplayPlan, summary: Summary, writer: FindingsWriter | None, *,
               console: Console, progress: bool) -> ReadStats:
     stats = ReadStats()
+    plan.start_workers()
     total = total_size(plan.files)
     show = progress and total >= PROGRESS_MIN_BYTES and console.is_terminal
     with Progress(TextColumn("replaying"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[flows]} flows"),
@@ -159,7 +164,10 @@ def run(args: argparse.Namespace) -> int:
         err.print(Text(f"phonehome replay: {inert(str(e), None)}", style="red"), soft_wrap=True)
         return 1
     try:
+        if args.jobs < 0:
+            raise ValueError("--jobs must be 0 (one per core) or more")
         plan = make_plan(args)
+        plan.jobs = args.jobs or os.cpu_count() or 1
     except (ProfileError, ValueError) as e:
         err.print(Text(f"phonehome replay: {inert(str(e), None)}", style="red"), soft_wrap=True)
         return 2

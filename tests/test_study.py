@@ -20,13 +20,13 @@ import pandas as pd
 import pytest
 import report_support as rs
 from net_support import free_port, wait_for
+from study_support import generate_study
+
 from phonehome.analysis.parallel import ParallelReplay, flow_boundaries, plan_parts
 from phonehome.analysis.readers import ReadStats
 from phonehome.analysis.sessions import plan_replay
 from phonehome.analysis.study import discover_tasks, done_task_ids, read_table
 from phonehome.analysis.study_tables import study_tables
-from study_support import generate_study
-
 from phonehome.study import StudyError, local_client, run_study
 from phonehome.views.study_report import render_html, render_markdown, write_study_report
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from pathlib import Path
 
 import jinja2
 
 from phonehome.analysis.categories import display_name
 from phonehome.analysis.study_tables import Share, StudyTables, study_tables
-from phonehome.store import FILE_MODE
+from phonehome.store.safefile import check_output, write_atomic
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -213,24 +212,11 @@ def write_study_report(dataset: Path, output: Path, *, lang: str = "en") -> Path
         raise StudyReportError(f"{output}: write .html or .md")
     if not (dataset / "sessions").is_dir():
         raise StudyReportError(f"{dataset}: not a study dataset (no sessions/ folder; run phonehome study first)")
-    tables = study_tables(dataset)
-    text = render_html(tables, lang) if suffix in (".html", ".htm") else render_markdown(tables, lang)
-    _write_private(output, text.encode("utf-8", "surrogateescape"))
-    return output
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Owner-only, through a temporary name in the same folder: a failed write keeps the old file."""
-    if path.is_symlink():
-        raise StudyReportError(f"{path}: is a symbolic link; name a regular file")
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, FILE_MODE)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise StudyReportError(f"{path}: cannot write: {e.strerror}") from None
+        check_output(output)  # before reading a dataset that may be large
+        tables = study_tables(dataset)
+        text = render_html(tables, lang) if suffix in (".html", ".htm") else render_markdown(tables, lang)
+        write_atomic(output, text.encode("utf-8", "surrogateescape"))
+    except OSError as e:  # OutputError, UnsafeFile: their message names the file and the reason
+        raise StudyReportError(str(e)) from None
+    return output

@@ -1,0 +1,250 @@
+"""How well phonehome finds the data categories and names the receiving organisation in traffic of
+real SDK packages that nobody wrote a fixture for (tests/corpus/realsdk: recorded by
+`tests/corpus/realsdk/record/record.py`, labelled by hand in `labels.toml`).
+
+    .venv/bin/python benchmarks/realsdk.py [--json] [--misses]
+
+Replays every recorded request through phonehome's real pipeline (`Analyser`: decode → detect →
+destinations) twice:
+
+- **profile**: with the test person's and phone's profile (`tests/corpus/realsdk/device.toml`);
+- **no profile**: a user who only has the capture; first party still told apart by the app's
+  package name and `--first-party azubiapp.de`, as on the command line.
+
+A (request, category) pair is a true positive when the labels and phonehome both say the request
+carries that category. Prints precision and recall per category, micro precision and recall over
+all pairs, organisation accuracy (share of requests whose receiving organisation phonehome names as
+the label does; "first party" labels ask for a first-party destination), and, for the no-profile
+run, recall on the pairs whose values travel unhashed (labels list hashed-only categories).
+
+`--misses` lists the disagreeing pairs: it is for reviewing the labels, not for tuning detectors
+against this corpus (the point of the corpus is traffic nobody tuned for).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from phonehome.analysis.categories import CATEGORY_IDS  # noqa: E402
+from phonehome.analysis.model import Record  # noqa: E402
+from phonehome.analysis.pipeline import Analyser  # noqa: E402
+from phonehome.analysis.profile import load_profile  # noqa: E402
+from phonehome.analysis.readers import read_records  # noqa: E402
+
+CORPUS = REPO / "tests" / "corpus" / "realsdk"
+APP = "de.azubiapp.demo"
+FIRST_PARTY = ("azubiapp.de",)
+FIRST_PARTY_LABEL = "first party"
+
+
+@dataclass(frozen=True)
+class Label:
+    key: str
+    categories: frozenset[str]
+    orgs: tuple[str, ...]
+    hashed: frozenset[str]
+    reason: str
+
+
+@dataclass
+class CorpusRequest:
+    key: str
+    records: list[Record]
+    label: Label | None = None
+
+
+@dataclass
+class RunResult:
+    name: str
+    tp: Counter[str] = field(default_factory=Counter)
+    fp: Counter[str] = field(default_factory=Counter)
+    fn: Counter[str] = field(default_factory=Counter)
+    org_right: int = 0
+    requests: int = 0
+    unhashed_tp: int = 0
+    unhashed_fn: int = 0
+    misses: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def micro(self) -> tuple[float, float]:
+        tp, fp, fn = sum(self.tp.values()), sum(self.fp.values()), sum(self.fn.values())
+        return _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+
+    def org_accuracy(self) -> float:
+        return _ratio(self.org_right, self.requests)
+
+    def unhashed_recall(self) -> float:
+        return _ratio(self.unhashed_tp, self.unhashed_tp + self.unhashed_fn)
+
+
+def _ratio(a: int, b: int) -> float:
+    return a / b if b else float("nan")
+
+
+def request_key(vendor: str, index: int, record: Record) -> str:
+    path = urlsplit(record.url).path if "://" in record.url else record.path.split("?")[0]
+    return f"{vendor}#{index} {record.method} {record.host}{path}"
+
+
+def load_corpus(corpus: Path = CORPUS) -> list[CorpusRequest]:
+    """Every recorded request, in file order, keyed `<vendor>#<index> <METHOD> <host><path>`."""
+    out: list[CorpusRequest] = []
+    for path in sorted((corpus / "flows").glob("*.mitm")):
+        by_flow: dict[str, list[Record]] = {}
+        for record in read_records(path, app=APP):
+            by_flow.setdefault(record.flow_id, []).append(record)
+        for index, records in enumerate(by_flow.values()):
+            outgoing = [r for r in records if r.outgoing] or records
+            out.append(CorpusRequest(request_key(path.stem, index, outgoing[0]), records))
+    return out
+
+
+def load_labels(corpus: Path = CORPUS) -> dict[str, Label]:
+    data = tomllib.loads((corpus / "labels.toml").read_text(encoding="utf-8"))
+    labels: dict[str, Label] = {}
+    for item in data.get("request", []):
+        org = item["org"]
+        labels[item["key"]] = Label(
+            key=item["key"],
+            categories=frozenset(item.get("categories", [])),
+            orgs=tuple(org) if isinstance(org, list) else (org,),
+            hashed=frozenset(item.get("hashed", [])),
+            reason=item.get("reason", ""),
+        )
+    return labels
+
+
+def labelled_corpus(corpus: Path = CORPUS) -> list[CorpusRequest]:
+    requests = load_corpus(corpus)
+    labels = load_labels(corpus)
+    for request in requests:
+        request.label = labels.get(request.key)
+    return requests
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.casefold().replace(",", " ").replace(".", " ").split())
+
+
+def org_matches(label: Label, analyser: Analyser, host: str) -> tuple[bool, str]:
+    dest = analyser.destinations.lookup(host)
+    said = dest.org
+    for want in label.orgs:
+        if _norm(want) == FIRST_PARTY_LABEL:
+            if dest.party == "first":
+                return True, said
+        elif _norm(want) in {_norm(dest.org), _norm(dest.legal_name)}:
+            return True, said
+    return False, said
+
+
+def run(name: str, requests: list[CorpusRequest], analyser: Analyser) -> RunResult:
+    result = RunResult(name)
+    start = time.perf_counter()
+    for request in requests:
+        label = request.label
+        if label is None:
+            continue
+        found: set[str] = set()
+        for record in request.records:
+            found.update(row["category"] for row in analyser.analyse_record(record))
+        result.requests += 1
+        right, said = org_matches(label, analyser, request.records[0].host)
+        result.org_right += right
+        if not right:
+            result.misses.append(f"{request.key}: org {said!r}, label {' | '.join(label.orgs)}")
+        for category in found & label.categories:
+            result.tp[category] += 1
+            if category not in label.hashed:
+                result.unhashed_tp += 1
+        for category in found - label.categories:
+            result.fp[category] += 1
+            result.misses.append(f"{request.key}: extra {category}")
+        for category in label.categories - found:
+            result.fn[category] += 1
+            if category not in label.hashed:
+                result.unhashed_fn += 1
+            result.misses.append(f"{request.key}: missed {category}")
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _fmt(x: float) -> str:
+    return "  —  " if x != x else f"{x:5.3f}"
+
+
+def print_table(results: list[RunResult], requests: list[CorpusRequest]) -> None:
+    labelled = [r for r in requests if r.label is not None]
+    vendors = {r.key.split("#")[0] for r in labelled}
+    negatives = sum(1 for r in labelled if r.label is not None and not r.label.categories)
+    print(f"corpus: {len(labelled)} labelled requests ({negatives} without personal data) from {len(vendors)} "
+          f"packages; {len(requests) - len(labelled)} unlabelled")
+    head = f"{'category':18}" + "".join(f"{'  ' + r.name + ' P':>14}{'R':>7}{'n':>5}" for r in results)
+    print(head)
+    for category in CATEGORY_IDS:
+        cells = ""
+        for r in results:
+            tp, fp, fn = r.tp[category], r.fp[category], r.fn[category]
+            cells += f"{_fmt(_ratio(tp, tp + fp)):>14}{_fmt(_ratio(tp, tp + fn)):>7}{tp + fn:>5}"
+        print(f"{category:18}{cells}")
+    print()
+    for r in results:
+        p, rec = r.micro()
+        print(f"{r.name:11} micro precision {_fmt(p)}  recall {_fmt(rec)}  organisation {_fmt(r.org_accuracy())}"
+              f"  ({r.requests} requests, {r.seconds:.2f} s)")
+    no_profile = next((r for r in results if r.name == "no-profile"), None)
+    if no_profile is not None:
+        print(f"no-profile  recall on values not hashed {_fmt(no_profile.unhashed_recall())}"
+              f"  ({no_profile.unhashed_tp}/{no_profile.unhashed_tp + no_profile.unhashed_fn} pairs)")
+
+
+def as_json(results: list[RunResult]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for r in results:
+        p, rec = r.micro()
+        out[r.name] = {
+            "precision": p, "recall": rec, "organisation": r.org_accuracy(), "requests": r.requests,
+            "unhashed_recall": r.unhashed_recall(),
+            "per_category": {
+                c: {"tp": r.tp[c], "fp": r.fp[c], "fn": r.fn[c]} for c in CATEGORY_IDS if r.tp[c] + r.fp[c] + r.fn[c]
+            },
+        }
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--misses", action="store_true", help="list disagreeing pairs (to review labels)")
+    args = parser.parse_args()
+    requests = labelled_corpus()
+    profile = load_profile(CORPUS / "device.toml")
+    results = [
+        run("profile", requests, Analyser(profile=profile, app=APP, first_party=FIRST_PARTY)),
+        run("no-profile", requests, Analyser(profile=None, app=APP, first_party=FIRST_PARTY)),
+    ]
+    if args.json:
+        print(json.dumps(as_json(results), indent=2))
+    else:
+        print_table(results, requests)
+    if args.misses:
+        for r in results:
+            print(f"\n{r.name}: {len(r.misses)} disagreements")
+            for line in r.misses:
+                print("  " + line)
+
+
+if __name__ == "__main__":
+    main()

@@ -189,8 +189,8 @@ def print_table(results: list[RunResult], requests: list[CorpusRequest]) -> None
     labelled = [r for r in requests if r.label is not None]
     vendors = {r.key.split("#")[0] for r in labelled}
     negatives = sum(1 for r in labelled if r.label is not None and not r.label.categories)
-    print(f"corpus: {len(labelled)} labelled requests ({negatives} without personal data) from {len(vendors)} "
-          f"packages; {len(requests) - len(labelled)} unlabelled")
+    print(f"corpus: {len(labelled)} labelled requests ({negatives} without personal data) in {len(vendors)} "
+          f"vendor recordings; {len(requests) - len(labelled)} unlabelled")
     head = f"{'category':18}" + "".join(f"{'  ' + r.name + ' P':>14}{'R':>7}{'n':>5}" for r in results)
     print(head)
     for category in CATEGORY_IDS:

@@ -253,7 +253,8 @@ class SdkIndex:
             where = existing.id if isinstance(existing, OrgEntry) else "non_sdk"
             raise ValueError(f"SDK prefix {prefix!r} is in both {where} and {entry.id if entry else 'non_sdk'}")
         self._prefixes[prefix] = entry
-        self._lengths = sorted({len(p) for p in self._prefixes}, reverse=True)
+        if len(prefix) not in self._lengths:
+            self._lengths = sorted({*self._lengths, len(prefix)}, reverse=True)
         self._cache.clear()
 
     def __len__(self) -> int:

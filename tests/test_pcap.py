@@ -277,3 +277,38 @@ def test_report_of_a_capture(captured: dict[str, Any], tmp_path: Path) -> None:
     assert main(["report", str(captured["pcap"]), "-o", str(html)]) == 0
     page = html.read_text()
     assert '<section id="unreadable">' in page and "graph.facebook.com" in page
+
+
+def test_pcapdroid_har_export_reads_like_any_har(tmp_path: Path) -> None:
+    """A HAR in the shape PCAPdroid's `HarWriter.java` writes (creator PCAPdroid, serverIPAddress,
+    connection id, postData text or base64 with `encoding`, empty response when none was seen);
+    synthesised to that format here: no PCAPdroid ran."""
+    import base64
+
+    def entry(url: str, body: bytes, binary: bool) -> dict[str, Any]:
+        post = ({"mimeType": "application/octet-stream", "text": base64.b64encode(body).decode(), "encoding": "base64"}
+                if binary else {"mimeType": "application/json", "text": body.decode()})
+        return {
+            "startedDateTime": "2026-12-04T16:40:12.345+01:00", "time": 42, "serverIPAddress": "157.240.0.35",
+            "connection": "17",
+            "request": {"method": "POST", "url": url, "httpVersion": "HTTP/2", "cookies": [],
+                        "headers": [{"name": "content-type", "value": post["mimeType"]}], "queryString": [],
+                        "postData": post, "headersSize": -1, "bodySize": len(body)},
+            "response": {"status": 0, "statusText": "", "httpVersion": "", "cookies": [], "headers": [],
+                         "content": {"size": 0, "mimeType": "application/octet-stream"}, "redirectURL": "",
+                         "headersSize": -1, "bodySize": -1},
+            "cache": {}, "timings": {"send": 0, "wait": 42, "receive": 0},
+        }
+
+    har = {"log": {"version": "1.2", "creator": {"name": "PCAPdroid", "version": "1.8.2"}, "entries": [
+        entry(f"https://graph.facebook.com/v17.0/act?advertiser_id={ADID}", json.dumps({"em": EMAIL}).encode(), False),
+        entry("https://app-measurement.com/a", b"\x00\x01" + EMAIL.encode(), True),
+    ]}}
+    path = tmp_path / "PCAPdroid_04_Dec.har"
+    path.write_text(json.dumps(har))
+    records = list(read_records(path))
+    assert [r.host for r in records] == ["graph.facebook.com", "app-measurement.com"]
+    assert records[1].body == b"\x00\x01" + EMAIL.encode() and records[0].http_version == "HTTP/2"
+    data = load_inputs([path])
+    assert {("advertising_id", "graph.facebook.com"), ("contact_info", "graph.facebook.com")} <= {
+        (str(r.category), str(r.host)) for r in data.findings.itertuples()}

@@ -86,7 +86,7 @@ def load_one(path: Path, args: argparse.Namespace) -> Any:
             return load_session(path)
     profile = load_profile(args.profile) if args.profile else None
     return load_inputs([path], profile=profile, app=args.app, first_party=args.first_party,
-                       extra_lists=args.extra_lists)
+                       extra_lists=args.extra_lists, keylog=getattr(args, "keylog", None))
 
 
 def app_of(data: Any, path: Path) -> str:

@@ -146,7 +146,12 @@ class DecodeLimits:
     """Nesting levels: each container level (JSON object/array, protobuf message, ...) and each
     decoding step (base64, gzip, a JSON string inside a field, ...) counts one."""
     max_leaves: int = 10_000
-    """Leaves per record; decoding stops at this count."""
+    """Leaves per record; decoding stops at this count. Padding cannot spend it before the values
+    that carry data: past half of it, empty values and values already seen `fold_repeats` times
+    are folded (counted, not made leaves), and its last tenth goes only to values that can carry
+    an identifier (`_distinctive`). The limit note says what was not searched."""
+    fold_repeats: int = 8
+    """Under leaf pressure (see `max_leaves`), a value seen this often in the record is folded."""
     max_decoded_bytes: int = 32 << 20
     """Total bytes all decoders of one record may produce (decompression, base64, hex)."""
     max_decompressed_size: int = 8 << 20
@@ -327,8 +332,14 @@ class _Stop(Exception):
 # Decoding context
 
 
+def _distinctive(value: str) -> bool:
+    """A value long and varied enough to carry an identifier, a hash, an email or a location."""
+    return len(value) >= 6 and len(set(value[:64])) > 2
+
+
 class _Ctx:
-    __slots__ = ("lim", "out", "leaves_left", "nodes_left", "budget", "notes_dropped")
+    __slots__ = ("lim", "out", "leaves_left", "nodes_left", "budget", "notes_dropped", "inflate_status",
+                 "seen", "folded", "skipped")
 
     def __init__(self, lim: DecodeLimits) -> None:
         self.lim = lim
@@ -337,6 +348,20 @@ class _Ctx:
         self.nodes_left = lim.max_nodes
         self.budget = lim.max_decoded_bytes
         self.notes_dropped = 0
+        self.inflate_status = ""
+        self.seen: dict[str, int] = {}
+        self.folded = 0
+        """Empty or repeated values not made leaves under leaf pressure."""
+        self.skipped = 0
+        """Short or uniform values not made leaves in the last tenth of the leaf budget."""
+
+    def unsearched(self) -> str:
+        parts = []
+        if self.folded:
+            parts.append(f"{self.folded} empty or repeated values folded")
+        if self.skipped:
+            parts.append(f"{self.skipped} short values (under 6 characters) not searched")
+        return "; ".join(parts)
 
     def note(self, text: str) -> None:
         if len(self.out.notes) < self.lim.max_notes:
@@ -346,8 +371,26 @@ class _Ctx:
 
     def leaf(self, loc: str, key: str | None, value: str, chain: tuple[str, ...]) -> None:
         if self.leaves_left <= 0:
-            self.note(f"max_leaves {self.lim.max_leaves} reached at {loc}: remaining values not decoded")
+            unsearched = self.unsearched()
+            self.note(f"max_leaves {self.lim.max_leaves} reached at {loc}: remaining values not decoded"
+                      + (f" (before it: {unsearched})" if unsearched else ""))
+            self.folded = self.skipped = 0
             raise _Stop
+        if self.leaves_left <= self.lim.max_leaves // 2:
+            # Under pressure: padding must not spend what the values after it need.
+            if not value.strip():
+                self.folded += 1
+                return
+            seen = self.seen.get(value, 0)
+            self.seen[value] = seen + 1
+            if seen >= self.lim.fold_repeats:
+                self.folded += 1
+                return
+            if self.leaves_left <= self.lim.max_leaves // 10 and not _distinctive(value):
+                self.skipped += 1
+                return
+        else:
+            self.seen[value] = self.seen.get(value, 0) + 1
         self.leaves_left -= 1
         if len(value) > self.lim.max_value_length:
             self.note(
@@ -411,6 +454,9 @@ def decode_record(record: Record, limits: DecodeLimits | None = None) -> Decoded
         ctx.note(f"out of memory while decoding the {stage}: rest of it not decoded")
     except Exception as e:  # noqa: BLE001 - a decoder bug must not lose the record
         ctx.note(f"decoder error in the {stage}: {type(e).__name__}: {str(e)[:200]}")
+    unsearched = ctx.unsearched()
+    if unsearched:
+        ctx.note(f"max_leaves {ctx.lim.max_leaves}: under leaf pressure, {unsearched}")
     if ctx.notes_dropped:
         ctx.out.notes.append(f"max_notes {ctx.lim.max_notes}: {ctx.notes_dropped} more notes not kept")
     return ctx.out
@@ -535,13 +581,17 @@ def _decode_body(ctx: _Ctx, record: Record, base: str) -> None:
             if coding == "":
                 continue
             if coding is None:
-                ctx.note(f"content-encoding {token.strip()!r} at {base}: not supported, body not decoded")
-                return
+                ctx.note(f"content-encoding {token.strip()!r} at {base}: not supported; body analysed as sent")
+                break
             # Content-Encoding is transport, not content: undoing it here leaves locations as they
             # are when the proxy undid it, and shows only in the decoding chain.
             out = _inflate(ctx, coding, data, base, "content-encoding")
             if out is None:
-                return
+                if ctx.inflate_status == "limit":
+                    return
+                # A declared encoding the body does not have must not hide it: analyse it as sent.
+                ctx.note(f"content-encoding {coding} at {base}: the body is not {coding}; analysed as sent")
+                break
             chain += (coding,)
             ctx.blob(base, out, chain)
             data = out
@@ -569,6 +619,7 @@ def _inflate(
     by_ratio = max(_RATIO_FLOOR, len(data) * lim.max_decompression_ratio)
     cap = min(lim.max_decompressed_size, by_ratio, ctx.budget)
     res = _cz.inflate(coding, data, cap)
+    ctx.inflate_status = res.status
     if res.status == "limit":
         if cap == ctx.budget and cap < min(lim.max_decompressed_size, by_ratio):
             which = f"max_decoded_bytes {lim.max_decoded_bytes}"

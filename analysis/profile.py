@@ -76,6 +76,9 @@ _CONTACT_KEYS: dict[str, tuple[str, ValueKind]] = {
 }
 
 
+MAX_CONTACTS = 5_000
+"""Contacts in one profile: a test phone's address book, not a directory (100,000 contacts cost
+45 s and 2.6 GiB to prepare)."""
 MAX_PROFILE_BYTES = 4 << 20
 """A device profile is a few KB; a larger file is refused (it would only slow every search)."""
 
@@ -169,6 +172,10 @@ def parse_profile(data: dict[str, Any], path: Path | None = None) -> Profile:
     contacts_raw = data.get("contacts", [])
     if not isinstance(contacts_raw, list):
         raise ProfileError("contacts: expected an array of tables ([[contacts]])")
+    if len(contacts_raw) > MAX_CONTACTS:
+        raise ProfileError(
+            f"contacts: {len(contacts_raw):,} entries, more than the {MAX_CONTACTS:,} phonehome searches traffic for "
+            "(each costs about a millisecond and 50 KB to prepare); list the contacts the test phone really holds")
     contacts = []
     for i, entry in enumerate(contacts_raw):
         entry = _table(f"contacts[{i}]", entry)

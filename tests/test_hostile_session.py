@@ -187,7 +187,7 @@ def test_mark_never_appends_to_or_chmods_a_linked_markers_file(tmp_path: Path, o
     root = _session(tmp_path)
     (root / "markers.jsonl").unlink()
     (root / "markers.jsonl").symlink_to(outside)
-    assert main(["mark", str(root), "consent-given", "tapped accept"]) == 1
+    assert main(["mark", str(root), "note", "tapped accept"]) == 1
     _untouched(outside)
     err = capsys.readouterr().err
     assert "markers.jsonl: refused: it is a symbolic link" in err and err.count("\n") == 1

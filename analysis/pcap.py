@@ -18,6 +18,7 @@ their app, and `app` keeps only that app's connections when the capture has trai
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -117,9 +118,12 @@ class _Conn:
     broken: str | None = None
     """Why this connection's HTTP/2 could not be followed (a gap in the capture)."""
 
+    file_tag: str = ""
+    """Short hash of the capture's path: flow ids stay unique across several captures."""
+
     @property
     def flow_prefix(self) -> str:
-        return f"pcap-{self.proto}{self.index}"
+        return f"pcap-{self.file_tag}-{self.proto}{self.index}"
 
 
 def _hex(value: Any) -> bytes | None:
@@ -173,6 +177,7 @@ class CaptureReader:
         self.packets = 0
         self.trailers_seen = False
         self.filtered_out = 0
+        self.file_tag = hashlib.sha1(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:8]
 
     # --- app filter ------------------------------------------------------------------------
 
@@ -252,7 +257,7 @@ class CaptureReader:
                 client, server = b, a
             else:  # the capture starts mid-connection: the lower port is the server's
                 client, server = (a, b) if t.sport >= t.dport else (b, a)
-            conn = _Conn(self.counter, t.proto, client, server, ts)
+            conn = _Conn(self.counter, t.proto, client, server, ts, file_tag=self.file_tag)
             self.conns[key] = conn
         return conn, a == conn.client
 

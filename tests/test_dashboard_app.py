@@ -22,7 +22,7 @@ from dashboard_support import (
 
 from phonehome.store import SessionStore
 from phonehome.store.live import newest_session
-from phonehome.views.dashboard import Dashboard, FeedTable
+from phonehome.views.dashboard import Dashboard, FeedTable, MatrixTable
 
 SIZE = (160, 45)
 
@@ -98,7 +98,7 @@ async def test_keys_mark_reveal_filter_evidence_pause_quit(tmp_path: Path) -> No
         await pilot.press("slash", *"meta", "enter")
         await pilot.pause()
         feed = app.query_one("#feed", FeedTable)
-        assert {f.org for f in app._feed_items.values()} == {"Meta"} and feed.row_count == 2
+        assert {f.org for f in app.query_one("#feed", FeedTable).items.values()} == {"Meta"} and feed.row_count == 2
         assert "filter: meta" in screen_text(app)
         assert "Google" not in screen_text(app)
         await pilot.press("slash", *"ctrl+u".split(), *"precise", "enter")  # no match
@@ -107,7 +107,7 @@ async def test_keys_mark_reveal_filter_evidence_pause_quit(tmp_path: Path) -> No
         await pilot.press("slash")
         await pilot.press("ctrl+u", *"device", "enter")  # category name "device details" / "device identifiers"
         await pilot.pause()
-        assert {f.category for f in app._feed_items.values()} == {"device_info", "device_id"}
+        assert {f.category for f in app.query_one("#feed", FeedTable).items.values()} == {"device_info", "device_id"}
         await pilot.press("escape")
         await pilot.pause()
         assert feed.row_count == len(SCENARIO)
@@ -260,7 +260,7 @@ async def test_filter_text_is_never_markup(tmp_path: Path) -> None:
         await pilot.pause()
         text = _assert_inert_screen(app)
         assert "filter: [/]odd [b]" in text
-        assert {f.org for f in app._feed_items.values()} == {"[/]Odd [b]Org"}
+        assert {f.org for f in app.query_one("#feed", FeedTable).items.values()} == {"[/]Odd [b]Org"}
 
 
 async def test_demo_replay_feeds_the_dashboard(tmp_path: Path) -> None:
@@ -289,5 +289,5 @@ async def test_thousands_of_organisations_show_the_top_ones(tmp_path: Path) -> N
         assert "top 50 of 401 organisations" in screen_text(app)
         append(store.findings, [finding(500 + i, org="Late Giant", host="g.example") for i in range(10)])
         await wait_for(pilot, lambda: app.applied_findings == len(rows) + 10)
-        await wait_for(pilot, lambda: "Late Giant" in app._org_rows, timeout=5)
+        await wait_for(pilot, lambda: "Late Giant" in app.query_one("#matrix", MatrixTable).rows_by_org, timeout=5)
         assert matrix.get_row_index("Late Giant") == 1

@@ -163,7 +163,7 @@ def test_dashboard_device_reads_panel_shows_each_injected_script_once() -> None:
 def test_dashboard_detail_page_is_inert_and_bounded() -> None:
     from rich.console import Console
 
-    from phonehome.views.dashboard.app import injection_text
+    from phonehome.views.dashboard.detail import injection_text
     from phonehome.views.dashboard.state import Batch, DashboardState
 
     evil = "\x1b[2J\x1b]0;pwned\x07[bold]x[/bold]\u202e" + "A" * 50_000

@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from phonehome.analysis import readers
-from phonehome.analysis.readers import ReadError, read_records
 from test_readers import _entry, _har, write_flows
 
+from phonehome.analysis import readers
+from phonehome.analysis.readers import ReadError, read_records
 from phonehome.cli import main
 
 DEPTH = 100_000

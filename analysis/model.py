@@ -52,6 +52,9 @@ class Record:
     client_address: str = ""
     server_address: str = ""
     """`ip:port` of the two ends, where the input knows them (packet captures)."""
+    server_ip: str = ""
+    """The address of the server the proxy connected to (mitmproxy's `server_conn.peername`, HAR
+    `serverIPAddress`); "" when not known. A different fact from the company's country (CDNs)."""
 
     @property
     def cleartext(self) -> bool:

@@ -100,6 +100,14 @@ class Analyser:
         return [finding_row(record, d, destination, notes) for d in detections]
 
 
+def _address_ip(address: str) -> str:
+    """The IP of an `ip:port` (or `[ip]:port`) address; "" when there is none."""
+    if not address:
+        return ""
+    host = address.rsplit(":", 1)[0] if address.count(":") == 1 or address.startswith("[") else address
+    return host.strip("[]")
+
+
 def finding_row(record: Record, detection: Detection, destination: Destination, notes: str) -> dict[str, Any]:
     return {
         Col.flow_id: record.flow_id,
@@ -117,6 +125,9 @@ def finding_row(record: Record, detection: Detection, destination: Destination, 
         Col.purpose: destination.purpose,
         Col.party: destination.party,
         Col.country: destination.country,
+        Col.parent_country: destination.parent_country or None,
+        Col.dpf: destination.dpf or None,
+        Col.server_ip: record.server_ip or _address_ip(record.server_address) or None,
         Col.org_source: destination.source,
         Col.cleartext: record.cleartext,
         Col.location: detection.location,

@@ -366,6 +366,7 @@ def har_entry_records(entry: dict[str, Any], index: int, *, app: str | None = No
         "response_status": int(status) if isinstance(status, int) and status > 0 else None,
         "app": app,
         "source": "har",
+        "server_ip": str(entry.get("serverIPAddress") or "").strip("[]")[:64],
     }
     is_ws = isinstance(entry.get("_webSocketMessages"), list)
     http_scheme = {"ws": "http", "wss": "https"}.get(scheme, scheme)

@@ -125,6 +125,15 @@ def _ws_record(req: _Request, base: dict[str, Any], message: Sequence[Any], inde
     )
 
 
+def server_ip(server_conn: Any) -> str:
+    """The IP address in a flow state's `server_conn.peername` ("" when there is none)."""
+    peer = server_conn.get("peername") if isinstance(server_conn, Mapping) else None
+    if isinstance(peer, (list, tuple)) and peer and isinstance(peer[0], (str, bytes)):
+        ip = peer[0].decode("ascii", "replace") if isinstance(peer[0], bytes) else peer[0]
+        return ip[:64]
+    return ""
+
+
 def records_from_state(state: Mapping[str, Any], *, source: Source = "flowfile", app: str | None = None,
                        body_cap: int = DEFAULT_BODY_CAP) -> list[Record]:
     """Records of one serialised flow (as read from a flow file, any version mitmproxy reads):
@@ -138,6 +147,7 @@ def records_from_state(state: Mapping[str, Any], *, source: Source = "flowfile",
     response = state.get("response")
     status = response.get("status_code") if isinstance(response, Mapping) else None
     base = req.base(str(state.get("id", "")), status, app)
+    base["server_ip"] = server_ip(state.get("server_conn"))
     records = [_http_record(req, base, source=source, body_cap=body_cap)]
     websocket = state.get("websocket")
     if isinstance(websocket, Mapping):

@@ -32,6 +32,9 @@ class Col:
     purpose = "purpose"
     party = "party"
     country = "country"
+    parent_country = "parent_country"
+    dpf = "dpf"
+    server_ip = "server_ip"
     org_source = "org_source"
     cleartext = "cleartext"
     location = "location"
@@ -75,6 +78,9 @@ DTYPES: dict[str, Any] = {
     Col.purpose: pd.CategoricalDtype(PURPOSES),
     Col.party: pd.CategoricalDtype(PARTIES),
     Col.country: _STR,
+    Col.parent_country: _STR,
+    Col.dpf: _STR,
+    Col.server_ip: _STR,
     Col.org_source: _STR,
     Col.cleartext: "bool",
     Col.location: _STR,

@@ -145,6 +145,7 @@ def test_html_sections_in_reading_order(html):
         "pictures",
         "consent",
         "companies",
+        "where",
         "details",
         "cleartext",
         "pinning",

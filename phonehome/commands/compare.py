@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from phonehome import __version__
+from phonehome.commands.ipdb import add_ip_db_argument, open_ip_db
 from phonehome.commands.replay import add_input_arguments
 from phonehome.store import FLOWS, SessionStore
 from phonehome.store.safefile import atomic_output, check_output
@@ -48,6 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         help="the name to show for an app (default: its package or bundle id)")
     parser.add_argument("--reveal", action="store_true",
                         help="show identifier values in full instead of redacted (the output then holds personal data)")
+    add_ip_db_argument(parser)
     parser.add_argument("--recorded", action="store_true",
                         help="for session directories: use the findings recorded live instead of replaying the flows")
     parser.set_defaults(func=run)
@@ -124,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
         fmt = output_format(args.output, args.format)
         names = pairs(args.name, "--name")
         labels = {app: load_labels(path) for app, path in pairs(args.labels, "--labels").items()}
+        ip_db = open_ip_db(args.ip_db)
     except (ValueError, OSError) as e:
         print(f"phonehome compare: {inert(e)}", file=sys.stderr)
         return 2
@@ -152,7 +155,8 @@ def run(args: argparse.Namespace) -> int:
     for _path, data in loaded:
         for problem in data.problems:
             log.warning("%s", inert(problem))
-    model = build_compare(items, lang=args.lang, reveal=args.reveal, labels=labels, version=__version__)
+    model = build_compare(items, lang=args.lang, reveal=args.reveal, labels=labels, version=__version__,
+                          server_country=ip_db.country if ip_db else None)
     text = render_html(model) if fmt == "html" else render_markdown(model)
     try:
         with atomic_output(args.output) as f:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from phonehome import __version__
+from phonehome.commands.ipdb import add_ip_db_argument, open_ip_db
 from phonehome.commands.replay import add_input_arguments
 from phonehome.store import FLOWS, SessionStore
 from phonehome.store.safefile import atomic_output, check_output
@@ -65,6 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action="store_true",
         help="show captured values in full instead of redacted (the report then holds personal data)",
     )
+    add_ip_db_argument(parser)
     parser.add_argument(
         "--recorded",
         action="store_true",
@@ -114,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         fmt = output_format(args.output, args.format)
         labels = load_labels(args.labels) if args.labels else None
+        ip_db = open_ip_db(args.ip_db)
     except ValueError as e:
         print(f"phonehome report: {inert(e)}", file=sys.stderr)
         return 2
@@ -135,7 +138,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     for problem in data.problems:
         log.warning("%s", inert(problem))
-    model = build_report(data, lang=args.lang, reveal=args.reveal, labels=labels, version=__version__)
+    model = build_report(data, lang=args.lang, reveal=args.reveal, labels=labels, version=__version__,
+                         server_country=ip_db.country if ip_db else None)
     try:
         if fmt in ("csv", "parquet"):
             written = write_tables(data, model, args.output, fmt, reveal=args.reveal)

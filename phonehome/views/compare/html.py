@@ -8,6 +8,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from phonehome.views import where
 from phonehome.views.report import content_security_policy
 from phonehome.views.report import stylesheet as report_stylesheet
 from phonehome.views.report import text as rt
@@ -38,6 +39,11 @@ def stylesheet() -> str:
     return report_stylesheet() + "\n" + own
 
 
+def countries(a: AppColumn, lang: str) -> str:
+    """`United States, Singapore, China` — third countries of an app's receivers."""
+    return rt.join([where.country_name(e.country, lang) for e in a.exposures if e.group == "third_country"], lang)
+
+
 def glance_rows(model: CompareModel) -> list[dict[str, Any]]:
     """Extra rows of the side-by-side table (title, one text cell per app)."""
     rows = model.extra.get("glance_rows")
@@ -49,6 +55,8 @@ def _globals(model: CompareModel) -> dict[str, Any]:
     return {
         "m": model,
         "t": ct.ui_table(lang),
+        "w": where.ui_table(lang),
+        "countries": lambda a: countries(a, lang),
         "cat": lambda c: rt.category_name(c, lang),
         "cat_title": lambda c: rt.category_title(c, lang),
         "cats": lambda ids: rt.join([rt.category_name(c, lang) for c in ids], lang),

@@ -6,10 +6,12 @@ from __future__ import annotations
 import dataclasses
 
 from phonehome.analysis.linkable import SameKindOnly
+from phonehome.views import where
 from phonehome.views.report import md
 from phonehome.views.report import text as rt
 
 from . import text as ct
+from .html import countries
 from .model import AppColumn, CompareModel, SharedRow
 
 
@@ -29,6 +31,11 @@ def escaped(model: CompareModel) -> CompareModel:
             tracking_before_consent=_names(a.tracking_before_consent),
             tracking_unmarked=_names(a.tracking_unmarked),
             cleartext_orgs=_names(a.cleartext_orgs),
+            exposures=tuple(dataclasses.replace(e, companies=_names(e.companies), via_parent=_names(e.via_parent))
+                            for e in a.exposures),
+            where=tuple(dataclasses.replace(r, org=md(r.org, 120), company_country=md(r.company_country, 80),
+                                            parent=md(r.parent, 120), group=md(r.group, 200),
+                                            servers=md(r.servers, 300)) for r in a.where),
         )
         for a in model.apps
     )
@@ -80,11 +87,12 @@ def render_markdown(model: CompareModel) -> str:
             f"{len(a.categories_third)}" + (f" ({cats(a.categories_third)})" if a.categories_third else ""),
             str(a.pairs),
             ct.names(a.tracking_before_consent, lang) if a.tracking_before_consent else t["none"],
+            f"{len(a.third_country_orgs)}" + (f" ({countries(a, lang)})" if a.third_country_orgs else ""),
             f"{len(a.categories_first)}" + (f" ({ct.names(a.first_parties, lang)})" if a.first_parties else ""),
             f"{a.cleartext_requests}" + (f" ({ct.names(a.cleartext_orgs, lang)})" if a.cleartext_orgs else ""),
         ]
 
-    heads = [t["col_companies"], t["col_kinds"], t["col_pairs"], t["col_tracking"], t["col_own"], t["col_cleartext"]]
+    heads = [t["col_companies"], t["col_kinds"], t["col_pairs"], t["col_tracking"], t["col_outside"], t["col_own"], t["col_cleartext"]]
     cells = [glance(a) for a in m.apps]
     rows = [[h, *(c[i] for c in cells)] for i, h in enumerate(heads)]
     for extra_row in m.extra.get("glance_rows_md", []) or []:
@@ -92,6 +100,13 @@ def render_markdown(model: CompareModel) -> str:
     out += [f"## {t['h_glance']}", "", *_table([" ", *labels], rows), t["pairs_note"], ""]
     for section in m.extra.get("sections_md", []) or []:
         out += [section, ""]
+    w = where.ui_table(lang)
+    out += [f"## {w['h_where']}", "", w["where_note"], ""]
+    out += _table([t["col_app_company"], w["col_company_country"], w["col_parent"], w["col_group"], w["col_data"],
+                   w["col_servers"]],
+                  [[f"{a.label}: {r.org}", r.company_country, r.parent, r.group, r.categories, r.servers]
+                   for a in m.apps for r in a.where])
+    out += [w["servers_note"], ""]
     out += [f"## {t['h_third']}", "", t["third_note"], ""]
     out += _table([t["col_category"], *labels],
                   [[rt.category_title(c, lang), *(join(cell) if cell else "–" for cell in m.third_matrix[i])]

@@ -8,7 +8,7 @@ findings; every ranking names the measure it ranks by.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,9 @@ import pandas as pd
 from phonehome import __version__
 from phonehome.analysis.linkable import SameKindOnly, SharedReceiver, shared_receivers
 from phonehome.analysis.redact import redact
+from phonehome.analysis.transfers import CountryExposure, exposures, receivers
 from phonehome.views.report.model import SessionLike, _order_categories, _prepared, build_report
+from phonehome.views.where import ReceiverRow, receiver_rows
 
 from . import text as ct
 
@@ -74,7 +76,20 @@ class AppColumn:
     undeclared: tuple[str, ...] = ()
     """Categories sent but not on the app's declared store label (when a label was given)."""
     label_checked: bool = False
+    where: tuple[ReceiverRow, ...] = ()
+    """Every receiving organisation: company and parent country, Chapter V group, servers."""
+    exposures: tuple[CountryExposure, ...] = ()
+    """Countries outside the EU/EEA that data reached (company or parent), most severe first."""
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def third_country_orgs(self) -> tuple[str, ...]:
+        """Organisations in a third country without adequacy, or whose parent is in one."""
+        found: list[str] = []
+        for e in self.exposures:
+            if e.group == "third_country":
+                found += [o for o in (*e.companies, *e.via_parent) if o not in found]
+        return tuple(found)
 
     @property
     def merged(self) -> bool:
@@ -137,7 +152,9 @@ def _requests_recorded(data: SessionLike, fallback: int) -> int:
     return fallback
 
 
-def _column(item: AppInput, lang: str, labels: Any) -> tuple[AppColumn, pd.DataFrame]:
+def _column(
+    item: AppInput, lang: str, labels: Any, server_country: Callable[[str], str] | None
+) -> tuple[AppColumn, pd.DataFrame]:
     reports = [build_report(s, lang=lang, labels=labels, version="") for s in item.sessions]
     frames = [_prepared(s.findings) for s in item.sessions]
     f = pd.concat(frames, ignore_index=True) if frames else _prepared(pd.DataFrame())
@@ -160,6 +177,7 @@ def _column(item: AppInput, lang: str, labels: Any) -> tuple[AppColumn, pd.DataF
     for r in reports:
         if r.label_check is not None:
             undeclared.update(u.category for u in r.label_check.undeclared)
+    found = receivers(f, org_column="_org")
     column = AppColumn(
         app=ct.clean(item.app, 120),
         label=ct.clean(item.label, 80) or ct.clean(item.app, 80) or "?",
@@ -180,6 +198,8 @@ def _column(item: AppInput, lang: str, labels: Any) -> tuple[AppColumn, pd.DataF
         orgs=tuple(orgs.values()),
         undeclared=tuple(_order_categories(list(undeclared))),
         label_checked=labels is not None,
+        where=receiver_rows(found, lang, server_country=server_country),
+        exposures=exposures(found),
     )
     return column, f
 
@@ -191,6 +211,7 @@ def build_compare(
     reveal: bool = False,
     labels: Mapping[str, Any] | None = None,
     version: str | None = None,
+    server_country: Callable[[str], str] | None = None,
 ) -> CompareModel:
     """The comparison model of `items` (one per app, in the order given).
 
@@ -200,12 +221,13 @@ def build_compare(
         lang: `en` or `de`.
         reveal: show shared identifier values in full instead of redacted.
         labels: declared store labels per app id (`analysis.labels.DeclaredLabel`).
+        server_country: IP address → ISO country code (`--ip-db`); without it servers have none.
     """
     ct.check_lang(lang)
     columns: list[AppColumn] = []
     frames: dict[str, pd.DataFrame] = {}
     for item in items:
-        column, f = _column(item, lang, (labels or {}).get(item.app))
+        column, f = _column(item, lang, (labels or {}).get(item.app), server_country)
         columns.append(column)
         frames[column.label] = f
     categories = tuple(_order_categories(sorted({c for f in frames.values() for c in f["_cat"].unique()})))

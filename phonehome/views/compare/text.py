@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from phonehome.views import where
 from phonehome.views.report.text import (
     category_name,
     check_lang,
@@ -87,6 +88,11 @@ _UI: dict[str, tuple[str, str]] = {
     "col_pairs": ("Company–data pairs", "Unternehmen-Daten-Paare"),
     "col_tracking": ("Advertising/device IDs before consent, to", "Werbe-/Gerätekennungen vor Einwilligung an"),
     "col_own": ("Kinds of personal data the app's own company received", "Arten personenbezogener Daten an das Unternehmen hinter der App"),
+    "col_outside": (
+        "Companies in third countries without an EU adequacy decision (company or parent)",
+        "Unternehmen in Drittländern ohne Angemessenheitsbeschluss (Unternehmen oder Muttergesellschaft)",
+    ),
+    "col_app_company": ("App and company", "App und Unternehmen"),
     "col_cleartext": ("Unencrypted requests", "Unverschlüsselte Anfragen"),
     "col_undeclared": ("Sent but not on the store label", "Gesendet, aber nicht im Store-Label"),
     "pairs_note": (
@@ -253,6 +259,15 @@ def _linkable(model: CompareModel) -> str:
             f"person across them: {'; '.join(parts)}{tail}.")
 
 
+def _where(model: CompareModel) -> str:
+    parts = where.third_country_parts({a.label: a.exposures for a in model.apps}, model.lang)
+    if not parts:
+        return where.ui("headline_none", model.lang)
+    clean_apps = [a.label for a in model.apps if not a.third_country_orgs]
+    tail = f" {join(clean_apps, model.lang)}: {where.ui('nothing', model.lang)}." if clean_apps else ""
+    return where.ui("headline", model.lang, parts="; ".join(parts)) + tail
+
+
 def _fairness(model: CompareModel) -> str | None:
     if not model.duration_warning or model.duration_ratio is None:
         return None
@@ -273,9 +288,7 @@ def _undeclared(model: CompareModel) -> str | None:
 def headline(model: CompareModel) -> list[str]:
     """The first screen: what differs between the apps, most decisive first."""
     lines = [_ranking(model), _tracking(model)]
-    extra = model.extra.get("transfers_sentence")
-    if isinstance(extra, str) and extra:
-        lines.append(extra)
+    lines.append(_where(model))
     lines += [_linkable(model), _cleartext(model)]
     undeclared = _undeclared(model)
     if undeclared:

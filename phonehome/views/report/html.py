@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .. import where
 from . import svg
 from . import text as txt
 from .model import TIMELINE_LANES, ReportModel
@@ -103,6 +104,7 @@ def _template_globals(model: ReportModel) -> dict[str, Any]:
     return {
         "m": model,
         "t": txt.ui_table(lang),
+        "w": where.ui_table(lang),
         "cat": lambda c: txt.category_name(c, lang),
         "cat_title": lambda c: txt.category_title(c, lang),
         "purpose": lambda p: txt.purpose_name(p, lang),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from .. import where
 from . import text as txt
 from .model import ReportModel
 
@@ -75,7 +76,8 @@ def render_markdown(model: ReportModel) -> str:
     # The summary's own wording stays readable; only the names in it are escaped.
     facts = _escaped_facts(model.summary.facts)
     lines += [f"## {t['h_summary']}", "", txt.summary_paragraph(facts, lang), ""]
-    lines += [f"- {b}" for b in txt.summary_bullets(facts, lang)] + [""]
+    bullets = where.with_bullet(txt.summary_bullets(facts, lang), len(facts.reach), model.where_exposures, lang, esc=md)
+    lines += [f"- {b}" for b in bullets] + [""]
 
     # Who gets what, as a table (the HTML report draws it).
     lines += [f"## {t['h_matrix']}", "", t["matrix_note"], ""]
@@ -171,6 +173,16 @@ def render_markdown(model: ReportModel) -> str:
         ],
         {5},
     )
+
+    if model.where:
+        w = where.ui_table(lang)
+        lines += [f"## {w['h_where']}", "", w["where_note"], ""]
+        lines += _table(
+            [w[k] for k in ("col_company", "col_company_country", "col_parent", "col_group", "col_data", "col_servers")],
+            [[md(r.org), md(r.company_country), md(r.parent), md(r.group), r.categories, md(r.servers)]
+             for r in model.where],
+        )
+        lines += [w["servers_note"], ""]
 
     lines += [f"## {t['h_details']}", "", t["details_note"], ""]
     for o in model.orgs:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +19,10 @@ from phonehome.analysis.exposure import UNATTRIBUTED, exposures, organisation_of
 from phonehome.analysis.labels import DeclaredLabel, LabelCheck, check_labels
 from phonehome.analysis.redact import redact, scrub
 from phonehome.analysis.schema import Col
+from phonehome.analysis.transfers import exposures as country_exposures
+from phonehome.analysis.transfers import receivers
 
+from .. import where
 from . import text as txt
 from .inapp import InAppScript, in_app_scripts, summary_sentence
 
@@ -205,6 +208,11 @@ class ReportModel:
     """From packet captures: contacted, content not readable."""
     looked_up: tuple[str, ...] = ()
     """From packet captures: host names looked up by plain DNS."""
+    where: tuple[Any, ...] = ()
+    """`views.where.ReceiverRow` per receiving organisation: company and parent country, Chapter V
+    group, servers (section "Where the data goes")."""
+    where_exposures: tuple[Any, ...] = ()
+    """`analysis.transfers.CountryExposure` per country outside the EU/EEA (company or parent)."""
 
     @property
     def third_party_orgs(self) -> tuple[str, ...]:
@@ -279,6 +287,7 @@ def build_report(
     reveal: bool = False,
     labels: DeclaredLabel | None = None,
     version: str | None = None,
+    server_country: Callable[[str], str] | None = None,
 ) -> ReportModel:
     """The report model of one session: every number, name and evidence line a renderer needs.
 
@@ -288,6 +297,8 @@ def build_report(
         reveal: show captured values in full instead of redacted.
         labels: the app's declared store label, to check against what was observed.
         version: phonehome version for the footer.
+        server_country: IP address → ISO country code (`analysis.ipdb.IpCountries.country`, from
+            `--ip-db`); without it servers have no country.
     """
     txt.check_lang(lang)
     f = _prepared(data.findings)
@@ -392,10 +403,12 @@ def build_report(
         pinned_destinations=len(pinning),
         undeclared_categories=tuple(u.category for u in label_check.undeclared) if label_check else (),
     )
+    found = receivers(f, org_column="_org")
+    exposed = country_exposures(found)
     summary = Summary(
         facts=facts,
         paragraph=txt.summary_paragraph(facts, lang),
-        bullets=tuple(txt.summary_bullets(facts, lang)),
+        bullets=where.with_bullet(txt.summary_bullets(facts, lang), len(facts.reach), exposed, lang),
     )
     title_app = app or txt.ui("the_app", lang)
     in_app = in_app_scripts(events, offset, _ts, lang)
@@ -429,6 +442,8 @@ def build_report(
         in_app_summary=summary_sentence(in_app, lang),
         unreadable=_unreadable_rows(capture_events, offset),
         looked_up=tuple(sorted({_s(e.get("name"), 200) for e in capture_events if e.get("type") == "capture:dns"})),
+        where=where.receiver_rows(found, lang, server_country=server_country),
+        where_exposures=exposed,
     )
 
 

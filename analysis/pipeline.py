@@ -101,11 +101,12 @@ class Analyser:
 
 
 def _address_ip(address: str) -> str:
-    """The IP of an `ip:port` (or `[ip]:port`) address; "" when there is none."""
+    """The IP of an `ip:port` (or `[ip]:port`) address as packet captures give it; "" when none."""
     if not address:
         return ""
-    host = address.rsplit(":", 1)[0] if address.count(":") == 1 or address.startswith("[") else address
-    return host.strip("[]")
+    if address.startswith("["):
+        return address[1:].split("]", 1)[0]
+    return address.rsplit(":", 1)[0] if ":" in address else address
 
 
 def finding_row(record: Record, detection: Detection, destination: Destination, notes: str) -> dict[str, Any]:

@@ -71,8 +71,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from . import keys, patterns
+from .context import COLLECTIONS, CONTEXT_KEYS, RecordContext, context_rule, is_random_flagged, parent_location
 from .keys import KeyRule
 from .known import KnownMatch, KnownMatcher
 from .model import Decoded, Detection, Leaf, Record
@@ -85,6 +87,7 @@ KNOWN_SHORT_CONFIDENCE = 0.9
 MAX_VALUE_CHARS = 500
 """Detection values longer than this are cut (with an ellipsis); the location leads to the rest."""
 
+_IDENTIFIERS = frozenset({"advertising_id", "device_id", "user_id"})
 _RANK = {"profile": 3, "runtime": 3, "key+pattern": 2, "key": 1, "pattern": 1}
 
 _SEGMENT_RE = re.compile(r'\["(?:[^"\\]|\\.)*"\]|\[\d+\]|[^.\[\]]+')
@@ -93,7 +96,7 @@ _STACK_RE = re.compile(
     r"\bat [\w$.<>]+\([\w$]+\.(?:java|kt|scala):\d+\)|\bat [\w$.<>]+\((?:Native Method|Unknown Source)\)"
 )
 _VERSION_RE = re.compile(
-    r"^(?:android|ios|ipados)?[ _]?\d{1,2}(?:\.\d{1,3}){0,3}(?:[ _-]?[a-z0-9]{0,12})?$", re.I
+    r"^(?:android|ios|ipados)?[ _]?\d{1,2}(?:\.\d{1,3}){0,3}(?:[ _+-]?[a-z0-9]{0,12}){0,3}$", re.I
 )
 _LOCALE_RE = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,3}$")
 _TZ_RE = re.compile(
@@ -213,6 +216,44 @@ _NUMBERISH_TOKENS = frozenset(
     }
 )
 _ADDRESS_KEYS = frozenset({"street", "street_address", "postal_address", "home_address"})
+_EVENT_CONTEXT = frozenset(
+    {"event", "events", "properties", "props", "params", "parameters", "ecommerce", "event_properties", "track"}
+)
+_CONTROL_CALLS = frozenset(
+    "identify alias create_alias set set_once unset append union remove group groupidentify merge "
+    "merge_dangerously opt_in opt_out reset register register_once people_set".split()
+)
+"""SDK control calls sent as events: they set ids and traits, they are not something the user did."""
+_COMPACT_EVENT_TYPES = frozenset(
+    # Snowplow tracker protocol `e`: page view, page ping, structured, self-describing, transaction
+    {"pv", "pp", "se", "ue", "tr", "ti"}
+    # Universal Analytics Measurement Protocol `t`
+    | {"pageview", "screenview", "event", "transaction", "item", "social", "timing"}
+)
+_OS_RE = re.compile(
+    r"^(?:android|ios|ipados|iphone ?os|macos|mac ?os(?: ?x)?|os ?x|windows(?: nt| phone)?|linux|ubuntu|"
+    r"debian|fedora|chrome ?os|cros|harmonyos|tizen|watchos|tvos|visionos|darwin|freebsd|kaios|fire ?os)"
+    r"(?:[ /_-]?v?\d[\w.\-]*(?: [\w.\-()]+){0,4})?$",
+    re.I,
+)
+_OS_VERSION_RE = re.compile(
+    r"^(?:Android|iOS|iPadOS|iPhone OS|macOS|Mac OS X|Windows(?: NT)?|Linux|Ubuntu|HarmonyOS|Darwin|"
+    r"Chrome OS|CrOS)[ /]v?\d{1,2}(?:[._]\d+){0,3}(?:[\w.\-+]*)(?: [\w.\-()]+){0,3}$"
+)
+_EXCEPTION_RE = re.compile(
+    r"(?:^|[\s(:])(?:[a-z_][\w$]*\.){1,8}[A-Z][\w$]*(?:Exception|Error)\b"
+    r"|^[A-Z][\w$]*(?:Exception|Error)(?::\s|$)"
+)
+_IGLU_RE = re.compile(r"^iglu:[\w.\-]+/([\w.\-]+)/jsonschema/\d+-\d+-\d+$")
+_IGLU_ENVELOPES = ("contexts", "unstruct_event", "payload_data")
+_CONN_WORDS = frozenset(
+    "wifi wi-fi wi wlan cellular cell mobile wwan 2g 3g 4g 5g lte nr edge gprs hspa umts ethernet eth wired "
+    "none offline slow-2g bluetooth vpn".split()
+)
+_FLAG_VALUES = frozenset({"true", "false", "1", "0", "yes", "no"})
+_REGION_KEYS = frozenset({"region", "state_code", "province"})
+_RANDOM_HWID = KeyRule("random_device_id", "user_id", "id", "an id the SDK made up (flagged random)", True)
+_COLLECTION_ID = KeyRule("collection_id", "user_id", "path_id", "the id of a user, device or contact", True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +267,16 @@ class _Path:
     parent: str | None
     container: tuple[KeyRule, int] | None = None
     """The outermost enclosing container key (`stacktrace`, `contacts`, …) and where it ends."""
+    norms: tuple[str, ...] = ()
+    """`names` normalised (`keys.normalise`)."""
+    parent_loc: str = ""
+    """The location of the object holding the leaf (`context.parent_location`)."""
+    event_hint: bool = False
+    """The location is inside an event (`events[0]`, `properties`, `params`) or names one."""
+    context_key: bool = False
+    """The last name is one some `context_rule` reads (`CONTEXT_KEYS`)."""
+    joined: KeyRule | None = None
+    """The rule of a generic last name read with its parent (`device.id` → `device_id`)."""
 
 
 def _ancestors(location: str) -> list[str]:
@@ -267,6 +318,11 @@ def _path(location: str) -> _Path:
         if r is not None and r.container:
             container = (r, ends[i])
             break
+    norms = tuple(keys.normalise(n) for n in names)
+    last_rule = keys.lookup(names[-1]) if names else None
+    event_hint = bool(tokens & _EVENT_CONTEXT) or (
+        last_rule is not None and last_rule.shape in ("event", "compact_event")
+    )
     return _Path(
         tuple(names),
         tuple(ends),
@@ -274,7 +330,23 @@ def _path(location: str) -> _Path:
         names[-1] if names else None,
         names[-2] if len(names) > 1 else None,
         container,
+        norms,
+        parent_location(location),
+        event_hint,
+        bool(norms) and norms[-1] in CONTEXT_KEYS,
+        _joined(norms[-1], norms[-2]) if len(norms) > 1 else None,
     )
+
+
+def _joined(norm: str, parent: str) -> KeyRule | None:
+    """A generic child name read with its parent: `device.id` → `device_id`, `events[0].name` →
+    `event_name`."""
+    if norm not in keys.GENERIC_CHILDREN:
+        return None
+    rule = keys.lookup(f"{parent}_{norm}")
+    if rule is None and parent.endswith("s"):
+        rule = keys.lookup(f"{parent[:-1]}_{norm}")
+    return rule
 
 
 @dataclass(slots=True)
@@ -311,6 +383,11 @@ class _Cand:
             self.key,
             evidence,
         )
+
+
+def _site(host: str) -> str:
+    """The last two labels of a host name (`a.b.example.com` → `example.com`)."""
+    return ".".join(host.lower().rstrip(".").split(".")[-2:])
 
 
 def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -387,37 +464,60 @@ class Detector:
         lon_hits: list[tuple[Leaf, patterns.Coordinate, bool]] = []
         known_seen: dict[int, list[str]] = {}  # known value → leaf locations it was found at
 
-        for leaf in decoded.leaves:
+        # where every leaf sits; the record's objects by parent are indexed on first use
+        items: list[tuple[Leaf, _Path]] = [
+            (leaf, _path(leaf.location))
+            for leaf in decoded.leaves
+            if leaf.value and leaf.location not in _SKIP_LOCATIONS
+        ]
+        ctx = RecordContext(items, tuple(record.path.partition("?")[0].split("/")[1:]))
+
+        for leaf, path in items:
             value = leaf.value
-            if not value or leaf.location in _SKIP_LOCATIONS:
-                continue
-            path = _path(leaf.location)
             raw_key = leaf.key if leaf.key is not None else path.last
             rule = keys.lookup(raw_key)
-            if rule is None and raw_key is not None and path.parent is not None:
-                norm = keys.normalise(raw_key)
-                if norm in keys.GENERIC_CHILDREN:
-                    parent = keys.normalise(path.parent)
-                    rule = keys.lookup(f"{parent}_{norm}")
-                    if rule is None and parent.endswith("s"):  # `events[0].name` → event_name
-                        rule = keys.lookup(f"{parent[:-1]}_{norm}")
             alias = None
             key_label = None
+            why = None
+            if rule is None and path.context_key:
+                # what the siblings and the parent object say comes before the parent's name
+                found = context_rule(leaf.location, path.norms[-1], path.norms, path.tokens, ctx)
+                if found is not None and not (
+                    found[0].name == "jwt_sub" and self._back_to_issuer(leaf, path, ctx, record.host)
+                ):
+                    rule, why = found
+            if rule is None and raw_key is not None and path.parent is not None:
+                if raw_key == path.last:
+                    rule = path.joined
+                else:
+                    rule = _joined(keys.normalise(raw_key), keys.normalise(path.parent))
             if rule is None and proto_schema is not None and "protobuf:" in leaf.location:
                 alias = keys.proto_field(proto_schema, leaf.location)
                 if alias is not None:
                     rule = keys.lookup(alias[1])
                     key_label = f"protobuf field {alias[0]} ('{alias[1]}')"
+            if rule is None and leaf.location.startswith("path[") and ">" not in leaf.location:
+                rule, why = self._collection_id(leaf.location, ctx)
+            if (
+                rule is not None
+                and rule.category == "device_id"
+                and rule.shape == "hwid"
+                and is_random_flagged(ctx.of(path.parent_loc))
+            ):
+                rule, why = _RANDOM_HWID, "a sibling flags it as random"
 
             # known values
             kms = matcher.search(value) if len(matcher) else ()
 
-            # containers (stack traces, address books, app lists): one finding per container
+            # containers (stack traces, address books, app lists): one finding per container;
+            # inside a crash report every other rule still applies (breadcrumbs, variables)
             crule: KeyRule | None = None
             if rule is not None and rule.container:
                 crule, cloc = rule, self._container_location(path, leaf.location, rule)
             else:
                 crule, cloc = self._container(path, leaf.location)
+            if crule is not None and crule.category == "contacts" and path.tokens & keys.PERMISSION_VERBS:
+                crule = None  # a permission list naming contacts (`permissions.READ_CONTACTS`)
             if crule is not None:
                 inside = []
                 for m in kms:
@@ -432,19 +532,26 @@ class Detector:
                             cands.append(c)
                 if not patterns.is_placeholder(value) or inside:
                     containers.setdefault((cloc, crule.category), []).append((leaf, crule, inside))
-                continue
-
-            for m in kms:
-                c = self._known_cand(leaf, m, rule, value, key_label)
-                if c is not None:
-                    cands.append(c)
-                    known_seen.setdefault(id(m.known), []).append(leaf.location)
+                if crule.category != "diagnostics":
+                    continue
+            else:
+                for m in kms:
+                    c = self._known_cand(leaf, m, rule, value, key_label)
+                    if c is not None:
+                        cands.append(c)
+                        known_seen.setdefault(id(m.known), []).append(leaf.location)
 
             # key semantics
-            kc = self._key_cand(leaf, rule, value, path, alias) if rule is not None else None
+            kc = None
+            if rule is not None and not rule.container:
+                kc = self._key_cand(leaf, rule, value, path, alias, ctx, why)
 
             # value patterns
             pcs = self._pattern_cands(leaf, value, rule, path)
+            if crule is not None:  # inside a crash report: the container is the diagnostics finding
+                pcs = [pc for pc in pcs if pc.category != "diagnostics"]
+                if kc is not None and kc.category == "diagnostics":
+                    kc = None
             if kc is not None:
                 for pc in pcs:
                     if pc.category == kc.category:
@@ -454,10 +561,14 @@ class Detector:
                 pcs = [pc for pc in pcs if pc.category != kc.category]
                 cands.append(kc)
             cands.extend(pcs)
+            if path.norms and path.norms[-1] == "iss" and ">jwt:payload" in leaf.location:
+                jc = self._foreign_token(leaf, record.host)
+                if jc is not None:
+                    cands.append(jc)
 
             # coordinates near the profile location
             if has_loc:
-                self._coordinate_candidates(leaf, value, rule, lat_hits, lon_hits)
+                self._coordinate_candidates(leaf, value, rule, lat_hits, lon_hits, path, ctx)
 
         # blobs: known values the leaves did not show (binary bodies the decoder could not open)
         if len(matcher):
@@ -601,12 +712,27 @@ class Detector:
     # --- coordinates against the profile --------------------------------------------------
 
     def _coordinate_candidates(
-        self, leaf: Leaf, value: str, rule: KeyRule | None, lat_hits: list, lon_hits: list
+        self,
+        leaf: Leaf,
+        value: str,
+        rule: KeyRule | None,
+        lat_hits: list,
+        lon_hits: list,
+        path: _Path,
+        ctx: RecordContext,
     ) -> None:
         c0 = value[0]
         if not (c0.isdigit() or c0 == "-") or len(value) > 24 or "." not in value:
             return
         matcher = self._matcher
+
+        def elsewhere(c: patterns.Coordinate, ref: float | None) -> bool:
+            # a store/venue/marker beside the user: only the user's own position at the value's
+            # precision (the profile value rounded to it) is the user's location
+            if not (path.tokens & keys.NON_USER_PLACES or ctx.is_place(path.parent_loc)):
+                return False
+            return abs(c.value - (ref or 0.0)) > 0.5 * 10.0**-c.decimals + 1e-9
+
         keyed = rule is not None and rule.shape in ("lat", "lon", "latlon")
         if "," in value or ";" in value:
             pair = patterns.coordinate_pair(value)
@@ -615,7 +741,9 @@ class Detector:
                 and matcher.near("lat", pair[0].value, pair[0].decimals)
                 and matcher.near("lon", pair[1].value, pair[1].decimals)
             ):
-                if keyed or min(pair[0].decimals, pair[1].decimals) >= 3:
+                if (keyed or min(pair[0].decimals, pair[1].decimals) >= 3) and not (
+                    elsewhere(pair[0], matcher.latitude) or elsewhere(pair[1], matcher.longitude)
+                ):
                     lat_hits.append((leaf, pair[0], keyed))
                     lon_hits.append((leaf, pair[1], keyed))
             return
@@ -627,9 +755,11 @@ class Detector:
             and abs(c.value) <= 90
             and matcher.near("lat", c.value, c.decimals)
         ):
-            lat_hits.append((leaf, c, keyed))
+            if not elsewhere(c, matcher.latitude):
+                lat_hits.append((leaf, c, keyed))
         elif (rule is None or rule.shape != "lat") and matcher.near("lon", c.value, c.decimals):
-            lon_hits.append((leaf, c, keyed))
+            if not elsewhere(c, matcher.longitude):
+                lon_hits.append((leaf, c, keyed))
 
     def _coordinate_cands(self, lat_hits: list, lon_hits: list) -> list[_Cand]:
         out = []
@@ -665,18 +795,76 @@ class Detector:
                 )
         return out
 
+    # --- context: URL paths and tokens -----------------------------------------------------
+
+    @staticmethod
+    def _collection_id(location: str, ctx: RecordContext) -> tuple[KeyRule | None, str | None]:
+        """`/customers/{id}`: a path segment after a collection of users, devices or contacts."""
+        try:
+            i = int(location[5 : location.index("]")])
+        except ValueError:
+            return None, None
+        segs = ctx.path_segments
+        if 0 < i < len(segs) and keys.normalise(segs[i - 1]) in COLLECTIONS:
+            return _COLLECTION_ID, f"after the collection '/{segs[i - 1]}/'"
+        return None, None
+
+    @staticmethod
+    def _back_to_issuer(leaf: Leaf, path: _Path, ctx: RecordContext, host: str) -> bool:
+        """A session token in the `Authorization` header going back to the site that issued it
+        (no `iss`, or `iss` on the receiving site): its claims tell the receiver nothing new."""
+        if not leaf.location.lower().startswith("header:authorization"):
+            return False
+        iss = ctx.of(path.parent_loc).get("iss")
+        if iss is None:
+            return True
+        issuer = urlsplit(iss).hostname if "://" in iss else iss
+        return bool(issuer) and _site(issuer or "") == _site(host)
+
+    @staticmethod
+    def _foreign_token(leaf: Leaf, host: str) -> _Cand | None:
+        """A token whose issuer (`iss`) is not the receiving site: a credential handed on."""
+        iss = leaf.value.strip()
+        issuer = urlsplit(iss).hostname if "://" in iss else iss
+        if not issuer or "." not in issuer or " " in issuer:
+            return None
+        if _site(issuer) == _site(host):
+            return None
+        return _Cand(
+            "credentials",
+            leaf.location,
+            leaf.decoding,
+            iss,
+            "key",
+            "key:jwt-foreign-issuer",
+            0.8,
+            leaf.key,
+            f"a token issued by {issuer} is sent to {host} (JWT `iss` claim)",
+            "key",
+        )
+
     # --- key semantics --------------------------------------------------------------------
 
     def _key_cand(
-        self, leaf: Leaf, rule: KeyRule, value: str, path: _Path, alias: tuple[str, str, str] | None = None
+        self,
+        leaf: Leaf,
+        rule: KeyRule,
+        value: str,
+        path: _Path,
+        alias: tuple[str, str, str] | None = None,
+        ctx: RecordContext | None = None,
+        why: str | None = None,
     ) -> _Cand | None:
-        res = self._check_shape(rule, value, path)
+        res = self._check_shape(rule, value, path, ctx)
         if res is None:
             return None
         category, conf, shape_ev = res
         if alias is not None:
             field, name, schema = alias
             names = f"protobuf field {field} is '{name}' ({schema}), which names {rule.what}"
+        elif why is not None:
+            key_text = leaf.key if leaf.key is not None else (path.last or leaf.location)
+            names = f"'{key_text}' {why} names {rule.what}"
         else:
             key_text = leaf.key if leaf.key is not None else (path.last or "")
             names = f"key '{key_text}' names {rule.what}"
@@ -694,15 +882,23 @@ class Detector:
             "key",
         )
 
-    def _check_shape(self, rule: KeyRule, value: str, path: _Path) -> tuple[str, float, str] | None:
+    def _check_shape(
+        self, rule: KeyRule, value: str, path: _Path, ctx: RecordContext | None = None
+    ) -> tuple[str, float, str] | None:
         """(category, confidence, what the value looks like) or `None` if the value does not fit."""
         shape = rule.shape
         v = value.strip()
         cat = rule.category
         if shape in ("lat", "lon", "latlon"):
+            if ctx is not None and ctx.is_place(path.parent_loc):
+                return None  # beside `store_id`, `venue`: somewhere else, not the user
             return self._check_location(rule, v, path)
         if (cat == "location_coarse" or rule.name in _ADDRESS_KEYS) and path.tokens & keys.NON_USER_PLACES:
             return None  # a store's city/zip/street, not the user's
+        if shape == "flag":  # booleans are what a flag holds (elsewhere they are placeholders)
+            if v.lower() in _FLAG_VALUES:
+                return cat, 0.7, "value is a connectivity flag"
+            return None
         if patterns.is_placeholder(v):
             return None
         n = len(v)
@@ -838,8 +1034,51 @@ class Detector:
                 return cat, 0.6, "value is numeric"
             return None
         if shape == "event":
+            if v.lstrip("$_").lower() in _CONTROL_CALLS:
+                return None  # `$identify`, `alias`: the SDK setting ids, not a user event
+            if _NUMBER_RE.match(v):
+                return None  # a count, a timestamp, `screen: "1080x2400"`: not a name
             if 1 <= n <= 200:
                 return cat, 0.75, "value is an event name"
+            return None
+        if shape == "compact_event":
+            if v.lower() in _COMPACT_EVENT_TYPES:
+                return cat, 0.7, f"value {v!r} is an event type of a compact tracking protocol"
+            return None
+        if shape == "commerce":
+            if ctx is not None and ctx.event_call and n <= 200:
+                return cat, 0.7, "value is a purchase or product field of an event"
+            return None
+        if shape == "message":
+            words = v.split()
+            if len(words) >= 2 and any(c.isalpha() for c in v) and not v.startswith(("http://", "https://")):
+                return cat, 0.7, f"value is free text ({len(words)} words)"
+            return None
+        if shape == "conn":
+            if v.lower() in _CONN_WORDS:
+                return cat, 0.75, "value is a connection type"
+            return None
+        if shape == "os":
+            if _OS_RE.match(v):
+                return cat, 0.7, "value is an operating system"
+            return None
+        if shape == "hostname":
+            low = v.lower()
+            if (
+                1 <= n <= 63
+                and " " not in v
+                and any(c.isalpha() for c in v)
+                and low not in ("localhost", "unknown", "null")
+                and ("." not in v or low.endswith((".local", ".lan", ".home", ".internal", ".localdomain", ".fritz.box")))
+            ):
+                return cat, 0.75, "value is a machine's host name"
+            return None
+        if shape == "path_id":
+            desc = patterns.id_shape(v)
+            if desc:
+                return cat, 0.8, f"value is {desc}"
+            if 3 <= n <= 64 and any(c.isdigit() for c in v) and not re.fullmatch(r"v?\d{1,2}(?:\.\d+)*", v):
+                return cat, 0.6, "value is a short id"
             return None
         if shape == "search":
             # a search box's text, not a GraphQL/SQL/filter expression sent under `query`
@@ -859,6 +1098,11 @@ class Detector:
             # `zip: "gzip"`/`zip: true` is a compression flag, not a postal code
             if 3 <= n <= 10 and any(c.isdigit() for c in v):
                 return cat, 0.75, "value is a postal code"
+            return None
+        if rule.name in _REGION_KEYS:
+            # a region's name (`Bavaria`, `Île-de-France`), not a country code or a slot name
+            if 3 <= n <= 60 and all(c.isalpha() or c in " -.'" for c in v):
+                return cat, 0.7, "value is a region name"
             return None
         if rule.name in _CITY_KEYS:
             if 2 <= n <= 60 and any(c.isalpha() for c in v) and not any(c.isdigit() for c in v):
@@ -1002,6 +1246,21 @@ class Detector:
                 "value is a Firebase Cloud Messaging registration token",
                 value,
             )
+        if n <= 80 and c0.isupper() and (" " in value or "/" in value[:12]):
+            if _OS_VERSION_RE.match(value):
+                add("device_info", "pattern:os-string", 0.7, "value names an operating system and its version", value)
+        if ("Exception" in value or "Error" in value) and _EXCEPTION_RE.search(value):
+            add("diagnostics", "pattern:exception-class", 0.75, "value names an exception class", value)
+        if c0 == "i" and value.startswith("iglu:"):
+            m = _IGLU_RE.match(value)
+            if m and not m.group(1).endswith(_IGLU_ENVELOPES) and not m.group(1).endswith("_context"):
+                add(
+                    "app_activity",
+                    "pattern:event-schema",
+                    0.75,
+                    f"value is the schema URI of a self-describing event ({m.group(1)!r})",
+                    value,
+                )
         if (".java:" in value or ".kt:" in value or "Native Method" in value) and _STACK_RE.search(value):
             add("diagnostics", "pattern:stack-trace", 0.85, "value contains Java/Kotlin stack frames", value)
         return out
@@ -1027,8 +1286,13 @@ class Detector:
             if c.known_name is not None:
                 if (c.location, c.known_name) in known_parents:
                     continue
-            elif c.location in whole and c.category not in whole[c.location]:
-                continue  # the leaf is a known value of another category
+            elif (
+                c.location in whole
+                and c.category not in whole[c.location]
+                and c.category in _IDENTIFIERS
+                and whole[c.location] & _IDENTIFIERS
+            ):
+                continue  # the leaf is a known identifier of another kind (`device_id=<Android ID>`)
             groups.setdefault((c.location, c.category), []).append(c)
         # the same category in an encoded value and in what it decodes to (`query:uid` holding
         # base64 and `query:uid>base64`): report the decoded one, where the evidence is readable

@@ -187,6 +187,13 @@ _TABLE: tuple[tuple[str, str, str, bool, str], ...] = (
     ),
     ("diagnostics", "any", "stack frames or crash logs", False, "frames breadcrumbs anr"),
     (
+        "diagnostics",
+        "any",
+        "performance spans, traces or logs",
+        True,
+        "spans resource_spans scope_spans resource_logs log_records web_vitals long_tasks",
+    ),
+    (
         "device_info",
         "model",
         "the device model",
@@ -208,7 +215,8 @@ _TABLE: tuple[tuple[str, str, str, bool, str], ...] = (
         "the OS version",
         True,
         "os_version osversion osv os_ver system_version platform_version android_version ios_version "
-        "os_build os_api sdk_int api_level build_version_release",
+        "os_build os_api sdk_int api_level build_version_release device_version os_release kernel_version "
+        "system_release",
     ),
     (
         "device_info",
@@ -278,12 +286,91 @@ _TABLE: tuple[tuple[str, str, str, bool, str], ...] = (
         "id",
         "a user or install id",
         False,
-        "iid guid cuid uid uuid deviceid client_id af_id fid account_id",
+        "iid guid cuid uid uuid deviceid client_id af_id fid account_id identifier identity did",
     ),
+    # hashed profile fields of conversion APIs (Meta Conversions API `user_data`: ct city, st
+    # state, zp postcode, db birthday, ge gender, country; the values must be hex digests)
+    ("location_coarse", "digest", "a city, region or postcode (hashed)", False, "ct st zp"),
+    ("contact_info", "digest", "a birthday or gender (hashed)", False, "db ge"),
+    ("contact_info", "text", "a gender", True, "gender"),
+    ("location_coarse", "text", "a region or state", True, "region state_code province"),
+    ("app_activity", "event", "an APM transaction or route name", True, "transaction_name route_name"),
+    (
+        "app_activity",
+        "event",
+        "the current screen",
+        True,
+        "view_name activity_name page_title screen_title controller_name fragment_name",
+    ),
+    (
+        "app_activity",
+        "commerce",
+        "a purchase or product (in an event)",
+        True,
+        "order_id transaction_id product_id item_id sku revenue price product_name item_name "
+        "coupon order_total purchase_value content_ids",
+    ),
+    (
+        "app_activity",
+        "number",
+        "session telemetry",
+        True,
+        "session_count session_duration session_length time_spent engagement_time foreground_time "
+        "time_in_app visit_count visit_duration",
+    ),
+    (
+        "device_info",
+        "hostname",
+        "the machine's host name",
+        True,
+        "hostname host_name machine_name computer_name device_hostname server_name node_name",
+    ),
+    ("device_info", "os", "the operating system", True, "os_name operating_system os_full system_name"),
+    ("device_info", "os", "the operating system", False, "os"),
+    (
+        "device_info",
+        "number",
+        "the memory size",
+        True,
+        "memory_size total_mem mem_total total_ram ram_size device_memory physical_memory memory_total "
+        "ram_total_mb total_memory_mb",
+    ),
+    ("device_info", "number", "the memory size", False, "ram"),
+    (
+        "network",
+        "flag",
+        "whether the device is on Wi-Fi or cellular",
+        True,
+        "wifi is_wifi on_wifi wifi_connected cellular is_cellular on_cellular mobile_data wwan",
+    ),
+    (
+        "network",
+        "conn",
+        "the connection type",
+        False,
+        "connectivity connection network net radio effective_type effective_connection_type reachability",
+    ),
+    # compact event protocols whose wire formats use short parameter names: `en` (GA4 collect:
+    # event name), `ea`/`ec`/`el`/`cd`/`dt` (Universal Analytics Measurement Protocol: event
+    # action/category/label, screen name, document title), `e_c`/`e_a`/`e_n`/`action_name`
+    # (Matomo tracking API), `se_ca`/`se_ac`/`se_la` (Snowplow tracker protocol structured event)
+    (
+        "app_activity",
+        "event",
+        "an event name (compact protocol)",
+        False,
+        "en ea ec el cd dt e_c e_a e_n action_name se_ca se_ac se_la",
+    ),
+    # one-letter event-type parameters: `e` (Snowplow tracker protocol: pv, se, ue, tr, …) and `t`
+    # (Universal Analytics: pageview, screenview, event, …); only their enumerated values count
+    ("app_activity", "compact_event", "an event type (compact protocol)", False, "e t"),
 )
 
 # Generic child names that are read together with their parent (`device.id` → `device_id`).
-GENERIC_CHILDREN = frozenset({"id", "value", "uuid", "identifier", "hash", "name", "token", "code"})
+GENERIC_CHILDREN = frozenset(
+    {"id", "value", "uuid", "identifier", "identity", "guid", "uid", "key", "hash", "name", "token", "code",
+     "version", "release"}
+)
 
 # Location keys under these names describe somewhere else, not the user (see `analysis.detect`).
 NON_USER_PLACES = frozenset(
@@ -322,8 +409,21 @@ NON_USER_PLACES = frozenset(
         "target",
         "listing",
         "listings",
+        "marker",
+        "markers",
+        "pin",
+        "pins",
+        "venue_id",
+        "store_id",
+        "place_id",
     }
 )
+
+PERMISSION_VERBS = frozenset(
+    {"read", "write", "get", "access", "allow", "allowed", "request", "can", "has", "is", "enable", "enabled",
+     "permission", "perm", "grant", "granted", "deny", "denied", "use", "sync"}
+)
+"""First words that make a data name a permission or a switch (`READ_CONTACTS`), not the data."""
 
 _HASH_TOKENS = frozenset({"md5", "sha1", "sha256", "sha", "hash", "hashed", "sha_256", "sha_1"})
 
@@ -383,7 +483,101 @@ def lookup(raw: str | None) -> KeyRule | None:
     for i in range(1, len(tokens)):
         rule = TABLE.get("_".join(tokens[i:]))
         if rule is not None and rule.suffix_ok:
+            if rule.container and tokens[0] in PERMISSION_VERBS:
+                return None  # `READ_CONTACTS`, `can_access_contacts`: a permission, not the data
             return _hashed(rule) if hashed else rule
+    rule = _plural(tokens) or concept_rule(tuple(tokens))
+    if rule is not None:
+        return _hashed(rule) if hashed and rule.shape != "digest" else rule
+    return None
+
+
+def _plural(tokens: list[str]) -> KeyRule | None:
+    """An array of values under the plural of a name (`user_ids`, `device_tokens`, `emails`)."""
+    last = tokens[-1] if tokens else ""
+    if len(last) > 2 and last.endswith("s") and not last.endswith("ss"):
+        singular = "_".join([*tokens[:-1], last[:-1]])
+        rule = TABLE.get(singular)
+        if rule is None and len(tokens) > 1:
+            for i in range(1, len(tokens)):
+                r = TABLE.get("_".join([*tokens[i:-1], last[:-1]]))
+                if r is not None and r.suffix_ok:
+                    rule = r
+                    break
+        if rule is None:
+            rule = concept_rule((*tokens[:-1], last[:-1]))
+        return rule
+    return None
+
+
+# --- concepts: what a name says by its words, not by one SDK's spelling -------------------------
+# A name is read as subject + what-of-it: `<subject>_id` is an identifier of that subject
+# (`person_id`, `shopper_uuid`, `enduser_identifier`), `<install>_token` an install/push token,
+# `current_screen` the screen the user is on, `session_<measure>` session telemetry,
+# `<memory>_<total>` a memory size. Only the words that follow decide; the table above still wins.
+
+SUBJECTS = frozenset(
+    "user users person people customer customers member members profile visitor visitors "
+    "subscriber subscribers player players viewer viewers install installation instance anonymous "
+    "anon distinct device identity actor principal shopper buyer guest enduser learner patient".split()
+)
+PERSON_SUBJECTS = frozenset(
+    "user person customer member profile visitor subscriber viewer enduser shopper buyer guest".split()
+)
+"""Subjects whose `key` is an id (`user.key` in feature-flag contexts), unlike `api_key`."""
+_ID_WORDS = frozenset({"id", "uuid", "guid", "identifier", "uid"})
+_ID_QUALIFIERS = frozenset(
+    {"external", "internal", "unique", "custom", "canonical", "global", "persistent", "stable", "random", "app"}
+)
+_TOKEN_SUBJECTS = frozenset(
+    {"install", "installation", "registration", "instance", "device", "push", "fcm", "apns", "gcm", "notification"}
+)
+SCREEN_WORDS = frozenset({"screen", "view", "activity", "page", "route", "controller", "fragment", "scene"})
+_CURRENT_WORDS = frozenset({"current", "active", "top", "visible", "foreground", "last", "previous", "entry"})
+_SESSION_MEASURES = frozenset(
+    {"count", "duration", "length", "time", "number", "num", "seconds", "secs", "ms", "msec", "started",
+     "start", "end", "ended", "index"}
+)
+_MEMORY_WORDS = frozenset({"memory", "mem", "ram"})
+_MEMORY_MEASURES = frozenset({"total", "size", "free", "available", "physical", "capacity", "device"})
+
+_CONCEPT_RULES = {
+    "user_id": KeyRule("subject_id", "user_id", "id", "an id of a user, device or install", True),
+    "user_key": KeyRule("subject_key", "user_id", "id", "a person's key (an id)", True),
+    "token": KeyRule("install_token", "user_id", "id", "an install or push token", True),
+    "screen": KeyRule("current_screen", "app_activity", "event", "the current screen", True),
+    "session": KeyRule("session_telemetry", "app_activity", "number", "session telemetry", True),
+    "memory": KeyRule("memory_size", "device_info", "number", "the memory size", True),
+}
+
+
+@lru_cache(maxsize=65536)
+def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
+    """The rule a name gets by its words (see above), or `None`."""
+    if len(tokens) < 2:
+        return None
+    last, prev = tokens[-1], tokens[-2]
+    if last in _ID_WORDS:
+        if prev in SUBJECTS or (prev in _ID_QUALIFIERS and len(tokens) > 2 and tokens[-3] in SUBJECTS):
+            return _CONCEPT_RULES["user_id"]
+        if prev in ("end",) or (prev == "user" and len(tokens) > 2):
+            return _CONCEPT_RULES["user_id"]
+    if last == "key" and prev in PERSON_SUBJECTS:
+        return _CONCEPT_RULES["user_key"]
+    if last in ("token", "tokens") and prev in _TOKEN_SUBJECTS:
+        return _CONCEPT_RULES["token"]
+    if last in SCREEN_WORDS and prev in _CURRENT_WORDS:
+        return _CONCEPT_RULES["screen"]
+    if last in ("name", "title", "path") and prev in SCREEN_WORDS and prev != "page" or (
+        prev in SCREEN_WORDS and last == "class"
+    ):
+        return _CONCEPT_RULES["screen"]
+    if ("session" in tokens or "sessions" in tokens or "visit" in tokens) and last in _SESSION_MEASURES:
+        return _CONCEPT_RULES["session"]
+    if last in ("time", "ms", "msec", "seconds", "duration") and prev in ("spent", "engagement", "dwell", "foreground"):
+        return _CONCEPT_RULES["session"]
+    if _MEMORY_WORDS & set(tokens) and _MEMORY_MEASURES & set(tokens):
+        return _CONCEPT_RULES["memory"]
     return None
 
 

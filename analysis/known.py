@@ -83,6 +83,8 @@ class Variant(NamedTuple):
     """`text`, `url-encoded`, `hex`, `base64`, `base64url`."""
     needle: str
     boundary: bool = False
+    in_text: bool = False
+    """A short name searched only inside free text (`Erikas iPhone`), never as the whole value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +210,9 @@ def value_forms(kv: KnownValue) -> list[tuple[str, str]]:
             ]
     elif kind in ("name", "address", "carrier", "model", "ssid"):
         forms.append(("lower", v.strip().lower()))
+    elif kind == "place":
+        low = v.strip().lower()
+        forms += [("lower", low), ("no-separators", "".join(c for c in low if c.isalnum()))]
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     for name, s in forms:
@@ -219,7 +224,7 @@ def value_forms(kv: KnownValue) -> list[tuple[str, str]]:
 
 def _generic(kv: KnownValue) -> bool:
     v = kv.value.strip()
-    if len(v) < MIN_SUBSTRING or kv.kind in ("version", "locale", "mcc_mnc"):
+    if len(v) < MIN_SUBSTRING or kv.kind in ("version", "locale", "mcc_mnc", "place"):
         return True
     if kv.kind in ("model", "carrier", "name", "ssid") and v.isalpha() and len(v) < 12:
         return True
@@ -312,6 +317,9 @@ class KnownMatcher:
         if _generic(kv):
             w = kv.value.strip().lower()
             self._whole.setdefault(w, []).append((kv, "exact", not _mixed(kv.value.strip())))
+            if kv.kind == "name" and len(w) >= 4 and w.isalpha():
+                # a first name inside free text (`Erikas iPhone`, `Hi Erika, …`), on word boundaries
+                put(ci_words, Variant(kv, "exact", "text", w, True, True))
         else:
             short = len(kv.value.strip()) < 12
             for form, s in forms:
@@ -335,7 +343,7 @@ class KnownMatcher:
                 if not s.isascii():  # raw UTF-8 bytes seen through latin-1 (blobs)
                     put(ci_words, Variant(kv, form, "text", raw.decode("latin-1").lower(), short))
         # digests of every form, also for generic values (a hash is never generic)
-        if len(kv.value.strip()) >= 3:
+        if len(kv.value.strip()) >= (2 if kv.kind == "place" else 3):  # hashed 2-letter country codes
             digests = self._digests
             for form, s in forms:
                 raw = s.encode("utf-8")
@@ -391,6 +399,8 @@ class KnownMatcher:
                     m = _verify(low, end, var)
                     if m is not None:
                         start, stop = m
+                        if var.in_text and (not leaf or " " not in low or (start == 0 and stop == n)):
+                            continue
                         if var.encoding == "text":
                             transform = _case_form(text[start:stop], var.known.value, var.form)
                         else:
@@ -509,7 +519,9 @@ def _verify(hay: str, end: int, var: Variant) -> tuple[int, int] | None:
         if start > 0 and hay[start - 1].isalnum():
             return None
         if stop < len(hay) and hay[stop].isalnum():
-            return None
+            # a possessive (`Erikas`, `Erika's`) is still the name
+            if not (var.in_text and hay[stop] == "s" and (stop + 1 == len(hay) or not hay[stop + 1].isalnum())):
+                return None
     elif var.encoding in ("text", "url-encoded"):
         # a number inside a longer number is a different number (IP, phone, IMEI)
         needle = var.needle

@@ -7,13 +7,14 @@ that names the key. `known_values()` lists what detection searches for in traffi
 from __future__ import annotations
 
 import tomllib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 ValueKind = Literal[
     "id", "mac", "imei", "email", "phone", "name", "address", "password", "text", "ip",
-    "ssid", "carrier", "mcc_mnc", "model", "version", "locale", "timezone", "package",
+    "ssid", "carrier", "mcc_mnc", "model", "version", "locale", "timezone", "package", "place",
 ]
 
 
@@ -60,6 +61,11 @@ _SCALARS: dict[str, dict[str, tuple[str, ValueKind] | None]] = {
         "first_name": ("contact_info", "name"),
         "last_name": ("contact_info", "name"),
         "address": ("contact_info", "address"),
+        "street": ("contact_info", "address"),
+        "postcode": ("location_coarse", "place"),
+        "city": ("location_coarse", "place"),
+        "region": ("location_coarse", "place"),
+        "country": ("location_coarse", "place"),
         "password": ("credentials", "password"),
     },
     "location": {
@@ -106,7 +112,8 @@ class Profile:
 
     def known_values(self) -> list[KnownValue]:
         out: list[KnownValue] = []
-        for section, values in (("device", self.device), ("person", self.person)):
+        person = {**address_parts(self.person.get("address", "")), **self.person}
+        for section, values in (("device", self.device), ("person", person)):
             for key, value in values.items():
                 spec = _SCALARS[section][key]
                 if spec is not None and value:
@@ -125,6 +132,22 @@ class Profile:
         if self.clipboard:
             out.append(KnownValue("clipboard.text", self.clipboard, "clipboard", "text"))
         return out
+
+
+_POSTCODE_CITY = re.compile(r"^(?:[A-Z]{1,2}[- ])?(\d{4,5})\s+(\S.*)$")
+
+
+def address_parts(address: str) -> dict[str, str]:
+    """`Musterstraße 12, 10117 Berlin` → street, postcode, city: each part is matched alone (SDKs
+    and conversion APIs send them as separate, often hashed, fields). Only this common European
+    form is split; other forms are left to the explicit `street`/`postcode`/`city` keys."""
+    parts = [p.strip() for p in address.split(",") if p.strip()]
+    if len(parts) < 2:
+        return {}
+    m = _POSTCODE_CITY.match(parts[1])
+    if m is None:
+        return {}
+    return {"street": parts[0], "postcode": m.group(1), "city": m.group(2)}
 
 
 def _str(where: str, value: Any) -> str:

@@ -293,11 +293,14 @@ def test_coarse_coordinates_need_key_context():
 
 
 def test_profile_coordinates_override_store_keys():
+    """Under a store key, the profile location counts only at the value's own precision: the
+    profile's 52.5163, 13.3777 rounded to what was sent is the user's position, a store 20 m away
+    (inside the 0.01° GPS tolerance) is not."""
     det = Detector(default_profile())
-    out = detect(
-        det, ("query:store_lat", "store_lat", "52.5165"), ("query:store_lng", "store_lng", "13.3779")
-    )
+    out = detect(det, ("query:store_lat", "store_lat", "52.5163"), ("query:store_lng", "store_lng", "13.378"))
     assert {d.detector for d in out} == {"profile"}
+    near = detect(det, ("query:store_lat", "store_lat", "52.5165"), ("query:store_lng", "store_lng", "13.3779"))
+    assert near == []
 
 
 def test_coordinate_pair_string():

@@ -1,0 +1,287 @@
+"""What a value is, read from where it sits: its siblings, its parent object, the URL around it.
+
+A key name alone cannot say that `name` is an event name (beside `type: "track"`), a person's name
+(under `user`) or a product's (under `properties`); that `value` is an e-mail address (beside
+`key: "email"`, or under `email: {value: …}`); that a path segment is a customer id (after
+`/customers/`). `RecordContext` indexes one record's leaves by their parent object, once, and
+`context_rule` reads a leaf's meaning from it. Every rule here is a concept that holds across SDKs;
+the word lists say which words carry it.
+
+Rules, in the order they are tried (the first that gives a rule wins):
+
+* key/value pairs: `value` (or a typed `stringValue`, `intValue`, …) beside `key`/`name`/`attribute`
+  names the value by that sibling (`[{"key": "host.name", "value": {"stringValue": "lab-7"}}]`);
+* attribute maps: `value` under a parent key takes the parent's name (`email: {value: …}`);
+* tokens: the `sub` claim of a JWT is the account it was issued for;
+* the call's type: `name`/`key`/`title` beside `type`/`kind`/`event_type` naming an event kind
+  (`track`, `screen`, `page`, `custom`, …) is the event's name; `key` beside `kind: user` an id;
+* a single-event body: a top-level `name` beside event payload objects (`properties`, `params`);
+* the current screen (`screen`, `view`, `page`, `route`) beside an event is app activity;
+* personal fields without a profile: `name`, `gender`, `birthday`, `address` … directly under a
+  user/person/customer/traits/profile object are the person's;
+* free-text messages: `text`/`body`/`content`/`message` … in a message context (a chat, a push
+  notification, a ticket, or beside `to`/`from`/`recipient`) are user content — never inside
+  error, log or crash objects;
+* session records (`sessions[0]` with `started` and `status`), and durations inside spans,
+  transactions and traces (diagnostics).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from . import keys
+from .keys import KeyRule
+
+VALUE_WORDS = frozenset(
+    {"value", "val", "v", "string_value", "int_value", "bool_value", "double_value", "value_string", "data"}
+)
+NAME_WORDS = ("key", "name", "k", "attribute", "field", "property", "param", "label")
+TYPE_WORDS = ("type", "kind", "event_type", "hit_type", "call", "action_type")
+EVENT_KINDS = frozenset(
+    "track screen page event view custom action click tap pageview page_view screen_view screenview "
+    "custom_event goal conversion".split()
+)
+PERSON_KINDS = frozenset("user person customer member visitor device profile".split())
+EVENT_PAYLOADS = frozenset("properties props params parameters event_properties".split())
+EVENT_MARKERS = frozenset("event event_name event_type events ev evt".split())
+PERSON_OBJECTS = frozenset(
+    "user users person people customer customers traits profile profiles member subscriber identity "
+    "visitor shopper buyer patient me".split()
+)
+PERSON_FIELDS = {
+    "name": ("name", "a person's name"),
+    "display_name": ("name", "a person's name"),
+    "full_name": ("name", "a person's name"),
+    "nickname": ("name", "a person's name"),
+    "nick_name": ("name", "a person's name"),
+    "username": ("text", "a user name"),
+    "user_name": ("text", "a user name"),
+    "gender": ("text", "a gender"),
+    "sex": ("text", "a gender"),
+    "birthday": ("text", "a date of birth"),
+    "birthdate": ("text", "a date of birth"),
+    "dob": ("text", "a date of birth"),
+    "age": ("number", "an age"),
+    "address": ("text", "a postal address"),
+    "street": ("text", "a postal address"),
+}
+ADDRESS_LINES = frozenset("line1 line2 line_1 line_2 address1 address2 address_1 address_2 street street1 line".split())
+SCREEN_KEYS = frozenset("screen view page route activity screen_name view_name page_name scene".split())
+MESSAGE_TEXT_KEYS = frozenset("text body content message msg comment note reply subject html caption".split())
+MESSAGE_CONTEXT = frozenset(
+    "message messages chat chats conversation conversations comment comments reply replies ticket tickets sms "
+    "mail note notes post posts review reviews feedback notification notifications alert aps push inbox thread "
+    "threads dm".split()
+)
+MESSAGE_PEERS = frozenset("to from recipient recipients sender author message_type conversation_id thread_id".split())
+DIAGNOSTIC_CONTEXT = frozenset(
+    "error errors exception exceptions log logs log_records breadcrumb breadcrumbs crash console stack "
+    "stacktrace trace traces span spans".split()
+)
+SESSION_RECORD = frozenset("started start status duration errors seq init".split())
+PERF_CONTEXT = frozenset(
+    "span spans transaction transactions trace traces timing timings performance perf resource resources "
+    "long_task long_tasks vitals web_vitals".split()
+)
+DURATION_WORDS = frozenset("duration duration_ms elapsed latency self_time exclusive_time response_time".split())
+COLLECTIONS = frozenset(
+    "users user customers customer persons person people profiles profile members member accounts account "
+    "devices device installations installation identities identity visitors visitor subscribers subscriber "
+    "players player contacts contact individuals".split()
+)
+"""URL path segments after which an id-shaped segment is the id of that subject (`/customers/{id}`)."""
+RANDOM_FLAGS = frozenset("random randomized is_random is_randomized random_id generated".split())
+
+_RULES: dict[str, KeyRule] = {
+    "event": KeyRule("event_name", "app_activity", "event", "an event name (the call's type says so)"),
+    "screen": KeyRule("current_screen", "app_activity", "event", "the current screen beside an event"),
+    "subject": KeyRule("subject_key", "user_id", "id", "the id of the call's subject (`kind` says so)", True),
+    "jwt_sub": KeyRule("jwt_sub", "user_id", "id", "the account a token was issued for (JWT `sub`)", True),
+    "message": KeyRule("message_text", "user_content", "message", "a message's text"),
+    "session": KeyRule("session_record", "app_activity", "any", "a session record (start, status)"),
+    "perf": KeyRule("performance", "diagnostics", "number", "a duration inside a span or transaction"),
+}
+
+
+@lru_cache(maxsize=4096)
+def _person_rule(field_name: str) -> KeyRule:
+    shape, what = PERSON_FIELDS[field_name]
+    return KeyRule(f"person.{field_name}", "contact_info", shape, f"{what} (under a person's object)", True)
+
+
+def parent_location(location: str) -> str:
+    """`body.json:events[0].name` → `body.json:events[0]`; `query:q` → `query:`."""
+    cut = max(location.rfind("."), location.rfind(":"), location.rfind(">"))
+    if cut < 0:
+        return ""
+    return location[:cut] if location[cut] == "." else location[: cut + 1]
+
+
+class RecordContext:
+    """One record's leaves by parent object: parent location → normalised key → first value.
+
+    Built on first use from `(leaf, path)` pairs whose path has `norms`, `parent_loc` and
+    `event_hint` (see `analysis.detect._Path`): most records never need it.
+    """
+
+    __slots__ = ("_items", "_siblings", "_event_call", "_places", "path_segments")
+
+    def __init__(self, items: Sequence[tuple[Any, Any]] = (), path_segments: tuple[str, ...] = ()) -> None:
+        self._items = items
+        self._siblings: dict[str, dict[str, str]] | None = None
+        self._event_call: bool | None = None
+        self._places: dict[str, bool] = {}
+        self.path_segments = path_segments
+        """The URL path split at `/`, as the decoder numbers `path[i]`."""
+
+    @property
+    def siblings(self) -> dict[str, dict[str, str]]:
+        if self._siblings is None:
+            index: dict[str, dict[str, str]] = {}
+            for leaf, path in self._items:
+                if path.norms:
+                    group = index.get(path.parent_loc)
+                    if group is None:
+                        index[path.parent_loc] = {path.norms[-1]: leaf.value}
+                    elif path.norms[-1] not in group:
+                        group[path.norms[-1]] = leaf.value
+            self._siblings = index
+        return self._siblings
+
+    @property
+    def event_call(self) -> bool:
+        """Some leaf of the record is an event (a name, a type, a payload of properties)."""
+        if self._event_call is None:
+            self._event_call = any(path.event_hint for _, path in self._items)
+        return self._event_call
+
+    def of(self, parent: str) -> dict[str, str]:
+        return self.siblings.get(parent, _EMPTY)
+
+    def is_place(self, parent: str) -> bool:
+        """Does the object at `parent` describe a place other than the user (`place_context`)?"""
+        found = self._places.get(parent)
+        if found is None:
+            found = self._places[parent] = place_context(self.of(parent))
+        return found
+
+
+_EMPTY: dict[str, str] = {}
+
+
+CONTEXT_KEYS = (
+    VALUE_WORDS
+    | frozenset(NAME_WORDS)
+    | {"sub", "title", "action", "event"}
+    | PERSON_KINDS
+    | SCREEN_KEYS
+    | frozenset(PERSON_FIELDS)
+    | ADDRESS_LINES
+    | MESSAGE_TEXT_KEYS
+    | SESSION_RECORD
+    | DURATION_WORDS
+)
+"""Normalised leaf names some context rule reads; other leaves skip `context_rule` entirely."""
+
+
+def context_rule(
+    location: str, norm: str, names: tuple[str, ...], tokens: frozenset[str], ctx: RecordContext
+) -> tuple[KeyRule, str] | None:
+    """(rule, how the context says so) for a leaf whose own name said nothing, or `None`.
+
+    `norm` is the leaf's normalised key, `names` the normalised field names along its location
+    (outermost first), `tokens` their words.
+    """
+    parent = parent_location(location)
+    sib = ctx.of(parent)
+    # key/value pairs and attribute maps
+    if norm in VALUE_WORDS:
+        named = _pair_name(sib)
+        if named is None and norm != "value" and names[-2:-1] == ("value",):
+            named = _pair_name(ctx.of(parent_location(parent)))  # OTLP `value: {stringValue: …}`
+        if named is not None:
+            rule = keys.lookup(named)
+            if rule is not None and not rule.container:
+                return rule, f"the pair's name {named!r}"
+        if len(names) >= 2 and names[-2] not in VALUE_WORDS:
+            rule = keys.lookup(names[-2])
+            if rule is not None and not rule.container:
+                return rule, f"the parent key {names[-2]!r}"
+    if norm == "sub" and ">jwt:payload" in location:
+        return _RULES["jwt_sub"], "a JWT's subject claim"
+    # the call's type
+    if norm in ("name", "key", "title", "label", "action", "event"):
+        for t in TYPE_WORDS:
+            kind = sib.get(t)
+            if kind is None:
+                continue
+            k = keys.normalise(kind)
+            if k in EVENT_KINDS:
+                return _RULES["event"], f"beside {t}={kind!r}"
+            if norm == "key" and k in PERSON_KINDS:
+                return _RULES["subject"], f"beside {t}={kind!r}"
+    if len(names) >= 2 and names[-2].endswith(("_keys", "_ids")) and norm in PERSON_KINDS:
+        return _RULES["subject"], f"under {names[-2]!r}"
+    if norm == "name" and len(names) == 1 and _has_child_object(ctx, parent, EVENT_PAYLOADS):
+        return _RULES["event"], "a top-level name beside an event payload"
+    # the current screen beside an event
+    if norm in SCREEN_KEYS and (tokens & EVENT_MARKERS or any(m in sib for m in EVENT_MARKERS)):
+        return _RULES["screen"], "beside an event"
+    # personal fields without a profile
+    if len(names) >= 2:
+        owner = names[-2]
+        if norm in PERSON_FIELDS and (owner in PERSON_OBJECTS or owner.endswith(("_profile", "_user"))):
+            return _person_rule(norm), f"under {owner!r}"
+        if owner == "address" and norm in ADDRESS_LINES and len(names) >= 3 and names[-3] in PERSON_OBJECTS:
+            return _person_rule("address"), f"under {names[-3]!r}.address"
+    # free-text messages
+    if norm in MESSAGE_TEXT_KEYS and not (tokens & DIAGNOSTIC_CONTEXT):
+        if tokens & MESSAGE_CONTEXT or any(p in sib for p in MESSAGE_PEERS):
+            return _RULES["message"], "in a message"
+    # session records and performance data
+    if norm in SESSION_RECORD and ("session" in tokens or "sessions" in tokens):
+        if sum(1 for k in SESSION_RECORD if k in sib) >= 2:
+            return _RULES["session"], "in a session record"
+    if norm in DURATION_WORDS and tokens & PERF_CONTEXT and "session" not in tokens:
+        return _RULES["perf"], "inside a span, transaction or trace"
+    return None
+
+
+def _pair_name(sib: dict[str, str]) -> str | None:
+    for w in NAME_WORDS:
+        v = sib.get(w)
+        if v is not None and 0 < len(v) <= 64 and not v.isdigit():
+            return v
+    return None
+
+
+def _has_child_object(ctx: RecordContext, parent: str, names: frozenset[str]) -> bool:
+    for loc in ctx.siblings:
+        if loc.startswith(parent) and len(loc) > len(parent):
+            rest = loc[len(parent) :].lstrip(".")
+            head = rest.split(".", 1)[0].split("[", 1)[0]
+            if keys.normalise(head) in names:
+                return True
+    return False
+
+
+def is_random_flagged(sib: dict[str, str]) -> bool:
+    """A sibling says the id beside it is random (`is_random: true`, `id_type: "random"`)."""
+    for k, v in sib.items():
+        lv = v.strip().lower()
+        if k in RANDOM_FLAGS and lv in ("true", "1", "yes"):
+            return True
+        if k in ("type", "id_type", "kind", "source") and lv in ("random", "randomized", "generated"):
+            return True
+    return False
+
+
+def place_context(sib: dict[str, str]) -> bool:
+    """Siblings that mark the object as a place other than the user (`store_id`, `venue`)."""
+    for k in sib:
+        if any(t in keys.NON_USER_PLACES for t in k.split("_")):
+            return True
+    return False

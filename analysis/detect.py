@@ -74,7 +74,14 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from . import keys, patterns
-from .context import COLLECTIONS, CONTEXT_KEYS, RecordContext, context_rule, is_random_flagged, parent_location
+from .context import (
+    COLLECTIONS,
+    CONTEXT_KEYS,
+    RecordContext,
+    context_rule,
+    is_random_flagged,
+    parent_location,
+)
 from .keys import KeyRule
 from .known import KnownMatch, KnownMatcher
 from .model import Decoded, Detection, Leaf, Record

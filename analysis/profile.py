@@ -6,8 +6,8 @@ that names the key. `known_values()` lists what detection searches for in traffi
 
 from __future__ import annotations
 
-import tomllib
 import re
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal

@@ -53,7 +53,7 @@ def test_three_recorded_apps_side_by_side(three, tmp_path):
     # Ranking by its named measure: the sample app sends the most to other companies.
     assert first[0].startswith("AzubiApp sent the most personal data to other companies")
     assert "company–data pairs" in first[0] and "TikTok-format: no other company" in first[0]
-    assert "KarriereKompass: 1 company, 1 kind of data, 1 pair" in first[0]
+    assert "KarriereKompass: 1 company, 2 kinds of data, 2 pairs" in first[0]  # Sentry: crash + OS (#12)
     # Identifiers before consent: the sample and the TikTok-format app, never the career app.
     assert "AzubiApp (to" in first[1] and "TikTok-format (to" in first[1] and "KarriereKompass: no." in first[1]
     # TikTok got the same advertising ID from two apps: linkable.

@@ -13,6 +13,7 @@ import json
 
 import pytest
 from detect_support import default_profile, record_from_request, toml_profile
+
 from phonehome.analysis.decode import decode_record
 from phonehome.analysis.detect import Detector
 from phonehome.analysis.model import Detection

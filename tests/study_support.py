@@ -8,6 +8,7 @@ its own set of SDKs, its own identifiers and its own duration. Some captures are
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import uuid
@@ -59,8 +60,11 @@ def _body(req: dict[str, Any]) -> bytes:
 
 
 def generate_study(root: Path, sessions: int, *, flows_per_session: int = 40, seed: int = 1,
-                   damaged_every: int = 10) -> list[GeneratedSession]:
-    """Write `sessions` session directories under `root`; every `damaged_every`-th is damaged."""
+                   damaged_every: int = 10, distinct: int | None = None) -> list[GeneratedSession]:
+    """Write `sessions` session directories under `root`; every `damaged_every`-th is damaged.
+
+    `distinct`: build only that many different flows per session and repeat them (same flow ids)
+    up to `flows_per_session` — for benchmarks, where building 200,000 flows would take minutes."""
     rng = random.Random(seed)
     requests = _fixture_requests()
     template = _template()
@@ -81,21 +85,25 @@ def generate_study(root: Path, sessions: int, *, flows_per_session: int = 40, se
         if rng.random() < 0.6:
             store.mark(rng.choice(["consent-given", "consent-refused"]), source="generator",
                        ts=start + rng.uniform(0.1, 0.9) * duration)
+        built: list[bytes] = []
+        for n in range(min(flows_per_session, distinct or flows_per_session)):
+            req = rng.choice(sdks)
+            flow = http.HTTPFlow.from_state(template.get_state())
+            flow.id = str(uuid.UUID(int=rng.getrandbits(128)))
+            flow.request = http.Request.make(
+                req["method"], req["url"].replace(FIXTURE_AD_ID, ad_id),
+                _body(req).replace(FIXTURE_AD_ID.encode(), ad_id.encode()),
+                [(k.encode(), v.encode()) for k, v in req.get("headers", [])],
+            )
+            flow.request.timestamp_start = start + duration * n / max(1, flows_per_session)
+            flow.request.timestamp_end = flow.request.timestamp_start + 0.01
+            flow.request.query["ph_seq"] = str(n)
+            one = io.BytesIO()
+            mitm_io.FlowWriter(one).add(flow)
+            built.append(one.getvalue())
         with open(store.flows, "wb") as f:
-            writer = mitm_io.FlowWriter(f)
             for n in range(flows_per_session):
-                req = rng.choice(sdks)
-                flow = http.HTTPFlow.from_state(template.get_state())
-                flow.id = str(uuid.UUID(int=rng.getrandbits(128)))
-                flow.request = http.Request.make(
-                    req["method"], req["url"].replace(FIXTURE_AD_ID, ad_id),
-                    _body(req).replace(FIXTURE_AD_ID.encode(), ad_id.encode()),
-                    [(k.encode(), v.encode()) for k, v in req.get("headers", [])],
-                )
-                flow.request.timestamp_start = start + duration * n / max(1, flows_per_session)
-                flow.request.timestamp_end = flow.request.timestamp_start + 0.01
-                flow.request.query["ph_seq"] = str(n)
-                writer.add(flow)
+                f.write(built[n % len(built)])
         damaged = None
         if damaged_every and i % damaged_every == damaged_every - 1:
             size = store.flows.stat().st_size

@@ -39,7 +39,7 @@ from phonehome.store import DIR_MODE, FILE_MODE, SessionStore
 
 from .consent import last_consent_marker
 from .model import Record
-from .readers import FLOW_SUFFIXES, HAR_SUFFIXES, ReadStats
+from .readers import CAPTURE_SUFFIXES, FLOW_SUFFIXES, HAR_SUFFIXES, ReadStats
 from .schema import COLUMNS, Col, findings_frame
 from .sessions import plan_replay
 
@@ -149,7 +149,7 @@ def discover_tasks(inputs: Sequence[Path], *, app: str | None = None, profile: P
                 continue
             dirnames.sort()
             for name in sorted(filenames):
-                if Path(name).suffix.lower() in FLOW_SUFFIXES + HAR_SUFFIXES:
+                if Path(name).suffix.lower() in FLOW_SUFFIXES + HAR_SUFFIXES + CAPTURE_SUFFIXES:
                     add(here / name)
     return sorted(found.values(), key=lambda t: t.input)
 

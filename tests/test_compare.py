@@ -40,6 +40,11 @@ def _first_screen(html: str) -> list[str]:
     return [html_lib.unescape(re.sub(r"<[^>]+>", "", li)).strip() for li in re.findall(r"<li>(.*?)</li>", section, re.S)]
 
 
+def _in_short(html: str) -> str:
+    section = html.split('<section id="first">', 1)[1]
+    return html_lib.unescape(re.search(r'<p class="lead">(.*?)</p>', section, re.S).group(1))
+
+
 # ---------------------------------------------------------------------------------------------
 # Three real recordings
 
@@ -51,13 +56,18 @@ def test_three_recorded_apps_side_by_side(three, tmp_path):
                           f"{TIKTOK_APP}=TikTok-format", f"{CAREER_APP}=KarriereKompass")
     first = _first_screen(html)
     # Ranking by its named measure: the sample app sends the most to other companies.
-    assert first[0].startswith("AzubiApp sent the most personal data to other companies")
+    assert first[0].startswith("Data to other companies: AzubiApp sent the most personal data to other companies")
+    # In short: a count of the points below, per app, not a score.
+    assert _in_short(html) == ("In short — how many of the 5 points below apply to each app: AzubiApp: 5 of 5; "
+                               "TikTok-format: 3 of 5; KarriereKompass: 2 of 5.")
     assert "company–data pairs" in first[0] and "TikTok-format: no other company" in first[0]
     assert "KarriereKompass: 1 company, 2 kinds of data, 2 pairs" in first[0]  # Sentry: crash + OS (#12)
     # Identifiers before consent: the sample and the TikTok-format app, never the career app.
     assert "AzubiApp (to" in first[1] and "TikTok-format (to" in first[1] and "KarriereKompass: no." in first[1]
     # TikTok got the same advertising ID from two apps: linkable.
     assert any("TikTok (advertising ID: AzubiApp and TikTok-format)" in line for line in first)
+    assert any(line.startswith("Outside the EU:") and "KarriereKompass — United States (Sentry)" in line
+               for line in first)
     assert any("AzubiApp (1 request to InMobi)" in line for line in first)
     # Standards of the report: strict CSP, no script, values redacted.
     assert "script-src 'none'" in html_lib.unescape(html) and "<script" not in html.lower()
@@ -70,7 +80,10 @@ def test_three_recorded_apps_side_by_side(three, tmp_path):
     assert "consent given at" in fairness and "per minute" in fairness
 
     _out, de = _compare(tmp_path, inputs, "c-de.html", "--lang", "de")
-    assert _first_screen(de)[0].startswith(f"Die meisten personenbezogenen Daten an andere Unternehmen sendete {SAMPLE_APP}")
+    assert _first_screen(de)[0].startswith(
+        f"Daten an andere Unternehmen: Die meisten personenbezogenen Daten an andere Unternehmen sendete {SAMPLE_APP}")
+    assert any(line.startswith("Außerhalb der EU:") and "China (ByteDance; Muttergesellschaft von TikTok)" in line
+               for line in _first_screen(de))
     assert '<html lang="de">' in de
 
     _out, md = _compare(tmp_path, inputs, "c.md", "--reveal")
@@ -228,3 +241,21 @@ def test_hostile_comparison_in_chromium(tmp_path_factory, tmp_path, csp):
     # The payloads are there, as text: in the app labels, company names, shared values.
     assert dom.count("&lt;script&gt;fetch('http://127.0.0.1:") >= 5
     assert 'id="first"' in dom and 'id="shared"' in dom
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_demo_compare_writes_and_names_the_comparison(tmp_path, capsys, lang):
+    out = tmp_path / f"demo-{lang}.html"
+    assert main(["demo", "--compare", "-o", str(out), "--lang", lang]) == 0
+    said = capsys.readouterr()
+    assert str(out) in said.out.replace("\n", " ").replace("  ", " ") or str(out) in said.err
+    html = out.read_text()
+    first = _first_screen(html)
+    if lang == "en":
+        assert _in_short(html).startswith("In short — how many of the 5 points below apply to each app: AzubiApp (sample)")
+        assert "TikTok (reconstructed)" in html and "KarriereKompass (career app)" in html
+    else:
+        assert _in_short(html).startswith("Kurz gesagt")
+        assert "TikTok (nachgebaut)" in html and "KarriereKompass (Karriere-App)" in html
+    assert len(first) == 5

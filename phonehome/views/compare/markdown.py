@@ -54,7 +54,8 @@ def escaped(model: CompareModel) -> CompareModel:
         model, apps=apps, shared=shared, same_kind_only=same, third_matrix=matrix(model.third_matrix),
         first_matrix=matrix(model.first_matrix), problems=_names(model.problems), extra=extra,
     )
-    return dataclasses.replace(out, headline=tuple(ct.headline(out)))
+    points = tuple(ct.headline(out))
+    return dataclasses.replace(out, headline=points, in_short=ct.in_short(out, points))
 
 
 def _row(cells: list[str]) -> str:
@@ -74,7 +75,8 @@ def render_markdown(model: CompareModel) -> str:
     labels = [a.label for a in m.apps]
     out = [f"# {md(model.title, 200)}", "", f"{t['subtitle']}: {join(labels)}", "",
            f"*{t['revealed_note'] if m.revealed else t['redacted_note']}*", "", f"## {t['h_first']}", ""]
-    out += [f"{i}. {line}" for i, line in enumerate(m.headline, 1)] + [""]
+    out += [f"**{m.in_short}**", ""]
+    out += [f"{i}. **{p.title}:** {p.text}" for i, p in enumerate(m.headline, 1)] + [""]
     if m.duration_warning:
         out += ["**" + ct.ui("fairness_warning", lang, ratio=ct.ratio_text(m.duration_ratio or 0, lang)) + "**", ""]
     for a in m.apps:

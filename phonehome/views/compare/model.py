@@ -126,8 +126,10 @@ class CompareModel:
     same_kind_only: tuple[SameKindOnly, ...]
     duration_ratio: float | None
     duration_warning: bool
-    headline: tuple[str, ...]
+    headline: tuple[ct.Point, ...]
     """The first screen: what differs, one sentence each, every ranking with its measure."""
+    in_short: str
+    """How many of the headline points apply to each app (a count, not a score)."""
     problems: tuple[str, ...]
     version: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -262,6 +264,7 @@ def build_compare(
         duration_ratio=ratio,
         duration_warning=warning,
         headline=(),
+        in_short="",
         problems=problems,
         version=__version__ if version is None else version,
     )
@@ -271,7 +274,8 @@ def build_compare(
 def _with_headline(model: CompareModel) -> CompareModel:
     from dataclasses import replace
 
-    return replace(model, headline=tuple(ct.headline(model)))
+    points = tuple(ct.headline(model))
+    return replace(model, headline=points, in_short=ct.in_short(model, points))
 
 
 __all__ = ["AppColumn", "AppInput", "CompareModel", "SharedReceiver", "SharedRow", "build_compare"]

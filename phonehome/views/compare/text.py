@@ -7,6 +7,7 @@ renderers escape them (HTML autoescape, `markdown.md`). Every ranking names its 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from phonehome.views import where
@@ -285,12 +286,52 @@ def _undeclared(model: CompareModel) -> str | None:
     return f"Sent, but not declared on the app's store privacy label: {'; '.join(parts)}."
 
 
-def headline(model: CompareModel) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One sentence of the first screen: a short title, the sentence, and the apps it counts against."""
+
+    title: str
+    text: str
+    apps: tuple[str, ...]
+
+
+_TITLES: dict[str, tuple[str, str]] = {
+    "ranking": ("Data to other companies", "Daten an andere Unternehmen"),
+    "tracking": ("Tracking IDs before consent", "Tracking-Kennungen vor der Einwilligung"),
+    "where": ("Outside the EU", "Außerhalb der EU"),
+    "linkable": ("Linkable across apps", "Über Apps hinweg verknüpfbar"),
+    "cleartext": ("Unencrypted", "Unverschlüsselt"),
+    "undeclared": ("Not on the store label", "Nicht im Store-Label"),
+}
+
+
+def headline(model: CompareModel) -> list[Point]:
     """The first screen: what differs between the apps, most decisive first."""
-    lines = [_ranking(model), _tracking(model)]
-    lines.append(_where(model))
-    lines += [_linkable(model), _cleartext(model)]
+    lang = model.lang
+    linked = {app for s in model.shared for app in s.apps}
+
+    def point(key: str, text: str, apps: Sequence[str]) -> Point:
+        return Point(_TITLES[key][1 if lang == "de" else 0], text, tuple(apps))
+
+    points = [
+        point("ranking", _ranking(model), [a.label for a in model.apps if a.pairs]),
+        point("tracking", _tracking(model), [a.label for a in model.apps if a.tracking_before_consent]),
+        point("where", _where(model), [a.label for a in model.apps if a.third_country_orgs]),
+        point("linkable", _linkable(model), [a.label for a in model.apps if a.label in linked]),
+        point("cleartext", _cleartext(model), [a.label for a in model.apps if a.cleartext_requests]),
+    ]
     undeclared = _undeclared(model)
     if undeclared:
-        lines.append(undeclared)
-    return lines
+        points.append(point("undeclared", undeclared, [a.label for a in model.apps if a.undeclared]))
+    return points
+
+
+def in_short(model: CompareModel, points: Sequence[Point]) -> str:
+    """How many of the points apply to each app: a count anyone can check, not a score."""
+    n = len(points)
+    counts = sorted(((sum(a.label in p.apps for p in points), a.label) for a in model.apps), key=lambda c: -c[0])
+    if model.lang == "de":
+        parts = "; ".join(f"{label}: {k} von {n}" for k, label in counts)
+        return f"Kurz gesagt – wie viele der {n} Punkte unten auf jede App zutreffen: {parts}."
+    parts = "; ".join(f"{label}: {k} of {n}" for k, label in counts)
+    return f"In short — how many of the {n} points below apply to each app: {parts}."

@@ -38,8 +38,10 @@ so ``d1.cloudfront.net`` → ``cloudfront.net``); it never fetches anything.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import ipaddress
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,8 +79,10 @@ __all__ = [
     "org_for_package",
     "orgs_db",
     "registrable_domain",
+    "PathShape",
     "SdkMatch",
     "sdk_for_stack",
+    "self_hosted_software",
     "sdk_match_for_stack",
 ]
 
@@ -266,6 +270,29 @@ class Destinations:
     def lookup(self, host: str) -> Destination:  # replaced by a cached wrapper per instance
         return self._lookup(host)
 
+    def lookup_request(self, host: str, path: str) -> Destination:
+        """`lookup(host)`, and when the database does not know the host, the self-hosted software
+        the request's path belongs to (`self_hosted_software`): the product and purpose are
+        filled in, the organisation stays what the host says (the operator of a self-hosted
+        server is not the software's maker)."""
+        d = self.lookup(host)
+        if d.party == "third" and d.org != "unknown":
+            return d  # the database or a user list names the receiver
+        if d.party == "first" and d.product:
+            return d
+        shape = self_hosted_software(path)
+        if shape is None:
+            return d
+        note = f"{shape.documented}; self-hosted {shape.software} runs on its operator's own server"
+        if d.party == "first":
+            return dataclasses.replace(d, product=f"self-hosted {shape.software}",
+                                       note=" ".join(x for x in (d.note, note) if x))
+        return dataclasses.replace(
+            d, purpose=shape.purpose, tracker=True, product=f"self-hosted {shape.software}",
+            note=f"{note}; the operator of this server is not known",
+            source=f"{d.source}; path shape: {shape.software} ({shape.documented})",
+        )
+
     def sdk_for_stack(self, frames: Sequence[str]) -> OrgEntry | None:
         return sdk_for_stack(frames, db=self.db)
 
@@ -357,6 +384,51 @@ class Destinations:
                 source="address: private or link-local network",
             )
         return self._unknown(host, name, "IP address without a host name: not attributed")
+
+
+# ---------------------------------------------------------------------------------------------
+# Self-hosted software, recognised by the request paths its documentation names
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PathShape:
+    software: str
+    purpose: str
+    documented: str
+    """Which documented endpoint the path matched."""
+    regex: re.Pattern[str]
+
+
+_ANY_PREFIX = r"^/(?:[^?#]*/)?"
+PATH_SHAPES: tuple[PathShape, ...] = (
+    PathShape("Matomo", "analytics", "Matomo tracking HTTP API (matomo.php / piwik.php)",
+              re.compile(_ANY_PREFIX + r"(?:matomo|piwik)\.php(?:[?#]|$)")),
+    PathShape("Countly", "analytics", "Countly SDK API (/i, /o/sdk with app_key)",
+              re.compile(_ANY_PREFIX + r"(?:i|o/sdk)\?(?:[^#]*&)?app_key=")),
+    PathShape("Sentry", "crash_reporting", "Sentry ingest API (/api/<project>/envelope|store/)",
+              re.compile(_ANY_PREFIX + r"api/\d+/(?:envelope|store|minidump|security)/")),
+    PathShape("Elastic APM", "crash_reporting", "Elastic APM intake API (/intake/v2|v3/.../events)",
+              re.compile(r"^/intake/v[23]/(?:rum/)?events(?:[?#]|$)")),
+    PathShape("OpenReplay", "analytics", "OpenReplay ingest API (/ingest/v1/web/...)",
+              re.compile(_ANY_PREFIX + r"ingest/v1/web/(?:start|i|tags|not_started|images)")),
+    PathShape("Snowplow collector", "analytics", "Snowplow tracker protocol (/com.snowplowanalytics.snowplow/tp2)",
+              re.compile(r"^/com\.snowplowanalytics\.(?:snowplow/tp2|iglu/v1)")),
+    PathShape("OpenTelemetry collector", "crash_reporting", "OTLP/HTTP (/v1/traces, /v1/metrics, /v1/logs)",
+              re.compile(_ANY_PREFIX + r"v1/(?:traces|metrics|logs)(?:[?#]|$)")),
+)
+"""Endpoints that the software's own documentation defines, distinctive enough that a request to
+an unknown host on that path is that software (self-hosted or behind the operator's domain)."""
+
+
+def self_hosted_software(path: str) -> PathShape | None:
+    """The software whose documented endpoint `path` (with its query) is, or None."""
+    if not path.startswith("/"):
+        return None
+    for shape in PATH_SHAPES:
+        if shape.regex.search(path):
+            return shape
+    return None
 
 
 # ---------------------------------------------------------------------------------------------

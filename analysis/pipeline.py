@@ -80,7 +80,7 @@ class Analyser:
             reason = opaque_reason(record)
             if reason is not None:
                 self.app_encrypted_count += 1
-                destination = self.destinations.lookup(record.host)
+                destination = self.destinations.lookup_request(record.host, record.path)
                 self.app_encrypted.append({"flow_id": record.flow_id, "ts": record.ts, "url": record.url,
                                            "host": record.host, "org": destination.org, "reason": reason,
                                            "size": record.body_size})
@@ -96,7 +96,7 @@ class Analyser:
                 self.notes_without_findings += 1
                 self.recent_notes.append(f"{record.request_line}: {notes}")
             return []
-        destination = self.destinations.lookup(record.host)
+        destination = self.destinations.lookup_request(record.host, record.path)
         return [finding_row(record, d, destination, notes) for d in detections]
 
 

@@ -64,6 +64,30 @@ def measure(hosts: list[str], repeats: int) -> tuple[float, float]:
     return len(hosts) / cold, len(hosts) * repeats / cached
 
 
+PATHS = ("/v1/events?x=1", "/api/2/track", "/collect", "/batch", "/i", "/log/batch?format=json_proto3")
+
+
+def measure_request(hosts: list[str], repeats: int) -> tuple[float, float]:
+    """Per-call cost of `lookup` against `lookup_request` (the pipeline's call: the cached host
+    lookup plus the self-hosted path shapes for hosts the database does not know), warm cache."""
+    destinations = Destinations(app="com.example.shop", cache_size=len(hosts) + 1)
+    pairs = [(h, PATHS[i % len(PATHS)]) for i, h in enumerate(hosts)]
+    for host in hosts:
+        destinations.lookup(host)
+    t = time.perf_counter()
+    for _ in range(repeats):
+        for host, _path in pairs:
+            destinations.lookup(host)
+    plain = time.perf_counter() - t
+    t = time.perf_counter()
+    for _ in range(repeats):
+        for host, path in pairs:
+            destinations.lookup_request(host, path)
+    with_path = time.perf_counter() - t
+    calls = len(pairs) * repeats
+    return 1e6 * plain / calls, 1e6 * with_path / calls
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hosts", type=int, default=20000)
@@ -83,6 +107,12 @@ def main() -> None:
         print(f"{count:>7} distinct hosts: cold {cold:>11,.0f} lookups/s ({1e6 / cold:6.2f} µs)   "
               f"cached {cached:>11,.0f} lookups/s ({1e6 / cached:6.3f} µs)   "
               f"cached/cold {cached / cold:5.1f}x")
+    hosts = make_hosts(small)
+    results = [measure_request(hosts, args.repeats * 10) for _ in range(args.rounds)]
+    plain = statistics.median(r[0] for r in results)
+    with_path = statistics.median(r[1] for r in results)
+    print(f"{small:>7} hosts, warm: lookup {plain:6.3f} µs   lookup_request (host + path shapes) "
+          f"{with_path:6.3f} µs per call")
 
 
 if __name__ == "__main__":

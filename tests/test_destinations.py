@@ -159,6 +159,9 @@ DOCUMENTED = [
     pytest.param("logx.optimizely.com", "Optimizely", "analytics", id="optimizely-events"),
     pytest.param("api.statsig.com", "Statsig", "analytics", id="statsig-api"),
     pytest.param("featureassets.statsigapi.net", "Statsig", "analytics", id="statsig-assets"),
+    pytest.param("featureassets.org", "Statsig", "analytics", id="statsig-initialize-alt-domain"),
+    pytest.param("prodregistryv2.org", "Statsig", "analytics", id="statsig-log-alt-domain"),
+    pytest.param("cdn.logr-in.com", "LogRocket", "analytics", id="logrocket-script-cdn"),
     pytest.param("myorg.matomo.cloud", "Matomo", "analytics", id="matomo-cloud"),
     pytest.param("firebaseinstallations.googleapis.com", "Google", "analytics", id="firebase-installations-js"),
     pytest.param("fcmregistrations.googleapis.com", "Google", "infrastructure", id="fcm-registrations"),
@@ -1002,3 +1005,46 @@ def test_exodus_coverage_counts_organisations_not_just_entries() -> None:
     entries = {e.id: e for e in orgs_db().entries}
     orgs = {entries[t["covered_by"]].org for t in data["trackers"] if t["covered_by"] in entries}
     assert len(orgs) >= 300
+
+
+# ---------------------------------------------------------------------------------------------
+# Self-hosted software, by the endpoint paths its documentation names
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "software", "purpose"),
+    [
+        pytest.param("/matomo.php?idsite=1&rec=1&uid=x", "Matomo", "analytics", id="matomo"),
+        pytest.param("/stats/piwik.php?idsite=3", "Matomo", "analytics", id="piwik-under-a-folder"),
+        pytest.param("/i?app_key=abc&device_id=d&begin_session=1", "Countly", "analytics", id="countly"),
+        pytest.param("/o/sdk?method=sc&app_key=abc", "Countly", "analytics", id="countly-config"),
+        pytest.param("/api/42/envelope/?sentry_key=k", "Sentry", "crash_reporting", id="sentry"),
+        pytest.param("/intake/v2/rum/events", "Elastic APM", "crash_reporting", id="elastic-apm"),
+        pytest.param("/ingest/v1/web/start", "OpenReplay", "analytics", id="openreplay"),
+        pytest.param("/com.snowplowanalytics.snowplow/tp2", "Snowplow collector", "analytics", id="snowplow"),
+        pytest.param("/v1/traces", "OpenTelemetry collector", "crash_reporting", id="otlp"),
+    ],
+)
+def test_self_hosted_software_by_documented_path(path: str, software: str, purpose: str) -> None:
+    d = Destinations().lookup_request("stats.agency.example", path)
+    assert (d.org, d.party, d.purpose, d.tracker) == ("unknown", "third", purpose, True)
+    assert d.product == f"self-hosted {software}"
+    assert "path shape" in d.source and "operator of this server is not known" in d.note
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/index.php", "/api/v1/users", "/i", "/i?device_id=x", "/v1/traces/export-ui", "/collect", "matomo.php"],
+)
+def test_ordinary_paths_are_no_software(path: str) -> None:
+    d = Destinations().lookup_request("api.some-unknown-vendor.example", path)
+    assert (d.org, d.purpose, d.product, d.tracker) == ("unknown", "unknown", "", False)
+
+
+def test_path_shape_never_overrides_the_database_or_the_first_party() -> None:
+    dest = Destinations(first_party=["azubiapp.de"])
+    known = dest.lookup_request("api.mixpanel.com", "/matomo.php")
+    assert (known.org, known.product) == ("Mixpanel", dest.lookup("api.mixpanel.com").product)
+    own = dest.lookup_request("analytics.azubiapp.de", "/matomo.php?idsite=1")
+    assert (own.party, own.purpose, own.tracker, own.product) == ("first", "first_party", False, "self-hosted Matomo")

@@ -38,6 +38,12 @@ TEXT: dict[str, dict[str, str]] = {
         "c_third_parties": "third parties", "none": "—", "not_marked": "none",
         "of": "of", "unknown": "unknown",
         "subtitle": "phonehome study-report · values are never shown, only counts",
+        "s_top": "{count} of {total} apps ({pct}) sent {what} to at least one third party",
+        "s_before": "; {count} of the {total} apps with a consent marker did so before consent",
+        "s_median": "The median app sent personal data to {median} third-party companies (90th percentile: {p90}).",
+        "s_receivers": "The most common receivers: {names}.",
+        "s_apps": "{name} ({count} of {total} apps)",
+        "and": "and",
     },
     "de": {
         "title": "Studie: was {apps} Apps an Dritte gesendet haben",
@@ -59,6 +65,13 @@ TEXT: dict[str, dict[str, str]] = {
         "c_third_parties": "Dritte", "none": "—", "not_marked": "keine",
         "of": "von", "unknown": "unbekannt",
         "subtitle": "phonehome study-report · es werden nie Werte gezeigt, nur Anzahlen",
+        "s_top": "{count} von {total} Apps ({pct}) sendeten {what} an mindestens einen Dritten",
+        "s_before": "; {count} der {total} Apps mit Einwilligungsmarke taten das vor der Einwilligung",
+        "s_median": "Die mittlere App (Median) sendete personenbezogene Daten an {median} Drittunternehmen "
+                    "(90. Perzentil: {p90}).",
+        "s_receivers": "Die häufigsten Empfänger: {names}.",
+        "s_apps": "{name} ({count} von {total} Apps)",
+        "and": "und",
     },
 }
 
@@ -77,7 +90,8 @@ TEMPLATE = """<!DOCTYPE html>
 <meta name="referrer" content="no-referrer"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ title }}</title><style>{{ css }}</style></head><body><main>
 <h1>{{ title }}</h1><p class="sub">{{ t.subtitle }}</p>
-<p class="lead">{{ lead }}</p>
+<p class="lead">{% for line in summary %}{{ line }} {% endfor %}</p>
+<p>{{ lead }}</p>
 {% if s.failed_sessions %}<p class="warn">{{ failed }}</p>{% endif %}
 <h2>{{ t.h_categories }}</h2><div class="scroll"><table>
 <tr><th>{{ t.c_category }}</th><th>{{ t.c_third }}</th><th>{{ t.c_before }}</th></tr>
@@ -109,6 +123,35 @@ TEMPLATE = """<!DOCTYPE html>
 </table></div>
 </main></body></html>
 """
+
+
+def plain_summary(s: StudyTables, lang: str) -> list[str]:
+    """The first sentences a non-specialist reads: the most widespread kinds of data, the median
+    app, the most common receivers — each with its denominator."""
+    t = TEXT[lang]
+    out = []
+    sent = [r for r in s.categories if r.third_party.count]
+    lead = sent[:3] + [r for r in sent[3:] if r.category == "advertising_id"]  # the ad ID always said
+    for row in lead:
+        sentence = t["s_top"].format(count=row.third_party.count, total=row.third_party.total,
+                                     pct=f"{100 * row.third_party.ratio:.0f} %",
+                                     what=_object(row.category, lang))
+        if row.before_consent and row.before_consent.total:
+            sentence += t["s_before"].format(count=row.before_consent.count, total=row.before_consent.total)
+        out.append(sentence + ".")
+    if s.apps:
+        out.append(t["s_median"].format(median=f"{s.third_parties_median:g}", p90=f"{s.third_parties_p90:g}"))
+    named = [r for r in s.receivers if not r.org.startswith("unknown (")][:5]
+    if named:
+        names = [t["s_apps"].format(name=r.org, count=r.apps.count, total=r.apps.total) for r in named]
+        joined = ", ".join(names[:-1]) + f" {t['and']} " + names[-1] if len(names) > 1 else names[0]
+        out.append(t["s_receivers"].format(names=joined))
+    return out
+
+
+def _object(category: str, lang: str) -> str:
+    name = display_name(category, lang)
+    return name if lang == "de" else f"the {name}" if category == "advertising_id" else name
 
 
 class StudyReportError(Exception):
@@ -156,7 +199,7 @@ def render_html(s: StudyTables, lang: str = "en") -> str:
         stacks_title=t["sdk_stacks"].format(n=s.apps_with_hooks),
         per_app_stats=t["per_app_stats"].format(median=f"{s.third_parties_median:g}",
                                                 p90=f"{s.third_parties_p90:g}", apps=s.apps),
-        matrix_cats=matrix_cats, share=_pct, cat=lambda c: display_name(c, lang) if c else "",
+        summary=plain_summary(s, lang), matrix_cats=matrix_cats, share=_pct, cat=lambda c: display_name(c, lang) if c else "",
         cats=lambda ids: ", ".join(display_name(c, lang) for c in ids),
         short=_short, minutes=_minutes,
     )
@@ -168,6 +211,7 @@ def render_markdown(s: StudyTables, lang: str = "en") -> str:
     t = TEXT[lang]
     lines = [f"# {md(t['title'].format(apps=s.apps))}", "", t["subtitle"], "",
              md(t["lead"].format(apps=s.apps, sessions=s.sessions, flows=_n(s.flows, lang), findings=_n(s.findings, lang))), ""]
+    lines += [" ".join(md(line) for line in plain_summary(s, lang)), ""]
     if s.failed_sessions:
         lines += [md(t["failed"].format(n=s.failed_sessions)), ""]
 

@@ -68,7 +68,7 @@ def test_corpus_size_and_negatives(requests, bench):
 
 
 def test_recording_holds_nothing_of_this_machine(requests):
-    machine = {str(REPO), "/work/", "/root/", socket.gethostname()}
+    machine = {str(REPO), "/work/", "/root/", socket.gethostname(), os.uname().release}
     machine |= {v for k, v in os.environ.items() if len(v) >= 12 and k in ("HOME", "PATH", "VIRTUAL_ENV", "PWD")}
     for request in requests:
         for record in request.records:

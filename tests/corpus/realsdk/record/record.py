@@ -77,7 +77,7 @@ VENDORS: dict[str, Vendor] = {
                                     "r.lrkt-in.com")),
     "elastic": Vendor("browser", ("azubiapp-4f2c1e.apm.europe-west3.gcp.cloud.es.io",)),
     "faro": Vendor("browser", ("faro-collector-prod-eu-west-2.grafana.net",)),
-    "openreplay": Vendor("browser", ("api.openreplay.com", "static.openreplay.com")),
+    "openreplay": Vendor("browser", ("api.openreplay.com", "static.openreplay.com", "api.azubiapp.de")),
     "optimizely": Vendor("browser", ("logx.optimizely.com", "cdn.optimizely.com", "odp.optimizely.com",
                                      "api.zaius.com")),
     "statsig": Vendor("browser", ("featureassets.org", "prodregistryv2.org", "api.statsig.com", "statsigapi.net",
@@ -97,6 +97,15 @@ VENDORS: dict[str, Vendor] = {
                               "conversations.twilio.com")),
     "mailchimp": Vendor("node", ("us21.api.mailchimp.com",)),
     "otel": Vendor("node", ("otlp.eu01.nr-data.net",)),
+    "otel-metrics-logs": Vendor("node", ("otlp.eu01.nr-data.net",)),
+    "newrelic-telemetry": Vendor("node", ("insights-collector.eu01.nr-data.net", "log-api.eu.newrelic.com",
+                                          "trace-api.eu.newrelic.com", "metric-api.eu.newrelic.com")),
+    "mailchimp-transactional": Vendor("node", ("mandrillapp.com",)),
+    "countly-node": Vendor("node", ("azubiapp.count.ly",)),
+    "elastic-node": Vendor("node", ("azubiapp-4f2c1e.apm.europe-west3.gcp.cloud.es.io",)),
+    "statsig-node": Vendor("node", ("api.statsig.com", "statsigapi.net", "api.statsigcdn.com", "events.statsigapi.net",
+                                    "statsigcdn.com", "featuregates.org", "idliststorage.statsigapi.net")),
+    "faro-tracing": Vendor("browser", ("faro-collector-prod-eu-west-2.grafana.net", "api.azubiapp.de")),
 }
 
 

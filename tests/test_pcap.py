@@ -312,3 +312,34 @@ def test_pcapdroid_har_export_reads_like_any_har(tmp_path: Path) -> None:
     data = load_inputs([path])
     assert {("advertising_id", "graph.facebook.com"), ("contact_info", "graph.facebook.com")} <= {
         (str(r.category), str(r.host)) for r in data.findings.itertuples()}
+
+
+async def test_watch_a_capture_shows_what_was_not_readable(captured: dict[str, Any]) -> None:
+    from dashboard_support import screen_text, wait_for
+
+    from phonehome.views.dashboard import Dashboard
+    from phonehome.views.dashboard.replay import replay_file
+
+    with replay_file(captured["pcap"], pace=0.0) as replay:
+        app = Dashboard(replay.target, interval=0.05)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await wait_for(pilot, lambda: replay.done.is_set() and len(app.state.unreadable) >= 5, timeout=30)
+            await pilot.pause(0.1)
+            status = screen_text(app).splitlines()[-2]
+            assert "not readable 5 (graph.facebook.com, api.mixpanel.com, app-measurement.com +2)" in status, status
+    assert app.state.unreadable["graph.facebook.com"] == "Meta"
+
+
+async def test_watch_a_capture_with_keys_fills_the_matrix(captured: dict[str, Any], tmp_path: Path) -> None:
+    from dashboard_support import wait_for
+
+    from phonehome.views.dashboard import Dashboard
+    from phonehome.views.dashboard.replay import replay_file
+
+    with replay_file(captured["pcap"], keylog=captured["keys"], pace=0.0) as replay:
+        app = Dashboard(replay.target, interval=0.05)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await wait_for(pilot, lambda: replay.done.is_set() and app.applied_findings > 0, timeout=30)
+            await pilot.pause(0.2)
+            orgs = {row.org for row in app.state.ordered_orgs()}
+    assert {"Meta", "Segment"} <= orgs, orgs

@@ -16,11 +16,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "watch",
         help="live dashboard: which companies receive which personal data, as it happens",
         description="Open a full-screen dashboard on a session directory and follow it as it grows "
-                    "(or show a finished session). Keys: m consent given, M consent refused, "
+                    "(or show a finished session), or watch a saved file (flow file, HAR, packet capture) "
+                    "fill it at its recorded pace. Keys: m consent given, M consent refused, "
                     "r reveal/redact values, / filter, enter details, p pause, q quit.",
     )
-    parser.add_argument("session", nargs="?", type=Path, metavar="SESSION_DIR",
-                        help="session directory (default: the newest one under ./captures/)")
+    parser.add_argument("session", nargs="?", type=Path, metavar="SESSION_DIR_OR_FILE",
+                        help="session directory (default: the newest one under ./captures/), or a saved file: "
+                             "mitmproxy flow file, HAR, packet capture (.pcap, .pcapng)")
+    parser.add_argument("--keylog", type=Path, metavar="FILE",
+                        help="for a packet capture: TLS key log (keys embedded in a pcapng need none)")
+    parser.add_argument("--app", metavar="PACKAGE", help="for a saved file: the app under test (PCAPdroid's "
+                        "trailer in a capture keeps only this app's traffic)")
+    parser.add_argument("--fast", action="store_true", help="for a saved file: show everything at once")
     parser.add_argument("--interval", type=float, default=0.25,
                         help="seconds between reads of the session files (default 0.25)")
     parser.add_argument("--reveal", action="store_true", help="start with captured values shown, not redacted")
@@ -40,10 +47,20 @@ def run(args: argparse.Namespace) -> int:
             err.print(Text("phonehome watch: no session under ./captures/; name one: phonehome watch SESSION_DIR",
                            style="red"))
             return 2
-    if not session.is_dir():
-        err.print(Text(f"phonehome watch: not a directory: {inert(str(session), 200)}", style="red"))
-        return 2
     if args.interval <= 0 or args.feed_rows < 1:
         err.print(Text("phonehome watch: --interval must be > 0 and --feed-rows >= 1", style="red"))
+        return 2
+    if session.is_file():
+        from phonehome.views.dashboard import run_file_dashboard
+
+        status, problems = run_file_dashboard(session, keylog=args.keylog, app=args.app,
+                                              pace=0.0 if args.fast else 1.0, interval=args.interval,
+                                              reveal=args.reveal)
+        for problem in problems:
+            err.print(Text(f"phonehome watch: error: {inert(problem, None)}", style="red"), soft_wrap=True)
+        return 1 if problems else status
+    if not session.is_dir():
+        err.print(Text(f"phonehome watch: no such session directory or file: {inert(str(session), 200)}",
+                       style="red"))
         return 2
     return run_watch(session, interval=args.interval, reveal=args.reveal, feed_rows=args.feed_rows)

@@ -7,12 +7,13 @@
     matrix.py   the "who gets what" table        feed.py    the live feed of findings
     reads.py    the device reads table           status.py  the status line
     detail.py   the detail pages (Enter)         look.py    styles, times, redaction
-    replay.py   replays a finished session into a fresh store for the demo
+    replay.py   replays a finished session (the demo) or a saved file (`watch FILE`) into a fresh store
 """
 
-from .app import Dashboard, run_demo_dashboard, run_watch
+from .app import Dashboard, run_demo_dashboard, run_file_dashboard, run_watch
 from .feed import FeedTable
 from .matrix import MatrixTable
 from .reads import ReadsTable
 
-__all__ = ["Dashboard", "FeedTable", "MatrixTable", "ReadsTable", "run_demo_dashboard", "run_watch"]
+__all__ = ["Dashboard", "FeedTable", "MatrixTable", "ReadsTable", "run_demo_dashboard", "run_file_dashboard",
+           "run_watch"]

@@ -42,7 +42,7 @@ from .feed import FEED_ROWS, FeedTable
 from .look import DIM, Look
 from .matrix import MATRIX_ROWS, MatrixTable
 from .reads import ReadsTable
-from .replay import replay_session
+from .replay import replay_file, replay_session
 from .state import DashboardState, Query, as_str
 from .status import status_text
 from .tail import SessionTail
@@ -421,3 +421,21 @@ def run_demo_dashboard(
         app = Dashboard(replay.target, interval=interval)
         result = app.run()
     return int(result or 0)
+
+
+def run_file_dashboard(
+    path: str | Path,
+    *,
+    keylog: Path | None = None,
+    app: str | None = None,
+    pace: float = 1.0,
+    interval: float = DEFAULT_INTERVAL,
+    reveal: bool = False,
+) -> tuple[int, list[str]]:
+    """Watch a saved file (flow file, HAR, packet capture) fill the dashboard at its recorded pace
+    (`pace` 0: at once). Returns the exit status and the problems met reading the file."""
+    with replay_file(Path(path), keylog=keylog, app=app, pace=pace) as replay:
+        dashboard = Dashboard(replay.target, interval=interval, reveal=reveal)
+        result = dashboard.run()
+        problems = list(replay.problems)
+    return int(result or 0), problems

@@ -74,6 +74,57 @@ def timeline(source: Path, *, derive: Callable[[Path], list[dict[str, Any]]] = _
     return lines
 
 
+def file_timeline(path: Path, *, keylog: Path | None = None, app: str | None = None,
+                  problems: list[str] | None = None) -> list[tuple[float, str, dict[str, Any]]]:
+    """The lines a session would hold for a saved file (flow file, HAR, packet capture): its
+    findings, and for a capture its `capture:unreadable` / `capture:dns` events, in time order."""
+    plan = plan_replay([path], keylog=keylog, app=app)
+    lines: list[tuple[float, str, dict[str, Any]]] = []
+    for row in plan.rows(ReadStats()):
+        obj = to_json_row(row)
+        lines.append((as_ts(obj.get("ts")) or 0.0, FINDINGS, obj))
+    for event in plan.capture_events:
+        lines.append((as_ts(event.get("ts")) or 0.0, PROXY_EVENTS, dict(event)))
+    for problem in plan.problems:
+        log.warning("watch replay: %s", problem)
+        if problems is not None:
+            problems.append(problem)
+    lines.sort(key=lambda line: line[0])
+    return lines
+
+
+@contextmanager
+def replay_file(path: Path, *, keylog: Path | None = None, app: str | None = None, pace: float = 1.0,
+                max_gap: float = 3.0) -> Iterator[Replay]:
+    """A `Replay` of a saved file into a temporary session store (removed afterwards); problems
+    reading the file are in `replay.problems` once `replay.done` is set."""
+    tmp = Path(tempfile.mkdtemp(prefix="phonehome-watch-"))
+    root = tmp / "session"
+    store = SessionStore.create(root)
+    store.write_meta({"replay_of": str(path), "app": app, "start": None})
+    replay = Replay(root, pace=pace, max_gap=max_gap)
+
+    def body() -> None:
+        try:
+            replay.lines = file_timeline(path, keylog=keylog, app=app, problems=replay.problems)
+        except Exception:  # noqa: BLE001 - the dashboard stays up and the log says why
+            log.exception("watch replay: could not read %s", path)
+            replay.done.set()
+            return
+        if replay.lines:
+            store.update_meta(start=replay.lines[0][0])
+        replay.run()
+
+    thread = threading.Thread(target=body, name="phonehome-watch-replay", daemon=True)
+    thread.start()
+    try:
+        yield replay
+    finally:
+        replay.stop()
+        thread.join(timeout=5)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 @dataclass
 class Replay:
     """Writes `lines` into `target` at `pace`; `run()` is the thread body, `stop()` ends it."""
@@ -84,6 +135,7 @@ class Replay:
     max_gap: float = 3.0
     clock: Callable[[], float] = time.time
     written: int = 0
+    problems: list[str] = field(default_factory=list)
     done: threading.Event = field(default_factory=threading.Event)
     _stop: threading.Event = field(default_factory=threading.Event)
 

@@ -224,6 +224,8 @@ class DashboardState:
         self.undated = 0
         self.proxy_stats: dict[str, Any] = {}
         self.pinning: dict[str, float | None] = {}
+        self.unreadable: dict[str, str] = {}
+        """Packet captures: host → organisation of connections whose content stayed encrypted."""
         self.markers: list[dict[str, Any]] = []
         self.consent_marker: dict[str, Any] | None = None
         self.last_marker: dict[str, Any] | None = None
@@ -413,6 +415,11 @@ class DashboardState:
             host = as_str(e.get("host")) or "?"
             if host not in self.pinning:
                 self.pinning[host] = as_ts(e.get("ts"))
+                self._changes.status = True
+        elif kind == "capture:unreadable":
+            host = as_str(e.get("host")) or "?"
+            if host not in self.unreadable:
+                self.unreadable[host] = as_str(e.get("org"))
                 self._changes.status = True
 
     def _add_marker(self, m: Mapping[str, Any]) -> None:

@@ -49,6 +49,12 @@ def status_text(s: DashboardState, *, now: float, paused: bool, applied_findings
         t.append(f" +{len(s.pinning) - 3})" if len(s.pinning) > 3 else ")")
     else:
         t.append("0", "bold")
+    if s.unreadable:
+        sep()
+        t.append("not readable ")
+        t.append(f"{len(s.unreadable)}", "bold yellow")
+        t.append(" (" + ", ".join(inert(h, 30) for h in list(s.unreadable)[:3]))
+        t.append(f" +{len(s.unreadable) - 3})" if len(s.unreadable) > 3 else ")")
     sep()
     if s.consent_marker is None:
         t.append("no consent marker yet (m / M)", "yellow")

@@ -259,3 +259,41 @@ def test_demo_compare_writes_and_names_the_comparison(tmp_path, capsys, lang):
         assert _in_short(html).startswith("Kurz gesagt")
         assert "TikTok (nachgebaut)" in html and "KarriereKompass (Karriere-App)" in html
     assert len(first) == 5
+
+
+@pytest.mark.slow
+def test_hostile_traffic_through_the_real_pipeline_in_chromium(tmp_path_factory, tmp_path):
+    """Payloads in a flow file's hosts, paths, headers and values, in the app id (--app) and the
+    shown name (--name): replayed, compared, rendered; nothing runs, nothing leaves the page."""
+    chromium = rs.Chromium(rs.require_chromium(), tmp_path_factory.mktemp("chromium-profile"))
+    with rs.listener() as (port, hits):
+        bad = rs.payloads(port)
+        flows = rs.write_hostile_flows(tmp_path / "hostile.mitm", port)
+        app = f"com.evil{bad[5]}"
+        out = tmp_path / "c.html"
+        assert main(["compare", str(flows), str(cs.CAPTURES / "career-app"), "--app", app,
+                     "--name", f"{app}={bad[0]}\u202e{bad[-1]}", "--reveal", "-o", str(out)]) == 0
+        md_out = tmp_path / "c.md"
+        assert main(["compare", str(flows), str(cs.CAPTURES / "career-app"), "--app", app, "--reveal",
+                     "-o", str(md_out)]) == 0
+        dom = chromium.dump_dom(out.as_uri(), budget_ms=3000)
+        assert hits == [], f"the page made requests: {hits}"
+    assert "<script" not in dom.lower() and "<img" not in dom.lower() and dom.count("<style>") == 1
+    assert "\u202e" not in dom and "\x1b" not in dom
+    assert "&lt;script&gt;fetch(" in dom  # the name, as text
+    assert 'id="first"' in dom and 'id="where"' in dom
+    md = md_out.read_text()
+    assert "<script" not in md and "</style" not in md and "\x1b" not in md
+    assert "de.karrierekompass.demo" in md  # the session kept its own app despite --app
+
+
+def test_app_option_names_files_not_sessions():
+    import argparse
+
+    from phonehome.commands.compare import load_one
+
+    args = argparse.Namespace(profile=None, app="com.other", first_party=[], extra_lists=[], recorded=False,
+                              keylog=None)
+    data = load_one(cs.CAPTURES / "career-app", args)
+    assert set(data.findings["app"].dropna()) == {"de.karrierekompass.demo"}
+    assert "first" in set(data.findings["party"].astype(str))  # its own domain stays first party

@@ -82,12 +82,14 @@ def load_one(path: Path, args: argparse.Namespace) -> Any:
     from phonehome.analysis.profile import load_profile
     from phonehome.analysis.sessions import load_inputs, load_session
 
-    if SessionStore.is_session(path):
-        replay_options = args.profile or args.app or args.first_party or args.extra_lists
+    session = SessionStore.is_session(path)
+    if session:
+        replay_options = args.profile or args.first_party or args.extra_lists
         if args.recorded or (not (path / FLOWS).exists() and not replay_options):
             return load_session(path)
     profile = load_profile(args.profile) if args.profile else None
-    return load_inputs([path], profile=profile, app=args.app, first_party=args.first_party,
+    # --app names the app of flow, HAR and capture files; a session directory knows its own.
+    return load_inputs([path], profile=profile, app=None if session else args.app, first_party=args.first_party,
                        extra_lists=args.extra_lists, keylog=getattr(args, "keylog", None))
 
 

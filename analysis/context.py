@@ -39,13 +39,19 @@ VALUE_WORDS = frozenset(
     {"value", "val", "v", "string_value", "int_value", "bool_value", "double_value", "value_string", "data"}
 )
 NAME_WORDS = ("key", "name", "k", "attribute", "field", "property", "param", "label")
-TYPE_WORDS = ("type", "kind", "event_type", "hit_type", "call", "action_type")
+TYPE_WORDS = ("type", "kind", "event_type", "hit_type", "call", "action_type", "base_type", "item_type")
 EVENT_KINDS = frozenset(
     "track screen page event view custom action click tap pageview page_view screen_view screenview "
     "custom_event goal conversion".split()
 )
 PERSON_KINDS = frozenset("user person customer member visitor device profile".split())
-EVENT_PAYLOADS = frozenset("properties props params parameters event_properties".split())
+EVENT_PAYLOADS = frozenset(
+    "properties props params parameters event_properties event_data custom_data content_items segmentation".split()
+)
+DIAGNOSTIC_KINDS = frozenset(
+    "exception error crash metric metrics dependency remote_dependency trace span performance timing log".split()
+)
+"""Words of a `type`/`kind` value that make the object diagnostics (`ExceptionData`, `span`)."""
 EVENT_MARKERS = frozenset("event event_name event_type events ev evt".split())
 PERSON_OBJECTS = frozenset(
     "user users person people customer customers traits profile profiles member subscriber identity "
@@ -68,6 +74,8 @@ PERSON_FIELDS = {
     "address": ("text", "a postal address"),
     "street": ("text", "a postal address"),
 }
+PERSON_PLACES = frozenset({"city", "country", "country_code", "region", "postcode", "zip", "postal_code", "state"})
+"""Place fields of a person's object: where the person lives (location_coarse)."""
 ADDRESS_LINES = frozenset("line1 line2 line_1 line_2 address1 address2 address_1 address_2 street street1 line".split())
 SCREEN_KEYS = frozenset("screen view page route activity screen_name view_name page_name scene".split())
 MESSAGE_TEXT_KEYS = frozenset("text body content message msg comment note reply subject html caption".split())
@@ -79,7 +87,14 @@ MESSAGE_CONTEXT = frozenset(
 MESSAGE_PEERS = frozenset("to from recipient recipients sender author message_type conversation_id thread_id".split())
 DIAGNOSTIC_CONTEXT = frozenset(
     "error errors exception exceptions log logs log_records breadcrumb breadcrumbs crash console stack "
-    "stacktrace trace traces span spans".split()
+    "stacktrace trace traces span spans jserrors fault".split()
+)
+ERROR_OBJECTS = frozenset("error errors exception exceptions jserrors crash fault err".split())
+ERROR_FIELDS = frozenset("message msg stack type name class reason description".split())
+LOG_LEVELS = ("level", "severity", "severity_text", "log_level", "status", "loglevel")
+LEVEL_WORDS = frozenset(
+    "trace debug info information informational notice warn warning error err fatal critical crit alert "
+    "emergency verbose".split()
 )
 SESSION_RECORD = frozenset("started start status duration errors seq init".split())
 PERF_CONTEXT = frozenset(
@@ -88,7 +103,7 @@ PERF_CONTEXT = frozenset(
 )
 DURATION_WORDS = frozenset("duration duration_ms elapsed latency self_time exclusive_time response_time".split())
 COLLECTIONS = frozenset(
-    "users user customers customer persons person people profiles profile members member accounts account "
+    "users user customers customer persons person people profiles profile members member "
     "devices device installations installation identities identity visitors visitor subscribers subscriber "
     "players player contacts contact individuals".split()
 )
@@ -103,6 +118,10 @@ _RULES: dict[str, KeyRule] = {
     "message": KeyRule("message_text", "user_content", "message", "a message's text"),
     "session": KeyRule("session_record", "app_activity", "any", "a session record (start, status)"),
     "perf": KeyRule("performance", "diagnostics", "number", "a duration inside a span or transaction"),
+    "error": KeyRule("error_detail", "diagnostics", "any", "an error's detail (under an error object)"),
+    "log": KeyRule("log_message", "diagnostics", "any", "a log record's message (beside its level)"),
+    "diag_kind": KeyRule("diagnostic_item", "diagnostics", "any", "an item the call's type calls diagnostics"),
+    "person_place": KeyRule("person.place", "location_coarse", "text", "where the person lives"),
 }
 
 
@@ -176,6 +195,8 @@ CONTEXT_KEYS = (
     VALUE_WORDS
     | frozenset(NAME_WORDS)
     | {"sub", "title", "action", "event"}
+    | ERROR_FIELDS
+    | PERSON_PLACES
     | PERSON_KINDS
     | SCREEN_KEYS
     | frozenset(PERSON_FIELDS)
@@ -197,6 +218,8 @@ def context_rule(
     """
     parent = parent_location(location)
     sib = ctx.of(parent)
+    above = frozenset(keys.tokens(names[-2])) if len(names) >= 2 else frozenset()
+    """Words of the enclosing object's name (`conversation` for `conversation.body`)."""
     # key/value pairs and attribute maps
     if norm in VALUE_WORDS:
         named = _pair_name(sib)
@@ -211,7 +234,16 @@ def context_rule(
             if rule is not None and not rule.container:
                 return rule, f"the parent key {names[-2]!r}"
     if norm == "sub" and ">jwt:payload" in location:
+        if sib.get("iss") == sib.get("sub"):
+            return None  # a client's own assertion (`iss` = `sub`): the client, not a user
         return _RULES["jwt_sub"], "a JWT's subject claim"
+    # errors and log records
+    if norm in ERROR_FIELDS and above & ERROR_OBJECTS:
+        return _RULES["error"], f"under {names[-2]!r}"
+    if norm in ("message", "msg", "body", "text") and any(
+        (sib.get(w) or "").lower() in LEVEL_WORDS for w in LOG_LEVELS
+    ):
+        return _RULES["log"], "beside a log level"
     # the call's type
     if norm in ("name", "key", "title", "label", "action", "event"):
         for t in TYPE_WORDS:
@@ -219,8 +251,10 @@ def context_rule(
             if kind is None:
                 continue
             k = keys.normalise(kind)
-            if k in EVENT_KINDS:
+            if k in EVENT_KINDS or (set(k.split("_")) & EVENT_KINDS and len(k) <= 24):
                 return _RULES["event"], f"beside {t}={kind!r}"
+            if set(k.split("_")) & DIAGNOSTIC_KINDS and len(k) <= 32:
+                return _RULES["diag_kind"], f"beside {t}={kind!r}"
             if norm == "key" and k in PERSON_KINDS:
                 return _RULES["subject"], f"beside {t}={kind!r}"
     if len(names) >= 2 and names[-2].endswith(("_keys", "_ids")) and norm in PERSON_KINDS:
@@ -237,9 +271,12 @@ def context_rule(
             return _person_rule(norm), f"under {owner!r}"
         if owner == "address" and norm in ADDRESS_LINES and len(names) >= 3 and names[-3] in PERSON_OBJECTS:
             return _person_rule("address"), f"under {names[-3]!r}.address"
+        if norm in PERSON_PLACES and (owner in PERSON_OBJECTS or owner == "address" and names[-3:-2] and names[-3] in PERSON_OBJECTS):
+            return _RULES["person_place"], f"under {owner!r}"
     # free-text messages
     if norm in MESSAGE_TEXT_KEYS and not (tokens & DIAGNOSTIC_CONTEXT):
-        if tokens & MESSAGE_CONTEXT or any(p in sib for p in MESSAGE_PEERS):
+        ancestors = frozenset(t for n in names[:-1] for t in keys.tokens(n))
+        if ancestors & MESSAGE_CONTEXT or any(p in sib for p in MESSAGE_PEERS):
             return _RULES["message"], "in a message"
     # session records and performance data
     if norm in SESSION_RECORD and ("session" in tokens or "sessions" in tokens):

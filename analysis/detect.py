@@ -101,6 +101,8 @@ _SEGMENT_RE = re.compile(r'\["(?:[^"\\]|\\.)*"\]|\[\d+\]|[^.\[\]]+')
 _VERSION_TOKENS = frozenset({"version", "ver", "v", "build", "sdk", "release", "vn", "osv"})
 _STACK_RE = re.compile(
     r"\bat [\w$.<>]+\([\w$]+\.(?:java|kt|scala):\d+\)|\bat [\w$.<>]+\((?:Native Method|Unknown Source)\)"
+    # JavaScript engines: `at fn (https://…/app.js:12:34)`, `fn@https://…/app.js:12:34`
+    r"|\bat (?:[\w$.<>\[\] ]+ \()?\S+:\d+:\d+\)?(?:\n|$)|^[\w$.]*@\S+:\d+:\d+$"
 )
 _VERSION_RE = re.compile(
     r"^(?:android|ios|ipados)?[ _]?\d{1,2}(?:\.\d{1,3}){0,3}(?:[ _+-]?[a-z0-9]{0,12}){0,3}$", re.I
@@ -234,8 +236,6 @@ _CONTROL_CALLS = frozenset(
 _COMPACT_EVENT_TYPES = frozenset(
     # Snowplow tracker protocol `e`: page view, page ping, structured, self-describing, transaction
     {"pv", "pp", "se", "ue", "tr", "ti"}
-    # Universal Analytics Measurement Protocol `t`
-    | {"pageview", "screenview", "event", "transaction", "item", "social", "timing"}
 )
 _OS_RE = re.compile(
     r"^(?:android|ios|ipados|iphone ?os|macos|mac ?os(?: ?x)?|os ?x|windows(?: nt| phone)?|linux|ubuntu|"
@@ -833,8 +833,8 @@ class Detector:
         """A token whose issuer (`iss`) is not the receiving site: a credential handed on."""
         iss = leaf.value.strip()
         issuer = urlsplit(iss).hostname if "://" in iss else iss
-        if not issuer or "." not in issuer or " " in issuer:
-            return None
+        if not issuer or "." not in issuer or " " in issuer or "@" in issuer:
+            return None  # a client's own assertion (`iss`: its service account) is no one's token
         if _site(issuer) == _site(host):
             return None
         return _Cand(
@@ -1172,7 +1172,7 @@ class Detector:
             out.append(_Cand(category, loc, dec, found, "pattern", rule_id, conf, key, evidence, "pattern"))
 
         c0 = value[0]
-        if "@" in value:
+        if "@" in value and not loc.endswith(">jwt:payload.iss"):  # a token's issuer is a system
             # role mailboxes (support@, info@) alone are an organisation's address: no finding;
             # under an e-mail key the key detector keeps them at 0.5
             for e in patterns.emails(value):
@@ -1268,8 +1268,10 @@ class Detector:
                     f"value is the schema URI of a self-describing event ({m.group(1)!r})",
                     value,
                 )
-        if (".java:" in value or ".kt:" in value or "Native Method" in value) and _STACK_RE.search(value):
-            add("diagnostics", "pattern:stack-trace", 0.85, "value contains Java/Kotlin stack frames", value)
+        if (".java:" in value or ".kt:" in value or "Native Method" in value or ".js:" in value) and _STACK_RE.search(
+            value
+        ):
+            add("diagnostics", "pattern:stack-trace", 0.85, "value contains stack frames", value)
         return out
 
     # --- merge ----------------------------------------------------------------------------
@@ -1293,13 +1295,11 @@ class Detector:
             if c.known_name is not None:
                 if (c.location, c.known_name) in known_parents:
                     continue
-            elif (
-                c.location in whole
-                and c.category not in whole[c.location]
-                and c.category in _IDENTIFIERS
-                and whole[c.location] & _IDENTIFIERS
-            ):
-                continue  # the leaf is a known identifier of another kind (`device_id=<Android ID>`)
+            elif c.location in whole and c.category not in whole[c.location] and c.category in _IDENTIFIERS:
+                # the leaf is a known value of another kind (`device_id=<Android ID>`, a hashed
+                # e-mail as a member id): not also an identifier; other categories stay (a
+                # clipboard text sent as a search is clipboard and app activity)
+                continue
             groups.setdefault((c.location, c.category), []).append(c)
         # the same category in an encoded value and in what it decodes to (`query:uid` holding
         # base64 and `query:uid>base64`): report the decoded one, where the evidence is readable

@@ -185,7 +185,28 @@ _TABLE: tuple[tuple[str, str, str, bool, str], ...] = (
         True,
         "stacktrace stack_trace backtrace crash crash_report exception exceptions stack_frames error_stack",
     ),
-    ("diagnostics", "any", "stack frames or crash logs", False, "frames breadcrumbs anr"),
+    ("diagnostics", "any", "stack frames or crash logs", False, "frames breadcrumbs anr stack"),
+    (
+        "diagnostics",
+        "any",
+        "the SDK's own health data",
+        True,
+        "sdk_metrics sdk_health sdk_telemetry internal_metrics self_diagnostics sdk_errors",
+    ),
+    # W3C Navigation/Resource Timing attributes and Core Web Vitals, as browser RUM agents send them
+    (
+        "diagnostics",
+        "number",
+        "a performance timing",
+        True,
+        "fetch_start response_start response_end request_start connect_start connect_end domain_lookup_start "
+        "domain_lookup_end dom_interactive dom_complete dom_content_loaded dom_content_loaded_event_end "
+        "load_event_end load_event_start transfer_size encoded_body_size decoded_body_size "
+        "first_contentful_paint largest_contentful_paint first_input_delay cumulative_layout_shift "
+        "interaction_to_next_paint time_to_first_byte loading_time load_time page_load_time first_paint "
+        "first_byte cold_start_time app_start_time frozen_frames slow_frames",
+    ),
+    ("diagnostics", "number", "a performance timing", False, "lcp fcp cls inp ttfb"),
     (
         "diagnostics",
         "any",
@@ -361,9 +382,9 @@ _TABLE: tuple[tuple[str, str, str, bool, str], ...] = (
         False,
         "en ea ec el cd dt e_c e_a e_n action_name se_ca se_ac se_la",
     ),
-    # one-letter event-type parameters: `e` (Snowplow tracker protocol: pv, se, ue, tr, …) and `t`
-    # (Universal Analytics: pageview, screenview, event, …); only their enumerated values count
-    ("app_activity", "compact_event", "an event type (compact protocol)", False, "e t"),
+    # the one-letter event-type parameter `e` of the Snowplow tracker protocol (pv, se, ue, tr, …);
+    # only its enumerated values count
+    ("app_activity", "compact_event", "an event type (compact protocol)", False, "e"),
 )
 
 # Generic child names that are read together with their parent (`device.id` → `device_id`).
@@ -538,6 +559,8 @@ _SESSION_MEASURES = frozenset(
     {"count", "duration", "length", "time", "number", "num", "seconds", "secs", "ms", "msec", "started",
      "start", "end", "ended", "index"}
 )
+_EVENT_PARTS = frozenset({"token", "key", "code", "type", "category", "action", "label", "name"})
+"""`event_<part>`: which event happened (`event_token`, `event_category`), not its dedup id."""
 _MEMORY_WORDS = frozenset({"memory", "mem", "ram"})
 _MEMORY_MEASURES = frozenset({"total", "size", "free", "available", "physical", "capacity", "device"})
 
@@ -548,6 +571,7 @@ _CONCEPT_RULES = {
     "screen": KeyRule("current_screen", "app_activity", "event", "the current screen", True),
     "session": KeyRule("session_telemetry", "app_activity", "number", "session telemetry", True),
     "memory": KeyRule("memory_size", "device_info", "number", "the memory size", True),
+    "event": KeyRule("event_part", "app_activity", "event", "which event happened", True),
 }
 
 
@@ -562,6 +586,14 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
             return _CONCEPT_RULES["user_id"]
         if prev in ("end",) or (prev == "user" and len(tokens) > 2):
             return _CONCEPT_RULES["user_id"]
+    if prev == "event" and last in _EVENT_PARTS and tokens[0] == "event":
+        return _CONCEPT_RULES["event"]
+    if last == "session" and prev in ("begin", "end", "start", "stop"):
+        return _CONCEPT_RULES["session"]
+    if "fingerprint" in tokens and (last in _ID_WORDS or last == "fingerprint"):
+        return _CONCEPT_RULES["user_id"]
+    if len(tokens) == 2 and last in _ID_WORDS and prev in ("stable", "persistent"):
+        return _CONCEPT_RULES["user_id"]
     if last == "key" and prev in PERSON_SUBJECTS:
         return _CONCEPT_RULES["user_key"]
     if last in ("token", "tokens") and prev in _TOKEN_SUBJECTS:

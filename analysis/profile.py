@@ -147,7 +147,10 @@ def address_parts(address: str) -> dict[str, str]:
     m = _POSTCODE_CITY.match(parts[1])
     if m is None:
         return {}
-    return {"street": parts[0], "postcode": m.group(1), "city": m.group(2)}
+    out = {"street": parts[0], "postcode": m.group(1), "city": m.group(2)}
+    if len(parts) >= 3 and len(parts[2]) == 2 and parts[2].isalpha():
+        out["country"] = parts[2]
+    return out
 
 
 def _str(where: str, value: Any) -> str:

@@ -174,8 +174,10 @@ def test_self_describing_event_schema_uri():
 
 
 def test_compact_protocol_event_parameters():
-    dets = run("https://stats.vendor-h.example/collect?e_c=Video&e_a=Play&e_n=Trailer&t=event&idsite=4")
-    assert {"app_activity"} == at(dets, "e_a") | at(dets, "t")
+    dets = run("https://stats.vendor-h.example/collect?e_c=Video&e_a=Play&e_n=Trailer&idsite=4")
+    assert {"app_activity"} == at(dets, "e_a")
+    assert at(run("https://c.vendor-g.example/i?e=se&se_ca=video&tv=js-3"), "query:e") == {"app_activity"}
+    assert run("https://c.vendor-g.example/i?e=gzip&tv=js-3") == []
 
 
 def test_apm_transaction_name_and_current_screen_of_a_crash_reporter():
@@ -385,3 +387,47 @@ def test_random_flagged_hardware_id_is_not_a_device_id():
         {"hardware_id": "8d2a1c55e0f3b9a7", "is_hardware_id_random": True, "randomized": True},
     )
     assert at(dets, "hardware_id") == {"user_id"}
+
+
+def test_errors_and_log_records_are_diagnostics_not_user_content():
+    dets = run(
+        "https://logs.vendor-l.example/v1/input",
+        [{"msg": "checkout button rendered twice", "severity": "warn"}, {"fault": {"reason": "socket closed early"}}],
+    )
+    assert at(dets, "[0].msg") == {"diagnostics"}
+    assert at(dets, "fault.reason") == {"diagnostics"}
+
+
+def test_call_type_naming_diagnostics_and_event_data():
+    dets = run(
+        "https://telemetry.vendor-x.example/track",
+        {
+            "items": [
+                {"item_type": "RemoteDependencyData", "name": "GET /api/feed"},
+                {"item_type": "ViewEventData", "name": "OrderHistory"},
+            ]
+        },
+    )
+    assert at(dets, "items[0].name") == {"diagnostics"}
+    assert "app_activity" in at(dets, "items[1].name")
+
+
+def test_w3c_timings_and_javascript_stacks_are_diagnostics():
+    dets = run(
+        "https://rum.vendor-m.example/t",
+        {"nav": {"fetchStart": 12.5, "domComplete": 812.0}, "err": {"trace": "at render (https://app.example/main.js:10:22)\n"}},
+    )
+    assert at(dets, "nav.fetchStart") == {"diagnostics"}
+    assert "diagnostics" in at(dets, "err.trace")
+
+
+def test_event_parts_and_session_boundaries():
+    dets = run("https://a.vendor-y.example/i?event_category=video&session_seconds=41&visitor_fingerprint=7f3a9c2e11d04b8a")
+    assert at(dets, "event_category") == {"app_activity"}
+    assert at(dets, "session_seconds") == {"app_activity"}
+    assert at(dets, "visitor_fingerprint") == {"user_id"}
+
+
+def test_place_fields_of_a_person_are_where_they_live():
+    dets = run("https://flags.vendor-b.example/init", {"user": {"city": "Lübeck", "country": "DE"}})
+    assert at(dets, "user.city") == {"location_coarse"}

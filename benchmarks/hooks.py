@@ -117,7 +117,7 @@ def measure_delivery(n: int) -> float:
             host = HookHost(AgentConfig(target=Target(attach=proc.pid), agents=("tls",), session=Path(tmp), analyse=False),
                             on_event=counter)
             host.start()
-            host.settle_s = 0.0
+            host.sink.settle_s = 0.0
             script = host.targets[proc.pid].scripts["tls"]
             t0 = time.perf_counter()
             script.exports_sync.bench(n)

@@ -182,7 +182,7 @@ def test_profile_values_seed_correlation():
 
 def test_batch_decoding_numbering_and_blobs(tmp_path: Path):
     host = HookHost(AgentConfig(target=Target(spawn=["/bin/true"]), agents=("tls",), session=tmp_path, analyse=False))
-    host._open_outputs()
+    host.sink.open()
     data = b"digest-bytes" + b"GET / HTTP/1.1\r\n\r\n"
     batch = {"type": "batch", "agent": "crypto", "events": [
         {"type": "hook:digest", "ts": 1.0, "pid": 7, "api": "MessageDigest.digest", "blobs": {"digest": [0, 12, 12]}},
@@ -190,7 +190,7 @@ def test_batch_decoding_numbering_and_blobs(tmp_path: Path):
     ]}
     host._handle_message(7, "crypto", {"type": "send", "payload": batch}, data)
     host._handle_message(7, "crypto", {"type": "error", "description": "ReferenceError: x", "stack": "at y"}, None)
-    host._close_outputs()
+    host.sink.close()
     evs = [json.loads(line) for line in (tmp_path / "hook-events.jsonl").read_text().splitlines()]
     assert [e["id"] for e in evs] == [1, 2, 3]
     assert base64.b64decode(evs[0]["digest_b64"]) == b"digest-bytes" and evs[0]["digest_hex"] == b"digest-bytes".hex()
@@ -198,9 +198,9 @@ def test_batch_decoding_numbering_and_blobs(tmp_path: Path):
     assert evs[2]["type"] == "hook:agent-error" and evs[2]["error"] == "ReferenceError: x"
     # a second host on the same session continues the numbering
     host2 = HookHost(AgentConfig(target=Target(spawn=["/bin/true"]), agents=("tls",), session=tmp_path, analyse=False))
-    host2._open_outputs()
-    assert host2._next_id == 4
-    host2._close_outputs()
+    host2.sink.open()
+    assert host2.sink.next_id == 4
+    host2.sink.close()
 
 
 def test_missing_bundle_says_how_to_build(tmp_path: Path):
@@ -240,7 +240,7 @@ def test_spawn_failure_cleans_up(tmp_path: Path):
         pytest.skip("tls agent not built")
     with pytest.raises(frida.ExecutableNotFoundError):
         host.start()
-    assert host._events_out is None and (host._thread is None or not host._thread.is_alive())
+    assert host.sink.events_out is None and (host._thread is None or not host._thread.is_alive())
 
 
 def test_plaintext_through_a_proxy_tunnel_keeps_the_requested_port() -> None:

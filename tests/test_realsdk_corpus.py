@@ -7,14 +7,18 @@ The figures themselves come from `benchmarks/realsdk.py`.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import importlib.util
 import os
 import socket
 import sys
 import tomllib
+import urllib.parse
 from pathlib import Path
 
 import pytest
+
 from phonehome.analysis.categories import CATEGORY_IDS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -76,3 +80,43 @@ def test_recording_holds_nothing_of_this_machine(requests):
             blob += record.body.decode("utf-8", "replace")
             for secret in machine:
                 assert secret not in blob, f"{request.key} carries {secret!r}"
+
+
+# Raw values of the test person and phone, and the category a request carrying them gets unless
+# its label says why not (`judged_not`). A check of the labels against the bytes, independent of
+# phonehome's detectors.
+RAW_VALUES = {
+    "lena.beispiel@posteo.de": "contact_info", "+4915112345678": "contact_info", "Beispiel": "contact_info",
+    "Invalidenstra": "contact_info", "38400000-8cf0-11bd-b23e-10b96e40000d": "advertising_id",
+    "9774d56d682e549c": "device_id", "52.520008": "location_precise", "10115": "location_coarse",
+    "Berlin": "location_coarse", "azubi-58213": "user_id", "SM-A546B": "device_info", "Telekom.de": "network",
+    "192.168.178.42": "network", "Sommer2026!azubi": "credentials",
+}
+
+
+def _readable(record) -> str:
+    body = record.body
+    try:
+        body = gzip.decompress(body)
+    except (OSError, EOFError):
+        pass
+    text = body.decode("utf-8", "replace")
+    try:  # Statsig's initialize body: base64, reversed
+        text += base64.b64decode(text[::-1], validate=True).decode("utf-8", "replace")
+    except ValueError:
+        pass
+    headers = " ".join(f"{k}: {v}" for k, v in record.request_headers)
+    return urllib.parse.unquote(f"{record.path} {headers} {text}")
+
+
+def test_labels_cover_the_raw_values_in_each_request(bench, requests):
+    raw = {item["key"]: item for item in tomllib.loads((CORPUS / "labels.toml").read_text(encoding="utf-8"))["request"]}
+    problems = []
+    for request in requests:
+        item = raw[request.key]
+        judged_not = item.get("judged_not", {})
+        blob = " ".join(_readable(r) for r in request.records)
+        for value, category in RAW_VALUES.items():
+            if value in blob and category not in item.get("categories", []) and category not in judged_not:
+                problems.append(f"{request.key}: carries {value!r} but is not labelled {category}")
+    assert not problems, "\n".join(problems)

@@ -220,6 +220,10 @@ DOCUMENTED = [
     pytest.param("tags.bluekai.com", "Oracle", "advertising", id="bluekai"),
     pytest.param("track.adform.net", "Adform", "advertising", id="adform"),
     pytest.param("pixel.adsafeprotected.com", "Integral Ad Science", "advertising", id="ias"),
+    pytest.param("api.permutive.com", "Permutive", "advertising", id="permutive"),
+    pytest.param("sdk.xtremepush.com", "Xtremepush", "customer_engagement", id="xtremepush"),
+    pytest.param("r.dmtrk.net", "Dotdigital", "customer_engagement", id="dotdigital"),
+    pytest.param("cdn.doubleverify.com", "DoubleVerify", "advertising", id="doubleverify"),
 ]
 
 

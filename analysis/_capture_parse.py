@@ -12,7 +12,9 @@ from __future__ import annotations
 import ipaddress
 import struct
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 # --- capture files -----------------------------------------------------------------------------
 
@@ -390,6 +392,70 @@ PCAPDROID_TRAILER_SIZE = 32
 class PcapdroidTrailer:
     uid: int
     app: str
+    package: str = ""
+    """Only in PCAPdroid's pcapng (its UID-map block); the pcap trailer holds the name alone."""
+
+
+PCAPDROID_PEN = 62652
+PCAPDROID_BLOCK_UID_MAP = 1
+_PCAPNG_CUSTOM_BLOCKS = (0x00000BAD, 0x40000BAD)
+_PCAPNG_EPB, _PCAPNG_SPB, _PCAPNG_OPB = 0x00000006, 0x00000003, 0x00000002
+
+
+def pcapdroid_pcapng_uids(f: BinaryIO, apps: dict[int, tuple[str, str]]) -> Iterator[int | None]:
+    """For each packet block of a pcapng, in order, the UID PCAPdroid wrote into its comment
+    (`u-<uid>`, "PCAPdroid extensions" on), else None. PCAPdroid's UID-map custom blocks (PEN
+    62652, type 1: UID, package name, app name) met on the way are added to `apps`
+    (`pcap_dump.c`). Stops quietly at the first damaged block (tshark reports the damage)."""
+    endian = "<"
+    while True:
+        header = f.read(8)
+        if len(header) < 8:
+            return
+        if header[:4] == PCAPNG_MAGIC:
+            magic = f.read(4)
+            endian = "<" if magic == b"\x4d\x3c\x2b\x1a" else ">"
+            body_start = 12
+        else:
+            body_start = 8
+        block_type, length = struct.unpack(endian + "II", header)
+        if length < 12 or length % 4 or length > 1 << 28:
+            return
+        body = f.read(length - body_start)
+        if len(body) < length - body_start:
+            return
+        body = body[:-4]  # the trailing copy of the length
+        if block_type in _PCAPNG_CUSTOM_BLOCKS and len(body) >= 14:
+            pen, _version, kind = struct.unpack(endian + "IHB", body[:7])
+            if pen == PCAPDROID_PEN and kind == PCAPDROID_BLOCK_UID_MAP:
+                uid, pkg_len, name_len = struct.unpack(endian + "iBB", body[8:14])
+                package = body[14:14 + pkg_len].decode("utf-8", "replace")
+                name = body[14 + pkg_len:14 + pkg_len + name_len].decode("utf-8", "replace")
+                apps[uid] = (package, name)
+        elif block_type == _PCAPNG_EPB:
+            if len(body) < 20:
+                yield None
+                continue
+            captured = struct.unpack(endian + "I", body[12:16])[0]
+            options = body[20 + captured + (-captured % 4):]
+            yield _comment_uid(options, endian)
+        elif block_type in (_PCAPNG_SPB, _PCAPNG_OPB):
+            yield None
+
+
+def _comment_uid(options: bytes, endian: str) -> int | None:
+    pos = 0
+    while pos + 4 <= len(options):
+        code, length = struct.unpack(endian + "HH", options[pos:pos + 4])
+        if code == 0:
+            return None
+        value = options[pos + 4:pos + 4 + length]
+        if code == 1 and value.startswith(b"u-"):
+            text = value[2:].decode("ascii", "replace")
+            if text.lstrip("-").isdigit():
+                return int(text)
+        pos += 4 + length + (-length % 4)
+    return None
 
 
 def pcapdroid_trailer(frame: bytes) -> PcapdroidTrailer | None:

@@ -176,6 +176,8 @@ class CaptureReader:
         self.counter = 0
         self.packets = 0
         self.trailers_seen = False
+        self.uid_apps: dict[int, tuple[str, str]] = {}
+        """PCAPdroid pcapng: UID → (package, app name) from its UID-map blocks."""
         self.filtered_out = 0
         self.file_tag = hashlib.sha1(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:8]
 
@@ -186,16 +188,18 @@ class CaptureReader:
             return True
         wanted = self.app.strip().lower()
         name = conn.trailer.app.strip().lower()
-        return wanted in (name, str(conn.trailer.uid)) or (len(name) >= 19 and wanted.startswith(name))
+        if wanted in (name, conn.trailer.package.lower(), str(conn.trailer.uid)):
+            return True
+        return len(name) >= 19 and wanted.startswith(name)
 
     def _app_label(self, conn: _Conn) -> str | None:
         if conn.trailer is not None and self.app is None:
-            return conn.trailer.app or f"uid {conn.trailer.uid}"
+            return conn.trailer.package or conn.trailer.app or f"uid {conn.trailer.uid}"
         return self.app
 
     # --- packets ---------------------------------------------------------------------------
 
-    def packet(self, layers: dict[str, Any], ts: float) -> list[Record]:
+    def packet(self, layers: dict[str, Any], ts: float, uid: int | None = None) -> list[Record]:
         self.packets += 1
         ip_raw = _hex(layers.get("ip_raw")) or _hex(layers.get("ipv6_raw"))
         if ip_raw is None:
@@ -207,6 +211,9 @@ class CaptureReader:
             return []
         conn, up = self._conn(t, ts)
         trailer = cp.pcapdroid_trailer(_hex(layers.get("frame_raw")) or b"")
+        if uid is not None:
+            package, name = self.uid_apps.get(uid, ("", ""))
+            trailer = cp.PcapdroidTrailer(uid, name or package, package)
         if trailer is not None:
             self.trailers_seen = True
             conn.trailer = trailer
@@ -522,6 +529,11 @@ def read_capture(path: Path, *, app: str | None, body_cap: int, keylog: Path | N
     proc = subprocess.Popen(tshark_argv(tshark, path, keylog), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             stdin=subprocess.DEVNULL, bufsize=1 << 20)
     assert proc.stdout is not None and proc.stderr is not None
+    uids: Iterator[int | None] = iter(())
+    side = None
+    if _is_pcapng(path):
+        side = path.open("rb")
+        uids = cp.pcapdroid_pcapng_uids(side, reader.uid_apps)
     try:
         for line in proc.stdout:
             if line.startswith(b'{"index"'):
@@ -532,8 +544,10 @@ def read_capture(path: Path, *, app: str | None, body_cap: int, keylog: Path | N
                 ts = int(packet.get("timestamp", 0)) / 1000
             except (ValueError, KeyError, TypeError):
                 continue
-            yield from reader.packet(layers, ts)
+            yield from reader.packet(layers, ts, next(uids, None))
     finally:
+        if side is not None:
+            side.close()
         if proc.poll() is None:
             proc.kill()
         proc.stdout.close()
@@ -552,6 +566,11 @@ def read_capture(path: Path, *, app: str | None, body_cap: int, keylog: Path | N
         if reader.packets == 0:
             raise CaptureError(f"tshark cannot read it: {problem or f'exit status {status}'}")
         raise CaptureDamage(f"tshark stopped after packet #{reader.packets}: {problem or f'exit status {status}'}")
+
+
+def _is_pcapng(path: Path) -> bool:
+    with path.open("rb") as f:
+        return cp.capture_format(f.read(4)) == "pcapng"
 
 
 def _tshark_problem(stderr: str) -> str:

@@ -84,3 +84,35 @@ def with_pcapdroid_trailers(src: Path, dst: Path, app_of: Callable[[bytes], tupl
         ts_sec, ts_usec = struct.unpack("<II", record[:8])
         out += struct.pack("<IIII", ts_sec, ts_usec, len(body), len(body)) + body
     dst.write_bytes(bytes(out))
+
+
+def _block(block_type: int, body: bytes) -> bytes:
+    body += b"\x00" * (-len(body) % 4)
+    length = len(body) + 12
+    return struct.pack("<II", block_type, length) + body + struct.pack("<I", length)
+
+
+def as_pcapdroid_pcapng(src: Path, dst: Path, app_of: Callable[[bytes], tuple[int, str, str]]) -> None:
+    """Rewrite a pcap as PCAPdroid's pcapng with "PCAPdroid extensions" on (`pcap_dump.c`): a
+    custom block (type 0xBAD, PEN 62652, version 1, type 1) mapping each UID to its package and
+    app name before the UID's first packet, and an `opt_comment` "u-<uid>" on every Enhanced
+    Packet Block. Synthesised to the documented format: no PCAPdroid ran here."""
+    header, packets = pcap_packets(src)
+    linktype = struct.unpack("<I", header[20:24])[0]
+    out = bytearray(_block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)))
+    out += _block(0x00000001, struct.pack("<HHI", linktype, 0, 262144))
+    mapped: set[int] = set()
+    for record, frame in packets:
+        uid, package, name = app_of(frame)
+        if uid not in mapped:
+            mapped.add(uid)
+            body = struct.pack("<IHBxiBB", 62652, 1, 1, uid, len(package), len(name)) + package.encode() + name.encode()
+            out += _block(0x00000BAD, body)
+        ts_sec, ts_usec = struct.unpack("<II", record[:8])
+        ts = ts_sec * 1_000_000 + ts_usec
+        comment = f"u-{uid}".encode()
+        options = struct.pack("<HH", 1, len(comment)) + comment + b"\x00" * (-len(comment) % 4) + struct.pack("<HH", 0, 0)
+        packet = frame + b"\x00" * (-len(frame) % 4)
+        out += _block(0x00000006, struct.pack("<IIIII", 0, ts >> 32, ts & 0xFFFFFFFF, len(frame), len(frame))
+                      + packet + options)
+    dst.write_bytes(bytes(out))

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 from net_support import LocalServer, curl, http1_request, http2_request, run_mitmdump, websocket_session
-from pcap_support import Capture, require_tool, tcp_ports, with_pcapdroid_trailers
+from pcap_support import Capture, as_pcapdroid_pcapng, require_tool, tcp_ports, with_pcapdroid_trailers
 
 from phonehome.analysis.readers import read_records
 from phonehome.analysis.sessions import SessionData, load_inputs
@@ -233,6 +233,26 @@ def test_pcapdroid_trailer_keeps_only_the_apps_connections(captured: dict[str, A
         only = _load([tagged], captured, keylog=captured["keys"], app=app)
         assert set(only.findings["host"]) == {"graph.facebook.com"}
         assert len(only.findings) >= 3
+
+
+def test_pcapdroid_pcapng_uid_blocks_select_the_app_by_package(captured: dict[str, Any], tmp_path: Path) -> None:
+    fb_client_port = next(int(r.client_address.rsplit(":", 1)[1]) for r in read_records(captured["pcap"],
+                          keylog=captured["keys"]) if r.host == "graph.facebook.com")
+
+    def app_of(frame: bytes) -> tuple[int, str, str]:
+        ports = tcp_ports(frame)
+        if ports and fb_client_port in ports:
+            return 10150, "de.azubiapp.demo", "Azubi Demo"
+        return 10151, "com.other.app", "Other App"
+
+    tagged = tmp_path / "PCAPdroid_04_Dez.pcapng"
+    as_pcapdroid_pcapng(captured["pcap"], tagged, app_of)
+    everything = _load([tagged], captured, keylog=captured["keys"])
+    assert _cells(everything) == _cells(_load([captured["pcap"]], captured, keylog=captured["keys"]))
+    assert set(everything.findings["app"]) == {"de.azubiapp.demo", "com.other.app"}
+    for app in ("de.azubiapp.demo", "Azubi Demo", "10150"):
+        only = _load([tagged], captured, keylog=captured["keys"], app=app)
+        assert set(only.findings["host"]) == {"graph.facebook.com"}, app
 
 
 def test_truncated_capture_keeps_earlier_requests(captured: dict[str, Any], tmp_path: Path,

@@ -14,8 +14,10 @@ destinations) twice:
 A (request, category) pair is a true positive when the labels and phonehome both say the request
 carries that category. Prints precision and recall per category, micro precision and recall over
 all pairs, organisation accuracy (share of requests whose receiving organisation phonehome names as
-the label does; "first party" labels ask for a first-party destination), and, for the no-profile
-run, recall on the pairs whose values travel unhashed (labels list hashed-only categories).
+the label does; "first party" labels ask for a first-party destination), first/third party
+accuracy, and, for the no-profile run, recall on the pairs whose values travel unhashed (labels
+list hashed-only categories). A last line gives the first/third party accuracy when phonehome knows
+only the app's package name (no profile, no `--first-party`).
 
 `--misses` lists the disagreeing pairs: it is for reviewing the labels, not for tuning detectors
 against this corpus (the point of the corpus is traffic nobody tuned for).
@@ -72,6 +74,7 @@ class RunResult:
     fp: Counter[str] = field(default_factory=Counter)
     fn: Counter[str] = field(default_factory=Counter)
     org_right: int = 0
+    party_right: int = 0
     requests: int = 0
     unhashed_tp: int = 0
     unhashed_fn: int = 0
@@ -84,6 +87,9 @@ class RunResult:
 
     def org_accuracy(self) -> float:
         return _ratio(self.org_right, self.requests)
+
+    def party_accuracy(self) -> float:
+        return _ratio(self.party_right, self.requests)
 
     def unhashed_recall(self) -> float:
         return _ratio(self.unhashed_tp, self.unhashed_tp + self.unhashed_fn)
@@ -163,6 +169,8 @@ def run(name: str, requests: list[CorpusRequest], analyser: Analyser) -> RunResu
         result.requests += 1
         right, said = org_matches(label, analyser, request.records[0].host)
         result.org_right += right
+        labelled_first = any(_norm(o) == FIRST_PARTY_LABEL for o in label.orgs)
+        result.party_right += labelled_first == (analyser.destinations.lookup(request.records[0].host).party == "first")
         if not right:
             result.misses.append(f"{request.key}: org {said!r}, label {' | '.join(label.orgs)}")
         for category in found & label.categories:
@@ -203,7 +211,7 @@ def print_table(results: list[RunResult], requests: list[CorpusRequest]) -> None
     for r in results:
         p, rec = r.micro()
         print(f"{r.name:11} micro precision {_fmt(p)}  recall {_fmt(rec)}  organisation {_fmt(r.org_accuracy())}"
-              f"  ({r.requests} requests, {r.seconds:.2f} s)")
+              f"  first/third party {_fmt(r.party_accuracy())}  ({r.requests} requests, {r.seconds:.2f} s)")
     no_profile = next((r for r in results if r.name == "no-profile"), None)
     if no_profile is not None:
         print(f"no-profile  recall on values not hashed {_fmt(no_profile.unhashed_recall())}"
@@ -215,7 +223,8 @@ def as_json(results: list[RunResult]) -> dict[str, Any]:
     for r in results:
         p, rec = r.micro()
         out[r.name] = {
-            "precision": p, "recall": rec, "organisation": r.org_accuracy(), "requests": r.requests,
+            "precision": p, "recall": rec, "organisation": r.org_accuracy(), "party": r.party_accuracy(),
+            "requests": r.requests,
             "unhashed_recall": r.unhashed_recall(),
             "per_category": {
                 c: {"tp": r.tp[c], "fp": r.fp[c], "fn": r.fn[c]} for c in CATEGORY_IDS if r.tp[c] + r.fp[c] + r.fn[c]
@@ -235,10 +244,14 @@ def main() -> None:
         run("profile", requests, Analyser(profile=profile, app=APP, first_party=FIRST_PARTY)),
         run("no-profile", requests, Analyser(profile=None, app=APP, first_party=FIRST_PARTY)),
     ]
+    # First party from the package name alone: neither a profile nor --first-party.
+    package_only = run("package-only", requests, Analyser(profile=None, app=APP))
     if args.json:
-        print(json.dumps(as_json(results), indent=2))
+        print(json.dumps({**as_json(results), "package_only_party": package_only.party_accuracy()}, indent=2))
     else:
         print_table(results, requests)
+        print(f"first/third party from the package name alone (no profile, no --first-party): "
+              f"{_fmt(package_only.party_accuracy())}")
     if args.misses:
         for r in results:
             print(f"\n{r.name}: {len(r.misses)} disagreements")

@@ -17,6 +17,9 @@ await step("user", () => {
   datadogRum.setGlobalContextProperty("device", { advertising_id: device.advertising_id, carrier: device.carrier });
 });
 await step("view", () => datadogRum.startView({ name: "JobDetail" }));
+// The app's own API call with its session token in the query string, as some apps do: RUM records
+// the resource URL.
+await step("first-party API", () => fetch("https://api.azubiapp.de/v2/me?access_token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhenViaS01ODIxMyIsImV4cCI6MTc5NjQwMDAwMH0.Qm9ndXNTaWduYXR1cmVGb3JUZXN0cw"));
 await step("action", () => {
   document.getElementById("apply").click();
   datadogRum.addAction("application_submitted", { job_id: "job_4471", city: user.city });

@@ -8,3 +8,5 @@ await step("sms", () => client.messages.create({ from: "+4915790000000", to: use
 await step("verify", () => client.verify.v2.services("VA0123456789abcdef0123456789abcdef").verifications.create({ to: user.phone, channel: "sms" }));
 await step("verify check", () => client.verify.v2.services("VA0123456789abcdef0123456789abcdef").verificationChecks.create({ to: user.phone, code: "482913" }));
 await step("lookup", () => client.lookups.v2.phoneNumbers(user.phone).fetch({ fields: "line_type_intelligence" }));
+await step("conversation message", () => client.conversations.v1.conversations("CH0123456789abcdef0123456789abcdef").messages.create({
+  author: user.id, body: "Hallo Frau Krume, ich komme am Montag gern um 9 Uhr. Kann ich mit dem Fahrrad kommen? Lena" }));

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -154,7 +155,7 @@ def exposures(found: tuple[Receiver, ...], *, include: Callable[[Receiver], bool
     """Per country outside the EU/EEA (adequacy, other third countries; unknown last): who is
     there, as company or as parent, and which kinds of data reached them. Most severe group first,
     then most organisations."""
-    table: dict[str, dict[str, object]] = {}
+    table: dict[str, dict[str, Any]] = {}
     for r in found:
         if not include(r):
             continue

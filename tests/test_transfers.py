@@ -11,10 +11,10 @@ import compare_support as cs
 import mmdb_support
 import pandas as pd
 import pytest
+
 from phonehome.analysis.ipdb import IpCountries, IpDbError
 from phonehome.analysis.readers import read_records
 from phonehome.analysis.transfers import exposures, place, receivers
-
 from phonehome.cli import main
 
 ADID = "38400000-8cf0-11bd-b23e-10b96e40000d"

@@ -62,9 +62,10 @@ def tshark_path() -> str | None:
 def tshark_argv(tshark: str, path: Path, keylog: Path | None) -> list[str]:
     argv = [
         tshark, "-r", str(path), "-n", "-T", "ek", "-x",
-        # Only WebSocket's fields are printed: the payload of a frame is not inside its layer's raw
-        # bytes. Every other layer comes as its raw bytes alone, which keeps the output small.
-        "-j", "websocket",
+        # Only WebSocket's and QUIC's fields are printed: a WebSocket frame's payload is not inside
+        # its layer's raw bytes, and a QUIC Initial's server name is only in the decrypted CRYPTO
+        # frames. Every other layer comes as its raw bytes alone, which keeps the output small.
+        "-J", "websocket quic",
         "-o", "tcp.desegment_tcp_streams:TRUE",
         "-o", "tls.desegment_ssl_records:TRUE",
         "-o", "tls.desegment_ssl_application_data:TRUE",
@@ -101,6 +102,7 @@ class _Conn:
     down: int = 0
     tls: bool = False
     quic: bool = False
+    http3: bool = False
     sni: str | None = None
     connect_target: str | None = None
     records: int = 0
@@ -147,6 +149,28 @@ def _hex_all(value: Any) -> list[bytes]:
             except ValueError:
                 continue
     return out
+
+
+def _find_value(tree: Any, key: str, depth: int = 0) -> str | None:
+    """The first string under `key` anywhere in an ek layer tree (bounded depth)."""
+    if depth > 12:
+        return None
+    if isinstance(tree, dict):
+        value = tree.get(key)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, str) and value:
+            return value.lower()
+        children = tree.values()
+    elif isinstance(tree, list):
+        children = tree
+    else:
+        return None
+    for child in children:
+        found = _find_value(child, key, depth + 1)
+        if found:
+            return found
+    return None
 
 
 def _authority(value: str, default_port: int) -> tuple[str, int]:
@@ -228,6 +252,9 @@ class CaptureReader:
             return []
         if "quic_raw" in layers:
             conn.quic = True
+            if conn.sni is None and up:
+                conn.sni = _find_value(layers.get("quic"), "tls_tls_handshake_extensions_server_name")
+            conn.http3 = conn.http3 or "http3_raw" in layers
         if "tls_raw" in layers:
             conn.tls = True
             if conn.sni is None and up:
@@ -500,7 +527,9 @@ class CaptureReader:
                 host, how = self.dns_names[conn.server[0]], "dns"
             else:
                 host, how = conn.server[0], "ip"
-            if conn.quic or conn.proto == "udp" and conn.server[1] == 443:
+            if conn.http3:
+                transport, reason = "QUIC", "HTTP/3 decrypted, but phonehome does not read HTTP/3 requests yet"
+            elif conn.quic or conn.proto == "udp" and conn.server[1] == 443:
                 transport, reason = "QUIC", "QUIC is encrypted with keys this capture does not hold"
             elif conn.tls:
                 transport, reason = "TLS", "no TLS key for this connection (or certificate pinning kept decryption out)"

@@ -16,6 +16,7 @@ import subprocess
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,3 +117,58 @@ def as_pcapdroid_pcapng(src: Path, dst: Path, app_of: Callable[[bytes], tuple[in
         out += _block(0x00000006, struct.pack("<IIIII", 0, ts >> 32, ts & 0xFFFFFFFF, len(frame), len(frame))
                       + packet + options)
     dst.write_bytes(bytes(out))
+
+
+def quic_exchange(workdir: Path, server_name: str, port: int) -> None:
+    """One HTTP/3 POST over QUIC on 127.0.0.1:`port` (aioquic client and server; no key log, so a
+    capture of it cannot be decrypted, as in PCAPdroid)."""
+    import asyncio
+
+    from aioquic.asyncio import QuicConnectionProtocol, connect, serve
+    from aioquic.h3.connection import H3_ALPN, H3Connection
+    from aioquic.h3.events import DataReceived, HeadersReceived
+    from aioquic.quic.configuration import QuicConfiguration
+    from net_support import make_self_signed_cert
+
+    cert, key = make_self_signed_cert(workdir, [server_name])
+
+    class Server(QuicConnectionProtocol):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.h3 = H3Connection(self._quic)
+
+        def quic_event_received(self, event: Any) -> None:
+            for e in self.h3.handle_event(event):
+                if isinstance(e, (DataReceived, HeadersReceived)) and e.stream_ended:
+                    self.h3.send_headers(e.stream_id, [(b":status", b"200")], end_stream=True)
+                    self.transmit()
+
+    class Client(QuicConnectionProtocol):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.h3 = H3Connection(self._quic)
+            self.answered = asyncio.Event()
+
+        def quic_event_received(self, event: Any) -> None:
+            for e in self.h3.handle_event(event):
+                if isinstance(e, HeadersReceived):
+                    self.answered.set()
+
+    async def run() -> None:
+        server_config = QuicConfiguration(is_client=False, alpn_protocols=H3_ALPN)
+        server_config.load_cert_chain(cert, key)
+        server = await serve("127.0.0.1", port, configuration=server_config, create_protocol=Server)
+        try:
+            client_config = QuicConfiguration(is_client=True, alpn_protocols=H3_ALPN, server_name=server_name,
+                                              verify_mode=0)
+            async with connect("127.0.0.1", port, configuration=client_config, create_protocol=Client) as client:
+                stream = client._quic.get_next_available_stream_id()
+                client.h3.send_headers(stream, [(b":method", b"POST"), (b":scheme", b"https"),
+                                                (b":authority", server_name.encode()), (b":path", b"/logging")])
+                client.h3.send_data(stream, b'{"event": "app_open"}', end_stream=True)
+                client.transmit()
+                await asyncio.wait_for(client.answered.wait(), 10)
+        finally:
+            server.close()
+
+    asyncio.run(run())

@@ -23,7 +23,14 @@ from typing import Any
 
 import pytest
 from net_support import LocalServer, curl, http1_request, http2_request, run_mitmdump, websocket_session
-from pcap_support import Capture, as_pcapdroid_pcapng, require_tool, tcp_ports, with_pcapdroid_trailers
+from pcap_support import (
+    Capture,
+    as_pcapdroid_pcapng,
+    quic_exchange,
+    require_tool,
+    tcp_ports,
+    with_pcapdroid_trailers,
+)
 
 from phonehome.analysis.readers import read_records
 from phonehome.analysis.sessions import SessionData, load_inputs
@@ -78,6 +85,12 @@ def _dns_query(name: str) -> bytes:
         return s.recv(512)
 
 
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def _raw_tcp_exchange(port: int) -> None:
     with socket.create_connection((DNS_TARGET, port), timeout=5) as s:
         s.sendall(b"\x17\x03\x03\x00\x10" + os.urandom(16))  # looks like TLS data; no handshake, no key
@@ -103,9 +116,10 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
     dns_sock, dns_thread = _dns_server(stop)
     threading.Thread(target=sink, daemon=True).start()
     big = json.dumps({"padding": "x" * 200_000, "email": EMAIL}).encode()
+    quic_port = free_udp_port()
     with LocalServer() as server, run_mitmdump("-w", str(flows), upstream=server) as proxy:
         os.environ["SSLKEYLOGFILE"] = str(keys)
-        cap = Capture(pcap, f"tcp port {proxy.port} or udp port 53 or host {DNS_TARGET}")
+        cap = Capture(pcap, f"tcp port {proxy.port} or udp port 53 or udp port {quic_port} or host {DNS_TARGET}")
         started = time.monotonic()
         try:
             # curl, TLS 1.2, HTTP/2
@@ -131,6 +145,7 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
                               [json.dumps({"adid": ADID, "text": "hi"}), json.dumps({"email": EMAIL})])
             assert _dns_query(DNS_NAME)[3] & 0x0F == 0
             _raw_tcp_exchange(sink_port)
+            quic_exchange(d, "graph.instagram.com", quic_port)
             time.sleep(0.2)
         finally:
             os.environ.pop("SSLKEYLOGFILE", None)
@@ -206,6 +221,8 @@ def test_without_keys_connections_are_contacted_not_readable(captured: dict[str,
     assert fb["host_source"] == "sni" and fb["org"] == "Meta" and fb["transport"] == "TLS"
     assert fb["bytes_up"] > 300 and fb["bytes_down"] > 300
     assert unreadable["app-measurement.com"]["bytes_up"] > 200_000
+    quic = unreadable["graph.instagram.com"]
+    assert quic["transport"] == "QUIC" and quic["host_source"] == "sni" and quic["org"] == "Meta"
     by_dns = unreadable[DNS_NAME]
     assert by_dns["host_source"] == "dns" and by_dns["server"] == DNS_TARGET and by_dns["org"] == "Mixpanel"
     assert {"type": "capture:dns", "name": DNS_NAME} .items() <= next(
@@ -343,10 +360,10 @@ async def test_watch_a_capture_shows_what_was_not_readable(captured: dict[str, A
     with replay_file(captured["pcap"], pace=0.0) as replay:
         app = Dashboard(replay.target, interval=0.05)
         async with app.run_test(size=(160, 40)) as pilot:
-            await wait_for(pilot, lambda: replay.done.is_set() and len(app.state.unreadable) >= 5, timeout=30)
+            await wait_for(pilot, lambda: replay.done.is_set() and len(app.state.unreadable) >= 6, timeout=30)
             await pilot.pause(0.1)
             status = screen_text(app).splitlines()[-2]
-            assert "not readable 5 (graph.facebook.com, api.mixpanel.com, app-measurement.com +2)" in status, status
+            assert "not readable 6 (graph.facebook.com, api.mixpanel.com, app-measurement.com +3)" in status, status
     assert app.state.unreadable["graph.facebook.com"] == "Meta"
 
 

@@ -85,6 +85,15 @@ class RunResult:
         tp, fp, fn = sum(self.tp.values()), sum(self.fp.values()), sum(self.fn.values())
         return _ratio(tp, tp + fp), _ratio(tp, tp + fn)
 
+    def macro(self) -> tuple[float, float]:
+        """Unweighted mean over the categories the labels contain (device_info, common in every
+        browser request, weighs as much as credentials)."""
+        present = [c for c in CATEGORY_IDS if self.tp[c] + self.fn[c]]
+        precisions = [_ratio(self.tp[c], self.tp[c] + self.fp[c]) for c in present if self.tp[c] + self.fp[c]]
+        recalls = [_ratio(self.tp[c], self.tp[c] + self.fn[c]) for c in present]
+        return (sum(precisions) / len(precisions) if precisions else float("nan"),
+                sum(recalls) / len(recalls) if recalls else float("nan"))
+
     def org_accuracy(self) -> float:
         return _ratio(self.org_right, self.requests)
 
@@ -212,6 +221,9 @@ def print_table(results: list[RunResult], requests: list[CorpusRequest]) -> None
         p, rec = r.micro()
         print(f"{r.name:11} micro precision {_fmt(p)}  recall {_fmt(rec)}  organisation {_fmt(r.org_accuracy())}"
               f"  first/third party {_fmt(r.party_accuracy())}  ({r.requests} requests, {r.seconds:.2f} s)")
+    for r in results:
+        mp, mr = r.macro()
+        print(f"{r.name:11} macro precision {_fmt(mp)}  recall {_fmt(mr)}  (mean over the labelled categories)")
     no_profile = next((r for r in results if r.name == "no-profile"), None)
     if no_profile is not None:
         print(f"no-profile  recall on values not hashed {_fmt(no_profile.unhashed_recall())}"
@@ -223,7 +235,8 @@ def as_json(results: list[RunResult]) -> dict[str, Any]:
     for r in results:
         p, rec = r.micro()
         out[r.name] = {
-            "precision": p, "recall": rec, "organisation": r.org_accuracy(), "party": r.party_accuracy(),
+            "precision": p, "recall": rec, "macro_precision": r.macro()[0], "macro_recall": r.macro()[1],
+            "organisation": r.org_accuracy(), "party": r.party_accuracy(),
             "requests": r.requests,
             "unhashed_recall": r.unhashed_recall(),
             "per_category": {

@@ -120,3 +120,18 @@ def test_labels_cover_the_raw_values_in_each_request(bench, requests):
             if value in blob and category not in item.get("categories", []) and category not in judged_not:
                 problems.append(f"{request.key}: carries {value!r} but is not labelled {category}")
     assert not problems, "\n".join(problems)
+
+
+def test_benchmark_replays_every_labelled_request_through_the_pipeline(bench):
+    from phonehome.analysis.pipeline import Analyser
+    from phonehome.analysis.profile import load_profile
+
+    requests = bench.labelled_corpus(CORPUS)
+    pairs = sum(len(r.label.categories) for r in requests)
+    for analyser in (Analyser(profile=load_profile(CORPUS / "device.toml"), app=bench.APP, first_party=bench.FIRST_PARTY),
+                     Analyser(profile=None, app=bench.APP, first_party=bench.FIRST_PARTY)):
+        result = bench.run("check", requests, analyser)
+        assert result.requests == len(requests)
+        assert sum(result.tp.values()) + sum(result.fn.values()) == pairs
+        assert 0.0 <= result.org_accuracy() <= 1.0 and 0.0 <= result.party_accuracy() <= 1.0
+        assert sum(result.tp.values()) > 0, "the pipeline found nothing at all in the corpus"

@@ -23,6 +23,7 @@ build one, it still saves the flows.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import marshal
 import multiprocessing
@@ -43,8 +44,23 @@ log = logging.getLogger("phonehome.live.worker")
 
 # Shared counters (one `RawArray("q")`; C_SUBMITTED is written by the proxy, the rest by the worker).
 (C_ITEMS, C_FINDINGS, C_ERRORS, C_RECORDS, C_READY, C_CAPPED, C_SUBMITTED, C_DROPPED, C_SAVED,
- C_JOURNAL_DONE) = range(10)
-N_COUNTERS = 10
+ C_JOURNAL_DONE, C_SAVE_ERRNO) = range(11)
+N_COUNTERS = 11
+
+EXIT_SAVING_STOPPED = 75
+"""The worker's exit status when the session's disk cannot take more (full, read-only, I/O
+error): what was saved is complete, the proxy does not restart it, saving stops."""
+SAVE_ERRNOS = frozenset((errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG, errno.EROFS))
+
+
+class SavingStopped(Exception):
+    """Writing the session failed in a way another try will not fix (`SAVE_ERRNOS`)."""
+
+    def __init__(self, what: str, error: OSError) -> None:
+        from phonehome.store.safefile import reason
+
+        super().__init__(f"cannot write {what}: {reason(error)}")
+        self.errno = error.errno or errno.EIO
 
 ANALYSED_KINDS = frozenset((_journal.KIND_HTTP, _journal.KIND_FLOW, _journal.KIND_WS_START, _journal.KIND_WS_MSG))
 """Journal records that are work items (counted in C_SUBMITTED by the proxy, C_ITEMS here)."""
@@ -110,6 +126,8 @@ class Worker:
         self.restart_window_s = restart_window_s
         self._restart_times: list[float] = []
         self.gave_up = False
+        self.saving_stopped = False
+        """The worker exited because the session's disk could not take more (`EXIT_SAVING_STOPPED`)."""
         self._stopping = False
         self.journal_end: Callable[[], int] = lambda: 0
         """Bytes journaled so far (set by the addon), for the backlog in bytes."""
@@ -142,6 +160,11 @@ class Worker:
         if proc is None or self._stopping or proc.is_alive():
             return None
         exitcode = proc.exitcode
+        if exitcode == EXIT_SAVING_STOPPED:  # the disk is full: another worker would fail the same way
+            self.process = None
+            self.saving_stopped = True
+            return {"exitcode": exitcode, "pid": proc.pid, "backlog": self.backlog(), "restarted": False,
+                    "saving_stopped": True, "errno": int(self.counters[C_SAVE_ERRNO])}
         now = time.monotonic()
         self._restart_times = [t for t in self._restart_times if now - t < self.restart_window_s]
         event: dict[str, Any] = {"exitcode": exitcode, "pid": proc.pid, "backlog": self.backlog()}
@@ -305,6 +328,8 @@ class Processor:
                         self.ws_flows.popitem(last=False)
                 self._records(self._state_records(state))
         except Exception as e:
+            if isinstance(e, OSError) and e.errno in SAVE_ERRNOS:  # findings.jsonl cannot be written
+                raise SavingStopped("findings.jsonl", e) from None
             self.counters[C_ERRORS] += 1
             log.exception("analysis failed for flow %s (record %s)", flow_id, chr(kind))
             self._event({"type": "proxy:error", "where": "worker", "flow_id": flow_id, "item": chr(kind),
@@ -331,15 +356,28 @@ class Processor:
         return waiting > self.queue_size or self.journal_size - rec.end > self.max_bytes
 
     def _save(self, data: bytes) -> None:
+        """Append one flow to flows.mitm whole, or not at all: a failed write is cut off again
+        (so the file stays readable) and stops saving."""
         view = memoryview(data)
-        while view:
-            view = view[os.write(self.flows_fd, view):]
+        try:
+            while view:
+                n = os.write(self.flows_fd, view)
+                if n <= 0:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                view = view[n:]
+        except OSError as e:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self.flows_fd, self.flows_size)
+            raise SavingStopped("flows.mitm", e) from None
         self.flows_size += len(data)
 
     def _advance(self, journal_offset: int) -> None:
         self.counters[C_JOURNAL_DONE] = journal_offset
         if self.position is not None:
-            self.position.write(journal_offset, self.flows_size)
+            try:
+                self.position.write(journal_offset, self.flows_size)
+            except OSError as e:
+                raise SavingStopped(_journal.POSITION, e) from None
 
     @staticmethod
     def _state(data: bytes) -> dict[str, Any]:
@@ -420,6 +458,12 @@ class Processor:
                 log.error("%s; records after it cannot be read", e)
                 self._event({"type": "proxy:error", "where": "worker", "error": str(e)})
                 return "damaged"
+            except SavingStopped as e:
+                self.counters[C_SAVE_ERRNO] = e.errno
+                log.error("saving stopped: %s; the %d flows saved before are complete", e, self.counters[C_SAVED])
+                self._event({"type": "proxy:saving-stopped", "where": "worker", "reason": str(e),
+                             "errno": errno.errorcode.get(e.errno, str(e.errno)), "saved": int(self.counters[C_SAVED])})
+                return "saving stopped"
             if progressed:
                 continue
             now = time.monotonic()
@@ -494,6 +538,7 @@ def main(config: WorkerConfig, counters: Any, parent_pid: int) -> None:
                       "error": f"{type(e).__name__}: {e}"})
     counters[C_READY] = 1
     log.info("ready in %.2f s (%s)", time.monotonic() - started, priority)
+    stopped = False
     with JsonlWriter(store.findings) as findings:
         processor = Processor(analyser, findings=findings, events=events, counters=counters,
                               body_cap=config.body_cap, flows_fd=flows_fd, position=position, conns=conns,
@@ -504,9 +549,15 @@ def main(config: WorkerConfig, counters: Any, parent_pid: int) -> None:
                                    journal_path=journal_path)
             if how == "proxy gone":
                 log.warning("the proxy process is gone; every flow it had journaled is saved; exiting")
-            flows.flush()
-            os.fsync(flows_fd)
-            if how != "damaged":
+            if how == "saving stopped":
+                # The journal keeps what was not saved (replay saves it once there is room).
+                with contextlib.suppress(OSError):
+                    os.fsync(flows_fd)
+                stopped = True
+            else:
+                flows.flush()
+                os.fsync(flows_fd)
+            if how not in ("damaged", "saving stopped"):
                 # Everything is in flows.mitm: the journal has served its purpose.
                 journal_path.unlink()
                 with contextlib.suppress(FileNotFoundError):
@@ -515,4 +566,7 @@ def main(config: WorkerConfig, counters: Any, parent_pid: int) -> None:
             flows.close()
             os.close(journal_fd)
             position.close()
-            events.close()
+            with contextlib.suppress(OSError):
+                events.close()
+    if stopped:
+        sys.exit(EXIT_SAVING_STOPPED)

@@ -32,6 +32,7 @@ sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 
 import asyncio  # noqa: E402
 import contextlib  # noqa: E402
+import errno  # noqa: E402
 import logging  # noqa: E402
 import time  # noqa: E402
 import typing  # noqa: E402
@@ -47,6 +48,7 @@ from mitmproxy import command, ctx, exceptions, flow, http, tls  # noqa: E402
 from phonehome.addons import _session, _worker  # noqa: E402
 from phonehome.store import CONSENT_LABELS, JsonlWriter, SessionStore, open_private  # noqa: E402
 from phonehome.store import journal as _journal  # noqa: E402
+from phonehome.store.safefile import reason  # noqa: E402
 
 log = logging.getLogger("phonehome.live")
 
@@ -93,6 +95,10 @@ class PhoneHome:
         self._last_backlog_event = 0.0
         self._dropped_reported = 0
         self._failed = False
+        self.saving_stopped: str | None = None
+        """Why saving stopped (a full disk), once it has: the proxy goes on proxying unrecorded."""
+        self._unwritten_events: list[dict[str, Any]] = []
+        self._events_failed = False
 
     # -- options ------------------------------------------------------------------------------------
 
@@ -169,6 +175,7 @@ class PhoneHome:
             self.journal = _journal.JournalWriter(store.root / _journal.JOURNAL)
             open_private(store.flows, "ab").close()
             meta = _session.start_session(store, config, now=self.clock(), proxy_pid=os.getpid())
+            _session.make_reserve(store)
         except OSError as e:
             # A capture that cannot be written must stop the run, not let traffic through unrecorded.
             log.error("phonehome: cannot write the session in %s: %s", config.session_dir, e)
@@ -205,19 +212,30 @@ class PhoneHome:
             self._flush_handle.cancel()
             self._flush_handle = None
         left = 0
-        if self.journal is not None:
-            with contextlib.suppress(OSError):
+        if self.journal is not None and self.saving_stopped is None:
+            try:
                 self.journal.stop()  # flushes what is pending, then the stop record
+            except OSError as e:
+                self._stop_saving(f"cannot write {_journal.JOURNAL}: {reason(e)}", e)
         if self.worker is not None:
             assert self.config is not None
-            left = self.worker.stop(self.config.drain_timeout)
-            if left:
+            # Without a stop record (saving stopped) the worker only finishes what it can read.
+            timeout = self.config.drain_timeout if self.saving_stopped is None else min(self.config.drain_timeout, 3)
+            left = self.worker.stop(timeout)
+            if left and self.saving_stopped is None:
                 log.warning("phonehome: the worker did not finish within %d s; %d flows were not analysed "
                             "(they are saved in flows.mitm: run phonehome replay)", self.config.drain_timeout, left)
         if self.journal is not None:
             with contextlib.suppress(OSError):  # a full disk was reported when it happened
+                if self.saving_stopped is not None:
+                    self.journal._pending, self.journal._pending_bytes = [], 0  # never after a torn record
                 self.journal.close()
-        recovered = _journal.recover(self.store.root)  # what a stopped or failed worker left
+        recovered = None
+        if self.saving_stopped is None:
+            try:
+                recovered = _journal.recover(self.store.root)  # what a stopped or failed worker left
+            except OSError as e:
+                self._stop_saving(str(e), e)
         if recovered is not None:
             log.warning("phonehome: saved the last %d flows to flows.mitm without the worker", recovered.flows)
         stats = self.snapshot()
@@ -225,8 +243,15 @@ class PhoneHome:
         if recovered is not None:
             stats["saved"] += recovered.flows
             stats["saved_without_worker"] = recovered.flows
+        if self.saving_stopped is not None:
+            stats["saving_stopped"] = self.saving_stopped
+        self._flush_unwritten_events()
         self._event({"type": "proxy:stats", **stats, "final": True})
-        _session.end_session(self.store, now=self.clock(), stats=stats)
+        try:
+            _session.end_session(self.store, now=self.clock(), stats=stats)
+        except OSError as e:
+            log.error("phonehome: the end of the session could not be written to %s: %s", self.store.session_json, e)
+        _session.drop_reserve(self.store)
         if self._events is not None:
             self._events.close()
             self._events = None
@@ -249,6 +274,13 @@ class PhoneHome:
         if self.worker is None:
             return
         crash = self.worker.check()
+        if crash is not None and crash.get("saving_stopped"):
+            err = OSError(crash.get("errno") or 0, "")
+            self._stop_saving(f"the worker cannot write the session: {reason(err)}", err)
+            crash = None
+        if self.saving_stopped is not None:
+            self._flush_unwritten_events()
+            return  # nothing more is written (what room is left is for the session's end)
         if crash is not None:
             if crash["restarted"]:
                 log.error("phonehome: the analysis worker (pid %s) died with exit code %s; restarted, it resumes "
@@ -302,19 +334,50 @@ class PhoneHome:
 
     # -- writing -----------------------------------------------------------------------------------
 
-    def _event(self, event: dict[str, Any]) -> None:
+    def _event(self, event: dict[str, Any], *, keep: bool = False) -> None:
+        """Append a proxy event; with `keep`, one that cannot be written now is tried again at the
+        next tick (and at the end)."""
         if self._events is None:
             return
         event.setdefault("ts", self.clock())
         try:
             self._events.write(event)
+            self._events_failed = False
         except OSError as e:
-            log.error("phonehome: cannot write %s: %s", self._events.path, e)
+            if keep:
+                self._unwritten_events.append(event)
+            if not self._events_failed:  # once, not every second
+                log.error("phonehome: cannot write %s: %s", self._events.path, e)
+            self._events_failed = True
+
+    def _flush_unwritten_events(self) -> None:
+        pending, self._unwritten_events = self._unwritten_events, []
+        for event in pending:
+            self._event(event, keep=True)
+
+    def _stop_saving(self, why: str, e: OSError | None = None) -> None:
+        """The session's disk cannot take more: stop saving, keep proxying, and say so (mitmdump's
+        log, `proxy:saving-stopped`, which the dashboard shows). Flows saved before stay complete."""
+        if self.saving_stopped is not None:
+            return
+        self.saving_stopped = why
+        if self.journal is not None:  # a failed write may have left a torn record: never append after it
+            self.journal._pending, self.journal._pending_bytes = [], 0
+        if self.store is not None:
+            _session.drop_reserve(self.store)  # room for this event and the session's end
+        saved = self.worker.counter(_worker.C_SAVED) if self.worker is not None else 0
+        log.error("phonehome: saving stopped: %s. mitmdump keeps proxying; flows from now on are not recorded "
+                  "(%d flows were saved and stay readable).", why, saved)
+        self._event({"type": "proxy:saving-stopped", "where": "proxy", "reason": why,
+                     "errno": errno.errorcode.get(e.errno or 0, "") if e is not None else "",
+                     "flows": self.stats["flows"], "saved": saved}, keep=True)
 
     def _journal(self, write: Callable[[_journal.JournalWriter], None], *, item: bool) -> None:
         """Append to the journal; a journal that cannot be written stops mitmdump (like `-w`:
         never let traffic through unrecorded)."""
         assert self.journal is not None and self.worker is not None
+        if self.saving_stopped is not None:
+            return
         try:
             write(self.journal)
             if self._loop is None:  # no event loop (unit tests): no timer either
@@ -329,17 +392,17 @@ class PhoneHome:
 
     def _flush_journal(self) -> None:
         self._flush_handle = None
-        if self.journal is not None:
+        if self.journal is not None and self.saving_stopped is None:
             try:
                 self.journal.flush()
             except OSError as e:
                 self._journal_failed(e)
 
     def _journal_failed(self, e: OSError) -> None:
+        """The journal cannot be written (a full disk): saving stops, proxying goes on (an app
+        that loses its connectivity is a broken test; what was saved stays readable)."""
         assert self.journal is not None
-        log.error("phonehome: cannot write %s: %s; stopping (traffic must not pass unrecorded)", self.journal.path, e)
-        sys.stderr.write(f"phonehome: cannot write {self.journal.path}: {e}\n")
-        sys.exit(1)
+        self._stop_saving(f"cannot write {_journal.JOURNAL}: {reason(e)}", e)
 
     def _hook_failed(self, f: flow.Flow, what: str, e: Exception) -> None:
         self.stats["hook_errors"] += 1

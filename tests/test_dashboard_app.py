@@ -291,3 +291,17 @@ async def test_thousands_of_organisations_show_the_top_ones(tmp_path: Path) -> N
         await wait_for(pilot, lambda: app.applied_findings == len(rows) + 10)
         await wait_for(pilot, lambda: "Late Giant" in app.query_one("#matrix", MatrixTable).rows_by_org, timeout=5)
         assert matrix.get_row_index("Late Giant") == 1
+
+
+async def test_status_line_says_saving_stopped(tmp_path: Path) -> None:
+    store = make_session(tmp_path / "s", SCENARIO)
+    append(store.proxy_events, [
+        {"type": "proxy:stats", "flows": 80, "findings": 8, "backlog": 0, "dropped": 0, "ts": T0},
+        {"type": "proxy:saving-stopped", "reason": "cannot write flows.journal: the disk is full\x1b[2J", "ts": T0},
+    ])
+    app = app_for(store.root)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.state.saving_stopped is not None)
+        await pilot.pause(0.1)
+        status = screen_text(app)
+        assert "SAVING STOPPED" in status and "the disk is full" in status and "\x1b" not in status

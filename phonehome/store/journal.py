@@ -32,6 +32,7 @@ while it runs; `recover` only proceeds when it can take that lock.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import marshal
 import os
@@ -317,7 +318,8 @@ class Position:
         return POS.unpack(data)
 
     def write(self, journal_offset: int, flows_size: int) -> None:
-        os.pwrite(self.fd, POS.pack(journal_offset, flows_size), 0)
+        if os.pwrite(self.fd, POS.pack(journal_offset, flows_size), 0) != POS.size:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     def close(self) -> None:
         if self.fd >= 0:
@@ -350,6 +352,32 @@ def decode(rec: Record, conns: Connections) -> tuple[bytes | None, dict[str, Any
 def flow_bytes_of(rec: Record, conns: Connections) -> bytes | None:
     """The FlowWriter bytes a record saves to flows.mitm (see `decode`)."""
     return decode(rec, conns)[0]
+
+
+class RecoveryIncomplete(OSError):
+    """Recovery could not write every flow (the disk is full): the flows before are saved and
+    recorded in the position file, the journal is kept for a later try."""
+
+    def __init__(self, root: Path, saved: int, error: OSError) -> None:
+        from .safefile import reason
+
+        super().__init__(error.errno, f"{root / 'flows.mitm'}: saved {saved} flows from {JOURNAL}, then "
+                                      f"{reason(error)}; the rest stays in {JOURNAL} for a later replay")
+        self.saved = saved
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+def _write_whole(fd: int, data: bytes, at: int) -> None:
+    """`data` at offset `at`, all of it or an `OSError` (a short `pwrite` is not success)."""
+    view = memoryview(data)
+    while view:
+        n = os.pwrite(fd, view, at)
+        if n <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[n:]
+        at += n
 
 
 @dataclass
@@ -394,12 +422,21 @@ def recover(root: Path, *, wait_s: float = 0.0) -> Recovered | None:
                     for rec in read_records(jfd, offset, size, path=journal):
                         data = flow_bytes_of(rec, conns)
                         if data is not None:
-                            at += os.pwrite(ffd, data, at)
+                            _write_whole(ffd, data, at)
+                            at += len(data)
                             n += 1
                         end = rec.end
                         pos.write(end, at)
                 except JournalError:
                     pass  # nothing after a damaged record can be found: what was before is saved
+                except OSError as e:
+                    # A full disk: cut the flow that did not fit, keep the journal (a later recovery
+                    # goes on from the last complete flow) and say how far it got.
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(ffd, at)
+                    with contextlib.suppress(OSError):
+                        os.fsync(ffd)
+                    raise RecoveryIncomplete(root, n, e) from None
                 os.fsync(ffd)
             finally:
                 os.close(ffd)

@@ -226,6 +226,8 @@ class DashboardState:
         self.pinning: dict[str, float | None] = {}
         self.unreadable: dict[str, str] = {}
         """Packet captures: host → organisation of connections whose content stayed encrypted."""
+        self.saving_stopped: str | None = None
+        """Why the live session stopped saving (`proxy:saving-stopped`, a full disk), once it has."""
         self.markers: list[dict[str, Any]] = []
         self.consent_marker: dict[str, Any] | None = None
         self.last_marker: dict[str, Any] | None = None
@@ -411,6 +413,10 @@ class DashboardState:
                 if name in e:
                     self.proxy_stats[name] = e[name]
             self._changes.status = True
+        elif kind == "proxy:saving-stopped":
+            if self.saving_stopped is None:
+                self.saving_stopped = as_str(e.get("reason")) or "saving stopped"
+                self._changes.status = True
         elif kind in ("proxy:pinning_suspected", "proxy:pinning-suspected"):
             host = as_str(e.get("host")) or "?"
             if host not in self.pinning:

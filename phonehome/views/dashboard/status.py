@@ -23,6 +23,9 @@ def status_text(s: DashboardState, *, now: float, paused: bool, applied_findings
         return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else "–"
 
     stats = s.proxy_stats
+    if s.saving_stopped is not None:
+        t.append("SAVING STOPPED", WARN)
+        t.append(f": {inert(s.saving_stopped, 80)}; traffic still flows, unrecorded", WARN)
     sep()
     t.append("flows ")
     t.append(num(stats.get("flows")), "bold")

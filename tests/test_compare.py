@@ -297,3 +297,17 @@ def test_app_option_names_files_not_sessions():
     data = load_one(cs.CAPTURES / "career-app", args)
     assert set(data.findings["app"].dropna()) == {"de.karrierekompass.demo"}
     assert "first" in set(data.findings["party"].astype(str))  # its own domain stays first party
+
+
+def test_empty_and_damaged_inputs_of_one_app(tmp_path):
+    """An input without findings and a truncated flow file, both named by --app: one column, the
+    damage said in the output, nothing lost before it."""
+    empty = tmp_path / "empty.har"
+    empty.write_text('{"log": {"version": "1.2", "entries": []}}')
+    damaged = tmp_path / "damaged.mitm"
+    damaged.write_bytes((cs.CAPTURES / "sample" / "flows.mitm").read_bytes()[:3000])
+    out, md = _compare(tmp_path, [empty, damaged], "e.md", "--app", "com.example.x")
+    assert md.startswith("# One app")
+    assert "com.example.x: 2 sessions of the same app, merged into one column." in md
+    assert "## Problems while reading the inputs" in md and "damaged.mitm" in md
+    assert "| Other companies that received personal data | 1 " in md  # the flow before the damage

@@ -93,10 +93,13 @@ def load_one(path: Path, args: argparse.Namespace) -> Any:
                        extra_lists=args.extra_lists, keylog=getattr(args, "keylog", None))
 
 
-def app_of(data: Any, path: Path) -> str:
+def app_of(data: Any, path: Path, given: str | None = None) -> str:
+    """The input's app: the session's own, else `--app`, else the findings', else the file name."""
     app = (data.meta or {}).get("app")
     if isinstance(app, str) and app.strip():
         return app.strip()
+    if given and not SessionStore.is_session(path):
+        return given
     findings = data.findings
     if "app" in findings.columns:
         apps = findings["app"].dropna().astype(str)
@@ -106,13 +109,13 @@ def app_of(data: Any, path: Path) -> str:
     return path.name
 
 
-def group_inputs(loaded: Sequence[tuple[Path, Any]], names: dict[str, str]) -> list[Any]:
+def group_inputs(loaded: Sequence[tuple[Path, Any]], names: dict[str, str], app: str | None = None) -> list[Any]:
     """One `AppInput` per app, in the order the apps first appear."""
     from phonehome.views.compare import AppInput
 
     grouped: dict[str, list[tuple[Path, Any]]] = {}
     for path, data in loaded:
-        grouped.setdefault(app_of(data, path), []).append((path, data))
+        grouped.setdefault(app_of(data, path, app), []).append((path, data))
     return [
         AppInput(app=app, label=names.get(app, app), sessions=[d for _p, d in items],
                  names=[p.name or str(p) for p, _d in items])
@@ -146,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as e:
         print(f"phonehome compare: cannot read the inputs: {inert(e)}", file=sys.stderr)
         return 1
-    items = group_inputs(loaded, names)
+    items = group_inputs(loaded, names, args.app)
     by_label = {names.get(a, a): a for a in labels}
     labels = {by_label.get(k, k): v for k, v in labels.items()}
     unknown = sorted(set(labels) - {i.app for i in items})
@@ -168,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     merged = [a for a in model.apps if a.merged]
     print(
-        inert(f"wrote {args.output}: {len(model.apps)} apps"
+        inert(f"wrote {args.output}: {len(model.apps)} {'app' if len(model.apps) == 1 else 'apps'}"
               + "".join(f"; {a.app}: {len(a.inputs)} inputs merged into one column" for a in merged)),
         file=sys.stderr,
     )

@@ -254,7 +254,7 @@ def build_compare(
     model = CompareModel(
         lang=lang,
         revealed=reveal,
-        title=ct.ui("title", lang, n=len(columns)),
+        title=ct.ui("title", lang, n=len(columns)) if len(columns) != 1 else ct.ui("title_one", lang),
         apps=tuple(columns),
         categories=categories,
         third_matrix=third_matrix,

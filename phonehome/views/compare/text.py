@@ -31,6 +31,7 @@ NAMES_SHOWN = 4
 
 _UI: dict[str, tuple[str, str]] = {
     "title": ("{n} apps compared: what they send, to whom", "{n} Apps im Vergleich: was sie senden, an wen"),
+    "title_one": ("One app: what it sends, to whom", "Eine App: was sie sendet, an wen"),
     "subtitle": (
         "A phonehome comparison of test sessions, one column per app",
         "Ein phonehome-Vergleich von Testsitzungen, eine Spalte pro App",

@@ -33,95 +33,50 @@ from functools import lru_cache
 from typing import Any
 
 from . import keys
+from ._rulesdb import Shape, words
 from .keys import KeyRule
 
-VALUE_WORDS = frozenset(
-    {"value", "val", "v", "string_value", "int_value", "bool_value", "double_value", "value_string", "data"}
-)
-NAME_WORDS = ("key", "name", "k", "attribute", "field", "property", "param", "label")
-TYPE_WORDS = ("type", "kind", "event_type", "hit_type", "call", "action_type", "base_type", "item_type")
-EVENT_KINDS = frozenset(
-    "track screen page event view custom action click tap pageview page_view screen_view screenview "
-    "custom_event goal conversion".split()
-)
-PERSON_KINDS = frozenset("user person customer member visitor device profile".split())
-EVENT_PAYLOADS = frozenset(
-    "properties props params parameters event_properties event_data custom_data content_items segmentation".split()
-)
-DIAGNOSTIC_KINDS = frozenset(
-    "exception error crash metric metrics dependency remote_dependency trace span performance timing log".split()
-)
-"""Words of a `type`/`kind` value that make the object diagnostics (`ExceptionData`, `span`)."""
-EVENT_MARKERS = frozenset("event event_name event_type events ev evt".split())
-PERSON_OBJECTS = frozenset(
-    "user users person people customer customers traits profile profiles member subscriber identity "
-    "visitor shopper buyer patient me".split()
-)
-PERSON_FIELDS = {
-    "name": ("name", "a person's name"),
-    "display_name": ("name", "a person's name"),
-    "full_name": ("name", "a person's name"),
-    "nickname": ("name", "a person's name"),
-    "nick_name": ("name", "a person's name"),
-    "username": ("text", "a user name"),
-    "user_name": ("text", "a user name"),
-    "gender": ("text", "a gender"),
-    "sex": ("text", "a gender"),
-    "birthday": ("text", "a date of birth"),
-    "birthdate": ("text", "a date of birth"),
-    "dob": ("text", "a date of birth"),
-    "age": ("number", "an age"),
-    "address": ("text", "a postal address"),
-    "street": ("text", "a postal address"),
-}
-PERSON_PLACES = frozenset({"city", "country", "country_code", "region", "postcode", "zip", "postal_code", "state"})
-"""Place fields of a person's object: where the person lives (location_coarse)."""
-ADDRESS_LINES = frozenset("line1 line2 line_1 line_2 address1 address2 address_1 address_2 street street1 line".split())
-SCREEN_KEYS = frozenset("screen view page route activity screen_name view_name page_name scene".split())
-MESSAGE_TEXT_KEYS = frozenset("text body content message msg comment note reply subject html caption".split())
-MESSAGE_CONTEXT = frozenset(
-    "message messages chat chats conversation conversations comment comments reply replies ticket tickets sms "
-    "mail note notes post posts review reviews feedback notification notifications alert aps push inbox thread "
-    "threads dm".split()
-)
-MESSAGE_PEERS = frozenset("to from recipient recipients sender author message_type conversation_id thread_id".split())
-DIAGNOSTIC_CONTEXT = frozenset(
-    "error errors exception exceptions log logs log_records breadcrumb breadcrumbs crash console stack "
-    "stacktrace trace traces span spans jserrors fault".split()
-)
-ERROR_OBJECTS = frozenset("error errors exception exceptions jserrors crash fault err".split())
-ERROR_FIELDS = frozenset("message msg stack type name class reason description".split())
-LOG_LEVELS = ("level", "severity", "severity_text", "log_level", "status", "loglevel")
-LEVEL_WORDS = frozenset(
-    "trace debug info information informational notice warn warning error err fatal critical crit alert "
-    "emergency verbose".split()
-)
-SESSION_RECORD = frozenset("started start status duration errors seq init".split())
-PERF_CONTEXT = frozenset(
-    "span spans transaction transactions trace traces timing timings performance perf resource resources "
-    "long_task long_tasks vitals web_vitals".split()
-)
-DURATION_WORDS = frozenset("duration duration_ms elapsed latency self_time exclusive_time response_time".split())
-COLLECTIONS = frozenset(
-    "users user customers customer persons person people profiles profile members member "
-    "devices device installations installation identities identity visitors visitor subscribers subscriber "
-    "players player contacts contact individuals".split()
-)
-"""URL path segments after which an id-shaped segment is the id of that subject (`/customers/{id}`)."""
-RANDOM_FLAGS = frozenset("random randomized is_random is_randomized random_id generated".split())
+_W = words()
+VALUE_WORDS = _W.set("value_words")
+NAME_WORDS = _W.lists["name_words"]
+TYPE_WORDS = _W.lists["type_words"]
+EVENT_KINDS = _W.set("event_kinds")
+DIAGNOSTIC_KINDS = _W.set("diagnostic_kinds")
+PERSON_KINDS = _W.set("person_kinds")
+EVENT_PAYLOADS = _W.set("event_payloads")
+EVENT_MARKERS = _W.set("event_markers")
+PERSON_OBJECTS = _W.set("person_objects")
+PERSON_PLACES = _W.set("person_places")
+ADDRESS_LINES = _W.set("address_lines")
+SCREEN_KEYS = _W.set("screen_keys")
+MESSAGE_TEXT_KEYS = _W.set("message_text_keys")
+MESSAGE_CONTEXT = _W.set("message_context")
+MESSAGE_PEERS = _W.set("message_peers")
+DIAGNOSTIC_CONTEXT = _W.set("diagnostic_context")
+ERROR_OBJECTS = _W.set("error_objects")
+ERROR_FIELDS = _W.set("error_fields")
+LOG_LEVELS = _W.lists["log_levels"]
+LEVEL_WORDS = _W.set("level_words")
+SESSION_RECORD = _W.set("session_record")
+PERF_CONTEXT = _W.set("perf_context")
+DURATION_WORDS = _W.set("duration_words")
+RANDOM_FLAGS = _W.set("random_flags")
+COLLECTIONS = _W.set("collections")
+PERSON_FIELDS: dict[str, tuple[Shape, str]] = _W.person_fields
+"""Word lists and person fields: `data/words.toml` (which rule reads each is said there)."""
 
 _RULES: dict[str, KeyRule] = {
-    "event": KeyRule("event_name", "app_activity", "event", "an event name (the call's type says so)"),
-    "screen": KeyRule("current_screen", "app_activity", "event", "the current screen beside an event"),
-    "subject": KeyRule("subject_key", "user_id", "id", "the id of the call's subject (`kind` says so)", True),
-    "jwt_sub": KeyRule("jwt_sub", "user_id", "id", "the account a token was issued for (JWT `sub`)", True),
-    "message": KeyRule("message_text", "user_content", "message", "a message's text"),
-    "session": KeyRule("session_record", "app_activity", "any", "a session record (start, status)"),
-    "perf": KeyRule("performance", "diagnostics", "number", "a duration inside a span or transaction"),
-    "error": KeyRule("error_detail", "diagnostics", "any", "an error's detail (under an error object)"),
-    "log": KeyRule("log_message", "diagnostics", "any", "a log record's message (beside its level)"),
-    "diag_kind": KeyRule("diagnostic_item", "diagnostics", "any", "an item the call's type calls diagnostics"),
-    "person_place": KeyRule("person.place", "location_coarse", "text", "where the person lives"),
+    "event": KeyRule("event_name", "app_activity", Shape.EVENT, "an event name (the call's type says so)"),
+    "screen": KeyRule("current_screen", "app_activity", Shape.EVENT, "the current screen beside an event"),
+    "subject": KeyRule("subject_key", "user_id", Shape.ID, "the id of the call's subject (`kind` says so)", True),
+    "jwt_sub": KeyRule("jwt_sub", "user_id", Shape.ID, "the account a token was issued for (JWT `sub`)", True),
+    "message": KeyRule("message_text", "user_content", Shape.MESSAGE, "a message's text"),
+    "session": KeyRule("session_record", "app_activity", Shape.ANY, "a session record (start, status)"),
+    "perf": KeyRule("performance", "diagnostics", Shape.NUMBER, "a duration inside a span or transaction"),
+    "error": KeyRule("error_detail", "diagnostics", Shape.ANY, "an error's detail (under an error object)"),
+    "log": KeyRule("log_message", "diagnostics", Shape.ANY, "a log record's message (beside its level)"),
+    "diag_kind": KeyRule("diagnostic_item", "diagnostics", Shape.ANY, "an item the call's type calls diagnostics"),
+    "person_place": KeyRule("person.place", "location_coarse", Shape.TEXT, "where the person lives"),
 }
 
 

@@ -68,12 +68,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from . import keys, patterns
+from ._rulesdb import Shape
 from .context import (
     COLLECTIONS,
     CONTEXT_KEYS,
@@ -259,8 +260,8 @@ _CONN_WORDS = frozenset(
 )
 _FLAG_VALUES = frozenset({"true", "false", "1", "0", "yes", "no"})
 _REGION_KEYS = frozenset({"region", "state_code", "province"})
-_RANDOM_HWID = KeyRule("random_device_id", "user_id", "id", "an id the SDK made up (flagged random)", True)
-_COLLECTION_ID = KeyRule("collection_id", "user_id", "path_id", "the id of a user, device or contact", True)
+_RANDOM_HWID = KeyRule("random_device_id", "user_id", Shape.ID, "an id the SDK made up (flagged random)", True)
+_COLLECTION_ID = KeyRule("collection_id", "user_id", Shape.PATH_ID, "the id of a user, device or contact", True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -896,231 +897,27 @@ class Detector:
         shape = rule.shape
         v = value.strip()
         cat = rule.category
-        if shape in ("lat", "lon", "latlon"):
+        if shape in (Shape.LAT, Shape.LON, Shape.LATLON):
             if ctx is not None and ctx.is_place(path.parent_loc):
                 return None  # beside `store_id`, `venue`: somewhere else, not the user
             return self._check_location(rule, v, path)
         if (cat == "location_coarse" or rule.name in _ADDRESS_KEYS) and path.tokens & keys.NON_USER_PLACES:
             return None  # a store's city/zip/street, not the user's
-        if shape == "flag":  # booleans are what a flag holds (elsewhere they are placeholders)
+        if shape is Shape.FLAG:  # booleans are what a flag holds (elsewhere they are placeholders)
             if v.lower() in _FLAG_VALUES:
                 return cat, 0.7, "value is a connectivity flag"
             return None
         if patterns.is_placeholder(v):
             return None
         n = len(v)
-        if shape == "digest" or (rule.hashed and shape != "digest"):
+        if shape is Shape.DIGEST or rule.hashed:
             algo = _HEX_DIGEST_LENGTHS.get(n)
             if algo and patterns.is_hex(v):
                 return cat, 0.8, f"value is {n} hex digits ({algo}-length digest)"
             if n in (43, 44) and not patterns.is_hex(v) and re.fullmatch(r"[A-Za-z0-9+/_\-]{43}=?", v):
                 return cat, 0.75, "value is a base64 sha256-length digest"
             return None
-        if shape == "adid":
-            if patterns.is_zero_uuid(v):
-                return None  # limit-ad-tracking zero id: nothing personal was sent
-            if patterns.is_uuid(v):
-                return cat, 0.9, "value is a UUID"
-            if n == 32 and patterns.is_hex(v):
-                return cat, 0.85, "value is 32 hex digits (a UUID without dashes)"
-            if n in (40, 64) and patterns.is_hex(v):
-                return cat, 0.8, f"value is {n} hex digits (a hashed id)"
-            if n == 16 and patterns.is_hex(v):
-                return cat, 0.7, "value is 16 hex digits (OAID-style id)"
-            # advertising ids are UUIDs; anything else under `advertiser_id` & co. is more likely
-            # an advertiser's account number than the device's ad id
-            return None
-        if shape == "hwid" and rule.name in _UUID_ONLY_KEYS:
-            # IDFV and App Set ID are UUIDs; `vendor_id: 4711` in a shop is a supplier number
-            if patterns.is_uuid(v) and not patterns.is_zero_uuid(v):
-                return cat, 0.85, "value is a UUID"
-            return None
-        if shape == "hwid":
-            if n == 16 and patterns.is_hex(v):
-                return cat, 0.9, "value is 16 hex digits (Android ID format)"
-            shape_desc = patterns.id_shape(v)
-            if shape_desc:
-                return cat, 0.85, f"value is {shape_desc}"
-            if n >= 6 and v.isalnum():
-                return cat, 0.6, "value is a short alphanumeric id"
-            return None
-        if shape == "imei":
-            if patterns.imei(v):
-                return cat, 0.95, "value is a Luhn-valid IMEI"
-            if n == 15 and v.isdigit():
-                return cat, 0.5, "value is 15 digits but fails the IMEI Luhn/TAC check"
-            if patterns.meid(v):
-                return cat, 0.7, "value is 14 hex digits (a MEID)"
-            return None
-        if shape == "meid":
-            if patterns.meid(v) or patterns.imei(v):
-                return cat, 0.9, "value is a MEID/IMEI"
-            return None
-        if shape == "mac":
-            if patterns.mac(v, bare_ok=True):
-                return cat, 0.9, "value is a MAC address"
-            return None
-        if shape == "id":
-            shape_desc = patterns.id_shape(v)
-            if shape_desc:
-                return cat, 0.8, f"value is {shape_desc}"
-            # short ids only under names that are unambiguous (`user_id: "u-4711"`); short values
-            # under terse names (`uid: 10234` is an Android process uid) are not findings
-            if n >= 4 and " " not in v and rule.suffix_ok:
-                return cat, 0.55, "value is a short id"
-            return None
-        if shape == "email":
-            found = patterns.emails(v)
-            if found:
-                if all(e.role for e in found):
-                    return cat, 0.5, f"value is a role mailbox ({found[0].address}), likely not the user's"
-                return cat, 0.95, "value is a valid e-mail address"
-            algo = _HEX_DIGEST_LENGTHS.get(n)
-            if algo and patterns.is_hex(v):
-                return cat, 0.85, f"value is a {algo}-length hex digest (hashed e-mail)"
-            return None
-        if shape == "phone":
-            if patterns.phone_national(v):
-                return cat, 0.9, "value is a phone number"
-            algo = _HEX_DIGEST_LENGTHS.get(n)
-            if algo and patterns.is_hex(v):
-                return cat, 0.85, f"value is a {algo}-length hex digest (hashed phone number)"
-            return None
-        if shape == "name":
-            if 2 <= n <= 80 and any(c.isalpha() for c in v) and not any(c.isdigit() for c in v):
-                return cat, 0.75, "value is a name-like text"
-            algo = _HEX_DIGEST_LENGTHS.get(n)
-            if algo and patterns.is_hex(v):
-                return cat, 0.8, f"value is a {algo}-length hex digest (hashed name)"
-            return None
-        if shape == "password":
-            if set(v) <= {"*", "•", "●", "x", "X"}:
-                return None  # masked
-            return cat, 0.9, "value is non-empty"
-        if shape == "ip":
-            if v.startswith(("0.", "127.", "255.")) or v in ("::", "::1"):
-                return None
-            if patterns.private_ipv4(v):
-                return cat, 0.9, "value is a private IPv4 address"
-            if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", v) or (
-                ":" in v and re.fullmatch(r"[0-9a-fA-F:]{3,39}", v)
-            ):
-                return cat, 0.7, "value is an IP address"
-            return None
-        if shape == "mccmnc":
-            if v.isdigit() and (n in (5, 6) or (rule.name in ("mcc", "mnc") and 2 <= n <= 3)):
-                return cat, 0.85, "value is an MCC/MNC code"
-            if re.fullmatch(r"\d{3}[-_/ ]\d{2,3}", v):
-                return cat, 0.85, "value is an MCC/MNC code"
-            return None
-        if shape == "ua":
-            model = patterns.ua_model(v)
-            if model:
-                return cat, 0.85, f"user agent names the device model {model!r}"
-            return None
-        if rule.name in _DEVICE_WORDS and path.tokens & _NON_DEVICE_PARENTS:
-            return None  # `product.brand`, `car.model`: not the phone
-        if shape == "model":
-            if 2 <= n <= 64 and any(c.isalpha() for c in v) and "/" not in v:
-                return cat, 0.8, "value is a device model name"
-            return None
-        if shape == "version":
-            if _VERSION_RE.match(v):
-                return cat, 0.75, "value is an OS version"
-            return None
-        if shape == "locale":
-            if _LOCALE_RE.match(v):
-                return cat, 0.75, "value is a locale/language code"
-            return None
-        if shape == "timezone":
-            if _TZ_RE.match(v):
-                return cat, 0.75, "value is a time zone"
-            return None
-        if shape == "number":
-            if _NUMBER_RE.match(v):
-                return cat, 0.6, "value is numeric"
-            return None
-        if shape == "event":
-            if v.lstrip("$_").lower() in _CONTROL_CALLS:
-                return None  # `$identify`, `alias`: the SDK setting ids, not a user event
-            if _NUMBER_RE.match(v):
-                return None  # a count, a timestamp, `screen: "1080x2400"`: not a name
-            if 1 <= n <= 200:
-                return cat, 0.75, "value is an event name"
-            return None
-        if shape == "compact_event":
-            if v.lower() in _COMPACT_EVENT_TYPES:
-                return cat, 0.7, f"value {v!r} is an event type of a compact tracking protocol"
-            return None
-        if shape == "commerce":
-            if ctx is not None and ctx.event_call and n <= 200:
-                return cat, 0.7, "value is a purchase or product field of an event"
-            return None
-        if shape == "message":
-            words = v.split()
-            if len(words) >= 2 and any(c.isalpha() for c in v) and not v.startswith(("http://", "https://")):
-                return cat, 0.7, f"value is free text ({len(words)} words)"
-            return None
-        if shape == "conn":
-            if v.lower() in _CONN_WORDS:
-                return cat, 0.75, "value is a connection type"
-            return None
-        if shape == "os":
-            if _OS_RE.match(v):
-                return cat, 0.7, "value is an operating system"
-            return None
-        if shape == "hostname":
-            low = v.lower()
-            if (
-                1 <= n <= 63
-                and " " not in v
-                and any(c.isalpha() for c in v)
-                and low not in ("localhost", "unknown", "null")
-                and ("." not in v or low.endswith((".local", ".lan", ".home", ".internal", ".localdomain", ".fritz.box")))
-            ):
-                return cat, 0.75, "value is a machine's host name"
-            return None
-        if shape == "path_id":
-            desc = patterns.id_shape(v)
-            if desc:
-                return cat, 0.8, f"value is {desc}"
-            if 3 <= n <= 64 and any(c.isdigit() for c in v) and not re.fullmatch(r"v?\d{1,2}(?:\.\d+)*", v):
-                return cat, 0.6, "value is a short id"
-            return None
-        if shape == "search":
-            # a search box's text, not a GraphQL/SQL/filter expression sent under `query`
-            if (
-                2 <= n <= 200
-                and any(c.isalpha() for c in v)
-                and not v.startswith(("http://", "https://"))
-                and not any(c in v for c in "{}\n=<>")
-            ):
-                return cat, 0.7, "value is a search text"
-            return None
-        if shape == "package":
-            if _PACKAGE_RE.match(v):
-                return cat, 0.85, "value is an app package name"
-            return cat, 0.6, ""
-        if rule.name in _POSTAL_KEYS:
-            # `zip: "gzip"`/`zip: true` is a compression flag, not a postal code
-            if 3 <= n <= 10 and any(c.isdigit() for c in v):
-                return cat, 0.75, "value is a postal code"
-            return None
-        if rule.name in _REGION_KEYS:
-            # a region's name (`Bavaria`, `Île-de-France`), not a country code or a slot name
-            if 3 <= n <= 60 and all(c.isalpha() or c in " -.'" for c in v):
-                return cat, 0.7, "value is a region name"
-            return None
-        if rule.name in _CITY_KEYS:
-            if 2 <= n <= 60 and any(c.isalpha() for c in v) and not any(c.isdigit() for c in v):
-                return cat, 0.7, "value is a place name"
-            return None
-        if shape == "text":
-            if 2 <= n <= 200 and any(c.isalnum() for c in v) and not v.startswith(("http://", "https://")):
-                return cat, 0.7, ""
-            return None
-        # any
-        return cat, 0.8, ""
+        return _CHECKERS[shape](rule, v, n, path, ctx)
 
     def _check_location(self, rule: KeyRule, v: str, path: _Path) -> tuple[str, float, str] | None:
         if path.tokens & keys.NON_USER_PLACES:
@@ -1324,3 +1121,342 @@ class Detector:
             out.append(best.detection(extra))
         out.sort(key=lambda d: (d.location, d.category))
         return out
+
+
+# --- value checks per shape: (category, confidence, what the value looks like) or None -----
+
+_Result = tuple[str, float, str] | None
+
+def _check_adid(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if patterns.is_zero_uuid(v):
+        return None  # limit-ad-tracking zero id: nothing personal was sent
+    if patterns.is_uuid(v):
+        return cat, 0.9, "value is a UUID"
+    if n == 32 and patterns.is_hex(v):
+        return cat, 0.85, "value is 32 hex digits (a UUID without dashes)"
+    if n in (40, 64) and patterns.is_hex(v):
+        return cat, 0.8, f"value is {n} hex digits (a hashed id)"
+    if n == 16 and patterns.is_hex(v):
+        return cat, 0.7, "value is 16 hex digits (OAID-style id)"
+    # advertising ids are UUIDs; anything else under `advertiser_id` & co. is more likely
+    # an advertiser's account number than the device's ad id
+    return None
+
+
+def _check_hwid(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if rule.name in _UUID_ONLY_KEYS:
+        # IDFV and App Set ID are UUIDs; `vendor_id: 4711` in a shop is a supplier number
+        if patterns.is_uuid(v) and not patterns.is_zero_uuid(v):
+            return cat, 0.85, "value is a UUID"
+        return None
+    if n == 16 and patterns.is_hex(v):
+        return cat, 0.9, "value is 16 hex digits (Android ID format)"
+    shape_desc = patterns.id_shape(v)
+    if shape_desc:
+        return cat, 0.85, f"value is {shape_desc}"
+    if n >= 6 and v.isalnum():
+        return cat, 0.6, "value is a short alphanumeric id"
+    return None
+
+
+def _check_imei(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if patterns.imei(v):
+        return cat, 0.95, "value is a Luhn-valid IMEI"
+    if n == 15 and v.isdigit():
+        return cat, 0.5, "value is 15 digits but fails the IMEI Luhn/TAC check"
+    if patterns.meid(v):
+        return cat, 0.7, "value is 14 hex digits (a MEID)"
+    return None
+
+
+def _check_meid(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if patterns.meid(v) or patterns.imei(v):
+        return cat, 0.9, "value is a MEID/IMEI"
+    return None
+
+
+def _check_mac(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if patterns.mac(v, bare_ok=True):
+        return cat, 0.9, "value is a MAC address"
+    return None
+
+
+def _check_id(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    shape_desc = patterns.id_shape(v)
+    if shape_desc:
+        return cat, 0.8, f"value is {shape_desc}"
+    # short ids only under names that are unambiguous (`user_id: "u-4711"`); short values
+    # under terse names (`uid: 10234` is an Android process uid) are not findings
+    if n >= 4 and " " not in v and rule.suffix_ok:
+        return cat, 0.55, "value is a short id"
+    return None
+
+
+def _check_email(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    found = patterns.emails(v)
+    if found:
+        if all(e.role for e in found):
+            return cat, 0.5, f"value is a role mailbox ({found[0].address}), likely not the user's"
+        return cat, 0.95, "value is a valid e-mail address"
+    algo = _HEX_DIGEST_LENGTHS.get(n)
+    if algo and patterns.is_hex(v):
+        return cat, 0.85, f"value is a {algo}-length hex digest (hashed e-mail)"
+    return None
+
+
+def _check_phone(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if patterns.phone_national(v):
+        return cat, 0.9, "value is a phone number"
+    algo = _HEX_DIGEST_LENGTHS.get(n)
+    if algo and patterns.is_hex(v):
+        return cat, 0.85, f"value is a {algo}-length hex digest (hashed phone number)"
+    return None
+
+
+def _check_name(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if 2 <= n <= 80 and any(c.isalpha() for c in v) and not any(c.isdigit() for c in v):
+        return cat, 0.75, "value is a name-like text"
+    algo = _HEX_DIGEST_LENGTHS.get(n)
+    if algo and patterns.is_hex(v):
+        return cat, 0.8, f"value is a {algo}-length hex digest (hashed name)"
+    return None
+
+
+def _check_password(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if set(v) <= {"*", "•", "●", "x", "X"}:
+        return None  # masked
+    return cat, 0.9, "value is non-empty"
+
+
+def _check_ip(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if v.startswith(("0.", "127.", "255.")) or v in ("::", "::1"):
+        return None
+    if patterns.private_ipv4(v):
+        return cat, 0.9, "value is a private IPv4 address"
+    if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", v) or (
+        ":" in v and re.fullmatch(r"[0-9a-fA-F:]{3,39}", v)
+    ):
+        return cat, 0.7, "value is an IP address"
+    return None
+
+
+def _check_mccmnc(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if v.isdigit() and (n in (5, 6) or (rule.name in ("mcc", "mnc") and 2 <= n <= 3)):
+        return cat, 0.85, "value is an MCC/MNC code"
+    if re.fullmatch(r"\d{3}[-_/ ]\d{2,3}", v):
+        return cat, 0.85, "value is an MCC/MNC code"
+    return None
+
+
+def _check_ua(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    model = patterns.ua_model(v)
+    if model:
+        return cat, 0.85, f"user agent names the device model {model!r}"
+    return None
+
+
+def _check_model(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if rule.name in _DEVICE_WORDS and path.tokens & _NON_DEVICE_PARENTS:
+        return None  # `product.brand`, `car.model`: not the phone
+    if 2 <= n <= 64 and any(c.isalpha() for c in v) and "/" not in v:
+        return cat, 0.8, "value is a device model name"
+    return None
+
+
+def _check_version(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if _VERSION_RE.match(v):
+        return cat, 0.75, "value is an OS version"
+    return None
+
+
+def _check_locale(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if _LOCALE_RE.match(v):
+        return cat, 0.75, "value is a locale/language code"
+    return None
+
+
+def _check_timezone(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if _TZ_RE.match(v):
+        return cat, 0.75, "value is a time zone"
+    return None
+
+
+def _check_number(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if _NUMBER_RE.match(v):
+        return cat, 0.6, "value is numeric"
+    return None
+
+
+def _check_event(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if v.lstrip("$_").lower() in _CONTROL_CALLS:
+        return None  # `$identify`, `alias`: the SDK setting ids, not a user event
+    if _NUMBER_RE.match(v):
+        return None  # a count, a timestamp, `screen: "1080x2400"`: not a name
+    if 1 <= n <= 200:
+        return cat, 0.75, "value is an event name"
+    return None
+
+
+def _check_compact_event(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if v.lower() in _COMPACT_EVENT_TYPES:
+        return cat, 0.7, f"value {v!r} is an event type of a compact tracking protocol"
+    return None
+
+
+def _check_commerce(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if ctx is not None and ctx.event_call and n <= 200:
+        return cat, 0.7, "value is a purchase or product field of an event"
+    return None
+
+
+def _check_message(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    words = v.split()
+    if len(words) >= 2 and any(c.isalpha() for c in v) and not v.startswith(("http://", "https://")):
+        return cat, 0.7, f"value is free text ({len(words)} words)"
+    return None
+
+
+def _check_conn(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if v.lower() in _CONN_WORDS:
+        return cat, 0.75, "value is a connection type"
+    return None
+
+
+def _check_os(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if _OS_RE.match(v):
+        return cat, 0.7, "value is an operating system"
+    return None
+
+
+def _check_hostname(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    low = v.lower()
+    if (
+        1 <= n <= 63
+        and " " not in v
+        and any(c.isalpha() for c in v)
+        and low not in ("localhost", "unknown", "null")
+        and ("." not in v or low.endswith((".local", ".lan", ".home", ".internal", ".localdomain", ".fritz.box")))
+    ):
+        return cat, 0.75, "value is a machine's host name"
+    return None
+
+
+def _check_path_id(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    desc = patterns.id_shape(v)
+    if desc:
+        return cat, 0.8, f"value is {desc}"
+    if 3 <= n <= 64 and any(c.isdigit() for c in v) and not re.fullmatch(r"v?\d{1,2}(?:\.\d+)*", v):
+        return cat, 0.6, "value is a short id"
+    return None
+
+
+def _check_search(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    # a search box's text, not a GraphQL/SQL/filter expression sent under `query`
+    if (
+        2 <= n <= 200
+        and any(c.isalpha() for c in v)
+        and not v.startswith(("http://", "https://"))
+        and not any(c in v for c in "{}\n=<>")
+    ):
+        return cat, 0.7, "value is a search text"
+    return None
+
+
+def _check_package(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if _PACKAGE_RE.match(v):
+        return cat, 0.85, "value is an app package name"
+    return cat, 0.6, ""
+
+
+def _check_text(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    cat = rule.category
+    if rule.name in _DEVICE_WORDS and path.tokens & _NON_DEVICE_PARENTS:
+        return None  # `product.brand`, `car.model`: not the phone
+    if rule.name in _POSTAL_KEYS:
+        # `zip: "gzip"`/`zip: true` is a compression flag, not a postal code
+        if 3 <= n <= 10 and any(c.isdigit() for c in v):
+            return cat, 0.75, "value is a postal code"
+        return None
+    if rule.name in _REGION_KEYS:
+        # a region's name (`Bavaria`, `Île-de-France`), not a country code or a slot name
+        if 3 <= n <= 60 and all(c.isalpha() or c in " -.'" for c in v):
+            return cat, 0.7, "value is a region name"
+        return None
+    if rule.name in _CITY_KEYS:
+        if 2 <= n <= 60 and any(c.isalpha() for c in v) and not any(c.isdigit() for c in v):
+            return cat, 0.7, "value is a place name"
+        return None
+    if 2 <= n <= 200 and any(c.isalnum() for c in v) and not v.startswith(("http://", "https://")):
+        return cat, 0.7, ""
+    return None
+
+
+def _check_any(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    return rule.category, 0.8, ""
+
+
+_Checker = Callable[[KeyRule, str, int, _Path, RecordContext | None], _Result]
+_CHECKERS: dict[Shape, _Checker] = {
+    Shape.ADID: _check_adid,
+    Shape.HWID: _check_hwid,
+    Shape.IMEI: _check_imei,
+    Shape.MEID: _check_meid,
+    Shape.MAC: _check_mac,
+    Shape.ID: _check_id,
+    Shape.EMAIL: _check_email,
+    Shape.PHONE: _check_phone,
+    Shape.NAME: _check_name,
+    Shape.PASSWORD: _check_password,
+    Shape.IP: _check_ip,
+    Shape.MCCMNC: _check_mccmnc,
+    Shape.UA: _check_ua,
+    Shape.MODEL: _check_model,
+    Shape.VERSION: _check_version,
+    Shape.LOCALE: _check_locale,
+    Shape.TIMEZONE: _check_timezone,
+    Shape.NUMBER: _check_number,
+    Shape.EVENT: _check_event,
+    Shape.COMPACT_EVENT: _check_compact_event,
+    Shape.COMMERCE: _check_commerce,
+    Shape.MESSAGE: _check_message,
+    Shape.CONN: _check_conn,
+    Shape.OS: _check_os,
+    Shape.HOSTNAME: _check_hostname,
+    Shape.PATH_ID: _check_path_id,
+    Shape.SEARCH: _check_search,
+    Shape.PACKAGE: _check_package,
+    Shape.TEXT: _check_text,
+    Shape.ANY: _check_any,
+}
+"""One value check per shape; `Detector._check_shape` handles the rest first (`PRECHECKED`)."""
+PRECHECKED = frozenset({Shape.LAT, Shape.LON, Shape.LATLON, Shape.FLAG, Shape.DIGEST})
+"""Shapes `Detector._check_shape` decides before the map: coordinates (need the profile
+location), flags (booleans are placeholders elsewhere) and digests (also every hashed rule)."""

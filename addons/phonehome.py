@@ -45,7 +45,7 @@ from typing import Any  # noqa: E402
 
 from mitmproxy import command, ctx, exceptions, flow, http, tls  # noqa: E402
 
-from phonehome.addons import _session, _worker  # noqa: E402
+from phonehome.addons import _session, _webprobe, _worker  # noqa: E402
 from phonehome.store import CONSENT_LABELS, JsonlWriter, SessionStore, open_private  # noqa: E402
 from phonehome.store import journal as _journal  # noqa: E402
 from phonehome.store.safefile import reason  # noqa: E402
@@ -99,6 +99,10 @@ class PhoneHome:
         """Why saving stopped (a full disk), once it has: the proxy goes on proxying unrecorded."""
         self._unwritten_events: list[dict[str, Any]] = []
         self._events_failed = False
+        self.webprobe = False
+        """`phonehome_webprobe`: put the page probe into HTML pages (off: responses unchanged)."""
+        self._probe_flows: weakref.WeakSet[flow.Flow] = weakref.WeakSet()
+        self._probe_records = 0
 
     # -- options ------------------------------------------------------------------------------------
 
@@ -123,8 +127,13 @@ class PhoneHome:
                           "the rest of a burst is saved and analysed later or by phonehome replay.")
         loader.add_option("phonehome_drain_timeout", int, _session.DEFAULT_DRAIN_S,
                           "Seconds to let the worker finish queued flows at shutdown.")
+        loader.add_option("phonehome_webprobe", bool, False,
+                          "Put phonehome's page probe first into every HTML page (changes those pages) to see "
+                          "what code the app injects into its in-app browser does; see docs/inappbrowser.md.")
 
     def configure(self, updated: set[str]) -> None:
+        if "phonehome_webprobe" in updated:
+            self.webprobe = bool(ctx.options.phonehome_webprobe)
         if not updated & set(OPTIONS):
             return
         if self.store is not None:
@@ -439,7 +448,47 @@ class PhoneHome:
         self._guard(f, what, done)
 
     def response(self, f: http.HTTPFlow) -> None:
+        if self.webprobe:
+            if f in self._probe_flows:
+                return  # the probe's report, answered by us: not traffic of the app
+            self._http_done(f, "response")  # journaled first: flows.mitm keeps the page as sent
+            self._guard(f, "webprobe", lambda: _webprobe.inject_response(f) and None)
+            return
         self._http_done(f, "response")
+
+    # -- the page probe (only with phonehome_webprobe) ------------------------------------------------
+
+    def http_connect(self, f: http.HTTPFlow) -> None:
+        if self.webprobe and _webprobe.is_probe_host(f.request.host):
+            _webprobe.answer_connect(f)
+
+    def tls_clienthello(self, data: tls.ClientHelloData) -> None:
+        if self.webprobe and _webprobe.is_probe_host(data.client_hello.sni):
+            data.establish_server_tls_first = False  # there is no server: the addon answers
+
+    def server_connect(self, data: Any) -> None:
+        """Never connect anywhere for the probe's host (mitmproxy may try early, for the TLS
+        handshake): the error makes mitmproxy skip the connection, and the addon answers."""
+        if self.webprobe and (_webprobe.is_probe_host(data.server.sni) or (
+                data.server.address and _webprobe.is_probe_host(str(data.server.address[0])))):
+            data.server.error = "phonehome: the page probe's host is answered by the addon"
+
+    def request(self, f: http.HTTPFlow) -> None:
+        if not self.webprobe or not _webprobe.is_probe_host(f.request.pretty_host):
+            return
+
+        def report() -> None:
+            self._probe_flows.add(f)
+            events, problem = _webprobe.answer_report(f, self._probe_records)
+            self._probe_records += len(events)
+            client = f.client_conn.peername
+            for event in events:
+                event["client"] = f"{client[0]}:{client[1]}" if client else None
+                self._event(event)
+            if problem is not None:
+                self._event({"type": "proxy:error", "where": "webprobe", "flow_id": f.id, "error": problem})
+
+        self._guard(f, "webprobe report", report)
 
     def error(self, f: http.HTTPFlow) -> None:
         self._http_done(f, "error")

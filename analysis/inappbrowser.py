@@ -13,13 +13,15 @@ database).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .destinations import sdk_match_for_stack
-from .webscript import OBSERVES, PLAIN, SENDS, ScriptAnalysis, analyse_script
+from .webscript import CAPABILITIES, OBSERVES, PLAIN, SENDS, Evidence, ScriptAnalysis, analyse_script
 
 WEBVIEW_EVENT = "hook:webview"
+PROBE_EVENT = "proxy:webprobe"
+PROBE_WHO = "code the app ran in the page (page probe)"
 BRIDGE_API = "WebView.addJavascriptInterface"
 MAX_PAGES = 20
 MAX_SHOWN_SCRIPT = 4000
@@ -46,6 +48,8 @@ class Injection:
     event_ids: list[Any] = field(default_factory=list)
     bridges: list[str] = field(default_factory=list)
     """Objects the app handed to pages in the same process (`name (class)`)."""
+    who_label: str | None = None
+    """Who ran it, when no stack says (page-probe records)."""
 
     @property
     def sha256(self) -> str:
@@ -59,7 +63,7 @@ class Injection:
     def who(self) -> str:
         if self.org and self.sdk:
             return f"{self.org} ({self.sdk})"
-        return self.org or self.sdk or (_class_of(self.injector) if self.injector else "the app")
+        return self.org or self.sdk or (_class_of(self.injector) if self.injector else self.who_label or "the app")
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,36 @@ def injections_from_events(events: Sequence[Mapping[str, Any]]) -> list[Injectio
             inj.pages.append(page)
         if len(inj.event_ids) < 50 and e.get("id") is not None:
             inj.event_ids.append(e.get("id"))
+    for e in events:
+        if e.get("type") == PROBE_EVENT:
+            _add_probe_record(by_sha, e)
     return list(by_sha.values())
+
+
+def _add_probe_record(by_sha: dict[str, Injection], e: Mapping[str, Any]) -> None:
+    """A call the page probe saw from code that is not the page's own: the listener's source (when
+    the probe could read it) is analysed like an injected script, and the call adds its capability."""
+    api, detail = _opt_str(e.get("api")) or "?", _opt_str(e.get("detail")) or ""
+    code = e.get("code") if isinstance(e.get("code"), str) else None
+    analysis = analyse_script(code) if code else analyse_script(f"/* {api} {detail} */")
+    inj = by_sha.get(analysis.sha256)
+    if inj is None:
+        inj = by_sha[analysis.sha256] = Injection(
+            analysis=analysis, script=(code or "")[:MAX_SHOWN_SCRIPT], api=f"page probe: {api}", injector=None,
+            sdk=None, org=None, first_ts=_ts(e.get("ts")), who_label=PROBE_WHO)
+    inj.count += 1
+    cap = _opt_str(e.get("capability"))
+    if cap in CAPABILITIES:
+        seen = Evidence(capability=cap, api=f'{api}("{detail}")' if detail else api,
+                        code=(_opt_str(e.get("frame")) or "")[:160], line=0, column=0,
+                        script_sha256=inj.analysis.sha256, via=("seen by the page probe",))
+        caps = set(inj.analysis.capabilities) | {cap}
+        if seen not in inj.analysis.evidence:
+            inj.analysis = replace(inj.analysis, capabilities=tuple(c for c in CAPABILITIES if c in caps),
+                                   evidence=(seen, *inj.analysis.evidence))
+    page = e.get("page")
+    if isinstance(page, str) and page and page not in inj.pages and len(inj.pages) < MAX_PAGES:
+        inj.pages.append(page[:500])
 
 
 def script_of(e: Mapping[str, Any]) -> str | None:

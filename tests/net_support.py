@@ -442,6 +442,8 @@ HTTP_PORT = {http_port}
 
 class RouteToLoopback:
     def server_connect(self, data):
+        if data.server.address and str(data.server.address[0]).endswith(".invalid"):
+            return  # reserved names (the page probe's host) are answered by the phonehome addon, never routed
         port = data.server.address[1] if data.server.address else 443
         tls = port not in (80, {http_port})
         data.server.address = ("127.0.0.1", HTTPS_PORT if tls else HTTP_PORT)

@@ -47,6 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         help="another mitmproxy addon script to load (advanced)")
     parser.add_argument("--mitmproxy-option", action="append", default=[], metavar="KEY=VALUE",
                         help="another mitmproxy option, as for --set (advanced)")
+    parser.add_argument("--webprobe", action="store_true",
+                        help="put phonehome's page probe into every HTML page the device loads (changes those "
+                             "pages; shows what code the app runs in its in-app browser; docs/inappbrowser.md)")
     parser.add_argument("command", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
 
@@ -66,7 +69,7 @@ def config_from_args(args: argparse.Namespace) -> SessionConfig:
         listen_port=listen_port, profile=args.profile, first_party=args.first_party, hooks=not args.no_hooks,
         attach=args.attach, agents=args.agents.split(",") if args.agents else None, name=args.name,
         captures=args.captures, command=command, mitmproxy_scripts=args.mitmproxy_script,
-        mitmproxy_options=args.mitmproxy_option, **kwargs,
+        mitmproxy_options=[*args.mitmproxy_option, *(["phonehome_webprobe=true"] if args.webprobe else [])], **kwargs,
     )
 
 

@@ -29,6 +29,7 @@ from phonehome.analysis.exposure import (
 )
 from phonehome.analysis.inappbrowser import (
     BRIDGE_API,
+    PROBE_EVENT,
     WEBVIEW_EVENT,
     Injection,
     capability_digest,
@@ -217,6 +218,7 @@ class DashboardState:
         self._sent_by_value: dict[str, dict[str, float | None]] = {}
         self._pending_runtime: dict[str, list[tuple[str, float | None]]] = {}
         self._bridges: dict[str, set[str]] = {}
+        self._probe_events: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         """Names of the objects each process handed to its web pages (addJavascriptInterface)."""
         self.findings = 0
         self.cleartext = 0
@@ -406,8 +408,31 @@ class DashboardState:
             r.ids.append(read_id)
         self._changes.reads.add(key)
 
+    def _add_probe_record(self, e: Mapping[str, Any]) -> None:
+        """A call the page probe saw from code that is not the page's own: one row per piece of code."""
+        (inj,) = injections_from_events([e])
+        key = ("in-app browser: page probe", "", inj.sha256)
+        seen = self._probe_events.setdefault(key, [])
+        if len(seen) < 200:
+            seen.append(dict(e))
+        (inj,) = injections_from_events(seen)
+        r = self.reads.get(key)
+        if r is None:
+            r = self.reads[key] = ReadRow(key=key, api=key[0], sdk="", org="", category="webview", value="",
+                                          injection=inj)
+        r.injection = inj
+        r.value = capability_digest(inj.capabilities)
+        r.count += 1
+        ts = as_ts(e.get("ts"))
+        if ts is not None and (r.first_ts is None or ts < r.first_ts):
+            r.first_ts = ts
+        self._changes.reads.add(key)
+
     def _add_proxy_event(self, e: Mapping[str, Any]) -> None:
         kind = as_str(e.get("type"))
+        if kind == PROBE_EVENT:
+            self._add_probe_record(e)
+            return
         if kind == "proxy:stats" or kind == "proxy:backlog":
             for name in ("flows", "findings", "backlog", "dropped"):
                 if name in e:

@@ -86,7 +86,7 @@ def test_probe_reports_in_report_and_dashboard_are_inert() -> None:
 
     from phonehome.analysis.schema import empty_findings
     from phonehome.analysis.sessions import SessionData
-    from phonehome.views.dashboard.app import injection_text
+    from phonehome.views.dashboard.detail import injection_text
     from phonehome.views.dashboard.state import Batch, DashboardState
     from phonehome.views.report import build_report, render_html, render_markdown
 

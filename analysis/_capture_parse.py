@@ -339,6 +339,58 @@ def h2_frames(raw: bytes) -> list[H2Frame]:
     return frames
 
 
+# --- HTTP/3 ------------------------------------------------------------------------------------
+
+H3_DATA, H3_HEADERS, H3_SETTINGS = 0x0, 0x1, 0x4
+H3_STREAM_CONTROL, H3_STREAM_QPACK_ENCODER = 0x00, 0x02
+H3_SETTING_QPACK_MAX_TABLE_CAPACITY, H3_SETTING_QPACK_BLOCKED_STREAMS = 0x01, 0x07
+
+
+def varint(data: bytes | bytearray, pos: int) -> tuple[int, int] | None:
+    """A QUIC variable-length integer at `pos`: (value, next position), or None if cut short."""
+    if pos >= len(data):
+        return None
+    length = 1 << (data[pos] >> 6)
+    if pos + length > len(data):
+        return None
+    value = data[pos] & 0x3F
+    for b in data[pos + 1:pos + length]:
+        value = (value << 8) | b
+    return value, pos + length
+
+
+def h3_frames(buffer: bytearray) -> list[tuple[int, bytes]]:
+    """Complete HTTP/3 frames (type, payload) at the start of `buffer`, removed from it."""
+    frames: list[tuple[int, bytes]] = []
+    pos = 0
+    while True:
+        head = varint(buffer, pos)
+        if head is None:
+            break
+        ftype, after_type = head
+        size = varint(buffer, after_type)
+        if size is None or size[1] + size[0] > len(buffer):
+            break
+        frames.append((ftype, bytes(buffer[size[1]:size[1] + size[0]])))
+        pos = size[1] + size[0]
+    del buffer[:pos]
+    return frames
+
+
+def h3_settings(payload: bytes) -> dict[int, int]:
+    settings: dict[int, int] = {}
+    pos = 0
+    while True:
+        key = varint(payload, pos)
+        if key is None:
+            return settings
+        value = varint(payload, key[1])
+        if value is None:
+            return settings
+        settings[key[0]] = value[0]
+        pos = value[1]
+
+
 # --- WebSocket ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import hpack
+import pylsqpack
 
 from . import _capture_parse as cp
 from .model import Record
@@ -92,6 +93,32 @@ class _H2Stream:
 
 
 @dataclass
+class _H3Stream:
+    ts: float
+    buffer: bytearray = field(default_factory=bytearray)
+    headers: list[tuple[str, str]] | None = None
+    block: bytes | None = None
+    """A header block waiting for QPACK encoder instructions not seen yet."""
+    body: bytearray = field(default_factory=bytearray)
+    body_size: int = 0
+    fin: bool = False
+
+
+@dataclass
+class _H3:
+    """One QUIC connection's HTTP/3 state: the client's request streams, the server's QPACK
+    settings, the decoder fed by the client's encoder stream."""
+
+    streams: dict[int, _H3Stream] = field(default_factory=dict)
+    uni: dict[int, int | None] = field(default_factory=dict)
+    """Unidirectional stream id → its type (None until its first byte)."""
+    uni_buffers: dict[int, bytearray] = field(default_factory=dict)
+    settings: dict[int, int] = field(default_factory=dict)
+    decoder: Any = None
+    encoder_backlog: bytearray = field(default_factory=bytearray)
+
+
+@dataclass
 class _Conn:
     index: int
     proto: str
@@ -103,6 +130,7 @@ class _Conn:
     tls: bool = False
     quic: bool = False
     http3: bool = False
+    h3: _H3 | None = None
     sni: str | None = None
     connect_target: str | None = None
     records: int = 0
@@ -137,6 +165,12 @@ def _hex(value: Any) -> bytes | None:
         return bytes.fromhex(value)
     except ValueError:
         return None
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def _hex_all(value: Any) -> list[bytes]:
@@ -250,17 +284,19 @@ class CaptureReader:
         if "dns_raw" in layers and t.proto == "udp":
             self._dns(layers["dns_raw"], ts, conn)
             return []
+        records: list[Record] = []
         if "quic_raw" in layers:
             conn.quic = True
             if conn.sni is None and up:
                 conn.sni = _find_value(layers.get("quic"), "tls_tls_handshake_extensions_server_name")
-            conn.http3 = conn.http3 or "http3_raw" in layers
+            if "http3_raw" in layers:
+                conn.http3 = True
+                records += self._http3(conn, layers, ts)
         if "tls_raw" in layers:
             conn.tls = True
             if conn.sni is None and up:
                 for record in _hex_all(layers["tls_raw"]):
                     conn.sni = cp.client_hello_sni(record) or conn.sni
-        records: list[Record] = []
         if "http_raw" in layers:
             records += self._http1_packet(conn, layers, ts)
         if "http2_raw" in layers and conn.broken is None:
@@ -447,6 +483,130 @@ class CaptureReader:
                        body_size=stream.body_size, content_encoding="" if encoding == "identity" else encoding,
                        notes=notes)]
 
+    # --- HTTP/3 -------------------------------------------------------------------------------
+
+    def _http3(self, conn: _Conn, layers: dict[str, Any], ts: float) -> list[Record]:
+        # tshark gives the stream data of each STREAM frame (http3 raw bytes) and, among QUIC's
+        # fields, each STREAM frame's id and FIN flag, in the same order.
+        data = _hex_all(layers["http3_raw"])
+        quic = layers.get("quic")
+        packets = quic if isinstance(quic, list) else [quic]
+        ids: list[str] = []
+        fins: list[Any] = []
+        for packet in packets:
+            if isinstance(packet, dict):
+                ids += _as_list(packet.get("quic_quic_stream_stream_id"))
+                fins += _as_list(packet.get("quic_quic_stream_fin"))
+        if len(ids) != len(data) or conn.broken:
+            if len(ids) != len(data):
+                conn.broken = "HTTP/3 stream data could not be matched to its QUIC streams"
+            return []
+        h3 = conn.h3 = conn.h3 or _H3()
+        records: list[Record] = []
+        for sid_text, fin, chunk in zip(ids, fins + [False] * (len(ids) - len(fins)), data, strict=False):
+            try:
+                sid = int(sid_text)
+            except (TypeError, ValueError):
+                continue
+            fin = fin is True or str(fin).lower() in ("true", "1")
+            if sid % 4 == 0:  # client-initiated bidirectional: a request
+                stream = h3.streams.setdefault(sid, _H3Stream(ts))
+                stream.buffer += chunk
+                stream.fin = stream.fin or fin
+                self._h3_request_frames(conn, h3, sid, stream)
+                if stream.fin and stream.headers is not None:
+                    records += self._h3_finish(conn, h3, sid, stream)
+            elif sid % 2 == 0 or sid % 4 == 3:  # unidirectional: client's (2) or server's (3)
+                records += self._h3_uni(conn, h3, sid, chunk)
+        return records
+
+    def _h3_decoder(self, h3: _H3) -> Any:
+        if h3.decoder is None:
+            h3.decoder = pylsqpack.Decoder(h3.settings.get(cp.H3_SETTING_QPACK_MAX_TABLE_CAPACITY, 0),
+                                           h3.settings.get(cp.H3_SETTING_QPACK_BLOCKED_STREAMS, 0))
+        return h3.decoder
+
+    def _h3_uni(self, conn: _Conn, h3: _H3, sid: int, chunk: bytes) -> list[Record]:
+        buffer = h3.uni_buffers.setdefault(sid, bytearray())
+        buffer += chunk
+        if h3.uni.get(sid) is None:
+            head = cp.varint(buffer, 0)
+            if head is None:
+                return []
+            h3.uni[sid] = head[0]
+            del buffer[:head[1]]
+        kind = h3.uni[sid]
+        if kind == cp.H3_STREAM_CONTROL and sid % 4 == 3:  # the server's SETTINGS size our decoder
+            for ftype, payload in cp.h3_frames(buffer):
+                if ftype == cp.H3_SETTINGS and h3.decoder is None:
+                    h3.settings = cp.h3_settings(payload)
+            return []
+        if kind == cp.H3_STREAM_QPACK_ENCODER and sid % 4 == 2:  # the client's encoder stream
+            instructions = bytes(buffer)
+            buffer.clear()
+            try:
+                unblocked = self._h3_decoder(h3).feed_encoder(instructions)
+            except Exception as e:
+                conn.broken = f"HTTP/3 header compression lost its state ({type(e).__name__})"
+                return []
+            records: list[Record] = []
+            for blocked_sid in unblocked:
+                stream = h3.streams.get(blocked_sid)
+                if stream is not None and stream.block is not None:
+                    self._h3_headers(conn, h3, blocked_sid, stream, None)
+                    if stream.fin and stream.headers is not None:
+                        records += self._h3_finish(conn, h3, blocked_sid, stream)
+            return records
+        buffer.clear()
+        return []
+
+    def _h3_request_frames(self, conn: _Conn, h3: _H3, sid: int, stream: _H3Stream) -> None:
+        for ftype, payload in cp.h3_frames(stream.buffer):
+            if ftype == cp.H3_HEADERS and stream.headers is None and stream.block is None:
+                self._h3_headers(conn, h3, sid, stream, payload)
+            elif ftype == cp.H3_DATA:
+                stream.body_size += len(payload)
+                if len(stream.body) < self.body_cap:
+                    stream.body += payload[:self.body_cap - len(stream.body)]
+
+    def _h3_headers(self, conn: _Conn, h3: _H3, sid: int, stream: _H3Stream, block: bytes | None) -> None:
+        decoder = self._h3_decoder(h3)
+        try:
+            if block is not None:
+                _, headers = decoder.feed_header(sid, block)
+            else:
+                _, headers = decoder.resume_header(sid)
+        except pylsqpack.StreamBlocked:
+            stream.block = block or stream.block or b""
+            return
+        except Exception as e:  # a gap in the capture or a QPACK error
+            conn.broken = f"HTTP/3 header compression lost its state ({type(e).__name__})"
+            return
+        stream.block = None
+        stream.headers = [(k.decode("utf-8", "surrogateescape"), v.decode("utf-8", "surrogateescape"))
+                          for k, v in headers]
+
+    def _h3_finish(self, conn: _Conn, h3: _H3, sid: int, stream: _H3Stream) -> list[Record]:
+        del h3.streams[sid]
+        headers_all = stream.headers or []
+        pseudo = {k: v for k, v in headers_all if k.startswith(":")}
+        if ":method" not in pseudo:
+            return []
+        headers = tuple((k, v) for k, v in headers_all if not k.startswith(":"))
+        scheme = pseudo.get(":scheme", "https").lower()
+        authority = pseudo.get(":authority") or next((v for k, v in headers if k.lower() == "host"), "")
+        host, port = _authority(authority, 443) if authority else (self._fallback_host(conn), conn.server[1])
+        base = self._base(conn, method=pseudo[":method"].upper(), scheme=scheme, host=host, port=port,
+                          path=pseudo.get(":path", "/"), version="HTTP/3", headers=headers,
+                          flow_id=f"{conn.flow_prefix}-h3-{sid}")
+        notes: tuple[str, ...] = ()
+        if stream.body_size > len(stream.body):
+            notes = (f"body of {stream.body_size} bytes capped at {self.body_cap} for classification",)
+        encoding = next((v for k, v in headers if k.lower() == "content-encoding"), "").strip().lower()
+        return [Record(**base, ts=stream.ts, kind="http", direction="request", body=bytes(stream.body),
+                       body_size=stream.body_size, content_encoding="" if encoding == "identity" else encoding,
+                       notes=notes)]
+
     # --- WebSocket -------------------------------------------------------------------------
 
     def _websocket(self, conn: _Conn, layers: dict[str, Any], up: bool, ts: float) -> list[Record]:
@@ -528,7 +688,7 @@ class CaptureReader:
             else:
                 host, how = conn.server[0], "ip"
             if conn.http3:
-                transport, reason = "QUIC", "HTTP/3 decrypted, but phonehome does not read HTTP/3 requests yet"
+                transport, reason = "QUIC", "QUIC decrypted, but no complete HTTP/3 request was read"
             elif conn.quic or conn.proto == "udp" and conn.server[1] == 443:
                 transport, reason = "QUIC", "QUIC is encrypted with keys this capture does not hold"
             elif conn.tls:

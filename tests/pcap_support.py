@@ -119,9 +119,10 @@ def as_pcapdroid_pcapng(src: Path, dst: Path, app_of: Callable[[bytes], tuple[in
     dst.write_bytes(bytes(out))
 
 
-def quic_exchange(workdir: Path, server_name: str, port: int) -> None:
-    """One HTTP/3 POST over QUIC on 127.0.0.1:`port` (aioquic client and server; no key log, so a
-    capture of it cannot be decrypted, as in PCAPdroid)."""
+def quic_exchange(workdir: Path, server_name: str, port: int, *, path: str, body: bytes,
+                  keylog: Path | None = None) -> None:
+    """One HTTP/3 POST over QUIC on 127.0.0.1:`port` (aioquic client and server); the client
+    appends its secrets to `keylog` (NSS key log format, as SSLKEYLOGFILE)."""
     import asyncio
 
     from aioquic.asyncio import QuicConnectionProtocol, connect, serve
@@ -160,14 +161,18 @@ def quic_exchange(workdir: Path, server_name: str, port: int) -> None:
         server = await serve("127.0.0.1", port, configuration=server_config, create_protocol=Server)
         try:
             client_config = QuicConfiguration(is_client=True, alpn_protocols=H3_ALPN, server_name=server_name,
-                                              verify_mode=0)
+                                              verify_mode=0,
+                                              secrets_log_file=keylog.open("a") if keylog else None)
             async with connect("127.0.0.1", port, configuration=client_config, create_protocol=Client) as client:
                 stream = client._quic.get_next_available_stream_id()
                 client.h3.send_headers(stream, [(b":method", b"POST"), (b":scheme", b"https"),
-                                                (b":authority", server_name.encode()), (b":path", b"/logging")])
-                client.h3.send_data(stream, b'{"event": "app_open"}', end_stream=True)
+                                                (b":authority", server_name.encode()), (b":path", path.encode()),
+                                                (b"content-type", b"application/json")])
+                client.h3.send_data(stream, body, end_stream=True)
                 client.transmit()
                 await asyncio.wait_for(client.answered.wait(), 10)
+            if client_config.secrets_log_file is not None:
+                client_config.secrets_log_file.close()
         finally:
             server.close()
 

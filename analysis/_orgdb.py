@@ -35,6 +35,9 @@ from typing import Any, Literal
 from .schema import PURPOSES
 
 DB_NAME = "phonehome-orgs"
+DERIVED_FILES = ("orgs-etip.toml",)
+"""Bundled entries under another licence, loaded after orgs.toml (see ORGS-SOURCES.md): their
+[meta] names the database, its licence and attribution; their entries use orgs.toml's orgs."""
 NON_TRACKING_PURPOSES = frozenset({"infrastructure", "unknown", "first_party"})
 """Purposes whose entries are not trackers (`OrgEntry.tracker` is False)."""
 
@@ -353,6 +356,8 @@ class OrgDB:
     sdk: SdkIndex
     app_orgs: dict[str, OrgRecord]
     """App package / bundle id (lower case) → the organisation that publishes it."""
+    derived: tuple[dict[str, Any], ...] = ()
+    """The [meta] tables of the derived entry files loaded with it (name, licence, attribution)."""
 
     @property
     def pattern_count(self) -> int:
@@ -379,8 +384,11 @@ def _strs(table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def parse_db(data: Mapping[str, Any], *, name: str = DB_NAME) -> OrgDB:
-    """Validate and index a parsed orgs.toml; ValueError names the offending org or entry."""
+def parse_db(
+    data: Mapping[str, Any], *, name: str = DB_NAME, derived: Sequence[Mapping[str, Any]] = ()
+) -> OrgDB:
+    """Validate and index a parsed orgs.toml, plus derived entry files (`DERIVED_FILES`, parsed)
+    whose entries name its organisations; ValueError names the offending org or entry."""
     meta = dict(data.get("meta", {}))
     orgs: dict[str, OrgRecord] = {}
     app_orgs: dict[str, OrgRecord] = {}
@@ -419,7 +427,16 @@ def parse_db(data: Mapping[str, Any], *, name: str = DB_NAME) -> OrgDB:
         sdk.add(prefix, None)
     entries: list[OrgEntry] = []
     seen: set[str] = set()
-    for table in data.get("entries", []):
+    sources: list[tuple[str, Mapping[str, Any]]] = [(name, table) for table in data.get("entries", [])]
+    derived_meta: list[dict[str, Any]] = []
+    for extra in derived:
+        extra_meta = dict(extra.get("meta", {}))
+        extra_name = _str(extra_meta, "name", "derived file meta")
+        for key in ("licence", "attribution", "source"):
+            _str(extra_meta, key, f"{extra_name} meta")
+        derived_meta.append(extra_meta)
+        sources.extend((extra_name, table) for table in extra.get("entries", []))
+    for source_name, table in sources:
         entry_id = _str(table, "id", "entries")
         where = f"entry {entry_id}"
         if entry_id in seen:
@@ -450,7 +467,7 @@ def parse_db(data: Mapping[str, Any], *, name: str = DB_NAME) -> OrgDB:
             hosts=hosts,
             sdk=sdk_prefixes,
             note=" ".join(n for n in (_str(table, "note", where, required=False), record.note) if n),
-            source=f"{name} (entry {entry_id})",
+            source=f"{source_name} (entry {entry_id})",
             org_id=org_id,
             tracker=_is_tracker(purpose),
         )
@@ -461,7 +478,7 @@ def parse_db(data: Mapping[str, Any], *, name: str = DB_NAME) -> OrgDB:
         except ValueError as e:
             raise ValueError(f"{where}: {e}") from e
         entries.append(entry)
-    return OrgDB(meta, orgs, tuple(entries), matcher, sdk, app_orgs)
+    return OrgDB(meta, orgs, tuple(entries), matcher, sdk, app_orgs, tuple(derived_meta))
 
 
 def _check_parent_countries(orgs: Mapping[str, OrgRecord]) -> None:
@@ -476,14 +493,17 @@ def _check_parent_countries(orgs: Mapping[str, OrgRecord]) -> None:
             )
 
 
-def bundled_db_text() -> str:
-    return resources.files(__package__).joinpath("data", "orgs.toml").read_text(encoding="utf-8")
+def bundled_db_text(file: str = "orgs.toml") -> str:
+    return resources.files(__package__).joinpath("data", file).read_text(encoding="utf-8")
 
 
 @functools.cache
 def bundled_db() -> OrgDB:
-    """The bundled database, parsed once per process."""
-    return parse_db(tomllib.loads(bundled_db_text()))
+    """The bundled database (orgs.toml and the derived entry files), parsed once per process."""
+    return parse_db(
+        tomllib.loads(bundled_db_text()),
+        derived=[tomllib.loads(bundled_db_text(file)) for file in DERIVED_FILES],
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -234,7 +234,7 @@ def test_known_endpoints(plain: Destinations, host: str, org: str, purpose: str)
     assert d.party == "third"
     assert d.country in COUNTRY_NAMES or d.country == ""
     assert d.legal_name
-    assert d.source.startswith("phonehome-orgs (entry ")
+    assert d.source.startswith(("phonehome-orgs (entry ", "phonehome-orgs-etip (entry "))
     assert d.pattern
     assert d.tracker is (purpose not in ("infrastructure", "unknown"))
 
@@ -1052,3 +1052,35 @@ def test_path_shape_never_overrides_the_database_or_the_first_party() -> None:
     assert (known.org, known.product) == ("Mixpanel", dest.lookup("api.mixpanel.com").product)
     own = dest.lookup_request("analytics.azubiapp.de", "/matomo.php?idsite=1")
     assert (own.party, own.purpose, own.tracker, own.product) == ("first", "first_party", False, "self-hosted Matomo")
+
+
+def test_entries_from_the_exodus_database_are_a_separate_odbl_file() -> None:
+    """SDK prefixes known only from the Exodus (ETIP) signatures live in orgs-etip.toml, under the
+    ODbL with its attribution; orgs.toml (Apache-2.0) holds none of them and every organisation."""
+    db = orgs_db()
+    (derived,) = db.derived
+    assert derived["name"] == "phonehome-orgs-etip" and derived["licence"] == "ODbL-1.0"
+    assert "Exodus Privacy" in derived["attribution"]
+    etip = tomllib.loads(_orgdb.bundled_db_text("orgs-etip.toml"))
+    assert "orgs" not in etip
+    own_ids = {t["id"] for t in tomllib.loads(_orgdb.bundled_db_text())["entries"]}
+    etip_ids = {t["id"] for t in etip["entries"]}
+    assert etip_ids and not own_ids & etip_ids
+    for entry in db.entries:
+        expected = "phonehome-orgs-etip" if entry.id in etip_ids else "phonehome-orgs"
+        assert entry.source == f"{expected} (entry {entry.id})"
+    d = Destinations().lookup("tags.bluekai.com")
+    assert d.org == "Oracle" and d.source.startswith("phonehome-orgs-etip")
+
+
+def test_derived_file_needs_licence_and_attribution() -> None:
+    derived = {"meta": {"name": "x", "source": "s"}, "entries": []}
+    with pytest.raises(ValueError, match="licence"):
+        _orgdb.parse_db(tomllib.loads(_ORG_A), derived=[derived])
+    derived["meta"]["licence"] = "ODbL-1.0"
+    with pytest.raises(ValueError, match="attribution"):
+        _orgdb.parse_db(tomllib.loads(_ORG_A), derived=[derived])
+    derived["meta"]["attribution"] = "a"
+    derived["entries"] = [{"id": "e", "org": "nope", "product": "p", "purpose": "analytics", "hosts": ["a.example"]}]
+    with pytest.raises(ValueError, match="not defined"):
+        _orgdb.parse_db(tomllib.loads(_ORG_A), derived=[derived])

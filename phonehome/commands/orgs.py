@@ -94,6 +94,12 @@ def render_sources(destinations: Destinations) -> Table:
         ("organisations", str(len(db.org_names))),
         ("SDK prefixes", str(len(db.sdk))),
     ]
+    for derived in db.derived:
+        rows += [
+            ("derived entries", f"{derived.get('name', '')} {derived.get('version', '')}".strip()),
+            ("  licence", str(derived.get("licence", ""))),
+            ("  attribution", str(derived.get("attribution", ""))),
+        ]
     for user_list in destinations.user_lists:
         rows += [
             ("user list", f"{user_list.path} ({user_list.label})"),
@@ -119,7 +125,8 @@ def run(args: argparse.Namespace, *, console: Console | None = None) -> int:
         if args.sources:
             db = destinations.db
             print(json.dumps({
-                "source": db.meta, "entries": len(db.entries), "host_patterns": db.pattern_count,
+                "source": db.meta, "derived": list(db.derived), "entries": len(db.entries),
+                "host_patterns": db.pattern_count,
                 "organisations": len(db.org_names),
                 "user_lists": [{"path": str(u.path), "format": u.format, "licence": u.licence,
                                 "entries": len(u.entries)} for u in destinations.user_lists],

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import pandas as pd
 
-from .destinations import adequacy_for, is_eu_eea
+from .destinations import adequacy_for, is_eu_eea, orgs_db
 from .schema import Col
 
 GROUPS: tuple[str, ...] = ("eu_eea", "adequacy", "third_country", "unknown")
@@ -89,6 +90,16 @@ class Receiver:
         return self.farthest.group != "eu_eea"
 
 
+@cache
+def _known_orgs() -> dict[str, Any]:
+    """The bundled organisations by display name (for findings without parent_country/dpf)."""
+    return {record.name: record for record in orgs_db().orgs.values()}
+
+
+def _iso(code: str) -> str:
+    return code if len(code) == 2 and code.isalpha() else ""
+
+
 def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -116,10 +127,12 @@ def receivers(findings: pd.DataFrame, *, org_column: str = Col.org) -> tuple[Rec
         parent = _mode(g[Col.parent]) if Col.parent in g else ""
         dpf = _mode(g[Col.dpf]) if Col.dpf in g else ""
         dpf = dpf or "unknown"
-        if Col.parent_country in g:
-            parent_country = _mode(g[Col.parent_country])
-        else:
-            parent_country = "" if parent else country
+        parent_country = _mode(g[Col.parent_country]) if Col.parent_country in g else ""
+        known = _known_orgs().get(name)
+        if known is not None:  # findings recorded before these columns existed
+            parent_country = parent_country or _iso(known.parent_country)
+            if dpf == "unknown" and known.dpf:
+                dpf = known.dpf
         if not parent and not parent_country:
             parent_country = country
         party = g[Col.party] if Col.party in g else pd.Series(["third"] * len(g))

@@ -129,3 +129,10 @@ def test_replay_table_names_company_and_parent_country(capsys):
     out = capsys.readouterr().out
     assert "country (parent)" in out.replace("\n", " ") or "country" in out
     assert "SG (CN)" in out and re.search(r"ByteDance\s.*\bCN\b", out)
+
+
+def test_findings_recorded_before_parent_country_use_the_org_database():
+    f = pd.DataFrame([{"org": "TikTok", "party": "third", "category": "device_id", "country": "SG",
+                       "parent": "ByteDance"}])
+    (tiktok,) = receivers(f)
+    assert tiktok.parent_place.country == "CN" and tiktok.parent_place.group == "third_country"

@@ -1,7 +1,9 @@
 """Wording of reports in English and German: labels, the plain-language summary, plurals.
 
-Every sentence a reader sees is built here from numbers and names; nothing captured is
-interpreted as markup (escaping is the renderer's job, `clean` removes control characters).
+Fixed strings and the sensitivity order are data (`data/phrases.toml`, validated by
+`phrases.py`); every sentence a reader sees is built here from them, numbers and names. Nothing
+captured is interpreted as markup (escaping is the renderer's job, `clean` removes control
+characters).
 """
 
 from __future__ import annotations
@@ -14,244 +16,18 @@ from datetime import datetime
 
 from phonehome.analysis.categories import BY_ID, display_name
 
-LANGS = ("en", "de")
+from .phrases import LANGS, bundled_phrases
 
-# The order in which categories are named: most sensitive first.
-SENSITIVITY: tuple[str, ...] = (
-    "location_precise",
-    "advertising_id",
-    "contacts",
-    "contact_info",
-    "credentials",
-    "user_content",
-    "clipboard",
-    "device_id",
-    "user_id",
-    "location_coarse",
-    "installed_apps",
-    "network",
-    "app_activity",
-    "device_info",
-    "diagnostics",
-)
+_PHRASES = bundled_phrases()  # data/phrases.toml, validated
 
-# "the app sent ___ to 3 companies": English object phrase, German accusative phrase.
-_OBJECT: dict[str, tuple[str, str]] = {
-    "advertising_id": ("your advertising ID", "Ihre Werbe-ID"),
-    "device_id": ("your device identifiers", "Ihre Gerätekennungen"),
-    "user_id": ("your user and install IDs", "Ihre Nutzer- und Installations-IDs"),
-    "location_precise": ("your precise location", "Ihren genauen Standort"),
-    "location_coarse": ("your approximate location", "Ihren ungefähren Standort"),
-    "contact_info": ("your contact details", "Ihre Kontaktdaten"),
-    "contacts": ("your contact list", "Ihr Adressbuch"),
-    "installed_apps": ("the list of your installed apps", "die Liste Ihrer installierten Apps"),
-    "network": ("details of your network", "Angaben zu Ihrem Netzwerk"),
-    "device_info": ("details of your device", "Angaben zu Ihrem Gerät"),
-    "app_activity": ("what you did in the app", "Ihr Verhalten in der App"),
-    "clipboard": ("the contents of your clipboard", "den Inhalt Ihrer Zwischenablage"),
-    "credentials": ("passwords or secrets", "Passwörter oder Geheimnisse"),
-    "diagnostics": ("diagnostic data", "Diagnosedaten"),
-    "user_content": ("your own content", "Ihre eigenen Inhalte"),
-}
-
-# Fixed strings of the report, (English, German).
-_UI: dict[str, tuple[str, str]] = {
-    "title": ("What {app} sent off the phone", "Was {app} vom Handy gesendet hat"),
-    "the_app": ("the app", "die App"),
-    "subtitle": ("A phonehome report of one test session", "Ein phonehome-Bericht über eine Testsitzung"),
-    "session": ("Session", "Sitzung"),
-    "recorded": ("Recorded", "Aufgezeichnet"),
-    "duration": ("Duration", "Dauer"),
-    "app": ("App", "App"),
-    "redacted_note": (
-        "Captured values are shortened (•••) in this report. The full values are in the session files.",
-        "Erfasste Werte sind in diesem Bericht gekürzt (•••). Die vollständigen Werte stehen in den Sitzungsdateien.",
-    ),
-    "revealed_note": (
-        "This report shows captured values in full. Share it only with people who may see this data.",
-        "Dieser Bericht zeigt erfasste Werte vollständig. Geben Sie ihn nur an Personen weiter, die diese Daten sehen dürfen.",
-    ),
-    "toc": ("Contents", "Inhalt"),
-    "h_summary": ("Summary", "Zusammenfassung"),
-    "h_pictures": ("At a glance", "Auf einen Blick"),
-    "h_matrix": ("Who gets what", "Wer bekommt was"),
-    "matrix_note": (
-        "Each dot: this company received this kind of data; the number counts the requests. "
-        "Red: other companies (third parties); grey: the app's own company.",
-        "Jeder Punkt: Dieses Unternehmen hat diese Datenart erhalten; die Zahl zählt die Anfragen. "
-        "Rot: andere Unternehmen (Drittanbieter); grau: das Unternehmen hinter der App.",
-    ),
-    "h_bars": (
-        "Companies by number of kinds of data received",
-        "Unternehmen nach Anzahl erhaltener Datenarten",
-    ),
-    "h_timeline": ("Timeline of the session", "Zeitverlauf der Sitzung"),
-    "timeline_note": (
-        "Each dot is a request carrying personal data (red: other companies, grey: the app's own company). "
-        "The shaded part is before the consent moment.",
-        "Jeder Punkt ist eine Anfrage mit personenbezogenen Daten (rot: andere Unternehmen, grau: das Unternehmen hinter der App). "
-        "Der schattierte Teil liegt vor dem Einwilligungszeitpunkt.",
-    ),
-    "minutes_axis": ("minutes since start", "Minuten seit Beginn"),
-    "seconds_axis": ("seconds since start", "Sekunden seit Beginn"),
-    "h_consent": ("Before and after consent", "Vor und nach der Einwilligung"),
-    "consent_marker": ("Consent moment", "Einwilligungszeitpunkt"),
-    "consent_none": (
-        "No consent moment was marked in this session.",
-        "In dieser Sitzung wurde kein Einwilligungszeitpunkt markiert.",
-    ),
-    "before": ("before", "vor"),
-    "after": ("after", "nach"),
-    "unmarked": ("unmarked", "ohne Markierung"),
-    "before_consent": ("Before consent", "Vor der Einwilligung"),
-    "after_consent": ("After consent", "Nach der Einwilligung"),
-    "requests_before_after": ("requests before / after", "Anfragen vor / nach"),
-    "h_labels": ("Store privacy label check", "Abgleich mit dem Datenschutz-Label im Store"),
-    "labels_source": ("Label checked", "Geprüftes Label"),
-    "labels_undeclared": (
-        "Sent, but not declared on the label",
-        "Gesendet, aber nicht im Label angegeben",
-    ),
-    "labels_not_shared": (
-        "Sent to other companies, but not declared as shared (fine only if they act as service providers)",
-        "An andere Unternehmen gesendet, aber nicht als „geteilt“ angegeben (nur zulässig, wenn sie als Dienstleister handeln)",
-    ),
-    "labels_not_observed": (
-        "Declared on the label, but not seen in this session",
-        "Im Label angegeben, aber in dieser Sitzung nicht beobachtet",
-    ),
-    "labels_ok": ("Everything sent is declared on the label.", "Alles Gesendete ist im Label angegeben."),
-    "labels_expected": ("Type on the label", "Datentyp im Label"),
-    "q_open": ("“", "„"),
-    "q_close": ("”", "“"),
-    "store_play": ("Google Play Data safety", "Google Play „Datensicherheit“"),
-    "store_apple": ("App Store privacy label", "App-Store-Datenschutzangaben"),
-    "h_orgs": ("Companies", "Unternehmen"),
-    "col_company": ("Company", "Unternehmen"),
-    "col_party": ("Role", "Rolle"),
-    "first_party": ("the app's own", "eigenes der App"),
-    "third_party": ("third party", "Drittanbieter"),
-    "col_country": ("Country", "Land"),
-    "col_purpose": ("Purpose", "Zweck"),
-    "col_data": ("Data received", "Erhaltene Daten"),
-    "col_requests": ("Requests", "Anfragen"),
-    "col_hosts": ("Servers", "Server"),
-    "col_category": ("Kind of data", "Datenart"),
-    "col_count": ("Count", "Anzahl"),
-    "h_details": ("Details for experts", "Details für Fachleute"),
-    "details_note": (
-        "Every finding with its evidence: where in the request the value was, how it was decoded, "
-        "which detector matched and how sure it is.",
-        "Jeder Fund mit seinem Beleg: wo in der Anfrage der Wert stand, wie er dekodiert wurde, "
-        "welcher Detektor ihn erkannt hat und wie sicher das ist.",
-    ),
-    "col_time": ("Time", "Zeit"),
-    "col_request": ("Request", "Anfrage"),
-    "col_location": ("Where", "Fundstelle"),
-    "col_decoding": ("Decoding", "Dekodierung"),
-    "col_detector": ("Detector / rule", "Detektor / Regel"),
-    "col_confidence": ("Confidence", "Sicherheit"),
-    "col_value": ("Value", "Wert"),
-    "col_consent": ("Consent", "Einwilligung"),
-    "col_notes": ("Notes", "Hinweise"),
-    "cleartext": ("unencrypted", "unverschlüsselt"),
-    "more_omitted": (
-        "{n} more not shown (see the CSV export).",
-        "{n} weitere nicht gezeigt (siehe CSV-Export).",
-    ),
-    "h_cleartext": ("Sent without encryption", "Unverschlüsselt gesendet"),
-    "h_pinning": (
-        "Destinations phonehome could not look into",
-        "Ziele, in die phonehome nicht hineinsehen konnte",
-    ),
-    "pinning_note": (
-        "The app refused phonehome's certificate for these servers (certificate pinning suspected). "
-        "Whatever was sent there is missing from this report.",
-        "Die App hat das Zertifikat von phonehome für diese Server abgelehnt (vermutlich Zertifikats-Pinning). "
-        "Was dorthin gesendet wurde, fehlt in diesem Bericht.",
-    ),
-    "h_unreadable": ("Contacted, content not readable", "Kontaktiert, Inhalt nicht lesbar"),
-    "unreadable_note": (
-        "The packet capture shows connections to these servers whose content stayed encrypted (no TLS key "
-        "for them in the capture, QUIC, or certificate pinning that kept decryption out). That the app "
-        "contacted them is certain; what it sent there is missing from this report.",
-        "Der Paketmitschnitt zeigt Verbindungen zu diesen Servern, deren Inhalt verschlüsselt blieb (kein "
-        "TLS-Schlüssel im Mitschnitt, QUIC, oder Zertifikats-Pinning verhinderte die Entschlüsselung). Dass "
-        "die App sie kontaktiert hat, ist sicher; was sie dorthin gesendet hat, fehlt in diesem Bericht.",
-    ),
-    "col_connections": ("Connections", "Verbindungen"),
-    "col_sent": ("Bytes sent", "Bytes gesendet"),
-    "col_received": ("Bytes received", "Bytes empfangen"),
-    "h_dns": ("Servers looked up (plain DNS)", "Nachgeschlagene Server (unverschlüsseltes DNS)"),
-    "col_server": ("Server", "Server"),
-    "col_attempts": ("Attempts", "Versuche"),
-    "col_reason": ("Reason", "Grund"),
-    "h_device_reads": ("What the app read on the device", "Was die App auf dem Gerät gelesen hat"),
-    "device_reads_note": (
-        "Reads of identifiers and personal data seen by the Frida hooks, with the SDK that made them.",
-        "Von den Frida-Hooks beobachtete Lesezugriffe auf Kennungen und persönliche Daten, mit dem SDK, das sie ausgeführt hat.",
-    ),
-    "col_api": ("API", "API"),
-    "col_sdk": ("SDK", "SDK"),
-    "h_in_app": ("In-app browser", "In-App-Browser"),
-    "in_app_note": (
-        "Scripts the app ran inside the web pages it showed (WebView.evaluateJavascript and the like, seen by the "
-        "Frida hooks), what each can do in the page, and the code that shows it. A capability says what the script "
-        "can do, not that it did it.",
-        "Skripte, die die App in den angezeigten Webseiten ausgeführt hat (WebView.evaluateJavascript u. ä., von den "
-        "Frida-Hooks beobachtet), was jedes in der Seite tun kann, und der Code, der das zeigt. Eine Fähigkeit sagt, "
-        "was das Skript tun kann, nicht, dass es das getan hat.",
-    ),
-    "in_app_reads": ("It can read", "Es kann lesen"),
-    "in_app_can": ("It can", "Es kann"),
-    "in_app_pages": ("Pages", "Seiten"),
-    "in_app_who": ("Injected by", "Eingeschleust von"),
-    "in_app_times": ("Times injected", "Wie oft eingeschleust"),
-    "in_app_bridges": ("Objects the app handed to pages", "Objekte, die die App den Seiten übergeben hat"),
-    "in_app_evidence": ("Evidence", "Belege"),
-    "in_app_limits": ("Analysis notes", "Hinweise zur Analyse"),
-    "in_app_script": ("Script", "Skript"),
-    "col_capability": ("Capability", "Fähigkeit"),
-    "col_position": ("Line:column", "Zeile:Spalte"),
-    "col_code": ("Code", "Code"),
-    "h_problems": ("Problems while reading the session", "Probleme beim Lesen der Sitzung"),
-    "h_method": ("How to read this report", "So lesen Sie diesen Bericht"),
-    "method": (
-        "phonehome recorded the app's network traffic through an intercepting proxy on a test phone "
-        "and searched every request for the phone's identifiers and the test person's data. "
-        '"Companies" counts other organisations than the app\'s publisher (third parties). '
-        "A finding shows what was sent, not what the recipient does with it. Traffic the app "
-        "protected against inspection (see above) is not included, so real numbers can be higher.",
-        "phonehome hat den Netzwerkverkehr der App auf einem Testhandy über einen Prüf-Proxy "
-        "aufgezeichnet und jede Anfrage nach den Kennungen des Handys und den Daten der Testperson "
-        "durchsucht. Als „Unternehmen“ zählen andere Organisationen als der Anbieter der App "
-        "(Drittanbieter). Ein Fund zeigt, was gesendet wurde, nicht, was der Empfänger damit macht. "
-        "Verkehr, den die App gegen Prüfung geschützt hat (siehe oben), fehlt; die echten Zahlen "
-        "können also höher sein.",
-    ),
-    "generated_by": ("Generated by phonehome {version}", "Erstellt mit phonehome {version}"),
-    "none": ("none", "keine"),
-    "unknown": ("unknown", "unbekannt"),
-}
-
-PURPOSE_NAMES: dict[str, tuple[str, str]] = {
-    "advertising": ("advertising", "Werbung"),
-    "analytics": ("analytics", "Analyse"),
-    "attribution": ("install attribution", "Installations-Zuordnung"),
-    "crash_reporting": ("crash reporting", "Absturzberichte"),
-    "social": ("social network", "soziales Netzwerk"),
-    "customer_engagement": ("customer engagement", "Kundenbindung"),
-    "infrastructure": ("infrastructure", "Infrastruktur"),
-    "first_party": ("the app itself", "die App selbst"),
-    "unknown": ("unknown", "unbekannt"),
-}
-
-MARKER_NAMES: dict[str, tuple[str, str]] = {
-    "consent-given": ("consent given", "Einwilligung erteilt"),
-    "consent-refused": ("consent refused", "Einwilligung abgelehnt"),
-    "consent-withdrawn": ("consent withdrawn", "Einwilligung widerrufen"),
-    "note": ("note", "Notiz"),
-}
+SENSITIVITY: tuple[str, ...] = _PHRASES.sensitivity
+"""The order in which categories are named: most sensitive first."""
+_OBJECT: dict[str, tuple[str, str]] = _PHRASES.objects
+"""Object phrases ("the app sent ___ to 3 companies"): English, German accusative."""
+_UI: dict[str, tuple[str, str]] = _PHRASES.ui
+"""Fixed strings of the report, (English, German)."""
+PURPOSE_NAMES: dict[str, tuple[str, str]] = _PHRASES.purposes
+MARKER_NAMES: dict[str, tuple[str, str]] = _PHRASES.markers
 
 _CONTROL = re.compile(
     r"[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"

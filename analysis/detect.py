@@ -96,6 +96,8 @@ MAX_VALUE_CHARS = 500
 """Detection values longer than this are cut (with an ellipsis); the location leads to the rest."""
 
 _IDENTIFIERS = frozenset({"advertising_id", "device_id", "user_id"})
+_FLAT_PARTS = ("query:", "body.form:")
+_SPAN_WORDS = frozenset({"span", "spans", "scope_spans", "resource_spans"})
 _RANK = {"profile": 3, "runtime": 3, "key+pattern": 2, "key": 1, "pattern": 1}
 
 _SEGMENT_RE = re.compile(r'\["(?:[^"\\]|\\.)*"\]|\[\d+\]|[^.\[\]]+')
@@ -252,6 +254,7 @@ _EXCEPTION_RE = re.compile(
     r"(?:^|[\s(:])(?:[a-z_][\w$]*\.){1,8}[A-Z][\w$]*(?:Exception|Error)\b"
     r"|^[A-Z][\w$]*(?:Exception|Error)(?::\s|$)"
 )
+_BEARER_RE = re.compile(r"^(?:Bearer|Token|Basic) [A-Za-z0-9._~+/\-]{16,}=*$", re.I)
 _IGLU_RE = re.compile(r"^iglu:[\w.\-]+/([\w.\-]+)/jsonschema/\d+-\d+-\d+$")
 _IGLU_ENVELOPES = ("contexts", "unstruct_event", "payload_data")
 _CONN_WORDS = frozenset(
@@ -484,6 +487,8 @@ class Detector:
             value = leaf.value
             raw_key = leaf.key if leaf.key is not None else path.last
             rule = keys.lookup(raw_key)
+            if rule is not None and rule.name in keys.RAW_TABLE and not leaf.location.startswith(_FLAT_PARTS):
+                rule = None  # raw names are parameters of compact protocols (query and form only)
             alias = None
             key_label = None
             why = None
@@ -553,6 +558,8 @@ class Detector:
             kc = None
             if rule is not None and not rule.container:
                 kc = self._key_cand(leaf, rule, value, path, alias, ctx, why)
+                if kc is not None and kc.category == "app_activity" and path.tokens & _SPAN_WORDS:
+                    kc = None  # a span's events and names are timings of the app's code, not the user's
 
             # value patterns
             pcs = self._pattern_cands(leaf, value, rule, path)
@@ -969,6 +976,14 @@ class Detector:
             out.append(_Cand(category, loc, dec, found, "pattern", rule_id, conf, key, evidence, "pattern"))
 
         c0 = value[0]
+        if c0 in "BbTt" and not loc.startswith("header:") and _BEARER_RE.match(value):
+            add(
+                "credentials",
+                "pattern:forwarded-authorization",
+                0.75,
+                "value is an Authorization header's credentials, sent inside the request's data",
+                value,
+            )
         if "@" in value and not loc.endswith(">jwt:payload.iss"):  # a token's issuer is a system
             # role mailboxes (support@, info@) alone are an organisation's address: no finding;
             # under an e-mail key the key detector keeps them at 0.5
@@ -1092,10 +1107,15 @@ class Detector:
             if c.known_name is not None:
                 if (c.location, c.known_name) in known_parents:
                     continue
-            elif c.location in whole and c.category not in whole[c.location] and c.category in _IDENTIFIERS:
-                # the leaf is a known value of another kind (`device_id=<Android ID>`, a hashed
-                # e-mail as a member id): not also an identifier; other categories stay (a
-                # clipboard text sent as a search is clipboard and app activity)
+            elif (
+                c.location in whole
+                and c.category not in whole[c.location]
+                and c.category in _IDENTIFIERS
+                and whole[c.location] & _IDENTIFIERS
+            ):
+                # the leaf is a known identifier of another kind (`device_id=<Android ID>`); other
+                # categories stay (a clipboard text sent as a search is clipboard and app
+                # activity, a hashed e-mail as a member id is contact info and a user id)
                 continue
             groups.setdefault((c.location, c.category), []).append(c)
         # the same category in an encoded value and in what it decodes to (`query:uid` holding

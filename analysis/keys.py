@@ -73,6 +73,12 @@ TABLE: dict[str, KeyRule] = {
     for spec in _RULES.rules
     for name in spec.names
 }
+RAW_TABLE: dict[str, KeyRule] = {
+    name: KeyRule(name, spec.category, spec.shape, spec.what, spec.suffix_ok)
+    for spec in _RULES.rules
+    for name in spec.raw
+}
+"""Names matched exactly as sent (`_id`), before `normalise`."""
 
 _CAMEL_1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _CAMEL_2 = re.compile(r"([a-z0-9])([A-Z])")
@@ -98,6 +104,9 @@ def lookup(raw: str | None) -> KeyRule | None:
     """The rule for a field name, or `None` when the name says nothing about personal data."""
     if not raw:
         return None
+    exact = RAW_TABLE.get(raw)
+    if exact is not None:
+        return exact
     norm = normalise(raw)
     if not norm:
         return None
@@ -159,6 +168,9 @@ SCREEN_WORDS = _WORDS.set("screen_words")
 _CURRENT_WORDS = _WORDS.set("current_words")
 _SESSION_MEASURES = _WORDS.set("session_measures")
 _EVENT_PARTS = _WORDS.set("event_parts")
+_FAULT_WORDS = frozenset({"exception", "error", "crash", "stack", "stacktrace", "backtrace", "fault"})
+_FAULT_PARTS = frozenset({"class", "type", "message", "name", "hash", "trace", "count", "reason", "stack"})
+"""`<fault>_<part>` (`exception_class`, `stack_hash`, `error_message`): diagnostics."""
 """`event_<part>`: which event happened (`event_token`, `event_category`), not its dedup id."""
 _MEMORY_WORDS = _WORDS.set("memory_words")
 _MEMORY_MEASURES = _WORDS.set("memory_measures")
@@ -171,6 +183,7 @@ _CONCEPT_RULES = {
     "session": KeyRule("session_telemetry", "app_activity", Shape.NUMBER, "session telemetry", True),
     "memory": KeyRule("memory_size", "device_info", Shape.NUMBER, "the memory size", True),
     "event": KeyRule("event_part", "app_activity", Shape.EVENT, "which event happened", True),
+    "fault": KeyRule("fault_detail", "diagnostics", Shape.ANY, "an error's or crash's detail", True),
 }
 
 
@@ -193,6 +206,8 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
         return _CONCEPT_RULES["user_id"]
     if len(tokens) == 2 and last in _ID_WORDS and prev in ("stable", "persistent"):
         return _CONCEPT_RULES["user_id"]
+    if tokens[0] in _FAULT_WORDS and last in _FAULT_PARTS:
+        return _CONCEPT_RULES["fault"]
     if last == "key" and prev in PERSON_SUBJECTS:
         return _CONCEPT_RULES["user_key"]
     if last in ("token", "tokens") and prev in _TOKEN_SUBJECTS:

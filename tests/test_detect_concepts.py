@@ -303,8 +303,11 @@ def test_free_text_messages_are_user_content():
         {"conversation": {"body": "Can you move my delivery to Friday please?"}},
     )
     assert "user_content" in cats(dets)
-    sms = run("https://sms.vendor-q.example/Messages", "To=%2B4915209876543&Body=See+you+at+eight", form=True)
-    assert "user_content" in at(sms, "form:Body")
+    chat = run("https://im.vendor-q.example/send", "message_type=comment&body=See+you+at+eight", form=True)
+    assert "user_content" in at(chat, "form:body")
+    # a mail or SMS an app sends (its template text) is not something the user made
+    mail = run("https://mail.vendor-q.example/send", {"message": {"subject": "Your order shipped", "text": "Hello, it is on its way"}})
+    assert "user_content" not in cats(mail)
     # an error's message is diagnostics, not the user's content
     err = run("https://logs.vendor-l.example/in", {"error": {"message": "request timed out after retry"}})
     assert "user_content" not in cats(err)
@@ -431,3 +434,38 @@ def test_event_parts_and_session_boundaries():
 def test_place_fields_of_a_person_are_where_they_live():
     dets = run("https://flags.vendor-b.example/init", {"user": {"city": "Lübeck", "country": "DE"}})
     assert at(dets, "user.city") == {"location_coarse"}
+
+
+def test_forwarded_authorization_and_fault_names():
+    dets = run(
+        "https://rum.vendor-m.example/v1/resource",
+        {"req": {"hdrs": {"auth": "Bearer 4f9a1c2e8b7d6e5f4a3b2c1d0e9f8a7b"}}, "exceptionClass": "IOError", "stackHash": "91ab"},
+    )
+    assert "credentials" in at(dets, "hdrs.auth")
+    assert at(dets, "exceptionClass") == {"diagnostics"} and at(dets, "stackHash") == {"diagnostics"}
+
+
+def test_raw_compact_names_only_in_query_and_form():
+    assert at(run("https://stats.vendor-h.example/m?_id=1a2b3c4d5e6f7a8b&rec=1"), "query:_id") == {"user_id"}
+    assert run("https://api.vendor-h.example/doc", {"_id": "1a2b3c4d5e6f7a8b"}) == []
+
+
+def test_span_events_are_not_user_events():
+    dets = run(
+        "https://otel.vendor-e.example/v1/traces",
+        {"resourceSpans": [{"scopeSpans": [{"spans": [{"events": [{"name": "fetchStart"}]}]}]}]},
+    )
+    assert "app_activity" not in cats(dets)
+
+
+def test_type_of_the_enclosing_object():
+    dets = run(
+        "https://telemetry.vendor-x.example/track",
+        {"data": {"base_type": "PageviewData", "base_data": {"name": "Home", "ver": 2}}},
+    )
+    assert "app_activity" in at(dets, "base_data.name")
+
+
+def test_a_text_beside_a_message_type_is_user_content():
+    dets = run("https://im.vendor-q.example/ws", {"type": "chat_message", "peer": "p-17", "text": "running late, sorry"})
+    assert "user_content" in at(dets, "json:text")

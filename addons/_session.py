@@ -7,7 +7,6 @@ for a bad profile, the file and key); the addon turns that into an `OptionsError
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import platform
 import re
@@ -194,31 +193,8 @@ def end_session(store: SessionStore, *, now: float, stats: dict[str, Any]) -> di
     proxy["end"] = _iso(now)
     proxy["stats"] = stats
     meta["proxy"] = proxy
-    try:
-        store.write_meta(meta)
-    except OSError:
-        # A full disk: the atomic rewrite needs a new file; the old one's blocks may still hold it.
-        _rewrite_in_place(store, meta)
+    store.write_meta(meta)  # in place as a last resort on a full disk
     return meta
-
-
-def _rewrite_in_place(store: SessionStore, meta: dict[str, Any]) -> None:
-    """Last resort when `session.json` cannot be replaced: overwrite it where it is, if the new
-    text fits in the blocks it already has (no new space needed). Raises the `OSError` otherwise."""
-    from phonehome.store.safefile import open_fd
-
-    data = (json.dumps(meta, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8", "backslashreplace")
-    fd = open_fd(store.session_json, os.O_WRONLY)
-    try:
-        st = os.fstat(fd)
-        room = max(st.st_size, st.st_blocks * 512)
-        if len(data) > room:
-            raise OSError(28, f"{store.session_json}: no room to write the session's end")
-        os.pwrite(fd, data, 0)
-        os.ftruncate(fd, len(data))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 RESERVE = ".phonehome-reserve"

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, Literal
 
 from phonehome.store import SessionStore, make_private_dir, open_private, read_jsonl
+from phonehome.views.inert import inert
 
 REPO = Path(__file__).resolve().parent.parent
 ADDON = REPO / "addons" / "phonehome.py"
@@ -332,7 +333,10 @@ class DeviceSession:
             changes: dict[str, object] = {"session": session}
             if not meta.get("end"):
                 changes.update(end=end, end_ts=time.time())
-            self.store.update_meta(**changes)
+            try:
+                self.store.update_meta(**changes)
+            except OSError as e:  # a full disk: the children's statuses are still returned and shown
+                self.say(f"phonehome session: could not write the end of the session: {inert(e)}")
         return statuses
 
     def closing_words(self) -> str:

@@ -127,3 +127,22 @@ def test_replay_findings_to_a_link_or_fifo_is_refused(tmp_path: Path, outside: P
     assert main(["replay", str(SAMPLE), "--no-progress", "--findings", str(tmp_path / "g.csv")]) == 1
     assert time.monotonic() - start < 5
     assert "FIFO" in capsys.readouterr().err
+
+
+def test_session_end_is_written_in_place_on_a_full_disk(tmp_path: Path) -> None:
+    import json
+
+    from phonehome.store import SessionStore
+    from phonehome.store.safefile import OutputError
+
+    with small_tmpfs(tmp_path / "fs") as fs:
+        store = SessionStore.create(fs / "s")
+        store.write_meta({"app": "x", "start": "2026-12-04T10:00:00+00:00"})
+        fill(fs, leave=0)
+        # the atomic rewrite needs a new file; the old one's block still has room for the end
+        store.write_meta({"app": "x", "start": "2026-12-04T10:00:00+00:00", "end": "2026-12-04T11:00:00+00:00"})
+        assert json.loads(store.session_json.read_text())["end"] == "2026-12-04T11:00:00+00:00"
+        with pytest.raises(OutputError, match="the disk is full"):
+            store.write_meta({"app": "x", "pad": "y" * 10_000})  # more than its block: not written at all
+        assert json.loads(store.session_json.read_text())["end"] == "2026-12-04T11:00:00+00:00"
+        _no_temporary_files(store.root)

@@ -22,6 +22,7 @@ link is followed, a FIFO or device is refused with a one-line error naming it, n
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import time
@@ -29,7 +30,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from phonehome.store.safefile import UnsafeFile, open_private, open_read, read_bytes, write_atomic
+from phonehome.store.safefile import (
+    OutputError,
+    UnsafeFile,
+    open_fd,
+    open_private,
+    open_read,
+    read_bytes,
+    write_atomic,
+)
 
 __all__ = ["UnsafeFile", "open_private", "read_bytes", "write_private_atomic"]
 
@@ -55,6 +64,28 @@ def make_private_dir(path: Path) -> Path:
     path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     os.chmod(path, DIR_MODE)
     return path
+
+
+def _rewrite_in_place(path: Path, data: bytes) -> bool:
+    """Overwrite the regular file `path` with `data` where it is, if `data` fits in the blocks it
+    already has (no new space needed); False when it does not fit or cannot be opened."""
+    try:
+        fd = open_fd(path, os.O_WRONLY)
+    except OSError:
+        return False
+    try:
+        st = os.fstat(fd)
+        if len(data) > max(st.st_size, st.st_blocks * 512):
+            return False
+        if os.pwrite(fd, data, 0) != len(data):
+            return False
+        os.ftruncate(fd, len(data))
+        os.fsync(fd)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def json_line_bytes(text: str) -> bytes:
@@ -223,9 +254,14 @@ class SessionStore:
         return meta if isinstance(meta, dict) else {}
 
     def write_meta(self, meta: dict[str, Any]) -> None:
-        write_private_atomic(
-            self.session_json, (json.dumps(meta, indent=2, ensure_ascii=False, default=str) + "\n").encode()
-        )
+        """Rewrite `session.json` atomically; on a full disk, where it is if it fits in the blocks
+        the file already has (the session's end must not be lost for want of a new block)."""
+        data = json_line_bytes(json.dumps(meta, indent=2, ensure_ascii=False, default=str) + "\n")
+        try:
+            write_private_atomic(self.session_json, data)
+        except OutputError as e:
+            if e.errno not in (errno.ENOSPC, errno.EDQUOT) or not _rewrite_in_place(self.session_json, data):
+                raise
 
     def update_meta(self, **changes: Any) -> dict[str, Any]:
         meta = self.read_meta()

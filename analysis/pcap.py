@@ -40,6 +40,12 @@ WS_MESSAGE_CAP = 16 << 20
 """Bytes of one WebSocket message assembled from its frames (a bigger one is capped, with a note)."""
 
 Event = dict[str, Any]
+_UDP_SERVICE_PORTS = frozenset((53, 80, 123, 443, 853, 5353))
+SWEEP_EVERY = 5000
+"""Packets between two sweeps of ended connections."""
+CLOSED_GRACE_S = 30.0
+IDLE_RETIRE_S = 3600.0
+"""Capture seconds after which a closed / an idle connection is reported and forgotten."""
 
 
 class CaptureError(Exception):
@@ -131,6 +137,9 @@ class _Conn:
     quic: bool = False
     http3: bool = False
     h3: _H3 | None = None
+    last_ts: float = 0.0
+    fins: int = 0
+    """FIN from the client (1), from the server (2), a RST (4)."""
     sni: str | None = None
     connect_target: str | None = None
     records: int = 0
@@ -229,7 +238,6 @@ class CaptureReader:
         self.body_cap = body_cap
         self.on_event = on_event or (lambda event: None)
         self.conns: dict[tuple[str, tuple[str, int], tuple[str, int]], _Conn] = {}
-        self.finished: list[_Conn] = []
         self.dns_names: dict[str, str] = {}
         self.counter = 0
         self.packets = 0
@@ -259,6 +267,8 @@ class CaptureReader:
 
     def packet(self, layers: dict[str, Any], ts: float, uid: int | None = None) -> list[Record]:
         self.packets += 1
+        if self.packets % SWEEP_EVERY == 0:
+            self._sweep(ts)
         ip_raw = _hex(layers.get("ip_raw")) or _hex(layers.get("ipv6_raw"))
         if ip_raw is None:
             return []
@@ -268,6 +278,7 @@ class CaptureReader:
         except ValueError:
             return []
         conn, up = self._conn(t, ts)
+        conn.last_ts = ts
         trailer = cp.pcapdroid_trailer(_hex(layers.get("frame_raw")) or b"")
         if uid is not None:
             package, name = self.uid_apps.get(uid, ("", ""))
@@ -279,8 +290,9 @@ class CaptureReader:
             conn.up += t.payload
         else:
             conn.down += t.payload
-        if t.proto == "tcp" and t.flags & 0x05:  # FIN or RST
-            conn.closed = True
+        if t.proto == "tcp" and t.flags & 0x05:  # closed: a RST, or a FIN from both ends
+            conn.fins |= 0x04 if t.flags & 0x04 else (0x01 if up else 0x02)
+            conn.closed = conn.fins & 0x04 != 0 or conn.fins & 0x03 == 0x03
         if "dns_raw" in layers and t.proto == "udp":
             self._dns(layers["dns_raw"], ts, conn)
             return []
@@ -317,13 +329,16 @@ class CaptureReader:
         conn = self.conns.get(key)
         syn_only = t.proto == "tcp" and t.flags & 0x12 == 0x02
         if conn is not None and syn_only and conn.closed:
-            self.finished.append(conn)
+            del self.conns[key]
+            self._retire(conn)
             conn = None
         if conn is None:
             self.counter += 1
-            if syn_only or t.proto == "udp" and t.dport in (53, 443, 80):
+            if syn_only:
                 client, server = a, b
-            elif t.proto == "tcp" and t.flags & 0x12 == 0x12:
+            elif t.proto == "udp":  # the first datagram is the client's, unless it comes from a service port
+                client, server = (b, a) if t.sport in _UDP_SERVICE_PORTS and t.dport not in _UDP_SERVICE_PORTS else (a, b)
+            elif t.flags & 0x12 == 0x12:
                 client, server = b, a
             else:  # the capture starts mid-connection: the lower port is the server's
                 client, server = (a, b) if t.sport >= t.dport else (b, a)
@@ -676,33 +691,53 @@ class CaptureReader:
                            "addresses": list(message.addresses), "app": self._app_label(conn)})
 
     def unreadable(self) -> Iterator[Event]:
-        for conn in [*self.finished, *self.conns.values()]:
-            if conn.records or conn.up + conn.down == 0 or not self._wanted(conn):
-                continue
-            if conn.sni:
-                host, how = conn.sni, "sni"
-            elif conn.connect_target:
-                host, how = conn.connect_target, "connect"
-            elif conn.server[0] in self.dns_names:
-                host, how = self.dns_names[conn.server[0]], "dns"
-            else:
-                host, how = conn.server[0], "ip"
-            if conn.http3:
-                transport, reason = "QUIC", "QUIC decrypted, but no complete HTTP/3 request was read"
-            elif conn.quic or conn.proto == "udp" and conn.server[1] == 443:
-                transport, reason = "QUIC", "QUIC is encrypted with keys this capture does not hold"
-            elif conn.tls:
-                transport, reason = "TLS", "no TLS key for this connection (or certificate pinning kept decryption out)"
-            else:
-                transport, reason = conn.proto.upper(), "not HTTP"
-            if conn.broken:
-                reason = conn.broken
-            yield {
-                "type": "capture:unreadable", "ts": conn.first_ts, "host": host, "host_source": how,
-                "server": conn.server[0], "port": conn.server[1],
-                "client": f"{conn.client[0]}:{conn.client[1]}", "transport": transport,
-                "bytes_up": conn.up, "bytes_down": conn.down, "reason": reason, "app": self._app_label(conn),
-            }
+        """Events for the connections still open at the end of the capture."""
+        for conn in self.conns.values():
+            event = self._unreadable_event(conn)
+            if event is not None:
+                yield event
+        self.conns.clear()
+
+    def _retire(self, conn: _Conn) -> None:
+        """A connection that ended: say now if it stayed unreadable, and forget it (memory stays
+        flat however many connections a capture holds)."""
+        event = self._unreadable_event(conn)
+        if event is not None:
+            self.on_event(event)
+
+    def _sweep(self, now: float) -> None:
+        for key, conn in list(self.conns.items()):
+            if (conn.closed and conn.last_ts < now - CLOSED_GRACE_S) or conn.last_ts < now - IDLE_RETIRE_S:
+                del self.conns[key]
+                self._retire(conn)
+
+    def _unreadable_event(self, conn: _Conn) -> Event | None:
+        if conn.records or conn.up + conn.down == 0 or not self._wanted(conn):
+            return None
+        if conn.sni:
+            host, how = conn.sni, "sni"
+        elif conn.connect_target:
+            host, how = conn.connect_target, "connect"
+        elif conn.server[0] in self.dns_names:
+            host, how = self.dns_names[conn.server[0]], "dns"
+        else:
+            host, how = conn.server[0], "ip"
+        if conn.http3:
+            transport, reason = "QUIC", "QUIC decrypted, but no complete HTTP/3 request was read"
+        elif conn.quic or conn.proto == "udp" and conn.server[1] == 443:
+            transport, reason = "QUIC", "QUIC is encrypted with keys this capture does not hold"
+        elif conn.tls:
+            transport, reason = "TLS", "no TLS key for this connection (or certificate pinning kept decryption out)"
+        else:
+            transport, reason = conn.proto.upper(), "not HTTP"
+        if conn.broken:
+            reason = conn.broken
+        return {
+            "type": "capture:unreadable", "ts": conn.first_ts, "host": host, "host_source": how,
+            "server": conn.server[0], "port": conn.server[1],
+            "client": f"{conn.client[0]}:{conn.client[1]}", "transport": transport,
+            "bytes_up": conn.up, "bytes_down": conn.down, "reason": reason, "app": self._app_label(conn),
+        }
 
 
 def read_capture(path: Path, *, app: str | None, body_cap: int, keylog: Path | None,

@@ -387,3 +387,42 @@ async def test_watch_a_capture_with_keys_fills_the_matrix(captured: dict[str, An
             await pilot.pause(0.2)
             orgs = {row.org for row in app.state.ordered_orgs()}
     assert {"Meta", "Segment"} <= orgs, orgs
+
+
+def test_ended_connections_are_reported_and_forgotten_while_reading(captured: dict[str, Any],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from phonehome.analysis import pcap
+
+    def unreadable_hosts() -> list[str]:
+        events: list[dict[str, Any]] = []
+        list(read_records(captured["pcap"], on_event=events.append))
+        return sorted(e["host"] for e in events if e["type"] == "capture:unreadable")
+
+    at_the_end = unreadable_hosts()
+    monkeypatch.setattr(pcap, "SWEEP_EVERY", 5)
+    monkeypatch.setattr(pcap, "CLOSED_GRACE_S", 0.0)
+    assert unreadable_hosts() == at_the_end and len(at_the_end) >= 6
+    swept = [(r.url, r.kind, r.body) for r in read_records(captured["pcap"], keylog=captured["keys"])]
+    monkeypatch.undo()
+    assert swept == [(r.url, r.kind, r.body) for r in read_records(captured["pcap"], keylog=captured["keys"])]
+
+
+@pytest.mark.parametrize("parse", ["http1_request", "h2_frames", "dns_message", "client_hello_sni",
+                                   "pcapdroid_trailer", "h3_frames"])
+def test_byte_parsers_only_raise_value_errors_on_garbage(parse: str) -> None:
+    import random
+
+    from phonehome.analysis import _capture_parse as cp
+
+    rng = random.Random(15)
+    seeds = [b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nffff\r\nab", b"\x00\x00\x10\x00\x08\x00\x00\x00\x01\xff",
+             b"\x12\x34\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00\xc0\x0c\xc0\x0c", b"\x16\x03\x01\x00\x10\x01\x00\x00\x0c"]
+    for _ in range(400):
+        data = bytearray(rng.choice(seeds) + bytes(rng.randrange(256) for _ in range(rng.randrange(64))))
+        for _ in range(rng.randrange(4)):
+            if data:
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        try:
+            getattr(cp, parse)(data if parse == "h3_frames" else bytes(data))
+        except ValueError:
+            pass

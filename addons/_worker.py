@@ -422,7 +422,7 @@ class Processor:
             rows.extend(to_json_row(r) for r in self.analyser.analyse_record(record))
             take_opaque = getattr(self.analyser, "take_app_encrypted", None)  # test analysers may lack it
             for opaque in take_opaque() if take_opaque is not None else ():
-                self._event({"type": "proxy:app-encrypted", **opaque})
+                self._event({"type": "proxy:app-encrypted", **opaque})  # appcrypto.APP_ENCRYPTED_EVENT
         if rows:
             self.findings.write_many(rows)  # one write() per flow or message
             self.counters[C_FINDINGS] += len(rows)

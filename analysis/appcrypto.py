@@ -30,6 +30,8 @@ from typing import Any
 
 from .model import Record
 
+APP_ENCRYPTED_EVENT = "proxy:app-encrypted"
+"""The event (live: the addon's worker; replay: `load_inputs`) that labels a body encrypted by the app."""
 PLAINTEXT_STEP = "plaintext from hook"
 """The decoding step a plaintext finding starts with."""
 MAX_INDEXED = 4096

@@ -16,6 +16,7 @@ import pandas as pd
 from phonehome.store import SessionStore, read_jsonl
 from phonehome.store.recovery import save_left_journal
 
+from .appcrypto import APP_ENCRYPTED_EVENT
 from .consent import consent_state, label_consent, last_consent_marker
 from .correlate import known_values_from_events
 from .model import Record
@@ -270,6 +271,9 @@ def load_inputs(
                        keylog=keylog)
     stats = ReadStats()
     rows = list(plan.rows(stats))
+    recorded = {e.get("flow_id") for e in plan.proxy_events if e.get("type") == APP_ENCRYPTED_EVENT}
+    plan.proxy_events += [{"type": APP_ENCRYPTED_EVENT, **o} for o in plan.analyser.take_app_encrypted()
+                          if o["flow_id"] not in recorded]  # labelled by replay, e.g. in flow files
     return SessionData(
         root=plan.root,
         meta=plan.meta,

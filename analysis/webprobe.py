@@ -5,7 +5,8 @@ that code never travels through the proxy. The probe, inserted by the live addon
 `phonehome_webprobe` is on, wraps the page APIs such code uses (listeners, reads of fields, the
 cookie, storage, selection, network calls) and records the calls made by code that is **not the
 page's own**: the page's own scripts (inline or loaded) have the page's URLs on their stack; code
-run by the app through `evaluateJavascript` (or the DevTools protocol) has none. It reports them
+run by the app through `evaluateJavascript` (or the DevTools protocol) has none. The stack is read
+after the probe's own three frames (a V8 stack's leading `Error` line dropped; JavaScriptCore has none). It reports them
 with `sendBeacon` to `PROBE_HOST`, a reserved name (`.invalid`) that the addon answers itself, so
 nothing leaves the proxy.
 
@@ -49,7 +50,7 @@ PROBE_JS = (
     "var H='" + PROBE_ORIGIN + PROBE_PATH + "',Q=[],E=Error,N=navigator,B=N.sendBeacon&&N.sendBeacon.bind(N),"
     "T=setTimeout,F=Function.prototype.toString,P=false,R=/(https?|file|blob):\\/\\//,"
     "AE=EventTarget.prototype.addEventListener,SEEN={};"
-    "function who(){var l=String((new E()).stack||'').split('\\n').slice(4);"
+    "function who(){var l=String((new E()).stack||'').split('\\n');if(/^Error/.test(l[0]||''))l.shift();l=l.slice(3);"
     "if(!l.length)return null;for(var i=0;i<l.length;i++){if(R.test(l[i]))return null;}return l[0].trim().slice(0,200);}"
     "function flush(){P=false;if(!Q.length||!B)return;try{B(H,JSON.stringify({v:1,page:String(location.href).slice(0,500),"
     "records:Q.splice(0,50)}));}catch(e){}if(Q.length)later();}"

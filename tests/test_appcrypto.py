@@ -189,3 +189,32 @@ def test_bundled_tiktok_format_session_carries_both() -> None:
     assert plain["notes"].str.contains("EncryptorUtil.ttEncrypt by com.bytedance \\(ByteDance\\)").all()
     (inj,) = injections_from_events(data.hook_events)
     assert set(inj.capabilities) >= {"keyboard", "pointer", "native_bridge"} and inj.org == "ByteDance"
+
+
+def test_app_encrypted_requests_in_the_report(tmp_path: Path) -> None:
+    """A flow file with an app-encrypted request and no hooks: replay labels it, the report says so
+    in plain words with the request, escaped."""
+    from mitmproxy import io as mio
+    from mitmproxy.test import tflow
+
+    from phonehome.analysis.sessions import load_inputs
+    from phonehome.views.report import build_report, render_html, render_markdown
+
+    f = tflow.tflow(req=None)
+    f.request.host, f.request.port, f.request.scheme = "log.snssdk.com", 443, "https"
+    f.request.path, f.request.method = "/service/2/app_log/?tt_data=a&x=<b>", "POST"
+    f.request.headers["content-type"] = "application/octet-stream;tt-data=a"
+    f.request.content = os.urandom(300)
+    path = tmp_path / "flows.mitm"
+    with open(path, "wb") as fh:
+        mio.FlowWriter(fh).add(f)
+    data = load_inputs([path])
+    (label,) = [e for e in data.proxy_events if e["type"] == "proxy:app-encrypted"]
+    assert label["org"] == "ByteDance"
+    model = build_report(data)
+    assert model.app_encrypted_summary.startswith("The app encrypted one request (to ByteDance) itself before sending it")
+    html = render_html(model)
+    section = html[html.index('<section id="app-encrypted">'):]
+    assert "tt_data=a&amp;x=&lt;b&gt;" in section and "encrypted by the app before sending" in section
+    assert "## Encrypted by the app before sending" in render_markdown(model)
+    assert build_report(data, lang="de").app_encrypted_summary.startswith("Die App hat eine Anfrage (an ByteDance)")

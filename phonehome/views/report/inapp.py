@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from phonehome.analysis.appcrypto import APP_ENCRYPTED_EVENT
 from phonehome.analysis.inappbrowser import Injection, injections_from_events
 from phonehome.analysis.webscript import CAPABILITIES, OBSERVES, PLAIN, SENDS
 
@@ -62,6 +63,51 @@ class InAppScript:
     evidence: tuple[InAppEvidence, ...]
     notes: tuple[str, ...]
     excerpt: str
+
+
+@dataclass(frozen=True, slots=True)
+class AppEncryptedRow:
+    """A request whose body the app encrypted itself and no hook explained."""
+
+    offset_s: float | None
+    url: str
+    org: str
+    reason: str
+    size: int | None
+
+
+MAX_APP_ENCRYPTED = 200
+
+
+def app_encrypted_rows(events: Sequence[Mapping[str, Any]], offset: Callable[[datetime | None], float | None],
+                       to_time: Callable[[Any], datetime | None]) -> tuple[AppEncryptedRow, ...]:
+    rows = []
+    seen: set[Any] = set()
+    for e in events:
+        if e.get("type") != APP_ENCRYPTED_EVENT or e.get("flow_id") in seen:
+            continue
+        seen.add(e.get("flow_id"))
+        size = e.get("size")
+        rows.append(AppEncryptedRow(offset_s=offset(to_time(e.get("ts"))), url=txt.clean(e.get("url"), 200),
+                                    org=txt.clean(e.get("org") or "", 120), reason=txt.clean(e.get("reason"), 200),
+                                    size=size if isinstance(size, int) and not isinstance(size, bool) else None))
+        if len(rows) >= MAX_APP_ENCRYPTED:
+            break
+    return tuple(sorted(rows, key=lambda r: (r.offset_s is None, r.offset_s or 0.0)))
+
+
+def app_encrypted_sentence(rows: Sequence[AppEncryptedRow], lang: str) -> str:
+    if not rows:
+        return ""
+    orgs = _join(sorted({r.org for r in rows if r.org}) or (["unbekannt" if lang == "de" else "unknown"]),
+                 "und" if lang == "de" else "and")
+    n = len(rows)
+    if lang == "de":
+        return (f"Die App hat {'eine Anfrage' if n == 1 else f'{n} Anfragen'} (an {orgs}) selbst verschlüsselt, "
+                "bevor sie gesendet wurde; ihr Inhalt war ohne die Krypto-Hooks nicht lesbar und fehlt in diesem Bericht.")
+    return (f"The app encrypted {'one request' if n == 1 else f'{n} requests'} (to {orgs}) itself before sending "
+            f"{'it' if n == 1 else 'them'}; without the crypto hooks {'its' if n == 1 else 'their'} content could not be "
+            "read and is missing from this report.")
 
 
 def phrase(capability: str, lang: str) -> str:
@@ -133,4 +179,4 @@ def _join(items: Sequence[str], word: str) -> str:
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
-__all__ = ["InAppEvidence", "InAppScript", "Injection", "in_app_scripts", "phrase", "summary_sentence"]
+__all__ = ["AppEncryptedRow", "app_encrypted_rows", "app_encrypted_sentence", "InAppEvidence", "InAppScript", "Injection", "in_app_scripts", "phrase", "summary_sentence"]

@@ -300,6 +300,14 @@ def render_markdown(model: ReportModel) -> str:
                     [[md(e.capability), md(e.api), e.position + (f" ({md(e.via)})" if e.via else ""), md(e.code)]
                      for e in s.evidence],
                 )
+    if model.app_encrypted:
+        lines += [f"## {t['h_app_encrypted']}", "", md(model.app_encrypted_summary, None), ""]
+        lines += _table(
+            [t["col_time"], "URL", t["col_company"], t["col_bytes"], t["col_reason_why"]],
+            [[txt.fmt_offset(r.offset_s), md(r.url), md(r.org or "–"), str(r.size if r.size is not None else "–"),
+              md(r.reason)] for r in model.app_encrypted],
+            {3},
+        )
     if model.device_reads:
         lines += [f"## {t['h_device_reads']}", "", t["device_reads_note"], ""]
         lines += _table(

@@ -24,7 +24,14 @@ from phonehome.analysis.transfers import receivers
 
 from .. import where
 from . import text as txt
-from .inapp import InAppScript, in_app_scripts, summary_sentence
+from .inapp import (
+    AppEncryptedRow,
+    InAppScript,
+    app_encrypted_rows,
+    app_encrypted_sentence,
+    in_app_scripts,
+    summary_sentence,
+)
 
 PINNING_EVENTS = ("proxy:pinning_suspected", "proxy:pinning-suspected")
 EVIDENCE_PER_GROUP = 10
@@ -204,6 +211,9 @@ class ReportModel:
     in_app: tuple[InAppScript, ...] = ()
     """Scripts the app injected into web pages (section "In-app browser")."""
     in_app_summary: str = ""
+    app_encrypted: tuple[AppEncryptedRow, ...] = ()
+    """Requests whose body the app encrypted itself and no hook explained."""
+    app_encrypted_summary: str = ""
     unreadable: tuple[UnreadableRow, ...] = ()
     """From packet captures: contacted, content not readable."""
     looked_up: tuple[str, ...] = ()
@@ -412,6 +422,7 @@ def build_report(
     )
     title_app = app or txt.ui("the_app", lang)
     in_app = in_app_scripts(events, offset, _ts, lang)
+    app_encrypted = app_encrypted_rows(events, offset, _ts)
     return ReportModel(
         lang=lang,
         revealed=reveal,
@@ -440,6 +451,8 @@ def build_report(
         version=__version__ if version is None else version,
         in_app=in_app,
         in_app_summary=summary_sentence(in_app, lang),
+        app_encrypted=app_encrypted,
+        app_encrypted_summary=app_encrypted_sentence(app_encrypted, lang),
         unreadable=_unreadable_rows(capture_events, offset),
         looked_up=tuple(sorted({_s(e.get("name"), 200) for e in capture_events if e.get("type") == "capture:dns"})),
         where=where.receiver_rows(found, lang, server_country=server_country),

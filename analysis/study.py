@@ -35,7 +35,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from phonehome.store import DIR_MODE, FILE_MODE, SessionStore
+from phonehome.store import DIR_MODE, SessionStore
+from phonehome.store.safefile import AtomicFile, write_atomic
 
 from .consent import last_consent_marker
 from .model import Record
@@ -200,17 +201,8 @@ def write_part(dataset: Path, table: str, app: str | None, task_id: str, rows: l
     target = part_path(dataset, table, app, task_id)
     _private_dirs(target.parent, dataset)
     arrow = pa.Table.from_pylist(rows, schema=SCHEMAS[table])
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, FILE_MODE)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            pq.write_table(arrow, f, compression="zstd")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with AtomicFile(target) as out:  # a fresh temporary file, fsynced, renamed when complete
+        pq.write_table(arrow, out.file, compression="zstd")
     return target
 
 
@@ -333,11 +325,7 @@ def write_study_meta(dataset: Path, inputs: Iterable[Path], tasks: int) -> None:
         "inputs": [str(p) for p in inputs], "tasks": tasks, "tables": list(TABLES),
         "partitioning": "hive, by app (app=<percent-encoded app id>)",
     }
-    tmp = dataset / ".study.json.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, FILE_MODE)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(meta, f, indent=2)
-    os.replace(tmp, dataset / "study.json")
+    write_atomic(dataset / "study.json", json.dumps(meta, indent=2).encode("utf-8"))
 
 
 def open_table(dataset: str | Path, table: str) -> Any:

@@ -9,8 +9,8 @@ What it does (as root; the SDKs themselves run as uid 65534 with `env -i` and a 
 1. re-executes itself under `unshare -n -m -u`; inside: `lo` up, checks that `ip route` and
    `ip -6 route` are empty and that a connect to a non-loopback address fails, mounts a private
    tmpfs on /srv (the SDKs' home, the mitmproxy CA, the app folder bind-mounted to /srv/app so
-   stack traces name no path of this machine) and a private /etc/hosts that maps every SDK host
-   (`VENDORS[...].hosts`) to 127.0.0.1;
+   stack traces name no path of this machine) and a private /etc/hosts that maps the hosts of the
+   vendor being recorded (`VENDORS[...].hosts`) to 127.0.0.1 (other names do not resolve);
 2. an iptables REDIRECT of the SDK uid's TCP 80/443 to a transparent-mode `mitmdump` (the
    project's .venv), which writes `../flows/<vendor>.mitm` (browser CORS preflights are not
    saved) and sends every upstream connection to a local HTTPS/HTTP sink
@@ -48,6 +48,7 @@ SDK_UID = 65534
 PROXY_PORT = 8080
 PAGE_PORT = 8000
 SRV = Path("/srv")
+HOSTS_FILE = SRV / "hosts"
 
 
 @dataclass(frozen=True)
@@ -161,14 +162,22 @@ def isolate(hosts: list[str]) -> None:
         (SRV / d).mkdir()
     run("mount", "--bind", str(HERE), str(SRV / "app"))
     os.chown(SRV / "home", SDK_UID, SDK_UID)
-    hosts_file = SRV / "hosts"
-    lines = ["127.0.0.1 localhost", "::1 localhost ip6-localhost", *(f"127.0.0.1 {h}" for h in hosts)]
-    hosts_file.write_text("\n".join(lines) + "\n")
-    run("mount", "--bind", str(hosts_file), "/etc/hosts")
+    write_hosts(hosts)
+    run("mount", "--bind", str(HOSTS_FILE), "/etc/hosts")
     run("hostname", "azubi-testphone")
     for ports in ("80,443",):
         run("iptables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-m", "owner", "--uid-owner", str(SDK_UID),
             "-m", "multiport", "--dports", ports, "-j", "REDIRECT", "--to-ports", str(PROXY_PORT))
+
+
+def write_hosts(hosts: list[str] | tuple[str, ...]) -> None:
+    """The private /etc/hosts (a bind mount of this file, rewritten in place per vendor, so a
+    recording never depends on which other vendors ran in the same session)."""
+    lines = ["127.0.0.1 localhost", "::1 localhost ip6-localhost", *(f"127.0.0.1 {h}" for h in hosts)]
+    with HOSTS_FILE.open("r+" if HOSTS_FILE.exists() else "w") as f:
+        f.seek(0)
+        f.truncate()
+        f.write("\n".join(lines) + "\n")
 
 
 # --- parts ----------------------------------------------------------------------------------
@@ -214,8 +223,8 @@ def as_sdk_user(argv: list[str]) -> list[str]:
             *(f"{k}={v}" for k, v in sdk_env().items()), *argv]
 
 
-def record_vendor(name: str, vendor: Vendor, sink_https: int, sink_http: int, log_dir: Path) -> None:
-    out = FLOWS / f"{name}.mitm"
+def record_vendor(name: str, vendor: Vendor, sink_https: int, sink_http: int, log_dir: Path, flows: Path) -> None:
+    out = flows / f"{name}.mitm"
     out.unlink(missing_ok=True)
     env = dict(os.environ, SINK_HTTPS_PORT=str(sink_https), SINK_HTTP_PORT=str(sink_http), PYTHONUNBUFFERED="1")
     dump_log = (log_dir / f"{name}.mitmdump.log").open("w")
@@ -277,7 +286,7 @@ def webview_user_agent() -> str:
     return json.loads((HERE / "testperson.json").read_text())["webview_user_agent"]
 
 
-def inside(names: list[str]) -> None:
+def inside(names: list[str], flows: Path) -> None:
     sys.path.insert(0, str(REPO / "tests"))
     from net_support import LocalServer  # noqa: PLC0415  (the tests' real TLS/h2 sink)
 
@@ -286,17 +295,18 @@ def inside(names: list[str]) -> None:
     log_dir = HERE / "logs"
     log_dir.mkdir(exist_ok=True)
     build_browser_bundles([n for n in names if VENDORS[n].kind == "browser"])
-    FLOWS.mkdir(exist_ok=True)
+    flows.mkdir(parents=True, exist_ok=True)
     page = start_page_server()
     with LocalServer(names=("localhost",), record=False) as sink:
         for name in names:
             print(f"recording {name} …", flush=True)
+            write_hosts(VENDORS[name].hosts)
             try:
-                record_vendor(name, VENDORS[name], sink.https_port, sink.http_port, log_dir)
+                record_vendor(name, VENDORS[name], sink.https_port, sink.http_port, log_dir, flows)
             except Exception as e:
                 print(f"  {name}: failed: {e}", flush=True)
                 continue
-            print(f"  {name}: {count_flows(FLOWS / f'{name}.mitm')} flows", flush=True)
+            print(f"  {name}: {count_flows(flows / f'{name}.mitm')} flows", flush=True)
     page.shutdown()
 
 
@@ -313,6 +323,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", help="comma-separated vendor names (default: all)")
     parser.add_argument("--list", action="store_true", help="list the vendors and exit")
+    parser.add_argument("--out", type=Path, default=FLOWS,
+                        help="folder for the flow files (default: the corpus; another folder to check a re-recording)")
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.list:
@@ -325,7 +337,7 @@ def main() -> None:
         sys.exit(f"unknown vendors: {', '.join(unknown)}; known: {', '.join(VENDORS)}")
     if not args.inside:
         enter_namespace(sys.argv[1:])
-    inside(names)
+    inside(names, args.out.resolve())
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 import Adjust from "@adjustcom/adjust-web-sdk";
 import { user, device, log, step, sleep, leaveAfter } from "./_app.js";
 
-leaveAfter(15000);
+leaveAfter(17000);
 await step("initSdk", () =>
   Adjust.initSdk({ appToken: "2fm9gkqubvpc", environment: "production", logLevel: "verbose", externalDeviceId: user.id }));
 await step("global params", () => {
@@ -15,5 +15,14 @@ await step("trackEvent registration", () =>
 await step("trackEvent purchase", () =>
   Adjust.trackEvent({ eventToken: "a4fd35", revenue: 4.99, currency: "EUR", deduplicationId: "order_90211",
     partnerParams: [{ key: "product_id", value: "premium_month" }, { key: "city", value: user.city }] }));
-await sleep(4000);
+await sleep(3000);
+await step("third-party sharing", () => {
+  const sharing = new Adjust.ThirdPartySharing(true);
+  sharing.addGranularOption("google_dma", "eea", "1");
+  sharing.addGranularOption("google_dma", "ad_personalization", "1");
+  Adjust.trackThirdPartySharing(sharing);
+});
+await sleep(1500);
+await step("gdprForgetMe", () => Adjust.gdprForgetMe());
+await sleep(2000);
 log("done");

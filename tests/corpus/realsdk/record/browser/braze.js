@@ -30,4 +30,11 @@ await step("events", () => {
 });
 await sleep(500);
 await step("flush", () => braze.requestImmediateDataFlush());
+await sleep(1500);
+await step("home location + content cards", () => {
+  braze.getUser().setCustomLocationAttribute("home", 52.520008, 13.404954);
+  braze.requestContentCardsRefresh();
+});
+await sleep(500);
+await step("flush 2", () => braze.requestImmediateDataFlush());
 log("done");

@@ -9,3 +9,5 @@ await step("create", () => hs.crm.contacts.basicApi.create({ properties: {
 await step("update", () => hs.crm.contacts.basicApi.update("90211", { properties: { app_user_id: user.id, last_job_applied: "job_4471" } }));
 await step("search", () => hs.crm.contacts.searchApi.doSearch({ filterGroups: [{ filters: [
   { propertyName: "email", operator: "EQ", value: user.email }] }], properties: ["email", "firstname"], limit: 1 }));
+await step("custom event", () => hs.events.send.basicApi.send({ eventName: "pe4711_application_submitted", email: user.email,
+  occurredAt: new Date(), properties: { job_id: "job_4471", company: "Bäckerei Krume", screen: "JobDetail" } }));

@@ -10,3 +10,6 @@ await step("event", () => client.events.create({ event_name: "application-submit
 await step("conversation", () => client.conversations.create({ from: { type: "user", id: "6762f0a21bb69f9f2193bb7a" },
   body: "Hallo, ich habe meine Bewerbung abgeschickt, aber keine Bestätigung bekommen. Viele Grüße, Lena" }));
 await step("search", () => client.contacts.search({ query: { field: "email", operator: "=", value: user.email } }));
+await step("reply", () => client.conversations.reply({ conversation_id: "215469419634", body: {
+  message_type: "comment", type: "user", intercom_user_id: "6762f0a21bb69f9f2193bb7a",
+  body: "Danke! Ich bringe meine Zeugnisse und den Lebenslauf ausgedruckt mit." } }));

@@ -126,13 +126,13 @@ def enter_namespace(argv: list[str]) -> None:
     os.execvp("unshare", ["unshare", "-n", "-m", "-u", "--", sys.executable, __file__, "--inside", *argv])
 
 
-def isolate(hosts: list[str]) -> None:
-    run("ip", "link", "set", "lo", "up")
+def assert_isolated(when: str) -> None:
+    """No route but loopback, and a connect to a non-loopback address (IPv4 and IPv6) fails."""
     for family in ("-4", "-6"):
         routes = run("ip", family, "route").stdout.strip()
         routes = "\n".join(r for r in routes.splitlines() if " dev lo " not in f" {r} ")
         if routes:
-            sys.exit(f"record.py: not isolated, {family} routes present:\n{routes}")
+            sys.exit(f"record.py: not isolated {when}, {family} routes present:\n{routes}")
     for addr in ("192.0.2.1", "2001:db8::1"):
         fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
         with socket.socket(fam, socket.SOCK_STREAM) as s:
@@ -141,21 +141,24 @@ def isolate(hosts: list[str]) -> None:
                 s.connect((addr, 443))
             except OSError as e:
                 if e.errno not in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL):
-                    sys.exit(f"record.py: unexpected error connecting to {addr}: {e}")
+                    sys.exit(f"record.py: unexpected error connecting to {addr} {when}: {e}")
             else:
-                sys.exit(f"record.py: a connect to {addr} succeeded: not isolated")
+                sys.exit(f"record.py: a connect to {addr} succeeded {when}: not isolated")
+
+
+def isolate(hosts: list[str]) -> None:
+    run("ip", "link", "set", "lo", "up")
+    assert_isolated("with lo up")
     # Chromium reports navigator.onLine = false without a non-loopback interface, and some SDKs
-    # then never send. A dummy interface holds the test phone's Wi-Fi address: it is connected
-    # only to its own peer, both ends inside this namespace, and adds no route to the main table.
+    # then never send. A veth pair holds the test phone's Wi-Fi address: it is connected only to
+    # its own peer, both ends inside this namespace, and adds no route to the main table.
     run("ip", "link", "add", "wlan0", "type", "veth", "peer", "name", "wlan0peer")
     for dev in ("wlan0", "wlan0peer"):  # no IPv6 link-local route either
         Path(f"/proc/sys/net/ipv6/conf/{dev}/disable_ipv6").write_text("1\n")
     run("ip", "addr", "add", "192.168.178.42/32", "dev", "wlan0")
     run("ip", "link", "set", "wlan0peer", "up")
     run("ip", "link", "set", "wlan0", "up")
-    for family in ("-4", "-6"):
-        if run("ip", family, "route").stdout.strip():
-            sys.exit(f"record.py: a route appeared with the veth interface ({family})")
+    assert_isolated("with the veth pair up")
     run("mount", "--make-rprivate", "/")
     run("mount", "-t", "tmpfs", "-o", "mode=0755", "tmpfs", str(SRV))
     for d in ("app", "home", "conf"):

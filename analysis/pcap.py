@@ -741,22 +741,27 @@ class CaptureReader:
 
 
 def read_capture(path: Path, *, app: str | None, body_cap: int, keylog: Path | None,
-                 on_event: Callable[[Event], None] | None = None) -> Iterator[Record]:
+                 on_event: Callable[[Event], None] | None = None, fd: int | None = None) -> Iterator[Record]:
     """Records of one pcap/pcapng file, in capture order. Raises `CaptureError` when the file
-    cannot be read at all and `CaptureDamage` after the last record before damage."""
+    cannot be read at all and `CaptureDamage` after the last record before damage. With `fd` (the
+    file as the caller opened and vetted it), tshark and phonehome read that very file through
+    `/proc/self/fd`, whatever `path` names by now; `path` only names it in messages."""
+    source = Path(f"/proc/self/fd/{fd}") if fd is not None and Path("/proc/self/fd").is_dir() else path
     tshark = tshark_path()
     if tshark is None:
         raise CaptureError(f"reading a packet capture needs Wireshark's tshark, which is not installed; {INSTALL_HINT}")
     if keylog is not None and not keylog.is_file():
         raise CaptureError(f"key log {keylog} does not exist")
     reader = CaptureReader(path, app=app, body_cap=body_cap, on_event=on_event)
-    proc = subprocess.Popen(tshark_argv(tshark, path, keylog), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, bufsize=1 << 20)
+    # The child reopens the inherited descriptor as /dev/fd/N (its own /proc/self is itself).
+    target = Path(f"/dev/fd/{fd}") if source != path else path
+    proc = subprocess.Popen(tshark_argv(tshark, target, keylog), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, bufsize=1 << 20, pass_fds=(fd,) if source != path else ())
     assert proc.stdout is not None and proc.stderr is not None
     uids: Iterator[int | None] = iter(())
     side = None
-    if _is_pcapng(path):
-        side = path.open("rb")
+    if _is_pcapng(source):
+        side = source.open("rb")
         uids = cp.pcapdroid_pcapng_uids(side, reader.uid_apps)
     try:
         for line in proc.stdout:
@@ -780,9 +785,9 @@ def read_capture(path: Path, *, app: str | None, body_cap: int, keylog: Path | N
         status = proc.wait()
     for event in reader.unreadable():
         reader.on_event(event)
-    problem = _tshark_problem(stderr)
+    problem = _tshark_problem(stderr).replace(str(target), str(path))
     if status != 0 or problem:
-        damage = cp.first_damage(str(path))
+        damage = cp.first_damage(str(source))
         if damage is not None:
             raise CaptureDamage(
                 f"{damage.what} at byte {damage.offset} (packet #{damage.packets_before + 1}); "

@@ -109,7 +109,7 @@ def read_records(path: Path, *, app: str | None = None, body_cap: int = DEFAULT_
         f.seek(0)
         if capture_format(head):
             yield from _capture_records(path, app=app, body_cap=body_cap, stats=stats, keylog=keylog,
-                                        on_event=on_event)
+                                        on_event=on_event, fd=f.fileno())
         elif _is_har(head):
             yield from _har_records(f, path, app=app, body_cap=body_cap, stats=stats)
         else:
@@ -175,10 +175,10 @@ def read_flowfile_range(path: Path, start: int, end: int | None, *, first_flow: 
 
 
 def _capture_records(path: Path, *, app: str | None, body_cap: int, stats: ReadStats, keylog: Path | None,
-                     on_event: Callable[[dict[str, Any]], None] | None) -> Iterator[Record]:
+                     on_event: Callable[[dict[str, Any]], None] | None, fd: int | None = None) -> Iterator[Record]:
     size = os.stat(path).st_size
     try:
-        for record in pcap.read_capture(path, app=app, body_cap=body_cap, keylog=keylog, on_event=on_event):
+        for record in pcap.read_capture(path, app=app, body_cap=body_cap, keylog=keylog, on_event=on_event, fd=fd):
             if record.kind == "http":
                 stats.flows += 1
             stats.records += 1

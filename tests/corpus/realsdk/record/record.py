@@ -133,7 +133,7 @@ def assert_isolated(when: str) -> None:
         routes = "\n".join(r for r in routes.splitlines() if " dev lo " not in f" {r} ")
         if routes:
             sys.exit(f"record.py: not isolated {when}, {family} routes present:\n{routes}")
-    for addr in ("192.0.2.1", "2001:db8::1"):
+    for addr in ("198.51.100.1", "2001:db8::1"):  # documentation ranges; only tried once no route exists
         fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
         with socket.socket(fam, socket.SOCK_STREAM) as s:
             s.settimeout(2)

@@ -28,6 +28,7 @@ Rules, in the order they are tried (the first that gives a rule wins):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -102,13 +103,14 @@ class RecordContext:
     `event_hint` (see `analysis.detect._Path`): most records never need it.
     """
 
-    __slots__ = ("_items", "_siblings", "_event_call", "_places", "path_segments")
+    __slots__ = ("_items", "_siblings", "_event_call", "_places", "_values", "path_segments")
 
     def __init__(self, items: Sequence[tuple[Any, Any]] = (), path_segments: tuple[str, ...] = ()) -> None:
         self._items = items
         self._siblings: dict[str, dict[str, str]] | None = None
         self._event_call: bool | None = None
         self._places: dict[str, bool] = {}
+        self._values: dict[str, str] | None = None
         self.path_segments = path_segments
         """The URL path split at `/`, as the decoder numbers `path[i]`."""
 
@@ -132,6 +134,12 @@ class RecordContext:
         if self._event_call is None:
             self._event_call = any(path.event_hint for _, path in self._items)
         return self._event_call
+
+    def value_at(self, location: str) -> str | None:
+        """The value of the leaf at `location` (protobuf leaves have numbers, not names)."""
+        if self._values is None:
+            self._values = {leaf.location: leaf.value for leaf, _ in self._items}
+        return self._values.get(location)
 
     def of(self, parent: str) -> dict[str, str]:
         return self.siblings.get(parent, _EMPTY)
@@ -250,6 +258,26 @@ def context_rule(
     if norm in DURATION_WORDS and tokens & PERF_CONTEXT and "session" not in tokens:
         return _RULES["perf"], "inside a span, transaction or trace"
     return None
+
+
+_PB_VALUE_RE = re.compile(r"^(.*protobuf:(?:[\d.\[\]]*\.)?)2(?:\.[1-4])?$")
+_ATTRIBUTE_RE = re.compile(r"^[A-Za-z_][\w.\-]{1,63}$")
+
+
+def protobuf_pair(location: str, ctx: RecordContext) -> tuple[KeyRule, str] | None:
+    """A schemaless protobuf key/value pair: a value in field 2 (or its scalar `AnyValue` field
+    1-4) beside an attribute name in field 1, as OpenTelemetry's `KeyValue` and most
+    `map<string, …>` entries are encoded (`1.1[0].1` = "enduser.id", `1.1[0].2.1` = the id)."""
+    m = _PB_VALUE_RE.match(location)
+    if m is None:
+        return None
+    name = ctx.value_at(m.group(1) + "1")
+    if name is None or not _ATTRIBUTE_RE.match(name) or not any(c.isalpha() for c in name):
+        return None
+    rule = keys.lookup(name)
+    if rule is None or rule.container:
+        return None
+    return rule, f"(the pair's name {name!r})"
 
 
 def _pair_name(sib: dict[str, str]) -> str | None:

@@ -82,6 +82,7 @@ from .context import (
     context_rule,
     is_random_flagged,
     parent_location,
+    protobuf_pair,
 )
 from .keys import KeyRule
 from .known import KnownMatch, KnownMatcher
@@ -97,6 +98,8 @@ MAX_VALUE_CHARS = 500
 
 _IDENTIFIERS = frozenset({"advertising_id", "device_id", "user_id"})
 _FLAT_PARTS = ("query:", "body.form:")
+_OTLP_PATH = re.compile(r"/v1/(traces|logs|metrics)$")
+"""OTLP/HTTP export paths (OpenTelemetry protocol spec): the body is telemetry of the app's code."""
 _SPAN_WORDS = frozenset({"span", "spans", "scope_spans", "resource_spans"})
 _RANK = {"profile": 3, "runtime": 3, "key+pattern": 2, "key": 1, "pattern": 1}
 
@@ -509,6 +512,10 @@ class Detector:
                 if alias is not None:
                     rule = keys.lookup(alias[1])
                     key_label = f"protobuf field {alias[0]} ('{alias[1]}')"
+            if rule is None and "protobuf:" in leaf.location:
+                pair = protobuf_pair(leaf.location, ctx)
+                if pair is not None:
+                    rule, why = pair
             if rule is None and leaf.location.startswith("path[") and ">" not in leaf.location:
                 rule, why = self._collection_id(leaf.location, ctx)
             if (
@@ -598,6 +605,22 @@ class Detector:
 
         if lat_hits and lon_hits:
             cands.extend(self._coordinate_cands(lat_hits, lon_hits))
+        if record.body and _OTLP_PATH.search(record.path.partition("?")[0]):
+            kind = _OTLP_PATH.search(record.path.partition("?")[0]).group(1)  # type: ignore[union-attr]
+            cands.append(
+                _Cand(
+                    "diagnostics",
+                    "body",
+                    decoded.leaves[0].decoding[:1] if decoded.leaves else (),
+                    f"OTLP {kind}",
+                    "pattern",
+                    "pattern:otlp-export",
+                    0.8,
+                    None,
+                    f"the request is an OpenTelemetry export of {kind} (OTLP/HTTP path /v1/{kind})",
+                    "pattern",
+                )
+            )
         for (cloc, category), items in containers.items():
             cands.append(self._container_cand(cloc, category, items))
         return self._merge(cands)
@@ -878,7 +901,7 @@ class Detector:
             field, name, schema = alias
             names = f"protobuf field {field} is '{name}' ({schema}), which names {rule.what}"
         elif why is not None:
-            key_text = leaf.key if leaf.key is not None else (path.last or leaf.location)
+            key_text = leaf.key if leaf.key is not None and not leaf.key.isdigit() else leaf.location
             names = f"'{key_text}' {why} names {rule.what}"
         else:
             key_text = leaf.key if leaf.key is not None else (path.last or "")

@@ -12,6 +12,7 @@ import hashlib
 import json
 
 import pytest
+from decode_support import pb_field
 from detect_support import default_profile, record_from_request, toml_profile
 
 from phonehome.analysis.decode import decode_record
@@ -469,3 +470,25 @@ def test_type_of_the_enclosing_object():
 def test_a_text_beside_a_message_type_is_user_content():
     dets = run("https://im.vendor-q.example/ws", {"type": "chat_message", "peer": "p-17", "text": "running late, sorry"})
     assert "user_content" in at(dets, "json:text")
+
+
+def test_protobuf_key_value_pairs_and_otlp_exports():
+    """OpenTelemetry's protobuf `KeyValue` (1: key, 2: AnyValue{1: string}) without a schema."""
+
+    def attribute(key: str, value: str) -> bytes:
+        return pb_field(1, pb_field(1, key) + pb_field(2, pb_field(1, value)))
+
+    resource = attribute("enduser.id", "member-55102") + attribute("host.name", "kims-thinkpad")
+    record = pb_field(3, "ERROR") + pb_field(5, pb_field(1, "payment form failed to load"))
+    body = pb_field(1, pb_field(1, resource) + pb_field(2, pb_field(2, record)))
+    req = {
+        "method": "POST",
+        "url": "https://otlp.vendor-z.example/v1/logs",
+        "headers": [["Content-Type", "application/x-protobuf"]],
+        "body_b64": base64.b64encode(body).decode(),
+    }
+    rec = record_from_request(req)
+    dets = Detector(None).detect(rec, decode_record(rec))
+    assert at(dets, "1.1.1[0].2.1") == {"user_id"}
+    assert at(dets, "1.1.1[1].2.1") == {"device_info"}
+    assert at(dets, "body") == {"diagnostics"}

@@ -153,8 +153,14 @@ def _norm(name: str) -> str:
     return " ".join(name.casefold().replace(",", " ").replace(".", " ").split())
 
 
-def org_matches(label: Label, analyser: Analyser, host: str) -> tuple[bool, str]:
-    dest = analyser.destinations.lookup(host)
+def destination(analyser: Analyser, record: Record) -> Any:
+    """The destination the pipeline names for this request (by host, and by path where the
+    database does not know the host)."""
+    by_request = getattr(analyser.destinations, "lookup_request", None)
+    return by_request(record.host, record.path) if by_request else analyser.destinations.lookup(record.host)
+
+
+def org_matches(label: Label, dest: Any) -> tuple[bool, str]:
     said = dest.org
     for want in label.orgs:
         if _norm(want) == FIRST_PARTY_LABEL:
@@ -176,10 +182,11 @@ def run(name: str, requests: list[CorpusRequest], analyser: Analyser) -> RunResu
         for record in request.records:
             found.update(row["category"] for row in analyser.analyse_record(record))
         result.requests += 1
-        right, said = org_matches(label, analyser, request.records[0].host)
+        dest = destination(analyser, request.records[0])
+        right, said = org_matches(label, dest)
         result.org_right += right
         labelled_first = any(_norm(o) == FIRST_PARTY_LABEL for o in label.orgs)
-        result.party_right += labelled_first == (analyser.destinations.lookup(request.records[0].host).party == "first")
+        result.party_right += labelled_first == (dest.party == "first")
         if not right:
             result.misses.append(f"{request.key}: org {said!r}, label {' | '.join(label.orgs)}")
         for category in found & label.categories:

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from phonehome.store.safefile import open_read
+
 from .pipeline import Analyser
 from .readers import ReadError, ReadProblem, ReadStats, read_flowfile_range
 
@@ -46,12 +48,13 @@ class PartResult:
     notes_without_findings: int
     recent_notes: list[str] = field(default_factory=list)
     problem: ReadProblem | None = None
+    skipped: list[ReadProblem] = field(default_factory=list)
 
 
 def flow_boundaries(path: Path) -> tuple[list[int], int]:
     """Start offsets of the complete flows at the head of `path`, and where that intact head ends."""
     offsets: list[int] = []
-    with path.open("rb") as f:
+    with open_read(path) as f:
         size = os.fstat(f.fileno()).st_size
         if size == 0:
             return offsets, 0
@@ -104,7 +107,7 @@ def _analyse_part(args: tuple[str, Part]) -> PartResult:
     except ReadError as e:
         problem = e.problem
     return PartResult(rows, stats.flows, stats.records, stats.bytes_done,
-                      analyser.notes_without_findings - before, list(analyser.recent_notes), problem)
+                      analyser.notes_without_findings - before, list(analyser.recent_notes), problem, stats.skipped)
 
 
 class ParallelReplay:
@@ -134,7 +137,7 @@ class ParallelReplay:
         try:
             if path.stat().st_size < self.min_bytes:
                 return False
-            with path.open("rb") as f:
+            with open_read(path) as f:  # regular files only, no link inside a session
                 return f.read(1).isdigit()
         except OSError:
             return False
@@ -149,6 +152,7 @@ class ParallelReplay:
                 stats.flows += result.flows
                 stats.records += result.records
                 stats.bytes_done += result.bytes_done
+                stats.skipped.extend(result.skipped)
                 self.analyser.notes_without_findings += result.notes_without_findings
                 self.analyser.recent_notes.extend(result.recent_notes)
                 yield from result.rows

@@ -17,7 +17,7 @@ import io
 import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -58,6 +58,9 @@ class ReadStats:
     records: int = 0
     bytes_total: int = 0
     bytes_done: int = 0
+    skipped: list[ReadProblem] = field(default_factory=list)
+    """Flows and HAR entries that could not be made into records, each with why; reading went on
+    (their framing was intact, unlike damage, which ends the file)."""
 
 
 def _is_har(head: bytes) -> bool:
@@ -139,13 +142,15 @@ def _flowfile_records(f: IO[bytes], path: Path, *, app: str | None, body_cap: in
                 raise ValueError(f"a {type(state).__name__}, not a flow")
             records = records_from_state(state, source="flowfile", app=app, body_cap=body_cap)
         except Exception as e:  # a state that mitmproxy's own migration or our reading rejects
-            raise ReadError(ReadProblem(
-                path, f"unreadable flow #{count + 1} at byte {offset}: {type(e).__name__}: {e}"
-            )) from None
+            stats.skipped.append(ReadProblem(
+                path, f"unreadable flow #{count + 1} at byte {offset} skipped: {type(e).__name__}: {str(e)[:300]}"))
+            records = None
         count += 1
         new_offset = base + f.tell()
         stats.bytes_done += new_offset - offset
         offset = new_offset
+        if records is None:
+            continue
         stats.flows += 1
         for record in records:
             stats.records += 1
@@ -421,9 +426,9 @@ def _har_records(f: IO[bytes], path: Path, *, app: str | None, body_cap: int,
         try:
             records = har_entry_records(entry, count - 1, app=app, body_cap=body_cap)
         except Exception as e:  # anything a hostile entry can make the conversion raise
-            raise ReadError(ReadProblem(
-                path, f"HAR entry #{count} is not a valid HAR 1.2 entry ({type(e).__name__}: {e})"
-            )) from None
+            stats.skipped.append(ReadProblem(
+                path, f"HAR entry #{count} is not a valid HAR 1.2 entry, skipped ({type(e).__name__}: {str(e)[:300]})"))
+            continue
         stats.flows += 1
         for record in records:
             stats.records += 1

@@ -83,18 +83,21 @@ def replay_rows(
     `parallel` analyses large flow files on several cores with the same rows in the same order."""
     for path in files:
         stats.files += 1
+        skipped = len(stats.skipped)
         try:
             if parallel is not None and on_record is None and parallel.accepts(path):
                 yield from parallel.rows(path, stats)
-                continue
-            for record in read_records(path, app=analyser.app, body_cap=body_cap, stats=stats, keylog=keylog,
-                                       on_event=on_event):
-                rows = analyser.analyse_record(record)
-                if on_record is not None:
-                    on_record(record, rows)
-                yield from rows
+            else:
+                for record in read_records(path, app=analyser.app, body_cap=body_cap, stats=stats, keylog=keylog,
+                                           on_event=on_event):
+                    rows = analyser.analyse_record(record)
+                    if on_record is not None:
+                        on_record(record, rows)
+                    yield from rows
         except ReadError as e:
             on_problem(e.problem)
+        for problem in stats.skipped[skipped:]:  # flows skipped while reading went on
+            on_problem(problem)
 
 
 def load_session(path: str | Path) -> SessionData:

@@ -168,8 +168,10 @@ def test_har_websocket_messages(tmp_path: Path) -> None:
 def test_har_entry_missing_request_is_clear(tmp_path: Path) -> None:
     path = tmp_path / "bad.har"
     path.write_text(json.dumps(_har([_entry(0), {"startedDateTime": "x"}])))
-    with pytest.raises(ReadError, match=r"HAR entry #2 is not a valid HAR 1.2 entry"):
-        list(read_records(path))
+    stats = ReadStats()
+    assert len(list(read_records(path, stats=stats))) == 1  # the entry is skipped, reading goes on
+    assert [str(p) for p in stats.skipped] == [
+        f"{path}: HAR entry #2 is not a valid HAR 1.2 entry, skipped (KeyError: 'request')"]
 
 
 def test_expand_inputs_folders_and_sessions(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from test_readers import _entry, _har, write_flows
 
 from phonehome.analysis import readers
-from phonehome.analysis.readers import ReadError, read_records
+from phonehome.analysis.readers import ReadError, ReadStats, read_records
 from phonehome.cli import main
 
 DEPTH = 100_000
@@ -71,9 +71,12 @@ def test_har_response_of_the_wrong_type_is_read(tmp_path: Path) -> None:
     entries = [_entry(0), {**_entry(1), "response": [1]}, {**_entry(2), "request": [1]}, _entry(3)]
     path = tmp_path / "types.har"
     path.write_text(json.dumps(_har(entries)))
-    records, error = _read_all(path)
-    assert len(records) == 2  # the entry with a list for its response is read; the one without a request stops
-    assert error is not None and "entry #3" in str(error) and "request is a list" in str(error)
+    stats = ReadStats()
+    records = list(read_records(path, stats=stats))
+    # the entry with a list for its response is read; the one with a list for its request is
+    # skipped with a note, and reading goes on
+    assert len(records) == 3
+    assert len(stats.skipped) == 1 and "entry #3" in str(stats.skipped[0]) and "request is a list" in str(stats.skipped[0])
 
 
 def test_har_syntax_error_stops_reading_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -126,3 +129,33 @@ def test_replay_of_a_hostile_file_is_one_line_never_a_traceback(tmp_path: Path, 
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert status == 1 and "hostile.har" in err
+
+
+def test_an_unreadable_flow_is_skipped_and_reading_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "odd.mitm"
+    write_flows(path, 2)
+    with path.open("ab") as f:
+        f.write(b"0:}")  # framed like a flow, but no flow state
+        f.write(b"4:1:x,]")  # a list, not a flow
+    write_more = tmp_path / "more.mitm"
+    write_flows(write_more, 3)
+    with path.open("ab") as f:
+        f.write(write_more.read_bytes())
+    stats = ReadStats()
+    records = list(read_records(path, stats=stats))
+    assert len(records) == 5
+    assert [("flow #3" in str(p), "flow #4" in str(p)) for p in stats.skipped] == [(True, False), (False, True)]
+
+
+def test_replay_names_a_skipped_flow_and_keeps_the_rest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "odd.mitm"
+    write_flows(path, 2)
+    with path.open("ab") as f:
+        f.write(b"4:1:x,]")
+    more = tmp_path / "more.mitm"
+    write_flows(more, 3)
+    with path.open("ab") as f:
+        f.write(more.read_bytes())
+    assert main(["replay", str(path), "--no-progress"]) == 1
+    captured = capsys.readouterr()
+    assert "unreadable flow #3" in captured.err and "5 flows" in captured.out

@@ -154,7 +154,7 @@ def test_dashboard_device_reads_panel_shows_each_injected_script_once() -> None:
     state.ingest(Batch(hook_events=[*KEYLOG_EVENTS, {**KEYLOG_EVENTS[1], "id": 3, "page_url": "https://jobs.example/2"}]))
     (row,) = state.reads.values()
     assert row.injection is not None and row.count == 2
-    assert row.api == "in-app browser: WebView.evaluateJavascript" and row.org == "ByteDance"
+    assert row.api == "WebView.evaluateJavascript" and row.category == "webview" and row.org == "ByteDance"
     assert row.value == "keys, taps → app"
     assert row.injection.pages == ["https://jobs.example/apply", "https://jobs.example/2"]
     assert state.take_changes().reads == {row.key}
@@ -199,3 +199,26 @@ def test_replay_reads_webview_events_from_a_session(tmp_path: Path) -> None:
     text = " ".join(out.stdout.split())
     assert "In-app browser: While you used web pages inside the app, ByteDance (com.bytedance) injected a script" in text
     assert "keys, taps → app" in text
+
+
+async def test_dashboard_app_shows_the_injection_in_device_reads(tmp_path: Path) -> None:
+    from datetime import UTC
+
+    from dashboard_support import SCENARIO, T0, FixedClock, append, make_session, screen_text, wait_for
+
+    from phonehome.views.dashboard import Dashboard
+
+    store = make_session(tmp_path / "s", SCENARIO[:2])
+    app = Dashboard(store.root, clock=FixedClock(T0 + 100), tz=UTC, interval=0.05)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_for(pilot, lambda: app.applied_findings == 2)
+        append(store.hook_events, [{**e, "ts": T0 + 1} for e in KEYLOG_EVENTS])
+        await wait_for(pilot, lambda: "keys, taps → app" in screen_text(app))
+        text = screen_text(app)
+        assert "WebView.evaluateJavascript" in text and "webview" in text and "script in a web page" in text
+        app.query_one("#reads").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert "While you used web pages inside the app, ByteDance" in text
+        assert 'addEventListener("keydown")' in text

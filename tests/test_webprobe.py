@@ -238,3 +238,49 @@ def test_session_webprobe_flag_sets_the_addon_option() -> None:
     on = config_from_args(build_parser().parse_args(["session", "--local", "--webprobe", "--", "/usr/bin/true"]))
     off = config_from_args(build_parser().parse_args(["session", "--local", "--", "/usr/bin/true"]))
     assert "phonehome_webprobe=true" in on.mitmproxy_options and not off.mitmproxy_options
+
+
+@pytest.mark.slow
+def test_forged_hostile_report_through_the_proxy_is_bounded_and_inert(tmp_path: Path) -> None:
+    """Any page can post to the probe's address: a report with markup, ANSI and huge strings, sent
+    through the real proxy, is answered by the addon (nothing forwarded), kept bounded, and shown
+    inert in the report."""
+    from webprobe_support import PageServer
+
+    from phonehome.analysis.sessions import load_inputs
+    from phonehome.store import read_jsonl
+    from phonehome.views.report import build_report, render_html
+
+    evil = "\x1b]0;pwned\x07\x1b[2J<script>alert(1)</script>\u202e"
+    record = {"api": "addEventListener", "detail": "keydown" + evil, "code": "function(){" + evil + "}",
+              "frame": "at <anonymous>:1:1" + evil * 10, "t": 1}
+    report = {"page": "https://x.example/" + evil + "P" * 2000, "records": [
+        {**record, "code": "function(){" + evil + "C" * 9000 + "}"}] + [record] * 119}
+    session = tmp_path / "s"
+    args = ["-s", str(REPO / "addons" / "phonehome.py"), "--set", f"phonehome_session={session}",
+            "--set", "phonehome_webprobe=true"]
+    with PageServer(PAGES, tmp_path) as srv, run_mitmdump(*args, upstream=srv) as proxy:
+        body = json.dumps(report).encode()
+        out = subprocess.run(["curl", "-sk", "-x", proxy.proxy_url, "-o", "/dev/null", "-w", "%{http_code}",
+                              "--data-binary", "@-", "https://phonehome-probe.invalid/r"], input=body,
+                             capture_output=True, timeout=30)
+        assert out.stdout == b"204"
+        huge = subprocess.run(["curl", "-sk", "-x", proxy.proxy_url, "-o", "/dev/null", "-w", "%{http_code}",
+                               "--data-binary", "@-", "https://phonehome-probe.invalid/r"],
+                              input=b"[" * (MAX_REPORT_BYTES + 10), capture_output=True, timeout=30)
+        assert huge.stdout == b"204"
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not (session / "proxy-events.jsonl").exists():
+            time.sleep(0.1)
+        time.sleep(1.2)  # one stats tick: the events are written
+        assert not srv.hits  # nothing was forwarded
+    events = read_jsonl(session / "proxy-events.jsonl").objects
+    probe = [e for e in events if e["type"] == "proxy:webprobe"]
+    assert len(probe) == 100
+    assert all(len(e["code"]) <= 4000 and len(e["page"]) <= 500 and len(e["detail"]) <= 100 for e in probe)
+    assert any(e["type"] == "proxy:error" and "larger than" in e["error"] for e in events)
+    html = render_html(build_report(load_inputs([session])))
+    section = html[html.index('<section id="in-app">'):]
+    section = section[: section.index("</section>")]
+    assert "<script>alert" not in section and "\x1b" not in section and "\u202e" not in section
+    assert len(section) < 40_000

@@ -391,7 +391,7 @@ class DashboardState:
         key = (f"in-app browser: {inj.api}", inj.sdk or "", inj.sha256)
         r = self.reads.get(key)
         if r is None:
-            r = self.reads[key] = ReadRow(key=key, api=key[0], sdk=inj.sdk or "", org=inj.org or "",
+            r = self.reads[key] = ReadRow(key=key, api=inj.api, sdk=inj.sdk or "", org=inj.org or "",
                                           category="webview", value=capability_digest(inj.capabilities),
                                           injection=inj)
         else:
@@ -418,7 +418,7 @@ class DashboardState:
         (inj,) = injections_from_events(seen)
         r = self.reads.get(key)
         if r is None:
-            r = self.reads[key] = ReadRow(key=key, api=key[0], sdk="", org="", category="webview", value="",
+            r = self.reads[key] = ReadRow(key=key, api="page probe", sdk="", org="", category="webview", value="",
                                           injection=inj)
         r.injection = inj
         r.value = capability_digest(inj.capabilities)

@@ -265,6 +265,9 @@ _CONN_WORDS = frozenset(
     "none offline slow-2g bluetooth vpn".split()
 )
 _FLAG_VALUES = frozenset({"true", "false", "1", "0", "yes", "no"})
+_SESSION_TELEMETRY = "session telemetry"
+_COUNT_WORDS = frozenset({"count", "number", "num", "index", "seq"})
+"""The `what` of the session-telemetry rules (keys.toml and `keys.concept_rule`)."""
 _REGION_KEYS = frozenset({"region", "state_code", "province"})
 _RANDOM_HWID = KeyRule("random_device_id", "user_id", Shape.ID, "an id the SDK made up (flagged random)", True)
 _COLLECTION_ID = KeyRule("collection_id", "user_id", Shape.PATH_ID, "the id of a user, device or contact", True)
@@ -937,6 +940,15 @@ class Detector:
             if v.lower() in _FLAG_VALUES:
                 return cat, 0.7, "value is a connectivity flag"
             return None
+        if (
+            rule.what == _SESSION_TELEMETRY
+            and (v.isdigit() or v.lower() == "true")
+            and not (path.norms and _COUNT_WORDS.intersection(path.norms[-1].split("_")))
+        ):
+            # `session_duration: 6`, `begin_session: 1`: a session timed, begun or ended is the
+            # activity, so one-digit values other rules read as placeholders count here (a
+            # one-digit count stays a placeholder: it says no more than an SDK's counter)
+            return cat, 0.6, "value is a session measurement"
         if patterns.is_placeholder(v):
             return None
         n = len(v)

@@ -200,7 +200,7 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
             return _CONCEPT_RULES["user_id"]
     if prev == "event" and last in _EVENT_PARTS and tokens[0] == "event":
         return _CONCEPT_RULES["event"]
-    if last == "session" and prev in ("begin", "end", "start", "stop"):
+    if last == "session" and prev in ("begin", "end", "start", "stop", "open", "close", "resume"):
         return _CONCEPT_RULES["session"]
     if "fingerprint" in tokens and (last in _ID_WORDS or last == "fingerprint"):
         return _CONCEPT_RULES["user_id"]

@@ -87,6 +87,9 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[ReadProblem]]:
         elif path.exists():
             # A file named on the command line may be a link the user made; links inside
             # folders and sessions are refused when read.
+            if path.is_file() and path.stat().st_size == 0:
+                problems.append(ReadProblem(path, "empty file (0 bytes): no flows to read"))
+                continue
             files.append(path.resolve() if path.is_symlink() else path)
         else:
             problems.append(ReadProblem(path, "no such file or folder"))

@@ -159,3 +159,10 @@ def test_replay_names_a_skipped_flow_and_keeps_the_rest(tmp_path: Path, capsys: 
     assert main(["replay", str(path), "--no-progress"]) == 1
     captured = capsys.readouterr()
     assert "unreadable flow #3" in captured.err and "5 flows" in captured.out
+
+
+def test_an_empty_file_named_on_the_command_line_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "empty.mitm"
+    path.write_bytes(b"")
+    assert main(["replay", str(path), "--no-progress"]) == 2
+    assert "empty file (0 bytes)" in capsys.readouterr().err

@@ -18,6 +18,7 @@ from typing import Any
 
 from phonehome.analysis.profile import Profile, ProfileError, load_profile
 from phonehome.store import PROFILE_COPY, SessionStore, write_private_atomic
+from phonehome.store import RESERVE as store_reserve
 
 DEFAULT_BODY_CAP = 1_000_000
 DEFAULT_QUEUE = 2_000
@@ -197,7 +198,7 @@ def end_session(store: SessionStore, *, now: float, stats: dict[str, Any]) -> di
     return meta
 
 
-RESERVE = ".phonehome-reserve"
+RESERVE = store_reserve
 RESERVE_BYTES = 64 << 10
 """Room set aside when a live session starts and given back when the disk fills up, so that the
 `proxy:saving-stopped` event, the final stats and the session's end can still be written."""

@@ -131,3 +131,16 @@ def test_recovery_on_a_full_disk_never_counts_a_short_write(tmp_path: Path) -> N
         assert got is not None and got.flows == len(flows) - first
         assert _count(session) == len(flows)
         assert not (session / "flows.journal").exists()
+
+
+def test_replay_gives_back_the_reserve_of_a_dead_session(tmp_path: Path) -> None:
+    import shutil
+
+    from phonehome.analysis.sessions import plan_replay
+    from phonehome.store import RESERVE
+
+    session = tmp_path / "s"
+    shutil.copytree(REPO / "captures" / "sample", session)
+    (session / RESERVE).write_bytes(bytes(64 << 10))  # left by a kill -9 of the live session
+    plan_replay([session])
+    assert not (session / RESERVE).exists()

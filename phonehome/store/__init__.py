@@ -50,6 +50,8 @@ HOOK_EVENTS = "hook-events.jsonl"
 HOOK_FINDINGS = "hook-findings.jsonl"
 MARKERS = "markers.jsonl"
 PROFILE_COPY = "device.toml"
+RESERVE = ".phonehome-reserve"
+"""Room a live session sets aside and gives back when the disk fills (`addons/_session.py`)."""
 
 MAX_META_BYTES = 16 << 20
 """`session.json` is a few KB; a larger one is not read."""

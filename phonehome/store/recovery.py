@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-from . import SessionStore
+from . import RESERVE, SessionStore
 from . import journal as _journal
 from .live import proxy_alive
 
@@ -13,7 +14,12 @@ def save_left_journal(store: SessionStore, meta: dict[str, Any], notes: list[str
     """A session whose proxy and worker were both killed can hold flows that only reached
     `flows.journal`: save them to `flows.mitm` before reading it (`phonehome/store/journal.py`).
     What was done goes to `notes`, what failed to `problems`."""
-    if not (store.root / _journal.JOURNAL).exists() or proxy_alive(meta):
+    if proxy_alive(meta):
+        return
+    # The room a killed live session had set aside for its end (it is no use once it is dead).
+    with contextlib.suppress(OSError):
+        (store.root / RESERVE).unlink()
+    if not (store.root / _journal.JOURNAL).exists():
         return
     try:
         # A killed worker's threads can hold the journal's lock for a moment after the process

@@ -280,6 +280,25 @@ def protobuf_pair(location: str, ctx: RecordContext) -> tuple[KeyRule, str] | No
     return rule, f"(the pair's name {name!r})"
 
 
+def array_pair(location: str, ctx: RecordContext) -> tuple[KeyRule, str] | None:
+    """A two-element `[name, value]` array: the second element is named by the first
+    (`["city", "Berlin"]`, `"cvar": {"2": ["postcode", "10115"]}`), as custom variables and
+    attribute lists of many trackers send them. Names of three or more characters only, and
+    not the raw names of compact protocols (`en`, `e`), which say nothing outside their query."""
+    if not location.endswith("[1]"):
+        return None
+    head = location[:-3]
+    name = ctx.value_at(head + "[0]")
+    if name is None or len(name) < 3 or ctx.value_at(head + "[2]") is not None:
+        return None
+    if not _ATTRIBUTE_RE.match(name) or not any(c.isalpha() for c in name):
+        return None
+    rule = keys.lookup(name)
+    if rule is None or rule.container or rule.name in keys.RAW_TABLE:
+        return None
+    return rule, f"(named by the array's first element {name!r})"
+
+
 def _pair_name(sib: dict[str, str]) -> str | None:
     for w in NAME_WORDS:
         v = sib.get(w)

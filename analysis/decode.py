@@ -1087,7 +1087,8 @@ def _string(
             if not (tok.startswith("eyJ") and _jwt(ctx, tok, base, chain, key, nd)):
                 _opaque(ctx, tok, base, chain, key, nd)
             return
-    if "=" in st and _form(ctx, st, base, chain, key, depth, lenient=False):
+    # a relative URL's query (`?k=v&k2=v2`): bulk tracking APIs send each request so
+    if "=" in st and _form(ctx, st[1:] if c0 == "?" else st, base, chain, key, depth, lenient=False):
         return
 
     ctx.leaf(raw_loc, key, s, chain)

@@ -79,6 +79,7 @@ from .context import (
     COLLECTIONS,
     CONTEXT_KEYS,
     RecordContext,
+    array_pair,
     context_rule,
     is_random_flagged,
     parent_location,
@@ -97,7 +98,7 @@ MAX_VALUE_CHARS = 500
 """Detection values longer than this are cut (with an ellipsis); the location leads to the rest."""
 
 _IDENTIFIERS = frozenset({"advertising_id", "device_id", "user_id"})
-_FLAT_PARTS = ("query:", "body.form:")
+_FLAT_PARTS = ("query:", "body.form:", "form:")
 _OTLP_PATH = re.compile(r"/v1/(traces|logs|metrics)$")
 """OTLP/HTTP export paths (OpenTelemetry protocol spec): the body is telemetry of the app's code."""
 _SPAN_WORDS = frozenset({"span", "spans", "scope_spans", "resource_spans"})
@@ -493,8 +494,14 @@ class Detector:
             value = leaf.value
             raw_key = leaf.key if leaf.key is not None else path.last
             rule = keys.lookup(raw_key)
-            if rule is not None and rule.name in keys.RAW_TABLE and not leaf.location.startswith(_FLAT_PARTS):
-                rule = None  # raw names are parameters of compact protocols (query and form only)
+            if (
+                rule is not None
+                and rule.name in keys.RAW_TABLE
+                and not leaf.location.rpartition(">")[2].startswith(_FLAT_PARTS)
+            ):
+                # raw names are parameters of compact protocols (query and form only, also a
+                # query forwarded inside a body: `requests: ["?uid=…&_id=…"]` of bulk APIs)
+                rule = None
             alias = None
             key_label = None
             why = None
@@ -517,6 +524,10 @@ class Detector:
                     key_label = f"protobuf field {alias[0]} ('{alias[1]}')"
             if rule is None and "protobuf:" in leaf.location:
                 pair = protobuf_pair(leaf.location, ctx)
+                if pair is not None:
+                    rule, why = pair
+            if rule is None and leaf.location.endswith("[1]"):
+                pair = array_pair(leaf.location, ctx)
                 if pair is not None:
                     rule, why = pair
             if rule is None and leaf.location.startswith("path[") and ">" not in leaf.location:

@@ -50,3 +50,45 @@ def test_session_measures_with_one_digit_values_are_app_activity() -> None:
 def test_one_digit_counts_and_other_values_stay_placeholders() -> None:
     dets = run("https://collect.example-metrics.io/v2/hit", "sessionNumber=2&retry_count=1&queue_length=3&flag=1", form=True)
     assert not [d for d in dets if d.category == "app_activity"]
+
+
+# --- key/value pair arrays: `[name, value]` names its second element by the first ----------------
+
+
+def test_two_element_name_value_arrays_name_the_value() -> None:
+    body = {"attrs": [["hometown", "x"], ["city", "Leipzig"], ["email", "kim.probe@mailbox.example"]],
+            "slots": {"4": ["postcode", "04109"]}}
+    dets = run("https://ingest.example-insights.net/collect", body)
+    assert "location_coarse" in at(dets, "attrs[1][1]")
+    assert "location_coarse" in at(dets, "slots.4[1]")
+    ev = [d.evidence for d in dets if d.location.endswith("attrs[1][1]")]
+    assert ev and "'city'" in ev[0]
+
+
+def test_arrays_that_are_not_pairs_stay_silent() -> None:
+    body = {"langs": ["de", "Leipzig"], "triple": ["city", "Leipzig", "Saxony"], "short": ["en", "Leipzig"],
+            "tags": ["premium", "Leipzig"]}
+    dets = run("https://ingest.example-insights.net/collect", body)
+    assert not [d for d in dets if d.category == "location_coarse"]
+
+
+# --- a relative URL's query inside a body (bulk tracking requests) is read as form data ----------
+
+
+def test_bulk_requests_of_relative_queries_are_decoded_and_read() -> None:
+    body = {"batch": ["?cid=shopper-2291&ev=signup&town=Leipzig", "?cid=shopper-2291&ev=open"]}
+    record = record_from_request({"method": "POST", "url": "https://t.example-stats.org/bulk",
+                                  "headers": [("Content-Type", "application/json")], "body_text": json.dumps(body)})
+    decoded = decode_record(record)
+    locs = {leaf.location: leaf.value for leaf in decoded.leaves}
+    assert locs.get("body.json:batch[0]>form:cid") == "shopper-2291"
+    assert locs.get("body.json:batch[1]>form:ev") == "open"
+
+
+def test_compact_protocol_names_count_inside_a_forwarded_query_only() -> None:
+    # `_id` is a raw name of compact protocols (a visitor id in a query or form); in JSON it is a
+    # document id. Inside a query forwarded in a JSON body it is the protocol's parameter again.
+    fwd = run("https://t.example-stats.org/bulk", {"batch": ["?_id=9c0ffee15dd00d42&rec=1"]})
+    assert "user_id" in at(fwd, ">form:_id")
+    plain = run("https://t.example-stats.org/bulk", {"_id": "9c0ffee15dd00d42", "rec": 1})
+    assert "user_id" not in at(plain, "body.json:_id")

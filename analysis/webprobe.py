@@ -105,7 +105,9 @@ _CONTENT_ATTR = re.compile(rb"""(\bcontent\s*=\s*)("([^"]*)"|'([^']*)')""", re.I
 
 
 def is_html(content_type: str | None) -> bool:
-    return bool(content_type) and content_type.split(";", 1)[0].strip().lower() in ("text/html", "application/xhtml+xml")
+    if not content_type:
+        return False
+    return content_type.split(";", 1)[0].strip().lower() in ("text/html", "application/xhtml+xml")
 
 
 def inject(document: bytes) -> bytes:
@@ -116,9 +118,9 @@ def inject(document: bytes) -> bytes:
     if metas:
         parts: list[bytes] = []
         last = 0
-        for m in metas:
-            parts += [window[last:m.start()], _rewrite_meta(m.group(0))]
-            last = m.end()
+        for meta in metas:
+            parts += [window[last:meta.start()], _rewrite_meta(meta.group(0))]
+            last = meta.end()
         document = b"".join(parts) + document[last:]
         window = document[:HEAD_WINDOW]
     for pattern in (_HEAD, _HTML, _DOCTYPE):

@@ -491,9 +491,10 @@ class _Script:
             if obj is None:
                 return None
             vals = [self.fold(a, depth + 1) for a in args]
-            if any(v is None for v in vals):
+            known = [v for v in vals if v is not None]
+            if len(known) != len(vals):
                 return None
-            return _method(obj, method, vals)
+            return _method(obj, method, known)
         name = self.path(fn) if fn.type == "identifier" else None
         decoder = self.scope.decoders.get(name or "")
         if decoder is not None and len(self.scope.overlay) < 8:
@@ -638,7 +639,7 @@ class _Script:
         # ways out
         if path in ("fetch",) or method == "sendBeacon" or (path or "").endswith(("$.ajax", "$.post", "$.get", "jQuery.ajax",
                                                                                     "axios.post", "axios.get")):
-            self._add(NETWORK, path if path != "navigator.sendBeacon" else "navigator.sendBeacon", n)
+            self._add(NETWORK, path or method, n)
         self._bridge_call(n, path, method)
 
     def _bridge_call(self, n: Any, path: str | None, method: str) -> None:
@@ -773,10 +774,10 @@ def _method(obj: Folded, method: str, args: list[Folded]) -> Folded | None:
         if method == "replace" and len(args) == 2 and all(isinstance(a, str) for a in args):
             return obj.replace(args[0], args[1], 1)  # type: ignore[arg-type]
         if method in ("substr", "substring", "slice") and args and all(isinstance(a, float) for a in args):
-            a = int(args[0])  # type: ignore[arg-type]
+            nums = [int(x) for x in args if isinstance(x, float)]
             if method == "substr":
-                return obj[a: a + int(args[1])] if len(args) > 1 else obj[a:]  # type: ignore[arg-type]
-            return obj[a: int(args[1])] if len(args) > 1 else obj[a:]  # type: ignore[arg-type]
+                return obj[nums[0]: nums[0] + nums[1]] if len(nums) > 1 else obj[nums[0]:]
+            return obj[nums[0]: nums[1]] if len(nums) > 1 else obj[nums[0]:]
         if method == "charAt" and len(args) == 1 and isinstance(args[0], float):
             i = int(args[0])
             return obj[i] if 0 <= i < len(obj) else ""
@@ -788,10 +789,10 @@ def _method(obj: Folded, method: str, args: list[Folded]) -> Folded | None:
         if method == "reverse" and not args:
             return list(reversed(obj))
         if method == "concat":
-            out = list(obj)
-            for a in args:
-                out.extend(a if isinstance(a, list) else [a])
-            return out
+            joined: list[Any] = list(obj)
+            for item in args:
+                joined.extend(item if isinstance(item, list) else [item])
+            return joined
     return None
 
 

@@ -204,3 +204,12 @@ def test_deep_concatenation_folds() -> None:
     parts = "+".join(repr(c) for c in "addEventListener")
     r = analyse_script(f"document[{parts}]('keydown',f)")
     assert r.capabilities == (KEYBOARD,)
+
+
+@pytest.mark.parametrize("expr", [
+    "'xcookiex'.substr(1,6)", "'xcookiex'.substring(1,7)", "'xxcookie'.slice(2)", "'COOKIE'.toLowerCase()",
+    "['coo','kie'].join('')", "['c'].concat(['ookie']).join('')", "'c'.concat('oo','kie')", "' cookie '.trim()",
+    "'cxxkie'.replace('xx','oo')",
+])
+def test_string_methods_fold(expr: str) -> None:
+    assert analyse_script(f"var v=document[{expr}];").capabilities == (COOKIES,)

@@ -79,8 +79,17 @@ function extract(hook: ObjcHook, self: NativePointer, args: NativePointer[], ret
             }
             return contactFields(hook, contacts);
         }
-        case "arg0String":
-            return { api: hook.api, class: hook.cls, script: args[2].isNull() ? null : String(new ObjC.Object(args[2])) };
+        case "arg0String": {
+            // The page the script runs in (WKWebView.URL), for the in-app browser findings.
+            let pageUrl: string | null = null;
+            try {
+                const url = new ObjC.Object(self).URL();
+                pageUrl = url === null ? null : String(url.absoluteString());
+            } catch (_) {
+                pageUrl = null;
+            }
+            return { api: hook.api, class: hook.cls, script: args[2].isNull() ? null : String(new ObjC.Object(args[2])), page_url: pageUrl };
+        }
         case "none":
             return readFields(hook, null);
     }

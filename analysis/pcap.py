@@ -41,6 +41,7 @@ WS_MESSAGE_CAP = 16 << 20
 
 Event = dict[str, Any]
 _UDP_SERVICE_PORTS = frozenset((53, 80, 123, 443, 853, 5353))
+DNS_PENDING_MAX = 10_000
 SWEEP_EVERY = 5000
 """Packets between two sweeps of ended connections."""
 CLOSED_GRACE_S = 30.0
@@ -176,6 +177,19 @@ def _hex(value: Any) -> bytes | None:
         return None
 
 
+def _frame_tail(value: Any) -> bytes:
+    """The last bytes of a frame, enough for a PCAPdroid trailer (a whole frame's hex is not
+    decoded for every packet)."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if not isinstance(value, str) or len(value) < 2 * (14 + cp.PCAPDROID_TRAILER_SIZE):
+        return b""
+    try:
+        return bytes(14) + bytes.fromhex(value[-2 * cp.PCAPDROID_TRAILER_SIZE:])
+    except ValueError:
+        return b""
+
+
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -239,6 +253,7 @@ class CaptureReader:
         self.on_event = on_event or (lambda event: None)
         self.conns: dict[tuple[str, tuple[str, int], tuple[str, int]], _Conn] = {}
         self.dns_names: dict[str, str] = {}
+        self.dns_pending: dict[str, tuple[float, _Conn]] = {}
         self.counter = 0
         self.packets = 0
         self.trailers_seen = False
@@ -279,7 +294,7 @@ class CaptureReader:
             return []
         conn, up = self._conn(t, ts)
         conn.last_ts = ts
-        trailer = cp.pcapdroid_trailer(_hex(layers.get("frame_raw")) or b"")
+        trailer = cp.pcapdroid_trailer(_frame_tail(layers.get("frame_raw")))
         if uid is not None:
             package, name = self.uid_apps.get(uid, ("", ""))
             trailer = cp.PcapdroidTrailer(uid, name or package, package)
@@ -682,13 +697,26 @@ class CaptureReader:
         except ValueError:
             return
         conn.records += 1  # a DNS exchange is read, not "unreadable"
-        if not message.response or not message.names:
+        if not message.names:
             return
+        if not message.response:
+            if len(self.dns_pending) < DNS_PENDING_MAX:
+                self.dns_pending.setdefault(message.names[0], (ts, conn))
+            return
+        self.dns_pending.pop(message.names[0], None)
         for address in message.addresses:
             self.dns_names[address] = message.names[0]
         if self._wanted(conn):
-            self.on_event({"type": "capture:dns", "ts": ts, "name": message.names[0],
+            self.on_event({"type": "capture:dns", "ts": ts, "name": message.names[0], "answered": True,
                            "addresses": list(message.addresses), "app": self._app_label(conn)})
+
+    def unanswered_dns(self) -> Iterator[Event]:
+        """Names looked up whose answer is not in the capture (still hosts the app asked for)."""
+        for name, (ts, conn) in self.dns_pending.items():
+            if self._wanted(conn):
+                yield {"type": "capture:dns", "ts": ts, "name": name, "answered": False, "addresses": [],
+                       "app": self._app_label(conn)}
+        self.dns_pending.clear()
 
     def unreadable(self) -> Iterator[Event]:
         """Events for the connections still open at the end of the capture."""
@@ -784,6 +812,8 @@ def read_capture(path: Path, *, app: str | None, body_cap: int, keylog: Path | N
         proc.stderr.close()
         status = proc.wait()
     for event in reader.unreadable():
+        reader.on_event(event)
+    for event in reader.unanswered_dns():
         reader.on_event(event)
     problem = _tshark_problem(stderr).replace(str(target), str(path))
     if status != 0 or problem:

@@ -85,6 +85,13 @@ def _dns_query(name: str) -> bytes:
         return s.recv(512)
 
 
+def _dns_query_unanswered(name: str) -> None:
+    qname = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\x00"
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.sendto(struct.pack(">HHHHHH", 0x4321, 0x0100, 1, 0, 0, 0) + qname + struct.pack(">HH", 1, 1),
+                 ("127.0.0.79", 53))  # nobody listens: the query leaves, no answer comes
+
+
 def free_udp_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -144,6 +151,7 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
             websocket_session(proxy, "wss://chat.example-shop.com/socket",
                               [json.dumps({"adid": ADID, "text": "hi"}), json.dumps({"email": EMAIL})])
             assert _dns_query(DNS_NAME)[3] & 0x0F == 0
+            _dns_query_unanswered("settings.crashlytics.com")
             _raw_tcp_exchange(sink_port)
             quic_exchange(d, "graph.instagram.com", quic_port, path=f"/logging_client_events?device_id={ANDROID_ID}",
                           body=json.dumps({"advertiser_id": ADID, "email": EMAIL}).encode(), keylog=keys)
@@ -237,7 +245,9 @@ def test_without_keys_connections_are_contacted_not_readable(captured: dict[str,
     assert main(["replay", str(captured["pcap"])]) == 0
     out = capsys.readouterr().out
     assert "contacted, content not readable" in out and "graph.facebook.com (Meta)" in out
-    assert f"hosts looked up by plain DNS (1): {DNS_NAME}" in out
+    assert f"hosts looked up by plain DNS (2): {DNS_NAME}, settings.crashlytics.com" in out
+    unanswered = [e for e in data.capture_events if e["type"] == "capture:dns" and not e["answered"]]
+    assert [e["name"] for e in unanswered] == ["settings.crashlytics.com"] and unanswered[0]["org"]
 
 
 def test_pcapdroid_trailer_keeps_only_the_apps_connections(captured: dict[str, Any], tmp_path: Path) -> None:
@@ -316,7 +326,7 @@ def test_report_of_a_capture(captured: dict[str, Any], tmp_path: Path) -> None:
     # The raw TCP exchange to the address DNS gave for api.mixpanel.com is contacted, not readable.
     unreadable = text.split("## Contacted, content not readable", 1)[1].split("\n## ", 1)[0]
     assert "| api.mixpanel.com | Mixpanel | 1 TLS |" in unreadable
-    assert f"## Servers looked up (plain DNS)\n\n{DNS_NAME}" in text
+    assert f"## Servers looked up (plain DNS)\n\n{DNS_NAME}, settings.crashlytics.com" in text
     html = tmp_path / "report.html"
     assert main(["report", str(captured["pcap"]), "-o", str(html)]) == 0
     page = html.read_text()

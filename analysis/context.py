@@ -63,6 +63,11 @@ SESSION_RECORD = _W.set("session_record")
 PERF_CONTEXT = _W.set("perf_context")
 DURATION_WORDS = _W.set("duration_words")
 RANDOM_FLAGS = _W.set("random_flags")
+MESSAGE_AUTHORS = frozenset({"author", "sender"})
+"""Who wrote a message: given as an id, the id of a user."""
+MESSAGE_PATHS = MESSAGE_CONTEXT - {"message", "messages"}
+"""URL path segments that make a request's text a message (`/conversations`, `/push/send`); not
+`/messages/send`, which is also how apps send their own template mails."""
 COLLECTIONS = _W.set("collections")
 PERSON_FIELDS: dict[str, tuple[Shape, str]] = _W.person_fields
 """Word lists and person fields: `data/words.toml` (which rule reads each is said there)."""
@@ -71,6 +76,7 @@ _RULES: dict[str, KeyRule] = {
     "event": KeyRule("event_name", "app_activity", Shape.EVENT, "an event name (the call's type says so)"),
     "screen": KeyRule("current_screen", "app_activity", Shape.EVENT, "the current screen beside an event"),
     "subject": KeyRule("subject_key", "user_id", Shape.ID, "the id of the call's subject (`kind` says so)", True),
+    "author": KeyRule("message_author", "user_id", Shape.ID, "the id of a message's author", True),
     "jwt_sub": KeyRule("jwt_sub", "user_id", Shape.ID, "the account a token was issued for (JWT `sub`)", True),
     "message": KeyRule("message_text", "user_content", Shape.MESSAGE, "a message's text"),
     "session": KeyRule("session_record", "app_activity", Shape.ANY, "a session record (start, status)"),
@@ -168,6 +174,8 @@ CONTEXT_KEYS = (
     | MESSAGE_TEXT_KEYS
     | SESSION_RECORD
     | DURATION_WORDS
+    | MESSAGE_AUTHORS
+    | {"id"}
 )
 """Normalised leaf names some context rule reads; other leaves skip `context_rule` entirely."""
 
@@ -208,6 +216,16 @@ def context_rule(
         (sib.get(w) or "").lower() in LEVEL_WORDS for w in LOG_LEVELS
     ):
         return _RULES["log"], "beside a log level"
+    if norm == "id":  # `{"type": "user", "id": …}`: the object's type says whose id it is
+        for t in ("type", "kind"):
+            kind = sib.get(t)
+            if kind is not None and keys.normalise(kind) in PERSON_KINDS:
+                return _RULES["subject"], f"beside {t}={kind!r}"
+        return None
+    if norm in MESSAGE_AUTHORS and (
+        any(k in sib for k in MESSAGE_TEXT_KEYS) and _message_path(ctx)
+    ):
+        return _RULES["author"], "(a message's author)"
     # the call's type
     if norm in ("name", "key", "title", "label", "action", "event"):
         # the type beside the field, or beside the object holding it (`data.base_type` for
@@ -251,6 +269,8 @@ def context_rule(
             or any(keys.normalise(sib.get(t) or "") in MESSAGE_KINDS for t in TYPE_WORDS)
         ):
             return _RULES["message"], "in a message"
+        if len(names) == 1 and _message_path(ctx):
+            return _RULES["message"], "in a message (the URL path names a conversation or push)"
     # session records and performance data
     if norm in SESSION_RECORD and ("session" in tokens or "sessions" in tokens):
         if sum(1 for k in SESSION_RECORD if k in sib) >= 2:
@@ -297,6 +317,10 @@ def array_pair(location: str, ctx: RecordContext) -> tuple[KeyRule, str] | None:
     if rule is None or rule.container or rule.name in keys.RAW_TABLE:
         return None
     return rule, f"(named by the array's first element {name!r})"
+
+
+def _message_path(ctx: RecordContext) -> bool:
+    return any(keys.normalise(seg) in MESSAGE_PATHS for seg in ctx.path_segments)
 
 
 def _pair_name(sib: dict[str, str]) -> str | None:

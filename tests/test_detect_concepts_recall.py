@@ -92,3 +92,35 @@ def test_compact_protocol_names_count_inside_a_forwarded_query_only() -> None:
     assert "user_id" in at(fwd, ">form:_id")
     plain = run("https://t.example-stats.org/bulk", {"_id": "9c0ffee15dd00d42", "rec": 1})
     assert "user_id" not in at(plain, "body.json:_id")
+
+
+# --- messages: the URL path names the conversation; who wrote it; whose id a `type` says ---------
+
+
+def test_a_text_sent_to_a_conversation_or_push_path_is_user_content() -> None:
+    ticket = run("https://help.vendor-z.example/api/tickets", {"body": "My parcel never arrived, can you check please"})
+    assert "user_content" in at(ticket, "json:body")
+    push = run("https://notify.vendor-z.example/v1/push", [{"heading": "New reply", "text": "Sam wrote: see you at nine"}])
+    assert "user_content" in at(push, "[0].text")
+
+
+def test_template_mails_and_other_paths_are_not_user_content() -> None:
+    mail = run("https://mail.vendor-z.example/v3/messages/send", {"text": "Your order has shipped today"})
+    assert "user_content" not in {d.category for d in mail}
+    upload = run("https://api.vendor-z.example/v2/upload", {"message": "upload finished without errors"})
+    assert "user_content" not in {d.category for d in upload}
+
+
+def test_a_message_author_given_as_an_id_is_a_user_id() -> None:
+    dets = run("https://im.vendor-z.example/api/chats/c-9/replies", "sender=member-7781&text=see+you+at+nine", form=True)
+    assert "user_id" in at(dets, "form:sender")
+    assert "user_content" in at(dets, "form:text")
+    elsewhere = run("https://api.vendor-z.example/api/jobs", "sender=member-7781&text=batch+done", form=True)
+    assert "user_id" not in at(elsewhere, "form:sender")
+
+
+def test_an_id_beside_a_person_type_is_that_persons_id() -> None:
+    dets = run("https://api.vendor-z.example/threads", {"by": {"kind": "member", "id": "5f1e9a7c3b2d4e6f8a0b1c2d"}})
+    assert "user_id" in at(dets, "by.id")
+    product = run("https://api.vendor-z.example/cart", {"item": {"type": "product", "id": "5f1e9a7c3b2d4e6f8a0b1c2d"}})
+    assert "user_id" not in at(product, "item.id")

@@ -781,6 +781,10 @@ def read_capture(path: Path, *, app: str | None, body_cap: int, keylog: Path | N
     if keylog is not None and not keylog.is_file():
         raise CaptureError(f"key log {keylog} does not exist")
     reader = CaptureReader(path, app=app, body_cap=body_cap, on_event=on_event)
+    if keylog is None and sibling_keylog(path) is not None:
+        # PCAPdroid saves the key log next to the capture as <capture name>.keylog.
+        keylog = sibling_keylog(path)
+        reader.on_event({"type": "capture:keylog", "path": str(keylog), "capture": str(path)})
     # The child reopens the inherited descriptor as /dev/fd/N (its own /proc/self is itself).
     target = Path(f"/dev/fd/{fd}") if source != path else path
     proc = subprocess.Popen(tshark_argv(tshark, target, keylog), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -825,6 +829,12 @@ def read_capture(path: Path, *, app: str | None, body_cap: int, keylog: Path | N
         if reader.packets == 0:
             raise CaptureError(f"tshark cannot read it: {problem or f'exit status {status}'}")
         raise CaptureDamage(f"tshark stopped after packet #{reader.packets}: {problem or f'exit status {status}'}")
+
+
+def sibling_keylog(path: Path) -> Path | None:
+    """`<capture name>.keylog` beside the capture (how PCAPdroid exports its SSLKEYLOGFILE), if any."""
+    candidate = path.with_suffix(".keylog")
+    return candidate if candidate != path and candidate.is_file() else None
 
 
 def _is_pcapng(path: Path) -> bool:

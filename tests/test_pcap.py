@@ -436,3 +436,16 @@ def test_byte_parsers_only_raise_value_errors_on_garbage(parse: str) -> None:
             getattr(cp, parse)(data if parse == "h3_frames" else bytes(data))
         except ValueError:
             pass
+
+
+def test_a_key_log_beside_the_capture_is_used_like_pcapdroid_saves_it(captured: dict[str, Any], tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    capture = tmp_path / "PCAPdroid_04_Dec_16_40_12.pcap"
+    shutil.copyfile(captured["pcap"], capture)
+    shutil.copyfile(captured["keys"], tmp_path / "PCAPdroid_04_Dec_16_40_12.keylog")
+    beside = _load([capture], captured)
+    assert _cells(beside) == _cells(_load([captured["pcap"]], captured, keylog=captured["keys"]))
+    assert main(["replay", str(capture), "--no-progress"]) == 0
+    assert "(the key log beside it)" in capsys.readouterr().out

@@ -122,6 +122,10 @@ def print_summary(summary: Summary, stats: ReadStats, plan: ReplayPlan, console:
 def print_capture_events(events: list[dict[str, Any]], console: Console) -> None:
     """What a packet capture showed besides readable requests: connections whose content stayed
     encrypted (by destination, with organisation and bytes), and the hosts looked up by plain DNS."""
+    for e in events:
+        if e.get("type") == "capture:keylog":
+            console.print(Text(f"TLS keys for {inert(str(e.get('capture')), 200)} read from "
+                               f"{inert(str(e.get('path')), 200)} (the key log beside it)"), soft_wrap=True)
     for line in unreadable_lines(events):
         console.print(Text(line), soft_wrap=True)
     looked_up = sorted({str(e.get("name")) for e in events if e.get("type") == "capture:dns"})

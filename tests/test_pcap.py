@@ -449,3 +449,25 @@ def test_a_key_log_beside_the_capture_is_used_like_pcapdroid_saves_it(captured: 
     assert _cells(beside) == _cells(_load([captured["pcap"]], captured, keylog=captured["keys"]))
     assert main(["replay", str(capture), "--no-progress"]) == 0
     assert "(the key log beside it)" in capsys.readouterr().out
+
+
+def test_hostile_names_from_a_capture_stay_text(capsys: pytest.CaptureFixture[str]) -> None:
+    """Server names and DNS names come from the capture: markup and terminal escapes stay inert."""
+    from rich.console import Console
+
+    from phonehome.analysis.schema import empty_findings
+    from phonehome.commands.replay import print_capture_events
+    from phonehome.views.report import build_report, render_html, render_markdown
+
+    evil = '<script>alert(1)</script>\x1b[2J|x'
+    events = [{"type": "capture:unreadable", "ts": 1796392501.0, "host": evil, "host_source": "sni",
+               "server": "10.0.0.1", "port": 443, "client": "10.0.0.2:5000", "transport": "TLS",
+               "bytes_up": 10, "bytes_down": 20, "reason": evil, "app": None, "org": evil},
+              {"type": "capture:dns", "ts": 1796392501.0, "name": evil, "answered": True, "addresses": []}]
+    data = SessionData(root=None, meta={}, findings=empty_findings(), capture_events=events)
+    model = build_report(data)
+    page = render_html(model)
+    assert "<script>alert" not in page and "&lt;script&gt;" in page and "\x1b" not in page
+    assert "<script>alert" not in render_markdown(model).replace("\\<script\\>", "")
+    print_capture_events(events, Console(force_terminal=True, width=200))
+    assert "\x1b[2J" not in capsys.readouterr().out

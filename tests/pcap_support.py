@@ -177,3 +177,14 @@ def quic_exchange(workdir: Path, server_name: str, port: int, *, path: str, body
             server.close()
 
     asyncio.run(run())
+
+
+def as_raw_ip(src: Path, dst: Path) -> None:
+    """The same capture with link type RAW (101, IP packets without an Ethernet header), as
+    PCAPdroid writes a pcap when its extensions are off."""
+    header, packets = pcap_packets(src)
+    out = bytearray(header[:20] + struct.pack("<I", 101))
+    for record, frame in packets:
+        ts_sec, ts_usec = struct.unpack("<II", record[:8])
+        out += struct.pack("<IIII", ts_sec, ts_usec, len(frame) - 14, len(frame) - 14) + frame[14:]
+    dst.write_bytes(bytes(out))

@@ -26,6 +26,7 @@ from net_support import LocalServer, curl, http1_request, http2_request, run_mit
 from pcap_support import (
     Capture,
     as_pcapdroid_pcapng,
+    as_raw_ip,
     quic_exchange,
     require_tool,
     tcp_ports,
@@ -471,3 +472,10 @@ def test_hostile_names_from_a_capture_stay_text(capsys: pytest.CaptureFixture[st
     assert "<script>alert" not in render_markdown(model).replace("\\<script\\>", "")
     print_capture_events(events, Console(force_terminal=True, width=200))
     assert "\x1b[2J" not in capsys.readouterr().out
+
+
+def test_raw_ip_link_type_reads_the_same(captured: dict[str, Any], tmp_path: Path) -> None:
+    raw = tmp_path / "raw-ip.pcap"
+    as_raw_ip(captured["pcap"], raw)
+    assert _cells(_load([raw], captured, keylog=captured["keys"])) == _cells(
+        _load([captured["pcap"]], captured, keylog=captured["keys"]))

@@ -74,7 +74,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from . import keys, patterns
-from ._rulesdb import Shape
+from ._rulesdb import Shape, words
 from .context import (
     COLLECTIONS,
     CONTEXT_KEYS,
@@ -271,6 +271,16 @@ _COUNT_WORDS = frozenset({"count", "number", "num", "index", "seq"})
 """The `what` of the session-telemetry rules (keys.toml and `keys.concept_rule`)."""
 _REGION_KEYS = frozenset({"region", "state_code", "province"})
 _RANDOM_HWID = KeyRule("random_device_id", "user_id", Shape.ID, "an id the SDK made up (flagged random)", True)
+_WORDS = words()
+_TIMING_OBJECTS = _WORDS.set("timing_objects")
+_SESSION_TOKENS = frozenset({"session", "sessions", "visit", "visits"})
+_TIMING = KeyRule("timing", "diagnostics", Shape.NUMBER, "a performance measurement", True)
+_TIMING_ENTRY = KeyRule("timing_entry", "diagnostics", Shape.ANY, "a performance timing entry", True)
+_PERF_TIMING_WHAT = "a performance timing"
+"""The `what` of the keys.toml rule naming W3C navigation/paint timings and web vitals."""
+_CAMEL_RE = re.compile(r"^[a-z]+(?:[A-Z][a-z]*)+$")
+_DIAGNOSTIC_EVENT_WORDS = _WORDS.set("diagnostic_event_words")
+_WORD_SPLIT_RE = re.compile(r"[^a-z0-9]+")
 _COLLECTION_ID = KeyRule("collection_id", "user_id", Shape.PATH_ID, "the id of a user, device or contact", True)
 
 
@@ -354,6 +364,26 @@ def _path(location: str) -> _Path:
         bool(norms) and norms[-1] in CONTEXT_KEYS,
         _joined(norms[-1], norms[-2]) if len(norms) > 1 else None,
     )
+
+
+def _timing_rule(path: _Path) -> tuple[KeyRule | None, str | None]:
+    """A number inside a timing object (`perf.timing.dns`, `duration: {min, max}`) measures the
+    app's performance; not inside a session or visit (that is how long the user stayed)."""
+    if path.tokens & _SESSION_TOKENS:
+        return None, None
+    for name in path.norms[:-1]:
+        if name in _TIMING_OBJECTS:
+            return _TIMING, f"inside {name!r}"
+    return None, None
+
+
+def _timing_entry_rule(value: str) -> tuple[KeyRule | None, str | None]:
+    """A value naming a W3C performance timing entry (`domInteractive`, `loadEventEnd`): the
+    record is a timing of the page or screen load, whatever the vendor calls the field."""
+    rule = keys.lookup(value)
+    if rule is not None and rule.category == "diagnostics" and rule.what == _PERF_TIMING_WHAT:
+        return _TIMING_ENTRY, "(the value names a performance timing entry)"
+    return None, None
 
 
 def _joined(norm: str, parent: str) -> KeyRule | None:
@@ -532,6 +562,10 @@ class Detector:
                     rule, why = pair
             if rule is None and leaf.location.startswith("path[") and ">" not in leaf.location:
                 rule, why = self._collection_id(leaf.location, ctx)
+            if rule is None and path.tokens & _TIMING_OBJECTS:
+                rule, why = _timing_rule(path)
+            if rule is None and 8 <= len(value) <= 48 and _CAMEL_RE.match(value):
+                rule, why = _timing_entry_rule(value)
             if (
                 rule is not None
                 and rule.category == "device_id"
@@ -581,6 +615,15 @@ class Detector:
                 kc = self._key_cand(leaf, rule, value, path, alias, ctx, why)
                 if kc is not None and kc.category == "app_activity" and path.tokens & _SPAN_WORDS:
                     kc = None  # a span's events and names are timings of the app's code, not the user's
+                if kc is not None and rule.shape is Shape.EVENT and _DIAGNOSTIC_EVENT_WORDS.intersection(
+                    _WORD_SPLIT_RE.split(value.lower())
+                ):
+                    # an event named as an error or the SDK's diagnostics (`sdk::diagnostics`,
+                    # `$exception`) is also diagnostics
+                    cands.append(
+                        _Cand("diagnostics", leaf.location, leaf.decoding, value, "key", "key:diagnostic_event",
+                              0.7, leaf.key, f"the event's name says it is diagnostics; {kc.evidence}", "key")
+                    )
 
             # value patterns
             pcs = self._pattern_cands(leaf, value, rule, path)

@@ -124,3 +124,34 @@ def test_an_id_beside_a_person_type_is_that_persons_id() -> None:
     assert "user_id" in at(dets, "by.id")
     product = run("https://api.vendor-z.example/cart", {"item": {"type": "product", "id": "5f1e9a7c3b2d4e6f8a0b1c2d"}})
     assert "user_id" not in at(product, "item.id")
+
+
+# --- performance: numbers inside timing objects, W3C timing entries named as values, diagnostic events
+
+
+def test_numbers_inside_timing_objects_are_diagnostics() -> None:
+    body = {"pageMetrics": {"timing": {"dnsMs": 12, "tlsMs": 31}}, "rpc": {"latency": {"p50": 41, "max": 88}}}
+    dets = run("https://rum.vendor-w.example/ingest", body)
+    assert "diagnostics" in at(dets, "timing.dnsMs")
+    assert "diagnostics" in at(dets, "latency.p50")
+
+
+def test_session_durations_and_other_numbers_are_not_timings() -> None:
+    body = {"visit": {"duration": {"secs": 42}}, "cart": {"total": 42}}
+    dets = run("https://rum.vendor-w.example/ingest", body)
+    assert "diagnostics" not in {d.category for d in dets}
+
+
+def test_a_value_naming_a_w3c_timing_entry_is_diagnostics() -> None:
+    body = {"marks": [{"label": "domInteractive", "at": 85}, {"label": "responseStart", "at": 66}]}
+    dets = run("https://rum.vendor-w.example/ingest", body)
+    assert "diagnostics" in at(dets, "marks[0].label")
+    other = run("https://rum.vendor-w.example/ingest", {"marks": [{"label": "checkoutButton", "at": 85}]})
+    assert "diagnostics" not in {d.category for d in other}
+
+
+def test_an_event_named_as_an_error_or_diagnostics_is_diagnostics_too() -> None:
+    dets = run("https://ev.vendor-w.example/batch", {"event_name": "sdk::client_exception"})
+    assert {"diagnostics", "app_activity"} <= at(dets, "event_name")
+    plain = run("https://ev.vendor-w.example/batch", {"event_name": "job_applied"})
+    assert "diagnostics" not in at(plain, "event_name")

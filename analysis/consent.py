@@ -6,6 +6,7 @@ Data sent to trackers before the user agreed to anything is the central question
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,6 +16,34 @@ import pandas as pd
 from .schema import DTYPES, Col
 
 CONSENT_MARKERS = ("consent-given", "consent-refused", "consent-withdrawn")
+
+
+def marker_at(when: str, label: str = "consent-given") -> dict[str, Any]:
+    """A consent marker given on the command line (`--consent-at`), for inputs that carry no
+    markers of their own (packet captures, flow files, HAR): `when` is an ISO 8601 time with a
+    timezone (`2026-12-04T16:41:30+01:00`, `…Z`) or seconds since the epoch. Raises `ValueError`."""
+    text = when.strip()
+    try:
+        ts = float(text)
+    except ValueError:
+        ts = _iso_seconds(when)
+    if not math.isfinite(ts):
+        raise ValueError(f"--consent-at {when!r}: not a time")
+    if label not in CONSENT_MARKERS:
+        raise ValueError(f"consent label must be one of {', '.join(CONSENT_MARKERS)}")
+    return {"ts": ts, "label": label, "text": f"given on the command line: {when}", "source": "cli"}
+
+
+def _iso_seconds(when: str) -> float:
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(when.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"--consent-at {when!r}: not an ISO 8601 time or epoch seconds") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"--consent-at {when!r}: give the timezone (e.g. +01:00 or Z): a capture's clock is UTC")
+    return moment.timestamp()
 
 
 def last_consent_marker(markers: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:

@@ -204,6 +204,7 @@ def plan_replay(
     extra_lists: Sequence[Path] = (),
     save_journal: bool = True,
     keylog: Path | None = None,
+    markers: Sequence[dict[str, Any]] = (),
 ) -> ReplayPlan:
     """Session dirs among `paths` lend their own options (app, first-party domains, profile copy,
     runtime values from hook events) unless given here, so replay reproduces the live run."""
@@ -243,7 +244,7 @@ def plan_replay(
         analyser=analyser,
         files=files,
         meta=meta,
-        markers=collected["markers"],
+        markers=[*collected["markers"], *markers],
         proxy_events=collected["proxy"],
         hook_events=collected["hook"],
         recorded_hook_findings=collected["hook_findings"],
@@ -264,6 +265,7 @@ def load_inputs(
     extra_lists: Sequence[Path] = (),
     replay: bool = True,
     keylog: Path | None = None,
+    markers: Sequence[dict[str, Any]] = (),
 ) -> SessionData:
     """Findings for session dirs, flow files, HAR files and folders, replayed offline (or, for a
     single session dir with `replay=False`, as recorded live)."""
@@ -271,7 +273,7 @@ def load_inputs(
     if len(as_paths) == 1 and SessionStore.is_session(as_paths[0]) and not replay:
         return load_session(as_paths[0])
     plan = plan_replay(as_paths, profile=profile, app=app, first_party=first_party, extra_lists=extra_lists,
-                       keylog=keylog)
+                       keylog=keylog, markers=markers)
     stats = ReadStats()
     rows = list(plan.rows(stats))
     recorded = {e.get("flow_id") for e in plan.proxy_events if e.get("type") == APP_ENCRYPTED_EVENT}

@@ -479,3 +479,23 @@ def test_raw_ip_link_type_reads_the_same(captured: dict[str, Any], tmp_path: Pat
     as_raw_ip(captured["pcap"], raw)
     assert _cells(_load([raw], captured, keylog=captured["keys"])) == _cells(
         _load([captured["pcap"]], captured, keylog=captured["keys"]))
+
+
+def test_consent_time_given_for_a_capture_splits_its_findings(captured: dict[str, Any],
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import UTC, datetime
+
+    from phonehome.analysis.consent import marker_at
+
+    records = list(read_records(captured["pcap"], keylog=captured["keys"]))
+    second = next(r for r in records if r.host == "api.mixpanel.com")
+    when = datetime.fromtimestamp(second.ts - 0.0005, UTC).isoformat()
+    data = _load([captured["pcap"]], captured, keylog=captured["keys"], markers=[marker_at(when)])
+    by_host = {h: set(g["consent"].astype(str)) for h, g in data.findings.groupby("host", observed=True)}
+    assert by_host["graph.facebook.com"] == {"before"} and by_host["api.mixpanel.com"] == {"after"}
+    assert main(["replay", str(captured["pcap"]), "--keylog", str(captured["keys"]), "--profile",
+                 str(captured["profile"]), "--consent-at", when, "--no-progress"]) == 0
+    assert "findings happened before the consent marker" in capsys.readouterr().out
+    assert main(["replay", str(captured["pcap"]), "--consent-at", "2026-12-04 16:41", "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "give the timezone" in err[0], err

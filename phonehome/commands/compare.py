@@ -20,7 +20,7 @@ from typing import Any
 
 from phonehome import __version__
 from phonehome.commands.ipdb import add_ip_db_argument, open_ip_db
-from phonehome.commands.replay import add_input_arguments
+from phonehome.commands.replay import add_input_arguments, command_line_markers
 from phonehome.store import FLOWS, SessionStore
 from phonehome.store.safefile import atomic_output, check_output
 from phonehome.views.inert import inert
@@ -90,7 +90,8 @@ def load_one(path: Path, args: argparse.Namespace) -> Any:
     profile = load_profile(args.profile) if args.profile else None
     # --app names the app of flow, HAR and capture files; a session directory knows its own.
     return load_inputs([path], profile=profile, app=None if session else args.app, first_party=args.first_party,
-                       extra_lists=args.extra_lists, keylog=getattr(args, "keylog", None))
+                       extra_lists=args.extra_lists, keylog=getattr(args, "keylog", None),
+                       markers=command_line_markers(args))
 
 
 def app_of(data: Any, path: Path, given: str | None = None) -> str:

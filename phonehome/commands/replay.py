@@ -36,6 +36,12 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
                         help="domains that belong to the app's own company")
     parser.add_argument("--list", dest="extra_lists", action="append", default=[], type=Path, metavar="FILE",
                         help="a tracker list you downloaded yourself (DuckDuckGo Tracker Radar, Disconnect, Ghostery)")
+    parser.add_argument("--consent-at", metavar="WHEN",
+                        help="when consent was given (ISO 8601 with timezone, e.g. 2026-12-04T16:41:30+01:00, or "
+                             "epoch seconds), for inputs without markers such as packet captures")
+    parser.add_argument("--consent-label", default="consent-given",
+                        choices=("consent-given", "consent-refused", "consent-withdrawn"),
+                        help="what happened at --consent-at (default: consent-given)")
     parser.add_argument("--keylog", type=Path, metavar="FILE",
                         help="TLS key log (SSLKEYLOGFILE format) for packet captures; keys embedded in a pcapng "
                              "are used without it")
@@ -60,7 +66,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def make_plan(args: argparse.Namespace) -> ReplayPlan:
     profile = load_profile(args.profile) if args.profile else None
     return plan_replay(args.inputs, profile=profile, app=args.app, first_party=args.first_party,
-                       extra_lists=args.extra_lists, keylog=getattr(args, "keylog", None))
+                       extra_lists=args.extra_lists, keylog=getattr(args, "keylog", None),
+                       markers=command_line_markers(args))
+
+
+def command_line_markers(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The consent marker `--consent-at` gives (raises `ValueError` on a bad time)."""
+    from phonehome.analysis.consent import marker_at
+
+    when = getattr(args, "consent_at", None)
+    return [marker_at(when, getattr(args, "consent_label", "consent-given"))] if when else []
 
 
 def replay_to(plan: ReplayPlan, summary: Summary, writer: FindingsWriter | None, *,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from phonehome import __version__
 from phonehome.commands.ipdb import add_ip_db_argument, open_ip_db
-from phonehome.commands.replay import add_input_arguments
+from phonehome.commands.replay import add_input_arguments, command_line_markers
 from phonehome.store import FLOWS, SessionStore
 from phonehome.store.safefile import atomic_output, check_output
 from phonehome.views.inert import inert
@@ -99,13 +99,13 @@ def load(args: argparse.Namespace):  # noqa: ANN201 - SessionData; imported lazi
     inputs: list[Path] = list(args.inputs)
     if len(inputs) == 1 and SessionStore.is_session(inputs[0]):
         only = inputs[0]
-        replay_options = args.profile or args.app or args.first_party or args.extra_lists
+        replay_options = args.profile or args.app or args.first_party or args.extra_lists or args.consent_at
         if args.recorded or (not (only / FLOWS).exists() and not replay_options):
             return load_session(only)
     profile = load_profile(args.profile) if args.profile else None
     return load_inputs(
         inputs, profile=profile, app=args.app, first_party=args.first_party, extra_lists=args.extra_lists,
-        keylog=args.keylog,
+        keylog=args.keylog, markers=command_line_markers(args),
     )
 
 
@@ -115,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         fmt = output_format(args.output, args.format)
+        command_line_markers(args)
         labels = load_labels(args.labels) if args.labels else None
         ip_db = open_ip_db(args.ip_db)
     except ValueError as e:

@@ -66,7 +66,7 @@ PROBE_JS = (
     "set:x.set});}catch(e){}}"
     "EventTarget.prototype.addEventListener=function(t,fn){rec('addEventListener',t,fn);return AE.apply(this,arguments);};"
     "['onkeydown','onkeyup','onkeypress','oninput','onclick','ontouchstart','ontouchend','onsubmit','onpaste','oncopy']"
-    ".forEach(function(n){[HTMLElement.prototype,Document.prototype].forEach(function(o){try{var x=Object.getOwnPropertyDescriptor(o,n);"
+    ".forEach(function(n){[HTMLElement.prototype,Document.prototype,window].forEach(function(o){try{var x=Object.getOwnPropertyDescriptor(o,n);"
     "if(!x||!x.set)return;Object.defineProperty(o,n,{configurable:true,enumerable:x.enumerable,get:x.get,"
     "set:function(v){rec('on-property',n.slice(2),v);x.set.call(this,v);}});}catch(e){}});});"
     "wrap(window,'fetch','fetch',function(a){return String(a[0]).slice(0,200);});"

@@ -171,7 +171,8 @@ def test_probe_off_changes_no_byte_and_on_changes_only_html(tmp_path: Path, prob
 INJECTED = ("window.AppBridge={postMessage:function(){}};"
             "document.addEventListener('keydown',function(e){AppBridge.postMessage(JSON.stringify({k:e.key,"
             "v:e.target&&e.target.value}))});"
-            "document.addEventListener('touchstart',function(e){AppBridge.postMessage('tap '+e.touches.length)});1")
+            "document.addEventListener('touchstart',function(e){AppBridge.postMessage('tap '+e.touches.length)});"
+            "window.onkeyup=function(e){AppBridge.postMessage('up')};1")
 
 
 def _probe_events(session: Path, page: str, timeout: float = 10.0) -> list[dict]:
@@ -217,6 +218,7 @@ def test_chromium_injected_key_and_tap_logger_is_reported(tmp_path: Path) -> Non
                 assert not [e for e in events if "window.own" in (e.get("code") or "")], events
                 assert all("<anonymous>:" in e["frame"] and "://" not in e["frame"] for e in events), events
                 assert ("input.value", "value", KEYBOARD) in details  # the injected listener read the field
+                assert ("on-property", "keyup", KEYBOARD) in details  # window.onkeyup = …
         finally:
             browser.close()
         assert not [h for h in srv.hits if "phonehome" in h]  # the reports never left the proxy

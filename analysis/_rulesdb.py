@@ -127,7 +127,9 @@ def _meta(file: str, data: dict[str, Any], name: str) -> str:
     if meta.get("name") != name:
         raise RulesError(f"{file}: [meta] name must be {name!r}")
     if meta.get("schema") != SCHEMA:
-        raise RulesError(f"{file}: [meta] schema {meta.get('schema')!r} is not {SCHEMA} (this phonehome reads {SCHEMA})")
+        raise RulesError(
+            f"{file}: [meta] schema {meta.get('schema')!r} is not {SCHEMA} (this phonehome reads {SCHEMA})"
+        )
     version = meta.get("version")
     if not isinstance(version, str) or not version:
         raise RulesError(f"{file}: [meta] version must be a non-empty string")
@@ -138,7 +140,9 @@ def _shape(where: str, value: Any) -> Shape:
     try:
         return Shape(value)
     except ValueError:
-        raise RulesError(f"{where}: shape {value!r} is not one of {', '.join(s.value for s in Shape)}") from None
+        raise RulesError(
+            f"{where}: shape {value!r} is not one of {', '.join(s.value for s in Shape)}"
+        ) from None
 
 
 def parse_key_rules(data: dict[str, Any], file: str = "keys.toml") -> KeyRules:
@@ -165,7 +169,9 @@ def parse_key_rules(data: dict[str, Any], file: str = "keys.toml") -> KeyRules:
             raise RulesError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
         category = raw.get("category")
         if category not in CATEGORY_IDS:
-            raise RulesError(f"{where}: category {category!r} is not a data category ({', '.join(CATEGORY_IDS)})")
+            raise RulesError(
+                f"{where}: category {category!r} is not a data category ({', '.join(CATEGORY_IDS)})"
+            )
         shape = _shape(where, raw.get("shape"))
         what = raw.get("what")
         if not isinstance(what, str) or not what:
@@ -177,7 +183,9 @@ def parse_key_rules(data: dict[str, Any], file: str = "keys.toml") -> KeyRules:
         if not isinstance(note, str):
             raise RulesError(f"{where}: note must be a string")
         raw_names = raw.get("raw", [])
-        if not isinstance(raw_names, list) or not all(isinstance(r, str) and r.strip() == r and r for r in raw_names):
+        if not isinstance(raw_names, list) or not all(
+            isinstance(r, str) and r.strip() == r and r for r in raw_names
+        ):
             raise RulesError(f"{where}: raw must be a list of names as sent")
         if names is None and raw_names:
             names = []

@@ -83,7 +83,9 @@ _RULES: dict[str, KeyRule] = {
     "perf": KeyRule("performance", "diagnostics", Shape.NUMBER, "a duration inside a span or transaction"),
     "error": KeyRule("error_detail", "diagnostics", Shape.ANY, "an error's detail (under an error object)"),
     "log": KeyRule("log_message", "diagnostics", Shape.ANY, "a log record's message (beside its level)"),
-    "diag_kind": KeyRule("diagnostic_item", "diagnostics", Shape.ANY, "an item the call's type calls diagnostics"),
+    "diag_kind": KeyRule(
+        "diagnostic_item", "diagnostics", Shape.ANY, "an item the call's type calls diagnostics"
+    ),
     "person_place": KeyRule("person.place", "location_coarse", Shape.TEXT, "where the person lives"),
 }
 
@@ -109,28 +111,33 @@ class RecordContext:
     `event_hint` (see `analysis.detect._Path`): most records never need it.
     """
 
-    __slots__ = ("_items", "_siblings", "_event_call", "_places", "_values", "path_segments")
+    __slots__ = ("_items", "_siblings", "_event_call", "_places", "_values", "_url_path")
 
-    def __init__(self, items: Sequence[tuple[Any, Any]] = (), path_segments: tuple[str, ...] = ()) -> None:
+    def __init__(self, items: Sequence[tuple[Any, Any]] = (), url_path: str = "/") -> None:
         self._items = items
         self._siblings: dict[str, dict[str, str]] | None = None
         self._event_call: bool | None = None
         self._places: dict[str, bool] = {}
         self._values: dict[str, str] | None = None
-        self.path_segments = path_segments
+        self._url_path = url_path
+
+    @property
+    def path_segments(self) -> list[str]:
         """The URL path split at `/`, as the decoder numbers `path[i]`."""
+        return self._url_path.partition("?")[0].split("/")[1:]
 
     @property
     def siblings(self) -> dict[str, dict[str, str]]:
         if self._siblings is None:
             index: dict[str, dict[str, str]] = {}
             for leaf, path in self._items:
-                if path.norms:
-                    group = index.get(path.parent_loc)
+                key = path.sibling_key
+                if key is not None:
+                    group = index.get(key[0])
                     if group is None:
-                        index[path.parent_loc] = {path.norms[-1]: leaf.value}
-                    elif path.norms[-1] not in group:
-                        group[path.norms[-1]] = leaf.value
+                        index[key[0]] = {key[1]: leaf.value}
+                    elif key[1] not in group:
+                        group[key[1]] = leaf.value
             self._siblings = index
         return self._siblings
 
@@ -190,8 +197,6 @@ def context_rule(
     """
     parent = parent_location(location)
     sib = ctx.of(parent)
-    above = frozenset(keys.tokens(names[-2])) if len(names) >= 2 else frozenset()
-    """Words of the enclosing object's name (`conversation` for `conversation.body`)."""
     # key/value pairs and attribute maps
     if norm in VALUE_WORDS:
         named = _pair_name(sib)
@@ -210,7 +215,7 @@ def context_rule(
             return None  # a client's own assertion (`iss` = `sub`): the client, not a user
         return _RULES["jwt_sub"], "a JWT's subject claim"
     # errors and log records
-    if norm in ERROR_FIELDS and above & ERROR_OBJECTS:
+    if norm in ERROR_FIELDS and len(names) >= 2 and not ERROR_OBJECTS.isdisjoint(keys.tokens(names[-2])):
         return _RULES["error"], f"under {names[-2]!r}"
     if norm in ("message", "msg", "body", "text") and any(
         (sib.get(w) or "").lower() in LEVEL_WORDS for w in LOG_LEVELS
@@ -258,7 +263,9 @@ def context_rule(
             return _person_rule(norm), f"under {owner!r}"
         if owner == "address" and norm in ADDRESS_LINES and len(names) >= 3 and names[-3] in PERSON_OBJECTS:
             return _person_rule("address"), f"under {names[-3]!r}.address"
-        if norm in PERSON_PLACES and (owner in PERSON_OBJECTS or owner == "address" and names[-3:-2] and names[-3] in PERSON_OBJECTS):
+        if norm in PERSON_PLACES and (
+            owner in PERSON_OBJECTS or owner == "address" and names[-3:-2] and names[-3] in PERSON_OBJECTS
+        ):
             return _RULES["person_place"], f"under {owner!r}"
     # free-text messages
     if norm in MESSAGE_TEXT_KEYS and not (tokens & DIAGNOSTIC_CONTEXT):

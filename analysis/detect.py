@@ -233,7 +233,17 @@ _NUMBERISH_TOKENS = frozenset(
 )
 _ADDRESS_KEYS = frozenset({"street", "street_address", "postal_address", "home_address"})
 _EVENT_CONTEXT = frozenset(
-    {"event", "events", "properties", "props", "params", "parameters", "ecommerce", "event_properties", "track"}
+    {
+        "event",
+        "events",
+        "properties",
+        "props",
+        "params",
+        "parameters",
+        "ecommerce",
+        "event_properties",
+        "track",
+    }
 )
 _CONTROL_CALLS = frozenset(
     "identify alias create_alias set set_once unset append union remove group groupidentify merge "
@@ -257,6 +267,22 @@ _OS_VERSION_RE = re.compile(
 _EXCEPTION_RE = re.compile(
     r"(?:^|[\s(:])(?:[a-z_][\w$]*\.){1,8}[A-Z][\w$]*(?:Exception|Error)\b"
     r"|^[A-Z][\w$]*(?:Exception|Error)(?::\s|$)"
+)
+_AUTH_SCHEMES = ("Bearer ", "bearer ", "Token ", "token ", "Basic ", "basic ")
+_OS_NAMES = (
+    "Android",
+    "iOS",
+    "iPadOS",
+    "iPhone OS",
+    "macOS",
+    "Mac OS",
+    "Windows",
+    "Linux",
+    "Ubuntu",
+    "HarmonyOS",
+    "Darwin",
+    "Chrome OS",
+    "CrOS",
 )
 _BEARER_RE = re.compile(r"^(?:Bearer|Token|Basic) [A-Za-z0-9._~+/\-]{16,}=*$", re.I)
 _IGLU_RE = re.compile(r"^iglu:[\w.\-]+/([\w.\-]+)/jsonschema/\d+-\d+-\d+$")
@@ -305,6 +331,12 @@ class _Path:
     """The last name is one some `context_rule` reads (`CONTEXT_KEYS`)."""
     joined: KeyRule | None = None
     """The rule of a generic last name read with its parent (`device.id` → `device_id`)."""
+    protobuf: bool = False
+    """The leaf is inside a schemaless protobuf (field numbers, no names)."""
+    url_segment: bool = False
+    """The leaf is a URL path segment (`path[i]`)."""
+    sibling_key: tuple[str, str] | None = None
+    """(`parent_loc`, last normalised name) under which `RecordContext` indexes the leaf."""
 
 
 def _ancestors(location: str) -> list[str]:
@@ -363,6 +395,9 @@ def _path(location: str) -> _Path:
         event_hint,
         bool(norms) and norms[-1] in CONTEXT_KEYS,
         _joined(norms[-1], norms[-2]) if len(norms) > 1 else None,
+        "protobuf:" in location,
+        location.startswith("path[") and ">" not in location,
+        (parent_location(location), norms[-1]) if norms else None,
     )
 
 
@@ -445,6 +480,7 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
+@lru_cache(maxsize=4096)
 def _describe_transform(transform: str, name: str) -> str:
     """`sha256(lower)` → "sha256 of lower-cased person.email matched"."""
     base, _, enc = transform.partition(" ")
@@ -506,6 +542,7 @@ class Detector:
         matcher.build()
         proto_schema = keys.proto_schema(record.host)
         has_loc = matcher.has_location
+        has_known = len(matcher) > 0
         cands: list[_Cand] = []
         containers: dict[tuple[str, str], list] = {}
         lat_hits: list[tuple[Leaf, patterns.Coordinate, bool]] = []
@@ -518,7 +555,7 @@ class Detector:
             for leaf in decoded.leaves
             if leaf.value and leaf.location not in _SKIP_LOCATIONS
         ]
-        ctx = RecordContext(items, tuple(record.path.partition("?")[0].split("/")[1:]))
+        ctx = RecordContext(items, record.path)
 
         for leaf, path in items:
             value = leaf.value
@@ -535,47 +572,48 @@ class Detector:
             alias = None
             key_label = None
             why = None
-            if rule is None and path.context_key:
-                # what the siblings and the parent object say comes before the parent's name
-                found = context_rule(leaf.location, path.norms[-1], path.norms, path.tokens, ctx)
-                if found is not None and not (
-                    found[0].name == "jwt_sub" and self._back_to_issuer(leaf, path, ctx, record.host)
-                ):
-                    rule, why = found
-            if rule is None and raw_key is not None and path.parent is not None:
-                if raw_key == path.last:
-                    rule = path.joined
-                else:
-                    rule = _joined(keys.normalise(raw_key), keys.normalise(path.parent))
-            if rule is None and proto_schema is not None and "protobuf:" in leaf.location:
-                alias = keys.proto_field(proto_schema, leaf.location)
-                if alias is not None:
-                    rule = keys.lookup(alias[1])
-                    key_label = f"protobuf field {alias[0]} ('{alias[1]}')"
-            if rule is None and "protobuf:" in leaf.location:
-                pair = protobuf_pair(leaf.location, ctx)
-                if pair is not None:
-                    rule, why = pair
-            if rule is None and leaf.location.endswith("[1]"):
-                pair = array_pair(leaf.location, ctx)
-                if pair is not None:
-                    rule, why = pair
-            if rule is None and leaf.location.startswith("path[") and ">" not in leaf.location:
-                rule, why = self._collection_id(leaf.location, ctx)
-            if rule is None and path.tokens & _TIMING_OBJECTS:
-                rule, why = _timing_rule(path)
-            if rule is None and 8 <= len(value) <= 48 and _CAMEL_RE.match(value):
-                rule, why = _timing_entry_rule(value)
-            if (
-                rule is not None
+            if rule is None:
+                if path.context_key:
+                    # what the siblings and the parent object say comes before the parent's name
+                    found = context_rule(leaf.location, path.norms[-1], path.norms, path.tokens, ctx)
+                    if found is not None and not (
+                        found[0].name == "jwt_sub" and self._back_to_issuer(leaf, path, ctx, record.host)
+                    ):
+                        rule, why = found
+                if rule is None and raw_key is not None and path.parent is not None:
+                    if raw_key == path.last:
+                        rule = path.joined
+                    else:
+                        rule = _joined(keys.normalise(raw_key), keys.normalise(path.parent))
+                if rule is None and path.protobuf:
+                    if proto_schema is not None:
+                        alias = keys.proto_field(proto_schema, leaf.location)
+                        if alias is not None:
+                            rule = keys.lookup(alias[1])
+                            key_label = f"protobuf field {alias[0]} ('{alias[1]}')"
+                    if rule is None:
+                        pair = protobuf_pair(leaf.location, ctx)
+                        if pair is not None:
+                            rule, why = pair
+                if rule is None and leaf.location.endswith("[1]"):
+                    pair = array_pair(leaf.location, ctx)
+                    if pair is not None:
+                        rule, why = pair
+                if rule is None and path.url_segment:
+                    rule, why = self._collection_id(leaf.location, ctx)
+                if rule is None and path.tokens & _TIMING_OBJECTS:
+                    rule, why = _timing_rule(path)
+                if rule is None and 8 <= len(value) <= 48 and _CAMEL_RE.match(value):
+                    rule, why = _timing_entry_rule(value)
+            elif (
+                rule.shape is Shape.HWID
                 and rule.category == "device_id"
-                and rule.shape == "hwid"
                 and is_random_flagged(ctx.of(path.parent_loc))
             ):
                 rule, why = _RANDOM_HWID, "a sibling flags it as random"
 
             # known values
-            kms = matcher.search(value) if len(matcher) else ()
+            kms = matcher.search(value) if has_known else ()
 
             # containers (stack traces, address books, app lists): one finding per container;
             # inside a crash report every other rule still applies (breadcrumbs, variables)
@@ -646,7 +684,7 @@ class Detector:
                     cands.append(jc)
 
             # coordinates near the profile location
-            if has_loc:
+            if has_loc and "." in value and len(value) <= 24 and (value[0].isdigit() or value[0] == "-"):
                 self._coordinate_candidates(leaf, value, rule, lat_hits, lon_hits, path, ctx)
 
         # blobs: known values the leaves did not show (binary bodies the decoder could not open)
@@ -1059,13 +1097,26 @@ class Detector:
         if n < 7:
             return []
         out: list[_Cand] = []
-        loc, dec, key = leaf.location, leaf.decoding, leaf.key
+        loc = leaf.location
 
         def add(category: str, rule_id: str, conf: float, evidence: str, found: str) -> None:
-            out.append(_Cand(category, loc, dec, found, "pattern", rule_id, conf, key, evidence, "pattern"))
+            out.append(
+                _Cand(
+                    category,
+                    loc,
+                    leaf.decoding,
+                    found,
+                    "pattern",
+                    rule_id,
+                    conf,
+                    leaf.key,
+                    evidence,
+                    "pattern",
+                )
+            )
 
         c0 = value[0]
-        if c0 in "BbTt" and not loc.startswith("header:") and _BEARER_RE.match(value):
+        if value.startswith(_AUTH_SCHEMES) and not loc.startswith("header:") and _BEARER_RE.match(value):
             add(
                 "credentials",
                 "pattern:forwarded-authorization",
@@ -1154,9 +1205,15 @@ class Detector:
                 "value is a Firebase Cloud Messaging registration token",
                 value,
             )
-        if n <= 80 and c0.isupper() and (" " in value or "/" in value[:12]):
+        if n <= 80 and value.startswith(_OS_NAMES):
             if _OS_VERSION_RE.match(value):
-                add("device_info", "pattern:os-string", 0.7, "value names an operating system and its version", value)
+                add(
+                    "device_info",
+                    "pattern:os-string",
+                    0.7,
+                    "value names an operating system and its version",
+                    value,
+                )
         if ("Exception" in value or "Error" in value) and _EXCEPTION_RE.search(value):
             add("diagnostics", "pattern:exception-class", 0.75, "value names an exception class", value)
         if c0 == "i" and value.startswith("iglu:"):
@@ -1169,9 +1226,9 @@ class Detector:
                     f"value is the schema URI of a self-describing event ({m.group(1)!r})",
                     value,
                 )
-        if (".java:" in value or ".kt:" in value or "Native Method" in value or ".js:" in value) and _STACK_RE.search(
-            value
-        ):
+        if (
+            ".java:" in value or ".kt:" in value or "Native Method" in value or ".js:" in value
+        ) and _STACK_RE.search(value):
             add("diagnostics", "pattern:stack-trace", 0.85, "value contains stack frames", value)
         return out
 
@@ -1235,6 +1292,7 @@ class Detector:
 # --- value checks per shape: (category, confidence, what the value looks like) or None -----
 
 _Result = tuple[str, float, str] | None
+
 
 def _check_adid(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
     cat = rule.category
@@ -1353,9 +1411,7 @@ def _check_ip(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | N
         return None
     if patterns.private_ipv4(v):
         return cat, 0.9, "value is a private IPv4 address"
-    if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", v) or (
-        ":" in v and re.fullmatch(r"[0-9a-fA-F:]{3,39}", v)
-    ):
+    if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", v) or (":" in v and re.fullmatch(r"[0-9a-fA-F:]{3,39}", v)):
         return cat, 0.7, "value is an IP address"
     return None
 
@@ -1469,7 +1525,10 @@ def _check_hostname(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordConte
         and " " not in v
         and any(c.isalpha() for c in v)
         and low not in ("localhost", "unknown", "null")
-        and ("." not in v or low.endswith((".local", ".lan", ".home", ".internal", ".localdomain", ".fritz.box")))
+        and (
+            "." not in v
+            or low.endswith((".local", ".lan", ".home", ".internal", ".localdomain", ".fritz.box"))
+        )
     ):
         return cat, 0.75, "value is a machine's host name"
     return None

@@ -375,8 +375,10 @@ class KnownMatcher:
         n = len(text)
         if n == 0:
             return out
+        low = None
         if leaf and self._whole and n <= 80:  # generic values are short
-            hit = self._whole.get(text.strip().lower())
+            low = text.lower()
+            hit = self._whole.get(low.strip())
             if hit:
                 for kv, form, needs_key in hit:
                     out.append(
@@ -391,9 +393,9 @@ class KnownMatcher:
                     )
         if n < MIN_SUBSTRING:
             return out
-        low = None
         if self._ci is not None:
-            low = text.lower()
+            if low is None:
+                low = text.lower()
             for end, variants in self._ci.iter(low):
                 for var in variants:
                     m = _verify(low, end, var)

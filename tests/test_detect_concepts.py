@@ -87,7 +87,12 @@ def test_jwt_going_back_to_its_issuer_says_nothing_new():
     ],
 )
 def test_ids_under_generic_names_joined_with_their_parent(body, suffix):
-    assert "user_id" in {c for d in run("https://flags.vendor-b.example/eval", body) if suffix in d.location for c in [d.category]}
+    assert "user_id" in {
+        c
+        for d in run("https://flags.vendor-b.example/eval", body)
+        if suffix in d.location
+        for c in [d.category]
+    }
 
 
 def test_arrays_of_ids():
@@ -203,7 +208,11 @@ def test_commerce_fields_of_an_event_are_app_activity_but_not_alone():
 def test_session_telemetry():
     dets = run(
         "https://sessions.vendor-j.example/s",
-        {"sessionCount": 17, "timeSpentSeconds": 311, "sessions": [{"started": "2024-01-01T10:00:00Z", "status": "exited"}]},
+        {
+            "sessionCount": 17,
+            "timeSpentSeconds": 311,
+            "sessions": [{"started": "2024-01-01T10:00:00Z", "status": "exited"}],
+        },
     )
     assert at(dets, "sessionCount") == {"app_activity"}
     assert at(dets, "timeSpentSeconds") == {"app_activity"}
@@ -239,7 +248,9 @@ def test_exception_class_in_a_message_is_diagnostics():
         {"level": "error", "msg": "org.acme.sync.SyncFailedException: upstream closed"},
     )
     assert "diagnostics" in cats(dets)
-    assert "diagnostics" in cats(run("https://logs.vendor-l.example/in", {"msg": "TypeError: x is undefined"}))
+    assert "diagnostics" in cats(
+        run("https://logs.vendor-l.example/in", {"msg": "TypeError: x is undefined"})
+    )
     assert run("https://logs.vendor-l.example/in", {"msg": "ErrorBoundary rendered"}) == []
 
 
@@ -273,7 +284,9 @@ def test_device_and_network_concepts():
 
 
 def test_os_string_alone_and_connection_words():
-    assert "device_info" in cats(run("https://t.vendor-n.example/p", {"sys": "Linux 6.8.0-45-generic x86_64"}))
+    assert "device_info" in cats(
+        run("https://t.vendor-n.example/p", {"sys": "Linux 6.8.0-45-generic x86_64"})
+    )
     dets = run("https://t.vendor-n.example/p?net=wi&connection=cellular")
     assert at(dets, "query:net") == {"network"} and at(dets, "query:connection") == {"network"}
     assert run("https://t.vendor-n.example/p?net=gross&connection=keep-alive") == []
@@ -307,7 +320,10 @@ def test_free_text_messages_are_user_content():
     chat = run("https://im.vendor-q.example/send", "message_type=comment&body=See+you+at+eight", form=True)
     assert "user_content" in at(chat, "form:body")
     # a mail or SMS an app sends (its template text) is not something the user made
-    mail = run("https://mail.vendor-q.example/send", {"message": {"subject": "Your order shipped", "text": "Hello, it is on its way"}})
+    mail = run(
+        "https://mail.vendor-q.example/send",
+        {"message": {"subject": "Your order shipped", "text": "Hello, it is on its way"}},
+    )
     assert "user_content" not in cats(mail)
     # an error's message is diagnostics, not the user's content
     err = run("https://logs.vendor-l.example/in", {"error": {"message": "request timed out after retry"}})
@@ -343,7 +359,9 @@ def test_address_parts_matched_alone_and_hashed():
     assert at(dets, "user_data.ct[0]") == {"location_coarse"}
     assert {d.detector for d in dets if d.location.endswith("zp[0]")} == {"profile"}
     assert "location_coarse" in at(dets, "country[0]")
-    plain = run("https://api.vendor-s.example/u", {"addr": {"str": "Hafenweg 3", "plz": "20457"}}, profile=profile)
+    plain = run(
+        "https://api.vendor-s.example/u", {"addr": {"str": "Hafenweg 3", "plz": "20457"}}, profile=profile
+    )
     assert "contact_info" in at(plain, "addr.str") and "location_coarse" in at(plain, "addr.plz")
 
 
@@ -366,7 +384,10 @@ def test_a_profile_match_does_not_hide_a_second_category():
 
 
 def test_permission_list_is_not_contacts():
-    assert run("https://cfg.vendor-u.example/p", {"perms": {"READ_CONTACTS": "denied", "CAMERA": "granted"}}) == []
+    assert (
+        run("https://cfg.vendor-u.example/p", {"perms": {"READ_CONTACTS": "denied", "CAMERA": "granted"}})
+        == []
+    )
     assert run("https://cfg.vendor-u.example/p", {"permissions": ["android.permission.READ_CONTACTS"]}) == []
 
 
@@ -374,13 +395,18 @@ def test_store_coordinates_near_the_profile_are_not_the_users_location():
     profile = default_profile()  # 52.5163, 13.3777
     dets = run(
         "https://maps.vendor-v.example/nearby",
-        {"pins": [{"lat": 52.5171, "lng": 13.3790, "label": "Bakery"}], "me": {"lat": 52.5163, "lng": 13.3777}},
+        {
+            "pins": [{"lat": 52.5171, "lng": 13.3790, "label": "Bakery"}],
+            "me": {"lat": 52.5163, "lng": 13.3777},
+        },
         profile=profile,
     )
     assert at(dets, "pins[0].lat") == set() and at(dets, "pins[0].lng") == set()
     assert "location_precise" in at(dets, "me.lat")
     beside = run(
-        "https://maps.vendor-v.example/nearby", {"lat": 52.5171, "lng": 13.3790, "store_id": "s-4"}, profile=profile
+        "https://maps.vendor-v.example/nearby",
+        {"lat": 52.5171, "lng": 13.3790, "store_id": "s-4"},
+        profile=profile,
     )
     assert "location_precise" not in cats(beside)
 
@@ -396,7 +422,10 @@ def test_random_flagged_hardware_id_is_not_a_device_id():
 def test_errors_and_log_records_are_diagnostics_not_user_content():
     dets = run(
         "https://logs.vendor-l.example/v1/input",
-        [{"msg": "checkout button rendered twice", "severity": "warn"}, {"fault": {"reason": "socket closed early"}}],
+        [
+            {"msg": "checkout button rendered twice", "severity": "warn"},
+            {"fault": {"reason": "socket closed early"}},
+        ],
     )
     assert at(dets, "[0].msg") == {"diagnostics"}
     assert at(dets, "fault.reason") == {"diagnostics"}
@@ -419,14 +448,19 @@ def test_call_type_naming_diagnostics_and_event_data():
 def test_w3c_timings_and_javascript_stacks_are_diagnostics():
     dets = run(
         "https://rum.vendor-m.example/t",
-        {"nav": {"fetchStart": 12.5, "domComplete": 812.0}, "err": {"trace": "at render (https://app.example/main.js:10:22)\n"}},
+        {
+            "nav": {"fetchStart": 12.5, "domComplete": 812.0},
+            "err": {"trace": "at render (https://app.example/main.js:10:22)\n"},
+        },
     )
     assert at(dets, "nav.fetchStart") == {"diagnostics"}
     assert "diagnostics" in at(dets, "err.trace")
 
 
 def test_event_parts_and_session_boundaries():
-    dets = run("https://a.vendor-y.example/i?event_category=video&session_seconds=41&visitor_fingerprint=7f3a9c2e11d04b8a")
+    dets = run(
+        "https://a.vendor-y.example/i?event_category=video&session_seconds=41&visitor_fingerprint=7f3a9c2e11d04b8a"
+    )
     assert at(dets, "event_category") == {"app_activity"}
     assert at(dets, "session_seconds") == {"app_activity"}
     assert at(dets, "visitor_fingerprint") == {"user_id"}
@@ -440,7 +474,11 @@ def test_place_fields_of_a_person_are_where_they_live():
 def test_forwarded_authorization_and_fault_names():
     dets = run(
         "https://rum.vendor-m.example/v1/resource",
-        {"req": {"hdrs": {"auth": "Bearer 4f9a1c2e8b7d6e5f4a3b2c1d0e9f8a7b"}}, "exceptionClass": "IOError", "stackHash": "91ab"},
+        {
+            "req": {"hdrs": {"auth": "Bearer 4f9a1c2e8b7d6e5f4a3b2c1d0e9f8a7b"}},
+            "exceptionClass": "IOError",
+            "stackHash": "91ab",
+        },
     )
     assert "credentials" in at(dets, "hdrs.auth")
     assert at(dets, "exceptionClass") == {"diagnostics"} and at(dets, "stackHash") == {"diagnostics"}
@@ -468,7 +506,10 @@ def test_type_of_the_enclosing_object():
 
 
 def test_a_text_beside_a_message_type_is_user_content():
-    dets = run("https://im.vendor-q.example/ws", {"type": "chat_message", "peer": "p-17", "text": "running late, sorry"})
+    dets = run(
+        "https://im.vendor-q.example/ws",
+        {"type": "chat_message", "peer": "p-17", "text": "running late, sorry"},
+    )
     assert "user_content" in at(dets, "json:text")
 
 

@@ -42,13 +42,25 @@ def test_every_shape_has_a_checker():
 @pytest.mark.parametrize(
     "edit,message",
     [
-        (lambda d: d["rule"][3].update(shape="uuid"), "keys.toml: [[rule]] #4 (names 'serial', …): shape 'uuid' is not one of"),
-        (lambda d: d["rule"][0].update(category="adverts"), "[[rule]] #1 (names 'gps_adid', …): category 'adverts'"),
+        (
+            lambda d: d["rule"][3].update(shape="uuid"),
+            "keys.toml: [[rule]] #4 (names 'serial', …): shape 'uuid' is not one of",
+        ),
+        (
+            lambda d: d["rule"][0].update(category="adverts"),
+            "[[rule]] #1 (names 'gps_adid', …): category 'adverts'",
+        ),
         (lambda d: d["rule"][1]["names"].append("gps_adid"), "name 'gps_adid' is already in [[rule]] #1"),
         (lambda d: d["rule"][1]["names"].append("Ad-Id"), "name 'Ad-Id' is not normalised"),
-        (lambda d: d["rule"][2].update(colour="red"), "[[rule]] #3 (names 'android_id', …): unknown key(s) colour"),
+        (
+            lambda d: d["rule"][2].update(colour="red"),
+            "[[rule]] #3 (names 'android_id', …): unknown key(s) colour",
+        ),
         (lambda d: d["meta"].update(schema=2), "keys.toml: [meta] schema 2 is not 1"),
-        (lambda d: d["proto"]["app-measurement.com"]["fields"].update({"1.99": "no_such_rule"}), "field 1.99 names 'no_such_rule'"),
+        (
+            lambda d: d["proto"]["app-measurement.com"]["fields"].update({"1.99": "no_such_rule"}),
+            "field 1.99 names 'no_such_rule'",
+        ),
     ],
 )
 def test_key_rule_errors_name_file_table_and_key(edit, message):
@@ -64,7 +76,10 @@ def test_key_rule_errors_name_file_table_and_key(edit, message):
     [
         (lambda d: d["words"].pop("subjects"), "words.toml: [words] lacks subjects"),
         (lambda d: d["words"].update(colours=["red"]), "[words] has unknown list(s) colours"),
-        (lambda d: d["words"]["collections"].append("Users"), "[words] collections: 'Users' is not a lower-case word"),
+        (
+            lambda d: d["words"]["collections"].append("Users"),
+            "[words] collections: 'Users' is not a lower-case word",
+        ),
         (lambda d: d["words"]["collections"].append("users"), "[words] collections: listed twice: users"),
         (lambda d: d["person_fields"].update(name=["nameish", "x"]), "[person_fields] name: shape 'nameish'"),
     ],

@@ -476,6 +476,10 @@ def _split_pairs(text: str, sep: str, plus: bool, limit: int) -> list[tuple[str,
         if not part:
             continue
         k, eq, v = part.partition("=")
+        if not eq and "%3d" in k.lower():  # `name%3Dvalue`: the pair's `=` was percent-encoded
+            k, eq, v = unq(k, errors="replace").partition("=")
+            pairs.append((k, v))
+            continue
         pairs.append((unq(k, errors="replace"), unq(v, errors="replace") if eq else ""))
     return pairs
 
@@ -1012,10 +1016,16 @@ def _form(
     raw = [p for p in text.split("&", cap)[:cap] if p]
     if not raw:
         return False
+    bare = 0
     for p in raw:
         k, eq, _ = p.partition("=")
-        if not eq or not k:
+        if not k:
             return False
+        bare += not eq
+    # a body may have a name without `=` (`a=1&flag`, or a pair whose `=` the SDK percent-encoded):
+    # still a form when most parts are pairs; a nested string must be pairs throughout
+    if bare and (not lenient or len(raw) - bare < 2 or bare * 4 > len(raw)):
+        return False
     if len(raw) == 1 and not declared and not raw[0].partition("=")[2].strip("="):
         return False  # "xyz=" or "xyz==": base64 padding, not a form
     if not lenient:

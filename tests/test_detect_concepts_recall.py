@@ -155,3 +155,25 @@ def test_an_event_named_as_an_error_or_diagnostics_is_diagnostics_too() -> None:
     assert {"diagnostics", "app_activity"} <= at(dets, "event_name")
     plain = run("https://ev.vendor-w.example/batch", {"event_name": "job_applied"})
     assert "diagnostics" not in at(plain, "event_name")
+
+
+# --- form bodies with a bare name or a percent-encoded `=` are still forms ----------------------
+
+
+def _leaves(body: str, content_type: str = "text/plain;charset=UTF-8") -> dict[str, str]:
+    record = record_from_request({"method": "POST", "url": "https://in.vendor-w.example/hit",
+                                  "headers": [("Content-Type", content_type)], "body_text": body})
+    return {leaf.location: leaf.value for leaf in decode_record(record).leaves}
+
+
+def test_a_form_body_with_a_bare_name_or_an_encoded_pair_is_decoded() -> None:
+    leaves = _leaves("member_id=m-5521&tz=60&visit_secs=5&consent_opts%3D%7B%22ads%22%3A%221%22%7D")
+    assert leaves.get("body.form:member_id") == "m-5521"
+    assert leaves.get('body.form:consent_opts>json:ads') == "1"
+    flag = _leaves("member_id=m-5521&tz=60&visit_secs=5&debug")
+    assert flag.get("body.form:member_id") == "m-5521"
+
+
+def test_text_that_is_mostly_not_pairs_stays_text() -> None:
+    leaves = _leaves("hello&world&a=b")
+    assert not any(loc.startswith("body.form:") for loc in leaves)

@@ -218,3 +218,14 @@ def test_app_encrypted_requests_in_the_report(tmp_path: Path) -> None:
     assert "tt_data=a&amp;x=&lt;b&gt;" in section and "encrypted by the app before sending" in section
     assert "## Encrypted by the app before sending" in render_markdown(model)
     assert build_report(data, lang="de").app_encrypted_summary.startswith("Die App hat eine Anfrage (an ByteDance)")
+
+
+def test_dashboard_status_counts_app_encrypted_requests() -> None:
+    from phonehome.views.dashboard.state import Batch, DashboardState
+    from phonehome.views.dashboard.status import status_text
+
+    state = DashboardState()
+    state.ingest(Batch(proxy_events=[{"type": "proxy:app-encrypted", "host": "log.snssdk.com\x1b[2J", "flow_id": str(i),
+                                      "ts": 1.0} for i in range(3)]))
+    text = status_text(state, now=2.0, paused=False, applied_findings=0).plain
+    assert "app-encrypted 3 (log.snssdk.com" in text and "\x1b" not in text

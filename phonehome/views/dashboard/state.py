@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from phonehome.analysis.appcrypto import APP_ENCRYPTED_EVENT
 from phonehome.analysis.categories import BY_ID, CATEGORY_IDS
 from phonehome.analysis.exposure import (
     Exposure,
@@ -227,6 +228,8 @@ class DashboardState:
         self.proxy_stats: dict[str, Any] = {}
         self.pinning: dict[str, float | None] = {}
         self.unreadable: dict[str, str] = {}
+        self.app_encrypted: dict[str, int] = {}
+        """Host -> requests whose body the app encrypted itself and no hook explained."""
         """Packet captures: host → organisation of connections whose content stayed encrypted."""
         self.saving_stopped: str | None = None
         """Why the live session stopped saving (`proxy:saving-stopped`, a full disk), once it has."""
@@ -447,6 +450,10 @@ class DashboardState:
             if host not in self.pinning:
                 self.pinning[host] = as_ts(e.get("ts"))
                 self._changes.status = True
+        elif kind == APP_ENCRYPTED_EVENT:
+            host = as_str(e.get("host")) or "?"
+            self.app_encrypted[host] = self.app_encrypted.get(host, 0) + 1
+            self._changes.status = True
         elif kind == "capture:unreadable":
             host = as_str(e.get("host")) or "?"
             if host not in self.unreadable:

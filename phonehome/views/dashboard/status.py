@@ -58,6 +58,13 @@ def status_text(s: DashboardState, *, now: float, paused: bool, applied_findings
         t.append(f"{len(s.unreadable)}", "bold yellow")
         t.append(" (" + ", ".join(inert(h, 30) for h in list(s.unreadable)[:3]))
         t.append(f" +{len(s.unreadable) - 3})" if len(s.unreadable) > 3 else ")")
+    if s.app_encrypted:
+        sep()
+        t.append("app-encrypted ")
+        t.append(f"{sum(s.app_encrypted.values()):,}", "bold yellow")
+        hosts = list(s.app_encrypted)
+        t.append(" (" + ", ".join(inert(h, 30) for h in hosts[:3]))
+        t.append(f" +{len(hosts) - 3})" if len(hosts) > 3 else ")")
     sep()
     if s.consent_marker is None:
         t.append("no consent marker yet (m / M)", "yellow")

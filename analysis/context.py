@@ -76,6 +76,7 @@ _RULES: dict[str, KeyRule] = {
     "event": KeyRule("event_name", "app_activity", Shape.EVENT, "an event name (the call's type says so)"),
     "screen": KeyRule("current_screen", "app_activity", Shape.EVENT, "the current screen beside an event"),
     "subject": KeyRule("subject_key", "user_id", Shape.ID, "the id of the call's subject (`kind` says so)", True),
+    "crash_screen": KeyRule("crash_screen", "app_activity", Shape.EVENT, "the screen the user was on when it failed"),
     "author": KeyRule("message_author", "user_id", Shape.ID, "the id of a message's author", True),
     "jwt_sub": KeyRule("jwt_sub", "user_id", Shape.ID, "the account a token was issued for (JWT `sub`)", True),
     "message": KeyRule("message_text", "user_content", Shape.MESSAGE, "a message's text"),
@@ -253,9 +254,11 @@ def context_rule(
         return _RULES["subject"], f"under {names[-2]!r}"
     if norm == "name" and len(names) == 1 and _has_child_object(ctx, parent, EVENT_PAYLOADS):
         return _RULES["event"], "a top-level name beside an event payload"
-    # the current screen beside an event
+    # the current screen beside an event, or in a crash or error report (where the user was)
     if norm in SCREEN_KEYS and (tokens & EVENT_MARKERS or any(m in sib for m in EVENT_MARKERS)):
         return _RULES["screen"], "beside an event"
+    if norm in SCREEN_KEYS and tokens & ERROR_OBJECTS:
+        return _RULES["crash_screen"], "in a crash or error report"
     # personal fields without a profile
     if len(names) >= 2:
         owner = names[-2]
@@ -342,7 +345,7 @@ def _has_child_object(ctx: RecordContext, parent: str, names: frozenset[str]) ->
     for loc in ctx.siblings:
         if loc.startswith(parent) and len(loc) > len(parent):
             rest = loc[len(parent) :].lstrip(".")
-            head = rest.split(".", 1)[0].split("[", 1)[0]
+            head = rest.split(".", 1)[0].split("[", 1)[0].split(">", 1)[0]  # `custom_data>json:`
             if keys.normalise(head) in names:
                 return True
     return False

@@ -307,6 +307,9 @@ _PERF_TIMING_WHAT = "a performance timing"
 _CAMEL_RE = re.compile(r"^[a-z]+(?:[A-Z][a-z]*)+$")
 _DIAGNOSTIC_EVENT_WORDS = _WORDS.set("diagnostic_event_words")
 _WORD_SPLIT_RE = re.compile(r"[^a-z0-9]+")
+_ROUTE_NAME_RE = re.compile(r"^(?:GET|POST|PUT|PATCH|DELETE) /[\w\-./{}:]*$")
+"""`POST /api/applications`: how APM agents and OpenTelemetry name a server transaction or span."""
+_HTTP_METHOD_INITIALS = frozenset("GPD")
 _COLLECTION_ID = KeyRule("collection_id", "user_id", Shape.PATH_ID, "the id of a user, device or contact", True)
 
 
@@ -1122,6 +1125,20 @@ class Detector:
                 "pattern:forwarded-authorization",
                 0.75,
                 "value is an Authorization header's credentials, sent inside the request's data",
+                value,
+            )
+        if (
+            c0 in _HTTP_METHOD_INITIALS
+            and n <= 200
+            and " /" in value
+            and (rule is None or rule.category != "diagnostics")  # a client's dependency call: code
+            and _ROUTE_NAME_RE.match(value)
+        ):
+            add(
+                "app_activity",
+                "pattern:transaction-route",
+                0.65,
+                "value is an HTTP method and route (an APM transaction's name: the request an action of the user made)",
                 value,
             )
         if "@" in value and not loc.endswith(">jwt:payload.iss"):  # a token's issuer is a system

@@ -177,3 +177,31 @@ def test_a_form_body_with_a_bare_name_or_an_encoded_pair_is_decoded() -> None:
 def test_text_that_is_mostly_not_pairs_stays_text() -> None:
     leaves = _leaves("hello&world&a=b")
     assert not any(loc.startswith("body.form:") for loc in leaves)
+
+
+# --- app activity: the screen in a crash report, a single event in a form, transaction routes ----
+
+
+def test_the_screen_inside_a_crash_or_error_report_is_app_activity() -> None:
+    body = {"failure": {"exception": {"kind": "TypeError", "view": "CheckoutStep2"}}, "crash": {"extra": {"screen": "Basket"}}}
+    dets = run("https://errors.vendor-v.example/report", body)
+    assert "app_activity" in at(dets, "exception.view")
+    assert "app_activity" in at(dets, "extra.screen")
+    alone = run("https://cfg.vendor-v.example/layout", {"layout": {"screen": "Basket"}})
+    assert "app_activity" not in at(alone, "layout.screen")
+
+
+def test_a_top_level_name_beside_a_payload_sent_as_json_in_a_form_is_the_event() -> None:
+    dets = run("https://ev.vendor-v.example/v1/track", 'name=wishlist_added&properties=%7B%22sku_ref%22%3A%22x1%22%7D', form=True)
+    assert "app_activity" in at(dets, "form:name")
+    plain = run("https://ev.vendor-v.example/v1/track", "name=wishlist_added&mode=fast", form=True)
+    assert "app_activity" not in at(plain, "form:name")
+
+
+def test_a_transaction_named_by_method_and_route_is_app_activity() -> None:
+    dets = run("https://apm.vendor-v.example/spans", {"txn": [{"label": "PUT /v2/profile/avatar", "ms": 41}]})
+    assert "app_activity" in at(dets, "txn[0].label")
+    dep = run("https://apm.vendor-v.example/spans", {"item_type": "RemoteDependencyData", "name": "GET /api/feed"})
+    assert "app_activity" not in at(dep, "json:name")
+    prose = run("https://apm.vendor-v.example/spans", {"label": "GET the / page later"})
+    assert "app_activity" not in at(prose, "json:label")

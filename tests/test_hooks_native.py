@@ -262,13 +262,17 @@ def test_cli_stops_cleanly_on_sigterm_and_kills_its_spawn(tmp_path: Path):
     cli = subprocess.Popen([str(REPO / ".venv" / "bin" / "phonehome"), "hooks", "--local", "--agents", "tls", "--session",
                             str(tmp_path), "-q", "--spawn", SYSTEM_PYTHON, "-c", loop],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not (tmp_path / "hook-events.jsonl").exists():
-        time.sleep(0.1)
+    # The "pid" line comes once the CLI handles SIGTERM (waiting for the events file alone raced
+    # the attach under load).
+    seen: list[str] = []
+    while not any("phonehome hooks: pid" in line for line in seen):
+        line = cli.stderr.readline()
+        assert line, "".join(seen)
+        seen.append(line)
     time.sleep(1.0)
     cli.send_signal(signal.SIGTERM)
     assert cli.wait(20) == 0
-    err = cli.stderr.read()
+    err = "".join(seen) + cli.stderr.read()
     target = int(re.search(r"pid (\d+)", err).group(1))
     evs = [json.loads(line) for line in (tmp_path / "hook-events.jsonl").read_text().splitlines()]
     assert of_type(evs, "hook:net", api="getaddrinfo", host="localhost")

@@ -98,8 +98,10 @@ def run(args: argparse.Namespace) -> int:
     except Exception as e:  # noqa: BLE001 - Frida errors: device not found, process not found, ...
         print(f"phonehome hooks: {type(e).__name__}: {inert(e)}", file=sys.stderr)
         return 1
-    print(f"phonehome hooks: pid {host.main_pid}, agents {', '.join(agents)}, session {inert(session)}", file=sys.stderr)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops as cleanly as Ctrl-C
+    # Said once SIGTERM is handled: a supervisor (or a test) may stop us from here on.
+    print(f"phonehome hooks: pid {host.main_pid}, agents {', '.join(agents)}, session {inert(session)}", file=sys.stderr,
+          flush=True)
     try:
         host.wait(timeout=args.timeout)
     except KeyboardInterrupt:

@@ -125,7 +125,7 @@ def test_jvm_ttencrypt_plaintext_lands_on_the_request(tmp_path: Path) -> None:
     ) as proxy:
         argv = java_argv("--applog", str(proxy.ca_cert), URL,
                          props=["-Dhttps.proxyHost=127.0.0.1", f"-Dhttps.proxyPort={proxy.port}"])
-        host = run_hooked(argv, session, agents=("api", "crypto"), timeout=60)
+        host = run_hooked(argv, session, agents=("api", "crypto", "tls"), timeout=60)
         assert "applog 200" in stdout_of(host)
         rows = _wait_rows(session / "findings.jsonl",
                           lambda rs: any(r["decoding"].startswith("plaintext from hook") for r in rs))
@@ -145,6 +145,10 @@ def test_jvm_ttencrypt_plaintext_lands_on_the_request(tmp_path: Path) -> None:
     assert "X-SS-STUB" in adid["notes"] or "same bytes" in adid["notes"]
     openudid = by_location["body.gzip>json:header.openudid"]
     assert openudid["detector"] == "runtime" and "Settings.Secure.getString by com.bytedance.applog" in openudid["rule"]
+    # the hook host's own analyser (JSSE plaintext of the same request) ties it too
+    hooked = [r for r in read_jsonl(session / "hook-findings.jsonl").objects
+              if r["decoding"].startswith("plaintext from hook")]
+    assert {r["location"] for r in hooked} == set(by_location) and {r["source"] for r in hooked} == {"tls-hook"}
     # replay reads the same session and finds the same plaintext findings
     from phonehome.analysis.sessions import load_inputs
 

@@ -100,3 +100,37 @@ def test_recorded_findings_with_raw_bytes_make_a_report(session: Path, tmp_path:
     out = tmp_path / "recorded.csv"
     assert main(["report", str(session), "--recorded", "-o", str(out)]) == 0
     assert "api.ex\\xffample.com" in out.read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_live_session_with_undecodable_bytes_makes_every_output(tmp_path: Path) -> None:
+    """The same bytes through a real mitmdump with the addon: recorded, and every output written
+    from the live findings (`--recorded`) and from the replayed flows."""
+    from net_support import LocalServer, _proxy_ca, client_ssl_context, open_tunnel, run_mitmdump, wait_for
+
+    session = tmp_path / "session"
+    addon = str(Path(__file__).resolve().parents[1] / "addons" / "phonehome.py")
+    body = f'{{"advertising_id":"{ADID}","x":"'.encode() + b'\xff\xfe"}'
+    request = (b"POST /v1/p\xfeth?adid=" + ADID.encode() + b" HTTP/1.1\r\nHost: api.ex\xffample.com\r\n"
+               b"X-Bad: caf\xe9 \xff\r\nContent-Type: application/json\r\nContent-Length: "
+               + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+    with LocalServer() as server, run_mitmdump("-q", "-s", addon, "--set", f"phonehome_session={session}",
+                                               upstream=server) as proxy:
+        tls = client_ssl_context(_proxy_ca(proxy, None)).wrap_socket(
+            open_tunnel(proxy, "api.example.com", 443), server_hostname="api.example.com")
+        with tls:
+            tls.sendall(request)
+            tls.settimeout(20)
+            assert tls.recv(12).startswith(b"HTTP/1.1 ")  # answered (the upstream refuses the path: 502)
+        wait_for(lambda: (session / "findings.jsonl").exists() and (session / "findings.jsonl").stat().st_size > 0,
+                 timeout=30, what="the live findings")
+    read = read_jsonl(session / "findings.jsonl")
+    assert read.problems == [] and any(r["host"] == "api.ex\udcffample.com" for r in read.objects)
+    for recorded in ([], ["--recorded"]):
+        for suffix in (".html", ".csv", ".parquet"):
+            out = tmp_path / f"live{len(recorded)}{suffix}"
+            assert main(["report", str(session), "-o", str(out), *recorded]) == 0
+            if suffix == ".parquet":
+                assert "api.ex\\xffample.com" in set(pd.read_parquet(out)["host"].astype(str))
+            else:
+                assert "api.ex\\xffample.com" in out.read_text("utf-8")

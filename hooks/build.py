@@ -24,6 +24,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def compile_entry(folder: Path, entry: str, *, bundle_format: str = "iife", plat
 
     diagnostics: list[str] = []
 
-    def on_diagnostics(items: list[dict]) -> None:
+    def on_diagnostics(items: list[Any]) -> None:
         for d in items:
             where = ""
             if "file" in d:

@@ -179,6 +179,8 @@ class HookHost:
         if self.config.device == "usb":
             return frida.get_usb_device(timeout=10)
         if self.config.device == "remote":
+            if self.config.remote is None:  # AgentConfig refuses this already
+                raise ValueError("remote device needs HOST[:PORT]")
             return frida.get_device_manager().add_remote_device(self.config.remote)
         return frida.get_local_device()
 

@@ -24,7 +24,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +177,10 @@ def _hex(value: Any) -> bytes | None:
         return None
 
 
+def _address(end: tuple[str, int]) -> str:
+    return f"[{end[0]}]:{end[1]}" if ":" in end[0] else f"{end[0]}:{end[1]}"
+
+
 def _frame_tail(value: Any) -> bytes:
     """The last bytes of a frame, enough for a PCAPdroid trailer (a whole frame's hex is not
     decoded for every packet)."""
@@ -206,6 +210,33 @@ def _hex_all(value: Any) -> list[bytes]:
             except ValueError:
                 continue
     return out
+
+
+_FRAMING_LAYERS = frozenset(("frame", "eth", "sll", "ip", "ipv6", "tcp", "udp", "tls", "http", "http2", "http3",
+                             "quic", "websocket", "tcp_tcp_segments", "tls_tls_segments"))
+
+
+def _body_from_later_layer(request: cp.Http1Request, layers: dict[str, Any]) -> cp.Http1Request:
+    """The body of a request whose http item's raw bytes end with the headers: a body dissector
+    (json, urlencoded-form, media, data, ...) then holds it as its own layer after http."""
+    headers = {k.lower(): v for k, v in request.headers}
+    expected = headers.get("content-length", "").strip()
+    chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+    after_http = False
+    for key, value in layers.items():
+        if key == "http_raw":
+            after_http = True
+            continue
+        if not after_http or not key.endswith("_raw") or key[:-4] in _FRAMING_LAYERS:
+            continue
+        for raw in _hex_all(value):
+            if expected.isdigit() and len(raw) == int(expected):
+                return replace(request, body=raw, complete=True)
+            if chunked:
+                body, complete = cp.dechunk(raw)
+                if complete:
+                    return replace(request, body=body, complete=True)
+    return request
 
 
 def _find_value(tree: Any, key: str, depth: int = 0) -> str | None:
@@ -367,8 +398,8 @@ class CaptureReader:
             "flow_id": flow_id, "method": method, "scheme": scheme, "host": host, "port": port,
             "path": path, "http_version": version, "request_headers": headers,
             "app": self._app_label(conn), "source": "pcap",
-            "client_address": f"{conn.client[0]}:{conn.client[1]}",
-            "server_address": f"{conn.server[0]}:{conn.server[1]}",
+            "client_address": _address(conn.client),
+            "server_address": _address(conn.server),
         }
 
     def _body(self, data: bytes) -> tuple[bytes, tuple[str, ...]]:
@@ -397,6 +428,8 @@ class CaptureReader:
                 requests[key] = request
         records: list[Record] = []
         for request in requests.values():
+            if not request.complete and len(requests) == 1:
+                request = _body_from_later_layer(request, layers)
             records += self._http1(conn, request, ts)
         return records
 
@@ -763,7 +796,7 @@ class CaptureReader:
         return {
             "type": "capture:unreadable", "ts": conn.first_ts, "host": host, "host_source": how,
             "server": conn.server[0], "port": conn.server[1],
-            "client": f"{conn.client[0]}:{conn.client[1]}", "transport": transport,
+            "client": _address(conn.client), "transport": transport,
             "bytes_up": conn.up, "bytes_down": conn.down, "reason": reason, "app": self._app_label(conn),
         }
 

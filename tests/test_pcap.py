@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import random
 import socket
 import struct
 import subprocess
@@ -141,6 +142,13 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
                      headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
                      extra=["--tlsv1.3"])
             assert r.returncode == 0, r.stderr
+            # curl, HTTP/1.1, headers and a small body in one TLS record: form and JSON bodies
+            for url, ctype, data in (
+                ("https://www.facebook.com/tr", "application/x-www-form-urlencoded", f"advertiser_id={ADID}&ev=open"),
+                ("https://api2.branch.io/v1/open", "application/json", json.dumps({"hardware_id": ANDROID_ID})),
+            ):
+                r = curl(proxy, url, http="1.1", method="POST", data=data, headers={"Content-Type": ctype})
+                assert r.returncode == 0, r.stderr
             # Python, TLS 1.3, HTTP/1.1: a body of 200 KB over many TLS records and TCP segments
             http1_request(proxy, f"https://app-measurement.com/a?gps_adid={ADID}", method="POST", body=big,
                           headers={"Content-Type": "application/json"})
@@ -193,6 +201,8 @@ def test_pcap_with_keys_gives_the_flow_files_findings(captured: dict[str, Any]) 
     assert {"graph.facebook.com", "api.mixpanel.com", "app-measurement.com", "api.segment.io",
             "chat.example-shop.com"} <= hosts
     assert ("contact_info", "app-measurement.com", "body.json:email") in b
+    assert ("advertising_id", "www.facebook.com", "body.form:advertiser_id") in b
+    assert ("device_id", "api2.branch.io", "body.json:hardware_id") in b
     assert ("advertising_id", "graph.instagram.com", "body.json:advertiser_id") in _cells(from_pcap)  # HTTP/3
     assert set(from_pcap.findings["source"]) == {"pcap"}
 
@@ -308,7 +318,7 @@ def test_corrupt_capture_and_missing_tshark_are_one_line_errors(captured: dict[s
                                                                 capsys: pytest.CaptureFixture[str],
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     corrupt = tmp_path / "corrupt.pcapng"
-    corrupt.write_bytes(b"\x0a\x0d\x0d\x0a" + os.urandom(3000))
+    corrupt.write_bytes(b"\x0a\x0d\x0d\x0a" + random.Random(15).randbytes(3000))
     assert main(["replay", str(corrupt), "--no-progress"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(corrupt) in err[0], err
@@ -378,10 +388,10 @@ async def test_watch_a_capture_shows_what_was_not_readable(captured: dict[str, A
     with replay_file(captured["pcap"], pace=0.0) as replay:
         app = Dashboard(replay.target, interval=0.05)
         async with app.run_test(size=(160, 40)) as pilot:
-            await wait_for(pilot, lambda: replay.done.is_set() and len(app.state.unreadable) >= 6, timeout=30)
+            await wait_for(pilot, lambda: replay.done.is_set() and len(app.state.unreadable) >= 8, timeout=30)
             await pilot.pause(0.1)
             status = screen_text(app).splitlines()[-2]
-            assert "not readable 6 (graph.facebook.com, api.mixpanel.com, app-measurement.com +3)" in status, status
+            assert "not readable 8 (graph.facebook.com, api.mixpanel.com, www.facebook.com +5)" in status, status
     assert app.state.unreadable["graph.facebook.com"] == "Meta"
 
 

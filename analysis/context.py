@@ -189,14 +189,20 @@ CONTEXT_KEYS = (
 
 
 def context_rule(
-    location: str, norm: str, names: tuple[str, ...], tokens: frozenset[str], ctx: RecordContext
+    location: str,
+    norm: str,
+    names: tuple[str, ...],
+    tokens: frozenset[str],
+    ctx: RecordContext,
+    parent: str | None = None,
 ) -> tuple[KeyRule, str] | None:
     """(rule, how the context says so) for a leaf whose own name said nothing, or `None`.
 
     `norm` is the leaf's normalised key, `names` the normalised field names along its location
-    (outermost first), `tokens` their words.
+    (outermost first), `tokens` their words, `parent` its `parent_location` if known.
     """
-    parent = parent_location(location)
+    if parent is None:
+        parent = parent_location(location)
     sib = ctx.of(parent)
     # key/value pairs and attribute maps
     if norm in VALUE_WORDS:

@@ -340,6 +340,12 @@ class _Path:
     """The leaf is a URL path segment (`path[i]`)."""
     sibling_key: tuple[str, str] | None = None
     """(`parent_loc`, last normalised name) under which `RecordContext` indexes the leaf."""
+    second_item: bool = False
+    """The location is the second item of an array (`[name, value]` pairs)."""
+    timing: bool = False
+    """A name along the location is a timing object (`words.toml` timing_objects)."""
+    jwt_iss: bool = False
+    """The leaf is the `iss` claim of a JWT."""
 
 
 def _ancestors(location: str) -> list[str]:
@@ -401,6 +407,9 @@ def _path(location: str) -> _Path:
         "protobuf:" in location,
         location.startswith("path[") and ">" not in location,
         (parent_location(location), norms[-1]) if norms else None,
+        location.endswith("[1]"),
+        bool(tokens & _TIMING_OBJECTS),
+        bool(norms) and norms[-1] == "iss" and ">jwt:payload" in location,
     )
 
 
@@ -578,7 +587,9 @@ class Detector:
             if rule is None:
                 if path.context_key:
                     # what the siblings and the parent object say comes before the parent's name
-                    found = context_rule(leaf.location, path.norms[-1], path.norms, path.tokens, ctx)
+                    found = context_rule(
+                        leaf.location, path.norms[-1], path.norms, path.tokens, ctx, path.parent_loc
+                    )
                     if found is not None and not (
                         found[0].name == "jwt_sub" and self._back_to_issuer(leaf, path, ctx, record.host)
                     ):
@@ -598,15 +609,21 @@ class Detector:
                         pair = protobuf_pair(leaf.location, ctx)
                         if pair is not None:
                             rule, why = pair
-                if rule is None and leaf.location.endswith("[1]"):
+                if rule is None and path.second_item:
                     pair = array_pair(leaf.location, ctx)
                     if pair is not None:
                         rule, why = pair
                 if rule is None and path.url_segment:
                     rule, why = self._collection_id(leaf.location, ctx)
-                if rule is None and path.tokens & _TIMING_OBJECTS:
+                if rule is None and path.timing:
                     rule, why = _timing_rule(path)
-                if rule is None and 8 <= len(value) <= 48 and _CAMEL_RE.match(value):
+                if (
+                    rule is None
+                    and 8 <= len(value) <= 48
+                    and value.isalpha()
+                    and not value.islower()
+                    and _CAMEL_RE.match(value)
+                ):
                     rule, why = _timing_entry_rule(value)
             elif (
                 rule.shape is Shape.HWID
@@ -681,7 +698,7 @@ class Detector:
                 pcs = [pc for pc in pcs if pc.category != kc.category]
                 cands.append(kc)
             cands.extend(pcs)
-            if path.norms and path.norms[-1] == "iss" and ">jwt:payload" in leaf.location:
+            if path.jwt_iss:
                 jc = self._foreign_token(leaf, record.host)
                 if jc is not None:
                     cands.append(jc)
@@ -703,8 +720,9 @@ class Detector:
 
         if lat_hits and lon_hits:
             cands.extend(self._coordinate_cands(lat_hits, lon_hits))
-        if record.body and _OTLP_PATH.search(record.path.partition("?")[0]):
-            kind = _OTLP_PATH.search(record.path.partition("?")[0]).group(1)  # type: ignore[union-attr]
+        otlp = _OTLP_PATH.search(record.path.partition("?")[0]) if record.body and "/v1/" in record.path else None
+        if otlp is not None:
+            kind = otlp.group(1)
             cands.append(
                 _Cand(
                     "diagnostics",
@@ -1119,7 +1137,7 @@ class Detector:
             )
 
         c0 = value[0]
-        if value.startswith(_AUTH_SCHEMES) and not loc.startswith("header:") and _BEARER_RE.match(value):
+        if c0 in "BbTt" and value.startswith(_AUTH_SCHEMES) and not loc.startswith("header:") and _BEARER_RE.match(value):
             add(
                 "credentials",
                 "pattern:forwarded-authorization",
@@ -1222,7 +1240,7 @@ class Detector:
                 "value is a Firebase Cloud Messaging registration token",
                 value,
             )
-        if n <= 80 and value.startswith(_OS_NAMES):
+        if n <= 80 and c0 in "AiMWLUHDC" and value.startswith(_OS_NAMES):
             if _OS_VERSION_RE.match(value):
                 add(
                     "device_info",

@@ -250,3 +250,51 @@ def test_mark_echoes_user_text_inert(tmp_path: Path, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "\\x1b]0;owned\\x07" in out
     assert read_jsonl(root / "markers.jsonl").objects[-1]["text"] == "tapped \x1b]0;owned\x07 \x1b[2J"
+
+
+# --- a hostile journal: marshal data is checked before marshal.loads sees it -------------------
+
+def test_recovery_never_unmarshals_what_the_journal_does_not_carry(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import marshal
+
+    root = _session(tmp_path)
+    import io
+
+    from phonehome.analysis import tnet
+
+    flow = (root / "flows.mitm").read_bytes()
+    f = io.BytesIO(flow)
+    tnet.load(f, len(flow))
+    first = flow[: f.tell()]  # the sample's first flow
+    first_len = len(first)
+    (root / "flows.mitm").write_bytes(b"")
+    writer = _journal.JournalWriter(root / _journal.JOURNAL)
+    writer.raw(_journal.KIND_SAVE, [first])
+    writer.raw(_journal.KIND_HTTP, [marshal.dumps(compile("open('/tmp/owned', 'w')", "x", "exec"))])
+    writer.raw(_journal.KIND_SAVE, [first])
+    writer.close()
+    loaded: list[bytes] = []
+    real_loads = marshal.loads
+    monkeypatch.setattr(marshal, "loads", lambda data, *a: loaded.append(data) or real_loads(data, *a))
+    got = _journal.recover(root)
+    assert got is not None and got.flows == 1  # saved up to the record that is not journal data
+    assert loaded == []
+    assert (root / "flows.mitm").stat().st_size == first_len
+
+
+def test_marshal_check_accepts_journal_values_only() -> None:
+    import marshal
+
+    from phonehome.store.marshal_check import check
+
+    shared = [1, 2]
+    for value in (None, True, 2**100, 1.5, b"x", "é", (), [shared, shared, {"k": shared}], {b"a": [{}]},
+                  ("id", 1.0, 0, 1, (b"HTTP/1.1", ((b"Host", b"x"),), b"", None), (200, b"OK"))):
+        for version in (2, 3, 4):
+            check(marshal.dumps(value, version))
+    for bad in (marshal.dumps(compile("1", "x", "eval")), marshal.dumps({1}), marshal.dumps(1j), marshal.dumps(...),
+                marshal.dumps([1, 2])[:-1], marshal.dumps(1) + b"x", marshal.dumps(eval("[" * 100 + "]" * 100)),
+                b"\xdb\x01\x00\x00\x00r\x00\x00\x00\x00", b"[\xff\xff\xff\x7f"):
+        with pytest.raises(ValueError):
+            check(bad)

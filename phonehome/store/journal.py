@@ -47,6 +47,7 @@ from typing import Any
 from mitmproxy import http, version
 
 from . import flowbytes as _flowbytes
+from . import marshal_check
 from .safefile import open_fd
 
 JOURNAL = "flows.journal"
@@ -327,31 +328,53 @@ class Position:
             self.fd = -1
 
 
-def known_connections(fd: int, upto: int, path: Path | str = JOURNAL) -> Connections:
-    """Connection states journaled before `upto` (a worker that resumes needs them)."""
+def _loads(payload: bytes, trusted: bool) -> Any:
+    """`marshal.loads`; for a journal this process's proxy did not write (`trusted=False`: a
+    session folder from elsewhere), only after `marshal_check` accepted the bytes."""
+    if not trusted:
+        marshal_check.check(payload)
+    return marshal.loads(payload)
+
+
+def known_connections(fd: int, upto: int, path: Path | str = JOURNAL, *, trusted: bool = True) -> Connections:
+    """Connection states journaled before `upto` (a worker that resumes needs them). Untrusted:
+    a damaged record raises `JournalError`."""
     conns = Connections()
     for rec in read_records(fd, 0, upto, path=path, kinds=frozenset((KIND_CONN,))):
-        conns.add(*marshal.loads(rec.payload))
+        if trusted:
+            conns.add(*marshal.loads(rec.payload))
+            continue
+        try:
+            key, state = _loads(rec.payload, False)
+            conns.add(key, state)
+        except Exception as e:  # anything hostile bytes can make unpacking or encoding raise
+            raise JournalError(path, rec.start, f"connection record: {type(e).__name__}: {e}") from None
     return conns
 
 
-def decode(rec: Record, conns: Connections) -> tuple[bytes | None, dict[str, Any] | None]:
+def decode(rec: Record, conns: Connections, *, trusted: bool = True) -> tuple[bytes | None, dict[str, Any] | None]:
     """The FlowWriter bytes a record saves to flows.mitm (None for records that save nothing)
     and, for an `h` record, its flow state; `c` records update `conns`."""
     if rec.kind == KIND_CONN:
-        conns.add(*marshal.loads(rec.payload))
+        conns.add(*_loads(rec.payload, trusted))
         return None, None
     if rec.kind == KIND_HTTP:
-        record = marshal.loads(rec.payload)
+        record = _loads(rec.payload, trusted)
         return b"".join(http_parts(record, conns)), http_state(record, conns)
     if rec.kind in (KIND_FLOW, KIND_SAVE):
         return rec.payload, None
     return None, None
 
 
-def flow_bytes_of(rec: Record, conns: Connections) -> bytes | None:
-    """The FlowWriter bytes a record saves to flows.mitm (see `decode`)."""
-    return decode(rec, conns)[0]
+def flow_bytes_of(rec: Record, conns: Connections, *, trusted: bool = True) -> bytes | None:
+    """The FlowWriter bytes a record saves to flows.mitm (see `decode`). Untrusted: a record that
+    does not decode raises `JournalError`."""
+    if trusted:
+        return decode(rec, conns)[0]
+    try:
+        return decode(rec, conns, trusted=False)[0]
+    except Exception as e:  # anything hostile bytes can make unpacking or encoding raise
+        raise JournalError(JOURNAL, rec.start, f"{type(e).__name__}: {e}") from None
 
 
 class RecoveryIncomplete(OSError):
@@ -409,7 +432,8 @@ def recover(root: Path, *, wait_s: float = 0.0) -> Recovered | None:
         try:
             size = os.fstat(jfd).st_size
             offset, flows_size = done if done is not None else (0, None)
-            conns = known_connections(jfd, offset, journal) if offset else Connections()
+            # The journal may come with a session folder from elsewhere: decoded as untrusted.
+            conns = known_connections(jfd, offset, journal, trusted=False) if offset else Connections()
             ffd = open_fd(flows_path, os.O_WRONLY | os.O_CREAT)
             try:
                 os.fchmod(ffd, 0o600)
@@ -420,7 +444,7 @@ def recover(root: Path, *, wait_s: float = 0.0) -> Recovered | None:
                 end = offset
                 try:
                     for rec in read_records(jfd, offset, size, path=journal):
-                        data = flow_bytes_of(rec, conns)
+                        data = flow_bytes_of(rec, conns, trusted=False)
                         if data is not None:
                             _write_whole(ffd, data, at)
                             at += len(data)

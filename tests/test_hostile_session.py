@@ -298,3 +298,15 @@ def test_marshal_check_accepts_journal_values_only() -> None:
                 b"\xdb\x01\x00\x00\x00r\x00\x00\x00\x00", b"[\xff\xff\xff\x7f"):
         with pytest.raises(ValueError):
             check(bad)
+
+
+def test_a_position_past_the_journal_end_keeps_the_journal(tmp_path: Path) -> None:
+    root = _session(tmp_path)
+    _left_journal(root)
+    pos = _journal.Position(root / _journal.POSITION)
+    pos.write(10**12, 0)
+    pos.close()
+    flows_before = (root / "flows.mitm").read_bytes()
+    with pytest.raises(_journal.JournalError, match="the journal is kept"):
+        _journal.recover(root)
+    assert (root / _journal.JOURNAL).exists() and (root / "flows.mitm").read_bytes() == flows_before

@@ -432,6 +432,9 @@ def recover(root: Path, *, wait_s: float = 0.0) -> Recovered | None:
         try:
             size = os.fstat(jfd).st_size
             offset, flows_size = done if done is not None else (0, None)
+            if offset > size:  # not written by a worker: nothing is removed on its word
+                raise JournalError(root / POSITION, 0, f"says {offset} bytes of the journal were handled, "
+                                                       f"but it has {size}; the journal is kept")
             # The journal may come with a session folder from elsewhere: decoded as untrusted.
             conns = known_connections(jfd, offset, journal, trusted=False) if offset else Connections()
             ffd = open_fd(flows_path, os.O_WRONLY | os.O_CREAT)

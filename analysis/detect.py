@@ -1159,6 +1159,16 @@ class Detector:
                 "value is an HTTP method and route (an APM transaction's name: the request an action of the user made)",
                 value,
             )
+        if " " in value and (rule is None or rule.category != "diagnostics"):
+            name = patterns.addressed_name(value)
+            if name is not None:
+                add(
+                    "contact_info",
+                    "pattern:addressed-name",
+                    0.6,
+                    f"the text greets or is signed by {name!r} (a person's name)",
+                    name,
+                )
         if "@" in value and not loc.endswith(">jwt:payload.iss"):  # a token's issuer is a system
             # role mailboxes (support@, info@) alone are an organisation's address: no finding;
             # under an e-mail key the key detector keeps them at 0.5

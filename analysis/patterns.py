@@ -438,3 +438,36 @@ def push_token(value: str) -> bool:
     """A Firebase Cloud Messaging registration token (`<instance id>:APA91b…`): a persistent,
     per-install id that lets a server reach this device."""
     return _FCM_RE.match(value.strip()) is not None
+
+
+# --- a person's name in a message: greeted at the start or signing at the end --------------------
+
+def _word_pattern(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _addressed_res() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
+    from ._rulesdb import words  # the word lists; imported here so patterns stays import-light
+
+    w = words()
+    name = r"([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{1,20})"
+    greeting = re.compile(rf"^(?:{_word_pattern(w.lists['greetings'])})[ ,]+{name}\b(?![-'’\w])", re.I)
+    sign_off = re.compile(rf"\b(?:{_word_pattern(w.lists['sign_offs'])})[,!.]?\s+{name}[.!]?\s*$", re.I)
+    return greeting, sign_off, w.set("not_names")
+
+
+_GREETING_RE, _SIGN_OFF_RE, _NOT_NAMES = _addressed_res()
+
+
+def addressed_name(text: str) -> str | None:
+    """The name a message greets (`Hallo Lena, …`, `Hi Sam!`) or is signed with (`…, Viele Grüße,
+    Lena`), or `None`: salutations and sign-offs name a person whatever the app or vendor.
+    Capitalised words that are no one's name (`Hallo Team`, `Dear Customer`) are not names."""
+    for rx, part in ((_GREETING_RE, text), (_SIGN_OFF_RE, text[-60:])):
+        m = rx.search(part)
+        if m is not None:
+            name = m.group(1)
+            # the name itself must be capitalised (the greeting is matched case-insensitively)
+            if name[0].isupper() and name[1:].islower() and name.lower() not in _NOT_NAMES:
+                return name
+    return None

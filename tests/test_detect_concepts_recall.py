@@ -205,3 +205,26 @@ def test_a_transaction_named_by_method_and_route_is_app_activity() -> None:
     assert "app_activity" not in at(dep, "json:name")
     prose = run("https://apm.vendor-v.example/spans", {"label": "GET the / page later"})
     assert "app_activity" not in at(prose, "json:label")
+
+
+# --- a person's name in a message without a profile: greeted or signing -------------------------
+
+
+def test_greetings_and_sign_offs_name_a_person() -> None:
+    from phonehome.analysis.patterns import addressed_name
+
+    assert addressed_name("Hey Jonte, your parcel is at the door") == "Jonte"
+    assert addressed_name("Bonjour Maëlle, votre commande est prête") == "Maëlle"
+    assert addressed_name("Can we move it to Tuesday? Cheers, Priya") == "Priya"
+    assert addressed_name("Hallo Team, der Build ist grün") is None
+    assert addressed_name("Dear Customer, your order shipped") is None
+    assert addressed_name("hi there, welcome back") is None
+    assert addressed_name("Hey Max-Power mode enabled") is None
+
+
+def test_a_push_text_greeting_the_user_is_contact_info_without_a_profile() -> None:
+    dets = run("https://push.vendor-u.example/v1/send", {"note": {"heading": "Reminder", "txt": "Hey Jonte, your parcel is at the door"}})
+    found = [d for d in dets if d.category == "contact_info" and d.location.endswith("note.txt")]
+    assert found and found[0].value == "Jonte"
+    ua = run("https://push.vendor-u.example/v1/send", {"agent": "Mozilla/5.0 (Linux; Android 14) Hello World/1.0"})
+    assert "contact_info" not in {d.category for d in ua}

@@ -79,6 +79,14 @@ def _left_journal(root: Path, rng: random.Random) -> None:
     writer = _journal.JournalWriter(root / _journal.JOURNAL)
     for flow in flows[keep:]:
         writer.raw(_journal.KIND_SAVE, [flow])
+        if rng.random() < 0.2:  # a record of marshal-like bytes that the journal never carries
+            import marshal
+
+            junk = bytearray(marshal.dumps(rng.choice([(1, {"a": [b"x"]}), compile("1", "x", "eval"), {1, 2},
+                                                        [[[]]] * 3, ("id", 1.0, 0, 1, (), ())])))
+            for _ in range(rng.randint(0, 3)):
+                junk[rng.randrange(len(junk))] = rng.randrange(256)
+            writer.raw(rng.choice([_journal.KIND_HTTP, _journal.KIND_CONN]), [bytes(junk)])
     writer.close()
     if rng.random() < 0.5:
         with (root / _journal.JOURNAL).open("ab") as j:

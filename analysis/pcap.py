@@ -232,10 +232,9 @@ def _body_from_later_layer(request: cp.Http1Request, layers: dict[str, Any]) -> 
         for raw in _hex_all(value):
             if expected.isdigit() and len(raw) == int(expected):
                 return replace(request, body=raw, complete=True)
-            if chunked:
+            if chunked:  # tshark hands body dissectors the de-chunked body
                 body, complete = cp.dechunk(raw)
-                if complete:
-                    return replace(request, body=body, complete=True)
+                return replace(request, body=body if complete else raw, complete=True)
     return request
 
 

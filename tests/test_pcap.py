@@ -149,6 +149,10 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
             ):
                 r = curl(proxy, url, http="1.1", method="POST", data=data, headers={"Content-Type": ctype})
                 assert r.returncode == 0, r.stderr
+            r = curl(proxy, "https://api2.amplitude.com/2/httpapi", http="1.1", method="POST",
+                     data=json.dumps({"events": [{"device_id": ANDROID_ID, "adid": ADID}]}),
+                     headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"})
+            assert r.returncode == 0, r.stderr
             # Python, TLS 1.3, HTTP/1.1: a body of 200 KB over many TLS records and TCP segments
             http1_request(proxy, f"https://app-measurement.com/a?gps_adid={ADID}", method="POST", body=big,
                           headers={"Content-Type": "application/json"})
@@ -203,6 +207,7 @@ def test_pcap_with_keys_gives_the_flow_files_findings(captured: dict[str, Any]) 
     assert ("contact_info", "app-measurement.com", "body.json:email") in b
     assert ("advertising_id", "www.facebook.com", "body.form:advertiser_id") in b
     assert ("device_id", "api2.branch.io", "body.json:hardware_id") in b
+    assert ("advertising_id", "api2.amplitude.com", "body.json:events[0].adid") in b  # chunked
     assert ("advertising_id", "graph.instagram.com", "body.json:advertiser_id") in _cells(from_pcap)  # HTTP/3
     assert set(from_pcap.findings["source"]) == {"pcap"}
 
@@ -388,10 +393,10 @@ async def test_watch_a_capture_shows_what_was_not_readable(captured: dict[str, A
     with replay_file(captured["pcap"], pace=0.0) as replay:
         app = Dashboard(replay.target, interval=0.05)
         async with app.run_test(size=(160, 40)) as pilot:
-            await wait_for(pilot, lambda: replay.done.is_set() and len(app.state.unreadable) >= 8, timeout=30)
+            await wait_for(pilot, lambda: replay.done.is_set() and len(app.state.unreadable) >= 9, timeout=30)
             await pilot.pause(0.1)
             status = screen_text(app).splitlines()[-2]
-            assert "not readable 8 (graph.facebook.com, api.mixpanel.com, www.facebook.com +5)" in status, status
+            assert "not readable 9 (graph.facebook.com, api.mixpanel.com, www.facebook.com +6)" in status, status
     assert app.state.unreadable["graph.facebook.com"] == "Meta"
 
 

@@ -35,6 +35,8 @@ _UNNAMED = frozenset({"", "unknown", "?"})
 
 def _text(value: Any) -> str:
     """A cell as text; empty for None, NaN and pandas' missing values."""
+    if type(value) is str:  # the usual case (JSON rows)
+        return value
     if value is None or (isinstance(value, float) and value != value):
         return ""
     text = str(value)
@@ -43,6 +45,8 @@ def _text(value: Any) -> str:
 
 def _flag(value: Any) -> bool:
     """A boolean cell (Python, NumPy or pandas); missing is False."""
+    if value is True or value is False:
+        return value
     if value is None or isinstance(value, str) or (isinstance(value, float) and value != value):
         return False
     try:
@@ -54,6 +58,8 @@ def _flag(value: Any) -> bool:
 def _ts(value: Any) -> float | None:
     """Epoch seconds of a number, an ISO 8601 string or a datetime/Timestamp; None when missing
     or unreadable."""
+    if type(value) is float:  # the usual case (JSON rows)
+        return value if value == value else None
     if isinstance(value, bool):
         return None
     if isinstance(value, str):

@@ -188,3 +188,42 @@ def as_raw_ip(src: Path, dst: Path) -> None:
         ts_sec, ts_usec = struct.unpack("<II", record[:8])
         out += struct.pack("<IIII", ts_sec, ts_usec, len(frame) - 14, len(frame) - 14) + frame[14:]
     dst.write_bytes(bytes(out))
+
+
+class Ipv6TlsServer:
+    """A stdlib HTTPS server on [::1] answering every POST with 200 (for an IPv6 capture)."""
+
+    def __init__(self, workdir: Path) -> None:
+        import socket
+        import ssl
+        import threading
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+
+        from net_support import make_self_signed_cert
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+                self.rfile.read(int(self.headers.get("content-length") or 0))
+                self.send_response(200)
+                self.send_header("content-length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        class Server(HTTPServer):
+            address_family = socket.AF_INET6
+
+        cert, key = make_self_signed_cert(workdir, ["localhost"])
+        self.server = Server(("::1", 0), Handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

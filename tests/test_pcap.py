@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from net_support import LocalServer, curl, http1_request, http2_request, run_mitmdump, websocket_session
+from net_support import CURL, LocalServer, curl, http1_request, http2_request, run_mitmdump, websocket_session
 from pcap_support import (
     Capture,
+    Ipv6TlsServer,
     as_pcapdroid_pcapng,
     as_raw_ip,
     quic_exchange,
@@ -126,9 +127,11 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
     threading.Thread(target=sink, daemon=True).start()
     big = json.dumps({"padding": "x" * 200_000, "email": EMAIL}).encode()
     quic_port = free_udp_port()
+    v6 = Ipv6TlsServer(d)
     with LocalServer() as server, run_mitmdump("-w", str(flows), upstream=server) as proxy:
         os.environ["SSLKEYLOGFILE"] = str(keys)
-        cap = Capture(pcap, f"tcp port {proxy.port} or udp port 53 or udp port {quic_port} or host {DNS_TARGET}")
+        cap = Capture(pcap, f"tcp port {proxy.port} or udp port 53 or udp port {quic_port} or host {DNS_TARGET}"
+                            f" or (ip6 and tcp port {v6.port})")
         started = time.monotonic()
         try:
             # curl, TLS 1.2, HTTP/2
@@ -166,6 +169,11 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
             assert _dns_query(DNS_NAME)[3] & 0x0F == 0
             _dns_query_unanswered("settings.crashlytics.com")
             _raw_tcp_exchange(sink_port)
+            # IPv6, straight to a server on [::1] (no proxy), with curl's key log
+            subprocess.run([CURL, "-sSk", "--http1.1", "--noproxy", "*", "-H", "Host: sdk.iad-01.braze.com",
+                            "-H", "Content-Type: application/json", "--data-binary",
+                            json.dumps({"device_id": ANDROID_ID}), f"https://[::1]:{v6.port}/api/v3/data"],
+                           check=True, capture_output=True, timeout=20)
             quic_exchange(d, "graph.instagram.com", quic_port, path=f"/logging_client_events?device_id={ANDROID_ID}",
                           body=json.dumps({"advertiser_id": ADID, "email": EMAIL}).encode(), keylog=keys)
             time.sleep(0.2)
@@ -173,6 +181,7 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
             os.environ.pop("SSLKEYLOGFILE", None)
             capture_log = cap.stop()
             stop.set()
+            v6.close()
             dns_sock.close()
             listener.close()
         traffic_seconds = time.monotonic() - started
@@ -196,8 +205,8 @@ def test_pcap_with_keys_gives_the_flow_files_findings(captured: dict[str, Any]) 
     from_flows = _load([captured["flows"]], captured)
     from_pcap = _load([captured["pcap"]], captured, keylog=captured["keys"])
     assert not from_pcap.problems and not from_flows.problems
-    # HTTP/3 went around mitmdump (QUIC, aioquic on its own port): compare what both saw.
-    a, b = _cells(from_flows), {c for c in _cells(from_pcap) if c[1] != "graph.instagram.com"}
+    # HTTP/3 (aioquic) and IPv6 (a server on [::1]) went around mitmdump: compare what both saw.
+    a, b = _cells(from_flows), {c for c in _cells(from_pcap) if c[1] not in ("graph.instagram.com", "sdk.iad-01.braze.com")}
     agreement = len(a & b) / len(a | b)
     assert len(a) >= 10 and agreement >= 0.95, (sorted(a - b), sorted(b - a))
     hosts = set(from_pcap.findings["host"])
@@ -217,12 +226,15 @@ def test_records_carry_versions_addresses_and_websocket_messages(captured: dict[
     http = [r for r in records if r.kind == "http"]
     assert {r.http_version for r in http} == {"HTTP/1.1", "HTTP/2", "HTTP/3"}
     assert all(r.scheme == "https" and r.server_address.endswith(f":{captured['proxy_port']}")
-               for r in http if r.http_version != "HTTP/3")
-    assert all(r.client_address.startswith("127.0.0.1:") for r in http)
+               for r in http if r.http_version != "HTTP/3" and r.host != "sdk.iad-01.braze.com")
+    assert all(r.client_address.startswith(("127.0.0.1:", "[::1]:")) for r in http)
     big = next(r for r in http if r.host == "app-measurement.com")
     assert big.body_size > 200_000 and big.body.endswith(f'"{EMAIL}"}}'.encode())
     gz = next(r for r in http if r.host == "api.mixpanel.com")
     assert gz.content_encoding == "gzip" and gzip.decompress(gz.body).startswith(b'{"email"')
+    v6 = next(r for r in http if r.host == "sdk.iad-01.braze.com")
+    assert v6.client_address.startswith("[::1]:") and v6.server_address.startswith("[::1]:")
+    assert json.loads(v6.body) == {"device_id": ANDROID_ID}
     h3 = next(r for r in http if r.host == "graph.instagram.com")
     assert h3.http_version == "HTTP/3" and h3.method == "POST" and json.loads(h3.body)["advertiser_id"] == ADID
     assert h3.path == f"/logging_client_events?device_id={ANDROID_ID}" and h3.header("content-type") == "application/json"
@@ -390,13 +402,17 @@ async def test_watch_a_capture_shows_what_was_not_readable(captured: dict[str, A
     from phonehome.views.dashboard import Dashboard
     from phonehome.views.dashboard.replay import replay_file
 
+    events: list[dict[str, Any]] = []
+    list(read_records(captured["pcap"], on_event=events.append))
+    hosts = list(dict.fromkeys(e["host"] for e in events if e["type"] == "capture:unreadable"))
+    assert len(hosts) >= 9
     with replay_file(captured["pcap"], pace=0.0) as replay:
         app = Dashboard(replay.target, interval=0.05)
         async with app.run_test(size=(160, 40)) as pilot:
-            await wait_for(pilot, lambda: replay.done.is_set() and len(app.state.unreadable) >= 9, timeout=30)
+            await wait_for(pilot, lambda: replay.done.is_set() and len(app.state.unreadable) >= len(hosts), timeout=30)
             await pilot.pause(0.1)
             status = screen_text(app).splitlines()[-2]
-            assert "not readable 9 (graph.facebook.com, api.mixpanel.com, www.facebook.com +6)" in status, status
+            assert f"not readable {len(hosts)} ({', '.join(hosts[:3])} +{len(hosts) - 3})" in status, status
     assert app.state.unreadable["graph.facebook.com"] == "Meta"
 
 

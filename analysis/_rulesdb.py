@@ -105,7 +105,7 @@ WORD_LISTS = frozenset(
     "event_payloads event_markers person_objects person_places address_lines screen_keys "
     "message_text_keys message_context message_peers message_kinds diagnostic_context error_objects error_fields "
     "log_levels level_words session_record perf_context duration_words random_flags collections "
-    "timing_objects diagnostic_event_words greetings sign_offs not_names".split()
+    "timing_objects diagnostic_event_words greetings sign_offs not_names token_params".split()
 )
 """Every list `words.toml` must have (and may only have)."""
 

@@ -71,7 +71,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from . import keys, patterns
 from ._rulesdb import Shape, words
@@ -310,6 +310,8 @@ _WORD_SPLIT_RE = re.compile(r"[^a-z0-9]+")
 _ROUTE_NAME_RE = re.compile(r"^(?:GET|POST|PUT|PATCH|DELETE) /[\w\-./{}:]*$")
 """`POST /api/applications`: how APM agents and OpenTelemetry name a server transaction or span."""
 _HTTP_METHOD_INITIALS = frozenset("GPD")
+_TOKEN_PARAMS = _WORDS.set("token_params")
+_ANDROID_ID_RE = re.compile(r"^[0-9a-f]{16}$")
 _COLLECTION_ID = KeyRule("collection_id", "user_id", Shape.PATH_ID, "the id of a user, device or contact", True)
 
 
@@ -346,6 +348,8 @@ class _Path:
     """A name along the location is a timing object (`words.toml` timing_objects)."""
     jwt_iss: bool = False
     """The leaf is the `iss` claim of a JWT."""
+    url_param: bool = False
+    """The leaf is (inside) a query parameter of a URL sent as a value (`>url:`)."""
 
 
 def _ancestors(location: str) -> list[str]:
@@ -410,6 +414,37 @@ def _path(location: str) -> _Path:
         location.endswith("[1]"),
         bool(tokens & _TIMING_OBJECTS),
         bool(norms) and norms[-1] == "iss" and ">jwt:payload" in location,
+        ">url:" in location,
+    )
+
+
+def _forwarded_url_token(leaf: Leaf, ctx: RecordContext, host: str) -> _Cand | None:
+    """A token in the query of another site's URL sent to this host (`resource.url` =
+    `https://api.app.example/me?access_token=eyJ…` in a monitoring batch): the app's credential
+    handed on to a third party. One finding per token (for a JWT: at its `alg` header)."""
+    loc = leaf.location
+    cut = loc.rfind(">url:")
+    param, _, tail = loc[cut + 5 :].partition(">")
+    if keys.normalise(param) not in _TOKEN_PARAMS:
+        return None
+    if tail != ("jwt:header.alg" if tail else "") or (not tail and not patterns.id_shape(leaf.value)):
+        return None
+    url = ctx.value_at(loc[:cut]) or ""
+    target = urlsplit(url).hostname if "://" in url else None
+    if not target or _site(target) == _site(host):
+        return None
+    token = next(iter(parse_qs(urlsplit(url).query).get(param, ())), leaf.value)
+    return _Cand(
+        "credentials",
+        loc[: cut + 5 + len(param)],
+        leaf.decoding[:-1] if tail else leaf.decoding,
+        token,
+        "key",
+        "key:forwarded-url-token",
+        0.75,
+        param,
+        f"a token for {target} (URL parameter {param!r}) is sent to {host}",
+        "key",
     )
 
 
@@ -702,6 +737,10 @@ class Detector:
                 jc = self._foreign_token(leaf, record.host)
                 if jc is not None:
                     cands.append(jc)
+            if path.url_param:
+                fc = _forwarded_url_token(leaf, ctx, record.host)
+                if fc is not None:
+                    cands.append(fc)
 
             # coordinates near the profile location
             if has_loc and "." in value and len(value) <= 24 and (value[0].isdigit() or value[0] == "-"):
@@ -1400,6 +1439,10 @@ def _check_mac(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | 
 
 def _check_id(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
     cat = rule.category
+    if rule.name == "device_id" and n == 16 and _ANDROID_ID_RE.match(v):
+        # SDKs make up UUIDs for their own device ids; 16 lower-case hex digits under a device id
+        # is the shape of Android's ANDROID_ID (a 64-bit number in hex), the OS's own device id
+        return "device_id", 0.7, "value has the shape of an Android ID (16 lower-case hex digits)"
     shape_desc = patterns.id_shape(v)
     if shape_desc:
         return cat, 0.8, f"value is {shape_desc}"

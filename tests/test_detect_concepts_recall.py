@@ -228,3 +228,43 @@ def test_a_push_text_greeting_the_user_is_contact_info_without_a_profile() -> No
     assert found and found[0].value == "Jonte"
     ua = run("https://push.vendor-u.example/v1/send", {"agent": "Mozilla/5.0 (Linux; Android 14) Hello World/1.0"})
     assert "contact_info" not in {d.category for d in ua}
+
+
+# --- device ids with the OS's shape; tokens of another site handed on in a URL -----------------
+
+
+def test_a_device_id_shaped_like_an_android_id_is_a_device_id() -> None:
+    dets = run("https://flags.vendor-t.example/init", {"who": {"altIds": {"deviceID": "3fa1c0de92b4e871"}}})
+    assert "device_id" in at(dets, "altIds.deviceID")
+    sdk_made = run("https://flags.vendor-t.example/init", {"who": {"altIds": {"deviceID": "c0a8b1e2-1111-4a2b-9c3d-0123456789ab"}}})
+    assert at(sdk_made, "altIds.deviceID") == {"user_id"}
+    # the emulator's well-known ANDROID_ID is shared by many devices: no one's id
+    shared = run("https://flags.vendor-t.example/init", {"who": {"altIds": {"deviceID": "9774d56d682e549c"}}})
+    assert "device_id" not in at(shared, "altIds.deviceID")
+
+
+def _jwt(payload: dict) -> str:
+    import base64
+
+    def part(obj: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'HS256'})}.{part(payload)}.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
+
+
+def test_a_token_in_another_sites_url_sent_to_a_third_party_is_a_credential() -> None:
+    token = _jwt({"sub": "m-5521", "exp": 1900000000})
+    body = {"hits": [{"href": f"https://api.shop-one.example/v1/me?auth_token={token}&lang=de"}]}
+    dets = run("https://logs.vendor-k.example/i", body)
+    found = [d for d in dets if d.category == "credentials"]
+    assert found and found[0].location.endswith(">url:auth_token") and found[0].value == token
+    opaque = run("https://logs.vendor-k.example/i", {"hits": [{"href": "https://api.shop-one.example/x?token=Zk9xQ2wP8rT4vY6bN1mA3sD5"}]})
+    assert "credentials" in {d.category for d in opaque}
+
+
+def test_a_token_in_the_receivers_own_url_or_a_plain_parameter_is_not_handed_on() -> None:
+    token = _jwt({"sub": "m-5521"})
+    own = run("https://logs.vendor-k.example/i", {"hits": [{"href": f"https://app.vendor-k.example/cb?auth_token={token}"}]})
+    assert "credentials" not in {d.category for d in own}
+    page = run("https://logs.vendor-k.example/i", {"hits": [{"href": "https://api.shop-one.example/x?page=Zk9xQ2wP8rT4vY6bN1mA3sD5"}]})
+    assert "credentials" not in {d.category for d in page}

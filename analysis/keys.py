@@ -99,9 +99,25 @@ def normalise(raw: str) -> str:
     return s
 
 
-@lru_cache(maxsize=65536)
+_LOOKUPS: dict[str | None, KeyRule | None] = {}
+_LOOKUPS_MAX = 65536
+
+
 def lookup(raw: str | None) -> KeyRule | None:
-    """The rule for a field name, or `None` when the name says nothing about personal data."""
+    """The rule for a field name, or `None` when the name says nothing about personal data.
+
+    Memoised in a plain dict (it runs for every leaf; emptied at `_LOOKUPS_MAX` names)."""
+    try:
+        return _LOOKUPS[raw]
+    except KeyError:
+        pass
+    if len(_LOOKUPS) >= _LOOKUPS_MAX:
+        _LOOKUPS.clear()
+    rule = _LOOKUPS[raw] = _lookup(raw)
+    return rule
+
+
+def _lookup(raw: str | None) -> KeyRule | None:
     if not raw:
         return None
     exact = RAW_TABLE.get(raw)

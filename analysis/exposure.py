@@ -228,7 +228,7 @@ class ExposureTable:
         return [c for c in CATEGORY_IDS if c in seen] + sorted(seen.difference(CATEGORY_IDS))
 
 
-def exposures(rows: Iterable[Mapping[str, Any]]) -> list[Exposure]:
+def who_gets_what(rows: Iterable[Mapping[str, Any]]) -> list[Exposure]:
     """Who gets what for finished findings rows, in the one order."""
     table = ExposureTable()
     table.extend(rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dashboard_support import T0, finding
 
-from phonehome.analysis.exposure import ExposureTable, exposures
+from phonehome.analysis.exposure import ExposureTable, who_gets_what
 from phonehome.analysis.schema import findings_frame
 from phonehome.analysis.sessions import SessionData
 from phonehome.views.dashboard.state import Batch, DashboardState
@@ -44,7 +44,7 @@ def test_counts_requests_not_findings() -> None:
 
 
 def test_order_first_party_first_then_kinds_then_requests() -> None:
-    order = [e.org for e in exposures(ROWS)]
+    order = [e.org for e in who_gets_what(ROWS)]
     # Google and Meta both got two kinds: Meta had more requests.
     assert order == ["Example GmbH", "Meta", "Google", "tracker.example"]
 
@@ -52,12 +52,12 @@ def test_order_first_party_first_then_kinds_then_requests() -> None:
 def test_a_third_party_is_never_hidden_behind_a_first_party_label() -> None:
     rows = [finding(1, org="Acme", party="first"), finding(2, org="Acme", party="third"),
             finding(3, org="Acme", party="first")]
-    (acme,) = exposures(rows)
+    (acme,) = who_gets_what(rows)
     assert acme.party == "third" and acme.third_party
 
 
 def test_cli_report_and_dashboard_agree() -> None:
-    expected = [(e.org, e.requests, {c: e.count(c) for c in e.cells}) for e in exposures(ROWS)]
+    expected = [(e.org, e.requests, {c: e.count(c) for c in e.cells}) for e in who_gets_what(ROWS)]
 
     summary = Summary()
     for row in ROWS:

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from phonehome import __version__
-from phonehome.analysis.exposure import UNATTRIBUTED, exposures, organisation_of
+from phonehome.analysis.exposure import UNATTRIBUTED, organisation_of, who_gets_what
 from phonehome.analysis.labels import DeclaredLabel, LabelCheck, check_labels
 from phonehome.analysis.redact import redact, scrub
 from phonehome.analysis.schema import Col
@@ -498,7 +498,7 @@ def _org_rows(f: pd.DataFrame) -> list[ReportOrg]:
             hosts=tuple(sorted({_s(h, 120) for h in e.hosts}))[:12],
             cleartext=e.cleartext > 0,
         )
-        for e in exposures(records)
+        for e in who_gets_what(records)
     ]
 
 

@@ -533,3 +533,14 @@ def test_protobuf_key_value_pairs_and_otlp_exports():
     assert at(dets, "1.1.1[0].2.1") == {"user_id"}
     assert at(dets, "1.1.1[1].2.1") == {"device_info"}
     assert at(dets, "body") == {"diagnostics"}
+
+
+def test_network_information_of_a_browser():
+    dets = run(
+        "https://rum.vendor-m.example/v1/input",
+        {"connection": {"type": "cellular", "effectiveType": "4g", "downlink": 1.45, "rtt": 150}},
+    )
+    assert at(dets, "connection.type") == {"network"}
+    assert at(dets, "connection.downlink") == {"network"}
+    assert at(dets, "connection.effectiveType") == {"network"}
+

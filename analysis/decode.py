@@ -47,7 +47,8 @@ grpc           none; the frame is `grpc[i]`                 `body.grpc[0]>protob
 Transforms without a structure have no `PATH` and their output is a value at that location:
 `base64`, `base64url` (when the string holds `-` or `_`), `hex`, `percent` (URL percent-decoding
 of a string), `gzip`, `deflate`, `br`, `zstd`, `socketio` (a Socket.IO frame's numeric prefix
-stripped), and `text` (a body that is plain text, `body.text`). Two more location suffixes are not
+stripped), `reversed` (a string written backwards, read when it starts with base64 padding:
+`body.text>reversed>base64>json:…`), and `text` (a body that is plain text, `body.text`). Two more location suffixes are not
 decoders: `>filename` (a multipart file part's file name) and `>trailer:NAME` (gRPC-web trailers).
 Examples::
 
@@ -1134,6 +1135,12 @@ def _opaque(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | Non
     if _HEXCHARS.fullmatch(s):  # ids and hashes are never base64
         if not n & 1:
             _hex(ctx, s, base, chain, key, nd)
+        return
+    if s[0] == "=" and n >= 16:
+        # padding first: base64 written backwards, a cheap obfuscation of request bodies
+        rev = s[::-1]
+        if _B64.fullmatch(rev) or _B64URL.fullmatch(rev):
+            _base64(ctx, rev, _join(base, "reversed"), chain + ("reversed",), key, nd)
         return
     if (n & 3) != 1:
         if _B64.fullmatch(s) or _B64URL.fullmatch(s):

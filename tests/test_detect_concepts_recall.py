@@ -56,7 +56,7 @@ def test_one_digit_counts_and_other_values_stay_placeholders() -> None:
 
 
 def test_two_element_name_value_arrays_name_the_value() -> None:
-    body = {"attrs": [["hometown", "x"], ["city", "Leipzig"], ["email", "kim.probe@mailbox.example"]],
+    body = {"attrs": [["hometown", "x"], ["city", "Leipzig"], ["email", "kim.probe@mailbox.org"]],
             "slots": {"4": ["postcode", "04109"]}}
     dets = run("https://ingest.example-insights.net/collect", body)
     assert "location_coarse" in at(dets, "attrs[1][1]")
@@ -268,3 +268,23 @@ def test_a_token_in_the_receivers_own_url_or_a_plain_parameter_is_not_handed_on(
     assert "credentials" not in {d.category for d in own}
     page = run("https://logs.vendor-k.example/i", {"hits": [{"href": "https://api.shop-one.example/x?page=Zk9xQ2wP8rT4vY6bN1mA3sD5"}]})
     assert "credentials" not in {d.category for d in page}
+
+
+# --- obfuscation: base64 written backwards ------------------------------------------------------
+
+
+def test_base64_written_backwards_is_decoded_and_read() -> None:
+    import base64
+
+    payload = json.dumps({"person": {"userRef": "m-5521", "mail": "kim.probe@mailbox.org"}})
+    while not base64.b64encode(payload.encode()).decode().endswith("="):
+        payload += " "  # the rule reads backwards base64 by its leading padding
+    body = base64.b64encode(payload.encode()).decode()[::-1]
+    leaves = _leaves(body)
+    assert leaves.get("body.text>reversed>base64>json:person.mail") == "kim.probe@mailbox.org"
+    record = record_from_request({"method": "POST", "url": "https://flags.vendor-t.example/v1/init",
+                                  "headers": [("Content-Type", "text/plain")], "body_text": body})
+    dets = Detector(None).detect(record, decode_record(record))
+    assert "contact_info" in at(dets, "person.mail")
+    # text that merely starts with `=` is not decoded
+    assert not any(">reversed" in loc for loc in _leaves("=== heading ===, and then some text"))

@@ -105,6 +105,7 @@ WORD_LISTS = frozenset(
     "event_payloads event_markers person_objects person_places address_lines screen_keys "
     "message_text_keys message_context message_peers message_kinds diagnostic_context error_objects error_fields "
     "log_levels level_words session_record perf_context duration_words random_flags collections "
+    "version_tokens media_extensions uuid_only_keys device_words non_device_parents postal_keys city_keys region_keys numberish_tokens address_keys event_context control_calls conn_words span_words "
     "timing_objects diagnostic_event_words greetings sign_offs not_names token_params".split()
 )
 """Every list `words.toml` must have (and may only have)."""

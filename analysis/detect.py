@@ -90,6 +90,9 @@ from .known import KnownMatch, KnownMatcher
 from .model import Decoded, Detection, Leaf, Record
 from .profile import KnownValue, Profile
 
+_WORDS = words()
+"""Word lists of `data/words.toml`."""
+
 __all__ = ["Detector"]
 
 KNOWN_CONFIDENCE = 0.99
@@ -101,11 +104,11 @@ _IDENTIFIERS = frozenset({"advertising_id", "device_id", "user_id"})
 _FLAT_PARTS = ("query:", "body.form:", "form:")
 _OTLP_PATH = re.compile(r"/v1/(traces|logs|metrics)$")
 """OTLP/HTTP export paths (OpenTelemetry protocol spec): the body is telemetry of the app's code."""
-_SPAN_WORDS = frozenset({"span", "spans", "scope_spans", "resource_spans"})
+_SPAN_WORDS = _WORDS.set("span_words")
 _RANK = {"profile": 3, "runtime": 3, "key+pattern": 2, "key": 1, "pattern": 1}
 
 _SEGMENT_RE = re.compile(r'\["(?:[^"\\]|\\.)*"\]|\[\d+\]|[^.\[\]]+')
-_VERSION_TOKENS = frozenset({"version", "ver", "v", "build", "sdk", "release", "vn", "osv"})
+_VERSION_TOKENS = _WORDS.set("version_tokens")
 _STACK_RE = re.compile(
     r"\bat [\w$.<>]+\([\w$]+\.(?:java|kt|scala):\d+\)|\bat [\w$.<>]+\((?:Native Method|Unknown Source)\)"
     # JavaScript engines: `at fn (https://…/app.js:12:34)`, `fn@https://…/app.js:12:34`
@@ -153,102 +156,16 @@ _SKIP_LOCATIONS = frozenset(
         "cache-control",
     )
 )
-_MEDIA_EXTENSIONS = frozenset(
-    {
-        "jpg",
-        "jpeg",
-        "png",
-        "heic",
-        "heif",
-        "webp",
-        "gif",
-        "mp4",
-        "mov",
-        "3gp",
-        "m4a",
-        "aac",
-        "amr",
-        "opus",
-        "ogg",
-        "wav",
-        "pdf",
-    }
-)
-_UUID_ONLY_KEYS = frozenset(
-    {"idfv", "identifier_for_vendor", "vendor_id", "vendorid", "ifv", "app_set_id", "appsetid", "asid"}
-)
-_DEVICE_WORDS = frozenset({"model", "make", "brand", "manufacturer", "hw_model", "model_name", "device_name"})
-_NON_DEVICE_PARENTS = frozenset(
-    {
-        "product",
-        "products",
-        "item",
-        "items",
-        "article",
-        "articles",
-        "offer",
-        "offers",
-        "car",
-        "cars",
-        "vehicle",
-        "vehicles",
-        "sku",
-        "cart",
-        "order",
-        "orders",
-        "listing",
-        "listings",
-        "catalog",
-        "catalogue",
-    }
-)
-_POSTAL_KEYS = frozenset({"zip", "zipcode", "zip_code", "postal_code", "postalcode", "postcode", "plz"})
-_CITY_KEYS = frozenset({"city", "geo_city"})
-_NUMBERISH_TOKENS = frozenset(
-    {
-        "order",
-        "invoice",
-        "id",
-        "number",
-        "no",
-        "nr",
-        "sku",
-        "ean",
-        "gtin",
-        "tracking",
-        "transaction",
-        "txn",
-        "payment",
-        "account",
-        "iban",
-        "card",
-        "ticket",
-        "booking",
-        "reference",
-        "ref",
-        "barcode",
-        "isbn",
-        "item",
-    }
-)
-_ADDRESS_KEYS = frozenset({"street", "street_address", "postal_address", "home_address"})
-_EVENT_CONTEXT = frozenset(
-    {
-        "event",
-        "events",
-        "properties",
-        "props",
-        "params",
-        "parameters",
-        "ecommerce",
-        "event_properties",
-        "track",
-    }
-)
-_CONTROL_CALLS = frozenset(
-    "identify alias create_alias set set_once unset append union remove group groupidentify merge "
-    "merge_dangerously opt_in opt_out reset register register_once people_set".split()
-)
+_MEDIA_EXTENSIONS = _WORDS.set("media_extensions")
+_UUID_ONLY_KEYS = _WORDS.set("uuid_only_keys")
+_DEVICE_WORDS = _WORDS.set("device_words")
+_NON_DEVICE_PARENTS = _WORDS.set("non_device_parents")
+_POSTAL_KEYS = _WORDS.set("postal_keys")
+_CITY_KEYS = _WORDS.set("city_keys")
+_NUMBERISH_TOKENS = _WORDS.set("numberish_tokens")
+_ADDRESS_KEYS = _WORDS.set("address_keys")
+_EVENT_CONTEXT = _WORDS.set("event_context")
+_CONTROL_CALLS = _WORDS.set("control_calls")
 """SDK control calls sent as events: they set ids and traits, they are not something the user did."""
 _COMPACT_EVENT_TYPES = frozenset(
     # Snowplow tracker protocol `e`: page view, page ping, structured, self-describing, transaction
@@ -287,17 +204,13 @@ _OS_NAMES = (
 _BEARER_RE = re.compile(r"^(?:Bearer|Token|Basic) [A-Za-z0-9._~+/\-]{16,}=*$", re.I)
 _IGLU_RE = re.compile(r"^iglu:[\w.\-]+/([\w.\-]+)/jsonschema/\d+-\d+-\d+$")
 _IGLU_ENVELOPES = ("contexts", "unstruct_event", "payload_data")
-_CONN_WORDS = frozenset(
-    "wifi wi-fi wi wlan cellular cell mobile wwan 2g 3g 4g 5g lte nr edge gprs hspa umts ethernet eth wired "
-    "none offline slow-2g bluetooth vpn".split()
-)
+_CONN_WORDS = _WORDS.set("conn_words")
 _FLAG_VALUES = frozenset({"true", "false", "1", "0", "yes", "no"})
 _SESSION_TELEMETRY = "session telemetry"
 _COUNT_WORDS = frozenset({"count", "number", "num", "index", "seq"})
 """The `what` of the session-telemetry rules (keys.toml and `keys.concept_rule`)."""
-_REGION_KEYS = frozenset({"region", "state_code", "province"})
+_REGION_KEYS = _WORDS.set("region_keys")
 _RANDOM_HWID = KeyRule("random_device_id", "user_id", Shape.ID, "an id the SDK made up (flagged random)", True)
-_WORDS = words()
 _TIMING_OBJECTS = _WORDS.set("timing_objects")
 _SESSION_TOKENS = frozenset({"session", "sessions", "visit", "visits"})
 _TIMING = KeyRule("timing", "diagnostics", Shape.NUMBER, "a performance measurement", True)

@@ -9,6 +9,7 @@ raises `ValueError` on bytes it cannot read; nothing here trusts a length field.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import struct
 import zlib
@@ -114,6 +115,11 @@ class Transport:
     """TCP flags (SYN 0x02, ACK 0x10, FIN 0x01, RST 0x04)."""
 
 
+@functools.lru_cache(maxsize=4096)
+def _address(packed: bytes) -> str:
+    return str(ipaddress.ip_address(packed))
+
+
 def ip_header(raw: bytes) -> tuple[str, str, int, int]:
     """(source, destination, payload bytes after the IP header, header length) of an IPv4 or
     IPv6 header."""
@@ -123,12 +129,11 @@ def ip_header(raw: bytes) -> tuple[str, str, int, int]:
     if version == 4 and len(raw) >= 20:
         ihl = (raw[0] & 0x0F) * 4
         total = struct.unpack(">H", raw[2:4])[0]
-        return str(ipaddress.IPv4Address(raw[12:16])), str(ipaddress.IPv4Address(raw[16:20])), max(total - ihl, 0), ihl
+        return _address(raw[12:16]), _address(raw[16:20]), max(total - ihl, 0), ihl
     if version == 6 and len(raw) >= 40:
         payload = struct.unpack(">H", raw[4:6])[0]
         extra = len(raw) - 40  # extension headers tshark counted into the IPv6 layer
-        return (str(ipaddress.IPv6Address(raw[8:24])), str(ipaddress.IPv6Address(raw[24:40])),
-                max(payload - extra, 0), len(raw))
+        return _address(raw[8:24]), _address(raw[24:40]), max(payload - extra, 0), len(raw)
     raise ValueError("not an IPv4/IPv6 header")
 
 

@@ -47,7 +47,8 @@ grpc           none; the frame is `grpc[i]`                 `body.grpc[0]>protob
 Transforms without a structure have no `PATH` and their output is a value at that location:
 `base64`, `base64url` (when the string holds `-` or `_`), `hex`, `percent` (URL percent-decoding
 of a string), `gzip`, `deflate`, `br`, `zstd`, `socketio` (a Socket.IO frame's numeric prefix
-stripped), `reversed` (a string written backwards, read when it starts with base64 padding:
+stripped), `strings` (text written after its length in a binary body no decoder opened:
+`body.strings:[3]`, a name followed by a value `body.strings:[4][1]`), `reversed` (a string written backwards, read when it starts with base64 padding:
 `body.text>reversed>base64>json:…`), and `text` (a body that is plain text, `body.text`). Two more location suffixes are not
 decoders: `>filename` (a multipart file part's file name) and `>trailer:NAME` (gRPC-web trailers).
 Examples::
@@ -877,9 +878,70 @@ def _bytes(
             return True
     if blob:
         ctx.blob(base, data, chain)
+    if top and not file and hint is None:
+        _length_prefixed(ctx, data, base, chain, depth)
     if not top and not file and n <= _BINARY_LEAF_MAX:
         ctx.leaf(raw_loc, key, data.hex(), chain + ("bytes",))
     return True
+
+
+_MEDIA_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"PK\x03\x04", b"%PDF", b"\x1a\x45\xdf\xa3", b"OggS")
+_LP_MIN = 4
+_LP_MAX = 4096
+_LP_SCAN = 1 << 18
+_LP_NAME = re.compile(r"[a-z_][a-z0-9_.\-]{1,31}")
+
+
+def _printable(chunk: bytes) -> str | None:
+    try:
+        text = chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not text.replace("\n", " ").replace("\t", " ").isprintable() or not any(c.isalnum() for c in text):
+        return None
+    return text
+
+
+def _length_prefixed(ctx: _Ctx, data: bytes, base: str, chain: tuple[str, ...], depth: int) -> None:
+    """Strings written after their length (one byte, or a two-byte varint) in a binary body no
+    decoder opened (`\\x04city\\x06Berlin`): how many SDKs' own binary formats carry text. Each
+    becomes a leaf `strings:[i]`; a name-shaped string directly followed by another is a pair
+    `strings:[i][0]` / `strings:[i][1]`, read like any `[name, value]` array. Media files are not
+    scanned; the blob stays for known-value search."""
+    if data.startswith(_MEDIA_MAGIC) or data[4:8] == b"ftyp":
+        return
+    found: list[tuple[int, int, str]] = []
+    i, n = 0, min(len(data), _LP_SCAN)
+    while i < n:
+        length, start = data[i], i + 1
+        if length & 0x80:
+            if i + 1 >= n:
+                break
+            length, start = (length & 0x7F) | (data[i + 1] << 7), i + 2
+        if _LP_MIN <= length <= _LP_MAX and start + length <= n:
+            text = _printable(data[start : start + length])
+            if text is not None:
+                found.append((i, start + length, text))
+                i = start + length
+                continue
+        i += 1
+    if not found:
+        return
+    loc = _join(base, "strings")
+    if ctx.deep(depth + 1, loc, "length-prefixed strings"):
+        return
+    sub = chain + ("strings",)
+    k = j = 0
+    while k < len(found):
+        _, end, text = found[k]
+        if k + 1 < len(found) and found[k + 1][0] == end and _LP_NAME.fullmatch(text):
+            ctx.leaf(f"{loc}:[{j}][0]", None, text, sub)
+            ctx.leaf(f"{loc}:[{j}][1]", None, found[k + 1][2], sub)
+            k += 2
+        else:
+            ctx.leaf(f"{loc}:[{j}]", None, text, sub)
+            k += 1
+        j += 1
 
 
 def _text(

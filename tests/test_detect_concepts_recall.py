@@ -288,3 +288,39 @@ def test_base64_written_backwards_is_decoded_and_read() -> None:
     assert "contact_info" in at(dets, "person.mail")
     # text that merely starts with `=` is not decoded
     assert not any(">reversed" in loc for loc in _leaves("=== heading ===, and then some text"))
+
+
+# --- binary bodies no decoder opens: strings written after their length ------------------------
+
+
+def _lp(text: str) -> bytes:
+    raw = text.encode()
+    return bytes([len(raw)]) + raw
+
+
+def _binary_run(body: bytes) -> list[Detection]:
+    import base64
+
+    record = record_from_request({"method": "POST", "url": "https://rec.vendor-s.example/ingest/batch", "headers": [],
+                                  "body_b64": base64.b64encode(body).decode()})
+    return Detector(None).detect(record, decode_record(record))
+
+
+def test_length_prefixed_strings_in_an_unknown_binary_body_are_read() -> None:
+    body = (b"\x51\x05\x00\x02\xb6\x9e\xf0" + _lp("kim.probe@mailbox.org") + b"\x1e\x0c\x00\x00"
+            + _lp("hometown") + _lp("Leipzig") + b"\x00\x07" + _lp("postcode") + _lp("04109") + b"\xfe\x01")
+    dets = _binary_run(body)
+    assert "contact_info" in {d.category for d in dets}
+    assert "location_coarse" in {d.category for d in dets if d.location.endswith("][1]")}
+
+
+def test_media_and_random_bytes_give_no_strings() -> None:
+    import random
+
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(256) for _ in range(20000))
+    assert _binary_run(noise) == []
+    png = b"\x89PNG\r\n\x1a\n" + _lp("postcode") + _lp("04109")
+    record = record_from_request({"method": "POST", "url": "https://up.vendor-s.example/img", "headers": [],
+                                  "body_b64": __import__("base64").b64encode(png).decode()})
+    assert not any(">strings" in leaf.location or "strings:" in leaf.location for leaf in decode_record(record).leaves)

@@ -646,7 +646,7 @@ class Detector:
                     )
 
             # value patterns
-            pcs = self._pattern_cands(leaf, value, rule, path)
+            pcs = self._pattern_cands(leaf, value, rule, path) if len(value) >= 7 else []
             if crule is not None:  # inside a crash report: the container is the diagnostics finding
                 pcs = [pc for pc in pcs if pc.category != "diagnostics"]
                 if kc is not None and kc.category == "diagnostics":

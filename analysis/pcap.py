@@ -1,19 +1,21 @@
 """Packet captures (pcap, pcapng) → `Record`s, through Wireshark's dissectors in `tshark`.
 
-tshark does TCP reassembly, TLS 1.2/1.3 decryption (keys from `--keylog` or from a Decryption
-Secrets Block inside a pcapng), HTTP/1.1, HTTP/2 and WebSocket. It runs as a child process whose
-newline-delimited JSON (`-T ek`) is read one packet at a time; `-x` makes it add the raw bytes of
-every layer, so bodies are taken byte-exact from the decrypted, reassembled HTTP message or HTTP/2
-frame (tshark's own text fields replace non-ASCII bytes). The records are the same as the flow
-readers': method, URL, headers, body as sent (Content-Encoding undone later, by the bounded
-decoder), WebSocket messages, timestamps, and the client/server addresses.
+tshark does TCP reassembly, TLS 1.2/1.3 and QUIC decryption (keys from `--keylog`, a
+`<capture>.keylog` beside the file, or a Decryption Secrets Block inside a pcapng), HTTP/1.1,
+HTTP/2 and WebSocket. It runs as a child process whose newline-delimited JSON (`-T ek`) is read
+one packet at a time; `-x` makes it add the raw bytes of every layer, so bodies are taken
+byte-exact from the decrypted, reassembled HTTP message, HTTP/2 frame or HTTP/3 stream data
+(tshark's own text fields replace non-ASCII bytes; HPACK and QPACK are decoded here). The records
+are the same as the flow readers': method, URL, headers, body as sent (Content-Encoding undone
+later, by the bounded decoder), WebSocket messages, timestamps, and the client/server addresses.
 
 What cannot be read is still reported, through `on_event`: a connection whose content stayed
-encrypted (no key, QUIC, certificate pinning that kept a decrypting proxy out) becomes a
-`capture:unreadable` event with its server name (TLS SNI, a CONNECT target, or the name an earlier
-DNS answer gave its address), bytes each way and the app; every plain DNS query is a
-`capture:dns` event. PCAPdroid's per-packet trailer (app UID and name) tags connections with
-their app, and `app` keeps only that app's connections when the capture has trailers.
+encrypted (no key, QUIC without keys, certificate pinning that kept a decrypting proxy out)
+becomes a `capture:unreadable` event with its server name (TLS or QUIC SNI, a CONNECT target, or
+the name an earlier DNS answer gave its address), bytes each way and the app, as soon as the
+connection has ended; every plain DNS lookup is a `capture:dns` event. PCAPdroid's app tags (the
+pcap trailer; the pcapng UID-map blocks and packet comments) tag connections with their app, and
+`app` keeps only that app's connections when the capture has them.
 """
 
 from __future__ import annotations
@@ -277,7 +279,6 @@ class CaptureReader:
 
     def __init__(self, path: Path, *, app: str | None, body_cap: int,
                  on_event: Callable[[Event], None] | None) -> None:
-        self.path = path
         self.app = app
         self.body_cap = body_cap
         self.on_event = on_event or (lambda event: None)
@@ -286,10 +287,8 @@ class CaptureReader:
         self.dns_pending: dict[str, tuple[float, _Conn]] = {}
         self.counter = 0
         self.packets = 0
-        self.trailers_seen = False
         self.uid_apps: dict[int, tuple[str, str]] = {}
         """PCAPdroid pcapng: UID → (package, app name) from its UID-map blocks."""
-        self.filtered_out = 0
         self.file_tag = hashlib.sha1(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:8]
 
     # --- app filter ------------------------------------------------------------------------
@@ -329,7 +328,6 @@ class CaptureReader:
             package, name = self.uid_apps.get(uid, ("", ""))
             trailer = cp.PcapdroidTrailer(uid, name or package, package)
         if trailer is not None:
-            self.trailers_seen = True
             conn.trailer = trailer
         if up:
             conn.up += t.payload
@@ -362,8 +360,6 @@ class CaptureReader:
         if "websocket" in layers:
             records += self._websocket(conn, layers, up, ts)
         if not self._wanted(conn):
-            if records:
-                self.filtered_out += len(records)
             return []
         conn.records += len(records)
         return records

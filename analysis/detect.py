@@ -635,7 +635,17 @@ class Detector:
                 kc = self._key_cand(leaf, rule, value, path, alias, ctx, why)
                 if kc is not None and kc.category == "app_activity" and path.tokens & _SPAN_WORDS:
                     kc = None  # a span's events and names are timings of the app's code, not the user's
-                if kc is not None and rule.shape is Shape.EVENT and _DIAGNOSTIC_EVENT_WORDS.intersection(
+                if (
+                    kc is not None
+                    and rule.shape is Shape.EVENT
+                    and kc.category == "app_activity"
+                    and _TIMING_OBJECTS.intersection(_WORD_SPLIT_RE.split(value.lower()))
+                ):
+                    # an event named as a performance measurement (`rum.performance.navigation`,
+                    # `web_vitals`) times the app's code: diagnostics, not something the user did
+                    kc.category, kc.rule = "diagnostics", "key:performance_event"
+                    kc.evidence = f"the event's name says it is a performance measurement; {kc.evidence}"
+                elif kc is not None and rule.shape is Shape.EVENT and _DIAGNOSTIC_EVENT_WORDS.intersection(
                     _WORD_SPLIT_RE.split(value.lower())
                 ):
                     # an event named as an error or the SDK's diagnostics (`sdk::diagnostics`,

@@ -324,3 +324,10 @@ def test_media_and_random_bytes_give_no_strings() -> None:
     record = record_from_request({"method": "POST", "url": "https://up.vendor-s.example/img", "headers": [],
                                   "body_b64": __import__("base64").b64encode(png).decode()})
     assert not any(">strings" in leaf.location or "strings:" in leaf.location for leaf in decode_record(record).leaves)
+
+
+def test_an_event_named_as_a_performance_measurement_is_diagnostics_not_activity() -> None:
+    dets = run("https://rum.vendor-w.example/collect", {"events": [{"name": "rum.timing.first_paint", "value": 312}]})
+    assert at(dets, "events[0].name") == {"diagnostics"}
+    user = run("https://rum.vendor-w.example/collect", {"events": [{"name": "wishlist_added", "value": 1}]})
+    assert at(user, "events[0].name") == {"app_activity"}

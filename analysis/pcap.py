@@ -336,8 +336,8 @@ class CaptureReader:
         if t.proto == "tcp" and t.flags & 0x05:  # closed: a RST, or a FIN from both ends
             conn.fins |= 0x04 if t.flags & 0x04 else (0x01 if up else 0x02)
             conn.closed = conn.fins & 0x04 != 0 or conn.fins & 0x03 == 0x03
-        if "dns_raw" in layers and t.proto == "udp":
-            self._dns(layers["dns_raw"], ts, conn)
+        if "dns_raw" in layers:
+            self._dns(layers["dns_raw"], ts, conn, tcp=t.proto == "tcp")
             return []
         records: list[Record] = []
         if "quic_raw" in layers:
@@ -716,10 +716,12 @@ class CaptureReader:
 
     # --- DNS and what stayed unreadable ------------------------------------------------------
 
-    def _dns(self, raw_value: Any, ts: float, conn: _Conn) -> None:
+    def _dns(self, raw_value: Any, ts: float, conn: _Conn, *, tcp: bool = False) -> None:
         raw = _hex(raw_value)
         if raw is None:
             return
+        if tcp and len(raw) >= 2 and int.from_bytes(raw[:2], "big") == len(raw) - 2:
+            raw = raw[2:]  # DNS over TCP: tshark's raw bytes start with the length prefix
         try:
             message = cp.dns_message(raw)
         except ValueError:

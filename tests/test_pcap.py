@@ -88,6 +88,32 @@ def _dns_query(name: str) -> bytes:
         return s.recv(512)
 
 
+def _dns_over_tcp(name: str) -> None:
+    """One lookup over TCP to a responder on 127.0.0.77:53 (answers 127.0.0.80)."""
+    server = socket.create_server((DNS_SERVER, 53))
+
+    def answer() -> None:
+        conn, _ = server.accept()
+        with conn:
+            size = struct.unpack(">H", conn.recv(2))[0]
+            query = conn.recv(size)
+            reply = (query[:2] + b"\x81\x80" + struct.pack(">HHHH", 1, 1, 0, 0) + query[12:] + b"\xc0\x0c"
+                     + struct.pack(">HHIH", 1, 1, 60, 4) + socket.inet_aton("127.0.0.80"))
+            conn.sendall(struct.pack(">H", len(reply)) + reply)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    qname = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\x00"
+    query = struct.pack(">HHHHHH", 0x2222, 0x0100, 1, 0, 0, 0) + qname + struct.pack(">HH", 1, 1)
+    try:
+        with socket.create_connection((DNS_SERVER, 53), timeout=5) as s:
+            s.sendall(struct.pack(">H", len(query)) + query)
+            s.recv(512)
+        thread.join(5)
+    finally:
+        server.close()
+
+
 def _dns_query_unanswered(name: str) -> None:
     qname = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\x00"
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -131,7 +157,7 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
     with LocalServer() as server, run_mitmdump("-w", str(flows), upstream=server) as proxy:
         os.environ["SSLKEYLOGFILE"] = str(keys)
         cap = Capture(pcap, f"tcp port {proxy.port} or udp port 53 or udp port {quic_port} or host {DNS_TARGET}"
-                            f" or (ip6 and tcp port {v6.port})")
+                            f" or (ip6 and tcp port {v6.port}) or tcp port 53")
         started = time.monotonic()
         try:
             # curl, TLS 1.2, HTTP/2
@@ -168,6 +194,7 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
                               [json.dumps({"adid": ADID, "text": "hi"}), json.dumps({"email": EMAIL})])
             assert _dns_query(DNS_NAME)[3] & 0x0F == 0
             _dns_query_unanswered("settings.crashlytics.com")
+            _dns_over_tcp("app.adjust.com")
             _raw_tcp_exchange(sink_port)
             # IPv6, straight to a server on [::1] (no proxy), with curl's key log
             subprocess.run([CURL, "-sSk", "--http1.1", "--noproxy", "*", "-H", "Host: sdk.iad-01.braze.com",
@@ -273,7 +300,7 @@ def test_without_keys_connections_are_contacted_not_readable(captured: dict[str,
     assert main(["replay", str(captured["pcap"])]) == 0
     out = capsys.readouterr().out
     assert "contacted, content not readable" in out and "graph.facebook.com (Meta)" in out
-    assert f"hosts looked up by plain DNS (2): {DNS_NAME}, settings.crashlytics.com" in out
+    assert f"hosts looked up by plain DNS (3): {DNS_NAME}, app.adjust.com, settings.crashlytics.com" in out
     unanswered = [e for e in data.capture_events if e["type"] == "capture:dns" and not e["answered"]]
     assert [e["name"] for e in unanswered] == ["settings.crashlytics.com"] and unanswered[0]["org"]
 
@@ -354,7 +381,7 @@ def test_report_of_a_capture(captured: dict[str, Any], tmp_path: Path) -> None:
     # The raw TCP exchange to the address DNS gave for api.mixpanel.com is contacted, not readable.
     unreadable = text.split("## Contacted, content not readable", 1)[1].split("\n## ", 1)[0]
     assert "| api.mixpanel.com | Mixpanel | 1 TLS |" in unreadable
-    assert f"## Servers looked up (plain DNS)\n\n{DNS_NAME}, settings.crashlytics.com" in text
+    assert f"## Servers looked up (plain DNS)\n\n{DNS_NAME}, app.adjust.com, settings.crashlytics.com" in text
     html = tmp_path / "report.html"
     assert main(["report", str(captured["pcap"]), "-o", str(html)]) == 0
     page = html.read_text()

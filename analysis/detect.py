@@ -1193,6 +1193,10 @@ class Detector:
                         f"value is a latitude,longitude pair with {min(pair[0].decimals, pair[1].decimals)} decimals",
                         value,
                     )
+        if n > 15 and " " in value and ("192.168." in value or "172." in value):
+            ip = patterns.private_ipv4_in_text(value)
+            if ip:
+                add("network", "pattern:private-ip-in-text", 0.65, f"the text holds the private IPv4 address {ip}", ip)
         if n == 17 and (value[2] == ":" or value[2] == "-"):
             h = patterns.mac(value)
             if h:

@@ -471,3 +471,16 @@ def addressed_name(text: str) -> str | None:
             if name[0].isupper() and name[1:].islower() and name.lower() not in _NOT_NAMES:
                 return name
     return None
+
+
+_PRIVATE_IN_TEXT_RE = re.compile(r"(?<![\d.])(?:192\.168|172\.(?:1[6-9]|2\d|3[01]))\.\d{1,3}\.\d{1,3}(?![\d.]*\d)")
+
+
+def private_ipv4_in_text(text: str) -> str | None:
+    """A private address of 192.168/16 or 172.16/12 inside free text (`login from 192.168.1.20`):
+    the device's local network, as a log line or message carries it. 10/8 is left out in text,
+    where `10.x.y.z` is as often a version."""
+    for m in _PRIVATE_IN_TEXT_RE.finditer(text):
+        if private_ipv4(m.group(0)):
+            return m.group(0)
+    return None

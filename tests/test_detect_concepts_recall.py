@@ -331,3 +331,16 @@ def test_an_event_named_as_a_performance_measurement_is_diagnostics_not_activity
     assert at(dets, "events[0].name") == {"diagnostics"}
     user = run("https://rum.vendor-w.example/collect", {"events": [{"name": "wishlist_added", "value": 1}]})
     assert at(user, "events[0].name") == {"app_activity"}
+
+
+# --- a private IPv4 address inside free text (a log line) ---------------------------------------
+
+
+def test_a_private_address_inside_a_log_line_is_network() -> None:
+    dets = run("https://logs.vendor-k.example/bulk", {"lines": [{"msg": "sync finished for device at 172.20.4.17 in 3s"}]})
+    found = [d for d in dets if d.category == "network"]
+    assert found and found[0].value == "172.20.4.17"
+    agent = run("https://logs.vendor-k.example/bulk", {"lines": [{"msg": "Mozilla/5.0 Chrome/120.0.6099.172 Safari/537.36 x"}]})
+    assert "network" not in {d.category for d in agent}
+    public = run("https://logs.vendor-k.example/bulk", {"lines": [{"msg": "upstream 93.184.216.34 answered slowly"}]})
+    assert "network" not in {d.category for d in public}

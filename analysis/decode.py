@@ -897,7 +897,9 @@ def _printable(chunk: bytes) -> str | None:
         text = chunk.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if not text.replace("\n", " ").replace("\t", " ").isprintable() or not any(c.isalnum() for c in text):
+    if text[0].isspace() or not text.replace("\n", " ").replace("\t", " ").isprintable():
+        return None  # (a string starting with white space is a misread prefix)
+    if not any(c.isalnum() for c in text):
         return None
     return text
 
@@ -910,20 +912,33 @@ def _length_prefixed(ctx: _Ctx, data: bytes, base: str, chain: tuple[str, ...], 
     scanned; the blob stays for known-value search."""
     if data.startswith(_MEDIA_MAGIC) or data[4:8] == b"ftyp":
         return
-    found: list[tuple[int, int, str]] = []
-    i, n = 0, min(len(data), _LP_SCAN)
-    while i < n:
+    n = min(len(data), _LP_SCAN)
+
+    def string_at(i: int) -> tuple[int, str] | None:
         length, start = data[i], i + 1
         if length & 0x80:
             if i + 1 >= n:
-                break
+                return None
             length, start = (length & 0x7F) | (data[i + 1] << 7), i + 2
         if _LP_MIN <= length <= _LP_MAX and start + length <= n:
             text = _printable(data[start : start + length])
             if text is not None:
-                found.append((i, start + length, text))
-                i = start + length
+                return start + length, text
+        return None
+
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while i < n:
+        hit = string_at(i)
+        if hit is not None:
+            # a printable length byte (`\n` = 10) before the real prefix: the longer string wins
+            longer = string_at(i + 1) if i + 1 < n else None
+            if longer is not None and longer[0] > hit[0]:
+                i += 1
                 continue
+            found.append((i, hit[0], hit[1]))
+            i = hit[0]
+            continue
         i += 1
     if not found:
         return
@@ -936,10 +951,12 @@ def _length_prefixed(ctx: _Ctx, data: bytes, base: str, chain: tuple[str, ...], 
         _, end, text = found[k]
         if k + 1 < len(found) and found[k + 1][0] == end and _LP_NAME.fullmatch(text):
             ctx.leaf(f"{loc}:[{j}][0]", None, text, sub)
-            ctx.leaf(f"{loc}:[{j}][1]", None, found[k + 1][2], sub)
+            item = f"{loc}:[{j}][1]"
+            _string(ctx, found[k + 1][2], item, item, sub, None, depth + 1)
             k += 2
         else:
-            ctx.leaf(f"{loc}:[{j}]", None, text, sub)
+            item = f"{loc}:[{j}]"
+            _string(ctx, text, item, item, sub, None, depth + 1)  # JSON or a form inside is read too
             k += 1
         j += 1
 

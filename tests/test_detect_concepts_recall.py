@@ -344,3 +344,14 @@ def test_a_private_address_inside_a_log_line_is_network() -> None:
     assert "network" not in {d.category for d in agent}
     public = run("https://logs.vendor-k.example/bulk", {"lines": [{"msg": "upstream 93.184.216.34 answered slowly"}]})
     assert "network" not in {d.category for d in public}
+
+
+def test_a_printable_byte_before_a_length_prefix_does_not_cut_the_string() -> None:
+    # `\n` (10) right before the real prefix: read as a length it would cut "Hey Jonte, …" short
+    text = "Hey Jonte, your parcel is at the door"
+    frame = b"\x51\x02\x00\x2a\xe6\xa0\xf0\x96\xc8\x01\x9d\x97\x84\x01\x00\x06\x00\x00\xd2\x90\xb8\x8b\xa4"
+    body = frame + b"\x00\x0a" + _lp(text) + frame + _lp('{"mail":"kim.probe@mailbox.org"}') + frame * 3
+    dets = _binary_run(body)
+    names = [d for d in dets if d.rule == "pattern:addressed-name"]
+    assert names and names[0].value == "Jonte"
+    assert any(d.location.endswith(">json:mail") for d in dets if d.category == "contact_info")

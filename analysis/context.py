@@ -233,6 +233,10 @@ def context_rule(
             kind = sib.get(t)
             if kind is not None and keys.normalise(kind) in PERSON_KINDS:
                 return _RULES["subject"], f"beside {t}={kind!r}"
+        if len(names) == 1:  # the object a request to `/customers` writes: a customer's id
+            segs = ctx.path_segments
+            if segs and keys.normalise(segs[-1]) in COLLECTIONS:
+                return _RULES["subject"], f"(the top-level id of a request to /{segs[-1]})"
         return None
     if norm in MESSAGE_AUTHORS and (
         any(k in sib for k in MESSAGE_TEXT_KEYS) and _message_path(ctx)
@@ -333,6 +337,27 @@ def array_pair(location: str, ctx: RecordContext) -> tuple[KeyRule, str] | None:
     if rule is None or rule.container or rule.name in keys.RAW_TABLE:
         return None
     return rule, f"(named by the array's first element {name!r})"
+
+
+_EVENT_NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:[_.:\-][a-z0-9]+)+$")
+
+
+def array_event(location: str, ctx: RecordContext) -> tuple[KeyRule, str] | None:
+    """A two-element `[name, {properties}]` array whose name is an event-shaped identifier
+    (`["application_submitted", {"job_id": …}]`): a tracked event and its properties, as call
+    queues (`track(name, props)`) and compact batches send them."""
+    if not location.endswith("[0]"):
+        return None
+    head = location[:-3]
+    name = ctx.value_at(location)
+    if name is None or not _EVENT_NAME_RE.match(name) or ctx.value_at(head + "[2]") is not None:
+        return None
+    if ctx.value_at(head + "[1]") is not None or keys.lookup(name) is not None:
+        return None  # the second element is a value (a `[name, value]` pair), or the name is a key
+    second = head + "[1]"
+    if not any(loc == second or loc.startswith((second + ".", second + ">")) for loc in ctx.siblings):
+        return None
+    return _RULES["event"], "(an array of an event's name and its properties)"
 
 
 def _message_path(ctx: RecordContext) -> bool:

@@ -79,6 +79,7 @@ from .context import (
     COLLECTIONS,
     CONTEXT_KEYS,
     RecordContext,
+    array_event,
     array_pair,
     context_rule,
     is_random_flagged,
@@ -573,6 +574,10 @@ class Detector:
                             rule, why = pair
                 if rule is None and path.second_item:
                     pair = array_pair(leaf.location, ctx)
+                    if pair is not None:
+                        rule, why = pair
+                if rule is None and leaf.location.endswith("[0]"):
+                    pair = array_event(leaf.location, ctx)
                     if pair is not None:
                         rule, why = pair
                 if rule is None and path.url_segment:

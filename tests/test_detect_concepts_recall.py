@@ -355,3 +355,21 @@ def test_a_printable_byte_before_a_length_prefix_does_not_cut_the_string() -> No
     names = [d for d in dets if d.rule == "pattern:addressed-name"]
     assert names and names[0].value == "Jonte"
     assert any(d.location.endswith(">json:mail") for d in dets if d.category == "contact_info")
+
+
+# --- ids of the object a request writes; `[event, {properties}]` arrays ------------------------
+
+
+def test_the_top_level_id_of_a_request_to_a_collection_is_that_subjects_id() -> None:
+    dets = run("https://crm.vendor-r.example/v2/shops/s1/shoppers", {"id": "shopper-2291", "locale": "de"})
+    assert "user_id" in at(dets, "json:id")
+    other = run("https://crm.vendor-r.example/v2/shops/s1/coupons", {"id": "spring-sale-2291"})
+    assert "user_id" not in at(other, "json:id")
+
+
+def test_an_array_of_an_event_name_and_its_properties_is_an_event() -> None:
+    dets = run("https://q.vendor-r.example/flush", {"queue": [["wishlist_added", {"sku_ref": "x1"}], ["cart-opened", {"n": 2}]]})
+    assert "app_activity" in at(dets, "queue[0][0]")
+    assert "app_activity" in at(dets, "queue[1][0]")
+    pairs = run("https://q.vendor-r.example/flush", {"queue": [["wishlist_added", "yes"], ["Error", {"n": 2}]]})
+    assert "app_activity" not in {d.category for d in pairs}

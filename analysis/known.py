@@ -68,9 +68,10 @@ SYSTEM_PACKAGES = (
 """Installed-app values with these prefixes are not searched (system components present on every phone)."""
 _DIGEST_HEX_LEN = {32: "md5", 40: "sha1", 64: "sha256"}
 _RUN_RE = re.compile(r"[A-Za-z0-9+/_\-]{22,}")
-_HEX_RUN_RE = re.compile(
-    r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{64}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{32})(?![0-9A-Fa-f])"
-)
+_HEX_RUN_RE = re.compile(r"[0-9A-Fa-f]{32,}")
+"""Hex runs of 32+ characters. Searched only inside the base64-alphabet runs of `_RUN_RE` (hex is
+a subset of that alphabet, so a whole hex run never crosses a run's edge): one scan of the text,
+not two. A run is a digest candidate when its length is one of `_DIGEST_HEX_LEN`."""
 _B64_DIGEST_LEN = frozenset({22, 27, 43})  # md5, sha1, sha256 in base64 without padding
 _HEXDIGITS = frozenset("0123456789abcdefABCDEF")
 
@@ -415,13 +416,18 @@ class KnownMatcher:
                     if m is not None:
                         out.append(KnownMatch(var.known, _encoded(var.encoding, var.form), m[0], m[1], False))
         if self._digests and n >= 22:
-            if n >= 32:
-                for run in _HEX_RUN_RE.finditer(text):
-                    out.extend(self._digest_hits(run.group(0), run.start(), n))
+            # hex digests first, then base64 ones (the order findings are ranked in)
+            b64_hits: list[KnownMatch] = []
             for run in _RUN_RE.finditer(text):
                 tok = run.group(0)
-                if len(tok) in _B64_DIGEST_LEN:
-                    out.extend(self._digest_hits(tok, run.start(), n))
+                length = len(tok)
+                if length >= 32:
+                    for hexrun in _HEX_RUN_RE.finditer(tok):
+                        h = hexrun.group(0)
+                        if len(h) in _DIGEST_HEX_LEN:
+                            out.extend(self._hex_digest_hits(h, run.start() + hexrun.start(), n))
+                if length in _B64_DIGEST_LEN:
+                    b64_hits.extend(self._digest_hits(tok, run.start(), n))
                 elif "/" in tok:
                     # a base64 digest as a URL path segment (`/v1/u/<digest>`); the digest itself
                     # may contain '/', so try what follows and precedes every '/'
@@ -429,35 +435,41 @@ class KnownMatcher:
                     for i, c in enumerate(tok):
                         if c != "/":
                             continue
-                        if len(tok) - i - 1 in _B64_DIGEST_LEN:
-                            out.extend(self._digest_hits(tok[i + 1 :], base + i + 1, n))
+                        if length - i - 1 in _B64_DIGEST_LEN:
+                            b64_hits.extend(self._digest_hits(tok[i + 1 :], base + i + 1, n))
                         if i in _B64_DIGEST_LEN:
-                            out.extend(self._digest_hits(tok[:i], base, n))
+                            b64_hits.extend(self._digest_hits(tok[:i], base, n))
+            out.extend(b64_hits)
         return out
 
     def search_bytes(self, data: bytes) -> list[KnownMatch]:
         return self.search(data.decode("latin-1"), leaf=False)
 
+    def _hex_digest_hits(self, tok: str, start: int, n: int) -> list[KnownMatch]:
+        """Known values whose digest is the hex run `tok` (all hex, of a digest's length)."""
+        hits: list[KnownMatch] = []
+        found = self._digests.get(tok.lower())
+        if found:
+            length = len(tok)
+            suffix = " HEX" if any(c in "ABCDEF" for c in tok) else ""
+            for kv, form, algo in found:
+                if " " in algo:
+                    continue
+                hits.append(
+                    KnownMatch(
+                        kv,
+                        f"{algo}({form}){suffix}".replace("(exact)", ""),
+                        start,
+                        start + length,
+                        start == 0 and length == n,
+                    )
+                )
+        return hits
+
     def _digest_hits(self, tok: str, start: int, n: int) -> list[KnownMatch]:
+        """Known values whose base64 digest (no padding) is `tok`."""
         length = len(tok)
         hits: list[KnownMatch] = []
-        if length in _DIGEST_HEX_LEN and all(c in _HEXDIGITS for c in tok):
-            found = self._digests.get(tok.lower())
-            if found:
-                suffix = " HEX" if any(c in "ABCDEF" for c in tok) else ""
-                for kv, form, algo in found:
-                    if " " in algo:
-                        continue
-                    hits.append(
-                        KnownMatch(
-                            kv,
-                            f"{algo}({form}){suffix}".replace("(exact)", ""),
-                            start,
-                            start + length,
-                            start == 0 and length == n,
-                        )
-                    )
-            return hits
         if length in (22, 27, 43):
             b64 = tok.replace("-", "+").replace("_", "/")
             found = self._digests.get(b64)

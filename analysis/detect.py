@@ -107,6 +107,7 @@ _OTLP_PATH = re.compile(r"/v1/(traces|logs|metrics)$")
 """OTLP/HTTP export paths (OpenTelemetry protocol spec): the body is telemetry of the app's code."""
 _SPAN_WORDS = _WORDS.set("span_words")
 _RANK = {"profile": 3, "runtime": 3, "key+pattern": 2, "key": 1, "pattern": 1}
+_NO_EXTRA: list[str] = []
 
 _SEGMENT_RE = re.compile(r'\["(?:[^"\\]|\\.)*"\]|\[\d+\]|[^.\[\]]+')
 _VERSION_TOKENS = _WORDS.set("version_tokens")
@@ -264,6 +265,11 @@ class _Path:
     """The leaf is the `iss` claim of a JWT."""
     url_param: bool = False
     """The leaf is (inside) a query parameter of a URL sent as a value (`>url:`)."""
+
+
+def _rank(c: _Cand) -> tuple[int, bool, float]:
+    """How a candidate ranks within its (location, category) group (higher first)."""
+    return _RANK[c.kind], c.detector == "runtime", c.confidence
 
 
 def _ancestors(location: str) -> list[str]:
@@ -1301,7 +1307,10 @@ class Detector:
             del groups[key]
         out: list[Detection] = []
         for group in groups.values():
-            group.sort(key=lambda c: (_RANK[c.kind], c.detector == "runtime", c.confidence), reverse=True)
+            if len(group) == 1:  # most groups: nothing to rank, nothing to add
+                out.append(group[0].detection(_NO_EXTRA))
+                continue
+            group.sort(key=_rank, reverse=True)
             best = group[0]
             extra: list[str] = []
             seen = {best.rule}

@@ -1,6 +1,7 @@
 """Decoder `gzip` / `deflate` / `br` / `zstd`: decompression within the limits (as a Content-Encoding
 or found by its magic bytes inside a value). The bounded decompressors are in `_decompress`.
 """
+
 from __future__ import annotations
 
 from . import _decompress as _cz

@@ -1,6 +1,7 @@
 """What every decoder shares: the limits, the per-record decoding state (`_Ctx`: leaves, blobs,
 notes, budgets), location spelling and the text checks speculative decoders use.
 """
+
 from __future__ import annotations
 
 import functools

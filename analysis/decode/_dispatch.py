@@ -2,6 +2,7 @@
 the decoding spec (docs/decode.md, "What is decoded"); the decoders themselves live one module
 per format and register in `_api`.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """Decoder `form`: `k=v&k2=v2` bodies and strings, and the flat name/value lists the query, headers
 and cookies are read as.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Decoder `grpc`: gRPC / gRPC-web length-prefixed frames, each a protobuf message.
 """
+
 from __future__ import annotations
 
 from . import _decompress as _cz

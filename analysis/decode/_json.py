@@ -1,5 +1,6 @@
 """Decoders `json` and `ndjson`: parsing JSON text into values `_tree` walks.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """Decoder `jwt`: a JSON Web Token's header and payload.
 """
+
 from __future__ import annotations
 
 import binascii

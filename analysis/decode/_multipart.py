@@ -1,5 +1,6 @@
 """Decoder `multipart`: `multipart/form-data` bodies, one location per part.
 """
+
 from __future__ import annotations
 
 import re

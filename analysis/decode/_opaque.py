@@ -1,6 +1,7 @@
 """Transforms without a structure: `url` (a URL's query in a string), `percent`, `base64` /
 `base64url`, `hex`, `reversed`.
 """
+
 from __future__ import annotations
 
 import binascii

@@ -1,5 +1,6 @@
 """Decoder `protobuf`: messages without a schema, declared or guessed (wire format in `_wire`).
 """
+
 from __future__ import annotations
 
 from . import _wire as wire
@@ -53,7 +54,7 @@ def _protobuf(
 def _guess_pb(
     data: bytes, lookahead: int = 8, keep: int | None = None
 ) -> list[tuple[int, int, int | bytes]] | None:
-    """A strict protobuf guess (see `analysis.wire`); a message made of one length-delimited field
+    """A strict protobuf guess (see `_wire`); a message made of one length-delimited field
     is checked `lookahead` levels down."""
     fields = wire.parse_message(data, wire.GUESS_MAX_FIELD, keep)
     if fields is None or not wire.in_field_order(fields):

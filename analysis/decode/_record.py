@@ -1,6 +1,7 @@
 """The parts of a record: URL (path segments, query), headers and cookies, body; the entry point
 `decode_record`.
 """
+
 from __future__ import annotations
 
 from urllib.parse import unquote

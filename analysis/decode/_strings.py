@@ -1,5 +1,6 @@
 """Decoder `strings`: text written after its length in a binary body no other decoder opened.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Leaves of a parsed value (JSON, msgpack, CBOR, JWT): the walk every structured decoder shares.
 """
+
 from __future__ import annotations
 
 from typing import cast

@@ -52,6 +52,10 @@ NEEDLE_PREFIX = 24
 """Automaton keys are at most this long; longer needles are verified on a hit."""
 MIN_SUBSTRING = 6
 """Values shorter than this are only matched as a whole leaf value."""
+MEMO_CHARS = 256
+"""Leaf values up to this length have their search result kept (values repeat across requests)."""
+MEMO_ENTRIES = 32768
+"""Kept search results per matcher (≤ ~10 MB); all are dropped when it is full or values change."""
 
 _DIGESTS = ("md5", "sha1", "sha256")
 SYSTEM_PACKAGES = (
@@ -271,6 +275,7 @@ class KnownMatcher:
         self.latitude: float | None = None
         self.longitude: float | None = None
         self.location_known: dict[str, KnownValue] = {}
+        self._memo: dict[str, tuple[KnownMatch, ...]] = {}
         self.add(values)
 
     def __len__(self) -> int:
@@ -358,6 +363,7 @@ class KnownMatcher:
     def _build(self) -> None:
         self._ci = _automaton(self._ci_words)
         self._cs = _automaton(self._cs_words)
+        self._memo.clear()
         self._dirty = False
 
     def build(self) -> None:
@@ -372,6 +378,19 @@ class KnownMatcher:
         whole-value matching of generic values there."""
         if self._dirty:
             self._build()
+        if not leaf or len(text) > MEMO_CHARS:
+            return self._search(text, leaf)
+        # the same values come back in request after request (ids, device fields, app version):
+        # the result depends only on the text and the values known, so it is kept until they change
+        memo = self._memo
+        found = memo.get(text)
+        if found is None:
+            if len(memo) >= MEMO_ENTRIES:
+                memo.clear()
+            found = memo[text] = tuple(self._search(text, True))
+        return list(found)
+
+    def _search(self, text: str, leaf: bool) -> list[KnownMatch]:
         out: list[KnownMatch] = []
         n = len(text)
         if n == 0:

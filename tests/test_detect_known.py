@@ -352,3 +352,15 @@ def test_system_packages_are_not_searched():
     )
     assert hits(m, "installer=com.android.chrome") == set()
     assert hits(m, "com.grindrapp.android") == {("apps.installed[1]", "exact")}
+
+
+def test_a_value_added_after_a_search_is_found_by_the_next_search_of_the_same_text():
+    # search results of leaf values are kept per text; adding values must not leave stale ones
+    m = KnownMatcher([EMAIL])
+    text = "member 9f3c2a71b5e04d68 logged in"
+    assert hits(m, text) == set()
+    m.add([ANDROID_ID])
+    assert hits(m, text) == {("device.android_id", "exact")}
+    found = m.search(text)
+    found.clear()  # a caller changing the returned list does not change the next answer
+    assert hits(m, text) == {("device.android_id", "exact")}

@@ -382,6 +382,14 @@ def _forwarded_url_token(leaf: Leaf, ctx: RecordContext, host: str) -> _Cand | N
     )
 
 
+def _memory_child(path: _Path) -> tuple[KeyRule | None, str | None]:
+    """A measure under a memory object (`memory: {total: …}`, `ram.available`) is the memory size,
+    as `memory_total` would be."""
+    if keys.MEMORY_WORDS.intersection(path.norms[-2].split("_")):
+        return keys.concept_rule(("memory", path.norms[-1])), f"under {path.norms[-2]!r}"
+    return None, None
+
+
 def _timing_rule(path: _Path) -> tuple[KeyRule | None, str | None]:
     """A number inside a timing object (`perf.timing.dns`, `duration: {min, max}`) measures the
     app's performance; not inside a session or visit (that is how long the user stayed)."""
@@ -590,6 +598,8 @@ class Detector:
                     rule, why = self._collection_id(leaf.location, ctx)
                 if rule is None and path.timing:
                     rule, why = _timing_rule(path)
+                if rule is None and len(path.norms) >= 2 and path.norms[-1] in keys.MEMORY_MEASURES:
+                    rule, why = _memory_child(path)
                 if (
                     rule is None
                     and 8 <= len(value) <= 48

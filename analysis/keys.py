@@ -188,8 +188,8 @@ _FAULT_WORDS = frozenset({"exception", "error", "crash", "stack", "stacktrace", 
 _FAULT_PARTS = frozenset({"class", "type", "message", "name", "hash", "trace", "count", "reason", "stack"})
 """`<fault>_<part>` (`exception_class`, `stack_hash`, `error_message`): diagnostics."""
 """`event_<part>`: which event happened (`event_token`, `event_category`), not its dedup id."""
-_MEMORY_WORDS = _WORDS.set("memory_words")
-_MEMORY_MEASURES = _WORDS.set("memory_measures")
+_MEMORY_WORDS = MEMORY_WORDS = _WORDS.set("memory_words")
+_MEMORY_MEASURES = MEMORY_MEASURES = _WORDS.set("memory_measures")
 
 _CONCEPT_RULES = {
     "user_id": KeyRule("subject_id", "user_id", Shape.ID, "an id of a user, device or install", True),

@@ -373,3 +373,25 @@ def test_an_array_of_an_event_name_and_its_properties_is_an_event() -> None:
     assert "app_activity" in at(dets, "queue[1][0]")
     pairs = run("https://q.vendor-r.example/flush", {"queue": [["wishlist_added", "yes"], ["Error", {"n": 2}]]})
     assert "app_activity" not in {d.category for d in pairs}
+
+
+# --- memory objects, `postal`, APM transaction names -------------------------------------------
+
+
+def test_a_measure_under_a_memory_object_is_the_memory_size() -> None:
+    dets = run("https://in.vendor-zz.example/v1/collect", {"hw": {"ram": {"total": 8000000000}}, "queue": {"total": 12}})
+    assert at(dets, "ram.total") == {"device_info"}
+    assert at(dets, "queue.total") == set()
+
+
+def test_postal_is_a_postal_code() -> None:
+    dets = run("https://in.vendor-zz.example/v1/collect", {"geo": {"postal": "04109"}, "opts": {"postal": "yes"}})
+    assert "location_coarse" in at(dets, "geo.postal")
+    assert at(dets, "opts.postal") == set()
+
+
+def test_the_name_of_an_apm_transaction_is_app_activity() -> None:
+    dets = run("https://apm.vendor-zz.example/envelope", {"kind": "transaction", "transaction": "OrderHistoryScreen", "ms": 41})
+    assert "app_activity" in at(dets, "json:transaction")
+    other = run("https://apm.vendor-zz.example/envelope", {"kind": "payment", "transaction": "tx-99812"})
+    assert "app_activity" not in at(other, "json:transaction")

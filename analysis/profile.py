@@ -118,6 +118,11 @@ class Profile:
                 spec = _SCALARS[section][key]
                 if spec is not None and value:
                     out.append(KnownValue(f"{section}.{key}", value, *spec))
+        if person.get("postcode") and person.get("city"):
+            # postcode and city as an address line writes them (`10115 Berlin` in a message's
+            # text): long enough to be searched inside free text, unlike each part alone
+            line = f"{person['postcode']} {person['city']}"
+            out.append(KnownValue("person.postcode_city", line, "location_coarse", "text"))
         if self.latitude is not None:
             out.append(KnownValue("location.latitude", repr(self.latitude), "location_precise", "text"))
         if self.longitude is not None:

@@ -395,3 +395,19 @@ def test_the_name_of_an_apm_transaction_is_app_activity() -> None:
     assert "app_activity" in at(dets, "json:transaction")
     other = run("https://apm.vendor-zz.example/envelope", {"kind": "payment", "transaction": "tx-99812"})
     assert "app_activity" not in at(other, "json:transaction")
+
+
+# --- the profile's postcode and city as an address line writes them, inside free text -----------
+
+
+def test_postcode_and_city_inside_a_text_are_the_persons_place() -> None:
+    from detect_support import toml_profile
+
+    profile = toml_profile('[person]\naddress = "Lindenallee 4, 04109 Leipzig, DE"\n')
+    record = record_from_request({"method": "POST", "url": "https://mail.vendor-zz.example/send", "headers": [("Content-Type", "application/json")],
+                                  "body_text": json.dumps({"note": "Lieferung an Lindenallee 4, 04109 Leipzig bitte"})})
+    dets = Detector(profile).detect(record, decode_record(record))
+    assert "location_coarse" in at(dets, "json:note")
+    elsewhere = record_from_request({"method": "POST", "url": "https://mail.vendor-zz.example/send", "headers": [("Content-Type", "application/json")],
+                                     "body_text": json.dumps({"note": "Filiale 04110 Leipzig"})})
+    assert "location_coarse" not in at(Detector(profile).detect(elsewhere, decode_record(elsewhere)), "json:note")

@@ -1,7 +1,7 @@
 """Decoding + detection speed on the SDK fixture mix, and how detection cost grows with the number of
 known values.
 
-    .venv/bin/python benchmarks/detect.py [--flows 3000] [--rounds 3] [--sizes 10,100,1000,10000]
+    .venv/bin/python benchmarks/detect.py [--flows 3000] [--rounds 3] [--sizes 10,100,1000,10000] [--baseline DIR]
 
 1. Throughput: the fixture requests of tests/fixtures/sdk (positive and negative, with the fixture
    device profile) repeated to `--flows` records; times `decode_record` + `Detector.detect` and
@@ -12,14 +12,23 @@ known values.
    the same and only the matcher grows); prints the detect time per flow and its ratio to the
    10-value baseline measured in the same run (target < 2x; sizes are timed interleaved, best of
    `--rounds`), and the one-off cost of adding the values and building the automata.
+3. With `--baseline DIR` (a saved copy of an earlier `analysis/` package, e.g.
+   `mkdir -p /tmp/base && git archive REV analysis | tar -x -C /tmp/base` → `/tmp/base/analysis`):
+   that copy's decode+detect, that copy's detect on today's decoder, and today's decode+detect,
+   timed interleaved in this process as CPU time (best of `--rounds`), so that load from other
+   processes on a shared machine hits both sides alike; prints flows/s and today's ratio to each.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import dataclasses
+import importlib
+import importlib.util
 import json
 import random
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -100,6 +109,54 @@ def synthetic_known(n: int, seed: int = 11) -> list[KnownValue]:
     return out
 
 
+def load_baseline(path: Path):
+    """Import a saved copy of the `analysis/` package under a name of its own (its modules import
+    each other relatively), so that it runs beside today's."""
+    name = "_baseline_analysis"
+    spec = importlib.util.spec_from_file_location(
+        name, path / "__init__.py", submodule_search_locations=[str(path)]
+    )
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"--baseline {path}: no analysis package there (need {path / '__init__.py'})")
+    package = importlib.util.module_from_spec(spec)
+    sys.modules[name] = package
+    spec.loader.exec_module(package)
+    return (
+        importlib.import_module(f"{name}.decode"),
+        importlib.import_module(f"{name}.detect"),
+        importlib.import_module(f"{name}.model"),
+        importlib.import_module(f"{name}.profile"),
+    )
+
+
+def compare_with_baseline(path: Path, records: list[Record], rounds: int) -> None:
+    b_decode, b_detect, b_model, b_profile = load_baseline(path)
+    b_records = [
+        b_model.Record(**{f.name: getattr(r, f.name) for f in dataclasses.fields(b_model.Record)})
+        for r in records
+    ]
+    b_detector = b_detect.Detector(b_profile.load_profile(FIXTURES / "device.toml"))
+    detector = Detector(load_profile(FIXTURES / "device.toml"))
+    runs = {
+        "baseline decode+detect": lambda: [b_detector.detect(b, b_decode.decode_record(b)) for b in b_records],
+        "baseline detect, today's decode": lambda: [
+            b_detector.detect(b, decode_record(r)) for b, r in zip(b_records, records, strict=True)
+        ],
+        "today decode+detect": lambda: [detector.detect(r, decode_record(r)) for r in records],
+    }
+    cpu = dict.fromkeys(runs, float("inf"))
+    for _ in range(rounds):  # interleaved: each round runs every side once
+        for label, fn in runs.items():
+            t = time.process_time()
+            fn()
+            cpu[label] = min(cpu[label], time.process_time() - t)
+    today = cpu["today decode+detect"]
+    print(f"\nagainst the baseline {path} (CPU time, interleaved, best of {rounds}):")
+    for label, t in cpu.items():
+        ratio = "" if t is today else f"   today runs at {t / today:.3f}x this"
+        print(f"{label:32s} {len(records) / t:8.0f} flows/s{ratio}")
+
+
 def best(rounds: int, fn) -> float:
     times = []
     for _ in range(rounds):
@@ -114,6 +171,9 @@ def main() -> None:
     ap.add_argument("--flows", type=int, default=3000)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--sizes", default="10,100,1000,10000")
+    ap.add_argument(
+        "--baseline", type=Path, metavar="DIR", help="a saved copy of an earlier analysis/ package to compare with"
+    )
     args = ap.parse_args()
 
     base = load_records()
@@ -165,6 +225,9 @@ def main() -> None:
     print("\nknown values   add+build s   detect us/flow   ratio vs first")
     for det, build, cost in zip(detectors, builds, costs, strict=True):
         print(f"{len(det.matcher):12d} {build:13.2f} {cost * 1e6:16.1f} {cost / costs[0]:14.2f}x")
+
+    if args.baseline is not None:
+        compare_with_baseline(args.baseline, records, args.rounds)
 
 
 if __name__ == "__main__":

@@ -108,6 +108,17 @@ VENDORS: dict[str, Vendor] = {
     "statsig-node": Vendor("node", ("api.statsig.com", "statsigapi.net", "api.statsigcdn.com", "events.statsigapi.net",
                                     "statsigcdn.com", "featuregates.org", "idliststorage.statsigapi.net")),
     "faro-tracing": Vendor("browser", ("faro-collector-prod-eu-west-2.grafana.net", "api.azubiapp.de")),
+    # Recorded last (other regions and calls of the same packages), landed at the end of the session.
+    "datadog-us5": Vendor("browser", ("browser-intake-us5-datadoghq.com",)),
+    "braze-us": Vendor("browser", ("sdk.iad-05.braze.com",)),
+    "newrelic-us": Vendor("browser", ("bam.nr-data.net", "js-agent.newrelic.com")),
+    "adjust-eu": Vendor("browser", ("app.eu.adjust.com", "gdpr.eu.adjust.com", "subscription.eu.adjust.com")),
+    "faro-us": Vendor("browser", ("faro-collector-prod-us-east-0.grafana.net",)),
+    "elastic-aws": Vendor("browser", ("7d3f9a2c1b.apm.us-east-1.aws.cloud.es.io",)),
+    "intercom-eu": Vendor("node", ("api.eu.intercom.io",)),
+    "countly-selfhosted": Vendor("node", ("countly.azubiapp.de",)),
+    "mailchimp-us6": Vendor("node", ("us6.api.mailchimp.com",)),
+    "expo-batch": Vendor("node", ("exp.host", "api.expo.dev")),
 }
 
 

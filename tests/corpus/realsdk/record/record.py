@@ -119,6 +119,11 @@ VENDORS: dict[str, Vendor] = {
     "countly-selfhosted": Vendor("node", ("countly.azubiapp.de",)),
     "mailchimp-us6": Vendor("node", ("us6.api.mailchimp.com",)),
     "expo-batch": Vendor("node", ("exp.host", "api.expo.dev")),
+    "otel-grafana": Vendor("node", ("otlp-gateway-prod-eu-west-2.grafana.net",)),
+    "apns-sandbox": Vendor("node", ("api.sandbox.push.apple.com",)),
+    "twilio-whatsapp": Vendor("node", ("api.twilio.com",)),
+    "statsig-late": Vendor("browser", ("featureassets.org", "prodregistryv2.org", "api.statsig.com", "statsigapi.net",
+                                       "events.statsigapi.net", "beyondwickedmapping.org", "assetsconfigcdn.org")),
 }
 
 

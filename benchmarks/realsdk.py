@@ -49,9 +49,9 @@ CORPUS = REPO / "tests" / "corpus" / "realsdk"
 APP = "de.azubiapp.demo"
 FIRST_PARTY = ("azubiapp.de",)
 FIRST_PARTY_LABEL = "first party"
-LATE_RECORDINGS = ("adjust-eu", "apns-sandbox", "braze-us", "countly-selfhosted", "datadog-us5", "elastic-aws", "expo-batch",
-                   "faro-us", "intercom-eu", "mailchimp-us6", "newrelic-us", "otel-grafana", "statsig-late",
-                   "twilio-whatsapp")
+LATE_RECORDINGS = ("adjust-eu", "apns-sandbox", "branch-late", "braze-us", "countly-selfhosted", "datadog-us5", "elastic-aws",
+                   "expo-batch", "faro-us", "intercom-eu", "mailchimp-us6", "matomo-cloud", "newrelic-us",
+                   "optimizely-late", "otel-grafana", "statsig-late", "twilio-whatsapp")
 """Recorded and labelled after the detectors and the organisation database had been measured on the
 rest, and landed at the end of that session: a held-out check (`--late`)."""
 

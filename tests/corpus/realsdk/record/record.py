@@ -122,6 +122,9 @@ VENDORS: dict[str, Vendor] = {
     "otel-grafana": Vendor("node", ("otlp-gateway-prod-eu-west-2.grafana.net",)),
     "apns-sandbox": Vendor("node", ("api.sandbox.push.apple.com",)),
     "twilio-whatsapp": Vendor("node", ("api.twilio.com",)),
+    "matomo-cloud": Vendor("node", ("azubiapp.matomo.cloud",)),
+    "optimizely-late": Vendor("browser", ("logx.optimizely.com", "cdn.optimizely.com")),
+    "branch-late": Vendor("browser", ("api2.branch.io", "api.branch.io", "app.link", "cdn.branch.io")),
     "statsig-late": Vendor("browser", ("featureassets.org", "prodregistryv2.org", "api.statsig.com", "statsigapi.net",
                                        "events.statsigapi.net", "beyondwickedmapping.org", "assetsconfigcdn.org")),
 }

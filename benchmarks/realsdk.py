@@ -50,8 +50,8 @@ APP = "de.azubiapp.demo"
 FIRST_PARTY = ("azubiapp.de",)
 FIRST_PARTY_LABEL = "first party"
 LATE_RECORDINGS = ("adjust-eu", "apns-sandbox", "branch-late", "braze-us", "countly-selfhosted", "datadog-us5", "elastic-aws",
-                   "expo-batch", "faro-us", "intercom-eu", "mailchimp-us6", "matomo-cloud", "newrelic-us",
-                   "optimizely-late", "otel-grafana", "statsig-late", "twilio-whatsapp")
+                   "expo-batch", "faro-us", "firebase-late", "intercom-eu", "mailchimp-us6", "matomo-cloud", "newrelic-us",
+                   "openreplay-late", "optimizely-late", "otel-grafana", "statsig-late", "twilio-whatsapp")
 """Recorded and labelled after the detectors and the organisation database had been measured on the
 rest, and landed at the end of that session: a held-out check (`--late`)."""
 

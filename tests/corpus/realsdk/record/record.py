@@ -125,6 +125,9 @@ VENDORS: dict[str, Vendor] = {
     "matomo-cloud": Vendor("node", ("azubiapp.matomo.cloud",)),
     "optimizely-late": Vendor("browser", ("logx.optimizely.com", "cdn.optimizely.com")),
     "branch-late": Vendor("browser", ("api2.branch.io", "api.branch.io", "app.link", "cdn.branch.io")),
+    "openreplay-late": Vendor("browser", ("api.openreplay.com", "static.openreplay.com")),
+    "firebase-late": Vendor("browser", ("firebaseinstallations.googleapis.com", "firebaseremoteconfig.googleapis.com",
+                                        "firebaselogging-pa.googleapis.com", "firebase.googleapis.com")),
     "statsig-late": Vendor("browser", ("featureassets.org", "prodregistryv2.org", "api.statsig.com", "statsigapi.net",
                                        "events.statsigapi.net", "beyondwickedmapping.org", "assetsconfigcdn.org")),
 }

@@ -21,6 +21,10 @@ _LP_MAX = 4096
 _LP_SCAN = 1 << 18
 
 
+_RUN_RE = re.compile(rb"(?:[\x20-\x7e]|[\xc2-\xf4][\x80-\xbf]{1,3}){%d,}" % _LP_MIN)
+"""Printable text of at least `_LP_MIN` characters (ASCII or UTF-8 sequences)."""
+
+
 _LP_NAME = re.compile(r"[a-z_][a-z0-9_.\-]{1,31}")
 
 
@@ -59,20 +63,26 @@ def _length_prefixed(ctx: _Ctx, data: bytes, base: str, chain: tuple[str, ...], 
         return None
 
     found: list[tuple[int, int, str]] = []
-    i = 0
-    while i < n:
-        hit = string_at(i)
-        if hit is not None:
-            # a printable length byte (`\n` = 10) before the real prefix: the longer string wins
-            longer = string_at(i + 1) if i + 1 < n else None
-            if longer is not None and longer[0] > hit[0]:
-                i += 1
+    done = 0
+    # only where printable text starts (found in C by the regex) can a string's prefix be: its
+    # two bytes before, or the run's own first byte (a printable length)
+    for run in _RUN_RE.finditer(data, 0, n):
+        i, stop = max(run.start() - 2, done), run.end()
+        while i < stop:
+            hit = string_at(i)
+            if hit is not None:
+                # a printable length byte (`\n` = 10) before the real prefix: the longer string wins
+                longer = string_at(i + 1) if i + 1 < n else None
+                if longer is not None and longer[0] > hit[0]:
+                    i += 1
+                    continue
+                found.append((i, hit[0], hit[1]))
+                i = hit[0]
                 continue
-            found.append((i, hit[0], hit[1]))
-            i = hit[0]
-            continue
-        i += 1
-    if not found:
+            i += 1
+        done = max(done, i)
+    # strings must be a fair share of the body: random or encrypted bytes hold a few by chance
+    if not found or sum(end - start for start, end, _ in found) * 10 < n:
         return
     loc = _join(base, "strings")
     if ctx.deep(depth + 1, loc, "length-prefixed strings"):

@@ -5,7 +5,7 @@ write nothing outside the folder (besides its own output) and never raise or pri
 
     .venv/bin/python tests/fuzz_sessions.py --cases 500 [--seed 1]      # a longer run
 
-`tests/test_fuzz_sessions.py` runs a few dozen seeded cases.
+`tests/e2e/test_fuzz_sessions.py` runs a few dozen seeded cases.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from phonehome.analysis.readers import read_records
 from phonehome.cli import main
 from phonehome.store import JsonlWriter, read_jsonl
 
-SAMPLE = Path(__file__).resolve().parents[1] / "captures" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "captures" / "sample"
 ADID = "38400000-8cf0-11bd-b23e-10b96e40000d"
 
 
@@ -109,7 +109,7 @@ def test_live_session_with_undecodable_bytes_makes_every_output(tmp_path: Path) 
     from net_support import LocalServer, _proxy_ca, client_ssl_context, open_tunnel, run_mitmdump, wait_for
 
     session = tmp_path / "session"
-    addon = str(Path(__file__).resolve().parents[1] / "addons" / "phonehome.py")
+    addon = str(Path(__file__).resolve().parents[2] / "addons" / "phonehome.py")
     body = f'{{"advertising_id":"{ADID}","x":"'.encode() + b'\xff\xfe"}'
     request = (b"POST /v1/p\xfeth?adid=" + ADID.encode() + b" HTTP/1.1\r\nHost: api.ex\xffample.com\r\n"
                b"X-Bad: caf\xe9 \xff\r\nContent-Type: application/json\r\nContent-Length: "

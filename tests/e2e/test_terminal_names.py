@@ -35,7 +35,7 @@ def test_captured_file_names_are_printed_inert(tmp_path: Path, command: str, cap
 
 
 def test_report_output_name_is_printed_inert(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    sample = Path(__file__).resolve().parents[1] / "captures" / "sample"
+    sample = Path(__file__).resolve().parents[2] / "captures" / "sample"
     out = tmp_path / (EVIL[:-5] + ".html")
     assert main(["report", str(sample), "-o", str(out)]) == 0
     _clean(capsys.readouterr().err)

@@ -37,7 +37,7 @@ from phonehome.store import read_jsonl
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ADDON = str(REPO / "addons" / "phonehome.py")
 
 ANDROID_ID = "9774d56d682e549c"

@@ -14,7 +14,7 @@ from fs_support import fill, remount_readonly, small_tmpfs
 
 from phonehome.cli import main
 
-SAMPLE = Path(__file__).resolve().parents[1] / "captures" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "captures" / "sample"
 OLD = b"the previous report, which must survive\n"
 
 

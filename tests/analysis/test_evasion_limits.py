@@ -17,7 +17,7 @@ from phonehome.cli import main
 
 ADID = "38400000-8cf0-11bd-b23e-10b96e40000d"
 EMAIL = "lena.beispiel@posteo.de"
-SAMPLE = Path(__file__).resolve().parents[1] / "captures" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "captures" / "sample"
 
 
 def _record(body: bytes = b"", headers: tuple[tuple[str, str], ...] = (), path: str = "/v1/events",

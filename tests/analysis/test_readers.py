@@ -8,30 +8,9 @@ from pathlib import Path
 import pytest
 from mitmproxy import io as mitm_io
 from mitmproxy.test import tflow
+from readers_support import _entry, _flow, _har, write_flows
 
 from phonehome.analysis.readers import ReadError, ReadStats, expand_inputs, har_entry_records, read_records
-
-
-def _flow(i: int, *, body: bytes = b"", scheme: str = "https", path: str | None = None):
-    f = tflow.tflow(resp=True)
-    f.request.scheme = scheme
-    f.request.host = f"api{i}.example.com"
-    f.request.port = 443 if scheme == "https" else 80
-    f.request.path = path or f"/v1/item?n={i}"
-    f.request.method = "POST" if body else "GET"
-    f.request.content = body
-    return f
-
-
-def write_flows(path: Path, count: int) -> list[int]:
-    """Write `count` flows and return the byte offset after each."""
-    offsets = []
-    with path.open("wb") as fh:
-        writer = mitm_io.FlowWriter(fh)
-        for i in range(count):
-            writer.add(_flow(i, body=json.dumps({"n": i}).encode()))
-            offsets.append(fh.tell())
-    return offsets
 
 
 def test_flow_file_gives_one_record_per_request(tmp_path: Path) -> None:
@@ -102,22 +81,6 @@ def test_non_flow_file_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text("hello, this is a shopping list\n")
     with pytest.raises(ReadError, match="not a mitmproxy flow file or HAR file at byte 0"):
         list(read_records(path))
-
-
-def _har(entries: list[dict]) -> dict:
-    return {"log": {"version": "1.2", "creator": {"name": "t", "version": "1"},
-                    "pages": [{"title": 'a "entries": [ trap'}], "entries": entries}}
-
-
-def _entry(i: int, **request: object) -> dict:
-    return {
-        "startedDateTime": "2026-11-26T10:00:00.000Z", "time": 12,
-        "request": {"method": "POST", "url": f"https://h{i}.example.com/p?q={i}", "httpVersion": "HTTP/2",
-                    "headers": [{"name": "Content-Type", "value": "application/json"},
-                                {"name": "Content-Encoding", "value": "gzip"}],
-                    "postData": {"mimeType": "application/json", "text": json.dumps({"i": i})}, **request},
-        "response": {"status": 200, "httpVersion": "HTTP/2", "headers": [], "content": {"size": 0}},
-    }
 
 
 def test_har_is_streamed_entry_by_entry(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """The dashboard's layout pinned by SVG snapshots at 160x45 (fixed data, clock and time zone).
 
-Update after an intended change: `.venv/bin/pytest tests/test_dashboard_snapshots.py --snapshot-update`.
+Update after an intended change: `.venv/bin/pytest tests/views/dashboard/test_dashboard_snapshots.py --snapshot-update`.
 """
 
 from __future__ import annotations

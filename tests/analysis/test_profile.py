@@ -9,7 +9,7 @@ import pytest
 from phonehome.analysis.categories import CATEGORY_IDS
 from phonehome.analysis.profile import ProfileError, load_profile, parse_profile
 
-SAMPLE = Path(__file__).resolve().parent.parent / "captures" / "sample" / "device.toml"
+SAMPLE = Path(__file__).resolve().parents[2] / "captures" / "sample" / "device.toml"
 
 
 def test_sample_profile_loads_with_every_section() -> None:

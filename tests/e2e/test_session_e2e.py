@@ -15,7 +15,7 @@ from net_support import _ROUTER_SCRIPT, LocalServer, free_port, wait_for
 
 from phonehome.store import SessionStore
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PHONEHOME = Path(sys.executable).parent / "phonehome"
 ANDROID_ID = "9774d56d682e549c"
 PROFILE = f"""

@@ -27,7 +27,7 @@ from phonehome.store import SessionStore, read_jsonl
 from phonehome.store import flowbytes as _flowbytes
 from phonehome.store import journal as _journal
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ADDON = REPO / "addons" / "phonehome.py"
 
 PROFILE = """\

@@ -13,7 +13,7 @@ import pytest
 
 grimp = pytest.importorskip("grimp")
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

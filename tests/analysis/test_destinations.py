@@ -975,7 +975,7 @@ def test_cli_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None
 # Coverage of a public, maintained tracker list: every tracker of the Exodus Privacy list
 # ---------------------------------------------------------------------------------------------
 
-_EXODUS = Path(__file__).parent / "fixtures" / "exodus" / "trackers.json"
+_EXODUS = Path(__file__).resolve().parents[1] / "fixtures" / "exodus" / "trackers.json"
 
 
 def test_every_exodus_tracker_is_covered() -> None:

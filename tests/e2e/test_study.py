@@ -259,7 +259,7 @@ def test_study_report_has_denominators_and_stays_inert(study_inputs, cluster_cli
 
 @pytest.fixture(scope="module")
 def big_flow_file(tmp_path_factory) -> Path:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
     from replay import build_file
 
     path = tmp_path_factory.mktemp("big") / "big.mitm"

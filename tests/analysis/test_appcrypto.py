@@ -25,7 +25,7 @@ from phonehome.analysis.model import Record
 from phonehome.analysis.pipeline import Analyser
 from phonehome.store import read_jsonl
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ANDROID_ID = "9774d56d682e549c"
 ADID = "38400000-8cf0-11bd-b23e-10b96e40000d"
 URL = "https://log.snssdk.com/service/2/device_register/?tt_data=a&aid=1233"

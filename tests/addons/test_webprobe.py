@@ -31,7 +31,7 @@ from phonehome.analysis.webprobe import (
 )
 from phonehome.analysis.webscript import KEYBOARD, NATIVE_BRIDGE, POINTER
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 H = f"'{PROBE_HASH}'"
 
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 ANDROID_ID = "9774d56d682e549c"
 ADID = "38400000-8cf0-11bd-b23e-10b96e40000d"
 EMAIL = "bob@example.org"
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _one(rows: list[dict], **match) -> dict:

@@ -22,7 +22,7 @@ from phonehome.store import JsonlWriter, SessionStore, read_jsonl
 from phonehome.store import journal as _journal
 from phonehome.store.safefile import UnsafeFile, open_fd, open_private, read_bytes
 
-SAMPLE = Path(__file__).resolve().parents[1] / "captures" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "captures" / "sample"
 OUTSIDE_TEXT = b"precious data outside the session\n" * 20
 
 

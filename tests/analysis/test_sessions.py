@@ -10,7 +10,7 @@ from phonehome.analysis.readers import ReadStats
 from phonehome.analysis.sessions import load_inputs, load_session, without_proxied_duplicates
 from phonehome.store import SessionStore
 
-SAMPLE = Path(__file__).resolve().parent.parent / "captures" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "captures" / "sample"
 
 
 def _row(ts: float, source: str, value: str = "9774d56d682e549c", host: str = "api.example.com") -> dict:

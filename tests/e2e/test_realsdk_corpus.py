@@ -21,7 +21,7 @@ import pytest
 
 from phonehome.analysis.categories import CATEGORY_IDS
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "tests" / "corpus" / "realsdk"
 
 

@@ -65,9 +65,13 @@ DURATION_WORDS = _W.set("duration_words")
 RANDOM_FLAGS = _W.set("random_flags")
 MESSAGE_AUTHORS = frozenset({"author", "sender"})
 """Who wrote a message: given as an id, the id of a user."""
-MESSAGE_PATHS = MESSAGE_CONTEXT - {"message", "messages"}
-"""URL path segments that make a request's text a message (`/conversations`, `/push/send`); not
-`/messages/send`, which is also how apps send their own template mails."""
+PUSH_PATHS = frozenset({"alert", "aps", "notification", "notifications", "push"})
+"""URL path segments of a push: its text is a message only when it relays a conversation."""
+MESSAGE_PATHS = MESSAGE_CONTEXT - {"message", "messages", "note", "notes"} - PUSH_PATHS
+"""URL path segments that make a request's text a message (`/conversations`, `/tickets`); not
+`/messages/send` (also how apps send their own template mails) nor `/notes` (a CRM's notes are
+the operator's)."""
+_CONVERSATION_WORDS = frozenset({"chat", "conversation", "thread"})
 COLLECTIONS = _W.set("collections")
 PERSON_FIELDS: dict[str, tuple[Shape, str]] = _W.person_fields
 """Word lists and person fields: `data/words.toml` (which rule reads each is said there)."""
@@ -364,7 +368,16 @@ def array_event(location: str, ctx: RecordContext) -> tuple[KeyRule, str] | None
 
 
 def _message_path(ctx: RecordContext) -> bool:
-    return any(keys.normalise(seg) in MESSAGE_PATHS for seg in ctx.path_segments)
+    """The URL path names a conversation, or a push that relays one (a thread or conversation id
+    in the payload); an app's own reminder pushed to the user is not the user's content."""
+    segs = {keys.normalise(seg) for seg in ctx.path_segments}
+    if segs & MESSAGE_PATHS:
+        return True
+    if segs & PUSH_PATHS:
+        return any(
+            _CONVERSATION_WORDS.intersection(k.split("_")) for group in ctx.siblings.values() for k in group
+        )
+    return False
 
 
 def _pair_name(sib: dict[str, str]) -> str | None:

@@ -100,13 +100,19 @@ def test_compact_protocol_names_count_inside_a_forwarded_query_only() -> None:
 def test_a_text_sent_to_a_conversation_or_push_path_is_user_content() -> None:
     ticket = run("https://help.vendor-z.example/api/tickets", {"body": "My parcel never arrived, can you check please"})
     assert "user_content" in at(ticket, "json:body")
-    push = run("https://notify.vendor-z.example/v1/push", [{"heading": "New reply", "text": "Sam wrote: see you at nine"}])
+    push = run("https://notify.vendor-z.example/v1/push",
+               [{"heading": "New reply", "text": "Sam wrote: see you at nine", "extra": {"threadRef": "t-81"}}])
     assert "user_content" in at(push, "[0].text")
+    # the app's own reminder pushed to the user relays no conversation: not the user's content
+    reminder = run("https://notify.vendor-z.example/v1/push", [{"heading": "Reminder", "text": "Your appointment is tomorrow at nine"}])
+    assert "user_content" not in at(reminder, "[0].text")
 
 
 def test_template_mails_and_other_paths_are_not_user_content() -> None:
     mail = run("https://mail.vendor-z.example/v3/messages/send", {"text": "Your order has shipped today"})
     assert "user_content" not in {d.category for d in mail}
+    crm = run("https://crm.vendor-z.example/v3/members/m-1/notes", {"note": "Called back, interested in the premium plan"})
+    assert "user_content" not in {d.category for d in crm}
     upload = run("https://api.vendor-z.example/v2/upload", {"message": "upload finished without errors"})
     assert "user_content" not in {d.category for d in upload}
 

@@ -669,12 +669,11 @@ class Detector:
                 elif kc is not None and rule.shape is Shape.EVENT and _DIAGNOSTIC_EVENT_WORDS.intersection(
                     _WORD_SPLIT_RE.split(value.lower())
                 ):
-                    # an event named as an error or the SDK's diagnostics (`sdk::diagnostics`,
-                    # `$exception`) is also diagnostics
-                    cands.append(
-                        _Cand("diagnostics", leaf.location, leaf.decoding, value, "key", "key:diagnostic_event",
-                              0.7, leaf.key, f"the event's name says it is diagnostics; {kc.evidence}", "key")
-                    )
+                    # an event named as an error, a failure or the SDK's diagnostics
+                    # (`sdk::diagnostics`, `$exception`, `upload_failed`) reports a fault of the app
+                    # or SDK: diagnostics, not something the user did
+                    kc.category, kc.rule = "diagnostics", "key:diagnostic_event"
+                    kc.evidence = f"the event's name says it is diagnostics; {kc.evidence}"
 
             # value patterns
             pcs = self._pattern_cands(leaf, value, rule, path) if len(value) >= 7 else []

@@ -156,9 +156,11 @@ def test_a_value_naming_a_w3c_timing_entry_is_diagnostics() -> None:
     assert "diagnostics" not in {d.category for d in other}
 
 
-def test_an_event_named_as_an_error_or_diagnostics_is_diagnostics_too() -> None:
+def test_an_event_named_as_an_error_failure_or_diagnostics_is_diagnostics() -> None:
     dets = run("https://ev.vendor-w.example/batch", {"event_name": "sdk::client_exception"})
-    assert {"diagnostics", "app_activity"} <= at(dets, "event_name")
+    assert at(dets, "event_name") == {"diagnostics"}
+    failed = run("https://ev.vendor-w.example/batch", {"queue": [["upload_failed", {"size_kb": 312}]]})
+    assert at(failed, "queue[0][0]") == {"diagnostics"}
     plain = run("https://ev.vendor-w.example/batch", {"event_name": "job_applied"})
     assert "diagnostics" not in at(plain, "event_name")
 

@@ -71,7 +71,11 @@ def _opaque(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | Non
     if (n & 3) != 1:
         if _B64.fullmatch(s) or _B64URL.fullmatch(s):
             if not _UUID.fullmatch(s):
+                before = len(ctx.out.leaves)
                 _base64(ctx, s, base, chain, key, nd)
+                if n >= 32 and not n & 3 and len(ctx.out.leaves) == before:
+                    # not base64 forwards: maybe written backwards without padding to show
+                    _base64(ctx, s[::-1], _join(base, "reversed"), chain + ("reversed",), key, nd)
         elif " " in s and _B64.fullmatch(plus := s.replace(" ", "+")):
             # base64 sent unescaped in a query or form value: its "+" were read as spaces.
             _base64(ctx, plus, base, chain, key, nd)

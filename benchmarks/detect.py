@@ -211,9 +211,8 @@ def main() -> None:
     # processes on a shared machine hits all sizes alike; best of --rounds per size. The matchers
     # keep no search results here: the repeated mix would otherwise be answered from that memo
     # and hide how the search itself grows with the number of values
-    known.MEMO_CHARS = -1
+    memo_chars, known.MEMO_CHARS = known.MEMO_CHARS, -1
     pool = profile.known_values()
-    memo_chars = known.MEMO_CHARS
     sizes = [int(s) for s in args.sizes.split(",")]
     detectors, builds = [], []
     for size in sizes:

@@ -226,6 +226,8 @@ _ROUTE_NAME_RE = re.compile(r"^(?:GET|POST|PUT|PATCH|DELETE) /[\w\-./{}:]*$")
 """`POST /api/applications`: how APM agents and OpenTelemetry name a server transaction or span."""
 _HTTP_METHOD_INITIALS = frozenset("GPD")
 _TOKEN_PARAMS = _WORDS.set("token_params")
+_PHONE_SCHEMES = frozenset({"tel", "sms", "smsto", "mms", "whatsapp", "viber", "signal", "telegram", "imessage", "facetime"})
+"""URI schemes and messaging channels whose address is a phone number (`whatsapp:+49…`)."""
 _ANDROID_ID_RE = re.compile(r"^[0-9a-f]{16}$")
 _COLLECTION_ID = KeyRule("collection_id", "user_id", Shape.PATH_ID, "the id of a user, device or contact", True)
 
@@ -1182,6 +1184,12 @@ class Detector:
             d = patterns.phone_e164(value)
             if d and not patterns.epoch_like(d):
                 add("contact_info", "pattern:phone-e164", 0.75, "value is an E.164 phone number", value)
+        elif n <= 40 and ":+" in value and value.partition(":+")[0].lower() in _PHONE_SCHEMES:
+            # `whatsapp:+49…`, `tel:+49…`: a messaging channel's address is the phone number
+            number = "+" + value.partition(":+")[2]
+            d = patterns.phone_e164(number)
+            if d and not patterns.epoch_like(d):
+                add("contact_info", "pattern:phone-e164", 0.75, "value is an E.164 phone number behind a channel scheme", number)
         elif c0.isdigit():
             if n in (15, 18):
                 i = patterns.imei(value)

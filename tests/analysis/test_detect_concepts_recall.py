@@ -424,3 +424,11 @@ def test_postcode_and_city_inside_a_text_are_the_persons_place() -> None:
     elsewhere = record_from_request({"method": "POST", "url": "https://mail.vendor-zz.example/send", "headers": [("Content-Type", "application/json")],
                                      "body_text": json.dumps({"note": "Filiale 04110 Leipzig"})})
     assert "location_coarse" not in at(Detector(profile).detect(elsewhere, decode_record(elsewhere)), "json:note")
+
+
+def test_a_phone_number_behind_a_channel_scheme_is_contact_info() -> None:
+    dets = run("https://msg.vendor-q2.example/v1/send", "Dest=viber%3A%2B4917612345678&Via=tel%3A%2B4930123456", form=True)
+    assert "contact_info" in at(dets, "form:Dest")
+    assert "contact_info" in at(dets, "form:Via")
+    other = run("https://msg.vendor-q2.example/v1/send", "Dest=room%3A%2B1234&Note=ratio+1%3A%2B2", form=True)
+    assert "contact_info" not in {d.category for d in other}

@@ -26,7 +26,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -155,3 +155,21 @@ def record(
             elif isinstance(step, Pause):
                 time.sleep(step.seconds if step.fixed else step.seconds * pace / DEFAULT_PACE)
     return out
+
+
+def main_for(what: str, *, out: Path, profile: Path, app: str, user_agent: str,
+             steps: Callable[[Any], Sequence[Step]], description: str | None = None) -> int:
+    """The command line of a bundled-session script: `--out DIR`, `--pace SECONDS`."""
+    import argparse
+
+    from phonehome.analysis.profile import load_profile
+
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=out)
+    parser.add_argument("--pace", type=float, default=2.0, help="seconds after every request (0 in tests)")
+    args = parser.parse_args()
+    record(args.out, profile=profile, app=app, steps=steps(load_profile(profile)), user_agent=user_agent,
+           pace=args.pace)
+    print(f"{what} session written to {args.out}")
+    return 0
+

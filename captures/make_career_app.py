@@ -15,7 +15,6 @@ Extend it by adding steps to `steps()` and re-run the script.
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import sys
@@ -23,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _recorder import REPO, Consent, Pause, Request, Step, record  # noqa: E402
+from _recorder import REPO, Consent, Pause, Request, Step, main_for  # noqa: E402
 
-from phonehome.analysis.profile import Profile, load_profile  # noqa: E402
+from phonehome.analysis.profile import Profile  # noqa: E402
 
 OUT = REPO / "captures" / "career-app"
 PROFILE = OUT / "device.toml"
@@ -77,14 +76,7 @@ def steps(p: Profile) -> list[Step]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--pace", type=float, default=2.0, help="seconds after every request (0 in tests)")
-    args = parser.parse_args()
-    profile = load_profile(PROFILE)
-    record(args.out, profile=PROFILE, app=APP, steps=steps(profile), user_agent=UA, pace=args.pace)
-    print(f"career-app session written to {args.out}")
-    return 0
+    return main_for("career-app", out=OUT, profile=PROFILE, app=APP, user_agent=UA, steps=steps, description=__doc__)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,6 @@ Extend it by adding steps to `steps()` (one list of requests, consent markers an
 
 from __future__ import annotations
 
-import argparse
 import base64
 import gzip
 import hashlib
@@ -47,9 +46,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _recorder import REPO, Consent, HookEvent, Pause, Request, Step, record  # noqa: E402
+from _recorder import REPO, Consent, HookEvent, Pause, Request, Step, main_for  # noqa: E402
 
-from phonehome.analysis.profile import Profile, load_profile  # noqa: E402
+from phonehome.analysis.profile import Profile  # noqa: E402
 
 OUT = REPO / "captures" / "tiktok-format"
 PROFILE = OUT / "device.toml"
@@ -235,14 +234,7 @@ def steps(p: Profile) -> list[Step]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--pace", type=float, default=2.0, help="seconds after every request (0 in tests)")
-    args = parser.parse_args()
-    profile = load_profile(PROFILE)
-    record(args.out, profile=PROFILE, app=APP, steps=steps(profile), user_agent=UA, pace=args.pace)
-    print(f"TikTok-format session written to {args.out}")
-    return 0
+    return main_for("TikTok-format", out=OUT, profile=PROFILE, app=APP, user_agent=UA, steps=steps, description=__doc__)
 
 
 if __name__ == "__main__":

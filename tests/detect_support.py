@@ -95,3 +95,41 @@ def record(path: str = "/", host: str = "collect.example.net", direction: str = 
 
 def toml_profile(text: str) -> Profile:
     return parse_profile(tomllib.loads(text))
+
+
+def detect_request(
+    url: str,
+    body: object | str | bytes | None = None,
+    *,
+    headers: tuple[tuple[str, str], ...] = (),
+    profile: Profile | None = None,
+    form: bool = False,
+    content_type: str = "",
+) -> list:
+    """Detections of one synthetic request, decoded by the real decoder: a JSON body (dict or text),
+    a form body (`form=True`) or bytes (`content_type`, default protobuf)."""
+    import base64 as _b64
+    import json as _json
+
+    from phonehome.analysis.decode import decode_record
+    from phonehome.analysis.detect import Detector
+
+    req: dict[str, Any] = {"method": "POST" if body is not None else "GET", "url": url, "headers": list(headers)}
+    if body is not None:
+        if isinstance(body, bytes):
+            req["body_b64"] = _b64.b64encode(body).decode()
+            req["headers"].append(("Content-Type", content_type or "application/x-protobuf"))
+        elif form:
+            req["body_text"] = body
+            req["headers"].append(("Content-Type", "application/x-www-form-urlencoded"))
+        else:
+            req["body_text"] = body if isinstance(body, str) else _json.dumps(body)
+            req["headers"].append(("Content-Type", "application/json"))
+    record = record_from_request(req)
+    return Detector(profile).detect(record, decode_record(record))
+
+
+def found_at(dets: list, suffix: str) -> set[str]:
+    """Categories found at locations ending with `suffix`."""
+    return {d.category for d in dets if d.location.endswith(suffix)}
+

@@ -21,6 +21,7 @@ from typing import Any
 from phonehome import __version__
 from phonehome.commands.ipdb import add_ip_db_argument, open_ip_db
 from phonehome.commands.replay import add_input_arguments, command_line_markers
+from phonehome.commands.report import output_format as report_output_format
 from phonehome.store import FLOWS, SessionStore
 from phonehome.store.safefile import atomic_output, check_output
 from phonehome.views.inert import inert
@@ -56,14 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def output_format(path: Path, explicit: str | None) -> str:
-    if explicit:
-        return explicit
-    try:
-        return FORMATS[path.suffix.lower()]
-    except KeyError:
-        raise ValueError(
-            f"{path}: cannot tell the format from {path.suffix or 'no suffix'!r}; use .html, .md or --format"
-        ) from None
+    return report_output_format(path, explicit, FORMATS)
 
 
 def pairs(values: Sequence[str], what: str) -> dict[str, str]:

@@ -80,15 +80,17 @@ def summary_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}-summary{path.suffix}")
 
 
-def output_format(path: Path, explicit: str | None) -> str:
+def output_format(path: Path, explicit: str | None, formats: dict[str, str] | None = None) -> str:
+    """The output format: `--format`, else told by the suffix (`formats`: suffix → format)."""
+    formats = FORMATS if formats is None else formats
     if explicit:
         return explicit
     try:
-        return FORMATS[path.suffix.lower()]
+        return formats[path.suffix.lower()]
     except KeyError:
+        names = ", ".join(dict.fromkeys(formats))
         raise ValueError(
-            f"{path}: cannot tell the format from {path.suffix or 'no suffix'!r}; use .html, .md, .csv, "
-            ".parquet or --format"
+            f"{path}: cannot tell the format from {path.suffix or 'no suffix'!r}; use {names} or --format"
         ) from None
 
 

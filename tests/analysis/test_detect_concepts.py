@@ -13,7 +13,7 @@ import json
 
 import pytest
 from decode_support import pb_field
-from detect_support import default_profile, record_from_request, toml_profile
+from detect_support import default_profile, detect_request, found_at, record_from_request, toml_profile
 
 from phonehome.analysis.decode import decode_record
 from phonehome.analysis.detect import Detector
@@ -21,29 +21,12 @@ from phonehome.analysis.model import Detection
 from phonehome.analysis.profile import Profile
 
 
-def run(
-    url: str,
-    body: object | str | None = None,
-    *,
-    headers: tuple[tuple[str, str], ...] = (),
-    profile: Profile | None = None,
-    form: bool = False,
-) -> list[Detection]:
-    req: dict = {"method": "POST" if body is not None else "GET", "url": url, "headers": list(headers)}
-    if body is not None:
-        if form:
-            req["body_text"] = body
-            req["headers"].append(("Content-Type", "application/x-www-form-urlencoded"))
-        else:
-            req["body_text"] = body if isinstance(body, str) else json.dumps(body)
-            req["headers"].append(("Content-Type", "application/json"))
-    record = record_from_request(req)
-    return Detector(profile).detect(record, decode_record(record))
+def run(url: str, body: object | str | None = None, *, headers: tuple[tuple[str, str], ...] = (),
+        profile: Profile | None = None, form: bool = False) -> list[Detection]:
+    return detect_request(url, body, headers=headers, profile=profile, form=form)
 
 
-def at(dets: list[Detection], suffix: str) -> set[str]:
-    """Categories found at locations ending with `suffix`."""
-    return {d.category for d in dets if d.location.endswith(suffix)}
+at = found_at
 
 
 def cats(dets: list[Detection]) -> set[str]:

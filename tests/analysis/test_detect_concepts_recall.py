@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from detect_support import record_from_request
+from detect_support import detect_request, found_at, record_from_request
 
 from phonehome.analysis.decode import decode_record
 from phonehome.analysis.detect import Detector
@@ -17,24 +17,10 @@ from phonehome.analysis.model import Detection
 
 
 def run(url: str, body: object | str | None = None, *, form: bool = False, content_type: str = "") -> list[Detection]:
-    req: dict = {"method": "POST" if body is not None else "GET", "url": url, "headers": []}
-    if body is not None:
-        if isinstance(body, bytes):
-            req["body_b64"] = __import__("base64").b64encode(body).decode()
-            req["headers"].append(("Content-Type", content_type or "application/x-protobuf"))
-        elif form:
-            req["body_text"] = body
-            req["headers"].append(("Content-Type", "application/x-www-form-urlencoded"))
-        else:
-            req["body_text"] = body if isinstance(body, str) else json.dumps(body)
-            req["headers"].append(("Content-Type", "application/json"))
-    record = record_from_request(req)
-    return Detector(None).detect(record, decode_record(record))
+    return detect_request(url, body, form=form, content_type=content_type)
 
 
-def at(dets: list[Detection], suffix: str) -> set[str]:
-    """Categories found at locations ending with `suffix`."""
-    return {d.category for d in dets if d.location.endswith(suffix)}
+at = found_at
 
 
 # --- session telemetry: one-digit measurements are still a session measured ---------------------

@@ -13,9 +13,9 @@ with the same file offset and flow number as a sequential replay would.
 
 from __future__ import annotations
 
-import mmap
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +29,8 @@ from .readers import ReadError, ReadProblem, ReadStats, read_flowfile_range
 PARALLEL_MIN_BYTES = 16 << 20
 """Flow files smaller than this are replayed on one core: forking workers costs more than it saves."""
 PART_MIN_BYTES = 1 << 20
+PART_MAX_BYTES = 8 << 20
+"""Parts of at most this size: a part's rows are held in memory until they are written."""
 MAX_DIGITS = 12
 
 
@@ -52,24 +54,26 @@ class PartResult:
 
 
 def flow_boundaries(path: Path) -> tuple[list[int], int]:
-    """Start offsets of the complete flows at the head of `path`, and where that intact head ends."""
+    """Start offsets of the complete flows at the head of `path`, and where that intact head ends.
+
+    Reads only the length prefixes and the type byte after each flow, with `pread`: scanning does
+    not map the whole file into this process (its pages would count as this process's memory)."""
     offsets: list[int] = []
     with open_read(path) as f:
-        size = os.fstat(f.fileno()).st_size
-        if size == 0:
-            return offsets, 0
-        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            pos = 0
-            while pos < size:
-                colon = mm.find(b":", pos, min(size, pos + MAX_DIGITS + 1))
-                digits = mm[pos:colon] if colon > pos else b""
-                if not digits.isdigit():
-                    break
-                end = colon + 1 + int(digits) + 1
-                if end > size or mm[end - 1:end] != b"}":
-                    break
-                offsets.append(pos)
-                pos = end
+        fd = f.fileno()
+        size = os.fstat(fd).st_size
+        pos = 0
+        while pos < size:
+            head = os.pread(fd, MAX_DIGITS + 1, pos)
+            colon = head.find(b":")
+            digits = head[:colon] if colon > 0 else b""
+            if not digits.isdigit():
+                break
+            end = pos + colon + 1 + int(digits) + 1
+            if end > size or os.pread(fd, 1, end - 1) != b"}":
+                break
+            offsets.append(pos)
+            pos = end
     return offsets, pos
 
 
@@ -77,7 +81,7 @@ def plan_parts(offsets: list[int], intact_end: int, jobs: int) -> list[Part]:
     """Whole-flow parts of about equal size, several per worker so a slow part does not stall."""
     if not offsets:
         return []
-    target = max(PART_MIN_BYTES, intact_end // max(1, jobs * 8))
+    target = min(PART_MAX_BYTES, max(PART_MIN_BYTES, intact_end // max(1, jobs * 8)))
     parts: list[Part] = []
     first = 0
     for i in range(1, len(offsets) + 1):
@@ -148,7 +152,7 @@ class ParallelReplay:
         parts = plan_parts(offsets, intact_end, self.jobs)
         if parts:
             pool = self._ensure_pool()
-            for result in pool.imap(_analyse_part, [(str(path), p) for p in parts], chunksize=1):
+            for result in self._in_order(pool, path, parts):
                 stats.flows += result.flows
                 stats.records += result.records
                 stats.bytes_done += result.bytes_done
@@ -164,6 +168,24 @@ class ParallelReplay:
             for record in read_flowfile_range(path, intact_end, None, first_flow=len(offsets),
                                               app=self.analyser.app, body_cap=self.body_cap, stats=stats):
                 yield from self.analyser.analyse_record(record)
+
+    def _in_order(self, pool: Any, path: Path, parts: list[Part]) -> Iterator[PartResult]:
+        """Results in file order, with at most `jobs + 1` parts handed out ahead of the one being
+        consumed: workers faster than the writer must not pile results up in this process."""
+        pending: deque[Any] = deque()
+        todo = iter(parts)
+
+        def hand_out() -> None:
+            part = next(todo, None)
+            if part is not None:
+                pending.append(pool.apply_async(_analyse_part, ((str(path), part),)))
+
+        for _ in range(self.jobs + 1):
+            hand_out()
+        while pending:
+            result = pending.popleft().get()
+            hand_out()
+            yield result
 
     def close(self) -> None:
         if self._pool is not None:

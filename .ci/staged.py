@@ -49,8 +49,15 @@ def main(argv: list[str]) -> int:
         if argv[0] == "mypy":
             cmd = [sys.executable, "-m", "mypy", "--config-file", str(PYPROJECT), "--cache-dir", os.devnull]
         else:
-            cmd = [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
-                   "sys.exit(lint_imports_command())", "--config", str(PYPROJECT), "--no-cache"]
+            cmd = [
+                sys.executable,
+                "-c",
+                "import sys; from importlinter.cli import lint_imports_command; "
+                "sys.exit(lint_imports_command())",
+                "--config",
+                str(PYPROJECT),
+                "--no-cache",
+            ]
         env = {**os.environ, "PYTHONPATH": tmp}
         return subprocess.run(cmd, cwd=tmp, env=env).returncode
 

@@ -27,7 +27,9 @@ DEFAULT_DRAIN_S = 30
 DEFAULT_WORKER_SHARE = 0.5
 MAX_QUEUE = 1_000_000
 
-_DOMAIN = re.compile(r"^(?:\*\.)?[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*$")
+_DOMAIN = re.compile(
+    r"^(?:\*\.)?[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*$"
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,9 @@ def _domains(values: Sequence[str]) -> tuple[str, ...]:
             if not d:
                 continue
             if not _DOMAIN.match(d):
-                raise ValueError(f"phonehome_first_party: {part.strip()!r} is not a domain name (example: azubiapp.de)")
+                raise ValueError(
+                    f"phonehome_first_party: {part.strip()!r} is not a domain name (example: azubiapp.de)"
+                )
             out.append(d)
     return tuple(dict.fromkeys(out))
 
@@ -105,7 +109,9 @@ def resolve_config(
     if drain_timeout < 0:
         raise ValueError(f"phonehome_drain_timeout: must be >= 0 seconds, got {drain_timeout}")
     if not 0.05 <= worker_share <= 1.0:
-        raise ValueError(f"phonehome_worker_share: must be between 0.05 and 1 (a share of one core), got {worker_share}")
+        raise ValueError(
+            f"phonehome_worker_share: must be between 0.05 and 1 (a share of one core), got {worker_share}"
+        )
     session_dir = Path(session).expanduser() if session else (default_dir or default_session_dir(cwd, now))
     if not session_dir.is_absolute():
         session_dir = cwd / session_dir
@@ -179,7 +185,12 @@ def start_session(store: SessionStore, config: LiveConfig, *, now: float, proxy_
             "profile_copy": PROFILE_COPY if store.profile_copy.exists() else None,
             "body_cap": config.body_cap,
             "versions": versions(),
-            "proxy": {"pid": proxy_pid, "start": _iso(now), "queue": config.queue_size, "worker_share": config.worker_share},
+            "proxy": {
+                "pid": proxy_pid,
+                "start": _iso(now),
+                "queue": config.queue_size,
+                "worker_share": config.worker_share,
+            },
             "markers": store.read_markers(),
         }
     )
@@ -215,4 +226,3 @@ def make_reserve(store: SessionStore) -> None:
 def drop_reserve(store: SessionStore) -> None:
     with contextlib.suppress(OSError):
         (store.root / RESERVE).unlink()
-

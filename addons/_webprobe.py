@@ -35,7 +35,12 @@ def answer_connect(f: http.HTTPFlow) -> None:
 def inject_response(f: http.HTTPFlow) -> bool:
     """Insert the probe into an HTML response; True when the page was changed."""
     r = f.response
-    if r is None or f.request.method == "HEAD" or r.status_code in (204, 304) or not is_html(r.headers.get("content-type")):
+    if (
+        r is None
+        or f.request.method == "HEAD"
+        or r.status_code in (204, 304)
+        or not is_html(r.headers.get("content-type"))
+    ):
         return False
     try:
         content = r.get_content()
@@ -60,6 +65,17 @@ def answer_report(f: http.HTTPFlow, recorded: int) -> tuple[list[dict[str, Any]]
     if len(records) > room:
         problem = f"more than {MAX_RECORDS_PER_SESSION} probe records in this session; the rest are not kept"
         records = records[:room]
-    events = [{"type": "proxy:webprobe", "page": r.page, "api": r.api, "detail": r.detail, "code": r.code,
-               "frame": r.frame, "capability": r.capability, "page_ts": r.ts} for r in records]
+    events = [
+        {
+            "type": "proxy:webprobe",
+            "page": r.page,
+            "api": r.api,
+            "detail": r.detail,
+            "code": r.code,
+            "frame": r.frame,
+            "capability": r.capability,
+            "page_ts": r.ts,
+        }
+        for r in records
+    ]
     return events, problem

@@ -43,8 +43,19 @@ from phonehome.store import journal as _journal
 log = logging.getLogger("phonehome.live.worker")
 
 # Shared counters (one `RawArray("q")`; C_SUBMITTED is written by the proxy, the rest by the worker).
-(C_ITEMS, C_FINDINGS, C_ERRORS, C_RECORDS, C_READY, C_CAPPED, C_SUBMITTED, C_DROPPED, C_SAVED,
- C_JOURNAL_DONE, C_SAVE_ERRNO) = range(11)
+(
+    C_ITEMS,
+    C_FINDINGS,
+    C_ERRORS,
+    C_RECORDS,
+    C_READY,
+    C_CAPPED,
+    C_SUBMITTED,
+    C_DROPPED,
+    C_SAVED,
+    C_JOURNAL_DONE,
+    C_SAVE_ERRNO,
+) = range(11)
 N_COUNTERS = 11
 
 EXIT_SAVING_STOPPED = 75
@@ -62,7 +73,10 @@ class SavingStopped(Exception):
         super().__init__(f"cannot write {what}: {reason(error)}")
         self.errno = error.errno or errno.EIO
 
-ANALYSED_KINDS = frozenset((_journal.KIND_HTTP, _journal.KIND_FLOW, _journal.KIND_WS_START, _journal.KIND_WS_MSG))
+
+ANALYSED_KINDS = frozenset(
+    (_journal.KIND_HTTP, _journal.KIND_FLOW, _journal.KIND_WS_START, _journal.KIND_WS_MSG)
+)
 """Journal records that are work items (counted in C_SUBMITTED by the proxy, C_ITEMS here)."""
 
 WS_CACHE_MAX = 10_000
@@ -133,8 +147,12 @@ class Worker:
         """Bytes journaled so far (set by the addon), for the backlog in bytes."""
 
     def start(self) -> None:
-        proc = self._mp.Process(target=self._target, args=(self.config, self.counters, os.getpid()),
-                                name="phonehome-worker", daemon=True)
+        proc = self._mp.Process(
+            target=self._target,
+            args=(self.config, self.counters, os.getpid()),
+            name="phonehome-worker",
+            daemon=True,
+        )
         proc.start()
         self.process = proc
 
@@ -163,8 +181,14 @@ class Worker:
         if exitcode == EXIT_SAVING_STOPPED:  # the disk is full: another worker would fail the same way
             self.process = None
             self.saving_stopped = True
-            return {"exitcode": exitcode, "pid": proc.pid, "backlog": self.backlog(), "restarted": False,
-                    "saving_stopped": True, "errno": int(self.counters[C_SAVE_ERRNO])}
+            return {
+                "exitcode": exitcode,
+                "pid": proc.pid,
+                "backlog": self.backlog(),
+                "restarted": False,
+                "saving_stopped": True,
+                "errno": int(self.counters[C_SAVE_ERRNO]),
+            }
         now = time.monotonic()
         self._restart_times = [t for t in self._restart_times if now - t < self.restart_window_s]
         event: dict[str, Any] = {"exitcode": exitcode, "pid": proc.pid, "backlog": self.backlog()}
@@ -332,8 +356,15 @@ class Processor:
                 raise SavingStopped("findings.jsonl", e) from None
             self.counters[C_ERRORS] += 1
             log.exception("analysis failed for flow %s (record %s)", flow_id, chr(kind))
-            self._event({"type": "proxy:error", "where": "worker", "flow_id": flow_id, "item": chr(kind),
-                         "error": f"{type(e).__name__}: {e}"})
+            self._event(
+                {
+                    "type": "proxy:error",
+                    "where": "worker",
+                    "flow_id": flow_id,
+                    "item": chr(kind),
+                    "error": f"{type(e).__name__}: {e}",
+                }
+            )
         return False
 
     def _pace(self, cpu_s: float) -> None:
@@ -404,8 +435,9 @@ class Processor:
         if flow is None:
             raise LookupError("WebSocket message without its handshake (handshake not seen or forgotten)")
         message = WebSocketMessage.from_state(state)
-        record = ws_message_record(flow, message, index, source="proxy", app=self.analyser.app,
-                                   body_cap=self.body_cap)
+        record = ws_message_record(
+            flow, message, index, source="proxy", app=self.analyser.app, body_cap=self.body_cap
+        )
         self._records([record])
 
     def _records(self, records: list[Any]) -> None:
@@ -416,9 +448,16 @@ class Processor:
             self.counters[C_RECORDS] += 1
             if record.body_size > self.body_cap:
                 self.counters[C_CAPPED] += 1
-                self._event({"type": "proxy:body-capped", "flow_id": record.flow_id, "url": record.url,
-                             "message_index": record.message_index, "size": record.body_size,
-                             "cap": self.body_cap})
+                self._event(
+                    {
+                        "type": "proxy:body-capped",
+                        "flow_id": record.flow_id,
+                        "url": record.url,
+                        "message_index": record.message_index,
+                        "size": record.body_size,
+                        "cap": self.body_cap,
+                    }
+                )
             rows.extend(to_json_row(r) for r in self.analyser.analyse_record(record))
             take_opaque = getattr(self.analyser, "take_app_encrypted", None)  # test analysers may lack it
             for opaque in take_opaque() if take_opaque is not None else ():
@@ -436,8 +475,14 @@ class Processor:
 
     # -- the loop ----------------------------------------------------------------------------------
 
-    def follow(self, journal_fd: int, offset: int, *, parent_alive: Callable[[], bool],
-               journal_path: Path | str = _journal.JOURNAL) -> str:
+    def follow(
+        self,
+        journal_fd: int,
+        offset: int,
+        *,
+        parent_alive: Callable[[], bool],
+        journal_path: Path | str = _journal.JOURNAL,
+    ) -> str:
         """Handle records from `offset` on as the journal grows, until the stop record ("stop"),
         the proxy's death with every complete record handled ("proxy gone"), or a damaged
         record ("damaged")."""
@@ -460,9 +505,18 @@ class Processor:
                 return "damaged"
             except SavingStopped as e:
                 self.counters[C_SAVE_ERRNO] = e.errno
-                log.error("saving stopped: %s; the %d flows saved before are complete", e, self.counters[C_SAVED])
-                self._event({"type": "proxy:saving-stopped", "where": "worker", "reason": str(e),
-                             "errno": errno.errorcode.get(e.errno, str(e.errno)), "saved": int(self.counters[C_SAVED])})
+                log.error(
+                    "saving stopped: %s; the %d flows saved before are complete", e, self.counters[C_SAVED]
+                )
+                self._event(
+                    {
+                        "type": "proxy:saving-stopped",
+                        "where": "worker",
+                        "reason": str(e),
+                        "errno": errno.errorcode.get(e.errno, str(e.errno)),
+                        "saved": int(self.counters[C_SAVED]),
+                    }
+                )
                 return "saving stopped"
             if progressed:
                 continue
@@ -473,9 +527,14 @@ class Processor:
                 if not parent_alive():
                     if os.fstat(journal_fd).st_size == size:  # nothing came in meanwhile
                         if size > offset:
-                            self._event({"type": "proxy:error", "where": "worker",
-                                         "error": f"the journal ends with an incomplete record of {size - offset} "
-                                                  "bytes (the proxy was killed while writing it)"})
+                            self._event(
+                                {
+                                    "type": "proxy:error",
+                                    "where": "worker",
+                                    "error": f"the journal ends with an incomplete record of {size - offset} "
+                                    "bytes (the proxy was killed while writing it)",
+                                }
+                            )
                         return "proxy gone"
                     continue
             time.sleep(POLL_S)
@@ -502,8 +561,11 @@ def main(config: WorkerConfig, counters: Any, parent_pid: int) -> None:
     # Ctrl-C reaches the whole process group: the proxy shuts down and writes the stop record.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     priority = lower_priority()
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO,
-                        format="[%(asctime)s] phonehome worker %(process)d: %(levelname)s %(message)s")
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.INFO,
+        format="[%(asctime)s] phonehome worker %(process)d: %(levelname)s %(message)s",
+    )
     from phonehome.store import JsonlWriter, SessionStore, open_private
 
     store = SessionStore(Path(config.session_dir))
@@ -534,19 +596,37 @@ def main(config: WorkerConfig, counters: Any, parent_pid: int) -> None:
         analyser, hook_offset = build_analyser(store.root)
     except Exception as e:
         log.exception("could not set up the analyser; saving flows without analysing them")
-        events.write({"type": "proxy:error", "where": "worker-setup", "ts": time.time(),
-                      "error": f"{type(e).__name__}: {e}"})
+        events.write(
+            {
+                "type": "proxy:error",
+                "where": "worker-setup",
+                "ts": time.time(),
+                "error": f"{type(e).__name__}: {e}",
+            }
+        )
     counters[C_READY] = 1
     log.info("ready in %.2f s (%s)", time.monotonic() - started, priority)
     stopped = False
     with JsonlWriter(store.findings) as findings:
-        processor = Processor(analyser, findings=findings, events=events, counters=counters,
-                              body_cap=config.body_cap, flows_fd=flows_fd, position=position, conns=conns,
-                              queue_size=config.queue_size, max_bytes=config.max_bytes, cpu_share=config.cpu_share,
-                              hook_events=store.hook_events, hook_offset=hook_offset)
+        processor = Processor(
+            analyser,
+            findings=findings,
+            events=events,
+            counters=counters,
+            body_cap=config.body_cap,
+            flows_fd=flows_fd,
+            position=position,
+            conns=conns,
+            queue_size=config.queue_size,
+            max_bytes=config.max_bytes,
+            cpu_share=config.cpu_share,
+            hook_events=store.hook_events,
+            hook_offset=hook_offset,
+        )
         try:
-            how = processor.follow(journal_fd, offset, parent_alive=lambda: os.getppid() == parent_pid,
-                                   journal_path=journal_path)
+            how = processor.follow(
+                journal_fd, offset, parent_alive=lambda: os.getppid() == parent_pid, journal_path=journal_path
+            )
             if how == "proxy gone":
                 log.warning("the proxy process is gone; every flow it had journaled is saved; exiting")
             if how == "saving stopped":

@@ -53,8 +53,14 @@ from phonehome.store.safefile import reason  # noqa: E402
 log = logging.getLogger("phonehome.live")
 
 OPTIONS = (
-    "phonehome_session", "phonehome_profile", "phonehome_app", "phonehome_first_party",
-    "phonehome_body_cap", "phonehome_queue", "phonehome_queue_mb", "phonehome_drain_timeout",
+    "phonehome_session",
+    "phonehome_profile",
+    "phonehome_app",
+    "phonehome_first_party",
+    "phonehome_body_cap",
+    "phonehome_queue",
+    "phonehome_queue_mb",
+    "phonehome_drain_timeout",
     "phonehome_worker_share",
 )
 STATS_INTERVAL_S = 1.0
@@ -107,29 +113,69 @@ class PhoneHome:
     # -- options ------------------------------------------------------------------------------------
 
     def load(self, loader: Any) -> None:
-        loader.add_option("phonehome_session", typing.Optional[str], None,  # noqa: UP045
-                          "Session directory to write (flows.mitm, findings.jsonl, ...); "
-                          "default captures/<UTC timestamp> in the current directory.")
-        loader.add_option("phonehome_profile", typing.Optional[str], None,  # noqa: UP045
-                          "Device profile (TOML) with the test phone's known values; copied into the session.")
-        loader.add_option("phonehome_app", typing.Optional[str], None,  # noqa: UP045
-                          "Package or bundle id of the app under test.")
-        loader.add_option("phonehome_first_party", Sequence[str], [],
-                          "Domains that belong to the app's own company (repeat the option or separate with commas).")
-        loader.add_option("phonehome_body_cap", int, _session.DEFAULT_BODY_CAP,
-                          "Bytes of each body (or WebSocket message) classified; larger bodies are still saved.")
-        loader.add_option("phonehome_queue", int, _session.DEFAULT_QUEUE,
-                          "Flows waiting for analysis at most; beyond this, analysis is skipped (flows are still saved).")
-        loader.add_option("phonehome_queue_mb", int, _session.DEFAULT_QUEUE_MB,
-                          "Megabytes of flows waiting for analysis at most (same policy as phonehome_queue).")
-        loader.add_option("phonehome_worker_share", float, _session.DEFAULT_WORKER_SHARE,
-                          "Share of one core the analysis worker uses at most while it is busy (0.05-1); "
-                          "the rest of a burst is saved and analysed later or by phonehome replay.")
-        loader.add_option("phonehome_drain_timeout", int, _session.DEFAULT_DRAIN_S,
-                          "Seconds to let the worker finish queued flows at shutdown.")
-        loader.add_option("phonehome_webprobe", bool, False,
-                          "Put phonehome's page probe first into every HTML page (changes those pages) to see "
-                          "what code the app injects into its in-app browser does; see docs/inappbrowser.md.")
+        loader.add_option(
+            "phonehome_session",
+            typing.Optional[str],  # noqa: UP045
+            None,
+            "Session directory to write (flows.mitm, findings.jsonl, ...); "
+            "default captures/<UTC timestamp> in the current directory.",
+        )
+        loader.add_option(
+            "phonehome_profile",
+            typing.Optional[str],  # noqa: UP045
+            None,
+            "Device profile (TOML) with the test phone's known values; copied into the session.",
+        )
+        loader.add_option(
+            "phonehome_app",
+            typing.Optional[str],  # noqa: UP045
+            None,
+            "Package or bundle id of the app under test.",
+        )
+        loader.add_option(
+            "phonehome_first_party",
+            Sequence[str],
+            [],
+            "Domains that belong to the app's own company (repeat the option or separate with commas).",
+        )
+        loader.add_option(
+            "phonehome_body_cap",
+            int,
+            _session.DEFAULT_BODY_CAP,
+            "Bytes of each body (or WebSocket message) classified; larger bodies are still saved.",
+        )
+        loader.add_option(
+            "phonehome_queue",
+            int,
+            _session.DEFAULT_QUEUE,
+            "Flows waiting for analysis at most; beyond this, analysis is skipped (flows are still saved).",
+        )
+        loader.add_option(
+            "phonehome_queue_mb",
+            int,
+            _session.DEFAULT_QUEUE_MB,
+            "Megabytes of flows waiting for analysis at most (same policy as phonehome_queue).",
+        )
+        loader.add_option(
+            "phonehome_worker_share",
+            float,
+            _session.DEFAULT_WORKER_SHARE,
+            "Share of one core the analysis worker uses at most while it is busy (0.05-1); "
+            "the rest of a burst is saved and analysed later or by phonehome replay.",
+        )
+        loader.add_option(
+            "phonehome_drain_timeout",
+            int,
+            _session.DEFAULT_DRAIN_S,
+            "Seconds to let the worker finish queued flows at shutdown.",
+        )
+        loader.add_option(
+            "phonehome_webprobe",
+            bool,
+            False,
+            "Put phonehome's page probe first into every HTML page (changes those pages) to see "
+            "what code the app injects into its in-app browser does; see docs/inappbrowser.md.",
+        )
 
     def configure(self, updated: set[str]) -> None:
         if "phonehome_webprobe" in updated:
@@ -176,9 +222,14 @@ class PhoneHome:
             self._events = JsonlWriter(store.proxy_events)
             recovered = _journal.recover(store.root, wait_s=30)  # a journal left by a killed run
             if recovered is not None:
-                log.warning("phonehome: saved %d flows a previous run had left in %s", recovered.flows,
-                            store.root / _journal.JOURNAL)
-                self._event({"type": "proxy:recovered", "flows": recovered.flows, "torn_tail": recovered.torn_tail})
+                log.warning(
+                    "phonehome: saved %d flows a previous run had left in %s",
+                    recovered.flows,
+                    store.root / _journal.JOURNAL,
+                )
+                self._event(
+                    {"type": "proxy:recovered", "flows": recovered.flows, "torn_tail": recovered.torn_tail}
+                )
             if (store.root / _journal.JOURNAL).exists():
                 raise OSError(f"{store.root / _journal.JOURNAL} is in use by another phonehome worker")
             self.journal = _journal.JournalWriter(store.root / _journal.JOURNAL)
@@ -193,17 +244,25 @@ class PhoneHome:
             return
         self.store = store
         self.worker = self.worker_factory(
-            _worker.WorkerConfig(session_dir=str(store.root), body_cap=config.body_cap,
-                                 queue_size=config.queue_size, max_bytes=config.queue_mb << 20,
-                                 cpu_share=config.worker_share),
+            _worker.WorkerConfig(
+                session_dir=str(store.root),
+                body_cap=config.body_cap,
+                queue_size=config.queue_size,
+                max_bytes=config.queue_mb << 20,
+                cpu_share=config.worker_share,
+            ),
         )
         journal = self.journal
         self.worker.journal_end = lambda: journal.end
         self._submitted = self.worker.counters
         self.worker.start()
         self._event({"type": "proxy:worker", "state": "started", "pid": self.worker.pid})
-        log.info("phonehome: recording session in %s (app %s, profile %s)", store.root, meta.get("app") or "-",
-                 config.profile_path or "-")
+        log.info(
+            "phonehome: recording session in %s (app %s, profile %s)",
+            store.root,
+            meta.get("app") or "-",
+            config.profile_path or "-",
+        )
         try:
             self._loop = asyncio.get_running_loop()
         except RuntimeError:  # unit tests without a loop: tick() by hand, journal written at once
@@ -229,11 +288,19 @@ class PhoneHome:
         if self.worker is not None:
             assert self.config is not None
             # Without a stop record (saving stopped) the worker only finishes what it can read.
-            timeout = self.config.drain_timeout if self.saving_stopped is None else min(self.config.drain_timeout, 3)
+            timeout = (
+                self.config.drain_timeout
+                if self.saving_stopped is None
+                else min(self.config.drain_timeout, 3)
+            )
             left = self.worker.stop(timeout)
             if left and self.saving_stopped is None:
-                log.warning("phonehome: the worker did not finish within %d s; %d flows were not analysed "
-                            "(they are saved in flows.mitm: run phonehome replay)", self.config.drain_timeout, left)
+                log.warning(
+                    "phonehome: the worker did not finish within %d s; %d flows were not analysed "
+                    "(they are saved in flows.mitm: run phonehome replay)",
+                    self.config.drain_timeout,
+                    left,
+                )
         if self.journal is not None:
             with contextlib.suppress(OSError):  # a full disk was reported when it happened
                 if self.saving_stopped is not None:
@@ -246,7 +313,9 @@ class PhoneHome:
             except OSError as e:
                 self._stop_saving(str(e), e)
         if recovered is not None:
-            log.warning("phonehome: saved the last %d flows to flows.mitm without the worker", recovered.flows)
+            log.warning(
+                "phonehome: saved the last %d flows to flows.mitm without the worker", recovered.flows
+            )
         stats = self.snapshot()
         stats["unanalysed_at_exit"] = left
         if recovered is not None:
@@ -259,14 +328,20 @@ class PhoneHome:
         try:
             _session.end_session(self.store, now=self.clock(), stats=stats)
         except OSError as e:
-            log.error("phonehome: the end of the session could not be written to %s: %s", self.store.session_json, e)
+            log.error(
+                "phonehome: the end of the session could not be written to %s: %s", self.store.session_json, e
+            )
         _session.drop_reserve(self.store)
         if self._events is not None:
             self._events.close()
             self._events = None
         self.journal = None
-        log.info("phonehome: session %s closed: %d flows, %d findings", self.store.root, stats["flows"],
-                 stats["findings"])
+        log.info(
+            "phonehome: session %s closed: %d flows, %d findings",
+            self.store.root,
+            stats["flows"],
+            stats["findings"],
+        )
         self.store = None
 
     async def _tick(self) -> None:
@@ -292,24 +367,43 @@ class PhoneHome:
             return  # nothing more is written (what room is left is for the session's end)
         if crash is not None:
             if crash["restarted"]:
-                log.error("phonehome: the analysis worker (pid %s) died with exit code %s; restarted, it resumes "
-                          "where it stopped (the flow it was analysing is saved, not analysed).",
-                          crash["pid"], crash["exitcode"])
+                log.error(
+                    "phonehome: the analysis worker (pid %s) died with exit code %s; restarted, it resumes "
+                    "where it stopped (the flow it was analysing is saved, not analysed).",
+                    crash["pid"],
+                    crash["exitcode"],
+                )
             else:
-                log.error("phonehome: the analysis worker (pid %s) died with exit code %s and crashed too often to "
-                          "be restarted; flows are kept in %s and saved to flows.mitm when mitmdump stops.",
-                          crash["pid"], crash["exitcode"], _journal.JOURNAL)
+                log.error(
+                    "phonehome: the analysis worker (pid %s) died with exit code %s and crashed too often to "
+                    "be restarted; flows are kept in %s and saved to flows.mitm when mitmdump stops.",
+                    crash["pid"],
+                    crash["exitcode"],
+                    _journal.JOURNAL,
+                )
             self._event({"type": "proxy:error", "where": "worker", "error": "worker process died", **crash})
         stats = self.snapshot()
         self._event({"type": "proxy:stats", **stats})
         dropped_now = stats["dropped"] - self._dropped_reported
         if dropped_now > 0:
             self._dropped_reported = stats["dropped"]
-            log.warning("phonehome: analysis is behind: %d flows waiting, %d not analysed in the last second "
-                        "(%d in total); they are saved in flows.mitm for phonehome replay",
-                        stats["backlog"], dropped_now, stats["dropped"])
-            self._event({"type": "proxy:backlog", "backlog": stats["backlog"], "dropped": stats["dropped"],
-                         "dropped_since_last": dropped_now, "flows": stats["flows"], "findings": stats["findings"]})
+            log.warning(
+                "phonehome: analysis is behind: %d flows waiting, %d not analysed in the last second "
+                "(%d in total); they are saved in flows.mitm for phonehome replay",
+                stats["backlog"],
+                dropped_now,
+                stats["dropped"],
+            )
+            self._event(
+                {
+                    "type": "proxy:backlog",
+                    "backlog": stats["backlog"],
+                    "dropped": stats["dropped"],
+                    "dropped_since_last": dropped_now,
+                    "flows": stats["flows"],
+                    "findings": stats["findings"],
+                }
+            )
 
     def snapshot(self) -> dict[str, Any]:
         w = self.worker
@@ -375,11 +469,23 @@ class PhoneHome:
         if self.store is not None:
             _session.drop_reserve(self.store)  # room for this event and the session's end
         saved = self.worker.counter(_worker.C_SAVED) if self.worker is not None else 0
-        log.error("phonehome: saving stopped: %s. mitmdump keeps proxying; flows from now on are not recorded "
-                  "(%d flows were saved and stay readable).", why, saved)
-        self._event({"type": "proxy:saving-stopped", "where": "proxy", "reason": why,
-                     "errno": errno.errorcode.get(e.errno or 0, "") if e is not None else "",
-                     "flows": self.stats["flows"], "saved": saved}, keep=True)
+        log.error(
+            "phonehome: saving stopped: %s. mitmdump keeps proxying; flows from now on are not recorded "
+            "(%d flows were saved and stay readable).",
+            why,
+            saved,
+        )
+        self._event(
+            {
+                "type": "proxy:saving-stopped",
+                "where": "proxy",
+                "reason": why,
+                "errno": errno.errorcode.get(e.errno or 0, "") if e is not None else "",
+                "flows": self.stats["flows"],
+                "saved": saved,
+            },
+            keep=True,
+        )
 
     def _journal(self, write: Callable[[_journal.JournalWriter], None], *, item: bool) -> None:
         """Append to the journal; a journal that cannot be written stops mitmdump (like `-w`:
@@ -416,7 +522,9 @@ class PhoneHome:
     def _hook_failed(self, f: flow.Flow, what: str, e: Exception) -> None:
         self.stats["hook_errors"] += 1
         log.exception("phonehome: %s failed for flow %s", what, f.id)
-        self._event({"type": "proxy:error", "where": what, "flow_id": f.id, "error": f"{type(e).__name__}: {e}"})
+        self._event(
+            {"type": "proxy:error", "where": what, "flow_id": f.id, "error": f"{type(e).__name__}: {e}"}
+        )
 
     def _guard(self, f: flow.Flow, what: str, fn: Callable[[], None]) -> None:
         """Run phonehome's part of a hook: never raise into mitmproxy; log with the flow id; time it."""
@@ -469,8 +577,10 @@ class PhoneHome:
     def server_connect(self, data: Any) -> None:
         """Never connect anywhere for the probe's host (mitmproxy may try early, for the TLS
         handshake): the error makes mitmproxy skip the connection, and the addon answers."""
-        if self.webprobe and (_webprobe.is_probe_host(data.server.sni) or (
-                data.server.address and _webprobe.is_probe_host(str(data.server.address[0])))):
+        if self.webprobe and (
+            _webprobe.is_probe_host(data.server.sni)
+            or (data.server.address and _webprobe.is_probe_host(str(data.server.address[0])))
+        ):
             data.server.error = "phonehome: the page probe's host is answered by the addon"
 
     def request(self, f: http.HTTPFlow) -> None:
@@ -512,7 +622,9 @@ class PhoneHome:
                 self.stats["dropped"] += 1  # its handshake was never journaled
                 return
             index = len(f.websocket.messages) - 1
-            self._journal(lambda j: j.marshalled(_journal.KIND_WS_MSG, (f.id, index, msg.get_state())), item=True)
+            self._journal(
+                lambda j: j.marshalled(_journal.KIND_WS_MSG, (f.id, index, msg.get_state())), item=True
+            )
 
         self._guard(f, "websocket_message", message)
 
@@ -529,8 +641,11 @@ class PhoneHome:
         if f in self._done_flows:
             return
         self._done_flows.add(f)
-        self._guard(f, "save", lambda: self._journal(lambda j: j.raw(_journal.KIND_SAVE, j.flow_bytes.parts(f)),
-                                                     item=False))
+        self._guard(
+            f,
+            "save",
+            lambda: self._journal(lambda j: j.raw(_journal.KIND_SAVE, j.flow_bytes.parts(f)), item=False),
+        )
 
     # Non-HTTP flows carry no records, but replay should see everything -w would have saved.
     tcp_end = tcp_error = udp_end = udp_error = dns_response = dns_error = _save_only
@@ -545,16 +660,21 @@ class PhoneHome:
             host = data.conn.sni or (data.context.server.address[0] if data.context.server.address else None)
             peer = client.peername
             self.stats["pinning_suspected"] += 1
-            self._event({
-                "type": "proxy:pinning_suspected",
-                "host": host,
-                "sni": data.conn.sni,
-                "client": f"{peer[0]}:{peer[1]}" if peer else None,
-                "error": data.conn.error,
-                "alpn_offers": [a.decode("ascii", "replace") for a in (data.conn.alpn_offers or [])],
-            })
-            log.info("phonehome: TLS handshake with the client failed for %s (%s): certificate pinning suspected",
-                     host, data.conn.error)
+            self._event(
+                {
+                    "type": "proxy:pinning_suspected",
+                    "host": host,
+                    "sni": data.conn.sni,
+                    "client": f"{peer[0]}:{peer[1]}" if peer else None,
+                    "error": data.conn.error,
+                    "alpn_offers": [a.decode("ascii", "replace") for a in (data.conn.alpn_offers or [])],
+                }
+            )
+            log.info(
+                "phonehome: TLS handshake with the client failed for %s (%s): certificate pinning suspected",
+                host,
+                data.conn.error,
+            )
         except Exception:
             log.exception("phonehome: tls_failed_client handling failed")
 
@@ -567,7 +687,9 @@ class PhoneHome:
         if self.store is None:
             raise exceptions.CommandError("phonehome: no session is being recorded")
         if label not in CONSENT_LABELS:
-            raise exceptions.CommandError(f"unknown marker {label!r}; use one of: {', '.join(CONSENT_LABELS)}")
+            raise exceptions.CommandError(
+                f"unknown marker {label!r}; use one of: {', '.join(CONSENT_LABELS)}"
+            )
         marker = self.store.mark(label, " ".join(text), source="mitmproxy", ts=self.clock())
         log.info("phonehome: marked %s at %s", label, datetime.fromtimestamp(marker["ts"], UTC).isoformat())
 

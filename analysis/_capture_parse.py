@@ -101,6 +101,7 @@ def _pcapng_damage(f, size: int) -> Damage | None:  # type: ignore[no-untyped-de
 
 # --- network and transport headers -------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class Transport:
     src: str
@@ -151,6 +152,7 @@ def transport(ip_raw: bytes, tcp_raw: bytes | None, udp_raw: bytes | None) -> Tr
 
 # --- TLS ClientHello ---------------------------------------------------------------------------
 
+
 def client_hello_sni(record: bytes) -> str | None:
     """The server name of a TLS ClientHello (record layer bytes), or None if it is none."""
     if len(record) < 9 or record[0] != 0x16 or record[5] != 0x01:
@@ -162,25 +164,26 @@ def client_hello_sni(record: bytes) -> str | None:
     pos += 1 + hello[pos]  # session id
     if len(hello) < pos + 2:
         return None
-    pos += 2 + struct.unpack(">H", hello[pos:pos + 2])[0]  # cipher suites
+    pos += 2 + struct.unpack(">H", hello[pos : pos + 2])[0]  # cipher suites
     if len(hello) < pos + 1:
         return None
     pos += 1 + hello[pos]  # compression methods
     if len(hello) < pos + 2:
         return None
-    end = min(len(hello), pos + 2 + struct.unpack(">H", hello[pos:pos + 2])[0])
+    end = min(len(hello), pos + 2 + struct.unpack(">H", hello[pos : pos + 2])[0])
     pos += 2
     while pos + 4 <= end:
-        ext_type, ext_len = struct.unpack(">HH", hello[pos:pos + 4])
-        body = hello[pos + 4:pos + 4 + ext_len]
+        ext_type, ext_len = struct.unpack(">HH", hello[pos : pos + 4])
+        body = hello[pos + 4 : pos + 4 + ext_len]
         if ext_type == 0 and len(body) >= 5 and body[2] == 0:
             name_len = struct.unpack(">H", body[3:5])[0]
-            return body[5:5 + name_len].decode("ascii", "replace").lower() or None
+            return body[5 : 5 + name_len].decode("ascii", "replace").lower() or None
         pos += 4 + ext_len
     return None
 
 
 # --- DNS ---------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class DnsMessage:
@@ -206,7 +209,7 @@ def _dns_name(msg: bytes, pos: int, depth: int = 0) -> tuple[str, int]:
             rest, _ = _dns_name(msg, target, depth + 1)
             labels.append(rest)
             return ".".join(x for x in labels if x), pos + 2
-        labels.append(msg[pos + 1:pos + 1 + length].decode("ascii", "replace"))
+        labels.append(msg[pos + 1 : pos + 1 + length].decode("ascii", "replace"))
         pos += 1 + length
 
 
@@ -225,8 +228,8 @@ def dns_message(msg: bytes) -> DnsMessage:
         _, pos = _dns_name(msg, pos)
         if pos + 10 > len(msg):
             break
-        rtype, _cls, _ttl, rdlen = struct.unpack(">HHIH", msg[pos:pos + 10])
-        data = msg[pos + 10:pos + 10 + rdlen]
+        rtype, _cls, _ttl, rdlen = struct.unpack(">HHIH", msg[pos : pos + 10])
+        data = msg[pos + 10 : pos + 10 + rdlen]
         if rtype == 1 and len(data) == 4:
             addresses.append(str(ipaddress.IPv4Address(data)))
         elif rtype == 28 and len(data) == 16:
@@ -236,6 +239,7 @@ def dns_message(msg: bytes) -> DnsMessage:
 
 
 # --- HTTP/1.x ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Http1Request:
@@ -258,10 +262,15 @@ def http1_request(raw: bytes) -> Http1Request | None:
     if line_end <= 0:
         return None
     parts = raw[:line_end].split(b" ")
-    if len(parts) != 3 or not parts[2].startswith(b"HTTP/1.") or not parts[0] or not set(parts[0]) <= _METHOD_CHARS:
+    if (
+        len(parts) != 3
+        or not parts[2].startswith(b"HTTP/1.")
+        or not parts[0]
+        or not set(parts[0]) <= _METHOD_CHARS
+    ):
         return None
     head_end = raw.find(b"\r\n\r\n", line_end)
-    header_block = raw[line_end + 2:head_end if head_end >= 0 else len(raw)]
+    header_block = raw[line_end + 2 : head_end if head_end >= 0 else len(raw)]
     headers: list[tuple[str, str]] = []
     for line in header_block.split(b"\r\n"):
         if not line:
@@ -269,7 +278,7 @@ def http1_request(raw: bytes) -> Http1Request | None:
         name, sep, value = line.partition(b":")
         if sep:
             headers.append((name.decode("latin-1").strip(), value.decode("utf-8", "surrogateescape").strip()))
-    body = raw[head_end + 4:] if head_end >= 0 else b""
+    body = raw[head_end + 4 :] if head_end >= 0 else b""
     complete = head_end >= 0
     lower = {k.lower(): v for k, v in headers}
     if "chunked" in lower.get("transfer-encoding", "").lower():
@@ -278,8 +287,14 @@ def http1_request(raw: bytes) -> Http1Request | None:
         expected = int(lower["content-length"].strip())
         complete = complete and len(body) >= expected
         body = body[:expected]
-    return Http1Request(parts[0].decode("ascii"), parts[1].decode("utf-8", "surrogateescape"),
-                        parts[2].decode("ascii", "replace"), tuple(headers), body, complete)
+    return Http1Request(
+        parts[0].decode("ascii"),
+        parts[1].decode("utf-8", "surrogateescape"),
+        parts[2].decode("ascii", "replace"),
+        tuple(headers),
+        body,
+        complete,
+    )
 
 
 def dechunk(data: bytes) -> tuple[bytes, bool]:
@@ -296,7 +311,7 @@ def dechunk(data: bytes) -> tuple[bytes, bool]:
             return bytes(out), False
         if size == 0:
             return bytes(out), True
-        chunk = data[end + 2:end + 2 + size]
+        chunk = data[end + 2 : end + 2 + size]
         out += chunk
         if len(chunk) < size:
             return bytes(out), False
@@ -322,14 +337,14 @@ class H2Frame:
 def h2_frames(raw: bytes) -> list[H2Frame]:
     """The HTTP/2 frames in `raw` (tshark gives one frame per http2 item; a preface is skipped)."""
     if raw.startswith(H2_PREFACE):
-        raw = raw[len(H2_PREFACE):]
+        raw = raw[len(H2_PREFACE) :]
     frames: list[H2Frame] = []
     pos = 0
     while pos + 9 <= len(raw):
-        length = int.from_bytes(raw[pos:pos + 3], "big")
+        length = int.from_bytes(raw[pos : pos + 3], "big")
         ftype, flags = raw[pos + 3], raw[pos + 4]
-        stream = int.from_bytes(raw[pos + 5:pos + 9], "big") & 0x7FFFFFFF
-        payload = raw[pos + 9:pos + 9 + length]
+        stream = int.from_bytes(raw[pos + 5 : pos + 9], "big") & 0x7FFFFFFF
+        payload = raw[pos + 9 : pos + 9 + length]
         if len(payload) < length:
             raise ValueError("HTTP/2 frame cut short")
         if ftype in (H2_DATA, H2_HEADERS):
@@ -338,7 +353,7 @@ def h2_frames(raw: bytes) -> list[H2Frame]:
                 start, end = 1, len(payload) - payload[0]
             if ftype == H2_HEADERS and flags & H2_PRIORITY:
                 start += 5
-            payload = payload[start:max(end, start)]
+            payload = payload[start : max(end, start)]
         frames.append(H2Frame(ftype, flags, stream, payload))
         pos += 9 + length
     return frames
@@ -359,7 +374,7 @@ def varint(data: bytes | bytearray, pos: int) -> tuple[int, int] | None:
     if pos + length > len(data):
         return None
     value = data[pos] & 0x3F
-    for b in data[pos + 1:pos + length]:
+    for b in data[pos + 1 : pos + length]:
         value = (value << 8) | b
     return value, pos + length
 
@@ -376,7 +391,7 @@ def h3_frames(buffer: bytearray) -> list[tuple[int, bytes]]:
         size = varint(buffer, after_type)
         if size is None or size[1] + size[0] > len(buffer):
             break
-        frames.append((ftype, bytes(buffer[size[1]:size[1] + size[0]])))
+        frames.append((ftype, bytes(buffer[size[1] : size[1] + size[0]])))
         pos = size[1] + size[0]
     del buffer[:pos]
     return frames
@@ -398,6 +413,7 @@ def h3_settings(payload: bytes) -> dict[int, int]:
 
 # --- WebSocket ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class WsFrame:
     fin: bool
@@ -415,7 +431,7 @@ def ws_frame_header(raw: bytes) -> tuple[bool, bool, int, bool, bytes]:
     fin, rsv1, opcode, masked = bool(raw[0] & 0x80), bool(raw[0] & 0x40), raw[0] & 0x0F, bool(raw[1] & 0x80)
     length = raw[1] & 0x7F
     pos = 2 + (2 if length == 126 else 8 if length == 127 else 0)
-    key = raw[pos:pos + 4] if masked else b""
+    key = raw[pos : pos + 4] if masked else b""
     return fin, rsv1, opcode, masked, key
 
 
@@ -486,15 +502,15 @@ def pcapdroid_pcapng_uids(f: BinaryIO, apps: dict[int, tuple[str, str]]) -> Iter
             pen, _version, kind = struct.unpack(endian + "IHB", body[:7])
             if pen == PCAPDROID_PEN and kind == PCAPDROID_BLOCK_UID_MAP:
                 uid, pkg_len, name_len = struct.unpack(endian + "iBB", body[8:14])
-                package = body[14:14 + pkg_len].decode("utf-8", "replace")
-                name = body[14 + pkg_len:14 + pkg_len + name_len].decode("utf-8", "replace")
+                package = body[14 : 14 + pkg_len].decode("utf-8", "replace")
+                name = body[14 + pkg_len : 14 + pkg_len + name_len].decode("utf-8", "replace")
                 apps[uid] = (package, name)
         elif block_type == _PCAPNG_EPB:
             if len(body) < 20:
                 yield None
                 continue
             captured = struct.unpack(endian + "I", body[12:16])[0]
-            options = body[20 + captured + (-captured % 4):]
+            options = body[20 + captured + (-captured % 4) :]
             yield _comment_uid(options, endian)
         elif block_type in (_PCAPNG_SPB, _PCAPNG_OPB):
             yield None
@@ -503,10 +519,10 @@ def pcapdroid_pcapng_uids(f: BinaryIO, apps: dict[int, tuple[str, str]]) -> Iter
 def _comment_uid(options: bytes, endian: str) -> int | None:
     pos = 0
     while pos + 4 <= len(options):
-        code, length = struct.unpack(endian + "HH", options[pos:pos + 4])
+        code, length = struct.unpack(endian + "HH", options[pos : pos + 4])
         if code == 0:
             return None
-        value = options[pos + 4:pos + 4 + length]
+        value = options[pos + 4 : pos + 4 + length]
         if code == 1 and value.startswith(b"u-"):
             text = value[2:].decode("ascii", "replace")
             if text.lstrip("-").isdigit():

@@ -153,9 +153,7 @@ class HostMatcher:
                 last_wild = max(i for i, label in enumerate(labels) if "*" in label)
                 key = ".".join(labels[last_wild + 1 :])
                 regex = re.compile(
-                    r"\.".join(
-                        "[^.]*".join(re.escape(part) for part in label.split("*")) for label in labels
-                    )
+                    r"\.".join("[^.]*".join(re.escape(part) for part in label.split("*")) for label in labels)
                 )
                 p = _Pattern(text, "wildcard", len(text) - text.count("*"), self._order, entry, regex)
                 existing = next((w for w in self._wild.get(key, ()) if w.text == text), None)
@@ -175,9 +173,7 @@ class HostMatcher:
             existing_p = table.get(key)
             if existing_p is not None:
                 if strict:
-                    raise ValueError(
-                        f"host pattern {text!r} is in both {existing_p.entry.id} and {entry.id}"
-                    )
+                    raise ValueError(f"host pattern {text!r} is in both {existing_p.entry.id} and {entry.id}")
                 continue
             table[key] = p
             self.pattern_count += 1
@@ -254,7 +250,9 @@ class SdkIndex:
         existing = self._prefixes.get(prefix, ...)
         if existing is not ...:
             where = existing.id if isinstance(existing, OrgEntry) else "non_sdk"
-            raise ValueError(f"SDK prefix {prefix!r} is in both {where} and {entry.id if entry else 'non_sdk'}")
+            raise ValueError(
+                f"SDK prefix {prefix!r} is in both {where} and {entry.id if entry else 'non_sdk'}"
+            )
         self._prefixes[prefix] = entry
         if len(prefix) not in self._lengths:
             self._lengths = sorted({*self._lengths, len(prefix)}, reverse=True)
@@ -321,16 +319,14 @@ def _known(country: str) -> str:
 def _country(table: Mapping[str, Any], key: str, where: str) -> str:
     value = _str(table, key, where)
     if value != UNKNOWN_COUNTRY and not _COUNTRY_RE.match(value):
-        raise ValueError(
-            f"{where}: {key} {value!r} is not an ISO 3166-1 alpha-2 code or {UNKNOWN_COUNTRY!r}"
-        )
+        raise ValueError(f"{where}: {key} {value!r} is not an ISO 3166-1 alpha-2 code or {UNKNOWN_COUNTRY!r}")
     return value
 
 
 def _dpf(table: Mapping[str, Any], where: str) -> tuple[str, dt.date]:
     value = table.get("dpf")
     if not isinstance(value, dict):
-        raise ValueError(f"{where}: dpf is missing (dpf = {{ certified = \"unknown\", checked = YYYY-MM-DD }})")
+        raise ValueError(f'{where}: dpf is missing (dpf = {{ certified = "unknown", checked = YYYY-MM-DD }})')
     certified = value.get("certified")
     if certified not in DPF_STATES:
         raise ValueError(f"{where}: dpf.certified {certified!r} is not one of {DPF_STATES}")
@@ -603,7 +599,7 @@ def _domain_of(value: str) -> str | None:
 
 
 def detect_format(data: Any) -> str | None:
-    """"ddg", "disconnect", "ghostery" or None, from the parsed JSON of one file."""
+    """ "ddg", "disconnect", "ghostery" or None, from the parsed JSON of one file."""
     if not isinstance(data, dict):
         return None
     if isinstance(data.get("organizations"), dict) and isinstance(data.get("patterns"), dict):
@@ -754,8 +750,7 @@ def load_user_list(path: Path | str) -> UserList:
         fmt = detect_format(data)
         if fmt is None:
             raise ValueError(
-                f"{file}: not a DuckDuckGo Tracker Radar, Disconnect services.json or "
-                "Ghostery TrackerDB file"
+                f"{file}: not a DuckDuckGo Tracker Radar, Disconnect services.json or Ghostery TrackerDB file"
             )
         formats.add(fmt)
         if isinstance(data.get("license"), str) and not licence:

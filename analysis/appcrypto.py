@@ -78,12 +78,17 @@ def app_ciphertexts_from_events(events: Iterable[Mapping[str, Any]]) -> list[App
         if not plain or cipher is None or len(cipher) < MIN_CIPHERTEXT:
             continue
         ts = e.get("ts")
-        out.append(AppCiphertext(
-            plaintext=plain, ciphertext=cipher, api=str(e.get("api") or "?"),
-            sdk=e.get("sdk") if isinstance(e.get("sdk"), str) else None,
-            org=e.get("org") if isinstance(e.get("org"), str) else None,
-            event_id=e.get("id"), ts=float(ts) if isinstance(ts, (int, float)) else None,
-        ))
+        out.append(
+            AppCiphertext(
+                plaintext=plain,
+                ciphertext=cipher,
+                api=str(e.get("api") or "?"),
+                sdk=e.get("sdk") if isinstance(e.get("sdk"), str) else None,
+                org=e.get("org") if isinstance(e.get("org"), str) else None,
+                event_id=e.get("id"),
+                ts=float(ts) if isinstance(ts, (int, float)) else None,
+            )
+        )
     return out
 
 
@@ -131,9 +136,14 @@ class AppCiphertexts:
 def plaintext_record(record: Record, match: Match) -> Record:
     """`record` with the hooked plaintext as its body (for the analyser)."""
     note = f"{PLAINTEXT_STEP}: {match.item.provenance}, tied to this request by {match.how}"
-    return replace(record, body=match.item.plaintext, body_size=len(match.item.plaintext), content_encoding="",
-                   request_headers=tuple((k, v) for k, v in record.request_headers if k.lower() != "content-type"),
-                   notes=(*record.notes, note))
+    return replace(
+        record,
+        body=match.item.plaintext,
+        body_size=len(match.item.plaintext),
+        content_encoding="",
+        request_headers=tuple((k, v) for k, v in record.request_headers if k.lower() != "content-type"),
+        notes=(*record.notes, note),
+    )
 
 
 def opaque_reason(record: Record) -> str | None:
@@ -148,8 +158,10 @@ def opaque_reason(record: Record) -> str | None:
         return None  # compressed without saying so: the decoder handles it
     bits = _entropy(body[:65536])
     if bits >= ENTROPY_BITS:
-        return (f"encrypted by the app before sending (Content-Type {ctype[:60]} promises structure, the body is "
-                f"{bits:.2f} bits/byte of entropy)")
+        return (
+            f"encrypted by the app before sending (Content-Type {ctype[:60]} promises structure, the body is "
+            f"{bits:.2f} bits/byte of entropy)"
+        )
     return None
 
 

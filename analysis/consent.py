@@ -42,13 +42,17 @@ def _iso_seconds(when: str) -> float:
     except ValueError:
         raise ValueError(f"--consent-at {when!r}: not an ISO 8601 time or epoch seconds") from None
     if moment.tzinfo is None:
-        raise ValueError(f"--consent-at {when!r}: give the timezone (e.g. +01:00 or Z): a capture's clock is UTC")
+        raise ValueError(
+            f"--consent-at {when!r}: give the timezone (e.g. +01:00 or Z): a capture's clock is UTC"
+        )
     return moment.timestamp()
 
 
 def last_consent_marker(markers: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     """The latest marker that records a consent decision (free-text notes do not count)."""
-    consent = [m for m in markers if m.get("label") in CONSENT_MARKERS and isinstance(m.get("ts"), (int, float))]
+    consent = [
+        m for m in markers if m.get("label") in CONSENT_MARKERS and isinstance(m.get("ts"), (int, float))
+    ]
     return max(consent, key=lambda m: m["ts"]) if consent else None
 
 

@@ -79,11 +79,19 @@ PERSON_FIELDS: dict[str, tuple[Shape, str]] = _W.person_fields
 _RULES: dict[str, KeyRule] = {
     "event": KeyRule("event_name", "app_activity", Shape.EVENT, "an event name (the call's type says so)"),
     "screen": KeyRule("current_screen", "app_activity", Shape.EVENT, "the current screen beside an event"),
-    "subject": KeyRule("subject_key", "user_id", Shape.ID, "the id of the call's subject (`kind` says so)", True),
-    "transaction": KeyRule("transaction_name", "app_activity", Shape.EVENT, "an APM transaction's name (the screen or route)"),
-    "crash_screen": KeyRule("crash_screen", "app_activity", Shape.EVENT, "the screen the user was on when it failed"),
+    "subject": KeyRule(
+        "subject_key", "user_id", Shape.ID, "the id of the call's subject (`kind` says so)", True
+    ),
+    "transaction": KeyRule(
+        "transaction_name", "app_activity", Shape.EVENT, "an APM transaction's name (the screen or route)"
+    ),
+    "crash_screen": KeyRule(
+        "crash_screen", "app_activity", Shape.EVENT, "the screen the user was on when it failed"
+    ),
     "author": KeyRule("message_author", "user_id", Shape.ID, "the id of a message's author", True),
-    "jwt_sub": KeyRule("jwt_sub", "user_id", Shape.ID, "the account a token was issued for (JWT `sub`)", True),
+    "jwt_sub": KeyRule(
+        "jwt_sub", "user_id", Shape.ID, "the account a token was issued for (JWT `sub`)", True
+    ),
     "message": KeyRule("message_text", "user_content", Shape.MESSAGE, "a message's text"),
     "session": KeyRule("session_record", "app_activity", Shape.ANY, "a session record (start, status)"),
     "perf": KeyRule("performance", "diagnostics", Shape.NUMBER, "a duration inside a span or transaction"),
@@ -243,11 +251,11 @@ def context_rule(
             if segs and keys.normalise(segs[-1]) in COLLECTIONS:
                 return _RULES["subject"], f"(the top-level id of a request to /{segs[-1]})"
         return None
-    if norm == "transaction" and any(keys.normalise(sib.get(t) or "") == "transaction" for t in ("type", "kind")):
-        return _RULES["transaction"], "(beside type='transaction')"
-    if norm in MESSAGE_AUTHORS and (
-        any(k in sib for k in MESSAGE_TEXT_KEYS) and _message_path(ctx)
+    if norm == "transaction" and any(
+        keys.normalise(sib.get(t) or "") == "transaction" for t in ("type", "kind")
     ):
+        return _RULES["transaction"], "(beside type='transaction')"
+    if norm in MESSAGE_AUTHORS and (any(k in sib for k in MESSAGE_TEXT_KEYS) and _message_path(ctx)):
         return _RULES["author"], "(a message's author)"
     # the call's type
     if norm in ("name", "key", "title", "label", "action", "event"):

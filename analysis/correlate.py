@@ -28,11 +28,41 @@ from typing import Any
 from phonehome.analysis.profile import KnownValue
 
 MIN_VALUE_LENGTH = 4
-TRIVIAL = frozenset({"null", "none", "true", "false", "unknown", "0.0", "00:00:00:00:00:00", "02:00:00:00:00:00", "<unknown ssid>"})
+TRIVIAL = frozenset(
+    {
+        "null",
+        "none",
+        "true",
+        "false",
+        "unknown",
+        "0.0",
+        "00:00:00:00:00:00",
+        "02:00:00:00:00:00",
+        "<unknown ssid>",
+    }
+)
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 VALID_KINDS = frozenset(
-    {"id", "mac", "imei", "email", "phone", "name", "address", "password", "text", "ip",
-     "ssid", "carrier", "mcc_mnc", "model", "version", "locale", "timezone", "package"}
+    {
+        "id",
+        "mac",
+        "imei",
+        "email",
+        "phone",
+        "name",
+        "address",
+        "password",
+        "text",
+        "ip",
+        "ssid",
+        "carrier",
+        "mcc_mnc",
+        "model",
+        "version",
+        "locale",
+        "timezone",
+        "package",
+    }
 )
 
 
@@ -132,7 +162,12 @@ class Correlator:
         if etype == "hook:derived":
             return self._add_derived(event)
         found = self._derive_event(event)
-        if not found and etype in ("hook:digest", "hook:crypto", "hook:encode") and "correlated" not in event and "input_b64" in event:
+        if (
+            not found
+            and etype in ("hook:digest", "hook:crypto", "hook:encode")
+            and "correlated" not in event
+            and "input_b64" in event
+        ):
             self._unmatched.append(event)
             del self._unmatched[: -self.MAX_UNMATCHED]
         return found
@@ -148,8 +183,11 @@ class Correlator:
             if not isinstance(item, dict) or not isinstance(item.get("value"), str):
                 continue
             kv = KnownValue(
-                name=str(item.get("name", "hook:derived")), value=item["value"], category=str(event.get("category")),
-                kind="id", provenance=str(item.get("provenance", "")),
+                name=str(item.get("name", "hook:derived")),
+                value=item["value"],
+                category=str(event.get("category")),
+                kind="id",
+                provenance=str(item.get("provenance", "")),
             )
             if kv.category and self._new(kv):
                 out.append(kv)
@@ -158,7 +196,9 @@ class Correlator:
     def _derive_event(self, event: dict[str, Any]) -> list[KnownValue]:
         etype = event.get("type")
         if etype == "hook:digest":
-            return self._derive(event, inputs=("input",), outputs=("digest",), verb=str(event.get("algorithm") or "digest"))
+            return self._derive(
+                event, inputs=("input",), outputs=("digest",), verb=str(event.get("algorithm") or "digest")
+            )
         if etype == "hook:crypto":
             op = str(event.get("op") or "")
             alg = str(event.get("algorithm") or "cipher")
@@ -166,7 +206,9 @@ class Correlator:
                 return self._derive(event, inputs=("output",), outputs=("input",), verb=f"{alg} ciphertext")
             return self._derive(event, inputs=("input",), outputs=("output",), verb=f"{alg} encryption")
         if etype == "hook:encode":
-            return self._derive(event, inputs=("input",), outputs=("output",), verb=str(event.get("api") or "encoding"))
+            return self._derive(
+                event, inputs=("input",), outputs=("output",), verb=str(event.get("api") or "encoding")
+            )
         return []
 
     def _new(self, kv: KnownValue) -> bool:
@@ -185,7 +227,10 @@ class Correlator:
         out = []
         for v in _read_values(event):
             kv = KnownValue(
-                name=f"hook:{event.get('api', '?')}", value=v.strip(), category=category, kind=kind,  # type: ignore[arg-type]
+                name=f"hook:{event.get('api', '?')}",
+                value=v.strip(),
+                category=category,
+                kind=kind,  # type: ignore[arg-type]
                 provenance=describe_read(event),
             )
             if self._new(kv):
@@ -208,16 +253,29 @@ class Correlator:
                     best[kv.category] = kv
         stripped = text.strip()
         if not best and EMAIL.match(stripped):
-            return [(KnownValue("hook:email-pattern", stripped, "contact_info", "email", "e-mail address pattern"), "is")]
+            return [
+                (
+                    KnownValue(
+                        "hook:email-pattern", stripped, "contact_info", "email", "e-mail address pattern"
+                    ),
+                    "is",
+                )
+            ]
         return [(kv, "is" if stripped == kv.value else "contains") for kv in best.values()]
 
-    def _derive(self, event: dict[str, Any], *, inputs: tuple[str, ...], outputs: tuple[str, ...], verb: str) -> list[KnownValue]:
+    def _derive(
+        self, event: dict[str, Any], *, inputs: tuple[str, ...], outputs: tuple[str, ...], verb: str
+    ) -> list[KnownValue]:
         ann = event.get("correlated")
         if isinstance(ann, list) and ann:
             # computed by the live host with every earlier read known: better than what a reader
             # of a slice of the events (a tailing consumer) can work out again
-            return self._derived_values(event, [a for a in ann if isinstance(a, dict) and isinstance(a.get("category"), str)],
-                                        outputs, verb)
+            return self._derived_values(
+                event,
+                [a for a in ann if isinstance(a, dict) and isinstance(a.get("category"), str)],
+                outputs,
+                verb,
+            )
         matches: list[tuple[KnownValue, str]] = []
         for name in inputs:
             data = _bytes_field(event, name)
@@ -235,7 +293,9 @@ class Correlator:
         event["correlated"] = sources
         return self._derived_values(event, sources, outputs, verb)
 
-    def _derived_values(self, event: dict[str, Any], sources: list[dict[str, Any]], outputs: tuple[str, ...], verb: str) -> list[KnownValue]:
+    def _derived_values(
+        self, event: dict[str, Any], sources: list[dict[str, Any]], outputs: tuple[str, ...], verb: str
+    ) -> list[KnownValue]:
         outputs_data = [d for d in (_bytes_field(event, n) for n in outputs) if d and len(d) >= 4]
         out: list[KnownValue] = []
         for src in sources:
@@ -243,8 +303,11 @@ class Correlator:
             for data in outputs_data:
                 for form, value in _forms(data):
                     kv = KnownValue(
-                        name=f"hook:{event.get('api', '?')} {form}", value=value, category=src["category"],
-                        kind="id", provenance=prov,
+                        name=f"hook:{event.get('api', '?')} {form}",
+                        value=value,
+                        category=src["category"],
+                        kind="id",
+                        provenance=prov,
                     )
                     if self._new(kv):
                         out.append(kv)
@@ -253,13 +316,18 @@ class Correlator:
 
 def derived_event(source: dict[str, Any], values: list[KnownValue]) -> dict[str, Any]:
     return {
-        "type": "hook:derived", "of": source.get("id"), "ts": source.get("ts"), "pid": source.get("pid"),
+        "type": "hook:derived",
+        "of": source.get("id"),
+        "ts": source.get("ts"),
+        "pid": source.get("pid"),
         "category": values[0].category if values else None,
         "values": [{"name": v.name, "value": v.value, "provenance": v.provenance} for v in values],
     }
 
 
-def known_values_from_events(events: Iterable[dict[str, Any]], *, seed: Sequence[KnownValue] = ()) -> list[KnownValue]:
+def known_values_from_events(
+    events: Iterable[dict[str, Any]], *, seed: Sequence[KnownValue] = ()
+) -> list[KnownValue]:
     """All runtime known values a list of hook events yields (in event order)."""
     c = Correlator(seed=seed)
     for event in sorted(events, key=lambda e: (float(e.get("ts") or 0.0), int(e.get("id") or 0))):

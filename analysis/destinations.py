@@ -89,19 +89,70 @@ __all__ = [
 Party = Literal["first", "third"]
 
 COUNTRY_NAMES = {
-    "AD": "Andorra", "AE": "United Arab Emirates", "AR": "Argentina", "AT": "Austria",
-    "AU": "Australia", "BE": "Belgium", "BG": "Bulgaria", "BR": "Brazil", "BY": "Belarus",
-    "CA": "Canada", "CH": "Switzerland", "CN": "China", "CY": "Cyprus", "CZ": "Czechia",
-    "DE": "Germany", "DK": "Denmark", "EE": "Estonia", "ES": "Spain", "FI": "Finland",
-    "FO": "Faroe Islands", "FR": "France", "GB": "United Kingdom", "GG": "Guernsey", "GR": "Greece",
-    "HK": "Hong Kong", "HR": "Croatia", "HU": "Hungary", "ID": "Indonesia", "IE": "Ireland",
-    "IL": "Israel", "IM": "Isle of Man", "IN": "India", "IS": "Iceland", "IT": "Italy",
-    "JE": "Jersey", "JP": "Japan", "KR": "South Korea", "KY": "Cayman Islands", "LI": "Liechtenstein",
-    "LT": "Lithuania", "LU": "Luxembourg", "LV": "Latvia", "MT": "Malta", "MX": "Mexico",
-    "MY": "Malaysia", "NL": "Netherlands", "NO": "Norway", "NZ": "New Zealand", "PL": "Poland",
-    "PT": "Portugal", "RO": "Romania", "RU": "Russia", "SA": "Saudi Arabia", "SE": "Sweden",
-    "SG": "Singapore", "SI": "Slovenia", "SK": "Slovakia", "TH": "Thailand", "TR": "Türkiye",
-    "TW": "Taiwan", "UA": "Ukraine", "US": "United States", "UY": "Uruguay", "VN": "Vietnam",
+    "AD": "Andorra",
+    "AE": "United Arab Emirates",
+    "AR": "Argentina",
+    "AT": "Austria",
+    "AU": "Australia",
+    "BE": "Belgium",
+    "BG": "Bulgaria",
+    "BR": "Brazil",
+    "BY": "Belarus",
+    "CA": "Canada",
+    "CH": "Switzerland",
+    "CN": "China",
+    "CY": "Cyprus",
+    "CZ": "Czechia",
+    "DE": "Germany",
+    "DK": "Denmark",
+    "EE": "Estonia",
+    "ES": "Spain",
+    "FI": "Finland",
+    "FO": "Faroe Islands",
+    "FR": "France",
+    "GB": "United Kingdom",
+    "GG": "Guernsey",
+    "GR": "Greece",
+    "HK": "Hong Kong",
+    "HR": "Croatia",
+    "HU": "Hungary",
+    "ID": "Indonesia",
+    "IE": "Ireland",
+    "IL": "Israel",
+    "IM": "Isle of Man",
+    "IN": "India",
+    "IS": "Iceland",
+    "IT": "Italy",
+    "JE": "Jersey",
+    "JP": "Japan",
+    "KR": "South Korea",
+    "KY": "Cayman Islands",
+    "LI": "Liechtenstein",
+    "LT": "Lithuania",
+    "LU": "Luxembourg",
+    "LV": "Latvia",
+    "MT": "Malta",
+    "MX": "Mexico",
+    "MY": "Malaysia",
+    "NL": "Netherlands",
+    "NO": "Norway",
+    "NZ": "New Zealand",
+    "PL": "Poland",
+    "PT": "Portugal",
+    "RO": "Romania",
+    "RU": "Russia",
+    "SA": "Saudi Arabia",
+    "SE": "Sweden",
+    "SG": "Singapore",
+    "SI": "Slovenia",
+    "SK": "Slovakia",
+    "TH": "Thailand",
+    "TR": "Türkiye",
+    "TW": "Taiwan",
+    "UA": "Ukraine",
+    "US": "United States",
+    "UY": "Uruguay",
+    "VN": "Vietnam",
     "ZA": "South Africa",
 }
 
@@ -285,10 +336,14 @@ class Destinations:
             return d
         note = f"{shape.documented}; self-hosted {shape.software} runs on its operator's own server"
         if d.party == "first":
-            return dataclasses.replace(d, product=f"self-hosted {shape.software}",
-                                       note=" ".join(x for x in (d.note, note) if x))
+            return dataclasses.replace(
+                d, product=f"self-hosted {shape.software}", note=" ".join(x for x in (d.note, note) if x)
+            )
         return dataclasses.replace(
-            d, purpose=shape.purpose, tracker=True, product=f"self-hosted {shape.software}",
+            d,
+            purpose=shape.purpose,
+            tracker=True,
+            product=f"self-hosted {shape.software}",
             note=f"{note}; the operator of this server is not known",
             source=f"{d.source}; path shape: {shape.software} ({shape.documented})",
         )
@@ -315,15 +370,22 @@ class Destinations:
                 return self._first(host, domain, match, f"*.{fp}", f"first-party: --first-party {fp}", fp)
         if match is not None and self.app_group is not None and match.entry.group == self.app_group:
             return self._first(
-                host, domain, match, match.pattern,
+                host,
+                domain,
+                match,
+                match.pattern,
                 f"first-party: app {self.app} is published by {self.app_org}, group "
                 f"{self.app_group} ({self.db.meta.get('name', 'phonehome-orgs')} entry {match.entry.id})",
                 domain,
             )
         if self.app_domain is not None and _under(name, self.app_domain):
             return self._first(
-                host, domain, match, f"*.{self.app_domain}",
-                f"inferred from app package {self.app}", self.app_domain,
+                host,
+                domain,
+                match,
+                f"*.{self.app_domain}",
+                f"inferred from app package {self.app}",
+                self.app_domain,
             )
         if match is not None:
             return self._third(host, domain, match)
@@ -337,10 +399,22 @@ class Destinations:
     def _third(self, host: str, domain: str, match: Match) -> Destination:
         e = match.entry
         return Destination(
-            host=host, domain=domain, org=e.org, legal_name=e.legal_name, parent=e.parent,
-            purpose=e.purpose, party="third", country=e.country, source=e.source,
-            tracker=e.tracker, pattern=match.pattern, product=e.product, note=e.note,
-            parent_country=e.parent_country, dpf=e.dpf, dpf_checked=e.dpf_checked,
+            host=host,
+            domain=domain,
+            org=e.org,
+            legal_name=e.legal_name,
+            parent=e.parent,
+            purpose=e.purpose,
+            party="third",
+            country=e.country,
+            source=e.source,
+            tracker=e.tracker,
+            pattern=match.pattern,
+            product=e.product,
+            note=e.note,
+            parent_country=e.parent_country,
+            dpf=e.dpf,
+            dpf_checked=e.dpf_checked,
         )
 
     def _first(
@@ -349,21 +423,50 @@ class Destinations:
         if match is not None:
             e = match.entry
             return Destination(
-                host=host, domain=domain, org=e.org, legal_name=e.legal_name, parent=e.parent,
-                purpose="first_party", party="first", country=e.country, source=source,
-                tracker=False, pattern=pattern, product=e.product, note=e.note,
-                parent_country=e.parent_country, dpf=e.dpf, dpf_checked=e.dpf_checked,
+                host=host,
+                domain=domain,
+                org=e.org,
+                legal_name=e.legal_name,
+                parent=e.parent,
+                purpose="first_party",
+                party="first",
+                country=e.country,
+                source=source,
+                tracker=False,
+                pattern=pattern,
+                product=e.product,
+                note=e.note,
+                parent_country=e.parent_country,
+                dpf=e.dpf,
+                dpf_checked=e.dpf_checked,
             )
         return Destination(
-            host=host, domain=domain, org=f"first party ({fp})", legal_name="", parent="",
-            purpose="first_party", party="first", country="", source=source, tracker=False,
+            host=host,
+            domain=domain,
+            org=f"first party ({fp})",
+            legal_name="",
+            parent="",
+            purpose="first_party",
+            party="first",
+            country="",
+            source=source,
+            tracker=False,
             pattern=pattern,
         )
 
     def _unknown(self, host: str, domain: str, source: str) -> Destination:
         return Destination(
-            host=host, domain=domain, org="unknown", legal_name="", parent="", purpose="unknown",
-            party="third", country="", source=source, tracker=False, pattern="",
+            host=host,
+            domain=domain,
+            org="unknown",
+            legal_name="",
+            parent="",
+            purpose="unknown",
+            party="third",
+            country="",
+            source=source,
+            tracker=False,
+            pattern="",
         )
 
     def _address(
@@ -373,14 +476,30 @@ class Destinations:
             address = address.ipv4_mapped
         if address is None or address.is_loopback:
             return Destination(
-                host=host, domain=name, org="this device", legal_name="", parent="",
-                purpose="first_party", party="first", country="", tracker=False, pattern="",
+                host=host,
+                domain=name,
+                org="this device",
+                legal_name="",
+                parent="",
+                purpose="first_party",
+                party="first",
+                country="",
+                tracker=False,
+                pattern="",
                 source="address: loopback (the data does not leave the device)",
             )
         if address.is_private or address.is_link_local:
             return Destination(
-                host=host, domain=name, org="local network", legal_name="", parent="",
-                purpose="unknown", party="third", country="", tracker=False, pattern="",
+                host=host,
+                domain=name,
+                org="local network",
+                legal_name="",
+                parent="",
+                purpose="unknown",
+                party="third",
+                country="",
+                tracker=False,
+                pattern="",
                 source="address: private or link-local network",
             )
         return self._unknown(host, name, "IP address without a host name: not attributed")
@@ -402,20 +521,48 @@ class PathShape:
 
 _ANY_PREFIX = r"^/(?:[^?#]*/)?"
 PATH_SHAPES: tuple[PathShape, ...] = (
-    PathShape("Matomo", "analytics", "Matomo tracking HTTP API (matomo.php / piwik.php)",
-              re.compile(_ANY_PREFIX + r"(?:matomo|piwik)\.php(?:[?#]|$)")),
-    PathShape("Countly", "analytics", "Countly SDK API (/i, /o/sdk with app_key)",
-              re.compile(_ANY_PREFIX + r"(?:i|o/sdk)\?(?:[^#]*&)?app_key=")),
-    PathShape("Sentry", "crash_reporting", "Sentry ingest API (/api/<project>/envelope|store/)",
-              re.compile(_ANY_PREFIX + r"api/\d+/(?:envelope|store|minidump|security)/")),
-    PathShape("Elastic APM", "crash_reporting", "Elastic APM intake API (/intake/v2|v3/.../events)",
-              re.compile(r"^/intake/v[23]/(?:rum/)?events(?:[?#]|$)")),
-    PathShape("OpenReplay", "analytics", "OpenReplay ingest API (/ingest/v1/web/...)",
-              re.compile(_ANY_PREFIX + r"ingest/v1/web/(?:start|i|tags|not_started|images)")),
-    PathShape("Snowplow collector", "analytics", "Snowplow tracker protocol (/com.snowplowanalytics.snowplow/tp2)",
-              re.compile(r"^/com\.snowplowanalytics\.(?:snowplow/tp2|iglu/v1)")),
-    PathShape("OpenTelemetry collector", "crash_reporting", "OTLP/HTTP (/v1/traces, /v1/metrics, /v1/logs)",
-              re.compile(_ANY_PREFIX + r"v1/(?:traces|metrics|logs)(?:[?#]|$)")),
+    PathShape(
+        "Matomo",
+        "analytics",
+        "Matomo tracking HTTP API (matomo.php / piwik.php)",
+        re.compile(_ANY_PREFIX + r"(?:matomo|piwik)\.php(?:[?#]|$)"),
+    ),
+    PathShape(
+        "Countly",
+        "analytics",
+        "Countly SDK API (/i, /o/sdk with app_key)",
+        re.compile(_ANY_PREFIX + r"(?:i|o/sdk)\?(?:[^#]*&)?app_key="),
+    ),
+    PathShape(
+        "Sentry",
+        "crash_reporting",
+        "Sentry ingest API (/api/<project>/envelope|store/)",
+        re.compile(_ANY_PREFIX + r"api/\d+/(?:envelope|store|minidump|security)/"),
+    ),
+    PathShape(
+        "Elastic APM",
+        "crash_reporting",
+        "Elastic APM intake API (/intake/v2|v3/.../events)",
+        re.compile(r"^/intake/v[23]/(?:rum/)?events(?:[?#]|$)"),
+    ),
+    PathShape(
+        "OpenReplay",
+        "analytics",
+        "OpenReplay ingest API (/ingest/v1/web/...)",
+        re.compile(_ANY_PREFIX + r"ingest/v1/web/(?:start|i|tags|not_started|images)"),
+    ),
+    PathShape(
+        "Snowplow collector",
+        "analytics",
+        "Snowplow tracker protocol (/com.snowplowanalytics.snowplow/tp2)",
+        re.compile(r"^/com\.snowplowanalytics\.(?:snowplow/tp2|iglu/v1)"),
+    ),
+    PathShape(
+        "OpenTelemetry collector",
+        "crash_reporting",
+        "OTLP/HTTP (/v1/traces, /v1/metrics, /v1/logs)",
+        re.compile(_ANY_PREFIX + r"v1/(?:traces|metrics|logs)(?:[?#]|$)"),
+    ),
 )
 """Endpoints that the software's own documentation defines, distinctive enough that a request to
 an unknown host on that path is that software (self-hosted or behind the operator's domain)."""

@@ -212,7 +212,9 @@ _SESSION_TELEMETRY = "session telemetry"
 _COUNT_WORDS = frozenset({"count", "number", "num", "index", "seq"})
 """The `what` of the session-telemetry rules (keys.toml and `keys.concept_rule`)."""
 _REGION_KEYS = _WORDS.set("region_keys")
-_RANDOM_HWID = KeyRule("random_device_id", "user_id", Shape.ID, "an id the SDK made up (flagged random)", True)
+_RANDOM_HWID = KeyRule(
+    "random_device_id", "user_id", Shape.ID, "an id the SDK made up (flagged random)", True
+)
 _TIMING_OBJECTS = _WORDS.set("timing_objects")
 _SESSION_TOKENS = frozenset({"session", "sessions", "visit", "visits"})
 _TIMING = KeyRule("timing", "diagnostics", Shape.NUMBER, "a performance measurement", True)
@@ -226,10 +228,14 @@ _ROUTE_NAME_RE = re.compile(r"^(?:GET|POST|PUT|PATCH|DELETE) /[\w\-./{}:]*$")
 """`POST /api/applications`: how APM agents and OpenTelemetry name a server transaction or span."""
 _HTTP_METHOD_INITIALS = frozenset("GPD")
 _TOKEN_PARAMS = _WORDS.set("token_params")
-_PHONE_SCHEMES = frozenset({"tel", "sms", "smsto", "mms", "whatsapp", "viber", "signal", "telegram", "imessage", "facetime"})
+_PHONE_SCHEMES = frozenset(
+    {"tel", "sms", "smsto", "mms", "whatsapp", "viber", "signal", "telegram", "imessage", "facetime"}
+)
 """URI schemes and messaging channels whose address is a phone number (`whatsapp:+49…`)."""
 _ANDROID_ID_RE = re.compile(r"^[0-9a-f]{16}$")
-_COLLECTION_ID = KeyRule("collection_id", "user_id", Shape.PATH_ID, "the id of a user, device or contact", True)
+_COLLECTION_ID = KeyRule(
+    "collection_id", "user_id", Shape.PATH_ID, "the id of a user, device or contact", True
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -668,8 +674,10 @@ class Detector:
                     # `web_vitals`) times the app's code: diagnostics, not something the user did
                     kc.category, kc.rule = "diagnostics", "key:performance_event"
                     kc.evidence = f"the event's name says it is a performance measurement; {kc.evidence}"
-                elif kc is not None and rule.shape is Shape.EVENT and _DIAGNOSTIC_EVENT_WORDS.intersection(
-                    _WORD_SPLIT_RE.split(value.lower())
+                elif (
+                    kc is not None
+                    and rule.shape is Shape.EVENT
+                    and _DIAGNOSTIC_EVENT_WORDS.intersection(_WORD_SPLIT_RE.split(value.lower()))
                 ):
                     # an event named as an error, a failure or the SDK's diagnostics
                     # (`sdk::diagnostics`, `$exception`, `upload_failed`) reports a fault of the app
@@ -718,7 +726,11 @@ class Detector:
 
         if lat_hits and lon_hits:
             cands.extend(self._coordinate_cands(lat_hits, lon_hits))
-        otlp = _OTLP_PATH.search(record.path.partition("?")[0]) if record.body and "/v1/" in record.path else None
+        otlp = (
+            _OTLP_PATH.search(record.path.partition("?")[0])
+            if record.body and "/v1/" in record.path
+            else None
+        )
         if otlp is not None:
             kind = otlp.group(1)
             cands.append(
@@ -1135,7 +1147,12 @@ class Detector:
             )
 
         c0 = value[0]
-        if c0 in "BbTt" and value.startswith(_AUTH_SCHEMES) and not loc.startswith("header:") and _BEARER_RE.match(value):
+        if (
+            c0 in "BbTt"
+            and value.startswith(_AUTH_SCHEMES)
+            and not loc.startswith("header:")
+            and _BEARER_RE.match(value)
+        ):
             add(
                 "credentials",
                 "pattern:forwarded-authorization",
@@ -1189,7 +1206,13 @@ class Detector:
             number = "+" + value.partition(":+")[2]
             d = patterns.phone_e164(number)
             if d and not patterns.epoch_like(d):
-                add("contact_info", "pattern:phone-e164", 0.75, "value is an E.164 phone number behind a channel scheme", number)
+                add(
+                    "contact_info",
+                    "pattern:phone-e164",
+                    0.75,
+                    "value is an E.164 phone number behind a channel scheme",
+                    number,
+                )
         elif c0.isdigit():
             if n in (15, 18):
                 i = patterns.imei(value)
@@ -1224,7 +1247,13 @@ class Detector:
         if n > 15 and " " in value and ("192.168." in value or "172." in value):
             ip = patterns.private_ipv4_in_text(value)
             if ip:
-                add("network", "pattern:private-ip-in-text", 0.65, f"the text holds the private IPv4 address {ip}", ip)
+                add(
+                    "network",
+                    "pattern:private-ip-in-text",
+                    0.65,
+                    f"the text holds the private IPv4 address {ip}",
+                    ip,
+                )
         if n == 17 and (value[2] == ":" or value[2] == "-"):
             h = patterns.mac(value)
             if h:

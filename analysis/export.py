@@ -51,7 +51,9 @@ class FindingsWriter:
         rows, self._pending = self._pending, []
         if self.format == "jsonl":
             if rows:
-                data = "".join(json.dumps(to_json_row(r), ensure_ascii=False, default=str) + "\n" for r in rows)
+                data = "".join(
+                    json.dumps(to_json_row(r), ensure_ascii=False, default=str) + "\n" for r in rows
+                )
                 self._out.write(json_line_bytes(data))
             return
         if not rows and (self.format != "parquet" or self._parquet is not None):

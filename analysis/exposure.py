@@ -208,8 +208,12 @@ class ExposureTable:
         if cleartext:
             cell.cleartext += 1
             e.cleartext += 1
-        for counts, column in ((e.hosts, Col.host), (e.purposes, Col.purpose), (e.countries, Col.country),
-                               (e.parents, Col.parent)):
+        for counts, column in (
+            (e.hosts, Col.host),
+            (e.purposes, Col.purpose),
+            (e.countries, Col.country),
+            (e.parents, Col.parent),
+        ):
             value = _text(row.get(column))
             if value:
                 counts[value] = counts.get(value, 0) + 1

@@ -26,8 +26,21 @@ BRIDGE_API = "WebView.addJavascriptInterface"
 MAX_PAGES = 20
 MAX_SHOWN_SCRIPT = 4000
 """Characters of a script kept for display (the analysis sees all of it)."""
-_PLATFORM = ("android.webkit.", "java.", "javax.", "kotlin.", "kotlinx.", "androidx.", "android.", "dalvik.",
-             "com.android.", "sun.", "jdk.", "WKWebView", "-[WKWebView")
+_PLATFORM = (
+    "android.webkit.",
+    "java.",
+    "javax.",
+    "kotlin.",
+    "kotlinx.",
+    "androidx.",
+    "android.",
+    "dalvik.",
+    "com.android.",
+    "sun.",
+    "jdk.",
+    "WKWebView",
+    "-[WKWebView",
+)
 
 
 @dataclass
@@ -63,7 +76,11 @@ class Injection:
     def who(self) -> str:
         if self.org and self.sdk:
             return f"{self.org} ({self.sdk})"
-        return self.org or self.sdk or (_class_of(self.injector) if self.injector else self.who_label or "the app")
+        return (
+            self.org
+            or self.sdk
+            or (_class_of(self.injector) if self.injector else self.who_label or "the app")
+        )
 
 
 @dataclass(frozen=True)
@@ -80,8 +97,16 @@ def bridges_from_events(events: Iterable[Mapping[str, Any]]) -> list[Bridge]:
     for e in events:
         if e.get("type") == WEBVIEW_EVENT and e.get("api") == BRIDGE_API and isinstance(e.get("name"), str):
             key = (e.get("pid"), e["name"])
-            out.setdefault(key, Bridge(name=e["name"], object_class=_opt_str(e.get("object_class")),
-                                       sdk=_opt_str(e.get("sdk")), org=_opt_str(e.get("org")), pid=e.get("pid")))
+            out.setdefault(
+                key,
+                Bridge(
+                    name=e["name"],
+                    object_class=_opt_str(e.get("object_class")),
+                    sdk=_opt_str(e.get("sdk")),
+                    org=_opt_str(e.get("org")),
+                    pid=e.get("pid"),
+                ),
+            )
     return list(out.values())
 
 
@@ -103,10 +128,18 @@ def injections_from_events(events: Sequence[Mapping[str, Any]]) -> list[Injectio
         if inj is None:
             injector, sdk, org = injector_of(e)
             inj = by_sha[analysis.sha256] = Injection(
-                analysis=analysis, script=script[:MAX_SHOWN_SCRIPT], api=str(e.get("api") or "?"),
-                injector=injector, sdk=sdk, org=org, first_ts=_ts(e.get("ts")),
-                bridges=[f"{b.name} ({b.object_class})" if b.object_class else b.name
-                         for b in bridges if b.pid == e.get("pid")],
+                analysis=analysis,
+                script=script[:MAX_SHOWN_SCRIPT],
+                api=str(e.get("api") or "?"),
+                injector=injector,
+                sdk=sdk,
+                org=org,
+                first_ts=_ts(e.get("ts")),
+                bridges=[
+                    f"{b.name} ({b.object_class})" if b.object_class else b.name
+                    for b in bridges
+                    if b.pid == e.get("pid")
+                ],
             )
         inj.count += 1
         ts = _ts(e.get("ts"))
@@ -132,18 +165,34 @@ def _add_probe_record(by_sha: dict[str, Injection], e: Mapping[str, Any]) -> Non
     inj = by_sha.get(analysis.sha256)
     if inj is None:
         inj = by_sha[analysis.sha256] = Injection(
-            analysis=analysis, script=(code or "")[:MAX_SHOWN_SCRIPT], api=f"page probe: {api}", injector=None,
-            sdk=None, org=None, first_ts=_ts(e.get("ts")), who_label=PROBE_WHO)
+            analysis=analysis,
+            script=(code or "")[:MAX_SHOWN_SCRIPT],
+            api=f"page probe: {api}",
+            injector=None,
+            sdk=None,
+            org=None,
+            first_ts=_ts(e.get("ts")),
+            who_label=PROBE_WHO,
+        )
     inj.count += 1
     cap = _opt_str(e.get("capability"))
     if cap in CAPABILITIES:
-        seen = Evidence(capability=cap, api=f'{api}("{detail}")' if detail else api,
-                        code=(_opt_str(e.get("frame")) or "")[:160], line=0, column=0,
-                        script_sha256=inj.analysis.sha256, via=("seen by the page probe",))
+        seen = Evidence(
+            capability=cap,
+            api=f'{api}("{detail}")' if detail else api,
+            code=(_opt_str(e.get("frame")) or "")[:160],
+            line=0,
+            column=0,
+            script_sha256=inj.analysis.sha256,
+            via=("seen by the page probe",),
+        )
         caps = set(inj.analysis.capabilities) | {cap}
         if seen not in inj.analysis.evidence:
-            inj.analysis = replace(inj.analysis, capabilities=tuple(c for c in CAPABILITIES if c in caps),
-                                   evidence=(seen, *inj.analysis.evidence))
+            inj.analysis = replace(
+                inj.analysis,
+                capabilities=tuple(c for c in CAPABILITIES if c in caps),
+                evidence=(seen, *inj.analysis.evidence),
+            )
     page = e.get("page")
     if isinstance(page, str) and page and page not in inj.pages and len(inj.pages) < MAX_PAGES:
         inj.pages.append(page[:500])
@@ -198,9 +247,17 @@ def plain_summary(injections: Sequence[Injection]) -> str:
     return text + "."
 
 
-SHORT = {"keyboard": "keys", "pointer": "taps", "form": "forms", "selection_clipboard": "selection",
-         "cookies_storage": "cookies", "page_content": "page", "network": "net", "native_bridge": "app",
-         "dynamic_code": "eval"}
+SHORT = {
+    "keyboard": "keys",
+    "pointer": "taps",
+    "form": "forms",
+    "selection_clipboard": "selection",
+    "cookies_storage": "cookies",
+    "page_content": "page",
+    "network": "net",
+    "native_bridge": "app",
+    "dynamic_code": "eval",
+}
 
 
 def capability_digest(capabilities: Sequence[str]) -> str:

@@ -230,13 +230,21 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
         return _CONCEPT_RULES["token"]
     if last in SCREEN_WORDS and prev in _CURRENT_WORDS:
         return _CONCEPT_RULES["screen"]
-    if last in ("name", "title", "path") and prev in SCREEN_WORDS and prev != "page" or (
-        prev in SCREEN_WORDS and last == "class"
+    if (
+        last in ("name", "title", "path")
+        and prev in SCREEN_WORDS
+        and prev != "page"
+        or (prev in SCREEN_WORDS and last == "class")
     ):
         return _CONCEPT_RULES["screen"]
     if ("session" in tokens or "sessions" in tokens or "visit" in tokens) and last in _SESSION_MEASURES:
         return _CONCEPT_RULES["session"]
-    if last in ("time", "ms", "msec", "seconds", "duration") and prev in ("spent", "engagement", "dwell", "foreground"):
+    if last in ("time", "ms", "msec", "seconds", "duration") and prev in (
+        "spent",
+        "engagement",
+        "dwell",
+        "foreground",
+    ):
         return _CONCEPT_RULES["session"]
     if _MEMORY_WORDS & set(tokens) and _MEMORY_MEASURES & set(tokens):
         return _CONCEPT_RULES["memory"]

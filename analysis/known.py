@@ -553,7 +553,9 @@ def _verify(hay: str, end: int, var: Variant) -> tuple[int, int] | None:
             return None
         if stop < len(hay) and hay[stop].isalnum():
             # a possessive (`Erikas`, `Erika's`) is still the name
-            if not (var.in_text and hay[stop] == "s" and (stop + 1 == len(hay) or not hay[stop + 1].isalnum())):
+            if not (
+                var.in_text and hay[stop] == "s" and (stop + 1 == len(hay) or not hay[stop + 1].isalnum())
+            ):
                 return None
     elif var.encoding in ("text", "url-encoded"):
         # a number inside a longer number is a different number (IP, phone, IMEI)

@@ -72,7 +72,9 @@ def _identifier_rows(app: str, findings: pd.DataFrame) -> pd.DataFrame:
     org = f[Col.org].map(lambda o: o.strip() if isinstance(o, str) else "")
     f = f.assign(org=org, key=f[Col.value].map(normalise), app=app)
     f = f[~f["org"].str.lower().isin(_UNNAMED) & (f["key"].str.len() >= MIN_VALUE_CHARS)]
-    return f.rename(columns={Col.category: "category", Col.value: "value"})[["app", "org", "category", "value", "key"]]
+    return f.rename(columns={Col.category: "category", Col.value: "value"})[
+        ["app", "org", "category", "value", "key"]
+    ]
 
 
 def shared_receivers(
@@ -88,9 +90,11 @@ def shared_receivers(
         (shared, same_kind_only), each sorted by number of apps (most first), then org, category.
     """
     frames = [_identifier_rows(app, f) for app, f in findings_by_app.items()]
-    rows = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(
-        not f.empty for f in frames
-    ) else pd.DataFrame(columns=["app", "org", "category", "value", "key"])
+    rows = (
+        pd.concat([f for f in frames if not f.empty], ignore_index=True)
+        if any(not f.empty for f in frames)
+        else pd.DataFrame(columns=["app", "org", "category", "value", "key"])
+    )
     order = {app: i for i, app in enumerate(findings_by_app)}
     shared: list[SharedReceiver] = []
     same_kind: list[SameKindOnly] = []

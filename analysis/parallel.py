@@ -105,20 +105,34 @@ def _analyse_part(args: tuple[str, Part]) -> PartResult:
     rows: list[dict[str, Any]] = []
     problem = None
     try:
-        for record in read_flowfile_range(Path(path), part.start, part.end, first_flow=part.first_flow,
-                                          app=analyser.app, body_cap=body_cap, stats=stats):
+        for record in read_flowfile_range(
+            Path(path),
+            part.start,
+            part.end,
+            first_flow=part.first_flow,
+            app=analyser.app,
+            body_cap=body_cap,
+            stats=stats,
+        ):
             rows.extend(analyser.analyse_record(record))
     except ReadError as e:
         problem = e.problem
-    return PartResult(rows, stats.flows, stats.records, stats.bytes_done,
-                      analyser.notes_without_findings - before, list(analyser.recent_notes), problem, stats.skipped)
+    return PartResult(
+        rows,
+        stats.flows,
+        stats.records,
+        stats.bytes_done,
+        analyser.notes_without_findings - before,
+        list(analyser.recent_notes),
+        problem,
+        stats.skipped,
+    )
 
 
 class ParallelReplay:
     """A pool of forked workers that share one configured analyser; reused for every file."""
 
-    def __init__(self, analyser: Analyser, *, jobs: int, body_cap: int,
-                 min_bytes: int | None = None) -> None:
+    def __init__(self, analyser: Analyser, *, jobs: int, body_cap: int, min_bytes: int | None = None) -> None:
         self.analyser = analyser
         self.min_bytes = PARALLEL_MIN_BYTES if min_bytes is None else min_bytes
         self.jobs = jobs
@@ -165,8 +179,15 @@ class ParallelReplay:
         if intact_end < path.stat().st_size or not offsets:
             # The damaged tail (or a file that is no flow file at all): read sequentially, so the
             # damage is named as a sequential replay names it.
-            for record in read_flowfile_range(path, intact_end, None, first_flow=len(offsets),
-                                              app=self.analyser.app, body_cap=self.body_cap, stats=stats):
+            for record in read_flowfile_range(
+                path,
+                intact_end,
+                None,
+                first_flow=len(offsets),
+                app=self.analyser.app,
+                body_cap=self.body_cap,
+                stats=stats,
+            ):
                 yield from self.analyser.analyse_record(record)
 
     def _in_order(self, pool: Any, path: Path, parts: list[Part]) -> Iterator[PartResult]:

@@ -442,6 +442,7 @@ def push_token(value: str) -> bool:
 
 # --- a person's name in a message: greeted at the start or signing at the end --------------------
 
+
 def _word_pattern(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -473,7 +474,9 @@ def addressed_name(text: str) -> str | None:
     return None
 
 
-_PRIVATE_IN_TEXT_RE = re.compile(r"(?<![\d.])(?:192\.168|172\.(?:1[6-9]|2\d|3[01]))\.\d{1,3}\.\d{1,3}(?![\d.]*\d)")
+_PRIVATE_IN_TEXT_RE = re.compile(
+    r"(?<![\d.])(?:192\.168|172\.(?:1[6-9]|2\d|3[01]))\.\d{1,3}\.\d{1,3}(?![\d.]*\d)"
+)
 
 
 def private_ipv4_in_text(text: str) -> str | None:

@@ -71,18 +71,32 @@ def tshark_path() -> str | None:
 
 def tshark_argv(tshark: str, path: Path, keylog: Path | None) -> list[str]:
     argv = [
-        tshark, "-r", str(path), "-n", "-T", "ek", "-x",
+        tshark,
+        "-r",
+        str(path),
+        "-n",
+        "-T",
+        "ek",
+        "-x",
         # Only WebSocket's and QUIC's fields are printed: a WebSocket frame's payload is not inside
         # its layer's raw bytes, and a QUIC Initial's server name is only in the decrypted CRYPTO
         # frames. Every other layer comes as its raw bytes alone, which keeps the output small.
-        "-J", "websocket quic",
-        "-o", "tcp.desegment_tcp_streams:TRUE",
-        "-o", "tls.desegment_ssl_records:TRUE",
-        "-o", "tls.desegment_ssl_application_data:TRUE",
-        "-o", "http.desegment_headers:TRUE",
-        "-o", "http.desegment_body:TRUE",
-        "-o", "http.dechunk_body:FALSE",
-        "-o", "http.decompress_body:FALSE",
+        "-J",
+        "websocket quic",
+        "-o",
+        "tcp.desegment_tcp_streams:TRUE",
+        "-o",
+        "tls.desegment_ssl_records:TRUE",
+        "-o",
+        "tls.desegment_ssl_application_data:TRUE",
+        "-o",
+        "http.desegment_headers:TRUE",
+        "-o",
+        "http.desegment_body:TRUE",
+        "-o",
+        "http.dechunk_body:FALSE",
+        "-o",
+        "http.decompress_body:FALSE",
     ]
     if keylog is not None:
         argv += ["-o", f"tls.keylog_file:{keylog}"]
@@ -90,6 +104,7 @@ def tshark_argv(tshark: str, path: Path, keylog: Path | None) -> list[str]:
 
 
 # --- per-connection state --------------------------------------------------------------------
+
 
 @dataclass
 class _H2Stream:
@@ -191,7 +206,7 @@ def _frame_tail(value: Any) -> bytes:
     if not isinstance(value, str) or len(value) < 2 * (14 + cp.PCAPDROID_TRAILER_SIZE):
         return b""
     try:
-        return bytes(14) + bytes.fromhex(value[-2 * cp.PCAPDROID_TRAILER_SIZE:])
+        return bytes(14) + bytes.fromhex(value[-2 * cp.PCAPDROID_TRAILER_SIZE :])
     except ValueError:
         return b""
 
@@ -214,8 +229,25 @@ def _hex_all(value: Any) -> list[bytes]:
     return out
 
 
-_FRAMING_LAYERS = frozenset(("frame", "eth", "sll", "ip", "ipv6", "tcp", "udp", "tls", "http", "http2", "http3",
-                             "quic", "websocket", "tcp_tcp_segments", "tls_tls_segments"))
+_FRAMING_LAYERS = frozenset(
+    (
+        "frame",
+        "eth",
+        "sll",
+        "ip",
+        "ipv6",
+        "tcp",
+        "udp",
+        "tls",
+        "http",
+        "http2",
+        "http3",
+        "quic",
+        "websocket",
+        "tcp_tcp_segments",
+        "tls_tls_segments",
+    )
+)
 
 
 def _body_from_later_layer(request: cp.Http1Request, layers: dict[str, Any]) -> cp.Http1Request:
@@ -277,8 +309,9 @@ def _authority(value: str, default_port: int) -> tuple[str, int]:
 class CaptureReader:
     """Turns tshark's packets into records and events; one instance per capture file."""
 
-    def __init__(self, path: Path, *, app: str | None, body_cap: int,
-                 on_event: Callable[[Event], None] | None) -> None:
+    def __init__(
+        self, path: Path, *, app: str | None, body_cap: int, on_event: Callable[[Event], None] | None
+    ) -> None:
         self.app = app
         self.body_cap = body_cap
         self.on_event = on_event or (lambda event: None)
@@ -378,7 +411,9 @@ class CaptureReader:
             if syn_only:
                 client, server = a, b
             elif t.proto == "udp":  # the first datagram is the client's, unless it comes from a service port
-                client, server = (b, a) if t.sport in _UDP_SERVICE_PORTS and t.dport not in _UDP_SERVICE_PORTS else (a, b)
+                client, server = (
+                    (b, a) if t.sport in _UDP_SERVICE_PORTS and t.dport not in _UDP_SERVICE_PORTS else (a, b)
+                )
             elif t.flags & 0x12 == 0x12:
                 client, server = b, a
             else:  # the capture starts mid-connection: the lower port is the server's
@@ -387,19 +422,39 @@ class CaptureReader:
             self.conns[key] = conn
         return conn, a == conn.client
 
-    def _base(self, conn: _Conn, *, method: str, scheme: str, host: str, port: int, path: str,
-              version: str, headers: tuple[tuple[str, str], ...], flow_id: str) -> dict[str, Any]:
+    def _base(
+        self,
+        conn: _Conn,
+        *,
+        method: str,
+        scheme: str,
+        host: str,
+        port: int,
+        path: str,
+        version: str,
+        headers: tuple[tuple[str, str], ...],
+        flow_id: str,
+    ) -> dict[str, Any]:
         return {
-            "flow_id": flow_id, "method": method, "scheme": scheme, "host": host, "port": port,
-            "path": path, "http_version": version, "request_headers": headers,
-            "app": self._app_label(conn), "source": "pcap",
+            "flow_id": flow_id,
+            "method": method,
+            "scheme": scheme,
+            "host": host,
+            "port": port,
+            "path": path,
+            "http_version": version,
+            "request_headers": headers,
+            "app": self._app_label(conn),
+            "source": "pcap",
             "client_address": _address(conn.client),
             "server_address": _address(conn.server),
         }
 
     def _body(self, data: bytes) -> tuple[bytes, tuple[str, ...]]:
         if len(data) > self.body_cap:
-            return data[:self.body_cap], (f"body of {len(data)} bytes capped at {self.body_cap} for classification",)
+            return data[: self.body_cap], (
+                f"body of {len(data)} bytes capped at {self.body_cap} for classification",
+            )
         return data, ()
 
     def _fallback_host(self, conn: _Conn) -> str:
@@ -410,8 +465,11 @@ class CaptureReader:
     def _http1_packet(self, conn: _Conn, layers: dict[str, Any], ts: float) -> list[Record]:
         # A message reassembled from several TLS records or TCP segments is whole only in the
         # reassembly's raw bytes; the http items' own raw bytes then hold just its last part.
-        candidates = [*_hex_all(layers.get("tls_tls_segments_raw")), *_hex_all(layers.get("tcp_tcp_segments_raw")),
-                      *_hex_all(layers["http_raw"])]
+        candidates = [
+            *_hex_all(layers.get("tls_tls_segments_raw")),
+            *_hex_all(layers.get("tcp_tcp_segments_raw")),
+            *_hex_all(layers["http_raw"]),
+        ]
         requests: dict[tuple[str, str, tuple[tuple[str, str], ...]], cp.Http1Request] = {}
         for raw in candidates:
             request = cp.http1_request(raw)
@@ -446,22 +504,47 @@ class CaptureReader:
             if parts.query:
                 target += "?" + parts.query
             default_port = 443 if scheme == "https" else 80
-        host, port = _authority(host_header, default_port) if host_header else (self._fallback_host(conn), conn.server[1])
+        host, port = (
+            _authority(host_header, default_port)
+            if host_header
+            else (self._fallback_host(conn), conn.server[1])
+        )
         conn.requests += 1
         flow_id = f"{conn.flow_prefix}-{conn.requests}"
-        base = self._base(conn, method=request.method, scheme=scheme, host=host, port=port, path=target,
-                          version=request.version, headers=request.headers, flow_id=flow_id)
+        base = self._base(
+            conn,
+            method=request.method,
+            scheme=scheme,
+            host=host,
+            port=port,
+            path=target,
+            version=request.version,
+            headers=request.headers,
+            flow_id=flow_id,
+        )
         body, notes = self._body(request.body)
         if not request.complete:
             notes += ("the capture holds only part of this request's body",)
-        encoding = next((v for k, v in request.headers if k.lower() == "content-encoding"), "").strip().lower()
+        encoding = (
+            next((v for k, v in request.headers if k.lower() == "content-encoding"), "").strip().lower()
+        )
         upgrade = next((v for k, v in request.headers if k.lower() == "upgrade"), "")
         if upgrade.lower() == "websocket":
             extensions = next((v for k, v in request.headers if k.lower() == "sec-websocket-extensions"), "")
             conn.ws_base = dict(base)
             conn.ws_deflate = "permessage-deflate" in extensions.lower()
-        return [Record(**base, ts=ts, kind="http", direction="request", body=body, body_size=len(request.body),
-                       content_encoding="" if encoding == "identity" else encoding, notes=notes)]
+        return [
+            Record(
+                **base,
+                ts=ts,
+                kind="http",
+                direction="request",
+                body=body,
+                body_size=len(request.body),
+                content_encoding="" if encoding == "identity" else encoding,
+                notes=notes,
+            )
+        ]
 
     # --- HTTP/2 ----------------------------------------------------------------------------
 
@@ -502,7 +585,7 @@ class CaptureReader:
                     continue
                 stream.body_size += len(frame.payload)
                 if len(stream.body) < self.body_cap:
-                    stream.body += frame.payload[:self.body_cap - len(stream.body)]
+                    stream.body += frame.payload[: self.body_cap - len(stream.body)]
                 if frame.flags & cp.H2_END_STREAM:
                     stream.done = True
                     records += self._h2_finish(conn, frame.stream, stream)
@@ -518,7 +601,9 @@ class CaptureReader:
         except Exception as e:  # a gap in the capture desynchronises HPACK for good
             conn.broken = f"HTTP/2 header compression lost its state ({type(e).__name__})"
             return None
-        return [(k.decode("utf-8", "surrogateescape"), v.decode("utf-8", "surrogateescape")) for k, v in decoded]
+        return [
+            (k.decode("utf-8", "surrogateescape"), v.decode("utf-8", "surrogateescape")) for k, v in decoded
+        ]
 
     def _h2_finish(self, conn: _Conn, stream_id: int, stream: _H2Stream) -> list[Record]:
         if not stream.request:
@@ -528,18 +613,37 @@ class CaptureReader:
         scheme = pseudo.get(":scheme", "https" if conn.tls else "http").lower()
         authority = pseudo.get(":authority") or next((v for k, v in headers if k.lower() == "host"), "")
         default_port = 443 if scheme == "https" else 80
-        host, port = _authority(authority, default_port) if authority else (self._fallback_host(conn), conn.server[1])
-        base = self._base(conn, method=pseudo.get(":method", "GET").upper(), scheme=scheme, host=host, port=port,
-                          path=pseudo.get(":path", "/"), version="HTTP/2", headers=headers,
-                          flow_id=f"{conn.flow_prefix}-h2-{stream_id}")
+        host, port = (
+            _authority(authority, default_port) if authority else (self._fallback_host(conn), conn.server[1])
+        )
+        base = self._base(
+            conn,
+            method=pseudo.get(":method", "GET").upper(),
+            scheme=scheme,
+            host=host,
+            port=port,
+            path=pseudo.get(":path", "/"),
+            version="HTTP/2",
+            headers=headers,
+            flow_id=f"{conn.flow_prefix}-h2-{stream_id}",
+        )
         notes: tuple[str, ...] = ()
         if stream.body_size > len(stream.body):
             notes = (f"body of {stream.body_size} bytes capped at {self.body_cap} for classification",)
         encoding = next((v for k, v in headers if k.lower() == "content-encoding"), "").strip().lower()
         del conn.h2_streams[stream_id]
-        return [Record(**base, ts=stream.ts, kind="http", direction="request", body=bytes(stream.body),
-                       body_size=stream.body_size, content_encoding="" if encoding == "identity" else encoding,
-                       notes=notes)]
+        return [
+            Record(
+                **base,
+                ts=stream.ts,
+                kind="http",
+                direction="request",
+                body=bytes(stream.body),
+                body_size=stream.body_size,
+                content_encoding="" if encoding == "identity" else encoding,
+                notes=notes,
+            )
+        ]
 
     # --- HTTP/3 -------------------------------------------------------------------------------
 
@@ -580,8 +684,10 @@ class CaptureReader:
 
     def _h3_decoder(self, h3: _H3) -> Any:
         if h3.decoder is None:
-            h3.decoder = pylsqpack.Decoder(h3.settings.get(cp.H3_SETTING_QPACK_MAX_TABLE_CAPACITY, 0),
-                                           h3.settings.get(cp.H3_SETTING_QPACK_BLOCKED_STREAMS, 0))
+            h3.decoder = pylsqpack.Decoder(
+                h3.settings.get(cp.H3_SETTING_QPACK_MAX_TABLE_CAPACITY, 0),
+                h3.settings.get(cp.H3_SETTING_QPACK_BLOCKED_STREAMS, 0),
+            )
         return h3.decoder
 
     def _h3_uni(self, conn: _Conn, h3: _H3, sid: int, chunk: bytes) -> list[Record]:
@@ -592,7 +698,7 @@ class CaptureReader:
             if head is None:
                 return []
             h3.uni[sid] = head[0]
-            del buffer[:head[1]]
+            del buffer[: head[1]]
         kind = h3.uni[sid]
         if kind == cp.H3_STREAM_CONTROL and sid % 4 == 3:  # the server's SETTINGS size our decoder
             for ftype, payload in cp.h3_frames(buffer):
@@ -625,7 +731,7 @@ class CaptureReader:
             elif ftype == cp.H3_DATA:
                 stream.body_size += len(payload)
                 if len(stream.body) < self.body_cap:
-                    stream.body += payload[:self.body_cap - len(stream.body)]
+                    stream.body += payload[: self.body_cap - len(stream.body)]
 
     def _h3_headers(self, conn: _Conn, h3: _H3, sid: int, stream: _H3Stream, block: bytes | None) -> None:
         decoder = self._h3_decoder(h3)
@@ -641,8 +747,9 @@ class CaptureReader:
             conn.broken = f"HTTP/3 header compression lost its state ({type(e).__name__})"
             return
         stream.block = None
-        stream.headers = [(k.decode("utf-8", "surrogateescape"), v.decode("utf-8", "surrogateescape"))
-                          for k, v in headers]
+        stream.headers = [
+            (k.decode("utf-8", "surrogateescape"), v.decode("utf-8", "surrogateescape")) for k, v in headers
+        ]
 
     def _h3_finish(self, conn: _Conn, h3: _H3, sid: int, stream: _H3Stream) -> list[Record]:
         del h3.streams[sid]
@@ -654,16 +761,33 @@ class CaptureReader:
         scheme = pseudo.get(":scheme", "https").lower()
         authority = pseudo.get(":authority") or next((v for k, v in headers if k.lower() == "host"), "")
         host, port = _authority(authority, 443) if authority else (self._fallback_host(conn), conn.server[1])
-        base = self._base(conn, method=pseudo[":method"].upper(), scheme=scheme, host=host, port=port,
-                          path=pseudo.get(":path", "/"), version="HTTP/3", headers=headers,
-                          flow_id=f"{conn.flow_prefix}-h3-{sid}")
+        base = self._base(
+            conn,
+            method=pseudo[":method"].upper(),
+            scheme=scheme,
+            host=host,
+            port=port,
+            path=pseudo.get(":path", "/"),
+            version="HTTP/3",
+            headers=headers,
+            flow_id=f"{conn.flow_prefix}-h3-{sid}",
+        )
         notes: tuple[str, ...] = ()
         if stream.body_size > len(stream.body):
             notes = (f"body of {stream.body_size} bytes capped at {self.body_cap} for classification",)
         encoding = next((v for k, v in headers if k.lower() == "content-encoding"), "").strip().lower()
-        return [Record(**base, ts=stream.ts, kind="http", direction="request", body=bytes(stream.body),
-                       body_size=stream.body_size, content_encoding="" if encoding == "identity" else encoding,
-                       notes=notes)]
+        return [
+            Record(
+                **base,
+                ts=stream.ts,
+                kind="http",
+                direction="request",
+                body=bytes(stream.body),
+                body_size=stream.body_size,
+                content_encoding="" if encoding == "identity" else encoding,
+                notes=notes,
+            )
+        ]
 
     # --- WebSocket -------------------------------------------------------------------------
 
@@ -694,7 +818,7 @@ class CaptureReader:
             if part is None:
                 continue
             if len(part[1]) < WS_MESSAGE_CAP:
-                part[1].extend(payload[:WS_MESSAGE_CAP - len(part[1])])
+                part[1].extend(payload[: WS_MESSAGE_CAP - len(part[1])])
             if not fin:
                 continue
             del conn.ws_parts[client]
@@ -707,10 +831,23 @@ class CaptureReader:
                 except Exception:
                     notes = ("permessage-deflate data could not be inflated",)
             body, capped = self._body(content)
-            base = {**conn.ws_base, "method": "WS", "scheme": "wss" if conn.ws_base["scheme"] == "https" else "ws"}
-            records.append(Record(**base, ts=part[2], kind="websocket", direction="client" if client else "server",
-                                  body=body, body_size=len(content), message_index=conn.ws_index,
-                                  notes=(*notes, *capped)))
+            base = {
+                **conn.ws_base,
+                "method": "WS",
+                "scheme": "wss" if conn.ws_base["scheme"] == "https" else "ws",
+            }
+            records.append(
+                Record(
+                    **base,
+                    ts=part[2],
+                    kind="websocket",
+                    direction="client" if client else "server",
+                    body=body,
+                    body_size=len(content),
+                    message_index=conn.ws_index,
+                    notes=(*notes, *capped),
+                )
+            )
             conn.ws_index += 1
         return records
 
@@ -737,15 +874,29 @@ class CaptureReader:
         for address in message.addresses:
             self.dns_names[address] = message.names[0]
         if self._wanted(conn):
-            self.on_event({"type": "capture:dns", "ts": ts, "name": message.names[0], "answered": True,
-                           "addresses": list(message.addresses), "app": self._app_label(conn)})
+            self.on_event(
+                {
+                    "type": "capture:dns",
+                    "ts": ts,
+                    "name": message.names[0],
+                    "answered": True,
+                    "addresses": list(message.addresses),
+                    "app": self._app_label(conn),
+                }
+            )
 
     def unanswered_dns(self) -> Iterator[Event]:
         """Names looked up whose answer is not in the capture (still hosts the app asked for)."""
         for name, (ts, conn) in self.dns_pending.items():
             if self._wanted(conn):
-                yield {"type": "capture:dns", "ts": ts, "name": name, "answered": False, "addresses": [],
-                       "app": self._app_label(conn)}
+                yield {
+                    "type": "capture:dns",
+                    "ts": ts,
+                    "name": name,
+                    "answered": False,
+                    "addresses": [],
+                    "app": self._app_label(conn),
+                }
         self.dns_pending.clear()
 
     def unreadable(self) -> Iterator[Event]:
@@ -785,21 +936,39 @@ class CaptureReader:
         elif conn.quic or conn.proto == "udp" and conn.server[1] == 443:
             transport, reason = "QUIC", "QUIC is encrypted with keys this capture does not hold"
         elif conn.tls:
-            transport, reason = "TLS", "no TLS key for this connection (or certificate pinning kept decryption out)"
+            transport, reason = (
+                "TLS",
+                "no TLS key for this connection (or certificate pinning kept decryption out)",
+            )
         else:
             transport, reason = conn.proto.upper(), "not HTTP"
         if conn.broken:
             reason = conn.broken
         return {
-            "type": "capture:unreadable", "ts": conn.first_ts, "host": host, "host_source": how,
-            "server": conn.server[0], "port": conn.server[1],
-            "client": _address(conn.client), "transport": transport,
-            "bytes_up": conn.up, "bytes_down": conn.down, "reason": reason, "app": self._app_label(conn),
+            "type": "capture:unreadable",
+            "ts": conn.first_ts,
+            "host": host,
+            "host_source": how,
+            "server": conn.server[0],
+            "port": conn.server[1],
+            "client": _address(conn.client),
+            "transport": transport,
+            "bytes_up": conn.up,
+            "bytes_down": conn.down,
+            "reason": reason,
+            "app": self._app_label(conn),
         }
 
 
-def read_capture(path: Path, *, app: str | None, body_cap: int, keylog: Path | None,
-                 on_event: Callable[[Event], None] | None = None, fd: int | None = None) -> Iterator[Record]:
+def read_capture(
+    path: Path,
+    *,
+    app: str | None,
+    body_cap: int,
+    keylog: Path | None,
+    on_event: Callable[[Event], None] | None = None,
+    fd: int | None = None,
+) -> Iterator[Record]:
     """Records of one pcap/pcapng file, in capture order. Raises `CaptureError` when the file
     cannot be read at all and `CaptureDamage` after the last record before damage. With `fd` (the
     file as the caller opened and vetted it), tshark and phonehome read that very file through
@@ -807,7 +976,9 @@ def read_capture(path: Path, *, app: str | None, body_cap: int, keylog: Path | N
     source = Path(f"/proc/self/fd/{fd}") if fd is not None and Path("/proc/self/fd").is_dir() else path
     tshark = tshark_path()
     if tshark is None:
-        raise CaptureError(f"reading a packet capture needs Wireshark's tshark, which is not installed; {INSTALL_HINT}")
+        raise CaptureError(
+            f"reading a packet capture needs Wireshark's tshark, which is not installed; {INSTALL_HINT}"
+        )
     if keylog is not None and not keylog.is_file():
         raise CaptureError(f"key log {keylog} does not exist")
     reader = CaptureReader(path, app=app, body_cap=body_cap, on_event=on_event)
@@ -817,8 +988,14 @@ def read_capture(path: Path, *, app: str | None, body_cap: int, keylog: Path | N
         reader.on_event({"type": "capture:keylog", "path": str(keylog), "capture": str(path)})
     # The child reopens the inherited descriptor as /dev/fd/N (its own /proc/self is itself).
     target = Path(f"/dev/fd/{fd}") if source != path else path
-    proc = subprocess.Popen(tshark_argv(tshark, target, keylog), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, bufsize=1 << 20, pass_fds=(fd,) if source != path else ())
+    proc = subprocess.Popen(
+        tshark_argv(tshark, target, keylog),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        bufsize=1 << 20,
+        pass_fds=(fd,) if source != path else (),
+    )
     assert proc.stdout is not None and proc.stderr is not None
     uids: Iterator[int | None] = iter(())
     side = None
@@ -855,10 +1032,13 @@ def read_capture(path: Path, *, app: str | None, body_cap: int, keylog: Path | N
         if damage is not None:
             raise CaptureDamage(
                 f"{damage.what} at byte {damage.offset} (packet #{damage.packets_before + 1}); "
-                f"the {damage.packets_before} complete packets before it were read")
+                f"the {damage.packets_before} complete packets before it were read"
+            )
         if reader.packets == 0:
             raise CaptureError(f"tshark cannot read it: {problem or f'exit status {status}'}")
-        raise CaptureDamage(f"tshark stopped after packet #{reader.packets}: {problem or f'exit status {status}'}")
+        raise CaptureDamage(
+            f"tshark stopped after packet #{reader.packets}: {problem or f'exit status {status}'}"
+        )
 
 
 def sibling_keylog(path: Path) -> Path | None:
@@ -873,6 +1053,9 @@ def _is_pcapng(path: Path) -> bool:
 
 
 def _tshark_problem(stderr: str) -> str:
-    lines = [line.strip() for line in stderr.splitlines()
-             if line.strip() and not line.startswith("Running as user") and "dangerous" not in line]
+    lines = [
+        line.strip()
+        for line in stderr.splitlines()
+        if line.strip() and not line.startswith("Running as user") and "dangerous" not in line
+    ]
     return " ".join(lines)[:300]

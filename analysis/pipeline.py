@@ -74,16 +74,26 @@ class Analyser:
         match = self.app_crypto.match(record)
         if match is not None:
             for row in self._analyse(plaintext_record(record, match)):
-                row[Col.decoding] = DECODING_SEPARATOR.join(x for x in (PLAINTEXT_STEP, row[Col.decoding]) if x)
+                row[Col.decoding] = DECODING_SEPARATOR.join(
+                    x for x in (PLAINTEXT_STEP, row[Col.decoding]) if x
+                )
                 rows.append(row)
         elif not rows:
             reason = opaque_reason(record)
             if reason is not None:
                 self.app_encrypted_count += 1
                 destination = self.destinations.lookup_request(record.host, record.path)
-                self.app_encrypted.append({"flow_id": record.flow_id, "ts": record.ts, "url": record.url,
-                                           "host": record.host, "org": destination.org, "reason": reason,
-                                           "size": record.body_size})
+                self.app_encrypted.append(
+                    {
+                        "flow_id": record.flow_id,
+                        "ts": record.ts,
+                        "url": record.url,
+                        "host": record.host,
+                        "org": destination.org,
+                        "reason": reason,
+                        "size": record.body_size,
+                    }
+                )
         return rows
 
     def _analyse(self, record: Record) -> list[dict[str, Any]]:

@@ -13,8 +13,25 @@ from pathlib import Path
 from typing import Any, Literal
 
 ValueKind = Literal[
-    "id", "mac", "imei", "email", "phone", "name", "address", "password", "text", "ip",
-    "ssid", "carrier", "mcc_mnc", "model", "version", "locale", "timezone", "package", "place",
+    "id",
+    "mac",
+    "imei",
+    "email",
+    "phone",
+    "name",
+    "address",
+    "password",
+    "text",
+    "ip",
+    "ssid",
+    "carrier",
+    "mcc_mnc",
+    "model",
+    "version",
+    "locale",
+    "timezone",
+    "package",
+    "place",
 ]
 
 
@@ -206,7 +223,8 @@ def parse_profile(data: dict[str, Any], path: Path | None = None) -> Profile:
     if len(contacts_raw) > MAX_CONTACTS:
         raise ProfileError(
             f"contacts: {len(contacts_raw):,} entries, more than the {MAX_CONTACTS:,} phonehome searches traffic for "
-            "(each costs about a millisecond and 50 KB to prepare); list the contacts the test phone really holds")
+            "(each costs about a millisecond and 50 KB to prepare); list the contacts the test phone really holds"
+        )
     contacts = []
     for i, entry in enumerate(contacts_raw):
         entry = _table(f"contacts[{i}]", entry)

@@ -78,11 +78,17 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[ReadProblem]]:
                 files.append(path / SESSION_FLOWS)
                 continue
             found = sorted(
-                p for p in path.rglob("*")
+                p
+                for p in path.rglob("*")
                 if p.is_file() and p.suffix.lower() in FLOW_SUFFIXES + HAR_SUFFIXES + CAPTURE_SUFFIXES
             )
             if not found:
-                problems.append(ReadProblem(path, "folder holds no flow (.mitm, .flows), HAR or packet capture (.pcap, .pcapng) files"))
+                problems.append(
+                    ReadProblem(
+                        path,
+                        "folder holds no flow (.mitm, .flows), HAR or packet capture (.pcap, .pcapng) files",
+                    )
+                )
             files.extend(found)
         elif path.exists():
             # A file named on the command line may be a link the user made; links inside
@@ -96,9 +102,15 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[ReadProblem]]:
     return files, problems
 
 
-def read_records(path: Path, *, app: str | None = None, body_cap: int = DEFAULT_BODY_CAP,
-                 stats: ReadStats | None = None, keylog: Path | None = None,
-                 on_event: Callable[[dict[str, Any]], None] | None = None) -> Iterator[Record]:
+def read_records(
+    path: Path,
+    *,
+    app: str | None = None,
+    body_cap: int = DEFAULT_BODY_CAP,
+    stats: ReadStats | None = None,
+    keylog: Path | None = None,
+    on_event: Callable[[dict[str, Any]], None] | None = None,
+) -> Iterator[Record]:
     """Records of one file (flow file, HAR or packet capture, by content); raises `ReadError` at
     the first damage, after yielding everything before it. `keylog` is a TLS key log for packet
     captures; `on_event` receives what a capture shows besides records (connections whose content
@@ -114,16 +126,26 @@ def read_records(path: Path, *, app: str | None = None, body_cap: int = DEFAULT_
         head = f.read(64)
         f.seek(0)
         if capture_format(head):
-            yield from _capture_records(path, app=app, body_cap=body_cap, stats=stats, keylog=keylog,
-                                        on_event=on_event, fd=f.fileno())
+            yield from _capture_records(
+                path, app=app, body_cap=body_cap, stats=stats, keylog=keylog, on_event=on_event, fd=f.fileno()
+            )
         elif _is_har(head):
             yield from _har_records(f, path, app=app, body_cap=body_cap, stats=stats)
         else:
             yield from _flowfile_records(f, path, app=app, body_cap=body_cap, stats=stats)
 
 
-def _flowfile_records(f: IO[bytes], path: Path, *, app: str | None, body_cap: int,
-                      stats: ReadStats, offset: int = 0, count: int = 0, end: int | None = None) -> Iterator[Record]:
+def _flowfile_records(
+    f: IO[bytes],
+    path: Path,
+    *,
+    app: str | None,
+    body_cap: int,
+    stats: ReadStats,
+    offset: int = 0,
+    count: int = 0,
+    end: int | None = None,
+) -> Iterator[Record]:
     # The tnetstring states are read directly (what `FlowReader.stream()` does before it builds
     # `Flow` objects): records need only the state, and skipping the objects halves the cost.
     # A part of a file read in parallel: `f` starts at file offset `offset` after `count` flows
@@ -137,16 +159,23 @@ def _flowfile_records(f: IO[bytes], path: Path, *, app: str | None, body_cap: in
             return
         except (ValueError, TypeError, IndexError, MemoryError) as e:
             what = "truncated or damaged" if count else "not a mitmproxy flow file or HAR file"
-            raise ReadError(ReadProblem(
-                path, f"{what} at byte {offset} (flow #{count + 1}); {count} complete flows before it were read ({e})"
-            )) from None
+            raise ReadError(
+                ReadProblem(
+                    path,
+                    f"{what} at byte {offset} (flow #{count + 1}); {count} complete flows before it were read ({e})",
+                )
+            ) from None
         try:
             if not isinstance(state, dict):
                 raise ValueError(f"a {type(state).__name__}, not a flow")
             records = records_from_state(state, source="flowfile", app=app, body_cap=body_cap)
         except Exception as e:  # a state that mitmproxy's own migration or our reading rejects
-            stats.skipped.append(ReadProblem(
-                path, f"unreadable flow #{count + 1} at byte {offset} skipped: {type(e).__name__}: {str(e)[:300]}"))
+            stats.skipped.append(
+                ReadProblem(
+                    path,
+                    f"unreadable flow #{count + 1} at byte {offset} skipped: {type(e).__name__}: {str(e)[:300]}",
+                )
+            )
             records = None
         count += 1
         new_offset = base + f.tell()
@@ -160,8 +189,16 @@ def _flowfile_records(f: IO[bytes], path: Path, *, app: str | None, body_cap: in
             yield record
 
 
-def read_flowfile_range(path: Path, start: int, end: int | None, *, first_flow: int, app: str | None = None,
-                        body_cap: int = DEFAULT_BODY_CAP, stats: ReadStats | None = None) -> Iterator[Record]:
+def read_flowfile_range(
+    path: Path,
+    start: int,
+    end: int | None,
+    *,
+    first_flow: int,
+    app: str | None = None,
+    body_cap: int = DEFAULT_BODY_CAP,
+    stats: ReadStats | None = None,
+) -> Iterator[Record]:
     """Records of the flows between bytes `start` and `end` (None: the end of the file) of a flow
     file, `start` on a flow boundary and `first_flow` the number of flows before it: one part of a
     file analysed in parallel. Damage is reported with offsets and flow numbers of the whole file."""
@@ -175,18 +212,37 @@ def read_flowfile_range(path: Path, start: int, end: int | None, *, first_flow: 
     with f:
         f.seek(start)
         if end is None:
-            yield from _flowfile_records(f, path, app=app, body_cap=body_cap, stats=stats,
-                                         offset=start, count=first_flow)
+            yield from _flowfile_records(
+                f, path, app=app, body_cap=body_cap, stats=stats, offset=start, count=first_flow
+            )
         else:
-            yield from _flowfile_records(io.BytesIO(f.read(end - start)), path, app=app, body_cap=body_cap,
-                                         stats=stats, offset=start, count=first_flow, end=end)
+            yield from _flowfile_records(
+                io.BytesIO(f.read(end - start)),
+                path,
+                app=app,
+                body_cap=body_cap,
+                stats=stats,
+                offset=start,
+                count=first_flow,
+                end=end,
+            )
 
 
-def _capture_records(path: Path, *, app: str | None, body_cap: int, stats: ReadStats, keylog: Path | None,
-                     on_event: Callable[[dict[str, Any]], None] | None, fd: int | None = None) -> Iterator[Record]:
+def _capture_records(
+    path: Path,
+    *,
+    app: str | None,
+    body_cap: int,
+    stats: ReadStats,
+    keylog: Path | None,
+    on_event: Callable[[dict[str, Any]], None] | None,
+    fd: int | None = None,
+) -> Iterator[Record]:
     size = os.stat(path).st_size
     try:
-        for record in pcap.read_capture(path, app=app, body_cap=body_cap, keylog=keylog, on_event=on_event, fd=fd):
+        for record in pcap.read_capture(
+            path, app=app, body_cap=body_cap, keylog=keylog, on_event=on_event, fd=fd
+        ):
             if record.kind == "http":
                 stats.flows += 1
             stats.records += 1
@@ -228,7 +284,7 @@ class _JsonStream:
             self._eof = True
             return False
         self.consumed += self._pos
-        self._buf = self._buf[self._pos:] + chunk
+        self._buf = self._buf[self._pos :] + chunk
         self._pos = 0
         return True
 
@@ -244,7 +300,9 @@ class _JsonStream:
     def expect(self, char: str) -> None:
         got = self.peek()
         if got != char:
-            raise ValueError(f"expected {char!r} at character {self.position}, found {got or 'end of file'!r}")
+            raise ValueError(
+                f"expected {char!r} at character {self.position}, found {got or 'end of file'!r}"
+            )
         self._pos += 1
 
     def value(self) -> Any:
@@ -255,10 +313,14 @@ class _JsonStream:
             except json.JSONDecodeError as e:
                 # Only a value cut off by the end of the buffer can go on in the next chunk; an
                 # error before that is a syntax error, and reading stops there.
-                incomplete = e.pos >= len(self._buf) - _INCOMPLETE_MARGIN or e.msg.startswith("Unterminated string")
+                incomplete = e.pos >= len(self._buf) - _INCOMPLETE_MARGIN or e.msg.startswith(
+                    "Unterminated string"
+                )
                 if incomplete and len(self._buf) - self._pos > MAX_HAR_VALUE:
-                    raise ValueError(f"a value of more than {MAX_HAR_VALUE >> 20} MiB at character "
-                                     f"{self.position} (phonehome reads HAR entries up to that size)") from None
+                    raise ValueError(
+                        f"a value of more than {MAX_HAR_VALUE >> 20} MiB at character "
+                        f"{self.position} (phonehome reads HAR entries up to that size)"
+                    ) from None
                 if incomplete and self._fill():
                     continue
                 raise ValueError(f"{e.msg} at character {self.consumed + e.pos}") from None
@@ -330,8 +392,9 @@ def _har_time(value: Any) -> float:
     return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
 
 
-def har_entry_records(entry: dict[str, Any], index: int, *, app: str | None = None,
-                      body_cap: int = DEFAULT_BODY_CAP) -> list[Record]:
+def har_entry_records(
+    entry: dict[str, Any], index: int, *, app: str | None = None, body_cap: int = DEFAULT_BODY_CAP
+) -> list[Record]:
     request = entry["request"]
     if not isinstance(request, dict):
         raise TypeError(f"request is a {type(request).__name__}, not an object")
@@ -378,12 +441,21 @@ def har_entry_records(entry: dict[str, Any], index: int, *, app: str | None = No
     }
     is_ws = isinstance(entry.get("_webSocketMessages"), list)
     http_scheme = {"ws": "http", "wss": "https"}.get(scheme, scheme)
-    records = [Record(
-        **base,  # type: ignore[arg-type]
-        ts=ts, kind="http", direction="request", method=str(request.get("method", "GET")),
-        scheme=http_scheme, body=body[:body_cap], body_size=len(body),
-        notes=(f"body of {len(body)} bytes capped at {body_cap} for classification",) if len(body) > body_cap else (),
-    )]
+    records = [
+        Record(
+            **base,  # type: ignore[arg-type]
+            ts=ts,
+            kind="http",
+            direction="request",
+            method=str(request.get("method", "GET")),
+            scheme=http_scheme,
+            body=body[:body_cap],
+            body_size=len(body),
+            notes=(f"body of {len(body)} bytes capped at {body_cap} for classification",)
+            if len(body) > body_cap
+            else (),
+        )
+    ]
     if is_ws:
         ws_scheme = "wss" if http_scheme == "https" else "ws"
         for i, message in enumerate(entry["_webSocketMessages"]):
@@ -397,13 +469,19 @@ def har_entry_records(entry: dict[str, Any], index: int, *, app: str | None = No
                     content = data.encode("utf-8", "surrogateescape")
             else:
                 content = data.encode("utf-8", "surrogateescape")
-            records.append(Record(
-                **base,  # type: ignore[arg-type]
-                ts=float(message.get("time", ts)), kind="websocket",
-                direction="client" if message.get("type") == "send" else "server",
-                method="WS", scheme=ws_scheme, body=content[:body_cap], body_size=len(content),
-                message_index=i,
-            ))
+            records.append(
+                Record(
+                    **base,  # type: ignore[arg-type]
+                    ts=float(message.get("time", ts)),
+                    kind="websocket",
+                    direction="client" if message.get("type") == "send" else "server",
+                    method="WS",
+                    scheme=ws_scheme,
+                    body=content[:body_cap],
+                    body_size=len(content),
+                    message_index=i,
+                )
+            )
     return records
 
 
@@ -412,8 +490,9 @@ def _har_flow_id(entry: dict[str, Any], index: int) -> str:
     return "har-" + hashlib.sha1(seed.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
-def _har_records(f: IO[bytes], path: Path, *, app: str | None, body_cap: int,
-                 stats: ReadStats) -> Iterator[Record]:
+def _har_records(
+    f: IO[bytes], path: Path, *, app: str | None, body_cap: int, stats: ReadStats
+) -> Iterator[Record]:
     count = 0
     entries = _har_entries(f)
     while True:
@@ -422,15 +501,19 @@ def _har_records(f: IO[bytes], path: Path, *, app: str | None, body_cap: int,
         except StopIteration:
             return
         except (ValueError, UnicodeDecodeError, RecursionError, MemoryError) as e:
-            raise ReadError(ReadProblem(
-                path, f"HAR damaged after entry #{count} ({count} entries read): {e}"
-            )) from None
+            raise ReadError(
+                ReadProblem(path, f"HAR damaged after entry #{count} ({count} entries read): {e}")
+            ) from None
         count += 1
         try:
             records = har_entry_records(entry, count - 1, app=app, body_cap=body_cap)
         except Exception as e:  # anything a hostile entry can make the conversion raise
-            stats.skipped.append(ReadProblem(
-                path, f"HAR entry #{count} is not a valid HAR 1.2 entry, skipped ({type(e).__name__}: {str(e)[:300]})"))
+            stats.skipped.append(
+                ReadProblem(
+                    path,
+                    f"HAR entry #{count} is not a valid HAR 1.2 entry, skipped ({type(e).__name__}: {str(e)[:300]})",
+                )
+            )
             continue
         stats.flows += 1
         for record in records:

@@ -107,8 +107,9 @@ def _http_record(req: _Request, base: dict[str, Any], *, source: Source, body_ca
     )
 
 
-def _ws_record(req: _Request, base: dict[str, Any], message: Sequence[Any], index: int, *,
-               source: Source, body_cap: int) -> Record:
+def _ws_record(
+    req: _Request, base: dict[str, Any], message: Sequence[Any], index: int, *, source: Source, body_cap: int
+) -> Record:
     _type, from_client, content, timestamp = message[0], message[1], message[2] or b"", message[3]
     body, notes = _body(content, body_cap)
     return Record(
@@ -134,8 +135,13 @@ def server_ip(server_conn: Any) -> str:
     return ""
 
 
-def records_from_state(state: Mapping[str, Any], *, source: Source = "flowfile", app: str | None = None,
-                       body_cap: int = DEFAULT_BODY_CAP) -> list[Record]:
+def records_from_state(
+    state: Mapping[str, Any],
+    *,
+    source: Source = "flowfile",
+    app: str | None = None,
+    body_cap: int = DEFAULT_BODY_CAP,
+) -> list[Record]:
     """Records of one serialised flow (as read from a flow file, any version mitmproxy reads):
     its HTTP request (for a WebSocket: the handshake, whose URL and headers carry data too) and
     every WebSocket message. Non-HTTP flows (TCP, UDP, DNS) give none."""
@@ -156,16 +162,24 @@ def records_from_state(state: Mapping[str, Any], *, source: Source = "flowfile",
     return records
 
 
-def records_from_flow(flow: Flow, *, source: Source = "proxy", app: str | None = None,
-                      body_cap: int = DEFAULT_BODY_CAP) -> list[Record]:
+def records_from_flow(
+    flow: Flow, *, source: Source = "proxy", app: str | None = None, body_cap: int = DEFAULT_BODY_CAP
+) -> list[Record]:
     """Records of a live `Flow` object (see `records_from_state`)."""
     if not isinstance(flow, http.HTTPFlow):
         return []
     return records_from_state(flow.get_state(), source=source, app=app, body_cap=body_cap)
 
 
-def ws_message_record(flow: http.HTTPFlow, message: WebSocketMessage, index: int, *, source: Source,
-                      app: str | None = None, body_cap: int = DEFAULT_BODY_CAP) -> Record:
+def ws_message_record(
+    flow: http.HTTPFlow,
+    message: WebSocketMessage,
+    index: int,
+    *,
+    source: Source,
+    app: str | None = None,
+    body_cap: int = DEFAULT_BODY_CAP,
+) -> Record:
     req = _Request(flow.request.get_state())
     status = flow.response.status_code if flow.response else None
     base = req.base(flow.id, status, app)

@@ -16,8 +16,13 @@ SAME_REQUEST_WINDOW_S = 10.0
 
 
 def request_key(row: Mapping[str, Any]) -> tuple[Any, ...]:
-    return (row.get(Col.host), str(row.get(Col.url) or "").split("://", 1)[-1], row.get(Col.location),
-            row.get(Col.category), row.get(Col.value))
+    return (
+        row.get(Col.host),
+        str(row.get(Col.url) or "").split("://", 1)[-1],
+        row.get(Col.location),
+        row.get(Col.category),
+        row.get(Col.value),
+    )
 
 
 class ProxiedRequests:
@@ -38,7 +43,9 @@ class ProxiedRequests:
         return isinstance(ts, (int, float)) and any(abs(t - ts) <= SAME_REQUEST_WINDOW_S for t in times)
 
 
-def without_proxied_duplicates(hook_rows: list[dict[str, Any]], proxy_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def without_proxied_duplicates(
+    hook_rows: list[dict[str, Any]], proxy_rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """TLS-hook findings the proxy did not also see."""
     proxied = ProxiedRequests()
     for row in proxy_rows:

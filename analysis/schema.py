@@ -53,8 +53,15 @@ class Col:
 DETECTORS = ("key", "pattern", "profile", "runtime")
 PARTIES = ("first", "third")
 PURPOSES = (
-    "advertising", "analytics", "attribution", "crash_reporting", "social",
-    "customer_engagement", "infrastructure", "first_party", "unknown",
+    "advertising",
+    "analytics",
+    "attribution",
+    "crash_reporting",
+    "social",
+    "customer_engagement",
+    "infrastructure",
+    "first_party",
+    "unknown",
 )
 CONSENT_STATES = ("unmarked", "before", "after")
 SOURCES = ("proxy", "flowfile", "har", "tls-hook", "pcap")

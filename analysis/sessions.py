@@ -52,7 +52,9 @@ def _jsonl(path: Path, problems: list[str]) -> list[dict[str, Any]]:
     return read.objects
 
 
-def session_profile(store: SessionStore, meta: dict[str, Any], problems: list[str] | None = None) -> Profile | None:
+def session_profile(
+    store: SessionStore, meta: dict[str, Any], problems: list[str] | None = None
+) -> Profile | None:
     """The profile a session was recorded with: its copy in the session (`device.toml`). A path
     that `session.json` names elsewhere is not read (the session folder may come from anyone):
     it is said in `problems`, to be passed with --profile if wanted."""
@@ -61,8 +63,10 @@ def session_profile(store: SessionStore, meta: dict[str, Any], problems: list[st
         return load_profile(copy, follow=False)
     named = meta.get("profile")
     if named and problems is not None:
-        problems.append(f"{store.session_json}: names the profile {str(named)!r}, which is not in the session; "
-                        "not read (pass it with --profile if you trust it)")
+        problems.append(
+            f"{store.session_json}: names the profile {str(named)!r}, which is not in the session; "
+            "not read (pass it with --profile if you trust it)"
+        )
     return None
 
 
@@ -88,8 +92,9 @@ def replay_rows(
             if parallel is not None and on_record is None and parallel.accepts(path):
                 yield from parallel.rows(path, stats)
             else:
-                for record in read_records(path, app=analyser.app, body_cap=body_cap, stats=stats, keylog=keylog,
-                                           on_event=on_event):
+                for record in read_records(
+                    path, app=analyser.app, body_cap=body_cap, stats=stats, keylog=keylog, on_event=on_event
+                ):
                     rows = analyser.analyse_record(record)
                     if on_record is not None:
                         on_record(record, rows)
@@ -150,8 +155,12 @@ class ReplayPlan:
         host = str(event.get("host") or event.get("name") or "")
         if host:
             destination = self.analyser.destinations.lookup(host)
-            event.update(org=destination.org, party=destination.party, purpose=destination.purpose,
-                         country=destination.country)
+            event.update(
+                org=destination.org,
+                party=destination.party,
+                purpose=destination.purpose,
+                country=destination.country,
+            )
         self.capture_events.append(event)
 
     def rows(self, stats: ReadStats, *, on_record: RecordCallback | None = None) -> Iterator[dict[str, Any]]:
@@ -165,11 +174,20 @@ class ReplayPlan:
         # the findings: replay's memory stays flat without it).
         proxied = ProxiedRequests() if self.recorded_hook_findings else None
         parallel = self._parallel or (
-            ParallelReplay(self.analyser, jobs=self.jobs, body_cap=self.body_cap) if self.jobs > 1 else None)
+            ParallelReplay(self.analyser, jobs=self.jobs, body_cap=self.body_cap) if self.jobs > 1 else None
+        )
         try:
-            for row in replay_rows(self.files, self.analyser, stats=stats, on_problem=on_problem,
-                                   body_cap=self.body_cap, keylog=self.keylog, on_event=self.on_capture_event,
-                                   on_record=on_record, parallel=parallel):
+            for row in replay_rows(
+                self.files,
+                self.analyser,
+                stats=stats,
+                on_problem=on_problem,
+                body_cap=self.body_cap,
+                keylog=self.keylog,
+                on_event=self.on_capture_event,
+                on_record=on_record,
+                parallel=parallel,
+            ):
                 row[Col.consent] = consent_state(row[Col.ts], marker)
                 if proxied is not None:
                     proxied.add(row)
@@ -182,7 +200,9 @@ class ReplayPlan:
             if proxied is not None and proxied.saw(row):
                 continue
             ts = row.get(Col.ts)
-            row[Col.consent] = consent_state(float(ts), marker) if isinstance(ts, (int, float)) else "unmarked"
+            row[Col.consent] = (
+                consent_state(float(ts), marker) if isinstance(ts, (int, float)) else "unmarked"
+            )
             yield row
 
     def start_workers(self) -> None:
@@ -234,8 +254,9 @@ def plan_replay(
         # TLS plaintext seen by the hooks never went through the proxy: keep those findings.
         collected["hook_findings"] += _jsonl(store.hook_findings, problems)
 
-    analyser = Analyser(profile=profile, app=app, first_party=[*first_party, *session_first_party],
-                        extra_lists=extra_lists)
+    analyser = Analyser(
+        profile=profile, app=app, first_party=[*first_party, *session_first_party], extra_lists=extra_lists
+    )
     analyser.add_known_values(known_values_from_events(collected["hook"]))
     analyser.add_hook_events(collected["hook"])
     files, missing = expand_inputs(as_paths)
@@ -272,13 +293,23 @@ def load_inputs(
     as_paths = [Path(p) for p in paths]
     if len(as_paths) == 1 and SessionStore.is_session(as_paths[0]) and not replay:
         return load_session(as_paths[0])
-    plan = plan_replay(as_paths, profile=profile, app=app, first_party=first_party, extra_lists=extra_lists,
-                       keylog=keylog, markers=markers)
+    plan = plan_replay(
+        as_paths,
+        profile=profile,
+        app=app,
+        first_party=first_party,
+        extra_lists=extra_lists,
+        keylog=keylog,
+        markers=markers,
+    )
     stats = ReadStats()
     rows = list(plan.rows(stats))
     recorded = {e.get("flow_id") for e in plan.proxy_events if e.get("type") == APP_ENCRYPTED_EVENT}
-    plan.proxy_events += [{"type": APP_ENCRYPTED_EVENT, **o} for o in plan.analyser.take_app_encrypted()
-                          if o["flow_id"] not in recorded]  # labelled by replay, e.g. in flow files
+    plan.proxy_events += [
+        {"type": APP_ENCRYPTED_EVENT, **o}
+        for o in plan.analyser.take_app_encrypted()
+        if o["flow_id"] not in recorded
+    ]  # labelled by replay, e.g. in flow files
     return SessionData(
         root=plan.root,
         meta=plan.meta,

@@ -71,24 +71,60 @@ def _findings_schema() -> pa.Schema:
 
 SCHEMAS: dict[str, pa.Schema] = {
     "findings": _findings_schema(),
-    "requests": pa.schema([
-        ("task_id", _STR), ("flow_id", _STR), ("ts", _TS), ("kind", _STR), ("method", _STR),
-        ("scheme", _STR), ("host", _STR), ("domain", _STR), ("org", _STR), ("parent", _STR),
-        ("purpose", _STR), ("party", _STR), ("country", _STR), ("url", _STR), ("cleartext", pa.bool_()),
-        ("body_size", pa.int64()), ("findings", pa.int64()), ("categories", pa.list_(_STR)),
-        ("consent", _STR),
-    ]),
-    "sessions": pa.schema([
-        ("task_id", _STR), ("input", _STR), ("platform", _STR), ("start", _TS), ("end", _TS),
-        ("duration_s", pa.float64()), ("consent_label", _STR), ("consent_ts", _TS),
-        ("flows", pa.int64()), ("requests", pa.int64()), ("findings", pa.int64()),
-        ("third_party_orgs", pa.int64()), ("profile", pa.bool_()), ("hooks", pa.bool_()),
-        ("problems", pa.int64()), ("status", _STR), ("seconds", pa.float64()),
-        ("hook_sdks", pa.list_(_STR)),
-    ]),
-    "failures": pa.schema([
-        ("task_id", _STR), ("input", _STR), ("kind", _STR), ("error", _STR), ("ts", _TS),
-    ]),
+    "requests": pa.schema(
+        [
+            ("task_id", _STR),
+            ("flow_id", _STR),
+            ("ts", _TS),
+            ("kind", _STR),
+            ("method", _STR),
+            ("scheme", _STR),
+            ("host", _STR),
+            ("domain", _STR),
+            ("org", _STR),
+            ("parent", _STR),
+            ("purpose", _STR),
+            ("party", _STR),
+            ("country", _STR),
+            ("url", _STR),
+            ("cleartext", pa.bool_()),
+            ("body_size", pa.int64()),
+            ("findings", pa.int64()),
+            ("categories", pa.list_(_STR)),
+            ("consent", _STR),
+        ]
+    ),
+    "sessions": pa.schema(
+        [
+            ("task_id", _STR),
+            ("input", _STR),
+            ("platform", _STR),
+            ("start", _TS),
+            ("end", _TS),
+            ("duration_s", pa.float64()),
+            ("consent_label", _STR),
+            ("consent_ts", _TS),
+            ("flows", pa.int64()),
+            ("requests", pa.int64()),
+            ("findings", pa.int64()),
+            ("third_party_orgs", pa.int64()),
+            ("profile", pa.bool_()),
+            ("hooks", pa.bool_()),
+            ("problems", pa.int64()),
+            ("status", _STR),
+            ("seconds", pa.float64()),
+            ("hook_sdks", pa.list_(_STR)),
+        ]
+    ),
+    "failures": pa.schema(
+        [
+            ("task_id", _STR),
+            ("input", _STR),
+            ("kind", _STR),
+            ("error", _STR),
+            ("ts", _TS),
+        ]
+    ),
 }
 """Each table's columns; `app` is not among them: it is the hive partition (`app=<app>/`)."""
 
@@ -122,7 +158,9 @@ def task_id_for(path: Path) -> str:
     return hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
 
-def discover_tasks(inputs: Sequence[Path], *, app: str | None = None, profile: Path | None = None) -> list[StudyTask]:
+def discover_tasks(
+    inputs: Sequence[Path], *, app: str | None = None, profile: Path | None = None
+) -> list[StudyTask]:
     """Every session directory or capture file under `inputs` is one task (sorted, deduplicated).
 
     A folder that is a session is one task; any other folder is searched for sessions and for flow
@@ -212,19 +250,33 @@ def _ts(value: Any) -> pd.Timestamp | None:
     return None
 
 
-def _request_row(task_id: str, record: Record, rows: list[dict[str, Any]], analyser: Any,
-                 consent_marker: Any) -> dict[str, Any]:
+def _request_row(
+    task_id: str, record: Record, rows: list[dict[str, Any]], analyser: Any, consent_marker: Any
+) -> dict[str, Any]:
     dest = analyser.destinations.lookup(record.host)
     url = record.url
     return {
-        "task_id": task_id, "flow_id": record.flow_id, "ts": _ts(record.ts), "kind": record.kind,
-        "method": record.method, "scheme": record.scheme, "host": record.host, "domain": dest.domain,
-        "org": dest.org, "parent": dest.parent, "purpose": dest.purpose, "party": dest.party,
-        "country": dest.country, "url": url if len(url) <= URL_CAP else url[:URL_CAP] + "…",
-        "cleartext": bool(record.cleartext), "body_size": int(record.body_size), "findings": len(rows),
+        "task_id": task_id,
+        "flow_id": record.flow_id,
+        "ts": _ts(record.ts),
+        "kind": record.kind,
+        "method": record.method,
+        "scheme": record.scheme,
+        "host": record.host,
+        "domain": dest.domain,
+        "org": dest.org,
+        "parent": dest.parent,
+        "purpose": dest.purpose,
+        "party": dest.party,
+        "country": dest.country,
+        "url": url if len(url) <= URL_CAP else url[:URL_CAP] + "…",
+        "cleartext": bool(record.cleartext),
+        "body_size": int(record.body_size),
+        "findings": len(rows),
         "categories": sorted({str(r[Col.category]) for r in rows}),
-        "consent": "unmarked" if consent_marker is None else
-                   ("before" if record.ts < consent_marker["ts"] else "after"),
+        "consent": "unmarked"
+        if consent_marker is None
+        else ("before" if record.ts < consent_marker["ts"] else "after"),
     }
 
 
@@ -232,7 +284,9 @@ def _findings_rows(task_id: str, rows: list[dict[str, Any]]) -> list[dict[str, A
     if not rows:
         return []
     frame = findings_frame(rows).drop(columns=[Col.app])
-    out = frame.astype({c: "object" for c in frame.columns if c not in (Col.ts, Col.cleartext, Col.confidence)})
+    out = frame.astype(
+        {c: "object" for c in frame.columns if c not in (Col.ts, Col.cleartext, Col.confidence)}
+    )
     out = out.where(out.notna(), None)
     records = out.to_dict("records")
     for r in records:
@@ -252,12 +306,24 @@ def run_task(task: StudyTask, dataset: str | Path) -> TaskResult:
     except Exception as e:  # one bad capture must never end the study
         error = f"{type(e).__name__}: {e}"
         detail = traceback.format_exc(limit=6)
-        write_part(dataset, "failures", app, task.task_id, [{
-            "task_id": task.task_id, "input": task.input, "kind": "failed",
-            "error": f"{error}\n{detail}"[:20_000], "ts": pd.Timestamp.now(tz="UTC"),
-        }])
-        return TaskResult(task.task_id, app or UNKNOWN_APP, "failed", error=error,
-                          seconds=time.monotonic() - started)
+        write_part(
+            dataset,
+            "failures",
+            app,
+            task.task_id,
+            [
+                {
+                    "task_id": task.task_id,
+                    "input": task.input,
+                    "kind": "failed",
+                    "error": f"{error}\n{detail}"[:20_000],
+                    "ts": pd.Timestamp.now(tz="UTC"),
+                }
+            ],
+        )
+        return TaskResult(
+            task.task_id, app or UNKNOWN_APP, "failed", error=error, seconds=time.monotonic() - started
+        )
 
 
 def _run(task: StudyTask, dataset: Path, started: float) -> TaskResult:
@@ -291,29 +357,71 @@ def _run(task: StudyTask, dataset: Path, started: float) -> TaskResult:
     write_part(dataset, "findings", app, task.task_id, _findings_rows(task.task_id, findings))
     write_part(dataset, "requests", app, task.task_id, requests)
     if problems:
-        write_part(dataset, "failures", app, task.task_id, [{
-            "task_id": task.task_id, "input": task.input, "kind": "damaged",
-            "error": "; ".join(problems)[:20_000], "ts": pd.Timestamp.now(tz="UTC"),
-        }])
+        write_part(
+            dataset,
+            "failures",
+            app,
+            task.task_id,
+            [
+                {
+                    "task_id": task.task_id,
+                    "input": task.input,
+                    "kind": "damaged",
+                    "error": "; ".join(problems)[:20_000],
+                    "ts": pd.Timestamp.now(tz="UTC"),
+                }
+            ],
+        )
     seconds = time.monotonic() - started
-    write_part(dataset, "sessions", app, task.task_id, [{
-        "task_id": task.task_id, "input": task.input, "platform": platform, "start": start, "end": end,
-        "duration_s": (end - start).total_seconds() if start is not None and end is not None else None,
-        "consent_label": marker.get("label") if marker else None,
-        "consent_ts": _ts(marker.get("ts")) if marker else None,
-        "flows": stats.flows, "requests": len(requests), "findings": len(findings),
-        "third_party_orgs": len(third), "profile": plan.analyser.profile is not None,
-        "hooks": bool(plan.hook_events), "problems": len(problems), "status": status,
-        "seconds": seconds, "hook_sdks": hook_sdks(plan.hook_events),
-    }])
-    return TaskResult(task.task_id, app or UNKNOWN_APP, status, flows=stats.flows, requests=len(requests),
-                      findings=len(findings), seconds=seconds, problems=problems)
+    write_part(
+        dataset,
+        "sessions",
+        app,
+        task.task_id,
+        [
+            {
+                "task_id": task.task_id,
+                "input": task.input,
+                "platform": platform,
+                "start": start,
+                "end": end,
+                "duration_s": (end - start).total_seconds()
+                if start is not None and end is not None
+                else None,
+                "consent_label": marker.get("label") if marker else None,
+                "consent_ts": _ts(marker.get("ts")) if marker else None,
+                "flows": stats.flows,
+                "requests": len(requests),
+                "findings": len(findings),
+                "third_party_orgs": len(third),
+                "profile": plan.analyser.profile is not None,
+                "hooks": bool(plan.hook_events),
+                "problems": len(problems),
+                "status": status,
+                "seconds": seconds,
+                "hook_sdks": hook_sdks(plan.hook_events),
+            }
+        ],
+    )
+    return TaskResult(
+        task.task_id,
+        app or UNKNOWN_APP,
+        status,
+        flows=stats.flows,
+        requests=len(requests),
+        findings=len(findings),
+        seconds=seconds,
+        problems=problems,
+    )
 
 
 def hook_sdks(events: Iterable[dict[str, Any]]) -> list[str]:
     """The organisations whose code the hooks saw reading device data (from the read's stack)."""
-    found = {str(e.get("org") or e.get("sdk")) for e in events
-             if e.get("type") == "hook:read" and (e.get("org") or e.get("sdk"))}
+    found = {
+        str(e.get("org") or e.get("sdk"))
+        for e in events
+        if e.get("type") == "hook:read" and (e.get("org") or e.get("sdk"))
+    }
     return sorted(found)
 
 
@@ -321,8 +429,12 @@ def write_study_meta(dataset: Path, inputs: Iterable[Path], tasks: int) -> None:
     from phonehome import __version__
 
     meta = {
-        "schema_version": SCHEMA_VERSION, "phonehome": __version__, "created": time.time(),
-        "inputs": [str(p) for p in inputs], "tasks": tasks, "tables": list(TABLES),
+        "schema_version": SCHEMA_VERSION,
+        "phonehome": __version__,
+        "created": time.time(),
+        "inputs": [str(p) for p in inputs],
+        "tasks": tasks,
+        "tables": list(TABLES),
         "partitioning": "hive, by app (app=<percent-encoded app id>)",
     }
     write_atomic(dataset / "study.json", json.dumps(meta, indent=2).encode("utf-8"))

@@ -95,18 +95,37 @@ def study_tables(dataset: str | Path) -> StudyTables:
     import pyarrow.dataset as ds
 
     dataset = Path(dataset)
-    sessions = open_table(dataset, "sessions").to_table(
-        columns=["app", "task_id", "status", "duration_s", "consent_label", "flows", "findings", "hooks", "hook_sdks"]
-    ).to_pandas()
+    sessions = (
+        open_table(dataset, "sessions")
+        .to_table(
+            columns=[
+                "app",
+                "task_id",
+                "status",
+                "duration_s",
+                "consent_label",
+                "flows",
+                "findings",
+                "hooks",
+                "hook_sdks",
+            ]
+        )
+        .to_pandas()
+    )
     analysed = sessions[sessions["status"].isin(["ok", "damaged"])]
     apps = sorted(analysed["app"].dropna().unique())
     total = len(apps)
     marked_apps = set(analysed.loc[analysed["consent_label"].notna(), "app"])
     hooked_apps = set(analysed.loc[analysed["hooks"].fillna(False).astype(bool), "app"])
 
-    third = _named_unknowns(_distinct(dataset, "findings",
-                                      ["app", "category", "org", "domain", "parent", "country", "consent"],
-                                      ds.field("party") == "third"))
+    third = _named_unknowns(
+        _distinct(
+            dataset,
+            "findings",
+            ["app", "category", "org", "domain", "parent", "country", "consent"],
+            ds.field("party") == "third",
+        )
+    )
     third = third[third["app"].isin(apps)]
 
     categories = []
@@ -122,17 +141,27 @@ def study_tables(dataset: str | Path) -> StudyTables:
 
     receivers = []
     for org, rows in third.groupby("org", sort=False):
-        receivers.append(OrgShare(
-            str(org), _first(rows["parent"]), _first(rows["country"]), Share(rows["app"].nunique(), total),
-            tuple(c for c in CATEGORY_IDS if c in set(rows["category"])),
-        ))
+        receivers.append(
+            OrgShare(
+                str(org),
+                _first(rows["parent"]),
+                _first(rows["country"]),
+                Share(rows["app"].nunique(), total),
+                tuple(c for c in CATEGORY_IDS if c in set(rows["category"])),
+            )
+        )
     receivers.sort(key=lambda r: (-r.apps.count, r.org))
 
-    contacted = _named_unknowns(_distinct(dataset, "requests", ["app", "org", "domain", "parent", "country"],
-                                          ds.field("party") == "third"))
+    contacted = _named_unknowns(
+        _distinct(
+            dataset, "requests", ["app", "org", "domain", "parent", "country"], ds.field("party") == "third"
+        )
+    )
     contacted = contacted[contacted["app"].isin(apps)]
     sdk_hosts = [
-        OrgShare(str(org), _first(rows["parent"]), _first(rows["country"]), Share(rows["app"].nunique(), total), ())
+        OrgShare(
+            str(org), _first(rows["parent"]), _first(rows["country"]), Share(rows["app"].nunique(), total), ()
+        )
         for org, rows in contacted.groupby("org", sort=False)
     ]
     sdk_hosts.sort(key=lambda r: (-r.apps.count, r.org))
@@ -141,13 +170,17 @@ def study_tables(dataset: str | Path) -> StudyTables:
     for app, sdks in zip(analysed["app"], analysed["hook_sdks"], strict=True):
         for sdk in sdks if sdks is not None else ():
             stack_apps[str(sdk)].add(app)
-    sdk_stacks = sorted(((k, Share(len(v), len(hooked_apps))) for k, v in stack_apps.items()),
-                        key=lambda kv: (-kv[1].count, kv[0]))
+    sdk_stacks = sorted(
+        ((k, Share(len(v), len(hooked_apps))) for k, v in stack_apps.items()),
+        key=lambda kv: (-kv[1].count, kv[0]),
+    )
 
     per_app_orgs = third.groupby("app")["org"].nunique().reindex(apps, fill_value=0)
     countries = sorted(
-        ((str(c) if c and c == c else "unknown", Share(n, total))
-         for c, n in third.fillna({"country": "unknown"}).groupby("country")["app"].nunique().items()),
+        (
+            (str(c) if c and c == c else "unknown", Share(n, total))
+            for c, n in third.fillna({"country": "unknown"}).groupby("country")["app"].nunique().items()
+        ),
         key=lambda kv: (-kv[1].count, kv[0]),
     )
 
@@ -159,19 +192,35 @@ def study_tables(dataset: str | Path) -> StudyTables:
         cats = per_cat.get(str(app), {})
         durations = rows["duration_s"].dropna()
         labels = rows["consent_label"].dropna()
-        per_app.append(AppRow(str(app), len(rows), float(durations.sum()) if len(durations) else None,
-                              str(labels.iloc[0]) if len(labels) else None, int(per_app_orgs.get(app, 0)), cats))
+        per_app.append(
+            AppRow(
+                str(app),
+                len(rows),
+                float(durations.sum()) if len(durations) else None,
+                str(labels.iloc[0]) if len(labels) else None,
+                int(per_app_orgs.get(app, 0)),
+                cats,
+            )
+        )
     per_app.sort(key=lambda r: (-r.third_parties, r.app))
 
     return StudyTables(
-        apps=total, sessions=len(sessions), failed_sessions=int((~sessions["status"].isin(["ok", "damaged"])).sum())
+        apps=total,
+        sessions=len(sessions),
+        failed_sessions=int((~sessions["status"].isin(["ok", "damaged"])).sum())
         + _failed_without_session(dataset, set(sessions["task_id"])),
-        apps_with_marker=len(marked_apps), apps_with_hooks=len(hooked_apps),
-        categories=categories, receivers=receivers, sdk_hosts=sdk_hosts, sdk_stacks=sdk_stacks,
+        apps_with_marker=len(marked_apps),
+        apps_with_hooks=len(hooked_apps),
+        categories=categories,
+        receivers=receivers,
+        sdk_hosts=sdk_hosts,
+        sdk_stacks=sdk_stacks,
         third_parties_median=float(per_app_orgs.median()) if total else 0.0,
         third_parties_p90=float(per_app_orgs.quantile(0.9)) if total else 0.0,
-        countries=countries, per_app=per_app,
-        flows=int(sessions["flows"].sum()), findings=int(sessions["findings"].sum()),
+        countries=countries,
+        per_app=per_app,
+        flows=int(sessions["flows"].sum()),
+        findings=int(sessions["findings"].sum()),
     )
 
 

@@ -42,7 +42,9 @@ def load(f: BinaryIO, remaining: int) -> TSerializable:
     length = int(digits)
     left = remaining - len(digits) - 1
     if length + 1 > left:
-        raise ValueError(f"declares {length:,} bytes but only {max(left - 1, 0):,} follow (truncated or damaged)")
+        raise ValueError(
+            f"declares {length:,} bytes but only {max(left - 1, 0):,} follow (truncated or damaged)"
+        )
     data = f.read(length)
     tag = f.read(1)
     if len(data) != length or len(tag) != 1:

@@ -136,17 +136,23 @@ def receivers(findings: pd.DataFrame, *, org_column: str = Col.org) -> tuple[Rec
         if not parent and not parent_country:
             parent_country = country
         party = g[Col.party] if Col.party in g else pd.Series(["third"] * len(g))
-        ips = tuple(dict.fromkeys(v for v in (_text(x) for x in g[Col.server_ip]) if v)) if Col.server_ip in g else ()
-        out.append(Receiver(
-            org=name,
-            third_party=any(p != "first" for p in party),
-            parent=parent,
-            company=place(country, dpf),
-            parent_place=place(parent_country, dpf),
-            dpf=dpf,
-            categories=tuple(dict.fromkeys(str(c) for c in g[Col.category] if isinstance(c, str))),
-            server_ips=ips,
-        ))
+        ips = (
+            tuple(dict.fromkeys(v for v in (_text(x) for x in g[Col.server_ip]) if v))
+            if Col.server_ip in g
+            else ()
+        )
+        out.append(
+            Receiver(
+                org=name,
+                third_party=any(p != "first" for p in party),
+                parent=parent,
+                company=place(country, dpf),
+                parent_place=place(parent_country, dpf),
+                dpf=dpf,
+                categories=tuple(dict.fromkeys(str(c) for c in g[Col.category] if isinstance(c, str))),
+                server_ips=ips,
+            )
+        )
     return tuple(out)
 
 
@@ -164,7 +170,9 @@ class CountryExposure:
     dpf_missing: bool = False
 
 
-def exposures(found: tuple[Receiver, ...], *, include: Callable[[Receiver], bool] = lambda r: True) -> tuple[CountryExposure, ...]:
+def exposures(
+    found: tuple[Receiver, ...], *, include: Callable[[Receiver], bool] = lambda r: True
+) -> tuple[CountryExposure, ...]:
     """Per country outside the EU/EEA (adequacy, other third countries; unknown last): who is
     there, as company or as parent, and which kinds of data reached them. Most severe group first,
     then most organisations."""
@@ -175,10 +183,15 @@ def exposures(found: tuple[Receiver, ...], *, include: Callable[[Receiver], bool
         for where, via in ((r.company, False), (r.parent_place, True)):
             if where.group == "eu_eea":
                 continue
-            if via and (where.country == r.company.country or (where.group == "unknown" and r.company.group == "unknown")):
+            if via and (
+                where.country == r.company.country
+                or (where.group == "unknown" and r.company.group == "unknown")
+            ):
                 continue
             key = where.country or "?"
-            row = table.setdefault(key, {"group": where.group, "companies": [], "via": [], "cats": [], "dpf": False})
+            row = table.setdefault(
+                key, {"group": where.group, "companies": [], "via": [], "cats": [], "dpf": False}
+            )
             (row["via"] if via else row["companies"]).append(r.org)  # type: ignore[union-attr]
             row["cats"] = list(dict.fromkeys([*row["cats"], *r.categories]))  # type: ignore[misc]
             row["dpf"] = bool(row["dpf"]) or where.dpf_missing

@@ -87,10 +87,17 @@ PROBE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(PROBE_JS.encode()).dige
 PROBE_TAG = f"<script>{PROBE_JS}</script>".encode()
 
 API_CAPABILITY = {
-    "fetch": NETWORK, "XMLHttpRequest": NETWORK, "sendBeacon": NETWORK, "WebSocket": NETWORK,
-    "document.cookie": COOKIES_STORAGE, "storage.getItem": COOKIES_STORAGE,
-    "input.value": KEYBOARD, "textarea.value": KEYBOARD, "innerText": PAGE_CONTENT,
-    "querySelectorAll": PAGE_CONTENT, "getSelection": SELECTION_CLIPBOARD,
+    "fetch": NETWORK,
+    "XMLHttpRequest": NETWORK,
+    "sendBeacon": NETWORK,
+    "WebSocket": NETWORK,
+    "document.cookie": COOKIES_STORAGE,
+    "storage.getItem": COOKIES_STORAGE,
+    "input.value": KEYBOARD,
+    "textarea.value": KEYBOARD,
+    "innerText": PAGE_CONTENT,
+    "querySelectorAll": PAGE_CONTENT,
+    "getSelection": SELECTION_CLIPBOARD,
     "clipboard.readText": SELECTION_CLIPBOARD,
 }
 
@@ -100,7 +107,9 @@ API_CAPABILITY = {
 _HEAD = re.compile(rb"<head(\s[^>]*)?>", re.IGNORECASE)
 _HTML = re.compile(rb"<html(\s[^>]*)?>", re.IGNORECASE)
 _DOCTYPE = re.compile(rb"<!doctype[^>]*>", re.IGNORECASE)
-_META_CSP = re.compile(rb"<meta\b[^>]*http-equiv\s*=\s*[\"']?content-security-policy[\"']?[^>]*>", re.IGNORECASE)
+_META_CSP = re.compile(
+    rb"<meta\b[^>]*http-equiv\s*=\s*[\"']?content-security-policy[\"']?[^>]*>", re.IGNORECASE
+)
 _CONTENT_ATTR = re.compile(rb"""(\bcontent\s*=\s*)("([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
 
@@ -119,14 +128,14 @@ def inject(document: bytes) -> bytes:
         parts: list[bytes] = []
         last = 0
         for meta in metas:
-            parts += [window[last:meta.start()], _rewrite_meta(meta.group(0))]
+            parts += [window[last : meta.start()], _rewrite_meta(meta.group(0))]
             last = meta.end()
         document = b"".join(parts) + document[last:]
         window = document[:HEAD_WINDOW]
     for pattern in (_HEAD, _HTML, _DOCTYPE):
         m = pattern.search(window)
         if m is not None:
-            return document[:m.end()] + PROBE_TAG + document[m.end():]
+            return document[: m.end()] + PROBE_TAG + document[m.end() :]
     return PROBE_TAG + document
 
 
@@ -137,7 +146,7 @@ def _rewrite_meta(tag: bytes) -> bytes:
     raw = (m.group(3) if m.group(3) is not None else m.group(4)).decode("utf-8", "replace")
     policy = allow_probe(html.unescape(raw))
     quoted = b'"' + html.escape(policy, quote=True).encode() + b'"'
-    return tag[:m.start(2)] + quoted + tag[m.end(2):]
+    return tag[: m.start(2)] + quoted + tag[m.end(2) :]
 
 
 # ---- Content-Security-Policy --------------------------------------------------------------------
@@ -177,8 +186,11 @@ def _with_hash(values: list[str]) -> list[str]:
     lowered = [v.lower() for v in values]
     if "'none'" in lowered:
         return [PROBE_HASH_SOURCE]
-    if "'unsafe-inline'" in lowered and not any(_NONCE_OR_HASH.match(v) for v in values) and \
-            "'strict-dynamic'" not in lowered:
+    if (
+        "'unsafe-inline'" in lowered
+        and not any(_NONCE_OR_HASH.match(v) for v in values)
+        and "'strict-dynamic'" not in lowered
+    ):
         return values  # inline scripts are allowed already; a hash would switch 'unsafe-inline' off
     return [*values, PROBE_HASH_SOURCE]
 
@@ -193,6 +205,7 @@ PROBE_HASH_SOURCE = f"'{PROBE_HASH}'"
 
 
 # ---- reports ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class ProbeRecord:
@@ -225,11 +238,17 @@ def parse_report(body: bytes) -> tuple[list[ProbeRecord], str | None]:
         detail = _text(r.get("detail"), 100)
         code = r.get("code")
         t = r.get("t")
-        out.append(ProbeRecord(
-            page=page, api=api, detail=detail, code=code[:MAX_CODE] if isinstance(code, str) else None,
-            frame=_text(r.get("frame"), 200), ts=t / 1000 if isinstance(t, (int, float)) and not isinstance(t, bool) else None,
-            capability=record_capability(api, detail),
-        ))
+        out.append(
+            ProbeRecord(
+                page=page,
+                api=api,
+                detail=detail,
+                code=code[:MAX_CODE] if isinstance(code, str) else None,
+                frame=_text(r.get("frame"), 200),
+                ts=t / 1000 if isinstance(t, (int, float)) and not isinstance(t, bool) else None,
+                capability=record_capability(api, detail),
+            )
+        )
     return out, None
 
 

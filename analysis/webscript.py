@@ -67,13 +67,50 @@ PLAIN = {
 }
 """One phrase per capability for people who are not engineers."""
 
-_KEY_EVENTS = {"keydown", "keyup", "keypress", "input", "beforeinput", "change", "compositionend",
-               "compositionstart", "compositionupdate", "textinput"}
-_POINTER_EVENTS = {"click", "dblclick", "auxclick", "contextmenu", "mousedown", "mouseup", "mousemove",
-                   "mouseover", "mouseout", "mouseenter", "mouseleave", "touchstart", "touchend", "touchmove",
-                   "touchcancel", "pointerdown", "pointerup", "pointermove", "pointercancel", "pointerover",
-                   "gesturestart", "gesturechange", "gestureend", "scroll", "scrollend", "wheel", "tap",
-                   "drag", "dragstart", "drop"}
+_KEY_EVENTS = {
+    "keydown",
+    "keyup",
+    "keypress",
+    "input",
+    "beforeinput",
+    "change",
+    "compositionend",
+    "compositionstart",
+    "compositionupdate",
+    "textinput",
+}
+_POINTER_EVENTS = {
+    "click",
+    "dblclick",
+    "auxclick",
+    "contextmenu",
+    "mousedown",
+    "mouseup",
+    "mousemove",
+    "mouseover",
+    "mouseout",
+    "mouseenter",
+    "mouseleave",
+    "touchstart",
+    "touchend",
+    "touchmove",
+    "touchcancel",
+    "pointerdown",
+    "pointerup",
+    "pointermove",
+    "pointercancel",
+    "pointerover",
+    "gesturestart",
+    "gesturechange",
+    "gestureend",
+    "scroll",
+    "scrollend",
+    "wheel",
+    "tap",
+    "drag",
+    "dragstart",
+    "drop",
+}
 _FORM_EVENTS = {"submit", "formdata", "reset"}
 _SELECTION_EVENTS = {"selectionchange", "selectstart", "select", "copy", "cut", "paste"}
 _FOCUS_EVENTS = {"focus", "blur", "focusin", "focusout"}
@@ -94,31 +131,89 @@ def event_capability(event: str) -> str | None:
 
 
 # jQuery-style listener shortcuts: `$(document).keydown(fn)`.
-_SHORTCUT_LISTENERS = {"keydown", "keyup", "keypress", "input", "change", "click", "dblclick", "mousedown",
-                       "mouseup", "mousemove", "touchstart", "touchend", "touchmove", "scroll", "submit",
-                       "select", "focus", "blur", "focusin", "focusout"}
+_SHORTCUT_LISTENERS = {
+    "keydown",
+    "keyup",
+    "keypress",
+    "input",
+    "change",
+    "click",
+    "dblclick",
+    "mousedown",
+    "mouseup",
+    "mousemove",
+    "touchstart",
+    "touchend",
+    "touchmove",
+    "scroll",
+    "submit",
+    "select",
+    "focus",
+    "blur",
+    "focusin",
+    "focusout",
+}
 _LISTEN_METHODS = {"addEventListener", "attachEvent", "on", "bind", "live", "delegate", "one"}
 _CONTENT_PROPS = {"innerText", "innerHTML", "outerHTML", "outerText", "textContent", "documentElement"}
-_CONTENT_METHODS = {"querySelectorAll", "getElementsByTagName", "getElementsByClassName", "getElementsByName",
-                    "getElementsByTagNameNS", "createTreeWalker", "createNodeIterator", "getBoundingClientRect",
-                    "getClientRects", "elementFromPoint", "elementsFromPoint", "evaluate"}
-_GEOMETRY_PROPS = {"offsetTop", "offsetLeft", "offsetWidth", "offsetHeight", "clientTop", "clientLeft",
-                   "scrollHeight", "scrollWidth"}
-_ENUM_COLLECTIONS = {"document.forms", "document.images", "document.links", "document.all", "document.anchors",
-                     "document.scripts", "document.embeds"}
+_CONTENT_METHODS = {
+    "querySelectorAll",
+    "getElementsByTagName",
+    "getElementsByClassName",
+    "getElementsByName",
+    "getElementsByTagNameNS",
+    "createTreeWalker",
+    "createNodeIterator",
+    "getBoundingClientRect",
+    "getClientRects",
+    "elementFromPoint",
+    "elementsFromPoint",
+    "evaluate",
+}
+_GEOMETRY_PROPS = {
+    "offsetTop",
+    "offsetLeft",
+    "offsetWidth",
+    "offsetHeight",
+    "clientTop",
+    "clientLeft",
+    "scrollHeight",
+    "scrollWidth",
+}
+_ENUM_COLLECTIONS = {
+    "document.forms",
+    "document.images",
+    "document.links",
+    "document.all",
+    "document.anchors",
+    "document.scripts",
+    "document.embeds",
+}
 _STORAGE_ROOTS = {"localStorage", "sessionStorage", "indexedDB", "cookieStore", "caches", "openDatabase"}
-_LOOKUPS = {"getElementById", "querySelector", "querySelectorAll", "getElementsByTagName",
-            "getElementsByClassName", "getElementsByName", "elementFromPoint", "item", "namedItem"}
+_LOOKUPS = {
+    "getElementById",
+    "querySelector",
+    "querySelectorAll",
+    "getElementsByTagName",
+    "getElementsByClassName",
+    "getElementsByName",
+    "elementFromPoint",
+    "item",
+    "namedItem",
+}
 _VALUE_PROPS = {"value", "checked", "selectedIndex", "selectionStart", "selectionEnd", "files"}
 _EVAL_CALLS = {"eval", "execScript"}
 _TIMER_CALLS = {"setTimeout", "setInterval", "setImmediate"}
 _GLOBAL_PREFIXES = ("window.", "self.", "globalThis.", "top.", "parent.", "frames.", "this.")
-_BRIDGE_NAME = re.compile(r"(?i)(bridge|^native(app|interface|api|host)?$|^android$|^ios$|^webviewjavascript)")
-_CUSTOM_SCHEME = re.compile(r"^(?!https?:|about:|data:|blob:|javascript:|mailto:|tel:)[a-z][a-z0-9+.-]{1,40}://",
-                            re.IGNORECASE)
+_BRIDGE_NAME = re.compile(
+    r"(?i)(bridge|^native(app|interface|api|host)?$|^android$|^ios$|^webviewjavascript)"
+)
+_CUSTOM_SCHEME = re.compile(
+    r"^(?!https?:|about:|data:|blob:|javascript:|mailto:|tel:)[a-z][a-z0-9+.-]{1,40}://", re.IGNORECASE
+)
 
 
 # ---- results ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
@@ -180,8 +275,10 @@ _FOLD_DEPTH = 300
 
 # ---- entry point ------------------------------------------------------------------------------
 
-def analyse_script(source: str | bytes, *, bridge_names: Iterable[str] = (),
-                   limits: ScriptLimits | None = None) -> ScriptAnalysis:
+
+def analyse_script(
+    source: str | bytes, *, bridge_names: Iterable[str] = (), limits: ScriptLimits | None = None
+) -> ScriptAnalysis:
     """What `source` can observe and where it can send it. Never raises on any input.
 
     `bridge_names` are the names the app gave its objects with `addJavascriptInterface`: a call
@@ -196,8 +293,14 @@ def analyse_script(source: str | bytes, *, bridge_names: Iterable[str] = (),
     except Exception as e:  # noqa: BLE001 - hostile input is said, never raised
         run.note(f"analysis stopped in script {top_sha[:12]}: {type(e).__name__}: {str(e)[:200]}")
     caps = tuple(c for c in CAPABILITIES if c in run.caps)
-    return ScriptAnalysis(sha256=top_sha, size=len(source.encode("utf-8", "replace")), capabilities=caps,
-                          evidence=tuple(run.evidence), notes=tuple(run.notes), scripts=run.scripts)
+    return ScriptAnalysis(
+        sha256=top_sha,
+        size=len(source.encode("utf-8", "replace")),
+        capabilities=caps,
+        evidence=tuple(run.evidence),
+        notes=tuple(run.notes),
+        scripts=run.scripts,
+    )
 
 
 def _sha(text: str) -> str:
@@ -225,6 +328,7 @@ class _Scope:
     """Flow-insensitive bindings of one script: a name bound exactly once to a constant or to a
     member chain. Minified code reuses short names in many functions; a name bound twice (or a
     parameter) is unknown, so a wrong fold is never made."""
+
     consts: dict[str, Any] = field(default_factory=dict)
     aliases: dict[str, Any] = field(default_factory=dict)
     image_names: set[str] = field(default_factory=set)
@@ -259,7 +363,9 @@ class _Run:
         sha = _sha(source)
         data = source.encode("utf-8", "replace")
         if len(data) > self.lim.max_bytes:
-            self.note(f"script {sha[:12]} is {len(data)} bytes; only the first {self.lim.max_bytes} were analysed")
+            self.note(
+                f"script {sha[:12]} is {len(data)} bytes; only the first {self.lim.max_bytes} were analysed"
+            )
             data = data[: self.lim.max_bytes]
         tree = _parser().parse(data)
         root = tree.root_node
@@ -274,7 +380,9 @@ class _Run:
         self.nodes += 1
         if self.nodes > self.lim.max_nodes:
             if not self._stopped:
-                self.note(f"stopped after {self.lim.max_nodes} syntax nodes (limit); the rest was not analysed")
+                self.note(
+                    f"stopped after {self.lim.max_nodes} syntax nodes (limit); the rest was not analysed"
+                )
             self._stopped = True
             return False
         return True
@@ -289,8 +397,17 @@ class _Run:
             self.note(f"more than {self.lim.max_evidence} pieces of evidence; the rest are not listed")
             return
         self._seen.add(key)
-        self.evidence.append(Evidence(capability=capability, api=api, code=_code(s, node), line=line, column=col,
-                                      script_sha256=s.sha, via=s.via))
+        self.evidence.append(
+            Evidence(
+                capability=capability,
+                api=api,
+                code=_code(s, node),
+                line=line,
+                column=col,
+                script_sha256=s.sha,
+                via=s.via,
+            )
+        )
 
 
 def _first_error(root: Any) -> str:
@@ -305,7 +422,9 @@ def _first_error(root: Any) -> str:
 
 
 def _code(s: _Script, node: Any) -> str:
-    text = s.data[node.start_byte: min(node.end_byte, node.start_byte + MAX_CODE * 4)].decode("utf-8", "replace")
+    text = s.data[node.start_byte : min(node.end_byte, node.start_byte + MAX_CODE * 4)].decode(
+        "utf-8", "replace"
+    )
     text = " ".join(text.split())
     return text if len(text) <= MAX_CODE else text[: MAX_CODE - 1] + "…"
 
@@ -328,7 +447,7 @@ class _Script:
         self.scope = _Scope()
 
     def text(self, node: Any) -> str:
-        return self.data[node.start_byte: node.end_byte].decode("utf-8", "replace")
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     # -- bindings -------------------------------------------------------------------------------
 
@@ -364,7 +483,11 @@ class _Script:
                     counts[self.text(target)] = counts.get(self.text(target), 0) + 2
                 continue
             elif n.type in ("catch_clause", "for_in_statement"):
-                target = n.child_by_field_name("name") or n.child_by_field_name("parameter") or n.child_by_field_name("left")
+                target = (
+                    n.child_by_field_name("name")
+                    or n.child_by_field_name("parameter")
+                    or n.child_by_field_name("left")
+                )
                 if target is not None and target.type == "identifier":
                     counts[self.text(target)] = counts.get(self.text(target), 0) + 2
                 continue
@@ -411,7 +534,11 @@ class _Script:
             return _unescape(self.text(node)[1:-1])
         if t == "number":
             try:
-                return float(int(self.text(node), 0)) if self.text(node).lower().startswith("0x") else float(self.text(node))
+                return (
+                    float(int(self.text(node), 0))
+                    if self.text(node).lower().startswith("0x")
+                    else float(self.text(node))
+                )
             except ValueError:
                 return None
         if t == "template_string":
@@ -457,7 +584,12 @@ class _Script:
         if t == "subscript_expression":
             obj = self.fold(node.child_by_field_name("object"), depth + 1)
             idx = self.fold(node.child_by_field_name("index"), depth + 1)
-            if isinstance(obj, list | str) and isinstance(idx, float) and 0 <= idx < len(obj) and idx == int(idx):
+            if (
+                isinstance(obj, list | str)
+                and isinstance(idx, float)
+                and 0 <= idx < len(obj)
+                and idx == int(idx)
+            ):
                 return obj[int(idx)]
             return None
         if t == "call_expression":
@@ -466,7 +598,9 @@ class _Script:
 
     def _cap(self, s: str) -> str | None:
         if len(s) > self.run.lim.max_fold:
-            self.run.note(f"a string built in script {self.sha[:12]} is longer than {self.run.lim.max_fold} characters; not followed")
+            self.run.note(
+                f"a string built in script {self.sha[:12]} is longer than {self.run.lim.max_fold} characters; not followed"
+            )
             return None
         return s
 
@@ -556,8 +690,15 @@ class _Script:
             prop = self.prop_name(node)
             if prop is None:
                 return None
-            return _normalise(prop if base is None or base in ("window", "self", "globalThis", "top") else f"{base}.{prop}") \
-                if base is not None else f"?.{prop}"
+            return (
+                _normalise(
+                    prop
+                    if base is None or base in ("window", "self", "globalThis", "top")
+                    else f"{base}.{prop}"
+                )
+                if base is not None
+                else f"?.{prop}"
+            )
         if t == "call_expression":
             fn = self.path(node.child_by_field_name("function"), depth + 1)
             return None if fn is None else f"{fn}()"
@@ -596,11 +737,15 @@ class _Script:
         if fn is None:
             return
         path = self.path(fn)
-        method = path.rsplit(".", 1)[-1] if path else (self.prop_name(fn) if fn.type != "identifier" else None)
+        method = (
+            path.rsplit(".", 1)[-1] if path else (self.prop_name(fn) if fn.type != "identifier" else None)
+        )
         if method is None:
             if fn.type in ("member_expression", "subscript_expression"):
-                self.run.note(f"a method name computed at run time in script {self.sha[:12]} at "
-                              f"{n.start_point[0] + 1}:{n.start_point[1] + 1} could not be resolved")
+                self.run.note(
+                    f"a method name computed at run time in script {self.sha[:12]} at "
+                    f"{n.start_point[0] + 1}:{n.start_point[1] + 1} could not be resolved"
+                )
             return
         # listeners
         if method in _LISTEN_METHODS and args:
@@ -610,15 +755,23 @@ class _Script:
                     cap = event_capability(name.split(".")[0])
                     if cap is not None:
                         self._add(cap, f'{method}("{name}")', n)
-        elif method in _SHORTCUT_LISTENERS and args and fn.type != "identifier" and \
-                args[0].type in ("arrow_function", "function_expression", "function", "identifier"):
+        elif (
+            method in _SHORTCUT_LISTENERS
+            and args
+            and fn.type != "identifier"
+            and args[0].type in ("arrow_function", "function_expression", "function", "identifier")
+        ):
             cap = event_capability(method)
             if cap is not None:
                 self._add(cap, f"{method}(handler)", n)
         # code built at run time
         if (path in _EVAL_CALLS or method in _EVAL_CALLS) and args:
             self._eval(n, args[0], "eval")
-        elif path in _TIMER_CALLS and args and args[0].type not in ("arrow_function", "function_expression", "function"):
+        elif (
+            path in _TIMER_CALLS
+            and args
+            and args[0].type not in ("arrow_function", "function_expression", "function")
+        ):
             if args[0].type != "identifier" or isinstance(self.fold(args[0]), str):
                 self._eval(n, args[0], path)
         elif path == "Function" and args:
@@ -637,8 +790,11 @@ class _Script:
         if method == "submit" and not args and fn.type != "identifier":
             self._add(FORM, "submit()", n)
         # ways out
-        if path in ("fetch",) or method == "sendBeacon" or (path or "").endswith(("$.ajax", "$.post", "$.get", "jQuery.ajax",
-                                                                                    "axios.post", "axios.get")):
+        if (
+            path in ("fetch",)
+            or method == "sendBeacon"
+            or (path or "").endswith(("$.ajax", "$.post", "$.get", "jQuery.ajax", "axios.post", "axios.get"))
+        ):
             self._add(NETWORK, path or method, n)
         self._bridge_call(n, path, method)
 
@@ -651,8 +807,11 @@ class _Script:
                 self._add(NATIVE_BRIDGE, ".".join(parts[:3]) + ".postMessage", n)
             return
         root = parts[0].rstrip("()")
-        if root in self.run.bridges or root == "ReactNativeWebView" or (
-                _BRIDGE_NAME.search(root) and root not in ("navigator",)):
+        if (
+            root in self.run.bridges
+            or root == "ReactNativeWebView"
+            or (_BRIDGE_NAME.search(root) and root not in ("navigator",))
+        ):
             self._add(NATIVE_BRIDGE, f"{root}.{parts[-1]}", n)
 
     def _eval(self, n: Any, arg: Any, how: str) -> None:
@@ -660,15 +819,21 @@ class _Script:
         code = self.fold(arg)
         where = f"{n.start_point[0] + 1}:{n.start_point[1] + 1}"
         if not isinstance(code, str):
-            self.run.note(f"{how} at {where} of script {self.sha[:12]} runs code built at run time that could not be "
-                          "computed; it was not analysed")
+            self.run.note(
+                f"{how} at {where} of script {self.sha[:12]} runs code built at run time that could not be "
+                "computed; it was not analysed"
+            )
             return
         if len(self.via) + 1 > self.run.lim.max_depth:
-            self.run.note(f"{how} at {where} of script {self.sha[:12]}: code nested deeper than "
-                          f"{self.run.lim.max_depth} evals was not analysed (limit)")
+            self.run.note(
+                f"{how} at {where} of script {self.sha[:12]}: code nested deeper than "
+                f"{self.run.lim.max_depth} evals was not analysed (limit)"
+            )
             return
         if self.run.scripts >= self.run.lim.max_scripts:
-            self.run.note(f"more than {self.run.lim.max_scripts} scripts built at run time; the rest were not analysed (limit)")
+            self.run.note(
+                f"more than {self.run.lim.max_scripts} scripts built at run time; the rest were not analysed (limit)"
+            )
             return
         self.run.script(code, via=(*self.via, f"{how} at {where} of {self.sha[:12]}"))
 
@@ -701,7 +866,11 @@ class _Script:
         prop = self.prop_name(n)
         if path is None or prop is None:
             return
-        is_write = parent is not None and parent.type == "assignment_expression" and parent.child_by_field_name("left") == n
+        is_write = (
+            parent is not None
+            and parent.type == "assignment_expression"
+            and parent.child_by_field_name("left") == n
+        )
         if path == "document.cookie" or path.endswith(".document.cookie"):
             self._add(COOKIES_STORAGE, "document.cookie", n)
         elif prop in _STORAGE_ROOTS and (path == prop or path.endswith("." + prop)):
@@ -715,8 +884,12 @@ class _Script:
         if prop in _VALUE_PROPS and not is_write:
             obj = self.path(n.child_by_field_name("object")) or ""
             last = obj.rsplit(".", 1)[-1]
-            if last in ("target", "srcElement", "activeElement", "currentTarget") or \
-                    last.rstrip("()") in _LOOKUPS or last.endswith("()") and last[:-2] in _LOOKUPS:
+            if (
+                last in ("target", "srcElement", "activeElement", "currentTarget")
+                or last.rstrip("()") in _LOOKUPS
+                or last.endswith("()")
+                and last[:-2] in _LOOKUPS
+            ):
                 self._add(KEYBOARD, f"reads .{prop} of a field", n)
         if prop.startswith("on") and is_write:
             cap = event_capability(prop)
@@ -724,7 +897,11 @@ class _Script:
                 self._add(cap, f"{prop} = handler", n)
         if prop == "src" and is_write:
             obj_node = n.child_by_field_name("object")
-            if obj_node is not None and obj_node.type == "identifier" and self.text(obj_node) in self.scope.image_names:
+            if (
+                obj_node is not None
+                and obj_node.type == "identifier"
+                and self.text(obj_node) in self.scope.image_names
+            ):
                 self._add(NETWORK, "image pixel (.src)", n)
 
     def _assignment(self, n: Any) -> None:
@@ -733,8 +910,9 @@ class _Script:
         if left is None or right is None:
             return
         path = self.path(left)
-        if path in ("location", "location.href", "document.location", "document.location.href") or \
-                (path or "").endswith(".src"):
+        if path in ("location", "location.href", "document.location", "document.location.href") or (
+            path or ""
+        ).endswith(".src"):
             v = self.fold(right)
             if isinstance(v, str) and _CUSTOM_SCHEME.match(v):
                 self._add(NATIVE_BRIDGE, f"navigation to {v.split('://', 1)[0]}://", n)
@@ -748,7 +926,7 @@ def _normalise(path: str) -> str:
         changed = False
         for p in _GLOBAL_PREFIXES:
             if path.startswith(p) and path.count(".") >= 1:
-                path = path[len(p):]
+                path = path[len(p) :]
                 changed = True
     return path
 
@@ -776,8 +954,8 @@ def _method(obj: Folded, method: str, args: list[Folded]) -> Folded | None:
         if method in ("substr", "substring", "slice") and args and all(isinstance(a, float) for a in args):
             nums = [int(x) for x in args if isinstance(x, float)]
             if method == "substr":
-                return obj[nums[0]: nums[0] + nums[1]] if len(nums) > 1 else obj[nums[0]:]
-            return obj[nums[0]: nums[1]] if len(nums) > 1 else obj[nums[0]:]
+                return obj[nums[0] : nums[0] + nums[1]] if len(nums) > 1 else obj[nums[0] :]
+            return obj[nums[0] : nums[1]] if len(nums) > 1 else obj[nums[0] :]
         if method == "charAt" and len(args) == 1 and isinstance(args[0], float):
             i = int(args[0])
             return obj[i] if 0 <= i < len(obj) else ""
@@ -797,8 +975,19 @@ def _method(obj: Folded, method: str, args: list[Folded]) -> Folded | None:
 
 
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|[0-7]{1,3}|\r\n|[\s\S])")
-_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0", "\n": "", "\r\n": "", "\u2028": "",
-           "\u2029": ""}
+_SIMPLE = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+    "0": "\0",
+    "\n": "",
+    "\r\n": "",
+    "\u2028": "",
+    "\u2029": "",
+}
 
 
 def _unescape(s: str) -> str:

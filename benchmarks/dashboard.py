@@ -44,11 +44,18 @@ def synthetic(n: int, start: int = 0) -> list[dict]:
     rows = []
     for i in range(start, start + n):
         org = ORGS[int(rnd.paretovariate(1.2)) % len(ORGS)]
-        rows.append(finding(
-            i, org=org, host=f"api{i % 7}.{org.lower().replace(' ', '')}.example", category=rnd.choice(CATS),
-            value=f"value-{i % 5000:05d}-{rnd.getrandbits(32):08x}", party="first" if org == "Example GmbH" else "third",
-            cleartext=i % 97 == 0, ts=T0 + i * 0.01,
-        ))
+        rows.append(
+            finding(
+                i,
+                org=org,
+                host=f"api{i % 7}.{org.lower().replace(' ', '')}.example",
+                category=rnd.choice(CATS),
+                value=f"value-{i % 5000:05d}-{rnd.getrandbits(32):08x}",
+                party="first" if org == "Example GmbH" else "third",
+                cleartext=i % 97 == 0,
+                ts=T0 + i * 0.01,
+            )
+        )
     return rows
 
 
@@ -67,8 +74,10 @@ def pct(values: list[float], p: float) -> float:
 
 def fmt_ms(values: list[float]) -> str:
     ms = [v * 1000 for v in values]
-    return (f"p50 {pct(ms, 50):6.1f} ms  p90 {pct(ms, 90):6.1f} ms  p99 {pct(ms, 99):6.1f} ms  "
-            f"max {max(ms):6.1f} ms  (n={len(ms)})")
+    return (
+        f"p50 {pct(ms, 50):6.1f} ms  p90 {pct(ms, 90):6.1f} ms  p99 {pct(ms, 99):6.1f} ms  "
+        f"max {max(ms):6.1f} ms  (n={len(ms)})"
+    )
 
 
 async def latency(store: SessionStore, samples: int, base: int) -> list[float]:
@@ -105,7 +114,9 @@ async def latency(store: SessionStore, samples: int, base: int) -> list[float]:
 
 def rss_mb() -> tuple[float, float]:
     """(current, peak) resident set of this process in MB (VmHWM resets on exec, ru_maxrss does not)."""
-    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    fields = dict(
+        line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line
+    )
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
@@ -140,8 +151,14 @@ async def open_and_interact(store: SessionStore, n: int, *, interact: bool = Tru
                     await pilot.pause(0.01)
         res["tick_p50"] = statistics.median(ticks)
         res["tick_max"] = max(ticks)
-        for name, keys in (("reveal", ["r"]), ("redact", ["r"]), ("filter", ["enter"]),
-                           ("clear_filter", ["escape"]), ("evidence", ["enter"]), ("close", ["escape"])):
+        for name, keys in (
+            ("reveal", ["r"]),
+            ("redact", ["r"]),
+            ("filter", ["enter"]),
+            ("clear_filter", ["escape"]),
+            ("evidence", ["enter"]),
+            ("close", ["escape"]),
+        ):
             if name == "filter":
                 await pilot.press("slash", *"tracker 01")  # typing is not timed, applying is
                 await pilot.pause()
@@ -155,7 +172,9 @@ async def open_and_interact(store: SessionStore, n: int, *, interact: bool = Tru
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--findings", type=int, default=100_000)
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--open-only", type=Path, help=argparse.SUPPRESS)
@@ -168,7 +187,9 @@ def main() -> int:
         print(f"{base:.0f} {now:.0f} {peak:.0f} {res['open']:.2f} {res['open_cpu']:.2f}")
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="phonehome-bench-"))
-    print(f"phonehome dashboard benchmark: {n:,} findings, {args.samples} latency samples, poll interval 0.25 s")
+    print(
+        f"phonehome dashboard benchmark: {n:,} findings, {args.samples} latency samples, poll interval 0.25 s"
+    )
 
     small = write_session(tmp / "small", 100)
     lat_small = asyncio.run(latency(small, args.samples, 100))
@@ -189,37 +210,54 @@ def main() -> int:
         if not b.more:
             break
     t_tail, c_tail = time.perf_counter() - t, time.process_time() - c
-    print(f"tail+parse {n:,} lines                 {t_tail:6.2f} s wall, {c_tail:.2f} s CPU "
-          f"({c_tail / n * 1e6:.1f} µs CPU/finding)")
+    print(
+        f"tail+parse {n:,} lines                 {t_tail:6.2f} s wall, {c_tail:.2f} s CPU "
+        f"({c_tail / n * 1e6:.1f} µs CPU/finding)"
+    )
     state = DashboardState()
     t, c = time.perf_counter(), time.process_time()
     state.ingest(Batch(findings=rows))
     t_agg, c_agg = time.perf_counter() - t, time.process_time() - c
-    print(f"aggregate {n:,} findings               {t_agg:6.2f} s wall, {c_agg:.2f} s CPU "
-          f"({c_agg / n * 1e6:.1f} µs CPU/finding)")
+    print(
+        f"aggregate {n:,} findings               {t_agg:6.2f} s wall, {c_agg:.2f} s CPU "
+        f"({c_agg / n * 1e6:.1f} µs CPU/finding)"
+    )
     c = time.process_time()
     for k in range(100):
         state.take_changes()
         state.ingest(Batch(findings=[finding(n + 1 + k)]))
         state.latest(200)
         state.ordered_orgs()
-    print(f"1 more finding + feed/matrix queries  {(time.process_time() - c) * 10:6.2f} ms CPU (with {n:,} in state)")
+    print(
+        f"1 more finding + feed/matrix queries  {(time.process_time() - c) * 10:6.2f} ms CPU (with {n:,} in state)"
+    )
     del rows, state
 
     import subprocess
 
     base, now, peak, t_open, c_open = subprocess.run(
         [sys.executable, __file__, "--findings", str(n), "--open-only", str(big.root)],
-        capture_output=True, text=True, check=True).stdout.split()[-5:]
-    print(f"fresh process opening {n:,} findings   {float(t_open):6.2f} s wall, {c_open} s CPU; RSS {base} MB "
-          f"before, {now} MB after (peak {peak} MB)")
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[-5:]
+    print(
+        f"fresh process opening {n:,} findings   {float(t_open):6.2f} s wall, {c_open} s CPU; RSS {base} MB "
+        f"before, {now} MB after (peak {peak} MB)"
+    )
     res = asyncio.run(open_and_interact(big, n))
-    print(f"open {n:,}-finding session to screen   {res['open']:6.2f} s wall, {res['open_cpu']:.2f} s CPU "
-          f"(longest UI-thread apply {res['open_ticks_max'] * 1e3:.0f} ms CPU)")
-    print(f"UI apply for 1 new finding            p50 {res['tick_p50'] * 1e3:.2f} ms  max {res['tick_max'] * 1e3:.2f} ms CPU")
+    print(
+        f"open {n:,}-finding session to screen   {res['open']:6.2f} s wall, {res['open_cpu']:.2f} s CPU "
+        f"(longest UI-thread apply {res['open_ticks_max'] * 1e3:.0f} ms CPU)"
+    )
+    print(
+        f"UI apply for 1 new finding            p50 {res['tick_p50'] * 1e3:.2f} ms  max {res['tick_max'] * 1e3:.2f} ms CPU"
+    )
     for key in ("reveal", "redact", "filter", "clear_filter", "evidence", "close"):
-        print(f"key {key:<13} (with {n:,})       {res[key] * 1e3:6.1f} ms to screen "
-              f"({res[key + '_cpu'] * 1e3:.1f} ms UI-thread CPU)")
+        print(
+            f"key {key:<13} (with {n:,})       {res[key] * 1e3:6.1f} ms to screen "
+            f"({res[key + '_cpu'] * 1e3:.1f} ms UI-thread CPU)"
+        )
 
     lat_big = asyncio.run(latency(big, args.samples, n + 20))
     print(f"append -> on screen, {n:,} findings  {fmt_ms(lat_big)}")

@@ -44,8 +44,11 @@ def make_hosts(count: int, seed: int = 7) -> list[str]:
     hosts: set[str] = set()
     while len(hosts) < count:
         template = rng.choice(TEMPLATES)
-        hosts.add(template.format(n=rng.randrange(1, 10**6), r=rng.randrange(1, 9),
-                                  m=rng.randrange(256), k=rng.randrange(256)))
+        hosts.add(
+            template.format(
+                n=rng.randrange(1, 10**6), r=rng.randrange(1, 9), m=rng.randrange(256), k=rng.randrange(256)
+            )
+        )
     return sorted(hosts)
 
 
@@ -96,23 +99,29 @@ def main() -> None:
     args = parser.parse_args()
 
     db = orgs_db()  # parse the bundled database once, outside the timings
-    print(f"phonehome-orgs: {len(db.entries)} entries, {db.pattern_count} host patterns, "
-          f"{len(db.org_names)} organisations")
+    print(
+        f"phonehome-orgs: {len(db.entries)} entries, {db.pattern_count} host patterns, "
+        f"{len(db.org_names)} organisations"
+    )
     small = max(100, args.hosts // 100)
     for count in (small, args.hosts):
         hosts = make_hosts(count)
         results = [measure(hosts, args.repeats) for _ in range(args.rounds)]
         cold = statistics.median(r[0] for r in results)
         cached = statistics.median(r[1] for r in results)
-        print(f"{count:>7} distinct hosts: cold {cold:>11,.0f} lookups/s ({1e6 / cold:6.2f} µs)   "
-              f"cached {cached:>11,.0f} lookups/s ({1e6 / cached:6.3f} µs)   "
-              f"cached/cold {cached / cold:5.1f}x")
+        print(
+            f"{count:>7} distinct hosts: cold {cold:>11,.0f} lookups/s ({1e6 / cold:6.2f} µs)   "
+            f"cached {cached:>11,.0f} lookups/s ({1e6 / cached:6.3f} µs)   "
+            f"cached/cold {cached / cold:5.1f}x"
+        )
     hosts = make_hosts(small)
     results = [measure_request(hosts, args.repeats * 10) for _ in range(args.rounds)]
     plain = statistics.median(r[0] for r in results)
     with_path = statistics.median(r[1] for r in results)
-    print(f"{small:>7} hosts, warm: lookup {plain:6.3f} µs   lookup_request (host + path shapes) "
-          f"{with_path:6.3f} µs per call")
+    print(
+        f"{small:>7} hosts, warm: lookup {plain:6.3f} µs   lookup_request (host + path shapes) "
+        f"{with_path:6.3f} µs per call"
+    )
 
 
 if __name__ == "__main__":

@@ -142,7 +142,9 @@ def compare_with_baseline(path: Path, records: list[Record], rounds: int) -> Non
     b_detector = b_detect.Detector(b_profile.load_profile(FIXTURES / "device.toml"))
     detector = Detector(load_profile(FIXTURES / "device.toml"))
     runs = {
-        "baseline decode+detect": lambda: [b_detector.detect(b, b_decode.decode_record(b)) for b in b_records],
+        "baseline decode+detect": lambda: [
+            b_detector.detect(b, b_decode.decode_record(b)) for b in b_records
+        ],
         "baseline detect, today's decode": lambda: [
             b_detector.detect(b, decode_record(r)) for b, r in zip(b_records, records, strict=True)
         ],
@@ -176,7 +178,10 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--sizes", default="10,100,1000,10000")
     ap.add_argument(
-        "--baseline", type=Path, metavar="DIR", help="a saved copy of an earlier analysis/ package to compare with"
+        "--baseline",
+        type=Path,
+        metavar="DIR",
+        help="a saved copy of an earlier analysis/ package to compare with",
     )
     args = ap.parse_args()
 

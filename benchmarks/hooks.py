@@ -77,7 +77,9 @@ def _fields(line: str) -> dict[str, int]:
 
 
 def measure(argv: list[str], agents: tuple[str, ...], event_type: str, expected: int) -> dict[str, float]:
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     assert proc.stdin is not None and proc.stdout is not None
     try:
         ready = proc.stdout.readline()
@@ -85,8 +87,10 @@ def measure(argv: list[str], agents: tuple[str, ...], event_type: str, expected:
             raise RuntimeError(f"target did not start: {ready!r}")
         counter = Counter(event_type)
         with tempfile.TemporaryDirectory() as tmp:
-            host = HookHost(AgentConfig(target=Target(attach=proc.pid), agents=agents, session=Path(tmp), analyse=False),
-                            on_event=counter)
+            host = HookHost(
+                AgentConfig(target=Target(attach=proc.pid), agents=agents, session=Path(tmp), analyse=False),
+                on_event=counter,
+            )
             host.start()
             time.sleep(0.5)  # let the hooks settle
             proc.stdin.write("go\n")
@@ -114,8 +118,12 @@ def measure_delivery(n: int) -> float:
     counter = Counter("hook:bench")
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            host = HookHost(AgentConfig(target=Target(attach=proc.pid), agents=("tls",), session=Path(tmp), analyse=False),
-                            on_event=counter)
+            host = HookHost(
+                AgentConfig(
+                    target=Target(attach=proc.pid), agents=("tls",), session=Path(tmp), analyse=False
+                ),
+                on_event=counter,
+            )
             host.start()
             host.sink.settle_s = 0.0
             script = host.targets[proc.pid].scripts["tls"]
@@ -133,7 +141,9 @@ def measure_delivery(n: int) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--java-calls", type=int, default=20000)
     parser.add_argument("--native-calls", type=int, default=20000)
     parser.add_argument("--events", type=int, default=200000)
@@ -143,18 +153,26 @@ def main() -> int:
     j = measure(java_argv("--bench", str(args.java_calls)), ("api",), "hook:read", args.java_calls)
     print(f"Java Settings.Secure.getString x{args.java_calls} (OpenJDK 17, api agent)")
     print(f"  unhooked            {j['unhooked_ns'] / 1000:8.2f} us/call")
-    print(f"  hooked, recorded    {j['recorded_ns'] / 1000:8.2f} us/call   x{j['recorded_ns'] / j['unhooked_ns']:.0f}  "
-          f"(+{(j['recorded_ns'] - j['unhooked_ns']) / 1000:.1f} us: wrapper + stack + event)")
-    print(f"  hooked, filtered    {j['filtered_ns'] / 1000:8.2f} us/call   x{j['filtered_ns'] / j['unhooked_ns']:.0f}  "
-          f"(+{(j['filtered_ns'] - j['unhooked_ns']) / 1000:.1f} us: wrapper only)")
+    print(
+        f"  hooked, recorded    {j['recorded_ns'] / 1000:8.2f} us/call   x{j['recorded_ns'] / j['unhooked_ns']:.0f}  "
+        f"(+{(j['recorded_ns'] - j['unhooked_ns']) / 1000:.1f} us: wrapper + stack + event)"
+    )
+    print(
+        f"  hooked, filtered    {j['filtered_ns'] / 1000:8.2f} us/call   x{j['filtered_ns'] / j['unhooked_ns']:.0f}  "
+        f"(+{(j['filtered_ns'] - j['unhooked_ns']) / 1000:.1f} us: wrapper only)"
+    )
     print(f"  events at the host  {j['events']:.0f} of {args.java_calls}, {j['events_per_s']:,.0f} events/s")
 
     n = measure([PY, "-c", NATIVE_TARGET, str(args.native_calls)], ("tls",), "hook:net", args.native_calls)
     print(f"native getaddrinfo x{args.native_calls} (python3.11, tls agent)")
     print(f"  unhooked            {n['unhooked_ns'] / 1000:8.2f} us/call")
-    print(f"  hooked, recorded    {n['recorded_ns'] / 1000:8.2f} us/call   x{n['recorded_ns'] / n['unhooked_ns']:.2f}  "
-          f"(+{(n['recorded_ns'] - n['unhooked_ns']) / 1000:.1f} us)")
-    print(f"  events at the host  {n['events']:.0f} of {args.native_calls}, {n['events_per_s']:,.0f} events/s")
+    print(
+        f"  hooked, recorded    {n['recorded_ns'] / 1000:8.2f} us/call   x{n['recorded_ns'] / n['unhooked_ns']:.2f}  "
+        f"(+{(n['recorded_ns'] - n['unhooked_ns']) / 1000:.1f} us)"
+    )
+    print(
+        f"  events at the host  {n['events']:.0f} of {args.native_calls}, {n['events_per_s']:,.0f} events/s"
+    )
     rate = measure_delivery(args.events)
     print(f"delivery: {args.events} events emitted in a loop -> host on_event: {rate:,.0f} events/s")
     return 0

@@ -55,7 +55,9 @@ def large_body(size: int = 100_000) -> bytes:
     items = []
     i = 0
     while True:
-        items.append({"sku": f"SKU-{i:06d}", "qty": i % 5 + 1, "price_cents": 199 + i * 7, "tags": ["a", "b"]})
+        items.append(
+            {"sku": f"SKU-{i:06d}", "qty": i % 5 + 1, "price_cents": 199 + i * 7, "tags": ["a", "b"]}
+        )
         i += 1
         body = json.dumps({"device": {"android_id": "9774d56d682e549c"}, "cart": items}).encode()
         if len(body) >= size:
@@ -111,8 +113,10 @@ async def _connection(port: int, ctx: ssl.SSLContext, w: Workload, count: int, l
     if b" 200" not in head.split(b"\r\n", 1)[0]:
         raise ConnectionError(head)
     await writer.start_tls(ctx, server_hostname=HOST)
-    request = (f"{w.method} {w.target} HTTP/1.1\r\nHost: {HOST}\r\nUser-Agent: phonehome-bench\r\n"
-               f"Content-Type: application/json\r\nContent-Length: {len(w.body)}\r\n\r\n").encode() + w.body
+    request = (
+        f"{w.method} {w.target} HTTP/1.1\r\nHost: {HOST}\r\nUser-Agent: phonehome-bench\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(w.body)}\r\n\r\n"
+    ).encode() + w.body
     errors = 0
     next_start = time.perf_counter()
     rng = random.Random(20261126)  # the same arrivals for every proxy
@@ -176,7 +180,12 @@ def _wait_worker(session: Path, timeout: float = 120.0) -> dict[str, Any]:
     while True:
         time.sleep(1.1)
         s = _last_stats(session)
-        if s and s.get("worker_ready") and s.get("backlog", 1) == 0 and s.get("analysed", 0) >= s.get("enqueued", 0):
+        if (
+            s
+            and s.get("worker_ready")
+            and s.get("backlog", 1) == 0
+            and s.get("analysed", 0) >= s.get("enqueued", 0)
+        ):
             return s
         if time.monotonic() > deadline:
             return s
@@ -198,9 +207,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--small", type=int, default=500, help="requests per round, small workload")
     p.add_argument("--large", type=int, default=150, help="requests per round, 100 KB workload")
     p.add_argument("--paced", type=int, default=150, help="requests per round, paced latency workload")
-    p.add_argument("--queue", type=int, default=200,
-                   help="the addon's phonehome_queue: analysis of 100 KB bodies is far slower than proxying "
-                        "them, so a long queue only makes the drain between rounds long")
+    p.add_argument(
+        "--queue",
+        type=int,
+        default=200,
+        help="the addon's phonehome_queue: analysis of 100 KB bodies is far slower than proxying "
+        "them, so a long queue only makes the drain between rounds long",
+    )
     p.add_argument("--keep", action="store_true", help="keep the addon's session directory")
     p.add_argument("--no-w", action="store_true", help="leave out the `mitmdump -w` reference proxy")
     args = p.parse_args(argv)
@@ -209,15 +222,26 @@ def main(argv: list[str] | None = None) -> int:
         Workload("small", "GET", "/v1/ping?android_id=9774d56d682e549c&v=1", b"", args.small),
         Workload("100KB", "POST", "/v1/batch", large_body(), args.large),
         # Latency as a phone sees it: one connection, ~50 requests/s (Poisson), the proxy far from saturated.
-        Workload("paced", "GET", "/v1/ping?android_id=9774d56d682e549c&v=1", b"", args.paced, connections=1,
-                 interval=0.02),
+        Workload(
+            "paced",
+            "GET",
+            "/v1/ping?android_id=9774d56d682e549c&v=1",
+            b"",
+            args.paced,
+            connections=1,
+            interval=0.02,
+        ),
     ]
     tmp = Path(tempfile.mkdtemp(prefix="phonehome-bench-"))
     session = tmp / "session"
     results: dict[tuple[str, str], list[RoundResult]] = {}
     with ExitStack() as stack:
-        upstream = subprocess.Popen([sys.executable, str(REPO / "tests" / "net_support.py"), "--serve"],
-                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        upstream = subprocess.Popen(
+            [sys.executable, str(REPO / "tests" / "net_support.py"), "--serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         stack.callback(upstream.wait, 10)
         stack.callback(upstream.stdin.close)  # type: ignore[union-attr]
         ports = json.loads(upstream.stdout.readline())  # type: ignore[union-attr]
@@ -228,44 +252,73 @@ def main(argv: list[str] | None = None) -> int:
 
         confdir = tmp / "conf"
         bare = stack.enter_context(run_mitmdump("-q", confdir=confdir, upstream=Up))
-        addon = stack.enter_context(run_mitmdump(
-            "-q", "-s", str(REPO / "addons" / "phonehome.py"), "--set", f"phonehome_session={session}",
-            "--set", f"phonehome_profile={PROFILE}", "--set", f"phonehome_queue={args.queue}",
-            confdir=confdir, upstream=Up))
+        addon = stack.enter_context(
+            run_mitmdump(
+                "-q",
+                "-s",
+                str(REPO / "addons" / "phonehome.py"),
+                "--set",
+                f"phonehome_session={session}",
+                "--set",
+                f"phonehome_profile={PROFILE}",
+                "--set",
+                f"phonehome_queue={args.queue}",
+                confdir=confdir,
+                upstream=Up,
+            )
+        )
         proxies = {"bare": bare, "addon": addon}
         if not args.no_w:
             # For reference: what mitmproxy's own flow saving costs (no analysis at all).
-            proxies["bare -w"] = stack.enter_context(run_mitmdump(
-                "-q", "-w", str(tmp / "bare-w.mitm"), confdir=confdir, upstream=Up))
+            proxies["bare -w"] = stack.enter_context(
+                run_mitmdump("-q", "-w", str(tmp / "bare-w.mitm"), confdir=confdir, upstream=Up)
+            )
         # Warm-up: TLS certs generated, worker started, first-flow checks done.
         for proxy in proxies.values():
             asyncio.run(_load(proxy.port, proxy.ca_cert, Workload("warm", "GET", "/warm", b"", 100), 2))
         _wait_worker(session)
-        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start; "
-              f"{args.connections} keep-alive HTTPS connections; {args.rounds} interleaved rounds of "
-              f"{args.small} small / {args.large} 100 KB requests; upstream, proxies and load generator on 127.0.0.1")
+        print(
+            f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start; "
+            f"{args.connections} keep-alive HTTPS connections; {args.rounds} interleaved rounds of "
+            f"{args.small} small / {args.large} 100 KB requests; upstream, proxies and load generator on 127.0.0.1"
+        )
         for r in range(args.rounds):
             for w in workloads:
                 # ABBA: the order alternates, so neither proxy always runs right after the other's
                 # side effects (the worker's catch-up, page-cache writeback of the saved flows).
                 order = list(proxies.items())
-                for name, proxy in (order if r % 2 == 0 else order[::-1]):
+                for name, proxy in order if r % 2 == 0 else order[::-1]:
                     wpid = _last_stats(session).get("worker_pid") if name == "addon" else None
-                    c0, w0, u0, g0 = (cpu_seconds(proxy.proc.pid), cpu_seconds(wpid), cpu_seconds(upstream.pid),
-                                      time.process_time())
+                    c0, w0, u0, g0 = (
+                        cpu_seconds(proxy.proc.pid),
+                        cpu_seconds(wpid),
+                        cpu_seconds(upstream.pid),
+                        time.process_time(),
+                    )
                     res = asyncio.run(_load(proxy.port, proxy.ca_cert, w, args.connections))
                     n = w.requests
-                    c, wk, u, g = (cpu_seconds(proxy.proc.pid) - c0, cpu_seconds(wpid) - w0,
-                                   cpu_seconds(upstream.pid) - u0, time.process_time() - g0)
+                    c, wk, u, g = (
+                        cpu_seconds(proxy.proc.pid) - c0,
+                        cpu_seconds(wpid) - w0,
+                        cpu_seconds(upstream.pid) - u0,
+                        time.process_time() - g0,
+                    )
                     res.proxy_cpu_ms = c / n * 1000
                     res.worker_cpu_ms = wk / n * 1000
-                    res.cores = {"proxy": c / res.elapsed, "worker": wk / res.elapsed, "upstream": u / res.elapsed,
-                                 "load": g / res.elapsed}
+                    res.cores = {
+                        "proxy": c / res.elapsed,
+                        "worker": wk / res.elapsed,
+                        "upstream": u / res.elapsed,
+                        "load": g / res.elapsed,
+                    }
                     results.setdefault((w.name, name), []).append(res)
-                    print(f"  round {r + 1} {w.name:6} {name:8} {res.flows_per_s:7.1f} flows/s  "
-                          f"p50 {res.p50_ms:6.2f} ms  p99 {res.p99_ms:6.2f} ms  errors {res.errors}  "
-                          f"CPU/flow proxy {res.proxy_cpu_ms:.2f} ms"
-                          + (f" worker {res.worker_cpu_ms:.2f} ms" if name == "addon" else ""), flush=True)
+                    print(
+                        f"  round {r + 1} {w.name:6} {name:8} {res.flows_per_s:7.1f} flows/s  "
+                        f"p50 {res.p50_ms:6.2f} ms  p99 {res.p99_ms:6.2f} ms  errors {res.errors}  "
+                        f"CPU/flow proxy {res.proxy_cpu_ms:.2f} ms"
+                        + (f" worker {res.worker_cpu_ms:.2f} ms" if name == "addon" else ""),
+                        flush=True,
+                    )
                     if name == "addon":
                         _wait_worker(session)  # its analysis must not run during the next proxy's round
         stats = _wait_worker(session)
@@ -273,13 +326,23 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print(f"load average at the end: {load_end[0]:.2f} {load_end[1]:.2f} {load_end[2]:.2f}")
-    print("cores kept busy during the rounds (CPU s / wall s, medians): "
-          + "; ".join(f"{w.name} {name}: " + ", ".join(
-              f"{k} {statistics.median((r.cores or {}).get(k, 0.0) for r in results[(w.name, name)]):.2f}"
-              for k in ("proxy", "worker", "upstream", "load") if k != "worker" or name == "addon")
-              for w in workloads for name in ("bare", "addon")))
-    print("flows/s and CPU: medians over rounds (ratios per round, addon vs bare of the same round, the order "
-          "alternating, then the median); latency percentiles: all rounds pooled")
+    print(
+        "cores kept busy during the rounds (CPU s / wall s, medians): "
+        + "; ".join(
+            f"{w.name} {name}: "
+            + ", ".join(
+                f"{k} {statistics.median((r.cores or {}).get(k, 0.0) for r in results[(w.name, name)]):.2f}"
+                for k in ("proxy", "worker", "upstream", "load")
+                if k != "worker" or name == "addon"
+            )
+            for w in workloads
+            for name in ("bare", "addon")
+        )
+    )
+    print(
+        "flows/s and CPU: medians over rounds (ratios per round, addon vs bare of the same round, the order "
+        "alternating, then the median); latency percentiles: all rounds pooled"
+    )
     print(f"{'workload':8} {'proxy':8} {'flows/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'proxy CPU ms/flow':>18}")
     ok = True
     for w in workloads:
@@ -289,31 +352,48 @@ def main(argv: list[str] | None = None) -> int:
             cpu = statistics.median(x.proxy_cpu_ms for x in rs)
             print(f"{w.name:8} {name:8} {f[0]:9.1f} {f[1]:8.2f} {f[2]:8.2f} {cpu:18.2f}")
         bare_rs, addon_rs = results[(w.name, "bare")], results[(w.name, "addon")]
-        ratio = statistics.median(a.flows_per_s / b.flows_per_s for a, b in zip(addon_rs, bare_rs, strict=True))
+        ratio = statistics.median(
+            a.flows_per_s / b.flows_per_s for a, b in zip(addon_rs, bare_rs, strict=True)
+        )
         # Tail latency from all rounds pooled (a per-round p99 of a few hundred requests is one outlier).
         added = _pooled(addon_rs, 0.99) - _pooled(bare_rs, 0.99)
         added50 = _pooled(addon_rs, 0.5) - _pooled(bare_rs, 0.5)
-        cpu_added = statistics.median(a.proxy_cpu_ms - b.proxy_cpu_ms for a, b in zip(addon_rs, bare_rs, strict=True))
+        cpu_added = statistics.median(
+            a.proxy_cpu_ms - b.proxy_cpu_ms for a, b in zip(addon_rs, bare_rs, strict=True)
+        )
         worker_cpu = statistics.median(a.worker_cpu_ms for a in addon_rs)
         t_ok = ratio >= TARGETS[w.name] or w.interval > 0
         l_ok = added <= ADDED_P99_MS
         ok = ok and t_ok and l_ok
-        what = (f"throughput ratio addon/bare {ratio:.3f} (target >= {TARGETS[w.name]}) {'OK' if t_ok else 'MISSED'}"
-                if not w.interval else f"one connection, ~{1 / w.interval:.0f} requests/s (Poisson)")
-        print(f"{w.name:8} {what}; added p99 {added:+.2f} ms (target <= {ADDED_P99_MS}) "
-              f"{'OK' if l_ok else 'MISSED'}; added p50 {added50:+.2f} ms; added proxy CPU {cpu_added:+.3f} ms/flow; "
-              f"worker CPU {worker_cpu:.2f} ms/flow")
+        what = (
+            f"throughput ratio addon/bare {ratio:.3f} (target >= {TARGETS[w.name]}) {'OK' if t_ok else 'MISSED'}"
+            if not w.interval
+            else f"one connection, ~{1 / w.interval:.0f} requests/s (Poisson)"
+        )
+        print(
+            f"{w.name:8} {what}; added p99 {added:+.2f} ms (target <= {ADDED_P99_MS}) "
+            f"{'OK' if l_ok else 'MISSED'}; added p50 {added50:+.2f} ms; added proxy CPU {cpu_added:+.3f} ms/flow; "
+            f"worker CPU {worker_cpu:.2f} ms/flow"
+        )
         if "bare -w" in proxies:
             w_rs = results[(w.name, "bare -w")]
-            w_ratio = statistics.median(a.flows_per_s / b.flows_per_s for a, b in zip(w_rs, bare_rs, strict=True))
-            w_cpu = statistics.median(a.proxy_cpu_ms - b.proxy_cpu_ms for a, b in zip(w_rs, bare_rs, strict=True))
-            print(f"{w.name:8} for reference, mitmdump -w (saving only): ratio {w_ratio:.3f}, "
-                  f"added proxy CPU {w_cpu:+.3f} ms/flow")
+            w_ratio = statistics.median(
+                a.flows_per_s / b.flows_per_s for a, b in zip(w_rs, bare_rs, strict=True)
+            )
+            w_cpu = statistics.median(
+                a.proxy_cpu_ms - b.proxy_cpu_ms for a, b in zip(w_rs, bare_rs, strict=True)
+            )
+            print(
+                f"{w.name:8} for reference, mitmdump -w (saving only): ratio {w_ratio:.3f}, "
+                f"added proxy CPU {w_cpu:+.3f} ms/flow"
+            )
     print()
-    print(f"addon: {stats.get('flows')} flows saved, {stats.get('analysed')} analysed, {stats.get('findings')} findings, "
-          f"{stats.get('dropped')} analyses dropped (queue {args.queue}), hook wall time p50 {stats.get('hook_ms_p50')} ms "
-          f"p99 {stats.get('hook_ms_p99')} ms max {stats.get('hook_ms_max')} ms; hook CPU p50 "
-          f"{stats.get('hook_cpu_ms_p50')} ms p99 {stats.get('hook_cpu_ms_p99')} ms (last 2000 hooks)")
+    print(
+        f"addon: {stats.get('flows')} flows saved, {stats.get('analysed')} analysed, {stats.get('findings')} findings, "
+        f"{stats.get('dropped')} analyses dropped (queue {args.queue}), hook wall time p50 {stats.get('hook_ms_p50')} ms "
+        f"p99 {stats.get('hook_ms_p99')} ms max {stats.get('hook_ms_max')} ms; hook CPU p50 "
+        f"{stats.get('hook_cpu_ms_p50')} ms p99 {stats.get('hook_cpu_ms_p99')} ms (last 2000 hooks)"
+    )
     if args.keep:
         print(f"session kept in {session}")
     else:

@@ -35,22 +35,40 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="phonehome-parts-"))
     session = tmp / "session"
     with LocalServer() as upstream, ExitStack() as stack:
+
         def start(*extra: str) -> Any:
             return stack.enter_context(run_mitmdump("-q", *extra, confdir=tmp / "conf", upstream=upstream))
 
-        addon = start("-s", str(live.REPO / "addons" / "phonehome.py"), "--set", f"phonehome_session={session}",
-                      "--set", f"phonehome_profile={live.PROFILE}", "--set", "phonehome_queue=100000")
-        proxies = {"bare": start(), "empty hook": start("-s", str(HERE / "probes" / "empty_response.py")),
-                   "journal probe": start("-s", str(HERE / "probes" / "journal_only.py")),
-                   "addon, worker stopped": addon, "addon": addon}
+        addon = start(
+            "-s",
+            str(live.REPO / "addons" / "phonehome.py"),
+            "--set",
+            f"phonehome_session={session}",
+            "--set",
+            f"phonehome_profile={live.PROFILE}",
+            "--set",
+            "phonehome_queue=100000",
+        )
+        proxies = {
+            "bare": start(),
+            "empty hook": start("-s", str(HERE / "probes" / "empty_response.py")),
+            "journal probe": start("-s", str(HERE / "probes" / "journal_only.py")),
+            "addon, worker stopped": addon,
+            "addon": addon,
+        }
         for proxy in (proxies["bare"], proxies["empty hook"], proxies["journal probe"], addon):
-            asyncio.run(live._load(proxy.port, proxy.ca_cert, live.Workload("warm", "GET", "/warm", b"", 200), 2))
+            asyncio.run(
+                live._load(proxy.port, proxy.ca_cert, live.Workload("warm", "GET", "/warm", b"", 200), 2)
+            )
         worker = live._wait_worker(session).get("worker_pid")
         work = live.Workload("small", "GET", "/v1/ping?android_id=9774d56d682e549c&v=1", b"", args.requests)
         flows: dict[str, list[float]] = {k: [] for k in proxies}
         cpu: dict[str, list[float]] = {k: [] for k in proxies}
-        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {args.rounds} rounds of "
-              f"{args.requests} small GETs over 4 keep-alive HTTPS connections", flush=True)
+        print(
+            f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {args.rounds} rounds of "
+            f"{args.requests} small GETs over 4 keep-alive HTTPS connections",
+            flush=True,
+        )
         for r in range(args.rounds):
             order = list(proxies) if r % 2 == 0 else list(proxies)[::-1]
             for name in order:
@@ -70,8 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in proxies:
         ratio = statistics.median(a / b for a, b in zip(flows[name], flows["bare"], strict=True))
         added = statistics.median(a - b for a, b in zip(cpu[name], cpu["bare"], strict=True))
-        print(f"{name:24} {statistics.median(flows[name]):8.1f} {ratio:6.3f} {statistics.median(cpu[name]):18.3f} "
-              f"{added * 1000:+7.0f} µs")
+        print(
+            f"{name:24} {statistics.median(flows[name]):8.1f} {ratio:6.3f} {statistics.median(cpu[name]):18.3f} "
+            f"{added * 1000:+7.0f} µs"
+        )
     return 0
 
 

@@ -49,9 +49,27 @@ CORPUS = REPO / "tests" / "corpus" / "realsdk"
 APP = "de.azubiapp.demo"
 FIRST_PARTY = ("azubiapp.de",)
 FIRST_PARTY_LABEL = "first party"
-LATE_RECORDINGS = ("adjust-eu", "apns-sandbox", "branch-late", "braze-us", "countly-selfhosted", "datadog-us5", "elastic-aws",
-                   "expo-batch", "faro-us", "firebase-late", "intercom-eu", "mailchimp-us6", "matomo-cloud", "newrelic-us",
-                   "openreplay-late", "optimizely-late", "otel-grafana", "statsig-late", "twilio-whatsapp")
+LATE_RECORDINGS = (
+    "adjust-eu",
+    "apns-sandbox",
+    "branch-late",
+    "braze-us",
+    "countly-selfhosted",
+    "datadog-us5",
+    "elastic-aws",
+    "expo-batch",
+    "faro-us",
+    "firebase-late",
+    "intercom-eu",
+    "mailchimp-us6",
+    "matomo-cloud",
+    "newrelic-us",
+    "openreplay-late",
+    "optimizely-late",
+    "otel-grafana",
+    "statsig-late",
+    "twilio-whatsapp",
+)
 """Recorded and labelled after the detectors and the organisation database had been measured on the
 rest, and landed at the end of that session: a held-out check (`--late`)."""
 
@@ -96,8 +114,10 @@ class RunResult:
         present = [c for c in CATEGORY_IDS if self.tp[c] + self.fn[c]]
         precisions = [_ratio(self.tp[c], self.tp[c] + self.fp[c]) for c in present if self.tp[c] + self.fp[c]]
         recalls = [_ratio(self.tp[c], self.tp[c] + self.fn[c]) for c in present]
-        return (sum(precisions) / len(precisions) if precisions else float("nan"),
-                sum(recalls) / len(recalls) if recalls else float("nan"))
+        return (
+            sum(precisions) / len(precisions) if precisions else float("nan"),
+            sum(recalls) / len(recalls) if recalls else float("nan"),
+        )
 
     def org_accuracy(self) -> float:
         return _ratio(self.org_right, self.requests)
@@ -218,8 +238,10 @@ def print_table(results: list[RunResult], requests: list[CorpusRequest]) -> None
     labelled = [r for r in requests if r.label is not None]
     vendors = {r.key.split("#")[0] for r in labelled}
     negatives = sum(1 for r in labelled if r.label is not None and not r.label.categories)
-    print(f"corpus: {len(labelled)} labelled requests ({negatives} without personal data) in {len(vendors)} "
-          f"vendor recordings; {len(requests) - len(labelled)} unlabelled")
+    print(
+        f"corpus: {len(labelled)} labelled requests ({negatives} without personal data) in {len(vendors)} "
+        f"vendor recordings; {len(requests) - len(labelled)} unlabelled"
+    )
     head = f"{'category':18}" + "".join(f"{'  ' + r.name + ' P':>14}{'R':>7}{'n':>5}" for r in results)
     print(head)
     for category in CATEGORY_IDS:
@@ -231,15 +253,21 @@ def print_table(results: list[RunResult], requests: list[CorpusRequest]) -> None
     print()
     for r in results:
         p, rec = r.micro()
-        print(f"{r.name:11} micro precision {_fmt(p)}  recall {_fmt(rec)}  organisation {_fmt(r.org_accuracy())}"
-              f"  first/third party {_fmt(r.party_accuracy())}  ({r.requests} requests, {r.seconds:.2f} s)")
+        print(
+            f"{r.name:11} micro precision {_fmt(p)}  recall {_fmt(rec)}  organisation {_fmt(r.org_accuracy())}"
+            f"  first/third party {_fmt(r.party_accuracy())}  ({r.requests} requests, {r.seconds:.2f} s)"
+        )
     for r in results:
         mp, mr = r.macro()
-        print(f"{r.name:11} macro precision {_fmt(mp)}  recall {_fmt(mr)}  (mean over the labelled categories)")
+        print(
+            f"{r.name:11} macro precision {_fmt(mp)}  recall {_fmt(mr)}  (mean over the labelled categories)"
+        )
     no_profile = next((r for r in results if r.name == "no-profile"), None)
     if no_profile is not None:
-        print(f"no-profile  recall on values not hashed {_fmt(no_profile.unhashed_recall())}"
-              f"  ({no_profile.unhashed_tp}/{no_profile.unhashed_tp + no_profile.unhashed_fn} pairs)")
+        print(
+            f"no-profile  recall on values not hashed {_fmt(no_profile.unhashed_recall())}"
+            f"  ({no_profile.unhashed_tp}/{no_profile.unhashed_tp + no_profile.unhashed_fn} pairs)"
+        )
 
 
 def as_json(results: list[RunResult]) -> dict[str, Any]:
@@ -247,28 +275,44 @@ def as_json(results: list[RunResult]) -> dict[str, Any]:
     for r in results:
         p, rec = r.micro()
         out[r.name] = {
-            "precision": p, "recall": rec, "macro_precision": r.macro()[0], "macro_recall": r.macro()[1],
-            "organisation": r.org_accuracy(), "party": r.party_accuracy(),
+            "precision": p,
+            "recall": rec,
+            "macro_precision": r.macro()[0],
+            "macro_recall": r.macro()[1],
+            "organisation": r.org_accuracy(),
+            "party": r.party_accuracy(),
             "requests": r.requests,
             "unhashed_recall": r.unhashed_recall(),
             "per_category": {
-                c: {"tp": r.tp[c], "fp": r.fp[c], "fn": r.fn[c]} for c in CATEGORY_IDS if r.tp[c] + r.fp[c] + r.fn[c]
+                c: {"tp": r.tp[c], "fp": r.fp[c], "fn": r.fn[c]}
+                for c in CATEGORY_IDS
+                if r.tp[c] + r.fp[c] + r.fn[c]
             },
         }
     return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--misses", action="store_true", help="list disagreeing pairs (to review labels)")
-    parser.add_argument("--recordings", metavar="NAMES",
-                        help="only these recordings (comma-separated flow file stems, e.g. the late ones: "
-                             + ",".join(LATE_RECORDINGS) + ")")
-    parser.add_argument("--late", action="store_true", help="only the late recordings (same as --recordings with them)")
+    parser.add_argument(
+        "--recordings",
+        metavar="NAMES",
+        help="only these recordings (comma-separated flow file stems, e.g. the late ones: "
+        + ",".join(LATE_RECORDINGS)
+        + ")",
+    )
+    parser.add_argument(
+        "--late", action="store_true", help="only the late recordings (same as --recordings with them)"
+    )
     args = parser.parse_args()
     requests = labelled_corpus()
-    wanted = set(LATE_RECORDINGS) if args.late else set(args.recordings.split(",")) if args.recordings else None
+    wanted = (
+        set(LATE_RECORDINGS) if args.late else set(args.recordings.split(",")) if args.recordings else None
+    )
     if wanted is not None:
         unknown = wanted - {r.key.split("#")[0] for r in requests}
         if unknown:
@@ -285,8 +329,10 @@ def main() -> None:
         print(json.dumps({**as_json(results), "package_only_party": package_only.party_accuracy()}, indent=2))
     else:
         print_table(results, requests)
-        print(f"first/third party from the package name alone (no profile, no --first-party): "
-              f"{_fmt(package_only.party_accuracy())}")
+        print(
+            f"first/third party from the package name alone (no profile, no --first-party): "
+            f"{_fmt(package_only.party_accuracy())}"
+        )
     if args.misses:
         for r in results:
             print(f"\n{r.name}: {len(r.misses)} disagreements")

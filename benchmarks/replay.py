@@ -71,7 +71,9 @@ def measure(argv: list[str]) -> tuple[float, int, int]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--flows", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--keep", type=Path, help="write the generated flow file here and keep it")
@@ -81,7 +83,9 @@ def main() -> int:
         path = args.keep or Path(tmp) / "bench.mitm"
         t = time.perf_counter()
         build_file(path, args.flows)
-        print(f"built {args.flows} flows ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
+        print(
+            f"built {args.flows} flows ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s"
+        )
         out = Path(tmp) / "findings.jsonl"
         bare_argv = [str(BIN / "mitmdump"), "-nr", str(path), "-q"]
         ours_argv = [str(BIN / "phonehome"), "replay", str(path), "--findings", str(out), "--no-progress"]
@@ -92,19 +96,26 @@ def main() -> int:
             bare_times.append(b)
             ours_times.append(o)
             ours_rss.append(rss)
-            print(f"round {round_ + 1}: mitmdump -nr {args.flows / b:8.0f} flows/s (exit {bs})   "
-                  f"phonehome replay {args.flows / o:8.0f} flows/s (exit {os_}), peak RSS {rss / 2**20:.0f} MiB")
+            print(
+                f"round {round_ + 1}: mitmdump -nr {args.flows / b:8.0f} flows/s (exit {bs})   "
+                f"phonehome replay {args.flows / o:8.0f} flows/s (exit {os_}), peak RSS {rss / 2**20:.0f} MiB"
+            )
         findings = sum(1 for _ in out.open())
         bare = args.flows / statistics.median(bare_times)
         ours = args.flows / statistics.median(ours_times)
-        print(json.dumps({
-            "flows": args.flows,
-            "findings": findings,
-            "mitmdump_nr_flows_per_s": round(bare),
-            "phonehome_replay_flows_per_s": round(ours),
-            "ratio_phonehome_to_mitmdump": round(ours / bare, 2),
-            "phonehome_peak_rss_mib": round(max(ours_rss) / 2**20),
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "flows": args.flows,
+                    "findings": findings,
+                    "mitmdump_nr_flows_per_s": round(bare),
+                    "phonehome_replay_flows_per_s": round(ours),
+                    "ratio_phonehome_to_mitmdump": round(ours / bare, 2),
+                    "phonehome_peak_rss_mib": round(max(ours_rss) / 2**20),
+                },
+                indent=2,
+            )
+        )
     return 0
 
 

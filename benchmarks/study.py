@@ -58,26 +58,40 @@ def study_run(inputs: Path, dataset: Path, workers: int) -> tuple[float, int, li
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sessions", type=int, default=200)
     parser.add_argument("--flows-per-session", type=int, default=1000)
     parser.add_argument("--replay-flows", type=int, default=200_000)
-    parser.add_argument("--skip-mitmdump", action="store_true", help="leave out bare mitmdump (the slowest run)")
+    parser.add_argument(
+        "--skip-mitmdump", action="store_true", help="leave out bare mitmdump (the slowest run)"
+    )
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start")
 
     with tempfile.TemporaryDirectory(prefix="phonehome-study-bench-") as tmp:
         base = Path(tmp)
         t = time.perf_counter()
-        generate_study(base / "in", args.sessions, flows_per_session=args.flows_per_session, seed=11,
-                       damaged_every=0, distinct=100)
-        print(f"generated {args.sessions} sessions x {args.flows_per_session} flows in {time.perf_counter() - t:.1f} s")
+        generate_study(
+            base / "in",
+            args.sessions,
+            flows_per_session=args.flows_per_session,
+            seed=11,
+            damaged_every=0,
+            distinct=100,
+        )
+        print(
+            f"generated {args.sessions} sessions x {args.flows_per_session} flows in {time.perf_counter() - t:.1f} s"
+        )
         results = {}
         for workers in (1, 2):
             seconds, flows, peaks = study_run(base / "in", base / f"ds{workers}", workers)
             results[workers] = flows / seconds
-            print(f"study, {workers} worker{'s' if workers > 1 else ''}: {flows:,} flows in {seconds:.1f} s = "
-                  f"{flows / seconds:,.0f} flows/s; worker peak RSS {', '.join(f'{p:.0f}' for p in peaks)} MiB")
+            print(
+                f"study, {workers} worker{'s' if workers > 1 else ''}: {flows:,} flows in {seconds:.1f} s = "
+                f"{flows / seconds:,.0f} flows/s; worker peak RSS {', '.join(f'{p:.0f}' for p in peaks)} MiB"
+            )
         print(f"study speed-up with 2 workers: {results[2] / results[1]:.2f}x (target >= 1.7x)")
 
         big = base / "big.mitm"
@@ -89,26 +103,58 @@ def main() -> int:
             for _ in range(args.replay_flows // distinct - 1):
                 f.write(data)
         args.replay_flows = distinct * (args.replay_flows // distinct)
-        print(f"built one flow file of {args.replay_flows:,} flows ({big.stat().st_size / 2**20:.0f} MiB) "
-              f"in {time.perf_counter() - t:.1f} s")
+        print(
+            f"built one flow file of {args.replay_flows:,} flows ({big.stat().st_size / 2**20:.0f} MiB) "
+            f"in {time.perf_counter() - t:.1f} s"
+        )
         rates = {}
-        runs = [("replay --jobs 1", [str(BIN / "phonehome"), "replay", str(big), "--jobs", "1", "--no-progress",
-                                     "--findings", str(base / "f1.jsonl")]),
-                ("replay --jobs 2", [str(BIN / "phonehome"), "replay", str(big), "--jobs", "2", "--no-progress",
-                                     "--findings", str(base / "f2.jsonl")])]
+        runs = [
+            (
+                "replay --jobs 1",
+                [
+                    str(BIN / "phonehome"),
+                    "replay",
+                    str(big),
+                    "--jobs",
+                    "1",
+                    "--no-progress",
+                    "--findings",
+                    str(base / "f1.jsonl"),
+                ],
+            ),
+            (
+                "replay --jobs 2",
+                [
+                    str(BIN / "phonehome"),
+                    "replay",
+                    str(big),
+                    "--jobs",
+                    "2",
+                    "--no-progress",
+                    "--findings",
+                    str(base / "f2.jsonl"),
+                ],
+            ),
+        ]
         if not args.skip_mitmdump:
             runs.append(("mitmdump -nr -q", [str(BIN / "mitmdump"), "-nr", str(big), "-q"]))
         for name, argv in runs:
             seconds, rss, status = measure(argv)
             rates[name] = args.replay_flows / seconds
-            print(f"{name}: {seconds:.1f} s = {rates[name]:,.0f} flows/s, peak RSS {rss / 2**20:.0f} MiB "
-                  f"(largest process), exit {status}")
+            print(
+                f"{name}: {seconds:.1f} s = {rates[name]:,.0f} flows/s, peak RSS {rss / 2**20:.0f} MiB "
+                f"(largest process), exit {status}"
+            )
         same = (base / "f1.jsonl").read_bytes() == (base / "f2.jsonl").read_bytes()
         print(f"replay output of 2 cores identical to 1 core: {same}")
-        print(f"replay 2 cores vs 1 core: {rates['replay --jobs 2'] / rates['replay --jobs 1']:.2f}x (target >= 1.6x)")
+        print(
+            f"replay 2 cores vs 1 core: {rates['replay --jobs 2'] / rates['replay --jobs 1']:.2f}x (target >= 1.6x)"
+        )
         if "mitmdump -nr -q" in rates:
-            print(f"replay 2 cores vs bare mitmdump -nr: {rates['replay --jobs 2'] / rates['mitmdump -nr -q']:.2f}x "
-                  "(target >= 3x)")
+            print(
+                f"replay 2 cores vs bare mitmdump -nr: {rates['replay --jobs 2'] / rates['mitmdump -nr -q']:.2f}x "
+                "(target >= 3x)"
+            )
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
     return 0
 

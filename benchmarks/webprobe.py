@@ -47,7 +47,9 @@ class _Empty:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--calls", type=int, default=200_000)
     args = parser.parse_args(argv)
     module = _addon_module()
@@ -60,14 +62,21 @@ def main(argv: list[str] | None = None) -> int:
     empty = _Empty()
     base = per_call(lambda: empty.hook(flow), args.calls)
     print(f"baseline: empty method call {base * 1e9:.0f} ns")
-    for name, call in [("request", lambda: addon.request(flow)), ("http_connect", lambda: addon.http_connect(flow)),
-                       ("tls_clienthello", lambda: addon.tls_clienthello(hello)),
-                       ("server_connect", lambda: addon.server_connect(server))]:
+    for name, call in [
+        ("request", lambda: addon.request(flow)),
+        ("http_connect", lambda: addon.http_connect(flow)),
+        ("tls_clienthello", lambda: addon.tls_clienthello(hello)),
+        ("server_connect", lambda: addon.server_connect(server)),
+    ]:
         t = per_call(call, args.calls)
         print(f"probe off: {name:<16} {t * 1e9:6.0f} ns per call, {t / base:4.2f}x the empty call")
     print("(for scale: the addon's response hook takes ~25 µs of CPU at p50 in a live proxy, docs/live.md)")
     for size_kb in (10, 100, 1000):
-        page = b"<!doctype html><html><head><title>x</title></head><body>" + b"<p>text</p>" * (size_kb * 100) + b"</body></html>"
+        page = (
+            b"<!doctype html><html><head><title>x</title></head><body>"
+            + b"<p>text</p>" * (size_kb * 100)
+            + b"</body></html>"
+        )
         for encoding in ("", "gzip"):
             f = tflow.tflow(resp=True)
             f.response.headers["content-type"] = "text/html"
@@ -80,12 +89,16 @@ def main(argv: list[str] | None = None) -> int:
 
             def once(f: Any = f, raw: bytes = f.response.raw_content) -> None:
                 f.response.raw_content = raw
-                f.response.headers["content-security-policy"] = "default-src 'self'; script-src 'self' 'nonce-x'"
+                f.response.headers["content-security-policy"] = (
+                    "default-src 'self'; script-src 'self' 'nonce-x'"
+                )
                 _webprobe.inject_response(f)
 
             t = per_call(once, 50)
-            print(f"probe on: inject into a {size_kb:>4} KB page{' (gzip)' if encoding else '       '} "
-                  f"{t * 1e3:7.2f} ms per page")
+            print(
+                f"probe on: inject into a {size_kb:>4} KB page{' (gzip)' if encoding else '       '} "
+                f"{t * 1e3:7.2f} ms per page"
+            )
     return 0
 
 

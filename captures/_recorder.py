@@ -41,8 +41,17 @@ from phonehome.store import JsonlWriter, SessionStore  # noqa: E402
 Client = Literal["h1", "h2", "curl"]
 DEFAULT_PACE = 2.0
 
-SESSION_FILES = ("flows.mitm", "findings.jsonl", "proxy-events.jsonl", "markers.jsonl", "session.json",
-                 "hook-events.jsonl", "hook-findings.jsonl", "flows.journal", "flows.journal.pos")
+SESSION_FILES = (
+    "flows.mitm",
+    "findings.jsonl",
+    "proxy-events.jsonl",
+    "markers.jsonl",
+    "session.json",
+    "hook-events.jsonl",
+    "hook-findings.jsonl",
+    "flows.journal",
+    "flows.journal.pos",
+)
 
 
 @dataclass(frozen=True)
@@ -132,13 +141,21 @@ def record(
     if profile.resolve() != profile_copy.resolve():
         shutil.copyfile(profile, profile_copy)
         os.chmod(profile_copy, 0o600)
-    options = ["--set", f"phonehome_session={out}", "--set", f"phonehome_profile={profile}",
-               "--set", f"phonehome_app={app}"]
+    options = [
+        "--set",
+        f"phonehome_session={out}",
+        "--set",
+        f"phonehome_profile={profile}",
+        "--set",
+        f"phonehome_app={app}",
+    ]
     for domain in first_party:
         options += ["--set", f"phonehome_first_party={domain}"]
     hook_id = 0
-    with LocalServer() as server, run_mitmdump("-s", str(REPO / "addons" / "phonehome.py"), *options,
-                                               upstream=server) as proxy:
+    with (
+        LocalServer() as server,
+        run_mitmdump("-s", str(REPO / "addons" / "phonehome.py"), *options, upstream=server) as proxy,
+    ):
         for step in steps:
             if isinstance(step, Request):
                 _send(proxy, step, user_agent)
@@ -157,19 +174,34 @@ def record(
     return out
 
 
-def main_for(what: str, *, out: Path, profile: Path, app: str, user_agent: str,
-             steps: Callable[[Any], Sequence[Step]], description: str | None = None) -> int:
+def main_for(
+    what: str,
+    *,
+    out: Path,
+    profile: Path,
+    app: str,
+    user_agent: str,
+    steps: Callable[[Any], Sequence[Step]],
+    description: str | None = None,
+) -> int:
     """The command line of a bundled-session script: `--out DIR`, `--pace SECONDS`."""
     import argparse
 
     from phonehome.analysis.profile import load_profile
 
-    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", type=Path, default=out)
     parser.add_argument("--pace", type=float, default=2.0, help="seconds after every request (0 in tests)")
     args = parser.parse_args()
-    record(args.out, profile=profile, app=app, steps=steps(load_profile(profile)), user_agent=user_agent,
-           pace=args.pace)
+    record(
+        args.out,
+        profile=profile,
+        app=app,
+        steps=steps(load_profile(profile)),
+        user_agent=user_agent,
+        pace=args.pace,
+    )
     print(f"{what} session written to {args.out}")
     return 0
-

@@ -92,11 +92,15 @@ def npm_ci(folder: Path) -> None:
     if npm is None:
         raise BuildError("npm is not on PATH: install Node.js 20 (with npm) to build the Frida agents")
     if not (folder / "package-lock.json").exists():
-        raise BuildError(f"{folder}: no package-lock.json; run `npm install` there once and commit the lock file")
+        raise BuildError(
+            f"{folder}: no package-lock.json; run `npm install` there once and commit the lock file"
+        )
     log.info("npm ci in %s", folder)
     proc = subprocess.run(
         [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=folder, capture_output=True, text=True,
+        cwd=folder,
+        capture_output=True,
+        text=True,
     )
     if proc.returncode != 0:
         raise BuildError(f"npm ci failed in {folder}:\n{proc.stdout}\n{proc.stderr}")
@@ -113,17 +117,25 @@ def compile_entry(folder: Path, entry: str, *, bundle_format: str = "iife", plat
             if "file" in d:
                 f = d["file"]
                 where = f"{f['path']}:{f['line'] + 1}:{f['character'] + 1}: "
-            diagnostics.append(f"{where}{d.get('category', 'error')} TS{d.get('code', '')}: {d.get('text', '')}")
+            diagnostics.append(
+                f"{where}{d.get('category', 'error')} TS{d.get('code', '')}: {d.get('text', '')}"
+            )
 
     compiler = frida.Compiler()
     compiler.on("diagnostics", on_diagnostics)
     try:
         return compiler.build(
-            entry, project_root=str(folder), type_check="full", source_maps="included",
-            bundle_format=bundle_format, platform=platform,
+            entry,
+            project_root=str(folder),
+            type_check="full",
+            source_maps="included",
+            bundle_format=bundle_format,
+            platform=platform,
         )
     except frida.InvalidArgumentError as e:
-        raise BuildError(f"{folder / entry}: compilation failed:\n  " + "\n  ".join(diagnostics or [str(e)])) from None
+        raise BuildError(
+            f"{folder / entry}: compilation failed:\n  " + "\n  ".join(diagnostics or [str(e)])
+        ) from None
 
 
 def build_agent(agent: str, *, install: bool = True, root: Path = HOOKS_DIR) -> Path:
@@ -150,7 +162,7 @@ def esm_module(package: str, name: str) -> str:
     `📦\n<size> <path>\n...✄\n<module>\n✄\n<module>...` (sizes in UTF-8 bytes)."""
     if not package.startswith("📦\n"):
         return package
-    header, sep, body = package[len("📦\n"):].partition("✄\n")
+    header, sep, body = package[len("📦\n") :].partition("✄\n")
     if not sep:
         raise BuildError("unexpected ESM bundle layout from frida.Compiler")
     data = body.encode("utf-8")

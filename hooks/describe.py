@@ -18,14 +18,19 @@ def describe_event(ev: dict[str, Any]) -> str | None:
     if t in ("hook:crypto", "hook:digest", "hook:encode"):
         text = ev.get("input_text")
         return f"{ts} {t[5:]:6} {ev.get('api')} {ev.get('algorithm') or ev.get('op') or ''}{who}" + (
-            f" <- {_clip(text)}" if isinstance(text, str) else "")
+            f" <- {_clip(text)}" if isinstance(text, str) else ""
+        )
     if t == "hook:tls-plaintext" and ev.get("direction") == "write":
         first = (ev.get("data_text") or "").split("\r\n", 1)[0]
         return f"{ts} tls   {ev.get('host')}:{ev.get('port')} {ev.get('api')} {ev.get('data_size')} B {_clip(first)}"
     if t in ("hook:unpin",) and ev.get("status") in ("applied", "bypassed"):
         return f"{ts} unpin {ev.get('target')} {ev.get('status')}"
     if t in ("hook:agent-error", "hook:detached", "hook:child", "hook:respawned", "hook:reattached"):
-        rest = {k: v for k, v in ev.items() if k in ("pid", "reason", "where", "error", "origin", "after", "attempts")}
+        rest = {
+            k: v
+            for k, v in ev.items()
+            if k in ("pid", "reason", "where", "error", "origin", "after", "attempts")
+        }
         return f"{ts} {t[5:]} {rest}"
     return None
 

@@ -193,11 +193,18 @@ class EventSink:
         if not self._store.session_json.exists():
             # a hooks-only session is still a session for watch/report; an existing session.json
             # (written by the proxy addon or the session command) is left alone
-            self._store.write_meta({
-                "start": self.clock(), "created_by": "phonehome hooks", "app": self.config.app,
-                "hooks": {"agents": list(self.config.agents), "device": self.config.device,
-                          "target": list(self.config.target.spawn or []) or self.config.target.attach},
-            })
+            self._store.write_meta(
+                {
+                    "start": self.clock(),
+                    "created_by": "phonehome hooks",
+                    "app": self.config.app,
+                    "hooks": {
+                        "agents": list(self.config.agents),
+                        "device": self.config.device,
+                        "target": list(self.config.target.spawn or []) or self.config.target.attach,
+                    },
+                }
+            )
         existing = read_jsonl(self._store.hook_events).objects
         ids = [int(e["id"]) for e in existing if isinstance(e.get("id"), int)]
         self.next_id = max(ids, default=0) + 1
@@ -218,7 +225,9 @@ class EventSink:
         self._sdk_for_stack = sdk_match_for_stack
         if not self.config.analyse:
             return
-        app = self.config.app or (self.config.profile.app_under_test if self.config.profile is not None else None)
+        app = self.config.app or (
+            self.config.profile.app_under_test if self.config.profile is not None else None
+        )
         self.assembler = PlaintextAssembler(app=app)
         self.analyser = Analyser(profile=self.config.profile, app=app)
         if self.correlator.known:

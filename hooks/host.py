@@ -35,6 +35,7 @@ __all__ = ["DEFAULT_AGENTS", "AgentConfig", "HookHost", "Target", "describe_even
 
 log = logging.getLogger(__name__)
 
+
 @dataclass
 class _Attached:
     pid: int
@@ -116,7 +117,9 @@ class HookHost:
             self.device.resume(pid)
         return self
 
-    def run_until(self, predicate: Callable[[HookHost], bool] | None = None, *, timeout: float | None = None) -> HookHost:
+    def run_until(
+        self, predicate: Callable[[HookHost], bool] | None = None, *, timeout: float | None = None
+    ) -> HookHost:
         """start(), wait until every target is gone (or `predicate(host)` or `timeout`), stop()."""
         self.start()
         try:
@@ -125,7 +128,9 @@ class HookHost:
             self.stop()
         return self
 
-    def wait(self, predicate: Callable[[HookHost], bool] | None = None, *, timeout: float | None = None) -> bool:
+    def wait(
+        self, predicate: Callable[[HookHost], bool] | None = None, *, timeout: float | None = None
+    ) -> bool:
         """True when the targets are gone or the predicate holds; False on timeout."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
@@ -207,12 +212,27 @@ class HookHost:
             try:
                 session.enable_child_gating()
             except Exception as e:  # noqa: BLE001 - not supported everywhere
-                self._queue.put(("host-event", {"type": "hook:agent-error", "where": "enable_child_gating", "error": str(e), "pid": pid}))
+                self._queue.put(
+                    (
+                        "host-event",
+                        {
+                            "type": "hook:agent-error",
+                            "where": "enable_child_gating",
+                            "error": str(e),
+                            "pid": pid,
+                        },
+                    )
+                )
         init_settings = dict(self.config.agent_settings)
         try:
             for agent in self.config.agents:
                 script = session.create_script(self._bundles[agent], name=f"phonehome-{agent}")
-                script.on("message", lambda message, data, agent=agent: self._queue.put(("message", pid, agent, message, data)))
+                script.on(
+                    "message",
+                    lambda message, data, agent=agent: self._queue.put(
+                        ("message", pid, agent, message, data)
+                    ),
+                )
                 script.load()
                 attached.scripts[agent] = script
         except BaseException:
@@ -231,7 +251,18 @@ class HookHost:
             try:
                 script.exports_sync.init({**init_settings, "options": options})
             except Exception as e:  # noqa: BLE001
-                self._queue.put(("host-event", {"type": "hook:agent-error", "agent": agent, "where": "init", "error": str(e), "pid": pid}))
+                self._queue.put(
+                    (
+                        "host-event",
+                        {
+                            "type": "hook:agent-error",
+                            "agent": agent,
+                            "where": "init",
+                            "error": str(e),
+                            "pid": pid,
+                        },
+                    )
+                )
         return attached
 
     def _detach_all(self) -> None:
@@ -308,10 +339,16 @@ class HookHost:
             else:
                 log.warning("agent %s sent an untyped message: %r", agent, payload)
         elif mtype == "error":
-            self.sink.emit({
-                "type": "hook:agent-error", "agent": agent, "pid": pid, "where": "script",
-                "error": message.get("description"), "stack": message.get("stack"),
-            })
+            self.sink.emit(
+                {
+                    "type": "hook:agent-error",
+                    "agent": agent,
+                    "pid": pid,
+                    "where": "script",
+                    "error": message.get("description"),
+                    "stack": message.get("stack"),
+                }
+            )
         elif mtype == "log":
             log.info("[%s %s] %s", agent, pid, message.get("payload"))
 
@@ -334,7 +371,10 @@ class HookHost:
             self.sink.analyse(self.sink.assembler.close(prefix=f"{pid}:"))
         ev: dict[str, Any] = {"type": "hook:detached", "pid": pid, "reason": str(reason), "main": t.main}
         if crash is not None:
-            ev["crash"] = {"summary": getattr(crash, "summary", None), "report": getattr(crash, "report", None)}
+            ev["crash"] = {
+                "summary": getattr(crash, "summary", None),
+                "report": getattr(crash, "report", None),
+            }
         self.sink.emit(ev)
         if self._stopping:
             return
@@ -351,15 +391,24 @@ class HookHost:
                 self.sink.emit({"type": "hook:child", "pid": pid, "origin": "exec", "reattached": True})
                 return
             except Exception as e:  # noqa: BLE001
-                self.sink.emit({"type": "hook:agent-error", "where": "re-attach after exec", "pid": pid, "error": str(e)})
-        if t.main and self.config.respawn and self.config.target.spawn is not None and reason != "application-requested":
+                self.sink.emit(
+                    {"type": "hook:agent-error", "where": "re-attach after exec", "pid": pid, "error": str(e)}
+                )
+        if (
+            t.main
+            and self.config.respawn
+            and self.config.target.spawn is not None
+            and reason != "application-requested"
+        ):
             if self._respawns < self.config.max_respawns:
                 self._respawns += 1
                 pid2, _ = self._spawn_or_attach()
                 self.main_pid = pid2
                 self._instrument(pid2, main=True)
                 self.device.resume(pid2)
-                self.sink.emit({"type": "hook:respawned", "pid": pid2, "previous_pid": pid, "count": self._respawns})
+                self.sink.emit(
+                    {"type": "hook:respawned", "pid": pid2, "previous_pid": pid, "count": self._respawns}
+                )
                 return
         self._finish_if_all_gone()
 
@@ -377,15 +426,24 @@ class HookHost:
             self._instrument(t.pid, main=t.main)
         except Exception as e:  # noqa: BLE001 - gone, exiting, or mid-fork
             if count + 1 >= self.config.max_reattaches:
-                self.sink.emit({"type": "hook:agent-error", "where": "re-attach", "pid": t.pid, "error": str(e)})
+                self.sink.emit(
+                    {"type": "hook:agent-error", "where": "re-attach", "pid": t.pid, "error": str(e)}
+                )
                 return False
             log.debug("re-attach %s (attempt %d): %s", t.pid, count + 1, e)
             self._pending_reattach.add(t.pid)
             threading.Timer(0.1, self._queue.put, args=(("reattach", t),)).start()
             return True
         self._reattaches[t.pid] = 0  # the limit is on failed attempts in a row, not on forks
-        self.sink.emit({"type": "hook:reattached", "pid": t.pid, "main": t.main,
-                               "after": "application-requested", "attempts": count + 1})
+        self.sink.emit(
+            {
+                "type": "hook:reattached",
+                "pid": t.pid,
+                "main": t.main,
+                "after": "application-requested",
+                "attempts": count + 1,
+            }
+        )
         return True
 
     def _retry_reattach(self, t: _Attached) -> None:
@@ -413,7 +471,14 @@ class HookHost:
             return
         try:
             self._instrument(pid, main=False)
-            self.sink.emit({"type": "hook:child", "pid": pid, "parent_pid": child.parent_pid, "origin": str(child.origin)})
+            self.sink.emit(
+                {
+                    "type": "hook:child",
+                    "pid": pid,
+                    "parent_pid": child.parent_pid,
+                    "origin": str(child.origin),
+                }
+            )
         except Exception as e:  # noqa: BLE001
             self.sink.emit({"type": "hook:agent-error", "where": "child attach", "pid": pid, "error": str(e)})
         self._resume_quietly(pid)

@@ -12,7 +12,19 @@ from . import __version__
 
 # Order is the order shown by --help. Each module exposes `register(subparsers)`, which adds its
 # parser and sets `func=run` where `run(args) -> int` is the exit status.
-COMMANDS = ("demo", "replay", "report", "compare", "study", "watch", "mark", "orgs", "hooks", "session", "doctor")
+COMMANDS = (
+    "demo",
+    "replay",
+    "report",
+    "compare",
+    "study",
+    "watch",
+    "mark",
+    "orgs",
+    "hooks",
+    "session",
+    "doctor",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -36,8 +36,12 @@ def check_python(version: tuple[int, int, int] = sys.version_info[:3]) -> Check:
     text = ".".join(map(str, version))
     if version >= (3, 12):
         return Check("python", "pass", f"Python {text} ({sys.executable})")
-    return Check("python", "fail", f"Python {text} is too old: mitmproxy 12 needs 3.12 or newer",
-                 "run ./bootstrap setup, which creates .venv with a Python >= 3.12 found on this machine")
+    return Check(
+        "python",
+        "fail",
+        f"Python {text} is too old: mitmproxy 12 needs 3.12 or newer",
+        "run ./bootstrap setup, which creates .venv with a Python >= 3.12 found on this machine",
+    )
 
 
 def check_package(name: str, bounds: tuple[int, int]) -> Check:
@@ -49,20 +53,32 @@ def check_package(name: str, bounds: tuple[int, int]) -> Check:
     major = int(version.split(".")[0])
     if lo <= major < hi:
         return Check(name, "pass", f"{name} {version}")
-    return Check(name, "fail", f"{name} {version} is outside the supported range {lo}.x–{hi - 1}.x",
-                 f"run ./bootstrap setup to install {name} >= {lo}, < {hi}")
+    return Check(
+        name,
+        "fail",
+        f"{name} {version} is outside the supported range {lo}.x–{hi - 1}.x",
+        f"run ./bootstrap setup to install {name} >= {lo}, < {hi}",
+    )
 
 
 def agent_dirs(hooks_dir: Path) -> list[Path]:
     """Agent folders: those with a package.json and an agent.ts or index.ts."""
-    return sorted(p.parent for p in hooks_dir.glob("*/package.json")
-                  if (p.parent / "agent.ts").exists() or (p.parent / "index.ts").exists())
+    return sorted(
+        p.parent
+        for p in hooks_dir.glob("*/package.json")
+        if (p.parent / "agent.ts").exists() or (p.parent / "index.ts").exists()
+    )
 
 
 def check_agents(hooks_dir: Path = REPO / "hooks", *, npm: str | None = shutil.which("npm")) -> Check:
     agents = agent_dirs(hooks_dir)
     if not agents:
-        return Check("frida agents", "fail", f"no agent sources in {hooks_dir}", "reinstall phonehome from its repository")
+        return Check(
+            "frida agents",
+            "fail",
+            f"no agent sources in {hooks_dir}",
+            "reinstall phonehome from its repository",
+        )
     missing = [a.name for a in agents if not (a / "_build" / "agent.js").is_file()]
     if not missing:
         return Check("frida agents", "pass", f"built: {', '.join(a.name for a in agents)}")
@@ -87,14 +103,22 @@ def mitmproxy_ca_hash(cert_pem: bytes) -> str:
 def check_ca(confdir: Path) -> Check:
     cert = confdir / "mitmproxy-ca-cert.pem"
     if not cert.is_file():
-        return Check("mitmproxy CA", "fail", f"no CA certificate in {confdir}",
-                     f"start mitmproxy once (.venv/bin/mitmdump --set confdir={confdir}, then Ctrl-C) "
-                     "or run phonehome session, which creates it")
+        return Check(
+            "mitmproxy CA",
+            "fail",
+            f"no CA certificate in {confdir}",
+            f"start mitmproxy once (.venv/bin/mitmdump --set confdir={confdir}, then Ctrl-C) "
+            "or run phonehome session, which creates it",
+        )
     try:
         name = mitmproxy_ca_hash(cert.read_bytes())
     except ValueError as e:
-        return Check("mitmproxy CA", "fail", f"{cert} is not a PEM certificate ({e})",
-                     f"move {confdir} away and let mitmproxy create a new CA")
+        return Check(
+            "mitmproxy CA",
+            "fail",
+            f"{cert} is not a PEM certificate ({e})",
+            f"move {confdir} away and let mitmproxy create a new CA",
+        )
     return Check("mitmproxy CA", "pass", f"{cert} (Android system-store name {name})")
 
 
@@ -103,20 +127,33 @@ def check_port(host: str, port: int, *, what: str = "proxy") -> Check:
         with socket.create_connection((host, port), timeout=1.5):
             return Check(what, "pass", f"{host}:{port} accepts connections")
     except OSError as e:
-        return Check(what, "fail", f"{host}:{port} does not accept connections ({e.strerror or e})",
-                     "start the proxy (phonehome session, or .venv/bin/mitmdump -s addons/phonehome.py) "
-                     "and check the phone's proxy or WireGuard settings point at this machine")
+        return Check(
+            what,
+            "fail",
+            f"{host}:{port} does not accept connections ({e.strerror or e})",
+            "start the proxy (phonehome session, or .venv/bin/mitmdump -s addons/phonehome.py) "
+            "and check the phone's proxy or WireGuard settings point at this machine",
+        )
 
 
 def frida_advice(error: str) -> str:
     """The fix for a Frida connection error, by its message."""
     low = error.lower()
     if "major versions" in low or "incompatible" in low or "protocol" in low:
-        return ("Frida client and frida-server versions differ: install frida-server "
-                f"{_frida_version()} for the phone's CPU (adb shell getprop ro.product.cpu.abi) and restart it")
-    if "unable to connect" in low or "connection refused" in low or "timed out" in low or "unreachable" in low:
-        return ("frida-server is not reachable: start it on the phone (adb shell 'su -c /data/local/tmp/frida-server &'), "
-                "or for --remote listen on the network (frida-server -l 0.0.0.0) and check the address")
+        return (
+            "Frida client and frida-server versions differ: install frida-server "
+            f"{_frida_version()} for the phone's CPU (adb shell getprop ro.product.cpu.abi) and restart it"
+        )
+    if (
+        "unable to connect" in low
+        or "connection refused" in low
+        or "timed out" in low
+        or "unreachable" in low
+    ):
+        return (
+            "frida-server is not reachable: start it on the phone (adb shell 'su -c /data/local/tmp/frida-server &'), "
+            "or for --remote listen on the network (frida-server -l 0.0.0.0) and check the address"
+        )
     if "unable to find" in low or "no device" in low or "not found" in low:
         return "no phone found: connect it by USB, enable USB debugging and accept the computer's key (adb devices)"
     return "see the error above; frida-ps -U (USB) or frida-ps -H HOST lists processes when the set-up works"
@@ -131,14 +168,28 @@ def _frida_version() -> str:
 
 def check_device(*, usb: bool, remote: str | None, timeout: int = 3) -> list[Check]:
     if not usb and not remote:
-        return [Check("device", "skip", "no device given (--usb or --remote HOST): only the local parts were checked")]
+        return [
+            Check(
+                "device",
+                "skip",
+                "no device given (--usb or --remote HOST): only the local parts were checked",
+            )
+        ]
     import frida
 
     where = "USB" if usb else remote
     try:
-        device = frida.get_usb_device(timeout) if usb else frida.get_device_manager().add_remote_device(remote)
-    except (frida.InvalidArgumentError, frida.TimedOutError, frida.ServerNotRunningError, frida.TransportError,
-            frida.NotSupportedError, frida.InvalidOperationError) as e:
+        device = (
+            frida.get_usb_device(timeout) if usb else frida.get_device_manager().add_remote_device(remote)
+        )
+    except (
+        frida.InvalidArgumentError,
+        frida.TimedOutError,
+        frida.ServerNotRunningError,
+        frida.TransportError,
+        frida.NotSupportedError,
+        frida.InvalidOperationError,
+    ) as e:
         return [Check("device", "fail", f"{where}: {e}", frida_advice(str(e)))]
     checks = [Check("device", "pass", f"{device.name} ({device.id}, {device.type})")]
     try:
@@ -148,30 +199,55 @@ def check_device(*, usb: bool, remote: str | None, timeout: int = 3) -> list[Che
     except Exception as e:  # Frida raises several unrelated types for a dead or mismatched server
         return [*checks, Check("frida-server", "fail", f"{type(e).__name__}: {e}", frida_advice(str(e)))]
     os_info = params.get("os", {})
-    checks.append(Check("frida-server", "pass",
-                        f"running, client {_frida_version()}, device OS {os_info.get('name', '?')} {os_info.get('version', '')}"))
+    checks.append(
+        Check(
+            "frida-server",
+            "pass",
+            f"running, client {_frida_version()}, device OS {os_info.get('name', '?')} {os_info.get('version', '')}",
+        )
+    )
     return checks
 
 
-def check_android_ca(confdir: Path, *, adb: str | None = None,
-                     run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run) -> Check:
+def check_android_ca(
+    confdir: Path,
+    *,
+    adb: str | None = None,
+    run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run,
+) -> Check:
     adb = adb or shutil.which("adb")
     cert = confdir / "mitmproxy-ca-cert.pem"
     if not cert.is_file():
         return Check("android system CA", "skip", "no mitmproxy CA yet (see above)")
     if not adb:
-        return Check("android system CA", "warn", "adb not found: cannot look into the phone's system CA store",
-                     "install adb (apt-get install adb) to check it")
+        return Check(
+            "android system CA",
+            "warn",
+            "adb not found: cannot look into the phone's system CA store",
+            "install adb (apt-get install adb) to check it",
+        )
     name = mitmproxy_ca_hash(cert.read_bytes())
-    listing = run([adb, "shell", "ls", "/apex/com.android.conscrypt/cacerts/", "/system/etc/security/cacerts/"],
-                  capture_output=True, text=True, timeout=15)
+    listing = run(
+        [adb, "shell", "ls", "/apex/com.android.conscrypt/cacerts/", "/system/etc/security/cacerts/"],
+        capture_output=True,
+        text=True,
+        timeout=15,
+    )
     if listing.returncode != 0 and not listing.stdout:
-        return Check("android system CA", "fail", f"adb shell failed: {listing.stderr.strip()[:200]}",
-                     "connect the phone and allow USB debugging (adb devices must list it)")
+        return Check(
+            "android system CA",
+            "fail",
+            f"adb shell failed: {listing.stderr.strip()[:200]}",
+            "connect the phone and allow USB debugging (adb devices must list it)",
+        )
     if name in listing.stdout.split():
         return Check("android system CA", "pass", f"{name} is in the system CA store")
-    return Check("android system CA", "fail", f"{name} is not in the system CA store: apps will reject the proxy",
-                 "install mitmproxy's CA as a system CA (README: 'Analysing an app on a real phone', step 2)")
+    return Check(
+        "android system CA",
+        "fail",
+        f"{name} is not in the system CA store: apps will reject the proxy",
+        "install mitmproxy's CA as a system CA (README: 'Analysing an app on a real phone', step 2)",
+    )
 
 
 def check_tshark(*, tshark: str | None = None) -> Check:
@@ -180,7 +256,12 @@ def check_tshark(*, tshark: str | None = None) -> Check:
 
     path = tshark or tshark_path()
     if path is None:
-        return Check("tshark", "warn", "tshark not found: packet captures (.pcap, .pcapng) cannot be read", INSTALL_HINT)
+        return Check(
+            "tshark",
+            "warn",
+            "tshark not found: packet captures (.pcap, .pcapng) cannot be read",
+            INSTALL_HINT,
+        )
     try:
         out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=20)
         version = out.stdout.splitlines()[0] if out.stdout else f"exit status {out.returncode}"
@@ -189,13 +270,29 @@ def check_tshark(*, tshark: str | None = None) -> Check:
     return Check("tshark", "pass", f"{version} ({path})")
 
 
-def run_checks(*, usb: bool = False, remote: str | None = None, confdir: Path | None = None,
-               proxy: tuple[str, int] | None = None) -> list[Check]:
+def run_checks(
+    *,
+    usb: bool = False,
+    remote: str | None = None,
+    confdir: Path | None = None,
+    proxy: tuple[str, int] | None = None,
+) -> list[Check]:
     confdir = confdir or default_confdir()
-    checks = [check_python(), *(check_package(n, b) for n, b in REQUIRED.items()), check_agents(), check_ca(confdir)]
+    checks = [
+        check_python(),
+        *(check_package(n, b) for n, b in REQUIRED.items()),
+        check_agents(),
+        check_ca(confdir),
+    ]
     if shutil.which("npm") is None:
-        checks.append(Check("npm", "warn", "npm not found: the Frida agents cannot be rebuilt",
-                            "install Node.js 18+ with npm"))
+        checks.append(
+            Check(
+                "npm",
+                "warn",
+                "npm not found: the Frida agents cannot be rebuilt",
+                "install Node.js 18+ with npm",
+            )
+        )
     checks.append(check_tshark())
     if proxy is not None:
         checks.append(check_port(*proxy))

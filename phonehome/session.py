@@ -69,7 +69,9 @@ class SessionConfig:
         if self.device == "remote" and not self.remote:
             raise ValueError("--remote needs HOST[:PORT]")
         if self.device == "local" and not self.command and not self.attach:
-            raise ValueError("--local needs the program to run after --, e.g. -- /usr/bin/curl https://example.org/")
+            raise ValueError(
+                "--local needs the program to run after --, e.g. -- /usr/bin/curl https://example.org/"
+            )
         if self.device != "local" and not self.app:
             raise ValueError("--app PACKAGE is needed to spawn or attach to the app on the phone")
         if self.hooks and self.device == "local" and self.command and not Path(self.command[0]).is_absolute():
@@ -103,7 +105,13 @@ def proxy_environment(config: SessionConfig, base: dict[str, str] | None = None)
     for name in ("NO_PROXY", "no_proxy"):
         env.pop(name, None)
     ca = str(config.ca_cert)
-    for name in ("SSL_CERT_FILE", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS", "GIT_SSL_CAINFO"):
+    for name in (
+        "SSL_CERT_FILE",
+        "CURL_CA_BUNDLE",
+        "REQUESTS_CA_BUNDLE",
+        "NODE_EXTRA_CA_CERTS",
+        "GIT_SSL_CAINFO",
+    ):
         env[name] = ca
     return env
 
@@ -189,9 +197,16 @@ class DeviceSession:
     def _meta(self, **extra: object) -> dict[str, object]:
         c = self.config
         return {
-            "command": "phonehome session", "device": c.device, "remote": c.remote, "mode": c.mode,
-            "listen": f"{c.listen_host}:{c.listen_port}", "app": c.app, "hooks": c.hooks,
-            "agents": c.agent_list if c.hooks else [], "program": list(c.command), **extra,
+            "command": "phonehome session",
+            "device": c.device,
+            "remote": c.remote,
+            "mode": c.mode,
+            "listen": f"{c.listen_host}:{c.listen_port}",
+            "app": c.app,
+            "hooks": c.hooks,
+            "agents": c.agent_list if c.hooks else [],
+            "program": list(c.command),
+            **extra,
         }
 
     def _log(self, name: str) -> IO[bytes]:
@@ -199,18 +214,35 @@ class DeviceSession:
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> Child:
         log = self._log(name)
-        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                env=env, start_new_session=True)
+        proc = subprocess.Popen(
+            argv,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
         child = Child(name, proc, log)
         self.children[name] = child
         return child
 
     def _start_proxy(self) -> None:
         c = self.config
-        mode = ["--mode", f"wireguard@{c.listen_host}:{c.listen_port}"] if c.mode == "wireguard" else [
-            "--listen-host", c.listen_host, "--listen-port", str(c.listen_port)]
-        argv = [str(BIN / "mitmdump"), *mode, "--set", f"confdir={c.confdir}", "-s", str(ADDON),
-                "--set", f"phonehome_session={self.root}"]
+        mode = (
+            ["--mode", f"wireguard@{c.listen_host}:{c.listen_port}"]
+            if c.mode == "wireguard"
+            else ["--listen-host", c.listen_host, "--listen-port", str(c.listen_port)]
+        )
+        argv = [
+            str(BIN / "mitmdump"),
+            *mode,
+            "--set",
+            f"confdir={c.confdir}",
+            "-s",
+            str(ADDON),
+            "--set",
+            f"phonehome_session={self.root}",
+        ]
         if c.app:
             argv += ["--set", f"phonehome_app={c.app}"]
         if c.profile is not None:
@@ -235,8 +267,10 @@ class DeviceSession:
                 if c.mode == "wireguard":
                     text = log_path.read_text("utf-8", "replace")
                     if "[Interface]" in text and "[Peer]" in text:
-                        self.say("WireGuard client configuration for the phone (WireGuard app → add tunnel):\n"
-                                 + _wireguard_block(text))
+                        self.say(
+                            "WireGuard client configuration for the phone (WireGuard app → add tunnel):\n"
+                            + _wireguard_block(text)
+                        )
                         return
                 elif _accepts(c.proxy_url):
                     return
@@ -245,9 +279,23 @@ class DeviceSession:
 
     def _start_hooks(self) -> None:
         c = self.config
-        where = ["--usb"] if c.device == "usb" else ["--remote", str(c.remote)] if c.device == "remote" else ["--local"]
-        argv = [str(BIN / "phonehome"), "hooks", *where, "--session", str(self.root), "--quiet",
-                "--agents", ",".join(c.agent_list)]
+        where = (
+            ["--usb"]
+            if c.device == "usb"
+            else ["--remote", str(c.remote)]
+            if c.device == "remote"
+            else ["--local"]
+        )
+        argv = [
+            str(BIN / "phonehome"),
+            "hooks",
+            *where,
+            "--session",
+            str(self.root),
+            "--quiet",
+            "--agents",
+            ",".join(c.agent_list),
+        ]
         if c.app:
             argv += ["--app", c.app]
         if c.profile is not None:
@@ -343,9 +391,13 @@ class DeviceSession:
         from phonehome.analysis.same_request import without_proxied_duplicates
 
         proxied = read_jsonl(self.store.findings).objects
-        findings = len(proxied) + len(without_proxied_duplicates(read_jsonl(self.store.hook_findings).objects, proxied))
-        return (f"session stopped ({self.stop_reason}); {findings} findings in {self.root}\n"
-                f"report: phonehome report {self.root} -o {self.root / 'report.html'}")
+        findings = len(proxied) + len(
+            without_proxied_duplicates(read_jsonl(self.store.hook_findings).objects, proxied)
+        )
+        return (
+            f"session stopped ({self.stop_reason}); {findings} findings in {self.root}\n"
+            f"report: phonehome report {self.root} -o {self.root / 'report.html'}"
+        )
 
 
 def _accepts(url: str) -> bool:
@@ -367,4 +419,4 @@ def _tail(path: Path, lines: int = 30) -> str:
 def _wireguard_block(log: str) -> str:
     start = log.index("[Interface]")
     end = log.find("-----", start)
-    return log[start: end if end > 0 else None].strip()
+    return log[start : end if end > 0 else None].strip()

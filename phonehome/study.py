@@ -75,8 +75,14 @@ def local_client(workers: int | None) -> Any:
 
     quiet_dask()
     n = workers or os.cpu_count() or 1
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                           scheduler_kwargs={"dashboard": False}, silence_logs=logging.ERROR)
+    cluster = LocalCluster(
+        n_workers=n,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard": False},
+        silence_logs=logging.ERROR,
+    )
     return Client(cluster)
 
 
@@ -141,10 +147,21 @@ def _lost(task: StudyTask, dataset: Path, error: BaseException) -> TaskResult:
     import pandas as pd
 
     message = f"{type(error).__name__}: {error}"
-    write_part(dataset, "failures", task.app, task.task_id, [{
-        "task_id": task.task_id, "input": task.input, "kind": "worker-lost", "error": message[:20_000],
-        "ts": pd.Timestamp.now(tz="UTC"),
-    }])
+    write_part(
+        dataset,
+        "failures",
+        task.app,
+        task.task_id,
+        [
+            {
+                "task_id": task.task_id,
+                "input": task.input,
+                "kind": "worker-lost",
+                "error": message[:20_000],
+                "ts": pd.Timestamp.now(tz="UTC"),
+            }
+        ],
+    )
     return TaskResult(task.task_id, task.app or "unknown", "failed", error=message)
 
 

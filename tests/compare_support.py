@@ -38,7 +38,9 @@ def record_sample(out: Path) -> Path:
     return out
 
 
-def record_steps(name: str, out: Path, steps: Sequence[object] | None = None, *, app: str | None = None) -> Path:
+def record_steps(
+    name: str, out: Path, steps: Sequence[object] | None = None, *, app: str | None = None
+) -> Path:
     """Record one of the step-list scripts (`make_tiktok_format`, `make_career_app`) into `out`;
     `steps` replaces the script's own list (hostile or timed variants)."""
     from _recorder import record
@@ -47,8 +49,14 @@ def record_steps(name: str, out: Path, steps: Sequence[object] | None = None, *,
     from phonehome.analysis.profile import load_profile
 
     profile = load_profile(script.PROFILE)
-    record(out, profile=script.PROFILE, app=app or script.APP,
-           steps=list(steps) if steps is not None else script.steps(profile), user_agent=script.UA, pace=0.0)
+    record(
+        out,
+        profile=script.PROFILE,
+        app=app or script.APP,
+        steps=list(steps) if steps is not None else script.steps(profile),
+        user_agent=script.UA,
+        pace=0.0,
+    )
     return out
 
 

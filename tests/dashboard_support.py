@@ -65,19 +65,58 @@ def finding(
 
 
 SCENARIO: list[dict[str, Any]] = [
-    finding(0, org="Example GmbH", host="api.example.com", category="user_id", value="user-4711",
-            location="header:X-User", party="first"),
+    finding(
+        0,
+        org="Example GmbH",
+        host="api.example.com",
+        category="user_id",
+        value="user-4711",
+        location="header:X-User",
+        party="first",
+    ),
     finding(1),
     finding(2, category="device_info", value="Pixel 7", location="header:User-Agent"),
-    finding(3, org="Meta", host="graph.facebook.com", category="advertising_id", location="body.form:advertiser_id"),
-    finding(4, org="AppsFlyer", host="t.appsflyer.com", category="device_id", value="9774d56d682e549c",
-            location="body.json:android_id", cleartext=True),
-    finding(5, org="Meta", host="graph.facebook.com", category="location_coarse", value="Berlin",
-            location="body.form:city"),
-    finding(6, org="Google", host="firebaselogging-pa.googleapis.com", category="app_activity",
-            value="screen_view", location="body.json:events[3].name"),
-    finding(7, org="Example GmbH", host="api.example.com", category="contact_info", value="anna@example.org",
-            location="body.json:email", party="first"),
+    finding(
+        3,
+        org="Meta",
+        host="graph.facebook.com",
+        category="advertising_id",
+        location="body.form:advertiser_id",
+    ),
+    finding(
+        4,
+        org="AppsFlyer",
+        host="t.appsflyer.com",
+        category="device_id",
+        value="9774d56d682e549c",
+        location="body.json:android_id",
+        cleartext=True,
+    ),
+    finding(
+        5,
+        org="Meta",
+        host="graph.facebook.com",
+        category="location_coarse",
+        value="Berlin",
+        location="body.form:city",
+    ),
+    finding(
+        6,
+        org="Google",
+        host="firebaselogging-pa.googleapis.com",
+        category="app_activity",
+        value="screen_view",
+        location="body.json:events[3].name",
+    ),
+    finding(
+        7,
+        org="Example GmbH",
+        host="api.example.com",
+        category="contact_info",
+        value="anna@example.org",
+        location="body.json:email",
+        party="first",
+    ),
 ]
 
 
@@ -134,8 +173,15 @@ def screen_segments(app: Any) -> list[Any]:
     from rich.console import Console
 
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", legacy_windows=False, safe_box=False)
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        legacy_windows=False,
+        safe_box=False,
+    )
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     return [seg for seg in console.render(update) if not seg.control]
 

@@ -114,7 +114,11 @@ def detect_request(
     from phonehome.analysis.decode import decode_record
     from phonehome.analysis.detect import Detector
 
-    req: dict[str, Any] = {"method": "POST" if body is not None else "GET", "url": url, "headers": list(headers)}
+    req: dict[str, Any] = {
+        "method": "POST" if body is not None else "GET",
+        "url": url,
+        "headers": list(headers),
+    }
     if body is not None:
         if isinstance(body, bytes):
             req["body_b64"] = _b64.b64encode(body).decode()
@@ -132,4 +136,3 @@ def detect_request(
 def found_at(dets: list, suffix: str) -> set[str]:
     """Categories found at locations ending with `suffix`."""
     return {d.category for d in dets if d.location.endswith(suffix)}
-

@@ -28,10 +28,32 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "captures" / "sample"
-SESSION_FILES = ("session.json", "flows.mitm", "findings.jsonl", "markers.jsonl", "proxy-events.jsonl",
-                 "hook-events.jsonl", "hook-findings.jsonl", "device.toml", "flows.journal", "flows.journal.pos")
-MUTATIONS = ("symlink-file", "symlink-dangling", "symlink-dir", "symlink-dev", "fifo", "truncate", "garbage",
-             "flip", "directory", "hardlink", "sparse", "empty")
+SESSION_FILES = (
+    "session.json",
+    "flows.mitm",
+    "findings.jsonl",
+    "markers.jsonl",
+    "proxy-events.jsonl",
+    "hook-events.jsonl",
+    "hook-findings.jsonl",
+    "device.toml",
+    "flows.journal",
+    "flows.journal.pos",
+)
+MUTATIONS = (
+    "symlink-file",
+    "symlink-dangling",
+    "symlink-dir",
+    "symlink-dev",
+    "fifo",
+    "truncate",
+    "garbage",
+    "flip",
+    "directory",
+    "hardlink",
+    "sparse",
+    "empty",
+)
 COMMAND_TIMEOUT_S = 30.0
 
 
@@ -60,7 +82,9 @@ class Case:
     journal: bool = False
 
     def __str__(self) -> str:
-        return f"seed {self.seed}: journal={self.journal} " + ", ".join(f"{n}<-{m}" for n, m in self.mutations)
+        return f"seed {self.seed}: journal={self.journal} " + ", ".join(
+            f"{n}<-{m}" for n, m in self.mutations
+        )
 
 
 def _left_journal(root: Path, rng: random.Random) -> None:
@@ -73,7 +97,7 @@ def _left_journal(root: Path, rng: random.Random) -> None:
     while f.tell() < len(data):
         start = f.tell()
         tnet.load(f, len(data) - start)
-        flows.append(data[start:f.tell()])
+        flows.append(data[start : f.tell()])
     keep = rng.randint(0, len(flows))
     (root / "flows.mitm").write_bytes(b"".join(flows[:keep]))
     writer = _journal.JournalWriter(root / _journal.JOURNAL)
@@ -82,8 +106,19 @@ def _left_journal(root: Path, rng: random.Random) -> None:
         if rng.random() < 0.2:  # a record of marshal-like bytes that the journal never carries
             import marshal
 
-            junk = bytearray(marshal.dumps(rng.choice([(1, {"a": [b"x"]}), compile("1", "x", "eval"), {1, 2},
-                                                        [[[]]] * 3, ("id", 1.0, 0, 1, (), ())])))
+            junk = bytearray(
+                marshal.dumps(
+                    rng.choice(
+                        [
+                            (1, {"a": [b"x"]}),
+                            compile("1", "x", "eval"),
+                            {1, 2},
+                            [[[]]] * 3,
+                            ("id", 1.0, 0, 1, (), ()),
+                        ]
+                    )
+                )
+            )
             for _ in range(rng.randint(0, 3)):
                 junk[rng.randrange(len(junk))] = rng.randrange(256)
             writer.raw(rng.choice([_journal.KIND_HTTP, _journal.KIND_CONN]), [bytes(junk)])
@@ -204,8 +239,11 @@ def run_case(seed: int, work: Path) -> list[str]:
         err = io.StringIO()
         start = time.monotonic()
         try:
-            with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()), \
-                    deadline(COMMAND_TIMEOUT_S):
+            with (
+                contextlib.redirect_stderr(err),
+                contextlib.redirect_stdout(io.StringIO()),
+                deadline(COMMAND_TIMEOUT_S),
+            ):
                 status = command()
         except Hang as e:
             problems.append(f"{case}: {name} hung ({e})")
@@ -221,14 +259,18 @@ def run_case(seed: int, work: Path) -> list[str]:
             problems.append(f"{case}: {name} took {time.monotonic() - start:.1f} s")
         after = snapshot(outside)
         if after != before:
-            problems.append(f"{case}: {name} changed files outside the session: "
-                            f"{sorted(set(after.items()) ^ set(before.items()))}")
+            problems.append(
+                f"{case}: {name} changed files outside the session: "
+                f"{sorted(set(after.items()) ^ set(before.items()))}"
+            )
             before = after
     return problems
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--cases", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()

@@ -48,7 +48,9 @@ def java_classes() -> Path:
     with _lock:
         if not marker.exists():
             tmp = Path(tempfile.mkdtemp(prefix="phonehome-javac-"))
-            subprocess.run([JAVAC, "-d", str(tmp), *map(str, sources)], check=True, capture_output=True, timeout=120)
+            subprocess.run(
+                [JAVAC, "-d", str(tmp), *map(str, sources)], check=True, capture_output=True, timeout=120
+            )
             (tmp / ".complete").write_text("ok")
             if out.exists():
                 shutil.rmtree(out)
@@ -57,7 +59,16 @@ def java_classes() -> Path:
 
 
 def java_argv(*args: str, props: Sequence[str] = ()) -> list[str]:
-    return [JAVA, "-Xshare:auto", "-XX:TieredStopAtLevel=1", *props, "-cp", str(java_classes()), "com.example.app.Main", *args]
+    return [
+        JAVA,
+        "-Xshare:auto",
+        "-XX:TieredStopAtLevel=1",
+        *props,
+        "-cp",
+        str(java_classes()),
+        "com.example.app.Main",
+        *args,
+    ]
 
 
 def run_hooked(
@@ -66,7 +77,11 @@ def run_hooked(
     """Spawn `argv` under the hook host with `agents`, wait until it exits, stop."""
     ensure_agents(*agents)
     config.setdefault("kill_on_stop", True)
-    host = HookHost(AgentConfig(target=Target(spawn=list(argv), stdio="pipe"), agents=tuple(agents), session=session, **config))
+    host = HookHost(
+        AgentConfig(
+            target=Target(spawn=list(argv), stdio="pipe"), agents=tuple(agents), session=session, **config
+        )
+    )
     host.run_until(timeout=timeout)
     return host
 

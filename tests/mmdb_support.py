@@ -52,7 +52,15 @@ def encode(value: Any) -> bytes:
     if isinstance(value, int):
         if value < 0:
             raise ValueError("negative integers are not needed here")
-        type_id = value.type_id if isinstance(value, Uint) else 5 if value < 1 << 16 else 6 if value < 1 << 32 else 9
+        type_id = (
+            value.type_id
+            if isinstance(value, Uint)
+            else 5
+            if value < 1 << 16
+            else 6
+            if value < 1 << 32
+            else 9
+        )
         data = value.to_bytes((value.bit_length() + 7) // 8, "big") if value else b""
         return _ctrl(type_id, len(data)) + data
     if isinstance(value, Mapping):
@@ -62,7 +70,9 @@ def encode(value: Any) -> bytes:
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-def write_mmdb(path: Path, networks: Mapping[str, Mapping[str, Any]], *, database_type: str = "phonehome-test-Country") -> Path:
+def write_mmdb(
+    path: Path, networks: Mapping[str, Mapping[str, Any]], *, database_type: str = "phonehome-test-Country"
+) -> Path:
     """Write `networks` ({"127.0.0.0/8": {"country": {"iso_code": "DE"}}, ...}) to `path`."""
     data = b""
     offsets: list[int] = []
@@ -101,7 +111,9 @@ def write_mmdb(path: Path, networks: Mapping[str, Mapping[str, Any]], *, databas
         kind, k = value
         return k if kind == "node" else count + 16 + offsets[k]
 
-    tree = b"".join(record(left).to_bytes(3, "big") + record(right).to_bytes(3, "big") for left, right in nodes)
+    tree = b"".join(
+        record(left).to_bytes(3, "big") + record(right).to_bytes(3, "big") for left, right in nodes
+    )
     metadata = {
         "binary_format_major_version": Uint(2, 5),
         "binary_format_minor_version": Uint(0, 5),

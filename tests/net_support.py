@@ -281,7 +281,9 @@ class LocalServer:
     def _answer(path: str, body: bytes) -> bytes:
         return json.dumps({"ok": True, "path": path, "received": len(body)}).encode()
 
-    async def _serve_h1(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, tls: bool) -> None:
+    async def _serve_h1(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, tls: bool
+    ) -> None:
         import h11
 
         conn = h11.Connection(h11.SERVER, max_incomplete_event_size=1 << 20)
@@ -319,8 +321,13 @@ class LocalServer:
                     path = urllib.parse.urlsplit(path)._replace(scheme="", netloc="").geturl() or "/"
                 self._keep(
                     ReceivedRequest(
-                        "https" if tls else "http", "HTTP/1.1", request.method.decode(), host, path,
-                        headers, bytes(body),
+                        "https" if tls else "http",
+                        "HTTP/1.1",
+                        request.method.decode(),
+                        host,
+                        path,
+                        headers,
+                        bytes(body),
                     )
                 )
                 answer = self._answer(path, body)
@@ -338,7 +345,13 @@ class LocalServer:
                 return
 
     async def _upgrade_ws(
-        self, conn: Any, request: Any, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, tls: bool
+        self,
+        conn: Any,
+        request: Any,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        *,
+        tls: bool,
     ) -> None:
         import h11
         from wsproto.connection import Connection, ConnectionType
@@ -351,7 +364,11 @@ class LocalServer:
             conn.send(
                 h11.InformationalResponse(
                     status_code=101,
-                    headers=[("upgrade", "websocket"), ("connection", "Upgrade"), ("sec-websocket-accept", accept)],
+                    headers=[
+                        ("upgrade", "websocket"),
+                        ("connection", "Upgrade"),
+                        ("sec-websocket-accept", accept),
+                    ],
                 )
             )
         )
@@ -367,7 +384,9 @@ class LocalServer:
                     parts[type(event)].append(event.data)
                     if event.message_finished:
                         chunks = parts[type(event)]
-                        data: str | bytes = "".join(chunks) if isinstance(event, TextMessage) else b"".join(chunks)
+                        data: str | bytes = (
+                            "".join(chunks) if isinstance(event, TextMessage) else b"".join(chunks)
+                        )
                         chunks.clear()
                         self.count += 1
                         if self.record:
@@ -391,7 +410,9 @@ class LocalServer:
         import h2.connection
         import h2.events
 
-        conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=False, header_encoding="utf-8"))
+        conn = h2.connection.H2Connection(
+            h2.config.H2Configuration(client_side=False, header_encoding="utf-8")
+        )
         conn.initiate_connection()
         writer.write(conn.data_to_send())
         streams: dict[int, tuple[list[tuple[str, str]], bytearray]] = {}
@@ -413,14 +434,23 @@ class LocalServer:
                     path = pseudo.get(":path", "/")
                     self._keep(
                         ReceivedRequest(
-                            "https", "HTTP/2", pseudo.get(":method", ""), pseudo.get(":authority", ""), path,
-                            plain, bytes(body),
+                            "https",
+                            "HTTP/2",
+                            pseudo.get(":method", ""),
+                            pseudo.get(":authority", ""),
+                            path,
+                            plain,
+                            bytes(body),
                         )
                     )
                     answer = self._answer(path, body)
                     conn.send_headers(
                         event.stream_id,
-                        [(":status", "200"), ("content-type", "application/json"), ("content-length", str(len(answer)))],
+                        [
+                            (":status", "200"),
+                            ("content-type", "application/json"),
+                            ("content-length", str(len(answer))),
+                        ],
                     )
                     conn.send_data(event.stream_id, answer, end_stream=True)
                 elif isinstance(event, h2.events.ConnectionTerminated):
@@ -527,7 +557,9 @@ def run_mitmdump(
         extra: list[str] = []
         if upstream is not None:
             router = tmp / "route_to_loopback.py"
-            router.write_text(_ROUTER_SCRIPT.format(https_port=upstream.https_port, http_port=upstream.http_port))
+            router.write_text(
+                _ROUTER_SCRIPT.format(https_port=upstream.https_port, http_port=upstream.http_port)
+            )
             extra += ["-s", str(router), "--set", "ssl_insecure=true"]
         log_path = tmp / "mitmdump.log"
         proc_env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
@@ -537,12 +569,24 @@ def run_mitmdump(
         for _attempt in range(3):
             port = free_port()
             argv = [
-                str(mitmdump), "--listen-host", LOOPBACK, "--listen-port", str(port),
-                "--set", f"confdir={confdir}", *extra, *args,
+                str(mitmdump),
+                "--listen-host",
+                LOOPBACK,
+                "--listen-port",
+                str(port),
+                "--set",
+                f"confdir={confdir}",
+                *extra,
+                *args,
             ]
             with log_path.open("wb") as log:
                 proc = subprocess.Popen(
-                    argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd, env=proc_env,
+                    argv,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    cwd=cwd,
+                    env=proc_env,
                     start_new_session=True,
                 )
             candidate = Mitmdump(proc, port, confdir / "mitmproxy-ca-cert.pem", confdir, log_path)
@@ -554,7 +598,9 @@ def run_mitmdump(
                 candidate.stop(signal.SIGKILL)
                 raise
         if dump is None:
-            raise RuntimeError(f"mitmdump could not bind a loopback port:\n{log_path.read_text('utf-8', 'replace')}")
+            raise RuntimeError(
+                f"mitmdump could not bind a loopback port:\n{log_path.read_text('utf-8', 'replace')}"
+            )
         try:
             yield dump
         finally:
@@ -585,7 +631,6 @@ def _wait_listening(dump: Mitmdump, timeout: float) -> bool:
 # --------------------------------------------------------------------------------------------
 # Clients through the proxy
 # --------------------------------------------------------------------------------------------
-
 
 
 def _proxy_port(proxy: Any) -> int:
@@ -620,8 +665,16 @@ def curl(
     for https is HTTP/2 via ALPN). `data` is sent with `--data-binary` (POST unless `method`).
     stdout is the response body; `returncode` is curl's exit status (60 = certificate rejected).
     """
-    argv = [CURL, "-sS", "--noproxy", "", "--proxy", f"http://{LOOPBACK}:{_proxy_port(proxy)}",
-            "--max-time", str(timeout)]
+    argv = [
+        CURL,
+        "-sS",
+        "--noproxy",
+        "",
+        "--proxy",
+        f"http://{LOOPBACK}:{_proxy_port(proxy)}",
+        "--max-time",
+        str(timeout),
+    ]
     cafile = _proxy_ca(proxy, ca)
     if trust_proxy_ca and cafile:
         argv += ["--cacert", cafile]
@@ -643,7 +696,9 @@ def curl(
     argv += list(extra)
     argv.append(url)
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
-    return subprocess.run(argv, input=input_data, capture_output=True, timeout=timeout + 10, check=check, env=env)
+    return subprocess.run(
+        argv, input=input_data, capture_output=True, timeout=timeout + 10, check=check, env=env
+    )
 
 
 @dataclasses.dataclass
@@ -704,7 +759,9 @@ class Http1Client:
     `ca`; for `http` it sends absolute-form requests to the proxy. One host per client.
     """
 
-    def __init__(self, proxy: Any, base_url: str, *, ca: Path | str | None = None, timeout: float = 20.0) -> None:
+    def __init__(
+        self, proxy: Any, base_url: str, *, ca: Path | str | None = None, timeout: float = 20.0
+    ) -> None:
         scheme, host, port, _ = _split(base_url)
         self.scheme, self.host, self.port = scheme, host, port
         proxy_port = _proxy_port(proxy)
@@ -717,7 +774,12 @@ class Http1Client:
             self.conn = http.client.HTTPConnection(LOOPBACK, proxy_port, timeout=timeout)
 
     def request(
-        self, target: str, *, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None
+        self,
+        target: str,
+        *,
+        method: str = "GET",
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> ClientResponse:
         if self.scheme == "http":
             default = 80
@@ -759,7 +821,9 @@ class Http2Client:
     """An HTTP/2 client through the proxy (CONNECT, TLS with ALPN `h2`, then `h2`); requests are
     sent one after another on one connection. Raises if the proxy does not negotiate h2."""
 
-    def __init__(self, proxy: Any, base_url: str, *, ca: Path | str | None = None, timeout: float = 20.0) -> None:
+    def __init__(
+        self, proxy: Any, base_url: str, *, ca: Path | str | None = None, timeout: float = 20.0
+    ) -> None:
         import h2.config
         import h2.connection
 
@@ -773,12 +837,19 @@ class Http2Client:
         if self.sock.selected_alpn_protocol() != "h2":
             self.sock.close()
             raise ConnectionError(f"proxy negotiated {self.sock.selected_alpn_protocol()!r}, not h2")
-        self.conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
+        self.conn = h2.connection.H2Connection(
+            h2.config.H2Configuration(client_side=True, header_encoding="utf-8")
+        )
         self.conn.initiate_connection()
         self.sock.sendall(self.conn.data_to_send())
 
     def request(
-        self, target: str, *, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None
+        self,
+        target: str,
+        *,
+        method: str = "GET",
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> ClientResponse:
         import h2.events
 
@@ -820,7 +891,9 @@ class Http2Client:
                     raise ConnectionError(f"proxy closed the HTTP/2 connection: {event.error_code}")
             self.sock.sendall(self.conn.data_to_send())
             if done:
-                return ClientResponse(status, [h for h in resp_headers if not h[0].startswith(":")], bytes(data), "HTTP/2")
+                return ClientResponse(
+                    status, [h for h in resp_headers if not h[0].startswith(":")], bytes(data), "HTTP/2"
+                )
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -939,7 +1012,14 @@ def python_client_argv(
 
         subprocess.run(python_client_argv(proxy, "https://api.example.test/x?id=1"), check=True)
     """
-    argv = [python, str(Path(__file__).resolve()), "--proxy-port", str(_proxy_port(proxy)), "--method", method]
+    argv = [
+        python,
+        str(Path(__file__).resolve()),
+        "--proxy-port",
+        str(_proxy_port(proxy)),
+        "--method",
+        method,
+    ]
     cafile = _proxy_ca(proxy, ca)
     if cafile:
         argv += ["--cacert", cafile]
@@ -956,7 +1036,9 @@ def python_client_argv(
 # --------------------------------------------------------------------------------------------
 
 
-def wait_for(predicate: Any, *, timeout: float = 10.0, interval: float = 0.05, what: str = "condition") -> Any:
+def wait_for(
+    predicate: Any, *, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"
+) -> Any:
     """Poll `predicate()` until it returns something truthy (returned) or fail after `timeout` s."""
     deadline = time.monotonic() + timeout
     while True:
@@ -980,8 +1062,16 @@ def serve_forever(record: bool = False) -> None:
     "cert": ..}` as one JSON line on stdout: an upstream in its own process (benchmarks), started
     with `python tests/net_support.py --serve`."""
     with LocalServer(record=record) as server:
-        print(json.dumps({"https_port": server.https_port, "http_port": server.http_port,
-                          "cert": str(server.cert_path)}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "https_port": server.https_port,
+                    "http_port": server.http_port,
+                    "cert": str(server.cert_path),
+                }
+            ),
+            flush=True,
+        )
         sys.stdin.read()
 
 

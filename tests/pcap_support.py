@@ -35,9 +35,22 @@ class Capture:
     def __init__(self, path: Path, bpf: str) -> None:
         self.path = path
         self.proc = subprocess.Popen(
-            [require_tool("tcpdump", "apt-get install -y tcpdump"), "-i", "lo", "-U", "--immediate-mode",
-             "-B", "65536", "-Z", "root", "-w", str(path), bpf],
-            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+            [
+                require_tool("tcpdump", "apt-get install -y tcpdump"),
+                "-i",
+                "lo",
+                "-U",
+                "--immediate-mode",
+                "-B",
+                "65536",
+                "-Z",
+                "root",
+                "-w",
+                str(path),
+                bpf,
+            ],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
         )
         assert self.proc.stderr is not None
         line = self.proc.stderr.readline()  # "listening on lo ..." once the filter is attached
@@ -56,8 +69,8 @@ def pcap_packets(path: Path) -> tuple[bytes, list[tuple[bytes, bytes]]]:
     data = path.read_bytes()
     header, pos, packets = data[:24], 24, []
     while pos + 16 <= len(data):
-        incl = struct.unpack("<I", data[pos + 8:pos + 12])[0]
-        packets.append((data[pos:pos + 16], data[pos + 16:pos + 16 + incl]))
+        incl = struct.unpack("<I", data[pos + 8 : pos + 12])[0]
+        packets.append((data[pos : pos + 16], data[pos + 16 : pos + 16 + incl]))
         pos += 16 + incl
     return header, packets
 
@@ -67,7 +80,7 @@ def tcp_ports(frame: bytes) -> tuple[int, int] | None:
     if len(frame) < 14 + 20 or frame[12:14] != b"\x08\x00" or frame[14 + 9] != 6:
         return None
     ihl = (frame[14] & 0x0F) * 4
-    return struct.unpack(">HH", frame[14 + ihl:14 + ihl + 4])
+    return struct.unpack(">HH", frame[14 + ihl : 14 + ihl + 4])
 
 
 def with_pcapdroid_trailers(src: Path, dst: Path, app_of: Callable[[bytes], tuple[int, str]]) -> None:
@@ -80,7 +93,12 @@ def with_pcapdroid_trailers(src: Path, dst: Path, app_of: Callable[[bytes], tupl
     for record, frame in packets:
         uid, name = app_of(frame)
         padding = (-len(frame)) & 0x3
-        body = frame + b"\x00" * padding + struct.pack(">Ii", 0x01072021, uid) + name.encode()[:19].ljust(20, b"\x00")
+        body = (
+            frame
+            + b"\x00" * padding
+            + struct.pack(">Ii", 0x01072021, uid)
+            + name.encode()[:19].ljust(20, b"\x00")
+        )
         body += struct.pack("<I", zlib.crc32(body))
         ts_sec, ts_usec = struct.unpack("<II", record[:8])
         out += struct.pack("<IIII", ts_sec, ts_usec, len(body), len(body)) + body
@@ -107,20 +125,32 @@ def as_pcapdroid_pcapng(src: Path, dst: Path, app_of: Callable[[bytes], tuple[in
         uid, package, name = app_of(frame)
         if uid not in mapped:
             mapped.add(uid)
-            body = struct.pack("<IHBxiBB", 62652, 1, 1, uid, len(package), len(name)) + package.encode() + name.encode()
+            body = (
+                struct.pack("<IHBxiBB", 62652, 1, 1, uid, len(package), len(name))
+                + package.encode()
+                + name.encode()
+            )
             out += _block(0x00000BAD, body)
         ts_sec, ts_usec = struct.unpack("<II", record[:8])
         ts = ts_sec * 1_000_000 + ts_usec
         comment = f"u-{uid}".encode()
-        options = struct.pack("<HH", 1, len(comment)) + comment + b"\x00" * (-len(comment) % 4) + struct.pack("<HH", 0, 0)
+        options = (
+            struct.pack("<HH", 1, len(comment))
+            + comment
+            + b"\x00" * (-len(comment) % 4)
+            + struct.pack("<HH", 0, 0)
+        )
         packet = frame + b"\x00" * (-len(frame) % 4)
-        out += _block(0x00000006, struct.pack("<IIIII", 0, ts >> 32, ts & 0xFFFFFFFF, len(frame), len(frame))
-                      + packet + options)
+        out += _block(
+            0x00000006,
+            struct.pack("<IIIII", 0, ts >> 32, ts & 0xFFFFFFFF, len(frame), len(frame)) + packet + options,
+        )
     dst.write_bytes(bytes(out))
 
 
-def quic_exchange(workdir: Path, server_name: str, port: int, *, path: str, body: bytes,
-                  keylog: Path | None = None) -> None:
+def quic_exchange(
+    workdir: Path, server_name: str, port: int, *, path: str, body: bytes, keylog: Path | None = None
+) -> None:
     """One HTTP/3 POST over QUIC on 127.0.0.1:`port` (aioquic client and server); the client
     appends its secrets to `keylog` (NSS key log format, as SSLKEYLOGFILE)."""
     import asyncio
@@ -160,14 +190,27 @@ def quic_exchange(workdir: Path, server_name: str, port: int, *, path: str, body
         server_config.load_cert_chain(cert, key)
         server = await serve("127.0.0.1", port, configuration=server_config, create_protocol=Server)
         try:
-            client_config = QuicConfiguration(is_client=True, alpn_protocols=H3_ALPN, server_name=server_name,
-                                              verify_mode=0,
-                                              secrets_log_file=keylog.open("a") if keylog else None)
-            async with connect("127.0.0.1", port, configuration=client_config, create_protocol=Client) as client:
+            client_config = QuicConfiguration(
+                is_client=True,
+                alpn_protocols=H3_ALPN,
+                server_name=server_name,
+                verify_mode=0,
+                secrets_log_file=keylog.open("a") if keylog else None,
+            )
+            async with connect(
+                "127.0.0.1", port, configuration=client_config, create_protocol=Client
+            ) as client:
                 stream = client._quic.get_next_available_stream_id()
-                client.h3.send_headers(stream, [(b":method", b"POST"), (b":scheme", b"https"),
-                                                (b":authority", server_name.encode()), (b":path", path.encode()),
-                                                (b"content-type", b"application/json")])
+                client.h3.send_headers(
+                    stream,
+                    [
+                        (b":method", b"POST"),
+                        (b":scheme", b"https"),
+                        (b":authority", server_name.encode()),
+                        (b":path", path.encode()),
+                        (b"content-type", b"application/json"),
+                    ],
+                )
                 client.h3.send_data(stream, body, end_stream=True)
                 client.transmit()
                 await asyncio.wait_for(client.answered.wait(), 10)

@@ -32,16 +32,30 @@ def write_flows(path: Path, count: int) -> list[int]:
 
 
 def _har(entries: list[dict]) -> dict:
-    return {"log": {"version": "1.2", "creator": {"name": "t", "version": "1"},
-                    "pages": [{"title": 'a "entries": [ trap'}], "entries": entries}}
+    return {
+        "log": {
+            "version": "1.2",
+            "creator": {"name": "t", "version": "1"},
+            "pages": [{"title": 'a "entries": [ trap'}],
+            "entries": entries,
+        }
+    }
 
 
 def _entry(i: int, **request: object) -> dict:
     return {
-        "startedDateTime": "2026-11-26T10:00:00.000Z", "time": 12,
-        "request": {"method": "POST", "url": f"https://h{i}.example.com/p?q={i}", "httpVersion": "HTTP/2",
-                    "headers": [{"name": "Content-Type", "value": "application/json"},
-                                {"name": "Content-Encoding", "value": "gzip"}],
-                    "postData": {"mimeType": "application/json", "text": json.dumps({"i": i})}, **request},
+        "startedDateTime": "2026-11-26T10:00:00.000Z",
+        "time": 12,
+        "request": {
+            "method": "POST",
+            "url": f"https://h{i}.example.com/p?q={i}",
+            "httpVersion": "HTTP/2",
+            "headers": [
+                {"name": "Content-Type", "value": "application/json"},
+                {"name": "Content-Encoding", "value": "gzip"},
+            ],
+            "postData": {"mimeType": "application/json", "text": json.dumps({"i": i})},
+            **request,
+        },
         "response": {"status": 200, "httpVersion": "HTTP/2", "headers": [], "content": {"size": 0}},
     }

@@ -59,8 +59,15 @@ def _body(req: dict[str, Any]) -> bytes:
     return str(req.get("body_text", "")).encode("utf-8")
 
 
-def generate_study(root: Path, sessions: int, *, flows_per_session: int = 40, seed: int = 1,
-                   damaged_every: int = 10, distinct: int | None = None) -> list[GeneratedSession]:
+def generate_study(
+    root: Path,
+    sessions: int,
+    *,
+    flows_per_session: int = 40,
+    seed: int = 1,
+    damaged_every: int = 10,
+    distinct: int | None = None,
+) -> list[GeneratedSession]:
     """Write `sessions` session directories under `root`; every `damaged_every`-th is damaged.
 
     `distinct`: build only that many different flows per session and repeat them (same flow ids)
@@ -83,15 +90,19 @@ def generate_study(root: Path, sessions: int, *, flows_per_session: int = 40, se
             meta["profile_copy"] = "device.toml"
         store.write_meta(meta)
         if rng.random() < 0.6:
-            store.mark(rng.choice(["consent-given", "consent-refused"]), source="generator",
-                       ts=start + rng.uniform(0.1, 0.9) * duration)
+            store.mark(
+                rng.choice(["consent-given", "consent-refused"]),
+                source="generator",
+                ts=start + rng.uniform(0.1, 0.9) * duration,
+            )
         built: list[bytes] = []
         for n in range(min(flows_per_session, distinct or flows_per_session)):
             req = rng.choice(sdks)
             flow = http.HTTPFlow.from_state(template.get_state())
             flow.id = str(uuid.UUID(int=rng.getrandbits(128)))
             flow.request = http.Request.make(
-                req["method"], req["url"].replace(FIXTURE_AD_ID, ad_id),
+                req["method"],
+                req["url"].replace(FIXTURE_AD_ID, ad_id),
                 _body(req).replace(FIXTURE_AD_ID.encode(), ad_id.encode()),
                 [(k.encode(), v.encode()) for k, v in req.get("headers", [])],
             )

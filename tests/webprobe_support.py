@@ -54,7 +54,9 @@ class PageServer:
         self._https.socket = ctx.wrap_socket(self._https.socket, server_side=True)
         self.http_port = self._http.server_address[1]
         self.https_port = self._https.server_address[1]
-        self._threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in (self._http, self._https)]
+        self._threads = [
+            threading.Thread(target=s.serve_forever, daemon=True) for s in (self._http, self._https)
+        ]
 
     def __enter__(self) -> PageServer:
         for t in self._threads:
@@ -81,14 +83,35 @@ class DevTools:
         self._from_child, from_child_w = os.pipe()
         # fds 3 and 4 in the child: it reads commands from 3 and writes to 4
         self.proc = subprocess.Popen(
-            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--disable-dev-shm-usage", "--disable-extensions", "--disable-default-apps", "--mute-audio",
-             "--metrics-recording-only", "--no-default-browser-check", "--disable-features=Translate,OptimizationHints",
-             f"--user-data-dir={profile}", f"--proxy-server={proxy}", "--proxy-bypass-list=<-loopback>",
-             "--ignore-certificate-errors", "--remote-debugging-pipe", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=lambda: _as_fds_3_and_4(to_child_r, from_child_w), close_fds=False,
+            [
+                binary,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-quic",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--disable-extensions",
+                "--disable-default-apps",
+                "--mute-audio",
+                "--metrics-recording-only",
+                "--no-default-browser-check",
+                "--disable-features=Translate,OptimizationHints",
+                f"--user-data-dir={profile}",
+                f"--proxy-server={proxy}",
+                "--proxy-bypass-list=<-loopback>",
+                "--ignore-certificate-errors",
+                "--remote-debugging-pipe",
+                "about:blank",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=lambda: _as_fds_3_and_4(to_child_r, from_child_w),
+            close_fds=False,
         )
         os.close(to_child_r)
         os.close(from_child_w)
@@ -128,8 +151,14 @@ class DevTools:
         raw, self._buf = self._buf.split(b"\0", 1)
         return json.loads(raw)
 
-    def send(self, method: str, params: Mapping[str, Any] | None = None, *, session: bool = False,
-             timeout: float = 20) -> dict[str, Any]:
+    def send(
+        self,
+        method: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        session: bool = False,
+        timeout: float = 20,
+    ) -> dict[str, Any]:
         self._next += 1
         msg: dict[str, Any] = {"id": self._next, "method": method, "params": dict(params or {})}
         if session:
@@ -168,14 +197,28 @@ class DevTools:
 
     def evaluate(self, expression: str) -> Any:
         """Run `expression` in the page like an app's `evaluateJavascript` (no script URL)."""
-        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=True)
+        result = self.send(
+            "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=True
+        )
         return result.get("result", {}).get("value")
 
     def key(self, char: str) -> None:
         for kind in ("keyDown", "keyUp"):
-            self.send("Input.dispatchKeyEvent", {"type": kind, "key": char, "text": char if kind == "keyDown" else "",
-                                                 "code": f"Key{char.upper()}"}, session=True)
+            self.send(
+                "Input.dispatchKeyEvent",
+                {
+                    "type": kind,
+                    "key": char,
+                    "text": char if kind == "keyDown" else "",
+                    "code": f"Key{char.upper()}",
+                },
+                session=True,
+            )
 
     def tap(self, x: int, y: int) -> None:
-        self.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]}, session=True)
+        self.send(
+            "Input.dispatchTouchEvent",
+            {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]},
+            session=True,
+        )
         self.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []}, session=True)

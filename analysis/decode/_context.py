@@ -169,8 +169,18 @@ def _distinctive(value: str) -> bool:
 
 
 class _Ctx:
-    __slots__ = ("lim", "out", "leaves_left", "nodes_left", "budget", "notes_dropped", "inflate_status",
-                 "seen", "folded", "skipped")
+    __slots__ = (
+        "lim",
+        "out",
+        "leaves_left",
+        "nodes_left",
+        "budget",
+        "notes_dropped",
+        "inflate_status",
+        "seen",
+        "folded",
+        "skipped",
+    )
 
     def __init__(self, lim: DecodeLimits) -> None:
         self.lim = lim
@@ -203,8 +213,10 @@ class _Ctx:
     def leaf(self, loc: str, key: str | None, value: str, chain: tuple[str, ...]) -> None:
         if self.leaves_left <= 0:
             unsearched = self.unsearched()
-            self.note(f"max_leaves {self.lim.max_leaves} reached at {loc}: remaining values not decoded"
-                      + (f" (before it: {unsearched})" if unsearched else ""))
+            self.note(
+                f"max_leaves {self.lim.max_leaves} reached at {loc}: remaining values not decoded"
+                + (f" (before it: {unsearched})" if unsearched else "")
+            )
             self.folded = self.skipped = 0
             raise _Stop
         if self.leaves_left <= self.lim.max_leaves // 2:
@@ -257,4 +269,3 @@ class _Ctx:
             return False
         self.budget -= n
         return True
-

@@ -275,7 +275,6 @@ def _string(
     _opaque(ctx, st, base, chain, key, nd)
 
 
-
 register(Registered("text", 90, _body_text, lambda ct: ct.startswith("text/")))
 
 

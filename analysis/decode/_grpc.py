@@ -1,5 +1,4 @@
-"""Decoder `grpc`: gRPC / gRPC-web length-prefixed frames, each a protobuf message.
-"""
+"""Decoder `grpc`: gRPC / gRPC-web length-prefixed frames, each a protobuf message."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Decoders `json` and `ndjson`: parsing JSON text into values `_tree` walks.
-"""
+"""Decoders `json` and `ndjson`: parsing JSON text into values `_tree` walks."""
 
 from __future__ import annotations
 
@@ -71,5 +70,12 @@ def _ndjson(ctx: _Ctx, text: str, base: str, chain: tuple[str, ...], depth: int)
     return True
 
 
-register(Registered("ndjson", 30, _ndjson, lambda ct: "ndjson" in ct or "jsonl" in ct or "json-seq" in ct or "jsonlines" in ct))
+register(
+    Registered(
+        "ndjson",
+        30,
+        _ndjson,
+        lambda ct: "ndjson" in ct or "jsonl" in ct or "json-seq" in ct or "jsonlines" in ct,
+    )
+)
 register(Registered("json", 40, _json_loads, lambda ct: "json" in ct))

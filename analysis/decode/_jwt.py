@@ -1,5 +1,4 @@
-"""Decoder `jwt`: a JSON Web Token's header and payload.
-"""
+"""Decoder `jwt`: a JSON Web Token's header and payload."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Decoder `multipart`: `multipart/form-data` bodies, one location per part.
-"""
+"""Decoder `multipart`: `multipart/form-data` bodies, one location per part."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Decoders `msgpack` and `cbor`: one binary value filling the buffer, declared or guessed.
-"""
+"""Decoders `msgpack` and `cbor`: one binary value filling the buffer, declared or guessed."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Decoder `protobuf`: messages without a schema, declared or guessed (wire format in `_wire`).
-"""
+"""Decoder `protobuf`: messages without a schema, declared or guessed (wire format in `_wire`)."""
 
 from __future__ import annotations
 
@@ -122,4 +121,11 @@ def _pb_walk(
                 _bytes(ctx, b, loc, loc, chain, k, depth, blob=True)
 
 
-register(Registered("protobuf", 60, _protobuf, lambda ct: "protobuf" in ct or "proto" in ct.split(";")[0].rsplit("/", 1)[-1]))
+register(
+    Registered(
+        "protobuf",
+        60,
+        _protobuf,
+        lambda ct: "protobuf" in ct or "proto" in ct.split(";")[0].rsplit("/", 1)[-1],
+    )
+)

@@ -119,7 +119,9 @@ def _decode_body(ctx: _Ctx, record: Record, base: str) -> None:
             if coding == "":
                 continue
             if coding is None:
-                ctx.note(f"content-encoding {token.strip()!r} at {base}: not supported; body analysed as sent")
+                ctx.note(
+                    f"content-encoding {token.strip()!r} at {base}: not supported; body analysed as sent"
+                )
                 break
             # Content-Encoding is transport, not content: undoing it here leaves locations as they
             # are when the proxy undid it, and shows only in the decoding chain.
@@ -145,4 +147,3 @@ def _decode_body(ctx: _Ctx, record: Record, base: str) -> None:
         hint = None
     raw_loc = _join(base, "text")
     _bytes(ctx, data, base, raw_loc, chain, None, 0, hint=hint, top=True, ws=record.kind == "websocket")
-

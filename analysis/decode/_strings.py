@@ -1,5 +1,4 @@
-"""Decoder `strings`: text written after its length in a binary body no other decoder opened.
-"""
+"""Decoder `strings`: text written after its length in a binary body no other decoder opened."""
 
 from __future__ import annotations
 
@@ -9,7 +8,16 @@ from ._api import Registered, register
 from ._context import _Ctx, _join
 from ._dispatch import _string
 
-_MEDIA_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"PK\x03\x04", b"%PDF", b"\x1a\x45\xdf\xa3", b"OggS")
+_MEDIA_MAGIC = (
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"RIFF",
+    b"PK\x03\x04",
+    b"%PDF",
+    b"\x1a\x45\xdf\xa3",
+    b"OggS",
+)
 
 
 _LP_MIN = 4

@@ -1,5 +1,4 @@
-"""Leaves of a parsed value (JSON, msgpack, CBOR, JWT): the walk every structured decoder shares.
-"""
+"""Leaves of a parsed value (JSON, msgpack, CBOR, JWT): the walk every structured decoder shares."""
 
 from __future__ import annotations
 
@@ -100,4 +99,3 @@ def _scalar_text(v: object) -> str:
     except Exception:  # noqa: BLE001 - a hostile object's __str__
         return f"<{type(v).__name__}>"
     return text
-

@@ -22,10 +22,32 @@ class JournalOnly:
 
     def response(self, f: object) -> None:
         r, s = f.request.data, f.response.data  # type: ignore[attr-defined]
-        rec = marshal.dumps((f.id, f.timestamp_created, self._conn(f.client_conn), self._conn(f.server_conn),  # type: ignore[attr-defined]
-                             r.http_version, r.headers.fields, r.content, r.timestamp_start, r.timestamp_end,
-                             r.host, r.port, r.method, r.scheme, r.authority, r.path, s.http_version,
-                             s.headers.fields, s.content, s.timestamp_start, s.timestamp_end, s.status_code, s.reason))
+        rec = marshal.dumps(
+            (
+                f.id,
+                f.timestamp_created,
+                self._conn(f.client_conn),
+                self._conn(f.server_conn),  # type: ignore[attr-defined]
+                r.http_version,
+                r.headers.fields,
+                r.content,
+                r.timestamp_start,
+                r.timestamp_end,
+                r.host,
+                r.port,
+                r.method,
+                r.scheme,
+                r.authority,
+                r.path,
+                s.http_version,
+                s.headers.fields,
+                s.content,
+                s.timestamp_start,
+                s.timestamp_end,
+                s.status_code,
+                s.reason,
+            )
+        )
         os.write(self.fd, b"%08x" % len(rec) + rec)
 
     def done(self) -> None:

@@ -24,12 +24,16 @@ def main() -> int:
     body = html.index(">", html.index("<body")) + 1
     start = html.index('<section id="in-app">')
     end = html.index("</section>", start) + len("</section>")
-    page = html[:body] + "<main>" + html[start:end] + "</main></body></html>"  # the section alone, same styles
+    page = (
+        html[:body] + "<main>" + html[start:end] + "</main></body></html>"
+    )  # the section alone, same styles
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "section.html"
         path.write_text(page, encoding="utf-8")
         out = REPO / "docs" / "img" / "inappbrowser-report.png"
-        Chromium(require_chromium(), Path(tmp) / "profile").screenshot(path.as_uri(), out, width=1100, height=1350)
+        Chromium(require_chromium(), Path(tmp) / "profile").screenshot(
+            path.as_uri(), out, width=1100, height=1350
+        )
     print(f"wrote {out}")
     return 0
 

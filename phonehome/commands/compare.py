@@ -41,18 +41,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "has no script and loads nothing; captured values are redacted unless --reveal.",
     )
     add_input_arguments(parser)
-    parser.add_argument("-o", "--output", required=True, type=Path, metavar="FILE", help="where to write: .html or .md")
+    parser.add_argument(
+        "-o", "--output", required=True, type=Path, metavar="FILE", help="where to write: .html or .md"
+    )
     parser.add_argument("--format", choices=("html", "md"), help="output format (default: from the suffix)")
     parser.add_argument("--lang", choices=("en", "de"), default="en", help="language (default: en)")
-    parser.add_argument("--labels", nargs="+", default=[], metavar="APP=FILE",
-                        help="an app's declared store privacy label (YAML or JSON, see docs/labels-example.yaml)")
-    parser.add_argument("--name", nargs="+", default=[], metavar="APP=NAME",
-                        help="the name to show for an app (default: its package or bundle id)")
-    parser.add_argument("--reveal", action="store_true",
-                        help="show identifier values in full instead of redacted (the output then holds personal data)")
+    parser.add_argument(
+        "--labels",
+        nargs="+",
+        default=[],
+        metavar="APP=FILE",
+        help="an app's declared store privacy label (YAML or JSON, see docs/labels-example.yaml)",
+    )
+    parser.add_argument(
+        "--name",
+        nargs="+",
+        default=[],
+        metavar="APP=NAME",
+        help="the name to show for an app (default: its package or bundle id)",
+    )
+    parser.add_argument(
+        "--reveal",
+        action="store_true",
+        help="show identifier values in full instead of redacted (the output then holds personal data)",
+    )
     add_ip_db_argument(parser)
-    parser.add_argument("--recorded", action="store_true",
-                        help="for session directories: use the findings recorded live instead of replaying the flows")
+    parser.add_argument(
+        "--recorded",
+        action="store_true",
+        help="for session directories: use the findings recorded live instead of replaying the flows",
+    )
     parser.set_defaults(func=run)
 
 
@@ -83,9 +101,15 @@ def load_one(path: Path, args: argparse.Namespace) -> Any:
             return load_session(path)
     profile = load_profile(args.profile) if args.profile else None
     # --app names the app of flow, HAR and capture files; a session directory knows its own.
-    return load_inputs([path], profile=profile, app=None if session else args.app, first_party=args.first_party,
-                       extra_lists=args.extra_lists, keylog=getattr(args, "keylog", None),
-                       markers=command_line_markers(args))
+    return load_inputs(
+        [path],
+        profile=profile,
+        app=None if session else args.app,
+        first_party=args.first_party,
+        extra_lists=args.extra_lists,
+        keylog=getattr(args, "keylog", None),
+        markers=command_line_markers(args),
+    )
 
 
 def app_of(data: Any, path: Path, given: str | None = None) -> str:
@@ -104,7 +128,9 @@ def app_of(data: Any, path: Path, given: str | None = None) -> str:
     return path.name
 
 
-def group_inputs(loaded: Sequence[tuple[Path, Any]], names: dict[str, str], app: str | None = None) -> list[Any]:
+def group_inputs(
+    loaded: Sequence[tuple[Path, Any]], names: dict[str, str], app: str | None = None
+) -> list[Any]:
     """One `AppInput` per app, in the order the apps first appear."""
     from phonehome.views.compare import AppInput
 
@@ -112,8 +138,12 @@ def group_inputs(loaded: Sequence[tuple[Path, Any]], names: dict[str, str], app:
     for path, data in loaded:
         grouped.setdefault(app_of(data, path, app), []).append((path, data))
     return [
-        AppInput(app=app, label=names.get(app, app), sessions=[d for _p, d in items],
-                 names=[p.name or str(p) for p, _d in items])
+        AppInput(
+            app=app,
+            label=names.get(app, app),
+            sessions=[d for _p, d in items],
+            names=[p.name or str(p) for p, _d in items],
+        )
         for app, items in grouped.items()
     ]
 
@@ -149,14 +179,22 @@ def run(args: argparse.Namespace) -> int:
     labels = {by_label.get(k, k): v for k, v in labels.items()}
     unknown = sorted(set(labels) - {i.app for i in items})
     if unknown:
-        print(f"phonehome compare: --labels names apps not in the inputs: {inert(', '.join(unknown))}",
-              file=sys.stderr)
+        print(
+            f"phonehome compare: --labels names apps not in the inputs: {inert(', '.join(unknown))}",
+            file=sys.stderr,
+        )
         return 2
     for _path, data in loaded:
         for problem in data.problems:
             log.warning("%s", inert(problem))
-    model = build_compare(items, lang=args.lang, reveal=args.reveal, labels=labels, version=__version__,
-                          server_country=ip_db.country if ip_db else None)
+    model = build_compare(
+        items,
+        lang=args.lang,
+        reveal=args.reveal,
+        labels=labels,
+        version=__version__,
+        server_country=ip_db.country if ip_db else None,
+    )
     text = render_html(model) if fmt == "html" else render_markdown(model)
     try:
         with atomic_output(args.output) as f:
@@ -166,8 +204,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     merged = [a for a in model.apps if a.merged]
     print(
-        inert(f"wrote {args.output}: {len(model.apps)} {'app' if len(model.apps) == 1 else 'apps'}"
-              + "".join(f"; {a.app}: {len(a.inputs)} inputs merged into one column" for a in merged)),
+        inert(
+            f"wrote {args.output}: {len(model.apps)} {'app' if len(model.apps) == 1 else 'apps'}"
+            + "".join(f"; {a.app}: {len(a.inputs)} inputs merged into one column" for a in merged)
+        ),
         file=sys.stderr,
     )
     return 0

@@ -11,20 +11,32 @@ from rich.text import Text
 from phonehome.doctor import Check, failed, run_checks
 from phonehome.views.inert import inert
 
-MARKS = {"pass": ("PASS", "green"), "fail": ("FAIL", "bold red"), "warn": ("WARN", "yellow"), "skip": ("SKIP", "dim")}
+MARKS = {
+    "pass": ("PASS", "green"),
+    "fail": ("FAIL", "bold red"),
+    "warn": ("WARN", "yellow"),
+    "skip": ("SKIP", "dim"),
+}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "doctor", help="check the set-up (and the phone, if given)",
+        "doctor",
+        help="check the set-up (and the phone, if given)",
         description="Check Python and packages, the Frida agents, mitmproxy's CA, the proxy, and with "
-                    "--usb/--remote the phone: frida-server, its version, and the CA in the system store.",
+        "--usb/--remote the phone: frida-server, its version, and the CA in the system store.",
     )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--usb", action="store_true", help="check the phone connected by USB")
-    where.add_argument("--remote", metavar="HOST[:PORT]", help="check a frida-server reachable over the network")
-    parser.add_argument("--confdir", type=Path, help="mitmproxy's configuration folder (default ~/.mitmproxy)")
-    parser.add_argument("--proxy", metavar="HOST:PORT", help="also check that the proxy accepts connections there")
+    where.add_argument(
+        "--remote", metavar="HOST[:PORT]", help="check a frida-server reachable over the network"
+    )
+    parser.add_argument(
+        "--confdir", type=Path, help="mitmproxy's configuration folder (default ~/.mitmproxy)"
+    )
+    parser.add_argument(
+        "--proxy", metavar="HOST:PORT", help="also check that the proxy accepts connections there"
+    )
     parser.set_defaults(func=run)
 
 
@@ -45,7 +57,9 @@ def run(args: argparse.Namespace) -> int:
     if args.proxy:
         host, _, port = args.proxy.rpartition(":")
         if not port.isdigit():
-            Console(stderr=True).print(Text(f"phonehome doctor: --proxy needs HOST:PORT, got {args.proxy!r}", style="red"))
+            Console(stderr=True).print(
+                Text(f"phonehome doctor: --proxy needs HOST:PORT, got {args.proxy!r}", style="red")
+            )
             return 2
         proxy = (host or "127.0.0.1", int(port))
     checks = run_checks(usb=args.usb, remote=args.remote, confdir=args.confdir, proxy=proxy)

@@ -25,33 +25,58 @@ AGENT_HELP = "comma-separated agents: api, crypto, tls, unpin, ios (default: api
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "hooks", help="run the Frida hooks in an app (device reads, plaintext, unpinning)",
+        "hooks",
+        help="run the Frida hooks in an app (device reads, plaintext, unpinning)",
         description="Spawn or attach to an app with the Frida agents and record what it reads on the device, "
-                    "what it encrypts or hashes, and its TLS plaintext, into a session directory.",
+        "what it encrypts or hashes, and its TLS plaintext, into a session directory.",
     )
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--usb", action="store_true", help="the USB device (frida-server running on it)")
     where.add_argument("--remote", metavar="HOST[:PORT]", help="a frida-server reachable at HOST[:PORT]")
     where.add_argument("--local", action="store_true", help="this machine (desktop processes, tests)")
     what = parser.add_mutually_exclusive_group(required=True)
-    what.add_argument("--spawn", nargs=argparse.REMAINDER, metavar="TARGET [ARGS...]",
-                      help="spawn TARGET (an app identifier, or a real binary path with its arguments); must come last")
+    what.add_argument(
+        "--spawn",
+        nargs=argparse.REMAINDER,
+        metavar="TARGET [ARGS...]",
+        help="spawn TARGET (an app identifier, or a real binary path with its arguments); must come last",
+    )
     what.add_argument("--attach", metavar="PID_OR_NAME", help="attach to a running process")
-    parser.add_argument("--session", type=Path, metavar="DIR",
-                        help="session directory (default: captures/hooks-YYYYmmdd-HHMMSS)")
+    parser.add_argument(
+        "--session",
+        type=Path,
+        metavar="DIR",
+        help="session directory (default: captures/hooks-YYYYmmdd-HHMMSS)",
+    )
     parser.add_argument("--agents", default="api,crypto,tls,unpin", help=AGENT_HELP)
-    parser.add_argument("--respawn", action="store_true", help="spawn the target again when it crashes or exits")
-    parser.add_argument("--profile", type=Path, metavar="device.toml", help="device profile (seeds the correlation)")
-    parser.add_argument("--app", help="app identifier for the findings (default: the profile's apps.under_test)")
+    parser.add_argument(
+        "--respawn", action="store_true", help="spawn the target again when it crashes or exits"
+    )
+    parser.add_argument(
+        "--profile", type=Path, metavar="device.toml", help="device profile (seeds the correlation)"
+    )
+    parser.add_argument(
+        "--app", help="app identifier for the findings (default: the profile's apps.under_test)"
+    )
     parser.add_argument("--no-children", action="store_true", help="do not follow child processes")
-    parser.add_argument("--keep-running", action="store_true",
-                        help="leave a spawned target running when the hooks stop (default: kill it, as frida does)")
+    parser.add_argument(
+        "--keep-running",
+        action="store_true",
+        help="leave a spawned target running when the hooks stop (default: kill it, as frida does)",
+    )
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="stop after this long")
-    parser.add_argument("--max-bytes", type=int, default=65536, help="bytes kept per captured buffer (default 65536)")
-    parser.add_argument("--crash-details", action="store_true",
-                        help="report native crashes with their address (hook:crash); can cost the session of a "
-                             "process that forks")
-    parser.add_argument("--build", action="store_true", help="build the agents first (npm ci + frida.Compiler)")
+    parser.add_argument(
+        "--max-bytes", type=int, default=65536, help="bytes kept per captured buffer (default 65536)"
+    )
+    parser.add_argument(
+        "--crash-details",
+        action="store_true",
+        help="report native crashes with their address (hook:crash); can cost the session of a "
+        "process that forks",
+    )
+    parser.add_argument(
+        "--build", action="store_true", help="build the agents first (npm ci + frida.Compiler)"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="do not print events as they arrive")
     parser.set_defaults(func=run)
 
@@ -77,9 +102,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         target = Target(spawn=args.spawn, attach=args.attach)
         config = AgentConfig(
-            target=target, device="usb" if args.usb else "remote" if args.remote else "local", remote=args.remote,
-            agents=agents, session=session, respawn=args.respawn, follow_children=not args.no_children,
-            app=args.app, profile=profile, agent_settings={"maxBytes": args.max_bytes}, crash_reporter=args.crash_details,
+            target=target,
+            device="usb" if args.usb else "remote" if args.remote else "local",
+            remote=args.remote,
+            agents=agents,
+            session=session,
+            respawn=args.respawn,
+            follow_children=not args.no_children,
+            app=args.app,
+            profile=profile,
+            agent_settings={"maxBytes": args.max_bytes},
+            crash_reporter=args.crash_details,
             kill_on_stop=not args.keep_running,
         )
     except ValueError as e:
@@ -100,8 +133,11 @@ def run(args: argparse.Namespace) -> int:
         return 1
     previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops as cleanly as Ctrl-C
     # Said once SIGTERM is handled: a supervisor (or a test) may stop us from here on.
-    print(f"phonehome hooks: pid {host.main_pid}, agents {', '.join(agents)}, session {inert(session)}", file=sys.stderr,
-          flush=True)
+    print(
+        f"phonehome hooks: pid {host.main_pid}, agents {', '.join(agents)}, session {inert(session)}",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         host.wait(timeout=args.timeout)
     except KeyboardInterrupt:
@@ -109,8 +145,11 @@ def run(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
         host.stop()
-    print(f"phonehome hooks: {host.events_seen} events, {host.findings_written} findings from TLS plaintext "
-          f"in {session}", file=sys.stderr)
+    print(
+        f"phonehome hooks: {host.events_seen} events, {host.findings_written} findings from TLS plaintext "
+        f"in {session}",
+        file=sys.stderr,
+    )
     return 1 if host.errors else 0
 
 

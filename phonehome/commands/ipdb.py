@@ -9,10 +9,12 @@ from typing import Any
 
 def add_ip_db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--ip-db", type=Path, metavar="FILE.mmdb",
+        "--ip-db",
+        type=Path,
+        metavar="FILE.mmdb",
         help="an offline IP-to-country database you downloaded yourself (MaxMind DB format, e.g. GeoLite2 "
-             "Country or DB-IP Lite): gives each server address its country. phonehome ships none and never "
-             "looks an address up on the network.",
+        "Country or DB-IP Lite): gives each server address its country. phonehome ships none and never "
+        "looks an address up on the network.",
     )
 
 

@@ -20,17 +20,23 @@ from phonehome.views.inert import inert
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "mark", help="mark consent given/refused/withdrawn (or a note) in a session",
+        "mark",
+        help="mark consent given/refused/withdrawn (or a note) in a session",
         description="Record a consent decision or a note, with the current time, in a session directory "
-                    "(also possible from mitmproxy: :phonehome.mark LABEL [TEXT]).",
+        "(also possible from mitmproxy: :phonehome.mark LABEL [TEXT]).",
     )
     parser.add_argument("session", type=Path, metavar="DIR", help="the session directory")
-    parser.add_argument("label", choices=CONSENT_LABELS, metavar="LABEL",
-                        help=f"one of: {', '.join(CONSENT_LABELS)}")
-    parser.add_argument("text", nargs="*", metavar="TEXT", help="free text (what was tapped, what the screen said)")
-    parser.add_argument("--after-end", action="store_true",
-                        help="record a consent decision in a session that has ended (every finding then counts "
-                             "as before it)")
+    parser.add_argument(
+        "label", choices=CONSENT_LABELS, metavar="LABEL", help=f"one of: {', '.join(CONSENT_LABELS)}"
+    )
+    parser.add_argument(
+        "text", nargs="*", metavar="TEXT", help="free text (what was tapped, what the screen said)"
+    )
+    parser.add_argument(
+        "--after-end",
+        action="store_true",
+        help="record a consent decision in a session that has ended (every finding then counts as before it)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -40,14 +46,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"phonehome mark: {inert(root)} is not a directory", file=sys.stderr)
         return 2
     if not SessionStore.is_session(root):
-        print(f"phonehome mark: {inert(root)} is not a session directory (no session.json or flows.mitm)",
-              file=sys.stderr)
+        print(
+            f"phonehome mark: {inert(root)} is not a session directory (no session.json or flows.mitm)",
+            file=sys.stderr,
+        )
         return 2
     store = SessionStore(root)
     end = store.read_meta().get("end")
     if end and args.label != "note" and not args.after_end:
-        print(f"phonehome mark: the session ended at {inert(end)}; a consent marker now would come after every "
-              "finding and make all of them 'before consent'. Use --after-end to record it anyway.", file=sys.stderr)
+        print(
+            f"phonehome mark: the session ended at {inert(end)}; a consent marker now would come after every "
+            "finding and make all of them 'before consent'. Use --after-end to record it anyway.",
+            file=sys.stderr,
+        )
         return 2
     try:
         marker = store.mark(args.label, " ".join(args.text), source="cli")

@@ -27,21 +27,42 @@ from phonehome.views.inert import inert, inert_text
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "orgs", help="show who receives data sent to a host (organisation, purpose, party, country)",
+        "orgs",
+        help="show who receives data sent to a host (organisation, purpose, party, country)",
         description="Look hosts up in phonehome's organisation database (and optional lists you "
-                    "downloaded yourself). Nothing is fetched from the network.",
+        "downloaded yourself). Nothing is fetched from the network.",
     )
     parser.add_argument("hosts", nargs="*", metavar="HOST", help="host names or IP addresses")
-    parser.add_argument("--first-party", action="append", default=[], metavar="DOMAIN",
-                        help="a domain of the app's publisher (repeatable); hosts under it are first party")
-    parser.add_argument("--app", metavar="PACKAGE",
-                        help="the app's package name / bundle id (com.example.shop → example.com is first party)")
-    parser.add_argument("--list", action="append", default=[], type=Path, metavar="FILE", dest="lists",
-                        help="a DuckDuckGo Tracker Radar file or directory, Disconnect services.json or "
-                             "Ghostery TrackerDB JSON you downloaded (repeatable); fills gaps only")
-    parser.add_argument("--sources", action="store_true",
-                        help="print the database's source, licence and size (and of each --list)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object per host instead of tables")
+    parser.add_argument(
+        "--first-party",
+        action="append",
+        default=[],
+        metavar="DOMAIN",
+        help="a domain of the app's publisher (repeatable); hosts under it are first party",
+    )
+    parser.add_argument(
+        "--app",
+        metavar="PACKAGE",
+        help="the app's package name / bundle id (com.example.shop → example.com is first party)",
+    )
+    parser.add_argument(
+        "--list",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        dest="lists",
+        help="a DuckDuckGo Tracker Radar file or directory, Disconnect services.json or "
+        "Ghostery TrackerDB JSON you downloaded (repeatable); fills gaps only",
+    )
+    parser.add_argument(
+        "--sources",
+        action="store_true",
+        help="print the database's source, licence and size (and of each --list)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON object per host instead of tables"
+    )
     parser.set_defaults(func=run)
 
 
@@ -124,18 +145,37 @@ def run(args: argparse.Namespace, *, console: Console | None = None) -> int:
     if args.json:
         if args.sources:
             db = destinations.db
-            print(json.dumps({
-                "source": db.meta, "derived": list(db.derived), "entries": len(db.entries),
-                "host_patterns": db.pattern_count,
-                "organisations": len(db.org_names),
-                "user_lists": [{"path": str(u.path), "format": u.format, "licence": u.licence,
-                                "entries": len(u.entries)} for u in destinations.user_lists],
-            }))
+            print(
+                json.dumps(
+                    {
+                        "source": db.meta,
+                        "derived": list(db.derived),
+                        "entries": len(db.entries),
+                        "host_patterns": db.pattern_count,
+                        "organisations": len(db.org_names),
+                        "user_lists": [
+                            {
+                                "path": str(u.path),
+                                "format": u.format,
+                                "licence": u.licence,
+                                "entries": len(u.entries),
+                            }
+                            for u in destinations.user_lists
+                        ],
+                    }
+                )
+            )
         for host in hosts:
             d = destinations.lookup(host)
-            print(json.dumps({**{f: getattr(d, f) for f in d.__dataclass_fields__},
-                              "country_name": d.country_name,
-                              "parent_country_name": d.parent_country_name}))
+            print(
+                json.dumps(
+                    {
+                        **{f: getattr(d, f) for f in d.__dataclass_fields__},
+                        "country_name": d.country_name,
+                        "parent_country_name": d.parent_country_name,
+                    }
+                )
+            )
         return 0
     out = console or Console(highlight=False, emoji=False, markup=False)
     if args.sources:

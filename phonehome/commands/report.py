@@ -106,8 +106,13 @@ def load(args: argparse.Namespace):  # noqa: ANN201 - SessionData; imported lazi
             return load_session(only)
     profile = load_profile(args.profile) if args.profile else None
     return load_inputs(
-        inputs, profile=profile, app=args.app, first_party=args.first_party, extra_lists=args.extra_lists,
-        keylog=args.keylog, markers=command_line_markers(args),
+        inputs,
+        profile=profile,
+        app=args.app,
+        first_party=args.first_party,
+        extra_lists=args.extra_lists,
+        keylog=args.keylog,
+        markers=command_line_markers(args),
     )
 
 
@@ -141,8 +146,14 @@ def run(args: argparse.Namespace) -> int:
         return 1
     for problem in data.problems:
         log.warning("%s", inert(problem))
-    model = build_report(data, lang=args.lang, reveal=args.reveal, labels=labels, version=__version__,
-                         server_country=ip_db.country if ip_db else None)
+    model = build_report(
+        data,
+        lang=args.lang,
+        reveal=args.reveal,
+        labels=labels,
+        version=__version__,
+        server_country=ip_db.country if ip_db else None,
+    )
     try:
         if fmt in ("csv", "parquet"):
             written = write_tables(data, model, args.output, fmt, reveal=args.reveal)

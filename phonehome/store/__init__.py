@@ -157,7 +157,9 @@ def read_jsonl(path: Path, offset: int = 0, *, max_bytes: int | None = None) -> 
     except FileNotFoundError:
         return JsonlRead([], offset, [])
     except OSError as e:  # UnsafeFile (a link, FIFO, device) or an unreadable file
-        return JsonlRead([], offset, [str(e) if isinstance(e, UnsafeFile) else f"{path}: cannot read: {e.strerror}"])
+        return JsonlRead(
+            [], offset, [str(e) if isinstance(e, UnsafeFile) else f"{path}: cannot read: {e.strerror}"]
+        )
     end = data.rfind(b"\n") + 1
     pos = offset
     for line in data[:end].split(b"\n")[:-1]:
@@ -171,7 +173,9 @@ def read_jsonl(path: Path, offset: int = 0, *, max_bytes: int | None = None) -> 
             except UnicodeDecodeError:  # raw bytes that are not UTF-8 (written by older versions)
                 obj = json.loads(line.decode("utf-8", "surrogateescape"))
         except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
-            problems.append(f"{path.name}: skipped a damaged line at byte {lineno_offset}: {e.msg if hasattr(e, 'msg') else e}")
+            problems.append(
+                f"{path.name}: skipped a damaged line at byte {lineno_offset}: {e.msg if hasattr(e, 'msg') else e}"
+            )
             continue
         if isinstance(obj, dict):
             objects.append(obj)
@@ -251,7 +255,9 @@ class SessionStore:
         except (OSError, ValueError, RecursionError) as e:
             if problems is not None:
                 what = str(e) if isinstance(e, (UnsafeFile, ValueError)) else e.strerror
-                problems.append(f"{self.session_json}: not used: {what}" if not isinstance(e, UnsafeFile) else str(e))
+                problems.append(
+                    f"{self.session_json}: not used: {what}" if not isinstance(e, UnsafeFile) else str(e)
+                )
             return {}
         return meta if isinstance(meta, dict) else {}
 
@@ -271,7 +277,9 @@ class SessionStore:
         self.write_meta(meta)
         return meta
 
-    def mark(self, label: str, text: str = "", *, source: str = "cli", ts: float | None = None) -> dict[str, Any]:
+    def mark(
+        self, label: str, text: str = "", *, source: str = "cli", ts: float | None = None
+    ) -> dict[str, Any]:
         """Append a marker (`consent-given`, `consent-refused`, `consent-withdrawn` or `note`)."""
         if label not in CONSENT_LABELS:
             raise ValueError(f"unknown marker {label!r}; use one of: {', '.join(CONSENT_LABELS)}")

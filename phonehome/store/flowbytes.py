@@ -263,17 +263,52 @@ def _fmt(*items: tuple[str, bytes]) -> bytes:
     return b"".join(dumps(k) + spec for k, spec in items)
 
 
-REQUEST_KEYS = ("http_version", "headers", "content", "trailers", "timestamp_start", "timestamp_end",
-                "host", "port", "method", "scheme", "authority", "path")
-RESPONSE_KEYS = ("http_version", "headers", "content", "trailers", "timestamp_start", "timestamp_end",
-                 "status_code", "reason")
+REQUEST_KEYS = (
+    "http_version",
+    "headers",
+    "content",
+    "trailers",
+    "timestamp_start",
+    "timestamp_end",
+    "host",
+    "port",
+    "method",
+    "scheme",
+    "authority",
+    "path",
+)
+RESPONSE_KEYS = (
+    "http_version",
+    "headers",
+    "content",
+    "trailers",
+    "timestamp_start",
+    "timestamp_end",
+    "status_code",
+    "reason",
+)
 # Items are written last to first, so a message is: the fields after `content`, content's header,
 # the body itself (not copied), then `headers` and `http_version`.
-_REQUEST_HEAD = _fmt(("path", b"%d:%s,"), ("authority", b"%d:%s,"), ("scheme", b"%d:%s,"), ("method", b"%d:%s,"),
-                     ("port", b"%d:%s#"), ("host", b"%d:%s;"), ("timestamp_end", b"%s"),
-                     ("timestamp_start", b"%s"), ("trailers", b"0:~"), ("content", b"%d:"))
-_RESPONSE_HEAD = _fmt(("reason", b"%d:%s,"), ("status_code", b"%d:%s#"), ("timestamp_end", b"%s"),
-                      ("timestamp_start", b"%s"), ("trailers", b"0:~"), ("content", b"%d:"))
+_REQUEST_HEAD = _fmt(
+    ("path", b"%d:%s,"),
+    ("authority", b"%d:%s,"),
+    ("scheme", b"%d:%s,"),
+    ("method", b"%d:%s,"),
+    ("port", b"%d:%s#"),
+    ("host", b"%d:%s;"),
+    ("timestamp_end", b"%s"),
+    ("timestamp_start", b"%s"),
+    ("trailers", b"0:~"),
+    ("content", b"%d:"),
+)
+_RESPONSE_HEAD = _fmt(
+    ("reason", b"%d:%s,"),
+    ("status_code", b"%d:%s#"),
+    ("timestamp_end", b"%s"),
+    ("timestamp_start", b"%s"),
+    ("trailers", b"0:~"),
+    ("content", b"%d:"),
+)
 _MESSAGE_TAIL = b"," + _fmt(("headers", b"%s"), ("http_version", b"%d:%s,"))
 
 
@@ -296,13 +331,37 @@ def _request(s: dict[str, Any]) -> _Chunks | None:
     path, authority, scheme, method = s["path"], s["authority"], s["scheme"], s["method"]
     port, host, content = s["port"], s["host"], s["content"]
     te, ts = _num(s["timestamp_end"]), _num(s["timestamp_start"])
-    if not (type(path) is bytes and type(authority) is bytes and type(scheme) is bytes and type(method) is bytes
-            and type(port) is int and type(host) is str and type(content) is bytes and s["trailers"] is None
-            and te is not None and ts is not None):
+    if not (
+        type(path) is bytes
+        and type(authority) is bytes
+        and type(scheme) is bytes
+        and type(method) is bytes
+        and type(port) is int
+        and type(host) is str
+        and type(content) is bytes
+        and s["trailers"] is None
+        and te is not None
+        and ts is not None
+    ):
         return None
     pb, hb = b"%d" % port, host.encode("utf8")
-    head = _REQUEST_HEAD % (len(path), path, len(authority), authority, len(scheme), scheme, len(method), method,
-                            len(pb), pb, len(hb), hb, te, ts, len(content))
+    head = _REQUEST_HEAD % (
+        len(path),
+        path,
+        len(authority),
+        authority,
+        len(scheme),
+        scheme,
+        len(method),
+        method,
+        len(pb),
+        pb,
+        len(hb),
+        hb,
+        te,
+        ts,
+        len(content),
+    )
     return _message_end(head, content, s)
 
 
@@ -312,8 +371,14 @@ def _response(s: dict[str, Any]) -> _Chunks | None:
         return None
     reason, status, content = s["reason"], s["status_code"], s["content"]
     te, ts = _num(s["timestamp_end"]), _num(s["timestamp_start"])
-    if not (type(reason) is bytes and type(status) is int and type(content) is bytes and s["trailers"] is None
-            and te is not None and ts is not None):
+    if not (
+        type(reason) is bytes
+        and type(status) is int
+        and type(content) is bytes
+        and s["trailers"] is None
+        and te is not None
+        and ts is not None
+    ):
         return None
     sb = b"%d" % status
     head = _RESPONSE_HEAD % (len(reason), reason, len(sb), sb, te, ts, len(content))
@@ -324,24 +389,61 @@ def _response(s: dict[str, Any]) -> _Chunks | None:
 # its last item to its first; the request and response pieces go between the two parts.
 _FLOW_HEAD = _fmt(("websocket", b"0:~"), ("response", b""))
 _FLOW_MID = _fmt(("request", b""))
-_FLOW_TAIL = _fmt(("backup", b"0:~"), ("timestamp_created", b"%s"), ("comment", b"0:;"), ("metadata", b"0:}"),
-                  ("marked", b"0:;"), ("is_replay", b"0:~"), ("intercepted", b"5:false!"), ("server_conn", b"%s"),
-                  ("client_conn", b"%s"), ("error", b"0:~"), ("id", b"%d:%s;"), ("type", b"4:http;"),
-                  ("version", b"%d:%s#"))
-FLOW_KEYS = ("version", "type", "id", "error", "client_conn", "server_conn", "intercepted", "is_replay", "marked",
-             "metadata", "comment", "timestamp_created", "backup", "request", "response", "websocket")
+_FLOW_TAIL = _fmt(
+    ("backup", b"0:~"),
+    ("timestamp_created", b"%s"),
+    ("comment", b"0:;"),
+    ("metadata", b"0:}"),
+    ("marked", b"0:;"),
+    ("is_replay", b"0:~"),
+    ("intercepted", b"5:false!"),
+    ("server_conn", b"%s"),
+    ("client_conn", b"%s"),
+    ("error", b"0:~"),
+    ("id", b"%d:%s;"),
+    ("type", b"4:http;"),
+    ("version", b"%d:%s#"),
+)
+FLOW_KEYS = (
+    "version",
+    "type",
+    "id",
+    "error",
+    "client_conn",
+    "server_conn",
+    "intercepted",
+    "is_replay",
+    "marked",
+    "metadata",
+    "comment",
+    "timestamp_created",
+    "backup",
+    "request",
+    "response",
+    "websocket",
+)
 
 
 def is_usual(f: http.HTTPFlow) -> bool:
     """True for an HTTP flow whose flow-level fields are the defaults (no error, metadata, comment,
     mark, replay, interception, WebSocket or backup): its state is its messages, its connections,
     its id and its creation time."""
-    return (type(f) is http.HTTPFlow and f.error is None and not f.metadata and not f.comment and not f.marked
-            and f.is_replay is None and f.intercepted is False and f.websocket is None and f._backup is None)
+    return (
+        type(f) is http.HTTPFlow
+        and f.error is None
+        and not f.metadata
+        and not f.comment
+        and not f.marked
+        and f.is_replay is None
+        and f.intercepted is False
+        and f.websocket is None
+        and f._backup is None
+    )
 
 
-def usual_http_parts(fid: str, created: Any, client: _Raw, server: _Raw, req: dict[str, Any],
-                     resp: dict[str, Any]) -> list[bytes]:
+def usual_http_parts(
+    fid: str, created: Any, client: _Raw, server: _Raw, req: dict[str, Any], resp: dict[str, Any]
+) -> list[bytes]:
     """FlowWriter bytes (in pieces) of a usual HTTP flow (`is_usual`) with a response, from its
     fields: one format for the flow-level fields, the messages' pieces in between."""
     rq, rs, created_b = _request(req), _response(resp), _num(created)
@@ -352,10 +454,22 @@ def usual_http_parts(fid: str, created: Any, client: _Raw, server: _Raw, req: di
         n = len(_FLOW_HEAD) + rs.n + len(_FLOW_MID) + rq.n + len(tail)
         return [b"%d:" % n, _FLOW_HEAD, *rs.parts, _FLOW_MID, *rq.parts, tail, b"}"]
     state: dict[str, Any] = {
-        "version": version.FLOW_FORMAT_VERSION, "type": "http", "id": fid, "error": None,
-        "client_conn": client, "server_conn": server, "intercepted": False, "is_replay": None,
-        "marked": "", "metadata": {}, "comment": "", "timestamp_created": created, "backup": None,
-        "request": rq or req, "response": rs or resp, "websocket": None,
+        "version": version.FLOW_FORMAT_VERSION,
+        "type": "http",
+        "id": fid,
+        "error": None,
+        "client_conn": client,
+        "server_conn": server,
+        "intercepted": False,
+        "is_replay": None,
+        "marked": "",
+        "metadata": {},
+        "comment": "",
+        "timestamp_created": created,
+        "backup": None,
+        "request": rq or req,
+        "response": rs or resp,
+        "websocket": None,
     }
     out: list[bytes] = []
     _enc(state, out)
@@ -440,7 +554,10 @@ class FlowBytes:
             expected = plain_bytes(f)
             if b"".join(parts) != expected:
                 self.fast = False
-                log.warning("phonehome: fast flow serialisation differs from mitmproxy's FlowWriter for flow %s; "
-                            "using FlowWriter from now on", f.id)
+                log.warning(
+                    "phonehome: fast flow serialisation differs from mitmproxy's FlowWriter for flow %s; "
+                    "using FlowWriter from now on",
+                    f.id,
+                )
                 return [expected]
         return parts

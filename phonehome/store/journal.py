@@ -61,7 +61,9 @@ KIND_WS_START = ord("s")
 KIND_WS_MSG = ord("m")
 KIND_WS_END = ord("e")
 KIND_STOP = ord("x")
-KINDS = frozenset((KIND_CONN, KIND_HTTP, KIND_FLOW, KIND_SAVE, KIND_WS_START, KIND_WS_MSG, KIND_WS_END, KIND_STOP))
+KINDS = frozenset(
+    (KIND_CONN, KIND_HTTP, KIND_FLOW, KIND_SAVE, KIND_WS_START, KIND_WS_MSG, KIND_WS_END, KIND_STOP)
+)
 
 HEADER = struct.Struct("<IB")
 POS = struct.Struct("<QQ")
@@ -77,10 +79,30 @@ CONN_CACHE_MAX = 4096
 
 REQUEST_FIELDS = _flowbytes.REQUEST_KEYS
 RESPONSE_FIELDS = _flowbytes.RESPONSE_KEYS
-assert REQUEST_FIELDS == ("http_version", "headers", "content", "trailers", "timestamp_start", "timestamp_end",
-                          "host", "port", "method", "scheme", "authority", "path")
-assert RESPONSE_FIELDS == ("http_version", "headers", "content", "trailers", "timestamp_start", "timestamp_end",
-                           "status_code", "reason")
+assert REQUEST_FIELDS == (
+    "http_version",
+    "headers",
+    "content",
+    "trailers",
+    "timestamp_start",
+    "timestamp_end",
+    "host",
+    "port",
+    "method",
+    "scheme",
+    "authority",
+    "path",
+)
+assert RESPONSE_FIELDS == (
+    "http_version",
+    "headers",
+    "content",
+    "trailers",
+    "timestamp_start",
+    "timestamp_end",
+    "status_code",
+    "reason",
+)
 
 
 class JournalError(ValueError):
@@ -148,7 +170,7 @@ class JournalWriter:
             if written != total:  # a regular file takes it all unless the disk is full
                 view = memoryview(b"".join(chunk))[written:]
                 while view:
-                    view = view[os.write(self.fd, view):]
+                    view = view[os.write(self.fd, view) :]
 
     def marshalled(self, kind: int, value: Any) -> None:
         self._write(kind, [marshal.dumps(value)])
@@ -187,12 +209,36 @@ class JournalWriter:
                 qt, rt = q.trailers, r.trailers
                 # REQUEST_FIELDS and RESPONSE_FIELDS, in their order, written out (a loop with
                 # getattr costs twice as much in the hook)
-                record = (f.id, f.timestamp_created, ckey, skey,
-                          (q.http_version, q.headers.fields, q.content, None if qt is None else qt.fields,
-                           q.timestamp_start, q.timestamp_end, q.host, q.port, q.method, q.scheme, q.authority,
-                           q.path),
-                          (r.http_version, r.headers.fields, r.content, None if rt is None else rt.fields,
-                           r.timestamp_start, r.timestamp_end, r.status_code, r.reason))
+                record = (
+                    f.id,
+                    f.timestamp_created,
+                    ckey,
+                    skey,
+                    (
+                        q.http_version,
+                        q.headers.fields,
+                        q.content,
+                        None if qt is None else qt.fields,
+                        q.timestamp_start,
+                        q.timestamp_end,
+                        q.host,
+                        q.port,
+                        q.method,
+                        q.scheme,
+                        q.authority,
+                        q.path,
+                    ),
+                    (
+                        r.http_version,
+                        r.headers.fields,
+                        r.content,
+                        None if rt is None else rt.fields,
+                        r.timestamp_start,
+                        r.timestamp_end,
+                        r.status_code,
+                        r.reason,
+                    ),
+                )
                 payload = marshal.dumps(record)
             except ValueError:  # something marshal cannot carry: the plain way below
                 payload = None
@@ -215,7 +261,9 @@ class JournalWriter:
 
             logging.getLogger("phonehome.live").warning(
                 "phonehome: the journal's flow fields do not rebuild mitmproxy's FlowWriter bytes for flow %s; "
-                "journaling FlowWriter bytes from now on", f.id)
+                "journaling FlowWriter bytes from now on",
+                f.id,
+            )
 
 
 class Connections:
@@ -234,9 +282,14 @@ class Connections:
 def http_parts(record: tuple[Any, ...], conns: Connections) -> list[bytes]:
     """FlowWriter bytes (in pieces) of an `h` record."""
     fid, created, ckey, skey, req, resp = record
-    return _flowbytes.usual_http_parts(fid, created, conns.raw[ckey], conns.raw[skey],
-                                       dict(zip(REQUEST_FIELDS, req, strict=True)),
-                                       dict(zip(RESPONSE_FIELDS, resp, strict=True)))
+    return _flowbytes.usual_http_parts(
+        fid,
+        created,
+        conns.raw[ckey],
+        conns.raw[skey],
+        dict(zip(REQUEST_FIELDS, req, strict=True)),
+        dict(zip(RESPONSE_FIELDS, resp, strict=True)),
+    )
 
 
 def http_state(record: tuple[Any, ...], conns: Connections) -> dict[str, Any]:
@@ -244,11 +297,22 @@ def http_state(record: tuple[Any, ...], conns: Connections) -> dict[str, Any]:
     (lists for tuples aside), without encoding and parsing it again."""
     fid, created, ckey, skey, req, resp = record
     return {
-        "version": version.FLOW_FORMAT_VERSION, "type": "http", "id": fid, "error": None,
-        "client_conn": conns.state[ckey], "server_conn": conns.state[skey], "intercepted": False,
-        "is_replay": None, "marked": "", "metadata": {}, "comment": "", "timestamp_created": created,
-        "backup": None, "request": dict(zip(REQUEST_FIELDS, req, strict=True)),
-        "response": dict(zip(RESPONSE_FIELDS, resp, strict=True)), "websocket": None,
+        "version": version.FLOW_FORMAT_VERSION,
+        "type": "http",
+        "id": fid,
+        "error": None,
+        "client_conn": conns.state[ckey],
+        "server_conn": conns.state[skey],
+        "intercepted": False,
+        "is_replay": None,
+        "marked": "",
+        "metadata": {},
+        "comment": "",
+        "timestamp_created": created,
+        "backup": None,
+        "request": dict(zip(REQUEST_FIELDS, req, strict=True)),
+        "response": dict(zip(RESPONSE_FIELDS, resp, strict=True)),
+        "websocket": None,
     }
 
 
@@ -260,8 +324,15 @@ class Record:
     payload: bytes
 
 
-def read_records(fd: int, offset: int, size: int, *, chunk: int = 4 << 20, path: Path | str = JOURNAL,
-                 kinds: frozenset[int] | None = None) -> Iterator[Record]:
+def read_records(
+    fd: int,
+    offset: int,
+    size: int,
+    *,
+    chunk: int = 4 << 20,
+    path: Path | str = JOURNAL,
+    kinds: frozenset[int] | None = None,
+) -> Iterator[Record]:
     """Complete records between `offset` and `size` (a record cut short at the end is left for
     later). With `kinds`, other records are skipped without reading their payload."""
     buf = b""
@@ -352,7 +423,9 @@ def known_connections(fd: int, upto: int, path: Path | str = JOURNAL, *, trusted
     return conns
 
 
-def decode(rec: Record, conns: Connections, *, trusted: bool = True) -> tuple[bytes | None, dict[str, Any] | None]:
+def decode(
+    rec: Record, conns: Connections, *, trusted: bool = True
+) -> tuple[bytes | None, dict[str, Any] | None]:
     """The FlowWriter bytes a record saves to flows.mitm (None for records that save nothing)
     and, for an `h` record, its flow state; `c` records update `conns`."""
     if rec.kind == KIND_CONN:
@@ -384,8 +457,11 @@ class RecoveryIncomplete(OSError):
     def __init__(self, root: Path, saved: int, error: OSError) -> None:
         from .safefile import reason
 
-        super().__init__(error.errno, f"{root / 'flows.mitm'}: saved {saved} flows from {JOURNAL}, then "
-                                      f"{reason(error)}; the rest stays in {JOURNAL} for a later replay")
+        super().__init__(
+            error.errno,
+            f"{root / 'flows.mitm'}: saved {saved} flows from {JOURNAL}, then "
+            f"{reason(error)}; the rest stays in {JOURNAL} for a later replay",
+        )
         self.saved = saved
 
     def __str__(self) -> str:
@@ -433,8 +509,12 @@ def recover(root: Path, *, wait_s: float = 0.0) -> Recovered | None:
             size = os.fstat(jfd).st_size
             offset, flows_size = done if done is not None else (0, None)
             if offset > size:  # not written by a worker: nothing is removed on its word
-                raise JournalError(root / POSITION, 0, f"says {offset} bytes of the journal were handled, "
-                                                       f"but it has {size}; the journal is kept")
+                raise JournalError(
+                    root / POSITION,
+                    0,
+                    f"says {offset} bytes of the journal were handled, "
+                    f"but it has {size}; the journal is kept",
+                )
             # The journal may come with a session folder from elsewhere: decoded as untrusted.
             conns = known_connections(jfd, offset, journal, trusted=False) if offset else Connections()
             ffd = open_fd(flows_path, os.O_WRONLY | os.O_CREAT)

@@ -10,7 +10,9 @@ from . import journal as _journal
 from .live import proxy_alive
 
 
-def save_left_journal(store: SessionStore, meta: dict[str, Any], notes: list[str], problems: list[str]) -> None:
+def save_left_journal(
+    store: SessionStore, meta: dict[str, Any], notes: list[str], problems: list[str]
+) -> None:
     """A session whose proxy and worker were both killed can hold flows that only reached
     `flows.journal`: save them to `flows.mitm` before reading it (`phonehome/store/journal.py`).
     What was done goes to `notes`, what failed to `problems`."""
@@ -29,9 +31,13 @@ def save_left_journal(store: SessionStore, meta: dict[str, Any], notes: list[str
         problems.append(f"{store.root / _journal.JOURNAL}: cannot save the flows left in it: {e}")
         return
     if got is None:
-        notes.append(f"{store.root}: {_journal.JOURNAL} is held by a live phonehome worker; flows.mitm may lack "
-                     "its last flows until that worker finishes")
+        notes.append(
+            f"{store.root}: {_journal.JOURNAL} is held by a live phonehome worker; flows.mitm may lack "
+            "its last flows until that worker finishes"
+        )
         return
-    notes.append(f"{store.root}: saved {got.flows} flows the live worker had not written to flows.mitm "
-                     f"(from {_journal.JOURNAL}" + (f"; {got.torn_tail} bytes at its end were cut off by the kill)"
-                                                    if got.torn_tail else ")"))
+    notes.append(
+        f"{store.root}: saved {got.flows} flows the live worker had not written to flows.mitm "
+        f"(from {_journal.JOURNAL}"
+        + (f"; {got.torn_tail} bytes at its end were cut off by the kill)" if got.torn_tail else ")")
+    )

@@ -50,7 +50,9 @@ class UnsafeFile(OSError):
     """A session file or output that is not a plain regular file (link, FIFO, device...)."""
 
     def __init__(self, path: Path | str, what: str) -> None:
-        super().__init__(errno.EPERM, f"{path}: refused: {what}; phonehome only reads and writes regular files")
+        super().__init__(
+            errno.EPERM, f"{path}: refused: {what}; phonehome only reads and writes regular files"
+        )
         self.path = Path(path)
         self.what = what
 
@@ -117,7 +119,9 @@ def open_fd(path: Path | str, flags: int, *, follow: bool = False, mode: int = F
             raise UnsafeFile(path, f"it is {kind_of(st.st_mode)}")
         writing = flags & (os.O_WRONLY | os.O_RDWR)
         if writing and st.st_nlink > 1:
-            raise UnsafeFile(path, f"it has {st.st_nlink} hard links (writing would change the other names too)")
+            raise UnsafeFile(
+                path, f"it has {st.st_nlink} hard links (writing would change the other names too)"
+            )
         os.set_blocking(fd, True)
     except BaseException:
         os.close(fd)
@@ -296,8 +300,9 @@ class AtomicFile:
 
 
 def _output_error(path: Path, e: OSError) -> OutputError:
-    return OutputError(e.errno or errno.EIO,
-                       f"{path}: not written ({reason(e)}); the previous file, if any, is unchanged")
+    return OutputError(
+        e.errno or errno.EIO, f"{path}: not written ({reason(e)}); the previous file, if any, is unchanged"
+    )
 
 
 @contextlib.contextmanager

@@ -21,22 +21,35 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "title": "Study: what {apps} apps sent to third parties",
         "lead": "{apps} apps analysed ({sessions} captures, {flows} flows, {findings} findings). "
-                "Every figure names its denominator.",
+        "Every figure names its denominator.",
         "failed": "{n} captures could not be analysed (see failures/ in the dataset).",
         "h_categories": "Kinds of personal data sent to third parties",
-        "c_category": "data category", "c_third": "apps sending it to ≥ 1 third party",
+        "c_category": "data category",
+        "c_third": "apps sending it to ≥ 1 third party",
         "c_before": "… before consent (of apps with a consent marker)",
-        "h_receivers": "Receiving organisations", "c_org": "organisation", "c_parent": "parent",
-        "c_country": "country", "c_apps": "apps", "c_categories": "data categories received",
-        "h_sdks": "SDK prevalence", "sdk_hosts": "Third parties the apps contacted at all (from hosts)",
+        "h_receivers": "Receiving organisations",
+        "c_org": "organisation",
+        "c_parent": "parent",
+        "c_country": "country",
+        "c_apps": "apps",
+        "c_categories": "data categories received",
+        "h_sdks": "SDK prevalence",
+        "sdk_hosts": "Third parties the apps contacted at all (from hosts)",
         "sdk_stacks": "Code that read device data, from the hooks' stacks (of the {n} apps analysed with hooks)",
         "no_hooks": "No capture of this study ran with the Frida hooks.",
-        "h_per_app": "Third parties per app", "per_app_stats": "Median {median}, 90th percentile {p90} "
+        "h_per_app": "Third parties per app",
+        "per_app_stats": "Median {median}, 90th percentile {p90} "
         "third-party organisations per app that received personal data (of {apps} apps).",
         "h_countries": "Countries of the receiving companies",
-        "c_app": "app", "c_sessions": "captures", "c_duration": "duration", "c_consent": "consent marker",
-        "c_third_parties": "third parties", "none": "—", "not_marked": "none",
-        "of": "of", "unknown": "unknown",
+        "c_app": "app",
+        "c_sessions": "captures",
+        "c_duration": "duration",
+        "c_consent": "consent marker",
+        "c_third_parties": "third parties",
+        "none": "—",
+        "not_marked": "none",
+        "of": "of",
+        "unknown": "unknown",
         "subtitle": "phonehome study-report · values are never shown, only counts",
         "s_top": "{count} of {total} apps ({pct}) sent {what} to at least one third party",
         "s_before": "; {count} of the {total} apps with a consent marker did so before consent",
@@ -48,27 +61,40 @@ TEXT: dict[str, dict[str, str]] = {
     "de": {
         "title": "Studie: was {apps} Apps an Dritte gesendet haben",
         "lead": "{apps} Apps analysiert ({sessions} Aufzeichnungen, {flows} Flows, {findings} Befunde). "
-                "Jede Zahl nennt ihre Bezugsgröße.",
+        "Jede Zahl nennt ihre Bezugsgröße.",
         "failed": "{n} Aufzeichnungen konnten nicht analysiert werden (siehe failures/ im Datensatz).",
         "h_categories": "Arten personenbezogener Daten, die an Dritte gingen",
-        "c_category": "Datenkategorie", "c_third": "Apps, die sie an ≥ 1 Dritten senden",
+        "c_category": "Datenkategorie",
+        "c_third": "Apps, die sie an ≥ 1 Dritten senden",
         "c_before": "… vor der Einwilligung (von Apps mit Einwilligungsmarke)",
-        "h_receivers": "Empfangende Organisationen", "c_org": "Organisation", "c_parent": "Mutterkonzern",
-        "c_country": "Land", "c_apps": "Apps", "c_categories": "empfangene Datenkategorien",
-        "h_sdks": "Verbreitung von SDKs", "sdk_hosts": "Dritte, die die Apps überhaupt kontaktierten (nach Hosts)",
+        "h_receivers": "Empfangende Organisationen",
+        "c_org": "Organisation",
+        "c_parent": "Mutterkonzern",
+        "c_country": "Land",
+        "c_apps": "Apps",
+        "c_categories": "empfangene Datenkategorien",
+        "h_sdks": "Verbreitung von SDKs",
+        "sdk_hosts": "Dritte, die die Apps überhaupt kontaktierten (nach Hosts)",
         "sdk_stacks": "Code, der Gerätedaten las, nach den Stacks der Hooks (von {n} mit Hooks analysierten Apps)",
         "no_hooks": "Keine Aufzeichnung dieser Studie lief mit den Frida-Hooks.",
-        "h_per_app": "Dritte pro App", "per_app_stats": "Median {median}, 90. Perzentil {p90} "
+        "h_per_app": "Dritte pro App",
+        "per_app_stats": "Median {median}, 90. Perzentil {p90} "
         "Drittorganisationen pro App, die personenbezogene Daten erhielten (von {apps} Apps).",
         "h_countries": "Länder der empfangenden Unternehmen",
-        "c_app": "App", "c_sessions": "Aufzeichnungen", "c_duration": "Dauer", "c_consent": "Einwilligungsmarke",
-        "c_third_parties": "Dritte", "none": "—", "not_marked": "keine",
-        "of": "von", "unknown": "unbekannt",
+        "c_app": "App",
+        "c_sessions": "Aufzeichnungen",
+        "c_duration": "Dauer",
+        "c_consent": "Einwilligungsmarke",
+        "c_third_parties": "Dritte",
+        "none": "—",
+        "not_marked": "keine",
+        "of": "von",
+        "unknown": "unbekannt",
         "subtitle": "phonehome study-report · es werden nie Werte gezeigt, nur Anzahlen",
         "s_top": "{count} von {total} Apps ({pct}) sendeten {what} an mindestens einen Dritten",
         "s_before": "; {count} der {total} Apps mit Einwilligungsmarke taten das vor der Einwilligung",
         "s_median": "Die mittlere App (Median) sendete personenbezogene Daten an {median} Drittunternehmen "
-                    "(90. Perzentil: {p90}).",
+        "(90. Perzentil: {p90}).",
         "s_receivers": "Die häufigsten Empfänger: {names}.",
         "s_apps": "{name} ({count} von {total} Apps)",
         "and": "und",
@@ -133,9 +159,12 @@ def plain_summary(s: StudyTables, lang: str) -> list[str]:
     sent = [r for r in s.categories if r.third_party.count]
     lead = sent[:3] + [r for r in sent[3:] if r.category == "advertising_id"]  # the ad ID always said
     for row in lead:
-        sentence = t["s_top"].format(count=row.third_party.count, total=row.third_party.total,
-                                     pct=f"{100 * row.third_party.ratio:.0f} %",
-                                     what=_object(row.category, lang))
+        sentence = t["s_top"].format(
+            count=row.third_party.count,
+            total=row.third_party.total,
+            pct=f"{100 * row.third_party.ratio:.0f} %",
+            what=_object(row.category, lang),
+        )
         if row.before_consent and row.before_consent.total:
             sentence += t["s_before"].format(count=row.before_consent.count, total=row.before_consent.total)
         out.append(sentence + ".")
@@ -182,8 +211,10 @@ def _short(category: str) -> str:
 
 def _csp(css: str) -> str:
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-    return (f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'none'; font-src 'none'; "
-            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+    return (
+        f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'none'; font-src 'none'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
 
 
 def render_html(s: StudyTables, lang: str = "en") -> str:
@@ -192,16 +223,27 @@ def render_html(s: StudyTables, lang: str = "en") -> str:
     template = env.from_string(TEMPLATE)
     matrix_cats = [r.category for r in s.categories if r.third_party.count]
     return template.render(
-        lang=lang, t=t, s=s, css=jinja2.utils.markupsafe.Markup(CSS), csp=_csp(CSS),
+        lang=lang,
+        t=t,
+        s=s,
+        css=jinja2.utils.markupsafe.Markup(CSS),
+        csp=_csp(CSS),
         title=t["title"].format(apps=s.apps),
-        lead=t["lead"].format(apps=s.apps, sessions=s.sessions, flows=_n(s.flows, lang), findings=_n(s.findings, lang)),
+        lead=t["lead"].format(
+            apps=s.apps, sessions=s.sessions, flows=_n(s.flows, lang), findings=_n(s.findings, lang)
+        ),
         failed=t["failed"].format(n=s.failed_sessions),
         stacks_title=t["sdk_stacks"].format(n=s.apps_with_hooks),
-        per_app_stats=t["per_app_stats"].format(median=f"{s.third_parties_median:g}",
-                                                p90=f"{s.third_parties_p90:g}", apps=s.apps),
-        summary=plain_summary(s, lang), matrix_cats=matrix_cats, share=_pct, cat=lambda c: display_name(c, lang) if c else "",
+        per_app_stats=t["per_app_stats"].format(
+            median=f"{s.third_parties_median:g}", p90=f"{s.third_parties_p90:g}", apps=s.apps
+        ),
+        summary=plain_summary(s, lang),
+        matrix_cats=matrix_cats,
+        share=_pct,
+        cat=lambda c: display_name(c, lang) if c else "",
         cats=lambda ids: ", ".join(display_name(c, lang) for c in ids),
-        short=_short, minutes=_minutes,
+        short=_short,
+        minutes=_minutes,
     )
 
 
@@ -209,8 +251,18 @@ def render_markdown(s: StudyTables, lang: str = "en") -> str:
     from phonehome.views.report.markdown import md
 
     t = TEXT[lang]
-    lines = [f"# {md(t['title'].format(apps=s.apps))}", "", t["subtitle"], "",
-             md(t["lead"].format(apps=s.apps, sessions=s.sessions, flows=_n(s.flows, lang), findings=_n(s.findings, lang))), ""]
+    lines = [
+        f"# {md(t['title'].format(apps=s.apps))}",
+        "",
+        t["subtitle"],
+        "",
+        md(
+            t["lead"].format(
+                apps=s.apps, sessions=s.sessions, flows=_n(s.flows, lang), findings=_n(s.findings, lang)
+            )
+        ),
+        "",
+    ]
     lines += [" ".join(md(line) for line in plain_summary(s, lang)), ""]
     if s.failed_sessions:
         lines += [md(t["failed"].format(n=s.failed_sessions)), ""]
@@ -222,31 +274,79 @@ def render_markdown(s: StudyTables, lang: str = "en") -> str:
         lines.append("")
 
     lines += [f"## {t['h_categories']}", ""]
-    table([t["c_category"], t["c_third"], t["c_before"]],
-          [[md(display_name(r.category, lang)), _pct(r.third_party), _pct(r.before_consent) if r.before_consent
-            else t["none"]] for r in s.categories])
+    table(
+        [t["c_category"], t["c_third"], t["c_before"]],
+        [
+            [
+                md(display_name(r.category, lang)),
+                _pct(r.third_party),
+                _pct(r.before_consent) if r.before_consent else t["none"],
+            ]
+            for r in s.categories
+        ],
+    )
     lines += [f"## {t['h_receivers']}", ""]
-    table([t["c_org"], t["c_parent"], t["c_country"], t["c_apps"], t["c_categories"]],
-          [[md(r.org), md(r.parent), md(r.country or t["unknown"]), _pct(r.apps),
-            md(", ".join(display_name(c, lang) for c in r.categories))] for r in s.receivers])
+    table(
+        [t["c_org"], t["c_parent"], t["c_country"], t["c_apps"], t["c_categories"]],
+        [
+            [
+                md(r.org),
+                md(r.parent),
+                md(r.country or t["unknown"]),
+                _pct(r.apps),
+                md(", ".join(display_name(c, lang) for c in r.categories)),
+            ]
+            for r in s.receivers
+        ],
+    )
     lines += [f"## {t['h_sdks']}", "", f"### {t['sdk_hosts']}", ""]
-    table([t["c_org"], t["c_parent"], t["c_country"], t["c_apps"]],
-          [[md(r.org), md(r.parent), md(r.country or t["unknown"]), _pct(r.apps)] for r in s.sdk_hosts])
+    table(
+        [t["c_org"], t["c_parent"], t["c_country"], t["c_apps"]],
+        [[md(r.org), md(r.parent), md(r.country or t["unknown"]), _pct(r.apps)] for r in s.sdk_hosts],
+    )
     lines += [f"### {md(t['sdk_stacks'].format(n=s.apps_with_hooks))}", ""]
     if s.sdk_stacks:
         table([t["c_org"], t["c_apps"]], [[md(org), _pct(sh)] for org, sh in s.sdk_stacks])
     else:
         lines += [t["no_hooks"], ""]
-    lines += [f"## {t['h_per_app']}", "", md(t["per_app_stats"].format(
-        median=f"{s.third_parties_median:g}", p90=f"{s.third_parties_p90:g}", apps=s.apps)), ""]
+    lines += [
+        f"## {t['h_per_app']}",
+        "",
+        md(
+            t["per_app_stats"].format(
+                median=f"{s.third_parties_median:g}", p90=f"{s.third_parties_p90:g}", apps=s.apps
+            )
+        ),
+        "",
+    ]
     lines += [f"## {t['h_countries']}", ""]
-    table([t["c_country"], t["c_apps"]], [[md(c if c != "unknown" else t["unknown"]), _pct(sh)] for c, sh in s.countries])
+    table(
+        [t["c_country"], t["c_apps"]],
+        [[md(c if c != "unknown" else t["unknown"]), _pct(sh)] for c, sh in s.countries],
+    )
     cats = [r.category for r in s.categories if r.third_party.count]
     lines += [f"## {t['c_app']}", ""]
-    table([t["c_app"], t["c_sessions"], t["c_duration"], t["c_consent"], t["c_third_parties"],
-           *[md(_short(c)) for c in cats]],
-          [[md(r.app), str(r.sessions), _minutes(r.duration_s), md(r.consent or t["not_marked"]), str(r.third_parties),
-            *[str(r.categories.get(c, "")) for c in cats]] for r in s.per_app])
+    table(
+        [
+            t["c_app"],
+            t["c_sessions"],
+            t["c_duration"],
+            t["c_consent"],
+            t["c_third_parties"],
+            *[md(_short(c)) for c in cats],
+        ],
+        [
+            [
+                md(r.app),
+                str(r.sessions),
+                _minutes(r.duration_s),
+                md(r.consent or t["not_marked"]),
+                str(r.third_parties),
+                *[str(r.categories.get(c, "")) for c in cats],
+            ]
+            for r in s.per_app
+        ],
+    )
     return "\n".join(lines)
 
 
@@ -255,7 +355,9 @@ def write_study_report(dataset: Path, output: Path, *, lang: str = "en") -> Path
     if suffix not in (".html", ".htm", ".md", ".markdown"):
         raise StudyReportError(f"{output}: write .html or .md")
     if not (dataset / "sessions").is_dir():
-        raise StudyReportError(f"{dataset}: not a study dataset (no sessions/ folder; run phonehome study first)")
+        raise StudyReportError(
+            f"{dataset}: not a study dataset (no sessions/ folder; run phonehome study first)"
+        )
     try:
         check_output(output)  # before reading a dataset that may be large
         tables = study_tables(dataset)

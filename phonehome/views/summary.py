@@ -84,7 +84,9 @@ class Summary:
                 cells = [str(r.count(c)) if r.count(c) else "·" for c in categories]
                 table.add_row(name, purpose, country, *cells)
             else:
-                received = ", ".join(f"{SHORT_LABELS.get(c, c)} {r.count(c)}" for c in categories if r.count(c))
+                received = ", ".join(
+                    f"{SHORT_LABELS.get(c, c)} {r.count(c)}" for c in categories if r.count(c)
+                )
                 table.add_row(name, purpose, country, Text(received))
         return table
 

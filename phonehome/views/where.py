@@ -14,16 +14,56 @@ from phonehome.analysis.transfers import CountryExposure, Place, Receiver
 from phonehome.views.report.text import SENSITIVITY, category_name, clean, join
 
 _DE_NAMES = {
-    "AR": "Argentinien", "AT": "Österreich", "AU": "Australien", "BE": "Belgien", "BG": "Bulgarien",
-    "BR": "Brasilien", "CA": "Kanada", "CH": "Schweiz", "CN": "China", "CY": "Zypern", "CZ": "Tschechien",
-    "DE": "Deutschland", "DK": "Dänemark", "EE": "Estland", "ES": "Spanien", "FI": "Finnland",
-    "FR": "Frankreich", "GB": "Vereinigtes Königreich", "GR": "Griechenland", "HK": "Hongkong",
-    "HR": "Kroatien", "HU": "Ungarn", "IE": "Irland", "IL": "Israel", "IN": "Indien", "IS": "Island",
-    "IT": "Italien", "JP": "Japan", "KR": "Südkorea", "KY": "Kaimaninseln", "LI": "Liechtenstein",
-    "LT": "Litauen", "LU": "Luxemburg", "LV": "Lettland", "MT": "Malta", "NL": "Niederlande",
-    "NO": "Norwegen", "NZ": "Neuseeland", "PL": "Polen", "PT": "Portugal", "RO": "Rumänien",
-    "RU": "Russland", "SE": "Schweden", "SG": "Singapur", "SI": "Slowenien", "SK": "Slowakei",
-    "TW": "Taiwan", "US": "USA", "UY": "Uruguay", "AE": "Vereinigte Arabische Emirate",
+    "AR": "Argentinien",
+    "AT": "Österreich",
+    "AU": "Australien",
+    "BE": "Belgien",
+    "BG": "Bulgarien",
+    "BR": "Brasilien",
+    "CA": "Kanada",
+    "CH": "Schweiz",
+    "CN": "China",
+    "CY": "Zypern",
+    "CZ": "Tschechien",
+    "DE": "Deutschland",
+    "DK": "Dänemark",
+    "EE": "Estland",
+    "ES": "Spanien",
+    "FI": "Finnland",
+    "FR": "Frankreich",
+    "GB": "Vereinigtes Königreich",
+    "GR": "Griechenland",
+    "HK": "Hongkong",
+    "HR": "Kroatien",
+    "HU": "Ungarn",
+    "IE": "Irland",
+    "IL": "Israel",
+    "IN": "Indien",
+    "IS": "Island",
+    "IT": "Italien",
+    "JP": "Japan",
+    "KR": "Südkorea",
+    "KY": "Kaimaninseln",
+    "LI": "Liechtenstein",
+    "LT": "Litauen",
+    "LU": "Luxemburg",
+    "LV": "Lettland",
+    "MT": "Malta",
+    "NL": "Niederlande",
+    "NO": "Norwegen",
+    "NZ": "Neuseeland",
+    "PL": "Polen",
+    "PT": "Portugal",
+    "RO": "Rumänien",
+    "RU": "Russland",
+    "SE": "Schweden",
+    "SG": "Singapur",
+    "SI": "Slowenien",
+    "SK": "Slowakei",
+    "TW": "Taiwan",
+    "US": "USA",
+    "UY": "Uruguay",
+    "AE": "Vereinigte Arabische Emirate",
 }
 
 _UI: dict[str, tuple[str, str]] = {
@@ -57,7 +97,10 @@ _UI: dict[str, tuple[str, str]] = {
     "col_data": ("Kinds of data", "Datenarten"),
     "col_servers": ("Servers", "Server"),
     "col_country": ("Country", "Land"),
-    "col_orgs": ("Companies there (and companies whose parent is there)", "Unternehmen dort (und Unternehmen, deren Muttergesellschaft dort sitzt)"),
+    "col_orgs": (
+        "Companies there (and companies whose parent is there)",
+        "Unternehmen dort (und Unternehmen, deren Muttergesellschaft dort sitzt)",
+    ),
     "eu_eea": ("EU/EEA", "EU/EWR"),
     "adequacy": ("EU adequacy decision", "Angemessenheitsbeschluss der EU"),
     "third_country": ("other third country", "anderes Drittland"),
@@ -112,7 +155,9 @@ def country_name(code: str, lang: str) -> str:
 
 
 def group_name(group: str, lang: str, *, dpf_missing: bool = False) -> str:
-    name = ui(group, lang) if group in ("eu_eea", "adequacy", "third_country", "unknown") else clean(group, 40)
+    name = (
+        ui(group, lang) if group in ("eu_eea", "adequacy", "third_country", "unknown") else clean(group, 40)
+    )
     return f"{name} ({ui('dpf_missing', lang)})" if dpf_missing else name
 
 
@@ -135,34 +180,45 @@ class ReceiverRow:
 
 
 def receiver_rows(
-    found: Sequence[Receiver], lang: str, *, server_country: Callable[[str], str] | None = None, max_servers: int = 4
+    found: Sequence[Receiver],
+    lang: str,
+    *,
+    server_country: Callable[[str], str] | None = None,
+    max_servers: int = 4,
 ) -> tuple[ReceiverRow, ...]:
     rows = []
     for r in sorted(found, key=lambda r: (not r.third_party, -_severity(r), r.org.lower())):
         parent = r.parent or ""
-        parent_text = (f"{clean(parent, 80)} ({country_name(r.parent_place.country, lang)})" if parent
-                       else country_name(r.parent_place.country, lang) if r.parent_place.country != r.company.country
-                       else "–")
+        parent_text = (
+            f"{clean(parent, 80)} ({country_name(r.parent_place.country, lang)})"
+            if parent
+            else country_name(r.parent_place.country, lang)
+            if r.parent_place.country != r.company.country
+            else "–"
+        )
         group = _group_text(r.company, lang)
         if r.parent_place.group != r.company.group and r.parent_place.country != r.company.country:
-            group = (f"{ui('company', lang)}: {group}; "
-                     f"{ui('parent', lang)}: {_group_text(r.parent_place, lang)}")
+            group = (
+                f"{ui('company', lang)}: {group}; {ui('parent', lang)}: {_group_text(r.parent_place, lang)}"
+            )
         servers = []
         for ip in r.server_ips[:max_servers]:
             where = server_country(ip) if server_country else ""
             servers.append(f"{clean(ip, 64)} ({country_name(where, lang)})" if where else clean(ip, 64))
         if len(r.server_ips) > max_servers:
             servers.append(f"+{len(r.server_ips) - max_servers}")
-        rows.append(ReceiverRow(
-            org=clean(r.org, 120),
-            third_party=r.third_party,
-            company_country=country_name(r.company.country, lang),
-            parent=parent_text,
-            group=group,
-            categories=join([category_name(c, lang) for c in ordered_categories(r.categories)], lang),
-            servers=", ".join(servers) or "–",
-            outside=r.outside_eu_eea,
-        ))
+        rows.append(
+            ReceiverRow(
+                org=clean(r.org, 120),
+                third_party=r.third_party,
+                company_country=country_name(r.company.country, lang),
+                parent=parent_text,
+                group=group,
+                categories=join([category_name(c, lang) for c in ordered_categories(r.categories)], lang),
+                servers=", ".join(servers) or "–",
+                outside=r.outside_eu_eea,
+            )
+        )
     return tuple(rows)
 
 
@@ -179,8 +235,9 @@ def _severity(r: Receiver) -> int:
     return SEVERITY[r.farthest.group]
 
 
-def exposure_phrase(e: CountryExposure, lang: str, *, esc: Callable[[str], str] = lambda s: s,
-                    max_names: int = 4) -> str:
+def exposure_phrase(
+    e: CountryExposure, lang: str, *, esc: Callable[[str], str] = lambda s: s, max_names: int = 4
+) -> str:
     """`United States (Google, Meta; parent of Adjust)`."""
     names = [esc(n) for n in e.companies]
     parents = [esc(n) for n in e.via_parent]
@@ -194,8 +251,9 @@ def exposure_phrase(e: CountryExposure, lang: str, *, esc: Callable[[str], str] 
     return f"{country_name(e.country, lang)} ({'; '.join(inner)})"
 
 
-def summary_bullets(found: Sequence[CountryExposure], lang: str, *,
-                    esc: Callable[[str], str] = lambda s: s) -> tuple[str, ...]:
+def summary_bullets(
+    found: Sequence[CountryExposure], lang: str, *, esc: Callable[[str], str] = lambda s: s
+) -> tuple[str, ...]:
     """The report summary's line on countries: third countries without adequacy, company or parent."""
     third = [e for e in found if e.group == "third_country"]
     if not third:
@@ -203,16 +261,26 @@ def summary_bullets(found: Sequence[CountryExposure], lang: str, *,
     return (ui("report_bullet", lang, parts=", ".join(exposure_phrase(e, lang, esc=esc) for e in third)),)
 
 
-def with_bullet(bullets: Sequence[str], after: int, found: Sequence[CountryExposure], lang: str, *,
-                esc: Callable[[str], str] = lambda s: s) -> tuple[str, ...]:
+def with_bullet(
+    bullets: Sequence[str],
+    after: int,
+    found: Sequence[CountryExposure],
+    lang: str,
+    *,
+    esc: Callable[[str], str] = lambda s: s,
+) -> tuple[str, ...]:
     """The report's summary bullets with the line on countries after the first `after` (the
     per-category lines), before the warnings."""
     items = list(bullets)
     return tuple(items[:after]) + summary_bullets(found, lang, esc=esc) + tuple(items[after:])
 
 
-def third_country_parts(exposures_by_label: Mapping[str, Sequence[CountryExposure]], lang: str, *,
-                        esc: Callable[[str], str] = lambda s: s) -> list[str]:
+def third_country_parts(
+    exposures_by_label: Mapping[str, Sequence[CountryExposure]],
+    lang: str,
+    *,
+    esc: Callable[[str], str] = lambda s: s,
+) -> list[str]:
     """`AzubiApp — United States (…), Singapore (…)` for every app with third-country exposure."""
     parts = []
     for label, found in exposures_by_label.items():

@@ -87,7 +87,9 @@ def events(root: Path) -> list[dict[str, Any]]:
         pytest.param({"phonehome_body_cap": 0}, "phonehome_body_cap", id="body-cap-zero"),
         pytest.param({"phonehome_worker_share": 0.0}, "phonehome_worker_share", id="worker-share-zero"),
         pytest.param({"phonehome_worker_share": 1.5}, "phonehome_worker_share", id="worker-share-above-one"),
-        pytest.param({"phonehome_first_party": ["https://x.de/"]}, "phonehome_first_party", id="first-party-url"),
+        pytest.param(
+            {"phonehome_first_party": ["https://x.de/"]}, "phonehome_first_party", id="first-party-url"
+        ),
         pytest.param({"phonehome_app": "de.example app"}, "phonehome_app", id="app-with-space"),
     ],
 )
@@ -102,7 +104,9 @@ def test_missing_profile_names_the_file(tmp_path: Path) -> None:
     addon = PhoneHome(worker_factory=NoProcessWorker)
     missing = tmp_path / "nope.toml"
     with taddons.context(addon) as tctx:
-        with pytest.raises(exceptions.OptionsError, match=r"phonehome_profile: .*nope\.toml: no such profile file"):
+        with pytest.raises(
+            exceptions.OptionsError, match=r"phonehome_profile: .*nope\.toml: no such profile file"
+        ):
             tctx.configure(addon, phonehome_session=str(tmp_path / "s"), phonehome_profile=str(missing))
 
 
@@ -166,8 +170,13 @@ def test_session_files_and_meta(tmp_path: Path, profile: Path) -> None:
     root = tmp_path / "s"
     addon = PhoneHome(worker_factory=NoProcessWorker, clock=lambda: 1_800_000_000.0)
     with taddons.context(addon) as tctx:
-        tctx.configure(addon, phonehome_session=str(root), phonehome_profile=str(profile),
-                       phonehome_first_party=["Example-App.de", "cdn.example-app.de"], phonehome_body_cap=1234)
+        tctx.configure(
+            addon,
+            phonehome_session=str(root),
+            phonehome_profile=str(profile),
+            phonehome_first_party=["Example-App.de", "cdn.example-app.de"],
+            phonehome_body_cap=1234,
+        )
         addon.running()
         f = tflow.tflow(resp=True)
         addon.response(f)
@@ -311,19 +320,32 @@ def _journal_of(path: Path, write: Any) -> list[_journal.Record]:
         os.close(fd)
 
 
-def _processor(tmp_path: Path, analyser: Any, **kw: Any) -> tuple[_worker.Processor, ListWriter, ListWriter, list[int]]:
+def _processor(
+    tmp_path: Path, analyser: Any, **kw: Any
+) -> tuple[_worker.Processor, ListWriter, ListWriter, list[int]]:
     findings, evts = ListWriter(), ListWriter()
     counters = [0] * _worker.N_COUNTERS
     fd = os.open(tmp_path / "flows.mitm", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     kw.setdefault("body_cap", 10**6)
-    return (_worker.Processor(analyser, findings=findings, events=evts, counters=counters, flows_fd=fd, **kw),
-            findings, evts, counters)
+    return (
+        _worker.Processor(analyser, findings=findings, events=evts, counters=counters, flows_fd=fd, **kw),
+        findings,
+        evts,
+        counters,
+    )
 
 
-def test_worker_analysis_error_is_logged_with_flow_id(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_worker_analysis_error_is_logged_with_flow_id(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     f = tflow.tflow(resp=True)
-    records = _journal_of(tmp_path / "j", lambda w: (
-        w.http_flow(f), w.marshalled(_journal.KIND_WS_MSG, ("no-such-flow", 0, (1, True, b"x", 0.0, False, False)))))
+    records = _journal_of(
+        tmp_path / "j",
+        lambda w: (
+            w.http_flow(f),
+            w.marshalled(_journal.KIND_WS_MSG, ("no-such-flow", 0, (1, True, b"x", 0.0, False, False))),
+        ),
+    )
     proc, findings, evts, counters = _processor(tmp_path, ExplodingAnalyser(), body_cap=100)
     with caplog.at_level(logging.ERROR):
         for rec in records:
@@ -410,7 +432,10 @@ def test_worker_finishes_the_journal_after_the_proxy_died(tmp_path: Path) -> Non
         os.close(fd)
     assert how == "proxy gone"
     n_client = sum(1 for m in messages if m.from_client)
-    assert [r["flow_id"] for r in findings.lines] == [flows[0].id, ws.id] + [ws.id] * n_client + [flows[1].id, flows[2].id]
+    assert [r["flow_id"] for r in findings.lines] == [flows[0].id, ws.id] + [ws.id] * n_client + [
+        flows[1].id,
+        flows[2].id,
+    ]
     assert counters[_worker.C_JOURNAL_DONE] == records[-1].end
     assert "incomplete record of 105 bytes" in evts.lines[-1]["error"]
     assert (tmp_path / "flows.mitm").read_bytes() == b"".join(_flowbytes.plain_bytes(f) for f in flows)
@@ -495,18 +520,31 @@ def _variant(name: str) -> Any:
     return f
 
 
-@pytest.mark.parametrize("name", [
-    "float-timestamps", "big-bodies", "no-content", "trailers", "unicode-host", "replay-marked", "intercepted",
-    "no-timestamps", "http2", "empty-headers", "no-response",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "float-timestamps",
+        "big-bodies",
+        "no-content",
+        "trailers",
+        "unicode-host",
+        "replay-marked",
+        "intercepted",
+        "no-timestamps",
+        "http2",
+        "empty-headers",
+        "no-response",
+    ],
+)
 def test_fast_paths_equal_flowwriter(name: str) -> None:
     fb = _flowbytes.FlowBytes(verify_first=0, verify_every=10**9)
     f = _variant(name)
     assert fb(f) == _flowbytes.plain_bytes(f)
 
 
-def test_fast_serialisation_switches_off_on_mismatch(monkeypatch: pytest.MonkeyPatch,
-                                                     caplog: pytest.LogCaptureFixture) -> None:
+def test_fast_serialisation_switches_off_on_mismatch(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     fb = _flowbytes.FlowBytes(verify_first=5)
     f = tflow.tflow(resp=True)
     monkeypatch.setattr(fb, "_fast", lambda _f: [b"wrong"])
@@ -515,11 +553,21 @@ def test_fast_serialisation_switches_off_on_mismatch(monkeypatch: pytest.MonkeyP
     assert not fb.fast and f.id in caplog.text
 
 
-_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.binary(max_size=20) | st.text(max_size=20)
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.binary(max_size=20)
+    | st.text(max_size=20)
+)
 _values = st.recursive(
     _scalars,
-    lambda children: st.lists(children, max_size=4) | st.tuples(children, children)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.tuples(children, children)
+        | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -546,7 +594,9 @@ def test_mark_command(tmp_path: Path) -> None:
         addon.done()
     markers = SessionStore(root).read_markers()
     assert [(m["label"], m["text"], m["source"]) for m in markers] == [
-        ("consent-given", "tapped Accept all", "mitmproxy"), ("note", "", "mitmproxy")]
+        ("consent-given", "tapped Accept all", "mitmproxy"),
+        ("note", "", "mitmproxy"),
+    ]
     assert json.loads((root / "session.json").read_text())["markers"] == markers
 
 
@@ -574,13 +624,17 @@ def test_mark_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize("short_write", [False, True], ids=["writev", "short-writev"])
-def test_flow_file_is_flowwriter_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short_write: bool) -> None:
+def test_flow_file_is_flowwriter_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short_write: bool
+) -> None:
     if short_write:  # writev may take less than everything (disk nearly full): the rest is written after it
         real = os.writev
         monkeypatch.setattr(os, "writev", lambda fd, parts: real(fd, [b"".join(parts)[:7]]))
     addon = PhoneHome(worker_factory=NoProcessWorker)
     root = tmp_path / "s"
-    flows = [_variant(n) for n in ("float-timestamps", "big-bodies", "no-content", "trailers", "replay-marked")]
+    flows = [
+        _variant(n) for n in ("float-timestamps", "big-bodies", "no-content", "trailers", "replay-marked")
+    ]
     with taddons.context(addon) as tctx:
         tctx.configure(addon, phonehome_session=str(root))
         addon.running()
@@ -595,10 +649,21 @@ def test_flow_file_is_flowwriter_bytes(tmp_path: Path, monkeypatch: pytest.Monke
     assert not (root / _journal.JOURNAL).exists()
 
 
-@pytest.mark.parametrize("name", [
-    "float-timestamps", "big-bodies", "no-content", "trailers", "unicode-host", "replay-marked", "intercepted",
-    "no-timestamps", "http2", "empty-headers",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "float-timestamps",
+        "big-bodies",
+        "no-content",
+        "trailers",
+        "unicode-host",
+        "replay-marked",
+        "intercepted",
+        "no-timestamps",
+        "http2",
+        "empty-headers",
+    ],
+)
 def test_journal_rebuilds_flowwriter_bytes(tmp_path: Path, name: str) -> None:
     f = _variant(name)
     conns = _journal.Connections()
@@ -607,11 +672,12 @@ def test_journal_rebuilds_flowwriter_bytes(tmp_path: Path, name: str) -> None:
     assert [b for b, _ in decoded] == [_flowbytes.plain_bytes(f)]
     # The state handed to the analysis is what replay reads from those bytes (tuples aside), so
     # live records equal replayed ones.
-    (data, state), = decoded
+    ((data, state),) = decoded
     if state is not None:
         assert _lists(state) == _lists(tnetstring.loads(data))
         assert records_from_state(state, source="proxy", app=None, body_cap=10**6) == records_from_state(
-            tnetstring.loads(data), source="proxy", app=None, body_cap=10**6)
+            tnetstring.loads(data), source="proxy", app=None, body_cap=10**6
+        )
 
 
 def _lists(v: Any) -> Any:
@@ -622,8 +688,9 @@ def _lists(v: Any) -> Any:
     return v
 
 
-def test_journal_checks_itself_against_flowwriter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   caplog: pytest.LogCaptureFixture) -> None:
+def test_journal_checks_itself_against_flowwriter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setattr(_journal, "http_parts", lambda record, conns: [b"wrong"])
     f = tflow.tflow(resp=True)
     w = _journal.JournalWriter(tmp_path / "j", verify_first=5)

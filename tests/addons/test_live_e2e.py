@@ -71,8 +71,16 @@ def _profile(tmp_path: Path) -> Path:
 
 
 def _addon_args(session: Path, profile: Path, *extra: str) -> list[str]:
-    return ["-q", "-s", ADDON, "--set", f"phonehome_session={session}", "--set", f"phonehome_profile={profile}",
-            *extra]
+    return [
+        "-q",
+        "-s",
+        ADDON,
+        "--set",
+        f"phonehome_session={session}",
+        "--set",
+        f"phonehome_profile={profile}",
+        *extra,
+    ]
 
 
 def _stats(session: Path) -> list[dict[str, Any]]:
@@ -89,7 +97,9 @@ def _journaled_flows(session: Path) -> int:
 
     fd = os.open(session / _journal.JOURNAL, os.O_RDONLY)
     try:
-        return sum(1 for r in _journal.read_records(fd, 0, os.fstat(fd).st_size) if r.kind == _journal.KIND_HTTP)
+        return sum(
+            1 for r in _journal.read_records(fd, 0, os.fstat(fd).st_size) if r.kind == _journal.KIND_HTTP
+        )
     finally:
         os.close(fd)
 
@@ -102,7 +112,12 @@ def _holders(path: Path) -> list[str]:
             if any(os.readlink(fd) == str(path) for fd in fd_dir.iterdir()):
                 pid = fd_dir.parent.name
                 state = (fd_dir.parent / "stat").read_text().rsplit(")", 1)[1].split()[0]
-                cmd = (fd_dir.parent / "cmdline").read_bytes().replace(b"\0", b" ")[:200].decode("utf-8", "replace")
+                cmd = (
+                    (fd_dir.parent / "cmdline")
+                    .read_bytes()
+                    .replace(b"\0", b" ")[:200]
+                    .decode("utf-8", "replace")
+                )
                 out.append(f"{pid} {state} {cmd}")
         except OSError:
             continue
@@ -125,24 +140,56 @@ def test_session_finds_profile_values_where_they_were_sent(server: LocalServer, 
     session = tmp_path / "session"
     profile = _profile(tmp_path)
     email_sha256 = hashlib.sha256(EMAIL.encode()).hexdigest()
-    args = _addon_args(session, profile, "--set", "phonehome_app=de.example.app",
-                       "--set", "phonehome_first_party=example-app.de")
+    args = _addon_args(
+        session,
+        profile,
+        "--set",
+        "phonehome_app=de.example.app",
+        "--set",
+        "phonehome_first_party=example-app.de",
+    )
     with run_mitmdump(*args, upstream=server) as proxy:
         r = curl(proxy, f"https://graph.facebook.com/v19.0/activities?android_id={ANDROID_ID}", http="1.1")
         assert r.returncode == 0, r.stderr
-        r = curl(proxy, "https://app-measurement.com/a", http="2", data=json.dumps({"em": email_sha256}),
-                 headers={"Content-Type": "application/json"})
+        r = curl(
+            proxy,
+            "https://app-measurement.com/a",
+            http="2",
+            data=json.dumps({"em": email_sha256}),
+            headers={"Content-Type": "application/json"},
+        )
         assert r.returncode == 0, r.stderr
-        assert http1_request(proxy, "https://api.example-app.de/v1/config", headers={"X-Ad-Id": AD_ID}).status == 200
-        assert http2_request(proxy, f"https://sdk.adjust.com/session?imei={IMEI}", method="POST", body=b"x=1").status == 200
-        assert http1_request(proxy, "http://tracker.example.test/collect", method="POST",
-                             body=f"email={EMAIL}".encode(),
-                             headers={"Content-Type": "application/x-www-form-urlencoded"}).status == 200
-        assert websocket_session(proxy, "wss://realtime.example.test/socket",
-                                 [json.dumps({"device": {"android_id": ANDROID_ID}}), "ping"]) == [
-            json.dumps({"device": {"android_id": ANDROID_ID}}), "ping"]
+        assert (
+            http1_request(proxy, "https://api.example-app.de/v1/config", headers={"X-Ad-Id": AD_ID}).status
+            == 200
+        )
+        assert (
+            http2_request(
+                proxy, f"https://sdk.adjust.com/session?imei={IMEI}", method="POST", body=b"x=1"
+            ).status
+            == 200
+        )
+        assert (
+            http1_request(
+                proxy,
+                "http://tracker.example.test/collect",
+                method="POST",
+                body=f"email={EMAIL}".encode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            ).status
+            == 200
+        )
+        assert websocket_session(
+            proxy,
+            "wss://realtime.example.test/socket",
+            [json.dumps({"device": {"android_id": ANDROID_ID}}), "ping"],
+        ) == [json.dumps({"device": {"android_id": ANDROID_ID}}), "ping"]
         assert cli_main(["mark", str(session), "consent-given", "tapped accept"]) == 0
-        wait_for(lambda: (s := _stats(session)) and s[-1]["analysed"] >= 8, timeout=30, what="the worker's analysis")
+        wait_for(
+            lambda: (s := _stats(session)) and s[-1]["analysed"] >= 8,
+            timeout=30,
+            what="the worker's analysis",
+        )
     # mitmdump stopped with SIGTERM: done hooks ran, the worker drained.
     assert {r.http_version for r in server.requests} >= {"HTTP/1.1", "HTTP/2"}
     assert "Traceback" not in proxy.log_text(), proxy.log_text()
@@ -176,8 +223,11 @@ def test_session_finds_profile_values_where_they_were_sent(server: LocalServer, 
     with (session / "flows.mitm").open("rb") as fh:
         flows = list(mitm_io.FlowReader(fh).stream())
     assert len(flows) == 6
-    nr = subprocess.run([str(REPO / ".venv" / "bin" / "mitmdump"), "-nq", "-r", str(session / "flows.mitm")],
-                        capture_output=True, timeout=60)
+    nr = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "mitmdump"), "-nq", "-r", str(session / "flows.mitm")],
+        capture_output=True,
+        timeout=60,
+    )
     assert nr.returncode == 0, nr.stderr
     out = tmp_path / "replayed.jsonl"
     assert cli_main(["replay", str(session), "--findings", str(out), "--no-progress"]) == 0
@@ -198,8 +248,11 @@ def test_kill_9_under_load_leaves_a_replayable_session(server: LocalServer, tmp_
                     for i in range(1000):  # bounded
                         if done.is_set():
                             return
-                        c.request(f"/e?android_id={ANDROID_ID}&i={n}-{i}", method="POST",
-                                  body=json.dumps({"email": EMAIL, "pad": "x" * 2000}).encode())
+                        c.request(
+                            f"/e?android_id={ANDROID_ID}&i={n}-{i}",
+                            method="POST",
+                            body=json.dumps({"email": EMAIL, "pad": "x" * 2000}).encode(),
+                        )
                         sent[0] += 1
             except (OSError, Exception):
                 return  # the proxy was killed under us
@@ -210,10 +263,14 @@ def test_kill_9_under_load_leaves_a_replayable_session(server: LocalServer, tmp_
         started = time.monotonic()
         for t in threads:
             t.start()
-        wait_for(lambda: time.monotonic() - started > 2.5 and sent[0] >= 100, timeout=60,
-                 what="traffic before the kill")
-        worker_pid = wait_for(lambda: (s := _stats(session)) and s[-1].get("worker_pid"), timeout=10,
-                              what="a stats event")
+        wait_for(
+            lambda: time.monotonic() - started > 2.5 and sent[0] >= 100,
+            timeout=60,
+            what="traffic before the kill",
+        )
+        worker_pid = wait_for(
+            lambda: (s := _stats(session)) and s[-1].get("worker_pid"), timeout=10, what="a stats event"
+        )
         killed_at = time.time()
         proxy.kill()
         done.set()
@@ -252,14 +309,18 @@ def test_kill_9_under_load_leaves_a_replayable_session(server: LocalServer, tmp_
     assert older <= {r["flow_id"] for r in live}
 
 
-def test_kill_9_of_proxy_and_worker_leaves_flows_replay_saves(server: LocalServer, tmp_path: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_kill_9_of_proxy_and_worker_leaves_flows_replay_saves(
+    server: LocalServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Both processes killed at once (e.g. the machine's OOM killer or `kill -9 -PGID`): the flows
     the worker had not saved yet are in flows.journal, and replay saves them to flows.mitm first."""
     session = tmp_path / "session"
     with run_mitmdump(*_addon_args(session, _profile(tmp_path)), upstream=server) as proxy:
-        worker_pid = wait_for(lambda: (s := _stats(session)) and s[-1]["worker_ready"] and s[-1]["worker_pid"],
-                              timeout=30, what="the worker")
+        worker_pid = wait_for(
+            lambda: (s := _stats(session)) and s[-1]["worker_ready"] and s[-1]["worker_pid"],
+            timeout=30,
+            what="the worker",
+        )
         os.kill(worker_pid, signal.SIGSTOP)  # it saves nothing more from here on
         ids = []
         for i in range(20):
@@ -281,7 +342,10 @@ def test_kill_9_of_proxy_and_worker_leaves_flows_replay_saves(server: LocalServe
     rc = cli_main(["replay", str(session), "--findings", str(out), "--no-progress"])
     err = capsys.readouterr().err
     assert rc == 0, err
-    assert "saved 20 flows the live worker had not written" in err, (err, _holders(session / "flows.journal.pos"))
+    assert "saved 20 flows the live worker had not written" in err, (
+        err,
+        _holders(session / "flows.journal.pos"),
+    )
     assert not (session / "flows.journal").exists(), err
     with (session / "flows.mitm").open("rb") as fh:
         paths = [f.request.path for f in mitm_io.FlowReader(fh).stream()]
@@ -289,7 +353,8 @@ def test_kill_9_of_proxy_and_worker_leaves_flows_replay_saves(server: LocalServe
     assert oct((session / "flows.mitm").stat().st_mode & 0o777) == "0o600"
     found = read_jsonl(out).objects
     assert {r["flow_id"] for r in found if r["category"] == "device_id"} and len(
-        {r["flow_id"] for r in found}) == 20
+        {r["flow_id"] for r in found}
+    ) == 20
 
 
 def test_client_rejecting_the_certificate_is_pinning_suspected(server: LocalServer, tmp_path: Path) -> None:
@@ -297,11 +362,19 @@ def test_client_rejecting_the_certificate_is_pinning_suspected(server: LocalServ
     with run_mitmdump(*_addon_args(session, _profile(tmp_path)), upstream=server) as proxy:
         r = curl(proxy, "https://pinned.example.test/api/v1/login", trust_proxy_ca=False)
         assert r.returncode == 60, r.stderr  # curl: peer certificate cannot be authenticated
-        wait_for(lambda: any(e["type"] == "proxy:pinning_suspected"
-                             for e in read_jsonl(session / "proxy-events.jsonl").objects),
-                 timeout=10, what="the pinning event")
-    [event] = [e for e in read_jsonl(session / "proxy-events.jsonl").objects
-               if e["type"] == "proxy:pinning_suspected"]
+        wait_for(
+            lambda: any(
+                e["type"] == "proxy:pinning_suspected"
+                for e in read_jsonl(session / "proxy-events.jsonl").objects
+            ),
+            timeout=10,
+            what="the pinning event",
+        )
+    [event] = [
+        e
+        for e in read_jsonl(session / "proxy-events.jsonl").objects
+        if e["type"] == "proxy:pinning_suspected"
+    ]
     assert event["host"] == "pinned.example.test"
     assert event["client"].startswith("127.0.0.1:")
     assert event["error"] and isinstance(event["ts"], float)
@@ -312,14 +385,28 @@ def test_killed_worker_is_reported_and_restarted(server: LocalServer, tmp_path: 
     session = tmp_path / "session"
     with run_mitmdump(*_addon_args(session, _profile(tmp_path)), upstream=server) as proxy:
         assert http1_request(proxy, f"https://a.example.test/?android_id={ANDROID_ID}").status == 200
-        first = wait_for(lambda: (s := _stats(session)) and s[-1]["worker_ready"] and s[-1]["analysed"] >= 1
-                         and s[-1]["worker_pid"], timeout=30, what="the first analysis")
+        first = wait_for(
+            lambda: (
+                (s := _stats(session))
+                and s[-1]["worker_ready"]
+                and s[-1]["analysed"] >= 1
+                and s[-1]["worker_pid"]
+            ),
+            timeout=30,
+            what="the first analysis",
+        )
         os.kill(first, signal.SIGKILL)
-        wait_for(lambda: (s := _stats(session)) and s[-1]["worker_restarts"] == 1 and s[-1]["worker_ready"],
-                 timeout=30, what="the restarted worker")
+        wait_for(
+            lambda: (s := _stats(session)) and s[-1]["worker_restarts"] == 1 and s[-1]["worker_ready"],
+            timeout=30,
+            what="the restarted worker",
+        )
         assert http1_request(proxy, f"https://b.example.test/?android_id={ANDROID_ID}").status == 200
-        wait_for(lambda: len(read_jsonl(session / "findings.jsonl").objects) >= 2, timeout=30,
-                 what="analysis after the restart")
+        wait_for(
+            lambda: len(read_jsonl(session / "findings.jsonl").objects) >= 2,
+            timeout=30,
+            what="analysis after the restart",
+        )
     errors = [e for e in read_jsonl(session / "proxy-events.jsonl").objects if e["type"] == "proxy:error"]
     assert errors and errors[0]["pid"] == first and errors[0]["restarted"] is True
     assert errors[0]["exitcode"] == -signal.SIGKILL

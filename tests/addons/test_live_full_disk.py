@@ -33,14 +33,20 @@ def test_full_disk_keeps_proxying_and_stops_saving_cleanly(tmp_path: Path) -> No
         session = fs / "session"
         args = ["-s", ADDON, "--set", f"phonehome_session={session}"]
         with run_mitmdump(*args, upstream=server) as proxy:
-            wait_for(lambda: any(e.get("worker_ready") for e in _events(session, "proxy:stats")), timeout=60,
-                     what="the worker")
+            wait_for(
+                lambda: any(e.get("worker_ready") for e in _events(session, "proxy:stats")),
+                timeout=60,
+                what="the worker",
+            )
             statuses = []
             with Http1Client(proxy, "https://collector.example.test/", timeout=20) as client:
                 for i in range(REQUESTS):
-                    r = client.request(f"/e?android_id={ANDROID_ID}&i={i}", method="POST",
-                                       body=json.dumps({"i": i, "pad": "x" * 1500}).encode(),
-                                       headers={"Content-Type": "application/json"})
+                    r = client.request(
+                        f"/e?android_id={ANDROID_ID}&i={i}",
+                        method="POST",
+                        body=json.dumps({"i": i, "pad": "x" * 1500}).encode(),
+                        headers={"Content-Type": "application/json"},
+                    )
                     statuses.append(r.status)
             assert statuses == [200] * REQUESTS  # every request answered through the full disk
             wait_for(lambda: _events(session, "proxy:saving-stopped"), timeout=30, what="saving-stopped")
@@ -59,8 +65,9 @@ def test_full_disk_keeps_proxying_and_stops_saving_cleanly(tmp_path: Path) -> No
         except ReadError as e:
             pytest.fail(f"flows.mitm is damaged: {e}")
         assert 0 < saved < REQUESTS
-        nr = subprocess.run([str(MITMDUMP), "-nr", str(session / "flows.mitm"), "-q"], capture_output=True,
-                            timeout=120)
+        nr = subprocess.run(
+            [str(MITMDUMP), "-nr", str(session / "flows.mitm"), "-q"], capture_output=True, timeout=120
+        )
         assert nr.returncode == 0, nr.stderr[-2000:]
 
         meta = json.loads((session / "session.json").read_text())
@@ -71,18 +78,27 @@ def test_full_disk_keeps_proxying_and_stops_saving_cleanly(tmp_path: Path) -> No
         # flow file stays readable; once there is room, a replay saves the rest behind it.
         journal = session / "flows.journal"
         if journal.exists():
-            replay = subprocess.run([str(REPO / ".venv" / "bin" / "phonehome"), "replay", str(session),
-                                     "--no-progress"], capture_output=True, text=True, timeout=120)
+            replay = subprocess.run(
+                [str(REPO / ".venv" / "bin" / "phonehome"), "replay", str(session), "--no-progress"],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             assert "Traceback" not in replay.stderr
             assert _count(session) >= saved
             subprocess.run(["mount", "-o", "remount,size=4m", str(fs)], check=True)
-            replay = subprocess.run([str(REPO / ".venv" / "bin" / "phonehome"), "replay", str(session),
-                                     "--no-progress"], capture_output=True, text=True, timeout=120)
+            replay = subprocess.run(
+                [str(REPO / ".venv" / "bin" / "phonehome"), "replay", str(session), "--no-progress"],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             assert "Traceback" not in replay.stderr
             assert not journal.exists(), replay.stderr
             assert _count(session) >= saved
-            nr = subprocess.run([str(MITMDUMP), "-nr", str(session / "flows.mitm"), "-q"], capture_output=True,
-                                timeout=120)
+            nr = subprocess.run(
+                [str(MITMDUMP), "-nr", str(session / "flows.mitm"), "-q"], capture_output=True, timeout=120
+            )
             assert nr.returncode == 0, nr.stderr[-2000:]
 
 

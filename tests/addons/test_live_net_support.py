@@ -47,22 +47,32 @@ def test_python_clients(server, proxy):
     server.clear()
     r = http1_request(proxy, "https://h1.example.test/p?q=1", method="POST", body=b"x" * 100_000)
     assert r.status == 200 and r.json()["received"] == 100_000
-    r = http2_request(proxy, "https://h2.example.test/p", method="POST", body=b"y" * 100_000,
-                      headers={"X-Id": "7"})
+    r = http2_request(
+        proxy, "https://h2.example.test/p", method="POST", body=b"y" * 100_000, headers={"X-Id": "7"}
+    )
     assert r.status == 200 and r.json()["received"] == 100_000 and r.http_version == "HTTP/2"
     r = http1_request(proxy, "http://plain.example.test/c?z=2")
     assert r.status == 200
     versions = [(q.scheme, q.http_version, q.host) for q in server.requests]
-    assert versions == [("https", "HTTP/1.1", "h1.example.test"), ("https", "HTTP/2", "h2.example.test"),
-                        ("http", "HTTP/1.1", "plain.example.test")]
+    assert versions == [
+        ("https", "HTTP/1.1", "h1.example.test"),
+        ("https", "HTTP/2", "h2.example.test"),
+        ("http", "HTTP/1.1", "plain.example.test"),
+    ]
 
 
 def test_websocket_echo(server, proxy):
     server.clear()
-    assert websocket_session(proxy, "wss://ws.example.test/chat", ["hello", b"\x00\x01"]) == ["hello", b"\x00\x01"]
+    assert websocket_session(proxy, "wss://ws.example.test/chat", ["hello", b"\x00\x01"]) == [
+        "hello",
+        b"\x00\x01",
+    ]
     assert websocket_session(proxy, "ws://ws.example.test/plain", ["hi"]) == ["hi"]
     assert [(m.scheme, m.path, m.data) for m in server.ws_messages] == [
-        ("wss", "/chat", "hello"), ("wss", "/chat", b"\x00\x01"), ("ws", "/plain", "hi")]
+        ("wss", "/chat", "hello"),
+        ("wss", "/chat", b"\x00\x01"),
+        ("ws", "/plain", "hi"),
+    ]
 
 
 def test_stdlib_client_under_system_python(server, proxy):
@@ -70,11 +80,15 @@ def test_stdlib_client_under_system_python(server, proxy):
     import subprocess
 
     from net_support import SYSTEM_PYTHON
+
     if not os.path.exists(SYSTEM_PYTHON):
         pytest.skip("no /usr/bin/python3.11")
     server.clear()
-    p = subprocess.run(python_client_argv(proxy, "https://sys.example.test/s?id=1", method="POST", body="{}"),
-                       capture_output=True, timeout=30)
+    p = subprocess.run(
+        python_client_argv(proxy, "https://sys.example.test/s?id=1", method="POST", body="{}"),
+        capture_output=True,
+        timeout=30,
+    )
     assert p.returncode == 0, p.stderr
     assert server.requests[-1].path == "/s?id=1"
 

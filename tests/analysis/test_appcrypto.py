@@ -31,29 +31,60 @@ ADID = "38400000-8cf0-11bd-b23e-10b96e40000d"
 URL = "https://log.snssdk.com/service/2/device_register/?tt_data=a&aid=1233"
 
 
-def _record(body: bytes, *headers: tuple[str, str], ctype: str = "application/octet-stream;tt-data=a",
-            path: str = "/service/2/device_register/?tt_data=a") -> Record:
-    return Record(flow_id="f", ts=1.0, kind="http", direction="request", method="POST", scheme="https",
-                  host="log.snssdk.com", port=443, path=path, http_version="HTTP/1.1",
-                  request_headers=(("Content-Type", ctype), *headers), body=body, body_size=len(body))
+def _record(
+    body: bytes,
+    *headers: tuple[str, str],
+    ctype: str = "application/octet-stream;tt-data=a",
+    path: str = "/service/2/device_register/?tt_data=a",
+) -> Record:
+    return Record(
+        flow_id="f",
+        ts=1.0,
+        kind="http",
+        direction="request",
+        method="POST",
+        scheme="https",
+        host="log.snssdk.com",
+        port=443,
+        path=path,
+        http_version="HTTP/1.1",
+        request_headers=(("Content-Type", ctype), *headers),
+        body=body,
+        body_size=len(body),
+    )
 
 
 def _event(plain: bytes, cipher: bytes, **kw) -> dict:
-    return {"type": "hook:crypto", "id": 9, "app_level": True, "api": "EncryptorUtil.ttEncrypt", "sdk": "com.bytedance.applog",
-            "org": "ByteDance", "input_b64": base64.b64encode(plain).decode(), "output_b64": base64.b64encode(cipher).decode(),
-            **kw}
+    return {
+        "type": "hook:crypto",
+        "id": 9,
+        "app_level": True,
+        "api": "EncryptorUtil.ttEncrypt",
+        "sdk": "com.bytedance.applog",
+        "org": "ByteDance",
+        "input_b64": base64.b64encode(plain).decode(),
+        "output_b64": base64.b64encode(cipher).decode(),
+        **kw,
+    }
 
 
 PLAIN = gzip.compress(json.dumps({"header": {"google_aid": ADID, "device_model": "Pixel 7"}}).encode())
 CIPHER = os.urandom(16) + os.urandom(len(PLAIN) + 16 - len(PLAIN) % 16)
 
 
-@pytest.mark.parametrize(("body", "headers", "how"), [
-    pytest.param(CIPHER, (), "same bytes", id="same-bytes"),
-    pytest.param(base64.b64encode(CIPHER), (), "Base64 of the same bytes", id="base64"),
-    pytest.param(b"x" * 10 + CIPHER[10:], (("X-SS-STUB", hashlib.md5(CIPHER).hexdigest().upper()),),
-                 "x-ss-stub = MD5 of the body", id="x-ss-stub"),
-])
+@pytest.mark.parametrize(
+    ("body", "headers", "how"),
+    [
+        pytest.param(CIPHER, (), "same bytes", id="same-bytes"),
+        pytest.param(base64.b64encode(CIPHER), (), "Base64 of the same bytes", id="base64"),
+        pytest.param(
+            b"x" * 10 + CIPHER[10:],
+            (("X-SS-STUB", hashlib.md5(CIPHER).hexdigest().upper()),),
+            "x-ss-stub = MD5 of the body",
+            id="x-ss-stub",
+        ),
+    ],
+)
 def test_ciphertext_tied_to_its_request(body: bytes, headers: tuple, how: str) -> None:
     index = AppCiphertexts()
     index.add(app_ciphertexts_from_events([_event(PLAIN, CIPHER)]))
@@ -76,15 +107,18 @@ def test_plaintext_findings_on_the_request_with_their_chain() -> None:
     assert a.take_app_encrypted() == []
 
 
-@pytest.mark.parametrize(("body", "ctype", "opaque"), [
-    pytest.param(os.urandom(512), "application/json", True, id="random-as-json"),
-    pytest.param(os.urandom(512), "application/x-www-form-urlencoded", True, id="random-as-form"),
-    pytest.param(os.urandom(512), "application/octet-stream", False, id="octet-stream-promises-nothing"),
-    pytest.param(os.urandom(512), "application/octet-stream;tt-data=a", True, id="tt-data"),
-    pytest.param(json.dumps({"k": list(range(200))}).encode(), "application/json", False, id="real-json"),
-    pytest.param(gzip.compress(os.urandom(400)), "application/json", False, id="gzip-unsaid"),
-    pytest.param(os.urandom(40), "application/json", False, id="too-short"),
-])
+@pytest.mark.parametrize(
+    ("body", "ctype", "opaque"),
+    [
+        pytest.param(os.urandom(512), "application/json", True, id="random-as-json"),
+        pytest.param(os.urandom(512), "application/x-www-form-urlencoded", True, id="random-as-form"),
+        pytest.param(os.urandom(512), "application/octet-stream", False, id="octet-stream-promises-nothing"),
+        pytest.param(os.urandom(512), "application/octet-stream;tt-data=a", True, id="tt-data"),
+        pytest.param(json.dumps({"k": list(range(200))}).encode(), "application/json", False, id="real-json"),
+        pytest.param(gzip.compress(os.urandom(400)), "application/json", False, id="gzip-unsaid"),
+        pytest.param(os.urandom(40), "application/json", False, id="too-short"),
+    ],
+)
 def test_opaque_bodies_labelled_without_hooks(body: bytes, ctype: str, opaque: bool) -> None:
     assert (opaque_reason(_record(body, ctype=ctype, path="/upload")) is not None) is opaque
 
@@ -94,15 +128,24 @@ def test_tt_data_query_with_octet_stream_is_app_encrypted() -> None:
 
 
 def test_hostile_hook_events_are_skipped() -> None:
-    bad = [{"type": "hook:crypto", "app_level": True, "input_b64": "!!", "output_b64": 5},
-           {"type": "hook:crypto", "app_level": True, "input_b64": "", "output_b64": "AAAA"},
-           {"type": "hook:crypto", "app_level": "yes", "input_b64": "QUJD", "output_b64": base64.b64encode(b"x" * 32).decode(),
-            "ts": "x", "sdk": 3}]
+    bad = [
+        {"type": "hook:crypto", "app_level": True, "input_b64": "!!", "output_b64": 5},
+        {"type": "hook:crypto", "app_level": True, "input_b64": "", "output_b64": "AAAA"},
+        {
+            "type": "hook:crypto",
+            "app_level": "yes",
+            "input_b64": "QUJD",
+            "output_b64": base64.b64encode(b"x" * 32).decode(),
+            "ts": "x",
+            "sdk": 3,
+        },
+    ]
     items = app_ciphertexts_from_events(bad)
     assert len(items) == 1 and items[0].sdk is None and items[0].ts is None
 
 
 # --- end to end: JVM test double through a real mitmdump ---------------------------------------
+
 
 def _wait_rows(path: Path, predicate, timeout: float = 12.0) -> list[dict]:
     deadline = time.monotonic() + timeout
@@ -120,15 +163,28 @@ def test_jvm_ttencrypt_plaintext_lands_on_the_request(tmp_path: Path) -> None:
     from hooks_support import events, java_argv, of_type, run_hooked, stdout_of
 
     session = tmp_path / "hooked"
-    with LocalServer() as server, run_mitmdump(
-        "-s", str(REPO / "addons" / "phonehome.py"), "--set", f"phonehome_session={session}", upstream=server,
-    ) as proxy:
-        argv = java_argv("--applog", str(proxy.ca_cert), URL,
-                         props=["-Dhttps.proxyHost=127.0.0.1", f"-Dhttps.proxyPort={proxy.port}"])
+    with (
+        LocalServer() as server,
+        run_mitmdump(
+            "-s",
+            str(REPO / "addons" / "phonehome.py"),
+            "--set",
+            f"phonehome_session={session}",
+            upstream=server,
+        ) as proxy,
+    ):
+        argv = java_argv(
+            "--applog",
+            str(proxy.ca_cert),
+            URL,
+            props=["-Dhttps.proxyHost=127.0.0.1", f"-Dhttps.proxyPort={proxy.port}"],
+        )
         host = run_hooked(argv, session, agents=("api", "crypto", "tls"), timeout=60)
         assert "applog 200" in stdout_of(host)
-        rows = _wait_rows(session / "findings.jsonl",
-                          lambda rs: any(r["decoding"].startswith("plaintext from hook") for r in rs))
+        rows = _wait_rows(
+            session / "findings.jsonl",
+            lambda rs: any(r["decoding"].startswith("plaintext from hook") for r in rs),
+        )
         sent = server.requests[-1]
     (enc,) = of_type(events(session), "hook:crypto", api="EncryptorUtil.ttEncrypt")
     assert enc["app_level"] and enc["sdk"].startswith("com.bytedance") and enc["org"] == "ByteDance"
@@ -144,16 +200,26 @@ def test_jvm_ttencrypt_plaintext_lands_on_the_request(tmp_path: Path) -> None:
     assert "EncryptorUtil.ttEncrypt by com.bytedance" in adid["notes"] and "(ByteDance)" in adid["notes"]
     assert "X-SS-STUB" in adid["notes"] or "same bytes" in adid["notes"]
     openudid = by_location["body.gzip>json:header.openudid"]
-    assert openudid["detector"] == "runtime" and "Settings.Secure.getString by com.bytedance.applog" in openudid["rule"]
+    assert (
+        openudid["detector"] == "runtime"
+        and "Settings.Secure.getString by com.bytedance.applog" in openudid["rule"]
+    )
     # the hook host's own analyser (JSSE plaintext of the same request) ties it too
-    hooked = [r for r in read_jsonl(session / "hook-findings.jsonl").objects
-              if r["decoding"].startswith("plaintext from hook")]
-    assert {r["location"] for r in hooked} == set(by_location) and {r["source"] for r in hooked} == {"tls-hook"}
+    hooked = [
+        r
+        for r in read_jsonl(session / "hook-findings.jsonl").objects
+        if r["decoding"].startswith("plaintext from hook")
+    ]
+    assert {r["location"] for r in hooked} == set(by_location) and {r["source"] for r in hooked} == {
+        "tls-hook"
+    }
     # replay reads the same session and finds the same plaintext findings
     from phonehome.analysis.sessions import load_inputs
 
     replayed = load_inputs([session]).findings
-    assert set(replayed[replayed["decoding"].str.startswith("plaintext from hook")]["location"]) == set(by_location)
+    assert set(replayed[replayed["decoding"].str.startswith("plaintext from hook")]["location"]) == set(
+        by_location
+    )
 
 
 @pytest.mark.slow
@@ -161,15 +227,27 @@ def test_jvm_ttencrypt_without_hooks_is_labelled(tmp_path: Path) -> None:
     from hooks_support import java_argv
 
     session = tmp_path / "plain"
-    with LocalServer() as server, run_mitmdump(
-        "-s", str(REPO / "addons" / "phonehome.py"), "--set", f"phonehome_session={session}", upstream=server,
-    ) as proxy:
-        argv = java_argv("--applog", str(proxy.ca_cert), URL,
-                         props=["-Dhttps.proxyHost=127.0.0.1", f"-Dhttps.proxyPort={proxy.port}"])
+    with (
+        LocalServer() as server,
+        run_mitmdump(
+            "-s",
+            str(REPO / "addons" / "phonehome.py"),
+            "--set",
+            f"phonehome_session={session}",
+            upstream=server,
+        ) as proxy,
+    ):
+        argv = java_argv(
+            "--applog",
+            str(proxy.ca_cert),
+            URL,
+            props=["-Dhttps.proxyHost=127.0.0.1", f"-Dhttps.proxyPort={proxy.port}"],
+        )
         out = subprocess.run(argv, capture_output=True, text=True, timeout=60)
         assert "applog 200" in out.stdout, out.stderr
-        evs = _wait_rows(session / "proxy-events.jsonl",
-                         lambda es: any(e.get("type") == "proxy:app-encrypted" for e in es))
+        evs = _wait_rows(
+            session / "proxy-events.jsonl", lambda es: any(e.get("type") == "proxy:app-encrypted" for e in es)
+        )
         assert len(server.requests) == 1
     (label,) = [e for e in evs if e.get("type") == "proxy:app-encrypted"]
     assert label["host"] == "log.snssdk.com" and label["org"] == "ByteDance"
@@ -187,7 +265,9 @@ def test_bundled_tiktok_format_session_carries_both() -> None:
     data = load_inputs([REPO / "captures" / "tiktok-format"])
     f = data.findings
     plain = f[f["decoding"].str.startswith("plaintext from hook")]
-    assert len(plain["flow_id"].unique()) == 1 and set(plain["host"]) == {"log22-normal-c-useast2a.tiktokv.com"}
+    assert len(plain["flow_id"].unique()) == 1 and set(plain["host"]) == {
+        "log22-normal-c-useast2a.tiktokv.com"
+    }
     assert "tt_data=a" in plain["url"].iloc[0]
     assert {"advertising_id", "device_id"} <= set(plain["category"])
     assert plain["notes"].str.contains("EncryptorUtil.ttEncrypt by com.bytedance \\(ByteDance\\)").all()
@@ -216,12 +296,16 @@ def test_app_encrypted_requests_in_the_report(tmp_path: Path) -> None:
     (label,) = [e for e in data.proxy_events if e["type"] == "proxy:app-encrypted"]
     assert label["org"] == "ByteDance"
     model = build_report(data)
-    assert model.app_encrypted_summary.startswith("The app encrypted one request (to ByteDance) itself before sending it")
+    assert model.app_encrypted_summary.startswith(
+        "The app encrypted one request (to ByteDance) itself before sending it"
+    )
     html = render_html(model)
-    section = html[html.index('<section id="app-encrypted">'):]
+    section = html[html.index('<section id="app-encrypted">') :]
     assert "tt_data=a&amp;x=&lt;b&gt;" in section and "encrypted by the app before sending" in section
     assert "## Encrypted by the app before sending" in render_markdown(model)
-    assert build_report(data, lang="de").app_encrypted_summary.startswith("Die App hat eine Anfrage (an ByteDance)")
+    assert build_report(data, lang="de").app_encrypted_summary.startswith(
+        "Die App hat eine Anfrage (an ByteDance)"
+    )
 
 
 def test_dashboard_status_counts_app_encrypted_requests() -> None:
@@ -229,7 +313,13 @@ def test_dashboard_status_counts_app_encrypted_requests() -> None:
     from phonehome.views.dashboard.status import status_text
 
     state = DashboardState()
-    state.ingest(Batch(proxy_events=[{"type": "proxy:app-encrypted", "host": "log.snssdk.com\x1b[2J", "flow_id": str(i),
-                                      "ts": 1.0} for i in range(3)]))
+    state.ingest(
+        Batch(
+            proxy_events=[
+                {"type": "proxy:app-encrypted", "host": "log.snssdk.com\x1b[2J", "flow_id": str(i), "ts": 1.0}
+                for i in range(3)
+            ]
+        )
+    )
     text = status_text(state, now=2.0, paused=False, applied_findings=0).plain
     assert "app-encrypted 3 (log.snssdk.com" in text and "\x1b" not in text

@@ -606,7 +606,9 @@ def test_depth_limit_noted():
 
 
 def test_leaf_limit_noted():
-    decoded = decode_record(record(jdump({f"k{i}": f"v{i:06d}" for i in range(50)})), DecodeLimits(max_leaves=10))
+    decoded = decode_record(
+        record(jdump({f"k{i}": f"v{i:06d}" for i in range(50)})), DecodeLimits(max_leaves=10)
+    )
     assert len(decoded.leaves) == 10
     assert decoded.notes == ["max_leaves 10 reached at body.json:k10: remaining values not decoded"]
 

@@ -356,9 +356,10 @@ def test_many_leaves():
     check(decoded)
     # 9,000 values, then only values that can carry an identifier: none of these short numbers
     assert len(decoded.leaves) == 9_000
-    assert decoded.notes == ["max_nodes 50000 reached at body.json:[49999]: remaining values not decoded",
-                             "max_leaves 10000: under leaf pressure, 40999 short values (under 6 characters) "
-                             "not searched"]
+    assert decoded.notes == [
+        "max_nodes 50000 reached at body.json:[49999]: remaining values not decoded",
+        "max_leaves 10000: under leaf pressure, 40999 short values (under 6 characters) not searched",
+    ]
 
 
 BIG = DEFAULT.max_parse_size - 16  # just small enough to be parsed

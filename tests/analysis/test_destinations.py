@@ -43,7 +43,9 @@ KNOWN = [
     pytest.param("region1.app-measurement.com", "Google", "analytics", id="firebase-analytics-regional"),
     pytest.param("firebaseinstallations.googleapis.com", "Google", "analytics", id="firebase-installations"),
     pytest.param("firebaselogging-pa.googleapis.com", "Google", "analytics", id="firelog"),
-    pytest.param("crashlyticsreports-pa.googleapis.com", "Google", "crash_reporting", id="crashlytics-reports"),
+    pytest.param(
+        "crashlyticsreports-pa.googleapis.com", "Google", "crash_reporting", id="crashlytics-reports"
+    ),
     pytest.param("firebase-settings.crashlytics.com", "Google", "crash_reporting", id="crashlytics-settings"),
     pytest.param("googleads.g.doubleclick.net", "Google", "advertising", id="admob"),
     pytest.param("pagead2.googlesyndication.com", "Google", "advertising", id="adsense-syndication"),
@@ -119,7 +121,9 @@ KNOWN = [
     pytest.param("browser-intake-datadoghq.com", "Datadog", "crash_reporting", id="datadog"),
     pytest.param("rs.fullstory.com", "FullStory", "analytics", id="fullstory"),
     pytest.param("api.revenuecat.com", "RevenueCat", "infrastructure", id="revenuecat"),
-    pytest.param("pinpoint.eu-central-1.amazonaws.com", "Amazon Web Services", "analytics", id="aws-pinpoint"),
+    pytest.param(
+        "pinpoint.eu-central-1.amazonaws.com", "Amazon Web Services", "analytics", id="aws-pinpoint"
+    ),
     pytest.param("api-adservices.apple.com", "Apple", "attribution", id="apple-adservices"),
     pytest.param("sb.scorecardresearch.com", "comScore", "analytics", id="comscore"),
     pytest.param("secure-dcr.imrworldwide.com", "Nielsen", "analytics", id="nielsen"),
@@ -143,7 +147,9 @@ DOCUMENTED = [
     pytest.param("browser-intake-datadoghq.eu", "Datadog", "crash_reporting", id="datadog-eu"),
     pytest.param("http-intake.logs.datadoghq.eu", "Datadog", "crash_reporting", id="datadog-logs-eu"),
     pytest.param("dc.services.visualstudio.com", "Microsoft", "analytics", id="appinsights-classic"),
-    pytest.param("westeurope-5.in.applicationinsights.azure.com", "Microsoft", "analytics", id="appinsights-regional"),
+    pytest.param(
+        "westeurope-5.in.applicationinsights.azure.com", "Microsoft", "analytics", id="appinsights-regional"
+    ),
     pytest.param("js.monitor.azure.com", "Microsoft", "analytics", id="appinsights-sdk-cdn"),
     pytest.param("bam.nr-data.net", "New Relic", "crash_reporting", id="newrelic-browser"),
     pytest.param("bam.eu01.nr-data.net", "New Relic", "crash_reporting", id="newrelic-browser-eu"),
@@ -151,10 +157,21 @@ DOCUMENTED = [
     pytest.param("r.lr-ingest.io", "LogRocket", "analytics", id="logrocket-ingest"),
     pytest.param("r.lrkt-in.com", "LogRocket", "analytics", id="logrocket-ingest-new"),
     pytest.param("cdn.logr-i.com", "LogRocket", "analytics", id="logrocket-cdn-new"),
-    pytest.param("my-deployment.apm.us-central1.gcp.cloud.es.io", "Elastic", "crash_reporting", id="elastic-apm"),
-    pytest.param("my-deployment.apm.westeurope.azure.elastic-cloud.com", "Elastic", "crash_reporting", id="elastic-apm-azure"),
-    pytest.param("faro-collector-prod-eu-west-2.grafana.net", "Grafana Labs", "crash_reporting", id="grafana-faro"),
-    pytest.param("otlp-gateway-prod-eu-west-2.grafana.net", "Grafana Labs", "crash_reporting", id="grafana-otlp"),
+    pytest.param(
+        "my-deployment.apm.us-central1.gcp.cloud.es.io", "Elastic", "crash_reporting", id="elastic-apm"
+    ),
+    pytest.param(
+        "my-deployment.apm.westeurope.azure.elastic-cloud.com",
+        "Elastic",
+        "crash_reporting",
+        id="elastic-apm-azure",
+    ),
+    pytest.param(
+        "faro-collector-prod-eu-west-2.grafana.net", "Grafana Labs", "crash_reporting", id="grafana-faro"
+    ),
+    pytest.param(
+        "otlp-gateway-prod-eu-west-2.grafana.net", "Grafana Labs", "crash_reporting", id="grafana-otlp"
+    ),
     pytest.param("api.openreplay.com", "OpenReplay", "analytics", id="openreplay-cloud"),
     pytest.param("logx.optimizely.com", "Optimizely", "analytics", id="optimizely-events"),
     pytest.param("api.statsig.com", "Statsig", "analytics", id="statsig-api"),
@@ -163,7 +180,9 @@ DOCUMENTED = [
     pytest.param("prodregistryv2.org", "Statsig", "analytics", id="statsig-log-alt-domain"),
     pytest.param("cdn.logr-in.com", "LogRocket", "analytics", id="logrocket-script-cdn"),
     pytest.param("myorg.matomo.cloud", "Matomo", "analytics", id="matomo-cloud"),
-    pytest.param("firebaseinstallations.googleapis.com", "Google", "analytics", id="firebase-installations-js"),
+    pytest.param(
+        "firebaseinstallations.googleapis.com", "Google", "analytics", id="firebase-installations-js"
+    ),
     pytest.param("fcmregistrations.googleapis.com", "Google", "infrastructure", id="fcm-registrations"),
     pytest.param("firebaseremoteconfig.googleapis.com", "Google", "analytics", id="firebase-remoteconfig"),
     pytest.param("fcm.googleapis.com", "Google", "infrastructure", id="fcm-send"),
@@ -246,7 +265,12 @@ def test_destination_fields(plain: Destinations) -> None:
     d = plain.lookup("firebaseinstallations.googleapis.com")
     assert d.host == "firebaseinstallations.googleapis.com"
     assert d.domain == "googleapis.com"
-    assert (d.legal_name, d.parent, d.country, d.country_name) == ("Google LLC", "Alphabet", "US", "United States")
+    assert (d.legal_name, d.parent, d.country, d.country_name) == (
+        "Google LLC",
+        "Alphabet",
+        "US",
+        "United States",
+    )
     assert d.source == "phonehome-orgs (entry google-firebase-installations)"
     assert d.pattern == "firebaseinstallations.googleapis.com"
     assert "Google Ireland" in d.note
@@ -263,9 +287,13 @@ def test_tiktok_is_bytedance(plain: Destinations) -> None:
 @pytest.mark.parametrize(
     ("host", "pattern"),
     [
-        pytest.param("log16-normal-c-useast1a.tiktokv.com", "log*.tiktokv.com", id="wildcard-beats-shorter-suffix"),
+        pytest.param(
+            "log16-normal-c-useast1a.tiktokv.com", "log*.tiktokv.com", id="wildcard-beats-shorter-suffix"
+        ),
         pytest.param("api.tiktokv.com", "*.tiktokv.com", id="suffix-when-wildcard-misses"),
-        pytest.param("firebase-settings.crashlytics.com", "firebase-settings.crashlytics.com", id="exact-beats-suffix"),
+        pytest.param(
+            "firebase-settings.crashlytics.com", "firebase-settings.crashlytics.com", id="exact-beats-suffix"
+        ),
         pytest.param("o1.ingest.us.sentry.io", "*.ingest.us.sentry.io", id="longest-suffix"),
         pytest.param("x.an.facebook.com", "*.an.facebook.com", id="longest-suffix-meta"),
         pytest.param("graph.facebook.com", "graph.facebook.com", id="exact"),
@@ -306,7 +334,9 @@ def test_unknown_host_keeps_its_registrable_domain(plain: Destinations) -> None:
         pytest.param("fe80::1", "fe80::1", "local network", "third", id="link-local"),
         pytest.param("93.184.216.34", "93.184.216.34", "unknown", "third", id="public-ip"),
         pytest.param("[2606:4700::1111]:443", "2606:4700::1111", "unknown", "third", id="public-ipv6-port"),
-        pytest.param("::ffff:127.0.0.1", "::ffff:127.0.0.1", "this device", "first", id="ipv4-mapped-loopback"),
+        pytest.param(
+            "::ffff:127.0.0.1", "::ffff:127.0.0.1", "this device", "first", id="ipv4-mapped-loopback"
+        ),
     ],
 )
 def test_ip_literals_and_localhost(plain: Destinations, host: str, domain: str, org: str, party: str) -> None:
@@ -354,7 +384,12 @@ def test_first_party_from_option() -> None:
     d = Destinations(first_party=["example.com"])
     for host in ("example.com", "api.example.com", "a.b.example.com"):
         got = d.lookup(host)
-        assert (got.party, got.purpose, got.org, got.tracker) == ("first", "first_party", "first party (example.com)", False)
+        assert (got.party, got.purpose, got.org, got.tracker) == (
+            "first",
+            "first_party",
+            "first party (example.com)",
+            False,
+        )
         assert got.source == "first-party: --first-party example.com"
         assert got.pattern == "*.example.com"
     assert d.lookup("notexample.com").party == "third"
@@ -437,17 +472,88 @@ def test_db_size_and_validity() -> None:
 
 def test_db_covers_the_issue_list() -> None:
     names = orgs_db().org_names
-    for org in ("Google", "Meta", "TikTok", "ByteDance", "Adjust", "AppsFlyer", "Branch", "Segment",
-                "Mixpanel", "Amplitude", "Sentry", "Bugsnag", "OneSignal", "Braze", "CleverTap", "Unity",
-                "AppLovin", "ironSource", "Yandex", "Kochava", "Singular", "Microsoft", "Amazon", "Snap", "X",
-                "InMobi", "Liftoff", "Chartboost", "Mintegral", "Moloco", "Criteo", "Taboola", "Outbrain",
-                "Huawei", "Xiaomi", "Tencent", "Alibaba", "Appodeal", "Digital Turbine", "Smaato", "Verve",
-                "Ogury", "AdColony", "Tapjoy", "Heap", "Countly", "Instabug", "Embrace", "Datadog",
-                "New Relic", "Dynatrace", "AppDynamics", "UXCam", "Smartlook", "Hotjar", "FullStory",
-                "LogRocket", "Optimizely", "LaunchDarkly", "Statsig", "Airship", "Leanplum", "Iterable",
-                "MoEngage", "Localytics", "Pushwoosh", "Intercom", "Zendesk", "Helpshift", "RevenueCat",
-                "Adobe", "comScore", "Nielsen", "Quantcast", "Tealium", "mParticle", "Tenjin", "Cloudflare",
-                "Akamai", "Fastly"):
+    for org in (
+        "Google",
+        "Meta",
+        "TikTok",
+        "ByteDance",
+        "Adjust",
+        "AppsFlyer",
+        "Branch",
+        "Segment",
+        "Mixpanel",
+        "Amplitude",
+        "Sentry",
+        "Bugsnag",
+        "OneSignal",
+        "Braze",
+        "CleverTap",
+        "Unity",
+        "AppLovin",
+        "ironSource",
+        "Yandex",
+        "Kochava",
+        "Singular",
+        "Microsoft",
+        "Amazon",
+        "Snap",
+        "X",
+        "InMobi",
+        "Liftoff",
+        "Chartboost",
+        "Mintegral",
+        "Moloco",
+        "Criteo",
+        "Taboola",
+        "Outbrain",
+        "Huawei",
+        "Xiaomi",
+        "Tencent",
+        "Alibaba",
+        "Appodeal",
+        "Digital Turbine",
+        "Smaato",
+        "Verve",
+        "Ogury",
+        "AdColony",
+        "Tapjoy",
+        "Heap",
+        "Countly",
+        "Instabug",
+        "Embrace",
+        "Datadog",
+        "New Relic",
+        "Dynatrace",
+        "AppDynamics",
+        "UXCam",
+        "Smartlook",
+        "Hotjar",
+        "FullStory",
+        "LogRocket",
+        "Optimizely",
+        "LaunchDarkly",
+        "Statsig",
+        "Airship",
+        "Leanplum",
+        "Iterable",
+        "MoEngage",
+        "Localytics",
+        "Pushwoosh",
+        "Intercom",
+        "Zendesk",
+        "Helpshift",
+        "RevenueCat",
+        "Adobe",
+        "comScore",
+        "Nielsen",
+        "Quantcast",
+        "Tealium",
+        "mParticle",
+        "Tenjin",
+        "Cloudflare",
+        "Akamai",
+        "Fastly",
+    ):
         assert org in names, org
 
 
@@ -471,19 +577,35 @@ def _db(entries: str, orgs: str = _ORG_A) -> _orgdb.OrgDB:
 @pytest.mark.parametrize(
     ("entries", "message"),
     [
-        pytest.param('[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "spying"\nhosts = ["a.com"]\n',
-                     "purpose", id="bad-purpose"),
-        pytest.param('[[entries]]\nid = "x"\norg = "b"\nproduct = "p"\npurpose = "analytics"\nhosts = ["a.com"]\n',
-                     "not defined", id="unknown-org"),
-        pytest.param('[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "analytics"\nhosts = ["a.com"]\n'
-                     '[[entries]]\nid = "y"\norg = "a"\nproduct = "p"\npurpose = "analytics"\nhosts = ["a.com"]\n',
-                     "both", id="duplicate-pattern"),
-        pytest.param('[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "analytics"\nhosts = ["*.a*.com"]\n',
-                     "mixes", id="mixed-wildcard"),
-        pytest.param('[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "analytics"\nhosts = ["A.com"]\n',
-                     "lower case", id="upper-case"),
-        pytest.param('[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "analytics"\n',
-                     "neither", id="empty"),
+        pytest.param(
+            '[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "spying"\nhosts = ["a.com"]\n',
+            "purpose",
+            id="bad-purpose",
+        ),
+        pytest.param(
+            '[[entries]]\nid = "x"\norg = "b"\nproduct = "p"\npurpose = "analytics"\nhosts = ["a.com"]\n',
+            "not defined",
+            id="unknown-org",
+        ),
+        pytest.param(
+            '[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "analytics"\nhosts = ["a.com"]\n'
+            '[[entries]]\nid = "y"\norg = "a"\nproduct = "p"\npurpose = "analytics"\nhosts = ["a.com"]\n',
+            "both",
+            id="duplicate-pattern",
+        ),
+        pytest.param(
+            '[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "analytics"\nhosts = ["*.a*.com"]\n',
+            "mixes",
+            id="mixed-wildcard",
+        ),
+        pytest.param(
+            '[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "analytics"\nhosts = ["A.com"]\n',
+            "lower case",
+            id="upper-case",
+        ),
+        pytest.param(
+            '[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "analytics"\n', "neither", id="empty"
+        ),
     ],
 )
 def test_db_validation_errors(entries: str, message: str) -> None:
@@ -499,18 +621,37 @@ def test_db_validation_rejects_bad_country() -> None:
 @pytest.mark.parametrize(
     ("org", "message"),
     [
-        pytest.param(_ORG_A.replace('parent_country = "US"\n', ""), "parent_country is missing", id="no-parent-country"),
-        pytest.param(_ORG_A.replace('parent_country = "US"', 'parent_country = "Cayman"'), "parent_country", id="bad-parent-country"),
-        pytest.param(_ORG_A.replace('parent_country = "US"', 'parent_country = "CN"'), "no parent", id="own-parent-differs"),
+        pytest.param(
+            _ORG_A.replace('parent_country = "US"\n', ""), "parent_country is missing", id="no-parent-country"
+        ),
+        pytest.param(
+            _ORG_A.replace('parent_country = "US"', 'parent_country = "Cayman"'),
+            "parent_country",
+            id="bad-parent-country",
+        ),
+        pytest.param(
+            _ORG_A.replace('parent_country = "US"', 'parent_country = "CN"'),
+            "no parent",
+            id="own-parent-differs",
+        ),
         pytest.param(_ORG_A.replace('country = "US"\n', ""), "country is missing", id="no-country"),
-        pytest.param(_ORG_A.replace("dpf = { certified = \"unknown\", checked = 2026-12-04 }\n", ""), "dpf is missing", id="no-dpf"),
-        pytest.param(_ORG_A.replace('certified = "unknown"', 'certified = "maybe"'), "dpf.certified", id="bad-dpf"),
-        pytest.param(_ORG_A.replace("checked = 2026-12-04", 'checked = "last week"'), "dpf.checked", id="bad-dpf-date"),
+        pytest.param(
+            _ORG_A.replace('dpf = { certified = "unknown", checked = 2026-12-04 }\n', ""),
+            "dpf is missing",
+            id="no-dpf",
+        ),
+        pytest.param(
+            _ORG_A.replace('certified = "unknown"', 'certified = "maybe"'), "dpf.certified", id="bad-dpf"
+        ),
+        pytest.param(
+            _ORG_A.replace("checked = 2026-12-04", 'checked = "last week"'), "dpf.checked", id="bad-dpf-date"
+        ),
         pytest.param(_ORG_A.replace(", checked = 2026-12-04", ""), "dpf.checked", id="no-dpf-date"),
         pytest.param(
             _ORG_A + '[orgs.b]\nname = "B"\nlegal_name = "B Ltd"\nparent = "A"\ncountry = "IE"\n'
             'parent_country = "DE"\ndpf = { certified = "no", checked = 2026-12-04 }\n',
-            "differs from the country of its parent A", id="parent-country-contradicts-parent-org",
+            "differs from the country of its parent A",
+            id="parent-country-contradicts-parent-org",
         ),
     ],
 )
@@ -524,10 +665,18 @@ def test_explicit_unknown_country_is_empty_on_entries_and_destinations() -> None
         '[orgs.a]\nname = "A"\nlegal_name = "A Ltd"\nparent = "P"\ncountry = "unknown"\n'
         'parent_country = "unknown"\ndpf = { certified = "unknown", checked = 2026-12-04 }\n'
     )
-    db = _db('[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "analytics"\nhosts = ["a.example"]\n', org)
+    db = _db(
+        '[[entries]]\nid = "x"\norg = "a"\nproduct = "p"\npurpose = "analytics"\nhosts = ["a.example"]\n', org
+    )
     assert db.orgs["a"].country == "unknown" and db.orgs["a"].parent_country == "unknown"
     d = Destinations(db=db).lookup("a.example")
-    assert (d.org, d.country, d.parent_country, d.dpf, d.dpf_checked) == ("A", "", "", "unknown", "2026-12-04")
+    assert (d.org, d.country, d.parent_country, d.dpf, d.dpf_checked) == (
+        "A",
+        "",
+        "",
+        "unknown",
+        "2026-12-04",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -550,7 +699,9 @@ def test_every_organisation_has_a_country_and_a_parent_country_or_explicit_unkno
     assert set(db.orgs) == set(raw)
     for entry in db.entries:
         assert entry.dpf_checked, entry.id
-        assert entry.country == ("" if raw[entry.org_id]["country"] == "unknown" else raw[entry.org_id]["country"])
+        assert entry.country == (
+            "" if raw[entry.org_id]["country"] == "unknown" else raw[entry.org_id]["country"]
+        )
 
 
 def test_every_organisations_dpf_status_has_a_source() -> None:
@@ -572,7 +723,12 @@ def test_destination_carries_country_parent_country_and_dpf(plain: Destinations)
     assert meta.parent == "" and meta.parent_country == meta.country == "US"
     assert meta.dpf in ("yes", "no", "unknown") and dt.date.fromisoformat(meta.dpf_checked)
     unknown = plain.lookup("api.some-unknown-vendor.example")
-    assert (unknown.country, unknown.parent_country, unknown.dpf, unknown.dpf_checked) == ("", "", "unknown", "")
+    assert (unknown.country, unknown.parent_country, unknown.dpf, unknown.dpf_checked) == (
+        "",
+        "",
+        "unknown",
+        "",
+    )
 
 
 def test_adequacy_list_parses_with_its_date() -> None:
@@ -582,7 +738,24 @@ def test_adequacy_list_parses_with_its_date() -> None:
     assert len(countries.eu) == 27 and countries.eea_only == {"IS", "LI", "NO"}
     assert dest.is_eu_eea("de") and dest.is_eu_eea("NO") and not dest.is_eu_eea("CH")
     assert not dest.is_eu_eea("GB") and not dest.is_eu_eea("US") and not dest.is_eu_eea("CN")
-    for code in ("CH", "CA", "AR", "GG", "IM", "JE", "FO", "AD", "IL", "UY", "NZ", "JP", "KR", "GB", "US", "BR"):
+    for code in (
+        "CH",
+        "CA",
+        "AR",
+        "GG",
+        "IM",
+        "JE",
+        "FO",
+        "AD",
+        "IL",
+        "UY",
+        "NZ",
+        "JP",
+        "KR",
+        "GB",
+        "US",
+        "BR",
+    ):
         decision = dest.adequacy_for(code)
         assert decision is not None, code
         assert decision.decision and decision.adopted <= countries.compiled, code
@@ -605,12 +778,18 @@ _COUNTRIES_OK = (
     ("text", "message"),
     [
         pytest.param(_COUNTRIES_OK.replace("compiled = 2026-12-04\n", ""), "compiled", id="no-date"),
-        pytest.param(_COUNTRIES_OK.replace("compiled = 2026-12-04", 'compiled = "soon"'), "compiled", id="bad-date"),
+        pytest.param(
+            _COUNTRIES_OK.replace("compiled = 2026-12-04", 'compiled = "soon"'), "compiled", id="bad-date"
+        ),
         pytest.param(_COUNTRIES_OK.replace('sources = ["x"]', "sources = []"), "sources", id="no-sources"),
         pytest.param(_COUNTRIES_OK.replace('["DE"]', '["Germany"]'), "alpha-2", id="bad-code"),
         pytest.param(_COUNTRIES_OK.replace('["NO"]', '["DE"]'), "already listed", id="eea-in-eu"),
-        pytest.param(_COUNTRIES_OK.replace('country = "CH"', 'country = "DE"'), "EU/EEA", id="adequacy-in-eu"),
-        pytest.param(_COUNTRIES_OK.replace("adopted = 2000-07-26", "adopted = 2027-01-01"), "after", id="future"),
+        pytest.param(
+            _COUNTRIES_OK.replace('country = "CH"', 'country = "DE"'), "EU/EEA", id="adequacy-in-eu"
+        ),
+        pytest.param(
+            _COUNTRIES_OK.replace("adopted = 2000-07-26", "adopted = 2027-01-01"), "after", id="future"
+        ),
         pytest.param(_COUNTRIES_OK.replace("adopted = 2000-07-26\n", ""), "adopted", id="no-adopted"),
         pytest.param(_COUNTRIES_OK + _COUNTRIES_OK.split("[eea]")[1].split("\n", 2)[2], "twice", id="twice"),
     ],
@@ -656,8 +835,12 @@ def test_lookup_is_cached() -> None:
 
 DDG_DOMAIN = {
     "domain": "tracker-one.example",
-    "owner": {"name": "Tracker One, Inc.", "displayName": "Tracker One",
-              "privacyPolicy": "https://tracker-one.example/privacy", "url": "https://tracker-one.example"},
+    "owner": {
+        "name": "Tracker One, Inc.",
+        "displayName": "Tracker One",
+        "privacyPolicy": "https://tracker-one.example/privacy",
+        "url": "https://tracker-one.example",
+    },
     "source": ["DuckDuckGo-US"],
     "prevalence": 0.012,
     "sites": 1200,
@@ -673,7 +856,10 @@ DDG_TDS = {
         "measure-two.example": {
             "domain": "measure-two.example",
             "owner": {"name": "Measure Two GmbH", "displayName": "Measure Two"},
-            "prevalence": 0.003, "fingerprinting": 0, "cookies": 0, "default": "block",
+            "prevalence": 0.003,
+            "fingerprinting": 0,
+            "cookies": 0,
+            "default": "block",
             "categories": ["Analytics", "Audience Measurement"],
         },
         "graph.facebook.com": {
@@ -700,17 +886,42 @@ DISCONNECT = {
     },
 }
 GHOSTERY = {
-    "categories": {"advertising": {"name": "Advertising", "color": "#cb55cd", "description": "Ads"},
-                   "customer_interaction": {"name": "Customer Interaction", "color": "#ef671e",
-                                            "description": "Chat"}},
-    "organizations": {"five_corp": {"name": "Five Corp", "country": "FR", "website_url": "https://five.example",
-                                    "privacy_policy_url": "", "privacy_contact": "", "ghostery_id": "1",
-                                    "description": "", "tags": []}},
-    "patterns": {"five_ads": {"name": "Five Ads", "category": "advertising", "organization": "five_corp",
-                              "alias": None, "website_url": "https://five.example", "ghostery_id": "2",
-                              "tags": [], "domains": ["five-ads.example"], "filters": ["||five-ads.example^"]},
-                 "five_chat": {"name": "Five Chat", "category": "customer_interaction",
-                               "organization": "five_corp", "domains": ["chat.five.example"], "filters": []}},
+    "categories": {
+        "advertising": {"name": "Advertising", "color": "#cb55cd", "description": "Ads"},
+        "customer_interaction": {"name": "Customer Interaction", "color": "#ef671e", "description": "Chat"},
+    },
+    "organizations": {
+        "five_corp": {
+            "name": "Five Corp",
+            "country": "FR",
+            "website_url": "https://five.example",
+            "privacy_policy_url": "",
+            "privacy_contact": "",
+            "ghostery_id": "1",
+            "description": "",
+            "tags": [],
+        }
+    },
+    "patterns": {
+        "five_ads": {
+            "name": "Five Ads",
+            "category": "advertising",
+            "organization": "five_corp",
+            "alias": None,
+            "website_url": "https://five.example",
+            "ghostery_id": "2",
+            "tags": [],
+            "domains": ["five-ads.example"],
+            "filters": ["||five-ads.example^"],
+        },
+        "five_chat": {
+            "name": "Five Chat",
+            "category": "customer_interaction",
+            "organization": "five_corp",
+            "domains": ["chat.five.example"],
+            "filters": [],
+        },
+    },
     "domains": {"five-ads.example": "five_ads", "chat.five.example": "five_chat"},
     "filters": {"||five-ads.example^": "five_ads"},
 }
@@ -725,7 +936,12 @@ def test_ddg_domain_file(tmp_path: Path) -> None:
     d = Destinations(extra_lists=[_write(tmp_path / "tracker-one.example.json", DDG_DOMAIN)])
     got = d.lookup("px.tracker-one.example")
     assert (got.org, got.legal_name, got.purpose, got.tracker, got.country) == (
-        "Tracker One", "Tracker One, Inc.", "advertising", True, "")
+        "Tracker One",
+        "Tracker One, Inc.",
+        "advertising",
+        True,
+        "",
+    )
     assert got.source == "user list: tracker-one.example.json (DuckDuckGo Tracker Radar)"
     assert got.pattern == "*.tracker-one.example"
 
@@ -734,7 +950,9 @@ def test_ddg_directory_of_domain_files(tmp_path: Path) -> None:
     folder = tmp_path / "domains" / "US"
     folder.mkdir(parents=True)
     _write(folder / "tracker-one.example.json", DDG_DOMAIN)
-    _write(folder / "empty-owner.example.json", {"domain": "empty-owner.example", "owner": {}, "categories": []})
+    _write(
+        folder / "empty-owner.example.json", {"domain": "empty-owner.example", "owner": {}, "categories": []}
+    )
     d = Destinations(extra_lists=[tmp_path / "domains"])
     assert d.lookup("tracker-one.example").org == "Tracker One"
     unknown_owner = d.lookup("x.empty-owner.example")
@@ -826,7 +1044,10 @@ def test_sdk_match_for_stack_says_which_frame_and_prefix() -> None:
     match = dest.sdk_match_for_stack(JAVA_STACK)
     assert match is not None
     assert (match.prefix, match.frame, match.class_name) == (
-        "com.appsflyer.", 4, "com.appsflyer.internal.AFb1xSDK.values")
+        "com.appsflyer.",
+        4,
+        "com.appsflyer.internal.AFb1xSDK.values",
+    )
 
 
 def test_sdk_for_stack_longest_prefix() -> None:
@@ -847,8 +1068,16 @@ def test_sdk_for_objc_stack() -> None:
 
 def test_sdk_for_stack_none() -> None:
     assert sdk_for_stack([]) is None
-    assert sdk_for_stack(["java.lang.Thread.run(Thread.java:1)", "com.facebook.react.X.y(X.java:1)",
-                          "com.example.shop.Main.run(Main.kt:1)"]) is None
+    assert (
+        sdk_for_stack(
+            [
+                "java.lang.Thread.run(Thread.java:1)",
+                "com.facebook.react.X.y(X.java:1)",
+                "com.example.shop.Main.run(Main.kt:1)",
+            ]
+        )
+        is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -861,7 +1090,9 @@ def test_sdk_for_stack_none() -> None:
         pytest.param("io.sentry.android.core", "sentry", id="sentry"),
         pytest.param("FIRAnalytics", "google-firebase-analytics", id="objc"),
         pytest.param("com.facebook.react.ReactActivity", None, id="library-not-sdk"),
-        pytest.param("com.google.android.gms.ads.identifier.AdvertisingIdClient", None, id="adid-client-not-admob"),
+        pytest.param(
+            "com.google.android.gms.ads.identifier.AdvertisingIdClient", None, id="adid-client-not-admob"
+        ),
         pytest.param("com.example.shop", None, id="unknown"),
         pytest.param("com.swrve.sdk.SwrveSDK", "swrve", id="swrve"),
         pytest.param("com.rudderstack.android.sdk.core.RudderClient", "rudderstack", id="rudderstack"),
@@ -869,10 +1100,14 @@ def test_sdk_for_stack_none() -> None:
         pytest.param("org.matomo.sdk.Tracker", "matomo", id="matomo"),
         pytest.param("com.gameanalytics.sdk.GameAnalytics", "gameanalytics", id="gameanalytics"),
         pytest.param("com.tinder.analytics.EventTracker", "tinder-analytics", id="first-party-analytics"),
-        pytest.param("com.mapbox.android.telemetry.MapboxTelemetry", "mapbox-telemetry", id="telemetry-beats-maps"),
+        pytest.param(
+            "com.mapbox.android.telemetry.MapboxTelemetry", "mapbox-telemetry", id="telemetry-beats-maps"
+        ),
         pytest.param("com.mapbox.mapboxsdk.maps.MapView", "mapbox", id="maps"),
         pytest.param("com.facebook.accountkit.AccountKit", "meta-accountkit", id="longest-prefix"),
-        pytest.param("io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter", None, id="otel-library"),
+        pytest.param(
+            "io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter", None, id="otel-library"
+        ),
         pytest.param("org.acra.ACRA", None, id="acra-library"),
         pytest.param("com.iab.omid.library.applovin.Omid", None, id="omsdk-library"),
     ],
@@ -900,21 +1135,49 @@ def _wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_cli_orgs_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["orgs", "graph.facebook.com", "log16-normal-c-useast1a.tiktokv.com", "api.example.com",
-                 "api.some-random-startup.co.uk", "--app", "com.example.shop"])
+    code = main(
+        [
+            "orgs",
+            "graph.facebook.com",
+            "log16-normal-c-useast1a.tiktokv.com",
+            "api.example.com",
+            "api.some-random-startup.co.uk",
+            "--app",
+            "com.example.shop",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
-    for text in ("graph.facebook.com", "Meta Platforms, Inc.", "US (United States)", "advertising",
-                 "phonehome-orgs (entry meta-graph)", "log*.tiktokv.com", "ByteDance", "TikTok Pte. Ltd.",
-                 "first party (example.com)", "inferred from app package com.example.shop",
-                 "some-random-startup.co.uk", "unknown"):
+    for text in (
+        "graph.facebook.com",
+        "Meta Platforms, Inc.",
+        "US (United States)",
+        "advertising",
+        "phonehome-orgs (entry meta-graph)",
+        "log*.tiktokv.com",
+        "ByteDance",
+        "TikTok Pte. Ltd.",
+        "first party (example.com)",
+        "inferred from app package com.example.shop",
+        "some-random-startup.co.uk",
+        "unknown",
+    ):
         assert text in out, text
 
 
 def test_cli_first_party_and_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ghostery = _write(tmp_path / "trackerdb.json", GHOSTERY)
-    code = main(["orgs", "cdn.example.org", "five-ads.example", "--first-party", "example.org",
-                 "--list", str(ghostery)])
+    code = main(
+        [
+            "orgs",
+            "cdn.example.org",
+            "five-ads.example",
+            "--first-party",
+            "example.org",
+            "--list",
+            str(ghostery),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "first-party: --first-party example.org" in out
@@ -955,7 +1218,12 @@ def test_cli_sources(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
 def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["orgs", "--json", "app.adjust.com"]) == 0
     row = json.loads(capsys.readouterr().out)
-    assert (row["org"], row["purpose"], row["party"], row["country_name"]) == ("Adjust", "attribution", "third", "Germany")
+    assert (row["org"], row["purpose"], row["party"], row["country_name"]) == (
+        "Adjust",
+        "attribution",
+        "third",
+        "Germany",
+    )
 
 
 @pytest.mark.parametrize(
@@ -1042,7 +1310,16 @@ def test_self_hosted_software_by_documented_path(path: str, software: str, purpo
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/index.php", "/api/v1/users", "/i", "/i?device_id=x", "/v1/traces/export-ui", "/collect", "matomo.php"],
+    [
+        "/",
+        "/index.php",
+        "/api/v1/users",
+        "/i",
+        "/i?device_id=x",
+        "/v1/traces/export-ui",
+        "/collect",
+        "matomo.php",
+    ],
 )
 def test_ordinary_paths_are_no_software(path: str) -> None:
     d = Destinations().lookup_request("api.some-unknown-vendor.example", path)
@@ -1054,7 +1331,12 @@ def test_path_shape_never_overrides_the_database_or_the_first_party() -> None:
     known = dest.lookup_request("api.mixpanel.com", "/matomo.php")
     assert (known.org, known.product) == ("Mixpanel", dest.lookup("api.mixpanel.com").product)
     own = dest.lookup_request("analytics.azubiapp.de", "/matomo.php?idsite=1")
-    assert (own.party, own.purpose, own.tracker, own.product) == ("first", "first_party", False, "self-hosted Matomo")
+    assert (own.party, own.purpose, own.tracker, own.product) == (
+        "first",
+        "first_party",
+        False,
+        "self-hosted Matomo",
+    )
 
 
 def test_entries_from_the_exodus_database_are_a_separate_odbl_file() -> None:
@@ -1084,7 +1366,9 @@ def test_derived_file_needs_licence_and_attribution() -> None:
     with pytest.raises(ValueError, match="attribution"):
         _orgdb.parse_db(tomllib.loads(_ORG_A), derived=[derived])
     derived["meta"]["attribution"] = "a"
-    derived["entries"] = [{"id": "e", "org": "nope", "product": "p", "purpose": "analytics", "hosts": ["a.example"]}]
+    derived["entries"] = [
+        {"id": "e", "org": "nope", "product": "p", "purpose": "analytics", "hosts": ["a.example"]}
+    ]
     with pytest.raises(ValueError, match="not defined"):
         _orgdb.parse_db(tomllib.loads(_ORG_A), derived=[derived])
 

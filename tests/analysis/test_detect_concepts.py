@@ -21,8 +21,14 @@ from phonehome.analysis.model import Detection
 from phonehome.analysis.profile import Profile
 
 
-def run(url: str, body: object | str | None = None, *, headers: tuple[tuple[str, str], ...] = (),
-        profile: Profile | None = None, form: bool = False) -> list[Detection]:
+def run(
+    url: str,
+    body: object | str | None = None,
+    *,
+    headers: tuple[tuple[str, str], ...] = (),
+    profile: Profile | None = None,
+    form: bool = False,
+) -> list[Detection]:
     return detect_request(url, body, headers=headers, profile=profile, form=form)
 
 
@@ -526,4 +532,3 @@ def test_network_information_of_a_browser():
     assert at(dets, "connection.type") == {"network"}
     assert at(dets, "connection.downlink") == {"network"}
     assert at(dets, "connection.effectiveType") == {"network"}
-

@@ -299,7 +299,9 @@ def test_profile_coordinates_override_store_keys():
     det = Detector(default_profile())
     out = detect(det, ("query:store_lat", "store_lat", "52.5163"), ("query:store_lng", "store_lng", "13.378"))
     assert {d.detector for d in out} == {"profile"}
-    near = detect(det, ("query:store_lat", "store_lat", "52.5165"), ("query:store_lng", "store_lng", "13.3779"))
+    near = detect(
+        det, ("query:store_lat", "store_lat", "52.5165"), ("query:store_lng", "store_lng", "13.3779")
+    )
     assert near == []
 
 

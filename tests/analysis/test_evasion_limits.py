@@ -20,11 +20,29 @@ EMAIL = "lena.beispiel@posteo.de"
 SAMPLE = Path(__file__).resolve().parents[2] / "captures" / "sample"
 
 
-def _record(body: bytes = b"", headers: tuple[tuple[str, str], ...] = (), path: str = "/v1/events",
-            content_encoding: str = "") -> Record:
+def _record(
+    body: bytes = b"",
+    headers: tuple[tuple[str, str], ...] = (),
+    path: str = "/v1/events",
+    content_encoding: str = "",
+) -> Record:
     headers = (("Content-Type", "application/json"), *headers)
-    return Record("ev", 1700000000.0, "http", "request", "POST", "https", "collect.example.net", 443, path,
-                  "HTTP/1.1", headers, body, len(body), content_encoding=content_encoding)
+    return Record(
+        "ev",
+        1700000000.0,
+        "http",
+        "request",
+        "POST",
+        "https",
+        "collect.example.net",
+        443,
+        path,
+        "HTTP/1.1",
+        headers,
+        body,
+        len(body),
+        content_encoding=content_encoding,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +51,12 @@ def analyser() -> Analyser:
 
 
 def _found(rows: list[dict], value: str) -> list[dict]:
-    return [r for r in rows if value.lower() in str(r.get("value", "")).lower()
-            or value.lower() in str(r.get("evidence", "")).lower()]
+    return [
+        r
+        for r in rows
+        if value.lower() in str(r.get("value", "")).lower()
+        or value.lower() in str(r.get("evidence", "")).lower()
+    ]
 
 
 def test_identical_padding_headers_do_not_hide_the_real_value(analyser: Analyser) -> None:
@@ -62,12 +84,16 @@ def test_the_note_says_what_was_not_searched() -> None:
     decoded = decode_record(_record(json.dumps(body).encode()))
     assert any(leaf.value == ADID for leaf in decoded.leaves)
     note = " ".join(decoded.notes)
-    assert "empty or repeated values folded" in note and "short values (under 6 characters) not searched" in note
+    assert (
+        "empty or repeated values folded" in note and "short values (under 6 characters) not searched" in note
+    )
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "br", "deflate", "x-custom"])
 def test_a_wrong_content_encoding_is_analysed_as_sent(analyser: Analyser, encoding: str) -> None:
-    rows = analyser.analyse_record(_record(json.dumps({"advertising_id": ADID}).encode(), content_encoding=encoding))
+    rows = analyser.analyse_record(
+        _record(json.dumps({"advertising_id": ADID}).encode(), content_encoding=encoding)
+    )
     assert _found(rows, ADID)
 
 
@@ -77,7 +103,9 @@ def test_a_decompression_bomb_is_still_not_analysed() -> None:
     from phonehome.analysis.decode import DecodeLimits, decode_record
 
     bomb = gzip.compress(b"0" * (4 << 20))
-    decoded = decode_record(_record(bomb, content_encoding="gzip"), DecodeLimits(max_decompressed_size=1 << 20))
+    decoded = decode_record(
+        _record(bomb, content_encoding="gzip"), DecodeLimits(max_decompressed_size=1 << 20)
+    )
     assert any("decompression bomb" in n for n in decoded.notes)
     assert not any("analysed as sent" in n for n in decoded.notes)
 

@@ -17,17 +17,48 @@ ROWS = [
     finding(1, location="body.json:adid"),
     finding(2, category="device_info", value="Pixel 7", location="header:User-Agent"),
     # Meta: two kinds of data in one request, then the same kind in three more.
-    finding(3, org="Meta", host="graph.facebook.com", category="user_id", value="u-1", location="body.form:uid"),
-    finding(3, org="Meta", host="graph.facebook.com", category="device_info", value="Pixel 7",
-            location="header:User-Agent"),
-    *[finding(i, org="Meta", host="graph.facebook.com", category="user_id", value="u-1", location="body.form:uid")
-      for i in (4, 5, 6)],
+    finding(
+        3, org="Meta", host="graph.facebook.com", category="user_id", value="u-1", location="body.form:uid"
+    ),
+    finding(
+        3,
+        org="Meta",
+        host="graph.facebook.com",
+        category="device_info",
+        value="Pixel 7",
+        location="header:User-Agent",
+    ),
+    *[
+        finding(
+            i,
+            org="Meta",
+            host="graph.facebook.com",
+            category="user_id",
+            value="u-1",
+            location="body.form:uid",
+        )
+        for i in (4, 5, 6)
+    ],
     # The first party: one kind of data, so it would sort last by size.
-    finding(7, org="Example GmbH", host="api.example.com", category="user_id", value="user-4711",
-            location="header:X-User", party="first"),
+    finding(
+        7,
+        org="Example GmbH",
+        host="api.example.com",
+        category="user_id",
+        value="user-4711",
+        location="header:X-User",
+        party="first",
+    ),
     # Unnamed: shown by its domain.
-    finding(8, org="unknown", host="x.tracker.example", domain="tracker.example", category="device_id",
-            value="9774d56d682e549c", location="query:aid"),
+    finding(
+        8,
+        org="unknown",
+        host="x.tracker.example",
+        domain="tracker.example",
+        category="device_id",
+        value="9774d56d682e549c",
+        location="query:aid",
+    ),
 ]
 
 
@@ -50,8 +81,11 @@ def test_order_first_party_first_then_kinds_then_requests() -> None:
 
 
 def test_a_third_party_is_never_hidden_behind_a_first_party_label() -> None:
-    rows = [finding(1, org="Acme", party="first"), finding(2, org="Acme", party="third"),
-            finding(3, org="Acme", party="first")]
+    rows = [
+        finding(1, org="Acme", party="first"),
+        finding(2, org="Acme", party="third"),
+        finding(3, org="Acme", party="first"),
+    ]
     (acme,) = who_gets_what(rows)
     assert acme.party == "third" and acme.third_party
 

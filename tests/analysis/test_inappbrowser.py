@@ -11,9 +11,11 @@ import pytest
 from phonehome.analysis.inappbrowser import injections_from_events, plain_summary
 from phonehome.analysis.webscript import DYNAMIC_CODE, KEYBOARD, NATIVE_BRIDGE, POINTER
 
-STACK = ["android.webkit.WebView.evaluateJavascript(WebView.java:1)",
-         "com.bytedance.ies.webview.InAppBrowser.open(InAppBrowser.java:20)",
-         "com.example.app.Main.main(Main.java:3)"]
+STACK = [
+    "android.webkit.WebView.evaluateJavascript(WebView.java:1)",
+    "com.bytedance.ies.webview.InAppBrowser.open(InAppBrowser.java:20)",
+    "com.example.app.Main.main(Main.java:3)",
+]
 
 
 def _ev(i: int, **kw) -> dict:
@@ -24,9 +26,26 @@ def test_one_injection_per_script_with_pages_bridges_and_sdk_from_stack() -> Non
     script = "document.addEventListener('keydown',e=>TTBridge.log(e.key))"
     events = [
         _ev(1, api="WebView.addJavascriptInterface", name="TTBridge", object_class="com.x.Bridge"),
-        _ev(2, api="WebView.evaluateJavascript", script=script, page_url="https://jobs.example/apply", stack=STACK),
-        _ev(3, api="WebView.evaluateJavascript", script=script, page_url="https://jobs.example/form", stack=STACK),
-        _ev(4, api="WebView.loadUrl", script="javascript:document.addEventListener(%22click%22,f)", stack=STACK),
+        _ev(
+            2,
+            api="WebView.evaluateJavascript",
+            script=script,
+            page_url="https://jobs.example/apply",
+            stack=STACK,
+        ),
+        _ev(
+            3,
+            api="WebView.evaluateJavascript",
+            script=script,
+            page_url="https://jobs.example/form",
+            stack=STACK,
+        ),
+        _ev(
+            4,
+            api="WebView.loadUrl",
+            script="javascript:document.addEventListener(%22click%22,f)",
+            stack=STACK,
+        ),
         {"type": "hook:read", "id": 5, "api": "x"},
     ]
     first, second = injections_from_events(events)
@@ -37,22 +56,29 @@ def test_one_injection_per_script_with_pages_bridges_and_sdk_from_stack() -> Non
     assert first.event_ids == [2, 3]
     assert second.capabilities == (POINTER,) and second.api == "WebView.loadUrl"
     text = plain_summary([first, second])
-    assert text.startswith("While you used web pages inside the app, ByteDance (com.bytedance) injected 2 scripts")
+    assert text.startswith(
+        "While you used web pages inside the app, ByteDance (com.bytedance) injected 2 scripts"
+    )
     assert "every key you press" in text and "every tap" in text and "hand data to the app itself" in text
 
 
 def test_a_bridge_of_another_process_is_not_this_scripts_bridge() -> None:
-    events = [{**_ev(1, api="WebView.addJavascriptInterface", name="appHost"), "pid": 8},
-              _ev(2, api="WebView.evaluateJavascript", script="appHost.log(document.cookie)")]
+    events = [
+        {**_ev(1, api="WebView.addJavascriptInterface", name="appHost"), "pid": 8},
+        _ev(2, api="WebView.evaluateJavascript", script="appHost.log(document.cookie)"),
+    ]
     (inj,) = injections_from_events(events)
     assert NATIVE_BRIDGE not in inj.capabilities
 
 
 def test_hostile_events_are_skipped_or_bounded() -> None:
     huge = "eval(" * 2000 + "'x'" + ")" * 2000
-    events = [_ev(1, api="WebView.evaluateJavascript", script=None), _ev(2, api="WebView.evaluateJavascript", script=5),
-              _ev(3, api="WebView.evaluateJavascript", script=huge, stack="not a list", ts="x"),
-              _ev(4, api="WebView.evaluateJavascript", script="\x1b[2J<script>alert(1)</script>")]
+    events = [
+        _ev(1, api="WebView.evaluateJavascript", script=None),
+        _ev(2, api="WebView.evaluateJavascript", script=5),
+        _ev(3, api="WebView.evaluateJavascript", script=huge, stack="not a list", ts="x"),
+        _ev(4, api="WebView.evaluateJavascript", script="\x1b[2J<script>alert(1)</script>"),
+    ]
     injs = injections_from_events(events)
     assert len(injs) == 2
     assert DYNAMIC_CODE in injs[0].capabilities and len(injs[0].script) <= 4000
@@ -67,7 +93,9 @@ def test_no_injection_said_plainly() -> None:
 def test_jvm_sdk_injects_a_key_logger(tmp_path: Path) -> None:
     from hooks_support import events, java_argv, of_type, run_hooked, stdout_of
 
-    host = run_hooked(java_argv("--webview", "https://jobs.example.org/apply"), tmp_path, agents=("api",), timeout=60)
+    host = run_hooked(
+        java_argv("--webview", "https://jobs.example.org/apply"), tmp_path, agents=("api",), timeout=60
+    )
     assert "WEBVIEW opened" in stdout_of(host)
     evs = events(tmp_path)
     (evaluate,) = of_type(evs, "hook:webview", api="WebView.evaluateJavascript")
@@ -85,19 +113,29 @@ def test_jvm_sdk_injects_a_key_logger(tmp_path: Path) -> None:
 
 # --- report ---------------------------------------------------------------------------------
 
+
 def _session_with(events: list[dict]):
     from phonehome.analysis.schema import empty_findings
     from phonehome.analysis.sessions import SessionData
 
-    return SessionData(root=None, meta={"app": "com.example.app", "start": 1_700_000_000.0}, findings=empty_findings(),
-                       hook_events=events)
+    return SessionData(
+        root=None,
+        meta={"app": "com.example.app", "start": 1_700_000_000.0},
+        findings=empty_findings(),
+        hook_events=events,
+    )
 
 
 KEYLOG_EVENTS = [
     _ev(1, api="WebView.addJavascriptInterface", name="TTBridge", object_class="com.x.Bridge"),
-    _ev(2, api="WebView.evaluateJavascript", script="document.addEventListener('keydown',e=>TTBridge.log(e.key));"
-        "document.addEventListener('touchstart',e=>TTBridge.log(e.type))", page_url="https://jobs.example/apply",
-        stack=STACK),
+    _ev(
+        2,
+        api="WebView.evaluateJavascript",
+        script="document.addEventListener('keydown',e=>TTBridge.log(e.key));"
+        "document.addEventListener('touchstart',e=>TTBridge.log(e.type))",
+        page_url="https://jobs.example/apply",
+        stack=STACK,
+    ),
 ]
 
 
@@ -110,16 +148,21 @@ def test_report_section_plain_language_first_then_evidence(lang: str) -> None:
     assert [c for c, _ in script.capabilities] == [KEYBOARD, POINTER, NATIVE_BRIDGE]
     assert script.who == "ByteDance (com.bytedance)" and script.pages == ("https://jobs.example/apply",)
     html = render_html(model)
-    section = html[html.index('<section id="in-app">'):]
+    section = html[html.index('<section id="in-app">') :]
     section = section[: section.index("</section>")]
     if lang == "en":
         assert model.in_app_summary == (
             "While you used web pages inside the app, ByteDance (com.bytedance) injected a script into them that can "
             "read every key you press and what you type into fields and every tap, click, touch and scroll, and hand "
-            "data to the app itself.")
-        assert section.index("While you used web pages") < section.index("addEventListener(&#34;keydown&#34;)")
+            "data to the app itself."
+        )
+        assert section.index("While you used web pages") < section.index(
+            "addEventListener(&#34;keydown&#34;)"
+        )
     else:
-        assert model.in_app_summary.startswith("Während Sie Webseiten in der App benutzt haben, hat ByteDance")
+        assert model.in_app_summary.startswith(
+            "Während Sie Webseiten in der App benutzt haben, hat ByteDance"
+        )
         assert "jede Taste, die Sie drücken" in section
     assert "InAppBrowser.open(InAppBrowser.java:20)" in section and "TTBridge (com.x.Bridge)" in section
     markdown = render_markdown(model)
@@ -130,13 +173,20 @@ def test_report_section_plain_language_first_then_evidence(lang: str) -> None:
 def test_report_in_app_strings_are_inert_and_bounded() -> None:
     from phonehome.views.report import build_report, render_html, render_markdown
 
-    evil = ("\x1b[2J\x1b]0;pwned\x07<img src=x onerror=alert(1)>" + "A" * 100_000)
-    events = [_ev(1, api="WebView.evaluateJavascript", script="document.cookie;//" + evil,
-                  page_url="https://x.example/<script>alert(1)</script>\u202e" + "B" * 10_000, stack=[evil]),
-              _ev(2, api="WebView.addJavascriptInterface", name="<b>x</b>" + "C" * 5000, object_class=evil)]
+    evil = "\x1b[2J\x1b]0;pwned\x07<img src=x onerror=alert(1)>" + "A" * 100_000
+    events = [
+        _ev(
+            1,
+            api="WebView.evaluateJavascript",
+            script="document.cookie;//" + evil,
+            page_url="https://x.example/<script>alert(1)</script>\u202e" + "B" * 10_000,
+            stack=[evil],
+        ),
+        _ev(2, api="WebView.addJavascriptInterface", name="<b>x</b>" + "C" * 5000, object_class=evil),
+    ]
     model = build_report(_session_with(events))
     html = render_html(model)
-    section = html[html.index('<section id="in-app">'):]
+    section = html[html.index('<section id="in-app">') :]
     section = section[: section.index("</section>")]
     assert "<img" not in section and "<script>" not in section and "<b>x" not in section
     assert "\x1b" not in section and "\u202e" not in section and "\x07" not in section
@@ -147,11 +197,16 @@ def test_report_in_app_strings_are_inert_and_bounded() -> None:
 
 # --- dashboard (device-reads panel) ---------------------------------------------------------
 
+
 def test_dashboard_device_reads_panel_shows_each_injected_script_once() -> None:
     from phonehome.views.dashboard.state import Batch, DashboardState
 
     state = DashboardState()
-    state.ingest(Batch(hook_events=[*KEYLOG_EVENTS, {**KEYLOG_EVENTS[1], "id": 3, "page_url": "https://jobs.example/2"}]))
+    state.ingest(
+        Batch(
+            hook_events=[*KEYLOG_EVENTS, {**KEYLOG_EVENTS[1], "id": 3, "page_url": "https://jobs.example/2"}]
+        )
+    )
     (row,) = state.reads.values()
     assert row.injection is not None and row.count == 2
     assert row.api == "WebView.evaluateJavascript" and row.category == "webview" and row.org == "ByteDance"
@@ -168,8 +223,19 @@ def test_dashboard_detail_page_is_inert_and_bounded() -> None:
 
     evil = "\x1b[2J\x1b]0;pwned\x07[bold]x[/bold]\u202e" + "A" * 50_000
     state = DashboardState()
-    state.ingest(Batch(hook_events=[_ev(1, api="WebView.evaluateJavascript", script="document.cookie//" + evil,
-                                        page_url=evil, stack=[evil])]))
+    state.ingest(
+        Batch(
+            hook_events=[
+                _ev(
+                    1,
+                    api="WebView.evaluateJavascript",
+                    script="document.cookie//" + evil,
+                    page_url=evil,
+                    stack=[evil],
+                )
+            ]
+        )
+    )
     (row,) = state.reads.values()
     console = Console(width=100, force_terminal=True, color_system=None)
     with console.capture() as cap:
@@ -193,11 +259,18 @@ def test_replay_reads_webview_events_from_a_session(tmp_path: Path) -> None:
         for e in KEYLOG_EVENTS:
             fh.write(json.dumps(e) + "\n")
     (store.root / "flows.mitm").write_bytes(b"")
-    out = subprocess.run([sys.executable, "-m", "phonehome.cli", "replay", str(store.root)], capture_output=True,
-                         text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "phonehome.cli", "replay", str(store.root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     text = " ".join(out.stdout.split())
-    assert "In-app browser: While you used web pages inside the app, ByteDance (com.bytedance) injected a script" in text
+    assert (
+        "In-app browser: While you used web pages inside the app, ByteDance (com.bytedance) injected a script"
+        in text
+    )
     assert "keys, taps → app" in text
 
 

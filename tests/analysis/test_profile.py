@@ -39,10 +39,18 @@ def test_app_under_test_is_not_an_installed_app_value() -> None:
         pytest.param({"device": {"andriod_id": "x"}}, "unknown key device.andriod_id", id="typo-in-device"),
         pytest.param({"phone": {}}, "unknown key phone", id="unknown-section"),
         pytest.param({"person": {"email": ["a"]}}, "person.email: expected a string", id="wrong-type"),
-        pytest.param({"location": {"latitude": "52.5"}}, "location.latitude: expected a number", id="lat-string"),
-        pytest.param({"contacts": [{"name": "x", "nickname": "y"}]}, "unknown key contacts[0].nickname", id="contact-key"),
+        pytest.param(
+            {"location": {"latitude": "52.5"}}, "location.latitude: expected a number", id="lat-string"
+        ),
+        pytest.param(
+            {"contacts": [{"name": "x", "nickname": "y"}]},
+            "unknown key contacts[0].nickname",
+            id="contact-key",
+        ),
         pytest.param({"contacts": {"name": "x"}}, "expected an array of tables", id="contacts-not-array"),
-        pytest.param({"apps": {"installed": "com.x"}}, "apps.installed: expected a list", id="installed-not-list"),
+        pytest.param(
+            {"apps": {"installed": "com.x"}}, "apps.installed: expected a list", id="installed-not-list"
+        ),
     ],
 )
 def test_profile_errors_name_the_key(data: dict, message: str) -> None:

@@ -41,7 +41,9 @@ def test_websocket_flow_gives_handshake_and_one_record_per_message(tmp_path: Pat
     assert records[0].kind == "http"
     messages = records[1:]
     assert len(messages) == len(f.websocket.messages)
-    assert [m.direction for m in messages] == ["client" if m.from_client else "server" for m in f.websocket.messages]
+    assert [m.direction for m in messages] == [
+        "client" if m.from_client else "server" for m in f.websocket.messages
+    ]
     assert all(m.kind == "websocket" and m.message_index == i for i, m in enumerate(messages))
 
 
@@ -134,7 +136,8 @@ def test_har_entry_missing_request_is_clear(tmp_path: Path) -> None:
     stats = ReadStats()
     assert len(list(read_records(path, stats=stats))) == 1  # the entry is skipped, reading goes on
     assert [str(p) for p in stats.skipped] == [
-        f"{path}: HAR entry #2 is not a valid HAR 1.2 entry, skipped (KeyError: 'request')"]
+        f"{path}: HAR entry #2 is not a valid HAR 1.2 entry, skipped (KeyError: 'request')"
+    ]
 
 
 def test_expand_inputs_folders_and_sessions(tmp_path: Path) -> None:
@@ -145,11 +148,18 @@ def test_expand_inputs_folders_and_sessions(tmp_path: Path) -> None:
     (tmp_path / "folder" / "deeper" / "a.har").write_text(json.dumps(_har([])))
     (tmp_path / "folder" / "readme.txt").write_text("x")
     (tmp_path / "nothing").mkdir()
-    files, problems = expand_inputs([tmp_path / "session", tmp_path / "folder", tmp_path / "nothing", tmp_path / "nope"])
-    assert files == [tmp_path / "session" / "flows.mitm", tmp_path / "folder" / "b.mitm",
-                     tmp_path / "folder" / "deeper" / "a.har"]
+    files, problems = expand_inputs(
+        [tmp_path / "session", tmp_path / "folder", tmp_path / "nothing", tmp_path / "nope"]
+    )
+    assert files == [
+        tmp_path / "session" / "flows.mitm",
+        tmp_path / "folder" / "b.mitm",
+        tmp_path / "folder" / "deeper" / "a.har",
+    ]
     assert [p.message for p in problems] == [
-        "folder holds no flow (.mitm, .flows), HAR or packet capture (.pcap, .pcapng) files", "no such file or folder"]
+        "folder holds no flow (.mitm, .flows), HAR or packet capture (.pcap, .pcapng) files",
+        "no such file or folder",
+    ]
 
 
 def test_reader_memory_does_not_grow_with_flows(tmp_path: Path) -> None:

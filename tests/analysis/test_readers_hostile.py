@@ -76,7 +76,11 @@ def test_har_response_of_the_wrong_type_is_read(tmp_path: Path) -> None:
     # the entry with a list for its response is read; the one with a list for its request is
     # skipped with a note, and reading goes on
     assert len(records) == 3
-    assert len(stats.skipped) == 1 and "entry #3" in str(stats.skipped[0]) and "request is a list" in str(stats.skipped[0])
+    assert (
+        len(stats.skipped) == 1
+        and "entry #3" in str(stats.skipped[0])
+        and "request is a list" in str(stats.skipped[0])
+    )
 
 
 def test_har_syntax_error_stops_reading_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,8 +95,9 @@ def test_har_syntax_error_stops_reading_there(tmp_path: Path, monkeypatch: pytes
 
     monkeypatch.setattr(readers._JsonStream, "_fill", counting_fill)
     good = json.dumps(_har([_entry(0), _entry(1)]))
-    broken = good.replace("]}}", ', {"request": {"url": "https://x.example/",, "method": "GET"}}' + " " * (8 << 20)
-                          + "]}}")
+    broken = good.replace(
+        "]}}", ', {"request": {"url": "https://x.example/",, "method": "GET"}}' + " " * (8 << 20) + "]}}"
+    )
     path = tmp_path / "syntax.har"
     path.write_text(broken)
     records, error = _read_all(path)
@@ -101,7 +106,9 @@ def test_har_syntax_error_stops_reading_there(tmp_path: Path, monkeypatch: pytes
     assert fills <= 3  # not the 8 MB of padding after the error (128 chunks)
 
 
-def test_har_huge_string_is_refused_without_holding_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_har_huge_string_is_refused_without_holding_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(readers, "MAX_HAR_VALUE", 1 << 20)
     monkeypatch.setattr(readers._JsonStream, "CHUNK", 64 << 10)
     entries = [_entry(0), {**_entry(1), "comment": "x" * (3 << 20)}, _entry(2)]
@@ -112,17 +119,30 @@ def test_har_huge_string_is_refused_without_holding_it(tmp_path: Path, monkeypat
     assert error is not None and "more than 1 MiB" in str(error)
 
 
-@pytest.mark.parametrize("content", [
-    b"999999999999:" + b"x" * 10,
-    _nested_tnetstring(2000),
-    json.dumps({"log": {"entries": [{"request": {"url": 5}, "response": [1]}]}}).encode(),
-    b'{"log": {"entries": [' + b"[" * 50_000,
-    b'{"log": {}}',
-    b'{"log": {"entries": "nope"}}',
-    b"\xff\xfe garbage",
-], ids=["huge-prefix", "tnet-deep", "har-types", "har-deep-cut", "har-no-entries", "har-entries-string", "garbage"])
-def test_replay_of_a_hostile_file_is_one_line_never_a_traceback(tmp_path: Path, content: bytes,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"999999999999:" + b"x" * 10,
+        _nested_tnetstring(2000),
+        json.dumps({"log": {"entries": [{"request": {"url": 5}, "response": [1]}]}}).encode(),
+        b'{"log": {"entries": [' + b"[" * 50_000,
+        b'{"log": {}}',
+        b'{"log": {"entries": "nope"}}',
+        b"\xff\xfe garbage",
+    ],
+    ids=[
+        "huge-prefix",
+        "tnet-deep",
+        "har-types",
+        "har-deep-cut",
+        "har-no-entries",
+        "har-entries-string",
+        "garbage",
+    ],
+)
+def test_replay_of_a_hostile_file_is_one_line_never_a_traceback(
+    tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "hostile.har"
     path.write_bytes(content)
     status = main(["replay", str(path), "--no-progress"])
@@ -144,10 +164,15 @@ def test_an_unreadable_flow_is_skipped_and_reading_goes_on(tmp_path: Path) -> No
     stats = ReadStats()
     records = list(read_records(path, stats=stats))
     assert len(records) == 5
-    assert [("flow #3" in str(p), "flow #4" in str(p)) for p in stats.skipped] == [(True, False), (False, True)]
+    assert [("flow #3" in str(p), "flow #4" in str(p)) for p in stats.skipped] == [
+        (True, False),
+        (False, True),
+    ]
 
 
-def test_replay_names_a_skipped_flow_and_keeps_the_rest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_replay_names_a_skipped_flow_and_keeps_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "odd.mitm"
     write_flows(path, 2)
     with path.open("ab") as f:
@@ -161,7 +186,9 @@ def test_replay_names_a_skipped_flow_and_keeps_the_rest(tmp_path: Path, capsys: 
     assert "unreadable flow #3" in captured.err and "5 flows" in captured.out
 
 
-def test_an_empty_file_named_on_the_command_line_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_empty_file_named_on_the_command_line_is_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "empty.mitm"
     path.write_bytes(b"")
     assert main(["replay", str(path), "--no-progress"]) == 2

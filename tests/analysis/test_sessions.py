@@ -14,14 +14,28 @@ SAMPLE = Path(__file__).resolve().parents[2] / "captures" / "sample"
 
 
 def _row(ts: float, source: str, value: str = "9774d56d682e549c", host: str = "api.example.com") -> dict:
-    return {"ts": ts, "source": source, "host": host, "url": f"https://{host}/v1?id={value}",
-            "location": "query:id", "category": "device_id", "value": value, "org": "unknown",
-            "detector": "profile", "rule": "profile:device.android_id exact", "confidence": 0.99}
+    return {
+        "ts": ts,
+        "source": source,
+        "host": host,
+        "url": f"https://{host}/v1?id={value}",
+        "location": "query:id",
+        "category": "device_id",
+        "value": value,
+        "org": "unknown",
+        "detector": "profile",
+        "rule": "profile:device.android_id exact",
+        "confidence": 0.99,
+    }
 
 
 def test_hook_findings_the_proxy_also_saw_are_dropped() -> None:
     proxy = [_row(100.0, "proxy")]
-    hooks = [_row(100.4, "tls-hook"), _row(300.0, "tls-hook"), _row(100.2, "tls-hook", host="pinned.example.com")]
+    hooks = [
+        _row(100.4, "tls-hook"),
+        _row(300.0, "tls-hook"),
+        _row(100.2, "tls-hook", host="pinned.example.com"),
+    ]
     kept = without_proxied_duplicates(hooks, proxy)
     assert [(r["ts"], r["host"]) for r in kept] == [(300.0, "api.example.com"), (100.2, "pinned.example.com")]
 
@@ -32,7 +46,12 @@ def test_load_session_reads_both_streams_and_labels_consent(tmp_path: Path) -> N
         f.write(json.dumps(_row(100.0, "proxy")) + "\n")
         f.write('{"torn": \n')
     with open(store.hook_findings, "w") as f:
-        f.write(json.dumps(_row(100.5, "tls-hook")) + "\n" + json.dumps(_row(200.0, "tls-hook", host="pin.example.com")) + "\n")
+        f.write(
+            json.dumps(_row(100.5, "tls-hook"))
+            + "\n"
+            + json.dumps(_row(200.0, "tls-hook", host="pin.example.com"))
+            + "\n"
+        )
     store.mark("consent-given", ts=150.0)
     data = load_session(store.root)
     assert list(data.findings["host"]) == ["api.example.com", "pin.example.com"]

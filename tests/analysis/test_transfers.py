@@ -44,16 +44,50 @@ def test_chapter_v_groups(country, dpf, group, dpf_missing):
 
 
 def test_company_and_parent_countries():
-    f = pd.DataFrame([
-        {"org": "Adjust", "party": "third", "category": "advertising_id", "country": "DE", "parent": "AppLovin",
-         "parent_country": "US", "dpf": "unknown", "server_ip": "203.0.113.7"},
-        {"org": "TikTok", "party": "third", "category": "device_id", "country": "SG", "parent": "ByteDance",
-         "parent_country": "CN", "dpf": "unknown", "server_ip": "203.0.113.8"},
-        {"org": "ByteDance", "party": "third", "category": "contacts", "country": "CN", "parent": "",
-         "parent_country": "CN", "dpf": "unknown", "server_ip": None},
-        {"org": "Batch", "party": "third", "category": "user_id", "country": "FR", "parent": "",
-         "parent_country": "FR", "dpf": "unknown", "server_ip": "203.0.113.9"},
-    ])
+    f = pd.DataFrame(
+        [
+            {
+                "org": "Adjust",
+                "party": "third",
+                "category": "advertising_id",
+                "country": "DE",
+                "parent": "AppLovin",
+                "parent_country": "US",
+                "dpf": "unknown",
+                "server_ip": "203.0.113.7",
+            },
+            {
+                "org": "TikTok",
+                "party": "third",
+                "category": "device_id",
+                "country": "SG",
+                "parent": "ByteDance",
+                "parent_country": "CN",
+                "dpf": "unknown",
+                "server_ip": "203.0.113.8",
+            },
+            {
+                "org": "ByteDance",
+                "party": "third",
+                "category": "contacts",
+                "country": "CN",
+                "parent": "",
+                "parent_country": "CN",
+                "dpf": "unknown",
+                "server_ip": None,
+            },
+            {
+                "org": "Batch",
+                "party": "third",
+                "category": "user_id",
+                "country": "FR",
+                "parent": "",
+                "parent_country": "FR",
+                "dpf": "unknown",
+                "server_ip": "203.0.113.9",
+            },
+        ]
+    )
     found = {r.org: r for r in receivers(f)}
     assert found["Adjust"].company.group == "eu_eea" and found["Adjust"].parent_place.country == "US"
     assert found["Adjust"].outside_eu_eea and not found["Batch"].outside_eu_eea
@@ -67,25 +101,48 @@ def test_company_and_parent_countries():
 
 def test_har_server_ip_is_carried(tmp_path):
     har = tmp_path / "s.har"
-    har.write_text(json.dumps({"log": {"version": "1.2", "entries": [{
-        "startedDateTime": "2026-11-26T10:00:00.000Z", "serverIPAddress": "[2001:db8::7]",
-        "request": {"method": "GET", "url": f"https://googleads.g.doubleclick.net/mads/gma?rdid={ADID}",
-                    "httpVersion": "HTTP/2", "headers": [], "queryString": []},
-        "response": {"status": 200}}]}}))
+    har.write_text(
+        json.dumps(
+            {
+                "log": {
+                    "version": "1.2",
+                    "entries": [
+                        {
+                            "startedDateTime": "2026-11-26T10:00:00.000Z",
+                            "serverIPAddress": "[2001:db8::7]",
+                            "request": {
+                                "method": "GET",
+                                "url": f"https://googleads.g.doubleclick.net/mads/gma?rdid={ADID}",
+                                "httpVersion": "HTTP/2",
+                                "headers": [],
+                                "queryString": [],
+                            },
+                            "response": {"status": 200},
+                        }
+                    ],
+                }
+            }
+        )
+    )
     (record,) = list(read_records(har))
     assert record.server_ip == "2001:db8::7"
 
 
 def test_ip_db_reads_country_records(tmp_path):
-    db = mmdb_support.write_mmdb(tmp_path / "t.mmdb", {
-        "127.0.0.0/8": {"country": {"iso_code": "DE", "names": {"en": "Germany"}}},
-        "203.0.113.0/24": {"registered_country": {"iso_code": "us"}},
-        "2001:db8::/32": {"country_code": "JP"},
-        "198.51.100.0/24": {"country": {"iso_code": "<script>"}},
-    })
+    db = mmdb_support.write_mmdb(
+        tmp_path / "t.mmdb",
+        {
+            "127.0.0.0/8": {"country": {"iso_code": "DE", "names": {"en": "Germany"}}},
+            "203.0.113.0/24": {"registered_country": {"iso_code": "us"}},
+            "2001:db8::/32": {"country_code": "JP"},
+            "198.51.100.0/24": {"country": {"iso_code": "<script>"}},
+        },
+    )
     countries = IpCountries.open(db)
-    assert [countries.country(ip) for ip in ("127.0.0.1", "203.0.113.5", "2001:db8::5", "8.8.8.8",
-                                             "198.51.100.1", "not an ip")] == ["DE", "US", "JP", "", "", ""]
+    assert [
+        countries.country(ip)
+        for ip in ("127.0.0.1", "203.0.113.5", "2001:db8::5", "8.8.8.8", "198.51.100.1", "not an ip")
+    ] == ["DE", "US", "JP", "", "", ""]
     (tmp_path / "bad.mmdb").write_bytes(b"not a database")
     with pytest.raises(IpDbError, match="not a readable MaxMind DB"):
         IpCountries.open(tmp_path / "bad.mmdb")
@@ -115,12 +172,17 @@ def test_report_and_compare_with_ip_db(career, tmp_path):
     assert "127.0.0.1" in text and "127.0.0.1 (Germany)" not in text
     assert "Outside the EU/EEA without an EU adequacy decision" in text and "United States (Sentry)" in text
     out = tmp_path / "c.html"
-    assert main(["compare", str(career), str(cs.CAPTURES / "tiktok-format"), "-o", str(out),
-                 "--ip-db", str(db)]) == 0
+    assert (
+        main(["compare", str(career), str(cs.CAPTURES / "tiktok-format"), "-o", str(out), "--ip-db", str(db)])
+        == 0
+    )
     html = out.read_text()
     assert "127.0.0.1 (Germany)" in html
     assert "China (ByteDance; parent company of TikTok)" in html
-    assert main(["report", str(career), "-o", str(tmp_path / "x.html"), "--ip-db", str(tmp_path / "none.mmdb")]) == 2
+    assert (
+        main(["report", str(career), "-o", str(tmp_path / "x.html"), "--ip-db", str(tmp_path / "none.mmdb")])
+        == 2
+    )
 
 
 @pytest.mark.slow
@@ -132,7 +194,8 @@ def test_replay_table_names_company_and_parent_country(capsys):
 
 
 def test_findings_recorded_before_parent_country_use_the_org_database():
-    f = pd.DataFrame([{"org": "TikTok", "party": "third", "category": "device_id", "country": "SG",
-                       "parent": "ByteDance"}])
+    f = pd.DataFrame(
+        [{"org": "TikTok", "party": "third", "category": "device_id", "country": "SG", "parent": "ByteDance"}]
+    )
     (tiktok,) = receivers(f)
     assert tiktok.parent_place.country == "CN" and tiktok.parent_place.group == "third_country"

@@ -57,7 +57,9 @@ def test_underscore_modules_are_private_to_their_package(staged) -> None:
         for importer in graph.find_modules_that_directly_import(module)
         if package_of(importer) != _package(module)
     ]
-    assert not leaks, "a module named _x is private to its package; rename it or import it from there:\n" + "\n".join(leaks)
+    assert not leaks, (
+        "a module named _x is private to its package; rename it or import it from there:\n" + "\n".join(leaks)
+    )
 
 
 def _function_imports(path: Path, module: str, is_package: bool) -> Iterator[tuple[str, int]]:
@@ -98,4 +100,6 @@ def test_no_import_inside_a_function_hides_a_cycle(staged) -> None:
             chain = graph.find_shortest_chain(importer=name, imported=module)
             if chain:
                 dodges.append(f"{module}:{line} imports {name} lazily, but {' -> '.join(chain)}")
-    assert not dodges, "an import inside a function hides a cycle; break the cycle instead:\n" + "\n".join(dodges)
+    assert not dodges, "an import inside a function hides a cycle; break the cycle instead:\n" + "\n".join(
+        dodges
+    )

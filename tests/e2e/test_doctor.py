@@ -88,9 +88,14 @@ def test_unreachable_frida_server_on_loopback() -> None:
 @pytest.mark.parametrize(
     ("error", "advice"),
     [
-        pytest.param("unable to communicate with remote frida-server; please ensure that major versions match",
-                     "versions differ", id="version-mismatch"),
-        pytest.param("unable to connect to remote frida-server: connection refused", "not reachable", id="refused"),
+        pytest.param(
+            "unable to communicate with remote frida-server; please ensure that major versions match",
+            "versions differ",
+            id="version-mismatch",
+        ),
+        pytest.param(
+            "unable to connect to remote frida-server: connection refused", "not reachable", id="refused"
+        ),
         pytest.param("unable to find device with id usb", "no phone found", id="no-usb"),
         pytest.param("something else", "frida-ps", id="other"),
     ],
@@ -112,10 +117,16 @@ def test_android_system_ca(tmp_path: Path) -> None:
 
     CertStore.from_store(tmp_path, "mitmproxy", 2048)
     assert doctor.check_android_ca(tmp_path / "none", adb="/bin/true").status == "skip"
-    present = doctor.check_android_ca(tmp_path, adb=_fake_adb(tmp_path, "0d5a4e1c.0 c8750f0d.0"), run=subprocess.run)
+    present = doctor.check_android_ca(
+        tmp_path, adb=_fake_adb(tmp_path, "0d5a4e1c.0 c8750f0d.0"), run=subprocess.run
+    )
     assert present.status == "pass"
     absent = doctor.check_android_ca(tmp_path, adb=_fake_adb(tmp_path, "0d5a4e1c.0"), run=subprocess.run)
-    assert absent.status == "fail" and "not in the system CA store" in absent.detail and "system CA" in absent.fix
+    assert (
+        absent.status == "fail"
+        and "not in the system CA store" in absent.detail
+        and "system CA" in absent.fix
+    )
 
 
 def test_cli_without_device(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -126,7 +137,9 @@ def test_cli_without_device(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert status == 1
 
 
-def test_tshark_present_or_named_with_its_install_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tshark_present_or_named_with_its_install_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PHONEHOME_TSHARK", str(tmp_path / "missing"))
     missing = doctor.check_tshark()
     assert missing.status == "warn" and "apt-get install tshark" in (missing.fix or "")

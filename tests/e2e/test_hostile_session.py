@@ -78,11 +78,17 @@ def _left_journal(root: Path, flows_size: int = 0) -> None:
 
 def _cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     code = "import sys; from phonehome.cli import main; sys.exit(main(sys.argv[1:]))"
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 # --- the safe open itself ------------------------------------------------------------------
+
 
 def test_open_refuses_a_symlink_for_writing_and_reading(tmp_path: Path, outside: Path) -> None:
     link = tmp_path / "flows.mitm"
@@ -142,6 +148,7 @@ def test_open_private_creates_owner_only_and_writes_whole(tmp_path: Path) -> Non
 
 # --- journal recovery (replay, report, the proxy's start) ----------------------------------
 
+
 @pytest.mark.parametrize("linked", ["flows.mitm", "flows.journal.pos"])
 def test_recovery_never_writes_through_a_link(tmp_path: Path, outside: Path, linked: str) -> None:
     root = _session(tmp_path)
@@ -157,14 +164,18 @@ def test_recovery_never_writes_through_a_link(tmp_path: Path, outside: Path, lin
 
 
 @pytest.mark.parametrize("command", ["replay", "report"])
-def test_replay_and_report_leave_a_linked_flow_files_target_alone(tmp_path: Path, outside: Path,
-                                                                  command: str) -> None:
+def test_replay_and_report_leave_a_linked_flow_files_target_alone(
+    tmp_path: Path, outside: Path, command: str
+) -> None:
     root = _session(tmp_path)
     _left_journal(root, flows_size=0)  # recovery would truncate flows.mitm to 0 bytes
     (root / "flows.mitm").unlink()
     (root / "flows.mitm").symlink_to(outside)
-    args = [command, str(root), "--no-progress"] if command == "replay" else \
-        [command, str(root), "-o", str(tmp_path / "report.html")]
+    args = (
+        [command, str(root), "--no-progress"]
+        if command == "replay"
+        else [command, str(root), "-o", str(tmp_path / "report.html")]
+    )
     result = _cli(*args)
     _untouched(outside)
     if command == "replay":
@@ -182,8 +193,10 @@ def test_recovery_refuses_a_fifo_journal_without_waiting(tmp_path: Path) -> None
 
 # --- mark ----------------------------------------------------------------------------------
 
-def test_mark_never_appends_to_or_chmods_a_linked_markers_file(tmp_path: Path, outside: Path,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
+
+def test_mark_never_appends_to_or_chmods_a_linked_markers_file(
+    tmp_path: Path, outside: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = _session(tmp_path)
     (root / "markers.jsonl").unlink()
     (root / "markers.jsonl").symlink_to(outside)
@@ -205,6 +218,7 @@ def test_mark_on_a_fifo_fails_within_a_second(tmp_path: Path, capsys: pytest.Cap
 
 
 # --- the store's writers -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["findings.jsonl", "proxy-events.jsonl", "hook-events.jsonl"])
 def test_jsonl_writer_refuses_a_link(tmp_path: Path, outside: Path, name: str) -> None:
@@ -254,8 +268,10 @@ def test_mark_echoes_user_text_inert(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 # --- a hostile journal: marshal data is checked before marshal.loads sees it -------------------
 
-def test_recovery_never_unmarshals_what_the_journal_does_not_carry(tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_recovery_never_unmarshals_what_the_journal_does_not_carry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import marshal
 
     root = _session(tmp_path)
@@ -289,13 +305,31 @@ def test_marshal_check_accepts_journal_values_only() -> None:
     from phonehome.store.marshal_check import check
 
     shared = [1, 2]
-    for value in (None, True, 2**100, 1.5, b"x", "é", (), [shared, shared, {"k": shared}], {b"a": [{}]},
-                  ("id", 1.0, 0, 1, (b"HTTP/1.1", ((b"Host", b"x"),), b"", None), (200, b"OK"))):
+    for value in (
+        None,
+        True,
+        2**100,
+        1.5,
+        b"x",
+        "é",
+        (),
+        [shared, shared, {"k": shared}],
+        {b"a": [{}]},
+        ("id", 1.0, 0, 1, (b"HTTP/1.1", ((b"Host", b"x"),), b"", None), (200, b"OK")),
+    ):
         for version in (2, 3, 4):
             check(marshal.dumps(value, version))
-    for bad in (marshal.dumps(compile("1", "x", "eval")), marshal.dumps({1}), marshal.dumps(1j), marshal.dumps(...),
-                marshal.dumps([1, 2])[:-1], marshal.dumps(1) + b"x", marshal.dumps(eval("[" * 100 + "]" * 100)),
-                b"\xdb\x01\x00\x00\x00r\x00\x00\x00\x00", b"[\xff\xff\xff\x7f"):
+    for bad in (
+        marshal.dumps(compile("1", "x", "eval")),
+        marshal.dumps({1}),
+        marshal.dumps(1j),
+        marshal.dumps(...),
+        marshal.dumps([1, 2])[:-1],
+        marshal.dumps(1) + b"x",
+        marshal.dumps(eval("[" * 100 + "]" * 100)),
+        b"\xdb\x01\x00\x00\x00r\x00\x00\x00\x00",
+        b"[\xff\xff\xff\x7f",
+    ):
         with pytest.raises(ValueError):
             check(bad)
 

@@ -29,8 +29,9 @@ def _no_temporary_files(folder: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["report.html", "report.md"])
-def test_full_disk_keeps_the_old_report_and_fails(tmp_path: Path, name: str,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_full_disk_keeps_the_old_report_and_fails(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with small_tmpfs(tmp_path / "fs") as fs:
         target = _old(fs / name)
         fill(fs, leave=12 << 10)  # room for the check, not for the report (~50 KB)
@@ -42,7 +43,9 @@ def test_full_disk_keeps_the_old_report_and_fails(tmp_path: Path, name: str,
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
-def test_full_disk_keeps_both_old_tables(tmp_path: Path, suffix: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_full_disk_keeps_both_old_tables(
+    tmp_path: Path, suffix: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with small_tmpfs(tmp_path / "fs") as fs:
         target = _old(fs / f"findings{suffix}")
         summary = _old(fs / f"findings-summary{suffix}")
@@ -72,7 +75,9 @@ def test_the_same_output_is_written_whole_when_there_is_room(tmp_path: Path) -> 
         _no_temporary_files(fs)
 
 
-def test_read_only_output_fails_before_the_analysis(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_read_only_output_fails_before_the_analysis(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with small_tmpfs(tmp_path / "fs") as fs:
         target = _old(fs / "report.html")
         remount_readonly(fs)
@@ -88,6 +93,7 @@ def test_read_only_output_fails_before_the_analysis(tmp_path: Path, capsys: pyte
 
 # --- output names that are links or FIFOs (item 6) ------------------------------------------
 
+
 @pytest.fixture
 def outside(tmp_path: Path) -> Path:
     target = tmp_path / "elsewhere.txt"
@@ -97,8 +103,9 @@ def outside(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("args", [["-o", "{out}/r.html"], ["-o", "{out}/r.csv"], ["-o", "{out}/r.md"]])
-def test_report_never_writes_through_a_linked_output(tmp_path: Path, outside: Path, args: list[str],
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_never_writes_through_a_linked_output(
+    tmp_path: Path, outside: Path, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
     out.mkdir()
     argv = [a.format(out=out) for a in args]
@@ -108,8 +115,9 @@ def test_report_never_writes_through_a_linked_output(tmp_path: Path, outside: Pa
     assert "symbolic link" in capsys.readouterr().err
 
 
-def test_report_never_writes_through_the_implicit_summary_link(tmp_path: Path, outside: Path,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_never_writes_through_the_implicit_summary_link(
+    tmp_path: Path, outside: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "r-summary.csv").symlink_to(outside)
     assert main(["report", str(SAMPLE), "-o", str(tmp_path / "r.csv")]) == 1
     assert outside.read_bytes() == OLD
@@ -117,8 +125,9 @@ def test_report_never_writes_through_the_implicit_summary_link(tmp_path: Path, o
     assert not (tmp_path / "r.csv").exists()
 
 
-def test_replay_findings_to_a_link_or_fifo_is_refused(tmp_path: Path, outside: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_replay_findings_to_a_link_or_fifo_is_refused(
+    tmp_path: Path, outside: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "f.jsonl").symlink_to(outside)
     assert main(["replay", str(SAMPLE), "--no-progress", "--findings", str(tmp_path / "f.jsonl")]) == 1
     assert outside.read_bytes() == OLD
@@ -140,7 +149,9 @@ def test_session_end_is_written_in_place_on_a_full_disk(tmp_path: Path) -> None:
         store.write_meta({"app": "x", "start": "2026-12-04T10:00:00+00:00"})
         fill(fs, leave=0)
         # the atomic rewrite needs a new file; the old one's block still has room for the end
-        store.write_meta({"app": "x", "start": "2026-12-04T10:00:00+00:00", "end": "2026-12-04T11:00:00+00:00"})
+        store.write_meta(
+            {"app": "x", "start": "2026-12-04T10:00:00+00:00", "end": "2026-12-04T11:00:00+00:00"}
+        )
         assert json.loads(store.session_json.read_text())["end"] == "2026-12-04T11:00:00+00:00"
         with pytest.raises(OutputError, match="the disk is full"):
             store.write_meta({"app": "x", "pad": "y" * 10_000})  # more than its block: not written at all

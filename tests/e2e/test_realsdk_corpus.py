@@ -57,7 +57,9 @@ def test_every_request_has_exactly_one_label(bench, requests):
 
 def test_labels_are_well_formed(bench):
     for label in bench.load_labels(CORPUS).values():
-        assert set(label.categories) <= set(CATEGORY_IDS), f"{label.key}: unknown {set(label.categories) - set(CATEGORY_IDS)}"
+        assert set(label.categories) <= set(CATEGORY_IDS), (
+            f"{label.key}: unknown {set(label.categories) - set(CATEGORY_IDS)}"
+        )
         assert label.hashed <= label.categories, f"{label.key}: hashed categories must also be labelled"
         assert label.orgs and all(o.strip() for o in label.orgs), f"{label.key}: no organisation"
         assert label.reason.strip(), f"{label.key}: no reason"
@@ -73,7 +75,9 @@ def test_corpus_size_and_negatives(requests, bench):
 
 def test_recording_holds_nothing_of_this_machine(requests):
     machine = {str(REPO), "/work/", "/root/", socket.gethostname(), os.uname().release}
-    machine |= {v for k, v in os.environ.items() if len(v) >= 12 and k in ("HOME", "PATH", "VIRTUAL_ENV", "PWD")}
+    machine |= {
+        v for k, v in os.environ.items() if len(v) >= 12 and k in ("HOME", "PATH", "VIRTUAL_ENV", "PWD")
+    }
     for request in requests:
         for record in request.records:
             blob = record.path + " ".join(f"{k}: {v}" for k, v in record.request_headers)
@@ -86,11 +90,20 @@ def test_recording_holds_nothing_of_this_machine(requests):
 # its label says why not (`judged_not`). A check of the labels against the bytes, independent of
 # phonehome's detectors.
 RAW_VALUES = {
-    "lena.beispiel@posteo.de": "contact_info", "+4915112345678": "contact_info", "Beispiel": "contact_info",
-    "Invalidenstra": "contact_info", "38400000-8cf0-11bd-b23e-10b96e40000d": "advertising_id",
-    "9774d56d682e549c": "device_id", "52.520008": "location_precise", "10115": "location_coarse",
-    "Berlin": "location_coarse", "azubi-58213": "user_id", "SM-A546B": "device_info", "Telekom.de": "network",
-    "192.168.178.42": "network", "Sommer2026!azubi": "credentials",
+    "lena.beispiel@posteo.de": "contact_info",
+    "+4915112345678": "contact_info",
+    "Beispiel": "contact_info",
+    "Invalidenstra": "contact_info",
+    "38400000-8cf0-11bd-b23e-10b96e40000d": "advertising_id",
+    "9774d56d682e549c": "device_id",
+    "52.520008": "location_precise",
+    "10115": "location_coarse",
+    "Berlin": "location_coarse",
+    "azubi-58213": "user_id",
+    "SM-A546B": "device_info",
+    "Telekom.de": "network",
+    "192.168.178.42": "network",
+    "Sommer2026!azubi": "credentials",
 }
 
 
@@ -110,7 +123,10 @@ def _readable(record) -> str:
 
 
 def test_labels_cover_the_raw_values_in_each_request(bench, requests):
-    raw = {item["key"]: item for item in tomllib.loads((CORPUS / "labels.toml").read_text(encoding="utf-8"))["request"]}
+    raw = {
+        item["key"]: item
+        for item in tomllib.loads((CORPUS / "labels.toml").read_text(encoding="utf-8"))["request"]
+    }
     problems = []
     for request in requests:
         item = raw[request.key]
@@ -128,8 +144,10 @@ def test_benchmark_replays_every_labelled_request_through_the_pipeline(bench):
 
     requests = bench.labelled_corpus(CORPUS)
     pairs = sum(len(r.label.categories) for r in requests)
-    for analyser in (Analyser(profile=load_profile(CORPUS / "device.toml"), app=bench.APP, first_party=bench.FIRST_PARTY),
-                     Analyser(profile=None, app=bench.APP, first_party=bench.FIRST_PARTY)):
+    for analyser in (
+        Analyser(profile=load_profile(CORPUS / "device.toml"), app=bench.APP, first_party=bench.FIRST_PARTY),
+        Analyser(profile=None, app=bench.APP, first_party=bench.FIRST_PARTY),
+    ):
         result = bench.run("check", requests, analyser)
         assert result.requests == len(requests)
         assert sum(result.tp.values()) + sum(result.fn.values()) == pairs

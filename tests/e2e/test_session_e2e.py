@@ -38,11 +38,29 @@ def _router(tmp_path: Path, server: LocalServer) -> Path:
 def _argv(tmp_path: Path, server: LocalServer, name: str, *extra: str) -> list[str]:
     profile = tmp_path / "device.toml"
     profile.write_text(PROFILE)
-    return [str(PHONEHOME), "session", "--local", "--app", "com.example.shop", "--no-dashboard",
-            "--listen-port", str(free_port()), "--profile", str(profile), "--name", name,
-            "--captures", str(tmp_path / "captures"), "--confdir", str(tmp_path / "conf"),
-            "--mitmproxy-script", str(_router(tmp_path, server)), "--mitmproxy-option", "ssl_insecure=true",
-            *extra]
+    return [
+        str(PHONEHOME),
+        "session",
+        "--local",
+        "--app",
+        "com.example.shop",
+        "--no-dashboard",
+        "--listen-port",
+        str(free_port()),
+        "--profile",
+        str(profile),
+        "--name",
+        name,
+        "--captures",
+        str(tmp_path / "captures"),
+        "--confdir",
+        str(tmp_path / "conf"),
+        "--mitmproxy-script",
+        str(_router(tmp_path, server)),
+        "--mitmproxy-option",
+        "ssl_insecure=true",
+        *extra,
+    ]
 
 
 def _lines(path: Path) -> list[dict]:
@@ -51,9 +69,18 @@ def _lines(path: Path) -> list[dict]:
 
 def test_local_session_with_hooks_records_everything(tmp_path: Path) -> None:
     with LocalServer() as server:
-        argv = _argv(tmp_path, server, "curl-run", "--",
-                     "/usr/bin/curl", "-sS", "--http1.1", "-H", "X-Contact: lena.beispiel@posteo.de",
-                     f"https://api.example-shop.com/v1/register?android_id={ANDROID_ID}")
+        argv = _argv(
+            tmp_path,
+            server,
+            "curl-run",
+            "--",
+            "/usr/bin/curl",
+            "-sS",
+            "--http1.1",
+            "-H",
+            "X-Contact: lena.beispiel@posteo.de",
+            f"https://api.example-shop.com/v1/register?android_id={ANDROID_ID}",
+        )
         done = subprocess.run(argv, capture_output=True, text=True, timeout=240, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
         assert server.requests, "the request never reached the local server"
@@ -94,8 +121,11 @@ def test_killing_a_child_stops_everything_cleanly(tmp_path: Path) -> None:
         root = tmp_path / "captures" / "killed"
         store = SessionStore(root)
         try:
-            wait_for(lambda: store.findings.exists() and store.findings.stat().st_size > 0, timeout=90,
-                     what="first findings")
+            wait_for(
+                lambda: store.findings.exists() and store.findings.stat().st_size > 0,
+                timeout=90,
+                what="first findings",
+            )
             pid = store.read_meta()["proxy"]["pid"]
             os.kill(pid, signal.SIGKILL)
             _, err = proc.communicate(timeout=60)
@@ -120,10 +150,30 @@ def test_killing_a_child_stops_everything_cleanly(tmp_path: Path) -> None:
 
 
 def test_wireguard_mode_prints_the_client_configuration(tmp_path: Path) -> None:
-    argv = [str(PHONEHOME), "session", "--local", "--no-hooks", "--no-dashboard", "--mode", "wireguard",
-            "--listen-host", "127.0.0.1", "--listen-port", str(free_port()), "--name", "wg",
-            "--captures", str(tmp_path / "captures"), "--confdir", str(tmp_path / "conf"), "--timeout", "1",
-            "--", "/bin/sleep", "30"]
+    argv = [
+        str(PHONEHOME),
+        "session",
+        "--local",
+        "--no-hooks",
+        "--no-dashboard",
+        "--mode",
+        "wireguard",
+        "--listen-host",
+        "127.0.0.1",
+        "--listen-port",
+        str(free_port()),
+        "--name",
+        "wg",
+        "--captures",
+        str(tmp_path / "captures"),
+        "--confdir",
+        str(tmp_path / "conf"),
+        "--timeout",
+        "1",
+        "--",
+        "/bin/sleep",
+        "30",
+    ]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert "[Interface]" in done.stderr and "PrivateKey" in done.stderr and "[Peer]" in done.stderr
     meta = SessionStore(tmp_path / "captures" / "wg").read_meta()
@@ -131,11 +181,21 @@ def test_wireguard_mode_prints_the_client_configuration(tmp_path: Path) -> None:
 
 
 def test_bad_arguments_are_explained(tmp_path: Path) -> None:
-    done = subprocess.run([str(PHONEHOME), "session", "--local", "--no-dashboard"], capture_output=True, text=True,
-                          timeout=60, cwd=tmp_path)
+    done = subprocess.run(
+        [str(PHONEHOME), "session", "--local", "--no-dashboard"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert done.returncode == 2 and "--local needs the program to run after --" in done.stderr
-    done = subprocess.run([str(PHONEHOME), "session", "--usb", "--no-dashboard"], capture_output=True, text=True,
-                          timeout=60, cwd=tmp_path)
+    done = subprocess.run(
+        [str(PHONEHOME), "session", "--usb", "--no-dashboard"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert done.returncode == 2 and "--app PACKAGE is needed" in done.stderr
 
 
@@ -143,9 +203,24 @@ def test_bad_arguments_are_explained(tmp_path: Path) -> None:
 def test_hangup_or_term_stops_every_child(tmp_path: Path, sig: int) -> None:
     """Closing the terminal (SIGHUP) or `kill` (SIGTERM) ends the session like Ctrl-C: the proxy
     and the program live in their own process groups and must not be left behind."""
-    argv = [str(PHONEHOME), "session", "--local", "--no-hooks", "--no-dashboard", "--listen-port", str(free_port()),
-            "--name", "hup", "--captures", str(tmp_path / "captures"), "--confdir", str(tmp_path / "conf"),
-            "--", "/bin/sleep", "300"]
+    argv = [
+        str(PHONEHOME),
+        "session",
+        "--local",
+        "--no-hooks",
+        "--no-dashboard",
+        "--listen-port",
+        str(free_port()),
+        "--name",
+        "hup",
+        "--captures",
+        str(tmp_path / "captures"),
+        "--confdir",
+        str(tmp_path / "conf"),
+        "--",
+        "/bin/sleep",
+        "300",
+    ]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     store = SessionStore(tmp_path / "captures" / "hup")
     try:

@@ -128,13 +128,22 @@ def test_a_killed_worker_loses_and_duplicates_nothing(tmp_path, cluster_client):
     assert killed, "the worker was never killed"
     assert summary.failed == 0, summary.failures
     _assert_complete(dataset, generated)
-    wait_for(lambda: len(cluster_client.scheduler_info()["workers"]) == 2, timeout=30,
-             what="the nanny restarted the worker")
+    wait_for(
+        lambda: len(cluster_client.scheduler_info()["workers"]) == 2,
+        timeout=30,
+        what="the nanny restarted the worker",
+    )
 
 
 def _study_cli(*args: str, **kw) -> subprocess.Popen:
-    return subprocess.Popen([str(BIN / "phonehome"), "study", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True, **kw)
+    return subprocess.Popen(
+        [str(BIN / "phonehome"), "study", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        **kw,
+    )
 
 
 def test_resume_after_the_whole_run_was_killed(tmp_path):
@@ -143,8 +152,11 @@ def test_resume_after_the_whole_run_was_killed(tmp_path):
     dataset = tmp_path / "ds"
     first = _study_cli(str(root), "-o", str(dataset), "--workers", "2", "--no-progress")
     try:
-        wait_for(lambda: len(done_task_ids(dataset)) >= 2 or first.poll() is not None, timeout=90,
-                 what="the first tasks")
+        wait_for(
+            lambda: len(done_task_ids(dataset)) >= 2 or first.poll() is not None,
+            timeout=90,
+            what="the first tasks",
+        )
     finally:
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=30)
@@ -170,23 +182,57 @@ def test_a_separate_scheduler_and_two_workers_give_the_same_dataset(study_inputs
 
     port = free_port()
     env = {**os.environ, "DASK_DISTRIBUTED__LOGGING__DISTRIBUTED": "error"}
-    procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                               "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env=env, start_new_session=True)]
+    procs = [
+        subprocess.Popen(
+            [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+    ]
     try:
         for _ in range(2):
-            procs.append(subprocess.Popen(
-                [str(BIN / "dask"), "worker", f"tcp://127.0.0.1:{port}", "--nthreads", "1", "--nworkers", "1",
-                 "--no-dashboard", "--host", "127.0.0.1"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        str(BIN / "dask"),
+                        "worker",
+                        f"tcp://127.0.0.1:{port}",
+                        "--nthreads",
+                        "1",
+                        "--nworkers",
+                        "1",
+                        "--no-dashboard",
+                        "--host",
+                        "127.0.0.1",
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    env=env,
+                    start_new_session=True,
+                )
+            )
         from distributed import Client
 
         with Client(f"tcp://127.0.0.1:{port}", timeout="30s") as client:
             client.wait_for_workers(2, timeout=60)
             remote = tmp_path / "remote"
-            proc = subprocess.run([str(BIN / "phonehome"), "study", str(root), "-o", str(remote),
-                                   "--scheduler", f"tcp://127.0.0.1:{port}", "--no-progress"],
-                                  capture_output=True, text=True, timeout=180)
+            proc = subprocess.run(
+                [
+                    str(BIN / "phonehome"),
+                    "study",
+                    str(root),
+                    "-o",
+                    str(remote),
+                    "--scheduler",
+                    f"tcp://127.0.0.1:{port}",
+                    "--no-progress",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=180,
+            )
             assert proc.returncode == 0, proc.stderr
             workers = {w["host"] for w in client.scheduler_info()["workers"].values()}
             assert workers == {"127.0.0.1"}
@@ -202,7 +248,12 @@ def test_a_separate_scheduler_and_two_workers_give_the_same_dataset(study_inputs
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
 
-    for table, drop in (("findings", []), ("requests", []), ("sessions", ["seconds"]), ("failures", ["ts", "error"])):
+    for table, drop in (
+        ("findings", []),
+        ("requests", []),
+        ("sessions", ["seconds"]),
+        ("failures", ["ts", "error"]),
+    ):
         a = read_table(local, table).drop(columns=drop)
         b = read_table(remote, table).drop(columns=drop)
         a = a.astype(str).sort_values(list(a.columns)).reset_index(drop=True)
@@ -228,7 +279,10 @@ def test_study_report_has_denominators_and_stays_inert(study_inputs, cluster_cli
     # the share of apps sending the advertising ID to a third party, computed by hand from the findings
     f = read_table(dataset, "findings", ["app", "category", "party"])
     expect = f[(f["category"] == "advertising_id") & (f["party"] == "third")]["app"].nunique()
-    assert (by_cat["advertising_id"].third_party.count, by_cat["advertising_id"].third_party.total) == (expect, 30)
+    assert (by_cat["advertising_id"].third_party.count, by_cat["advertising_id"].third_party.total) == (
+        expect,
+        30,
+    )
     marked = read_table(dataset, "sessions", ["app", "consent_label"]).dropna()
     assert by_cat["advertising_id"].before_consent.total == marked["app"].nunique()
 
@@ -288,7 +342,11 @@ def test_replay_on_two_cores_gives_the_rows_of_one(big_flow_file, tmp_path, cut,
     one = _replay(path, 1)
     two = _replay(path, 2)
     assert one[0] == two[0]  # the same rows, in the same order
-    assert (one[1].flows, one[1].records, one[1].bytes_done) == (two[1].flows, two[1].records, two[1].bytes_done)
+    assert (one[1].flows, one[1].records, one[1].bytes_done) == (
+        two[1].flows,
+        two[1].records,
+        two[1].bytes_done,
+    )
     assert one[2] == two[2]  # the same damage message (offset, flow number)
     assert one[3] == two[3]
     if cut:
@@ -302,4 +360,6 @@ def test_flow_boundaries_and_parts(big_flow_file):
     assert parts[0].start == 0 and parts[-1].end == end
     assert all(a.end == b.start for a, b in zip(parts, parts[1:], strict=False))
     assert sum(1 for _ in parts) >= 2
-    assert ParallelReplay(plan_replay([big_flow_file]).analyser, jobs=2, body_cap=1, min_bytes=1).accepts(big_flow_file)
+    assert ParallelReplay(plan_replay([big_flow_file]).analyser, jobs=2, body_cap=1, min_bytes=1).accepts(
+        big_flow_file
+    )

@@ -25,8 +25,9 @@ def _clean(text: str) -> None:
 
 
 @pytest.mark.parametrize("command", ["report", "replay"])
-def test_captured_file_names_are_printed_inert(tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str],
-                                               caplog: pytest.LogCaptureFixture) -> None:
+def test_captured_file_names_are_printed_inert(
+    tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
     folder = _folder(tmp_path)
     args = ["-o", str(tmp_path / "r.html")] if command == "report" else ["--no-progress"]
     main([command, str(folder), *args])

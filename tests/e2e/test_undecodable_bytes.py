@@ -31,8 +31,13 @@ def session(tmp_path: Path) -> Path:
     f.request.data.method = b"POST"
     f.request.data.host = "api.example.com"
     f.request.data.path = f"/v1/p\xfeth?adid={ADID}&x=\xff".encode("latin-1")
-    f.request.headers = http.Headers([(b"Host", b"api.ex\xffample.com"), (b"X-Bad", b"caf\xe9 \xff"),
-                                      (b"Content-Type", b"application/json")])
+    f.request.headers = http.Headers(
+        [
+            (b"Host", b"api.ex\xffample.com"),
+            (b"X-Bad", b"caf\xe9 \xff"),
+            (b"Content-Type", b"application/json"),
+        ]
+    )
     f.request.content = b'{"email":"lena.beispiel@posteo.de","x":"\xff\xfe\xed\xa0\x80"}'
     with (root / "flows.mitm").open("ab") as fh:
         io.FlowWriter(fh).add(f)
@@ -111,19 +116,29 @@ def test_live_session_with_undecodable_bytes_makes_every_output(tmp_path: Path) 
     session = tmp_path / "session"
     addon = str(Path(__file__).resolve().parents[2] / "addons" / "phonehome.py")
     body = f'{{"advertising_id":"{ADID}","x":"'.encode() + b'\xff\xfe"}'
-    request = (b"POST /v1/p\xfeth?adid=" + ADID.encode() + b" HTTP/1.1\r\nHost: api.ex\xffample.com\r\n"
-               b"X-Bad: caf\xe9 \xff\r\nContent-Type: application/json\r\nContent-Length: "
-               + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
-    with LocalServer() as server, run_mitmdump("-q", "-s", addon, "--set", f"phonehome_session={session}",
-                                               upstream=server) as proxy:
+    request = (
+        b"POST /v1/p\xfeth?adid=" + ADID.encode() + b" HTTP/1.1\r\nHost: api.ex\xffample.com\r\n"
+        b"X-Bad: caf\xe9 \xff\r\nContent-Type: application/json\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\nConnection: close\r\n\r\n"
+        + body
+    )
+    with (
+        LocalServer() as server,
+        run_mitmdump("-q", "-s", addon, "--set", f"phonehome_session={session}", upstream=server) as proxy,
+    ):
         tls = client_ssl_context(_proxy_ca(proxy, None)).wrap_socket(
-            open_tunnel(proxy, "api.example.com", 443), server_hostname="api.example.com")
+            open_tunnel(proxy, "api.example.com", 443), server_hostname="api.example.com"
+        )
         with tls:
             tls.sendall(request)
             tls.settimeout(20)
             assert tls.recv(12).startswith(b"HTTP/1.1 ")  # answered (the upstream refuses the path: 502)
-        wait_for(lambda: (session / "findings.jsonl").exists() and (session / "findings.jsonl").stat().st_size > 0,
-                 timeout=30, what="the live findings")
+        wait_for(
+            lambda: (session / "findings.jsonl").exists() and (session / "findings.jsonl").stat().st_size > 0,
+            timeout=30,
+            what="the live findings",
+        )
     read = read_jsonl(session / "findings.jsonl")
     assert read.problems == [] and any(r["host"] == "api.ex\udcffample.com" for r in read.objects)
     for recorded in ([], ["--recorded"]):

@@ -18,14 +18,20 @@ pytestmark = pytest.mark.slow
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_pure_functions_with_node_test():
     ensure_agents("ios")
-    proc = subprocess.run(["node", "--test", str(REPO / "hooks" / "ios" / "pure.test.mjs")],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        ["node", "--test", str(REPO / "hooks" / "ios" / "pure.test.mjs")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "# fail 0" in proc.stdout and "# pass 5" in proc.stdout
 
 
 def test_loads_without_objc_and_reports_missing(tmp_path: Path):
-    run_hooked([SYSTEM_PYTHON, "-c", "import time; time.sleep(0.3)"], tmp_path, agents=("ios", "unpin"), timeout=30)
+    run_hooked(
+        [SYSTEM_PYTHON, "-c", "import time; time.sleep(0.3)"], tmp_path, agents=("ios", "unpin"), timeout=30
+    )
     evs = events(tmp_path)
     assert not of_type(evs, "hook:agent-error")
     missing = {e["target"] for e in of_type(evs, "hook:missing-class")}

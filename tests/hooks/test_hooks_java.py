@@ -33,9 +33,16 @@ def _one(rows: list[dict], **match) -> dict:
 @pytest.fixture(scope="module")
 def session(tmp_path_factory) -> tuple[Path, str, list[dict]]:
     session = tmp_path_factory.mktemp("java-session")
-    with LocalServer() as server, run_mitmdump(
-        "-s", str(REPO / "addons" / "phonehome.py"), "--set", f"phonehome_session={session}", upstream=server,
-    ) as proxy:
+    with (
+        LocalServer() as server,
+        run_mitmdump(
+            "-s",
+            str(REPO / "addons" / "phonehome.py"),
+            "--set",
+            f"phonehome_session={session}",
+            upstream=server,
+        ) as proxy,
+    ):
         argv = java_argv(
             str(proxy.ca_cert),
             "https://graph.facebook.com/v17.0/1234/activities",
@@ -47,7 +54,9 @@ def session(tmp_path_factory) -> tuple[Path, str, list[dict]]:
         # the addon's worker analyses flows asynchronously: wait (bounded) for both flows' findings
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and {r["host"] for r in findings(session, "findings.jsonl")} != {
-            "graph.facebook.com", "t.appsflyer.com"}:
+            "graph.facebook.com",
+            "t.appsflyer.com",
+        }:
             time.sleep(0.1)
         proxy_rows = findings(session, "findings.jsonl")
         assert len(server.requests) == 2
@@ -64,7 +73,9 @@ def test_reads_with_sdk_attribution(session):
     reads = of_type(evs, "hook:read")
     fb_id = _one(reads, api="Settings.Secure.getString", sdk="com.facebook.appevents")
     assert fb_id["value"] == ANDROID_ID and fb_id["category"] == "device_id" and fb_id["org"] == "Meta"
-    assert fb_id["thread"] == "main" and fb_id["stack"][1].startswith("com.facebook.appevents.AppEventsLogger.collect(")
+    assert fb_id["thread"] == "main" and fb_id["stack"][1].startswith(
+        "com.facebook.appevents.AppEventsLogger.collect("
+    )
     af_id = _one(reads, api="Settings.Secure.getString", sdk="com.appsflyer")
     assert af_id["org"] == "AppsFlyer" and af_id["value"] == ANDROID_ID
     adid = _one(reads, api="AdvertisingIdClient.Info.getId")
@@ -75,7 +86,9 @@ def test_reads_with_sdk_attribution(session):
     # the app's own reads: no SDK in the stack
     contacts = of_type(evs, "hook:read", api="Cursor.getString")
     assert [(c["value"], c["column"], c["category"]) for c in contacts] == [
-        (EMAIL, "data1", "contacts"), ("+4915112345678", "data1", "contacts")]
+        (EMAIL, "data1", "contacts"),
+        ("+4915112345678", "data1", "contacts"),
+    ]
     assert all("sdk" not in c for c in contacts)
     assert _one(reads, api="ContentResolver.query")["uri"] == "content://com.android.contacts/data"
     clip = _one(reads, api="ClipboardManager.getPrimaryClip")
@@ -132,8 +145,13 @@ def test_findings_tie_traffic_to_reads(session, which):
 def test_agent_error_inside_a_hook_does_not_break_the_call(tmp_path: Path):
     apis = ["Settings.Secure.getString", "AdvertisingIdClient.Info.getId", "Location.getLatitude"]
     started = time.monotonic()
-    host = run_hooked(java_argv("--selftest"), tmp_path, agents=("api",), timeout=30,
-                      agent_settings={"faultInjection": apis})
+    host = run_hooked(
+        java_argv("--selftest"),
+        tmp_path,
+        agents=("api",),
+        timeout=30,
+        agent_settings={"faultInjection": apis},
+    )
     assert time.monotonic() - started < 25
     assert f"SELFTEST android_id={ANDROID_ID} adid={ADID} lat=52.520008" in stdout_of(host)
     evs = events(tmp_path)
@@ -152,12 +170,17 @@ def test_unpin_lets_a_pinning_client_through_the_proxy(tmp_path: Path):
         props = ["-Dhttps.proxyHost=127.0.0.1", f"-Dhttps.proxyPort={proxy.port}"]
         urls = ["https://graph.facebook.com/v17.0/1/activities", "https://t.appsflyer.com/e"]
         # control, without Frida: the client rejects mitmproxy's certificate
-        pinned = subprocess.run(java_argv(str(server.cert_path), *urls, props=props), capture_output=True, text=True,
-                                timeout=60)
+        pinned = subprocess.run(
+            java_argv(str(server.cert_path), *urls, props=props), capture_output=True, text=True, timeout=60
+        )
         assert "facebook 200" not in pinned.stdout and "SSLHandshakeException" in pinned.stderr
         assert not server.requests
-        unpinned = run_hooked(java_argv(str(server.cert_path), *urls, props=props), tmp_path / "unpinned",
-                              agents=("unpin",), timeout=40)
+        unpinned = run_hooked(
+            java_argv(str(server.cert_path), *urls, props=props),
+            tmp_path / "unpinned",
+            agents=("unpin",),
+            timeout=40,
+        )
         assert "facebook 200" in stdout_of(unpinned) and "appsflyer 200" in stdout_of(unpinned)
     evs = of_type(events(tmp_path / "unpinned"), "hook:unpin")
     status = {(e["target"], e["status"]) for e in evs}

@@ -36,7 +36,9 @@ def server():
 
 
 def _plaintext(evs: list[dict], direction: str) -> bytes:
-    return b"".join(base64.b64decode(e["data_b64"]) for e in of_type(evs, "hook:tls-plaintext", direction=direction))
+    return b"".join(
+        base64.b64decode(e["data_b64"]) for e in of_type(evs, "hook:tls-plaintext", direction=direction)
+    )
 
 
 def _assert_session(session: Path, *, http_version: str) -> None:
@@ -58,8 +60,18 @@ def _assert_session(session: Path, *, http_version: str) -> None:
 @pytest.mark.parametrize("http_flag,version", [("--http2", "HTTP/2"), ("--http1.1", "HTTP/1.1")])
 def test_curl_plaintext_and_findings(server, tmp_path: Path, http_flag: str, version: str):
     port = server.https_port
-    argv = [CURL, "-sk", http_flag, "--resolve", f"graph.facebook.com:{port}:127.0.0.1", "-H", "content-type: application/json",
-            "-d", BODY, f"https://graph.facebook.com:{port}/v17.0/activities"]
+    argv = [
+        CURL,
+        "-sk",
+        http_flag,
+        "--resolve",
+        f"graph.facebook.com:{port}:127.0.0.1",
+        "-H",
+        "content-type: application/json",
+        "-d",
+        BODY,
+        f"https://graph.facebook.com:{port}/v17.0/activities",
+    ]
     host = run_hooked(argv, tmp_path, agents=("tls",), timeout=30)
     assert '"ok": true' in stdout_of(host)
     assert not host.errors
@@ -68,7 +80,9 @@ def test_curl_plaintext_and_findings(server, tmp_path: Path, http_flag: str, ver
 
 
 def test_python_ssl_write_ex_late_libssl(server, tmp_path: Path):
-    host = run_hooked([SYSTEM_PYTHON, "-c", PY_CLIENT, str(server.https_port), BODY], tmp_path, agents=("tls",), timeout=30)
+    host = run_hooked(
+        [SYSTEM_PYTHON, "-c", PY_CLIENT, str(server.https_port), BODY], tmp_path, agents=("tls",), timeout=30
+    )
     assert stdout_of(host).strip() == "200"
     evs = events(tmp_path)
     assert {e["api"] for e in of_type(evs, "hook:tls-plaintext")} == {"SSL_write_ex", "SSL_read_ex"}
@@ -121,8 +135,17 @@ def test_a_child_then_the_parent_is_still_hooked(server, tmp_path: Path, how: st
     still seen (Frida sometimes drops a parent's session right after fork; the host re-attaches)."""
     port = server.https_port
     parent = "import os, sys, time\n" + STARTS_A_CHILD[how] + THEN_TLS
-    argv = [SYSTEM_PYTHON, "-c", parent, PY_CLIENT, str(port),
-            CURL, "-sk", "--http1.1", f"https://127.0.0.1:{port}/exec"]
+    argv = [
+        SYSTEM_PYTHON,
+        "-c",
+        parent,
+        PY_CLIENT,
+        str(port),
+        CURL,
+        "-sk",
+        "--http1.1",
+        f"https://127.0.0.1:{port}/exec",
+    ]
     before = len(server.requests)
     host = run_hooked(argv, tmp_path, agents=("tls",), timeout=30)
     assert "parent done" in stdout_of(host)
@@ -141,7 +164,12 @@ def test_exec_of_the_main_target_is_followed_once(server, tmp_path: Path):
     port = server.https_port
     url = f"https://127.0.0.1:{port}/after-exec"
     execs = "import os, sys, time; time.sleep(0.3); os.execv(sys.argv[1], sys.argv[1:])"
-    host = run_hooked([SYSTEM_PYTHON, "-c", execs, CURL, "-sk", "--http1.1", url, url], tmp_path, agents=("tls",), timeout=30)
+    host = run_hooked(
+        [SYSTEM_PYTHON, "-c", execs, CURL, "-sk", "--http1.1", url, url],
+        tmp_path,
+        agents=("tls",),
+        timeout=30,
+    )
     evs = events(tmp_path)
     assert [e["reason"] for e in of_type(evs, "hook:detached")] == ["process-replaced", "process-terminated"]
     assert len(of_type(evs, "hook:child", pid=host.main_pid, origin="exec")) == 1
@@ -151,8 +179,10 @@ def test_exec_of_the_main_target_is_followed_once(server, tmp_path: Path):
     assert [r.path for r in server.requests].count("/after-exec") >= 2
 
 
-WAITS_THEN_SENDS = ("import sys; sys.stdin.readline(); code = sys.argv[1]; sys.argv = ['c', *sys.argv[2:]]; "
-                    "exec(compile(code, 'client', 'exec'), {'__name__': 'c'})")
+WAITS_THEN_SENDS = (
+    "import sys; sys.stdin.readline(); code = sys.argv[1]; sys.argv = ['c', *sys.argv[2:]]; "
+    "exec(compile(code, 'client', 'exec'), {'__name__': 'c'})"
+)
 
 
 def _attach_then_send(server, session: Path, before_sending=None) -> int:
@@ -162,8 +192,12 @@ def _attach_then_send(server, session: Path, before_sending=None) -> int:
 
     from phonehome.hooks.host import AgentConfig, HookHost, Target
 
-    proc = subprocess.Popen([SYSTEM_PYTHON, "-c", WAITS_THEN_SENDS, PY_CLIENT, str(server.https_port), BODY],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [SYSTEM_PYTHON, "-c", WAITS_THEN_SENDS, PY_CLIENT, str(server.https_port), BODY],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         host = HookHost(AgentConfig(target=Target(attach=proc.pid), agents=("tls",), session=session)).start()
         if before_sending is not None:
@@ -199,10 +233,14 @@ def test_a_dropped_session_is_reattached(server, tmp_path: Path):
 
 def test_crash_is_reported_and_respawned(tmp_path: Path):
     argv = [SYSTEM_PYTHON, "-c", "import ctypes; ctypes.string_at(0)"]
-    host = run_hooked(argv, tmp_path, agents=("tls",), timeout=30, respawn=True, max_respawns=1, crash_reporter=True)
+    host = run_hooked(
+        argv, tmp_path, agents=("tls",), timeout=30, respawn=True, max_respawns=1, crash_reporter=True
+    )
     evs = events(tmp_path)
     crashes = of_type(evs, "hook:crash")
-    assert len(crashes) == 2 and crashes[0]["kind"] == "access-violation" and crashes[0]["memory"] == "read 0x0"
+    assert (
+        len(crashes) == 2 and crashes[0]["kind"] == "access-violation" and crashes[0]["memory"] == "read 0x0"
+    )
     detached = of_type(evs, "hook:detached")
     assert [d["reason"] for d in detached] == ["process-terminated", "process-terminated"]
     (respawned,) = of_type(evs, "hook:respawned")
@@ -226,9 +264,29 @@ def test_cli_spawns_and_writes_the_session(server, tmp_path: Path, capsys):
 
     ensure_agents("tls")
     port = server.https_port
-    rc = main(["hooks", "--local", "--agents", "tls", "--session", str(tmp_path), "--timeout", "30",
-               "--spawn", CURL, "-sk", "--http1.1", "--resolve", f"graph.facebook.com:{port}:127.0.0.1",
-               "-H", "content-type: application/json", "-d", BODY, f"https://graph.facebook.com:{port}/v17.0/activities"])
+    rc = main(
+        [
+            "hooks",
+            "--local",
+            "--agents",
+            "tls",
+            "--session",
+            str(tmp_path),
+            "--timeout",
+            "30",
+            "--spawn",
+            CURL,
+            "-sk",
+            "--http1.1",
+            "--resolve",
+            f"graph.facebook.com:{port}:127.0.0.1",
+            "-H",
+            "content-type: application/json",
+            "-d",
+            BODY,
+            f"https://graph.facebook.com:{port}/v17.0/activities",
+        ]
+    )
     out, err = capsys.readouterr()
     assert rc == 0, err
     assert f"tls   graph.facebook.com:{port} SSL_write" in out and "POST /v17.0/activities HTTP/1.1" in out
@@ -243,7 +301,9 @@ def test_cli_without_bundle_says_how_to_build(tmp_path: Path, capsys, monkeypatc
     monkeypatch.setattr(build, "HOOKS_DIR", tmp_path)
     monkeypatch.setattr(build.bundle_path, "__defaults__", (tmp_path,))
     monkeypatch.setattr(build.load_bundle, "__defaults__", (tmp_path,))
-    rc = main(["hooks", "--local", "--agents", "tls", "--session", str(tmp_path / "s"), "--spawn", "/bin/true"])
+    rc = main(
+        ["hooks", "--local", "--agents", "tls", "--session", str(tmp_path / "s"), "--spawn", "/bin/true"]
+    )
     assert rc == 2
     assert "python -m phonehome.hooks.build" in capsys.readouterr().err
 
@@ -259,9 +319,25 @@ def test_cli_stops_cleanly_on_sigterm_and_kills_its_spawn(tmp_path: Path):
 
     ensure_agents("tls")
     loop = "import socket, time\nwhile True:\n    socket.getaddrinfo('localhost', 80); time.sleep(0.01)"
-    cli = subprocess.Popen([str(REPO / ".venv" / "bin" / "phonehome"), "hooks", "--local", "--agents", "tls", "--session",
-                            str(tmp_path), "-q", "--spawn", SYSTEM_PYTHON, "-c", loop],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    cli = subprocess.Popen(
+        [
+            str(REPO / ".venv" / "bin" / "phonehome"),
+            "hooks",
+            "--local",
+            "--agents",
+            "tls",
+            "--session",
+            str(tmp_path),
+            "-q",
+            "--spawn",
+            SYSTEM_PYTHON,
+            "-c",
+            loop,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     # The "pid" line comes once the CLI handles SIGTERM (waiting for the events file alone raced
     # the attach under load).
     seen: list[str] = []

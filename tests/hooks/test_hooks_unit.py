@@ -18,8 +18,21 @@ from phonehome.hooks import build
 from phonehome.hooks.host import AgentConfig, HookHost, Target, describe_sdk
 
 
-def chunk(data: bytes, conn: str = "1:1", direction: str = "write", host: str = "graph.facebook.com", ts: float = 1.0):
-    return {"type": "hook:tls-plaintext", "conn": conn, "direction": direction, "host": host, "port": 443, "ts": ts}, data
+def chunk(
+    data: bytes,
+    conn: str = "1:1",
+    direction: str = "write",
+    host: str = "graph.facebook.com",
+    ts: float = 1.0,
+):
+    return {
+        "type": "hook:tls-plaintext",
+        "conn": conn,
+        "direction": direction,
+        "host": host,
+        "port": 443,
+        "ts": ts,
+    }, data
 
 
 # ---------------------------------------------------------------------------------- plaintext
@@ -27,8 +40,10 @@ def chunk(data: bytes, conn: str = "1:1", direction: str = "write", host: str = 
 
 def test_http1_request_split_across_writes_with_keepalive():
     body = b'{"advertiser_id":"38400000-8cf0-11bd-b23e-10b96e40000d"}'
-    req = (b"POST /v1/activities?x=1 HTTP/1.1\r\nHost: graph.facebook.com\r\nContent-Type: application/json\r\n"
-           b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+    req = (
+        b"POST /v1/activities?x=1 HTTP/1.1\r\nHost: graph.facebook.com\r\nContent-Type: application/json\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+    )
     second = b"GET /ping HTTP/1.1\r\nHost: graph.facebook.com\r\n\r\n"
     a = PlaintextAssembler(app="com.example.app")
     out = []
@@ -38,7 +53,13 @@ def test_http1_request_split_across_writes_with_keepalive():
     out += a.feed(*chunk(second))
     r1, r2 = out
     assert (r1.method, r1.host, r1.path, r1.body, r1.source, r1.app) == (
-        "POST", "graph.facebook.com", "/v1/activities?x=1", body, "tls-hook", "com.example.app")
+        "POST",
+        "graph.facebook.com",
+        "/v1/activities?x=1",
+        body,
+        "tls-hook",
+        "com.example.app",
+    )
     assert r1.url == "https://graph.facebook.com/v1/activities?x=1"
     assert (r2.method, r2.path, r2.body) == ("GET", "/ping", b"")
     assert r1.flow_id != r2.flow_id
@@ -77,13 +98,29 @@ def test_http2_requests_are_reassembled():
 
     client = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
     client.initiate_connection()
-    client.send_headers(1, [(":method", "POST"), (":scheme", "https"), (":authority", "graph.facebook.com"),
-                            (":path", "/v2/events"), ("content-type", "application/x-www-form-urlencoded")])
+    client.send_headers(
+        1,
+        [
+            (":method", "POST"),
+            (":scheme", "https"),
+            (":authority", "graph.facebook.com"),
+            (":path", "/v2/events"),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ],
+    )
     body = b"adid=38400000-8cf0-11bd-b23e-10b96e40000d&" * 1200  # several DATA frames, within one window
     for i in range(0, len(body), 16000):
         client.send_data(1, body[i : i + 16000], end_stream=i + 16000 >= len(body))
-    client.send_headers(3, [(":method", "GET"), (":scheme", "https"), (":authority", "graph.facebook.com"),
-                            (":path", "/v2/ping")], end_stream=True)
+    client.send_headers(
+        3,
+        [
+            (":method", "GET"),
+            (":scheme", "https"),
+            (":authority", "graph.facebook.com"),
+            (":path", "/v2/ping"),
+        ],
+        end_stream=True,
+    )
     data = client.data_to_send()
     a = PlaintextAssembler()
     out = []
@@ -91,7 +128,12 @@ def test_http2_requests_are_reassembled():
         out += a.feed(*chunk(data[i : i + 5000]))
     r, ping = out
     assert ping.path == "/v2/ping" and ping.method == "GET"
-    assert (r.method, r.host, r.path, r.http_version) == ("POST", "graph.facebook.com", "/v2/events", "HTTP/2")
+    assert (r.method, r.host, r.path, r.http_version) == (
+        "POST",
+        "graph.facebook.com",
+        "/v2/events",
+        "HTTP/2",
+    )
     assert r.body == body
     assert r.header("content-type") == "application/x-www-form-urlencoded"
 
@@ -118,38 +160,69 @@ def test_hostile_plaintext_never_raises(data):
 
 
 def _read(id_, api, value, category, kind="id", sdk=None, org=None, ts=1795000000.0):
-    return {"type": "hook:read", "id": id_, "ts": ts, "api": api, "value": value, "category": category,
-            "kind": kind, "sdk": sdk, "org": org}
+    return {
+        "type": "hook:read",
+        "id": id_,
+        "ts": ts,
+        "api": api,
+        "value": value,
+        "category": category,
+        "kind": kind,
+        "sdk": sdk,
+        "org": org,
+    }
 
 
 def test_reads_become_known_values_with_provenance():
-    ev = _read(12, "Settings.Secure.getString", "9774d56d682e549c", "device_id", sdk="com.facebook", org="Meta",
-               ts=1795000000.0 + 3723)
+    ev = _read(
+        12,
+        "Settings.Secure.getString",
+        "9774d56d682e549c",
+        "device_id",
+        sdk="com.facebook",
+        org="Meta",
+        ts=1795000000.0 + 3723,
+    )
     (kv,) = known_values_from_events([ev, _read(13, "WifiInfo.getSSID", "null", "network")])
-    assert kv == KnownValue("hook:Settings.Secure.getString", "9774d56d682e549c", "device_id", "id",
-                            describe_read(ev))
+    assert kv == KnownValue(
+        "hook:Settings.Secure.getString", "9774d56d682e549c", "device_id", "id", describe_read(ev)
+    )
     assert kv.provenance.startswith("hook#12 Settings.Secure.getString by com.facebook (Meta) at ")
 
 
 def test_digest_of_a_read_email_is_known_even_when_the_read_arrives_later():
     email = "bob@example.org"
     digest = hashlib.sha256(email.encode()).digest()
-    dig = {"type": "hook:digest", "id": 5, "ts": 2.0, "api": "MessageDigest.digest", "algorithm": "SHA-256",
-           "input_b64": base64.b64encode(email.encode()).decode(), "digest_b64": base64.b64encode(digest).decode()}
+    dig = {
+        "type": "hook:digest",
+        "id": 5,
+        "ts": 2.0,
+        "api": "MessageDigest.digest",
+        "algorithm": "SHA-256",
+        "input_b64": base64.b64encode(email.encode()).decode(),
+        "digest_b64": base64.b64encode(digest).decode(),
+    }
     c = Correlator()
     assert [kv.category for kv in c.add(dict(dig))] == ["contact_info"] * 3  # e-mail pattern fallback
     # batches from different agents can arrive out of order: the digest first, the read after
     c2 = Correlator()
     salted = b"salt:" + email.encode()  # not an e-mail pattern by itself
-    c2.add({**dig, "input_b64": base64.b64encode(salted).decode(),
-            "digest_b64": base64.b64encode(hashlib.sha256(salted).digest()).decode()})
+    c2.add(
+        {
+            **dig,
+            "input_b64": base64.b64encode(salted).decode(),
+            "digest_b64": base64.b64encode(hashlib.sha256(salted).digest()).decode(),
+        }
+    )
     new = c2.add(_read(4, "Cursor.getString", email, "contacts", "email", ts=1.0))
     values = {kv.value for kv in new if kv.category == "contacts"}
     assert hashlib.sha256(b"salt:" + email.encode()).hexdigest() in values
     (late,) = c2.take_late()
     assert late["type"] == "hook:derived" and late["of"] == 5 and late["category"] == "contacts"
     # a consumer that only sees the late event still learns the values
-    assert {kv.value for kv in Correlator().add(late)} >= {hashlib.sha256(b"salt:" + email.encode()).hexdigest()}
+    assert {kv.value for kv in Correlator().add(late)} >= {
+        hashlib.sha256(b"salt:" + email.encode()).hexdigest()
+    }
 
 
 def test_ciphertext_of_a_payload_carries_every_category_inside():
@@ -158,9 +231,16 @@ def test_ciphertext_of_a_payload_carries_every_category_inside():
     events = [
         _read(1, "Settings.Secure.getString", "9774d56d682e549c", "device_id"),
         _read(2, "Location.getLatitude", "52.520008", "location_precise", "text"),
-        {"type": "hook:crypto", "id": 3, "ts": 1795000001.0, "api": "Cipher.doFinal", "op": "encrypt",
-         "algorithm": "AES/CBC/PKCS5Padding", "input_b64": base64.b64encode(plain).decode(),
-         "output_b64": base64.b64encode(cipher).decode()},
+        {
+            "type": "hook:crypto",
+            "id": 3,
+            "ts": 1795000001.0,
+            "api": "Cipher.doFinal",
+            "op": "encrypt",
+            "algorithm": "AES/CBC/PKCS5Padding",
+            "input_b64": base64.b64encode(plain).decode(),
+            "output_b64": base64.b64encode(cipher).decode(),
+        },
     ]
     kvs = known_values_from_events(events)
     derived = [kv for kv in kvs if kv.name.startswith("hook:Cipher.doFinal")]
@@ -171,33 +251,64 @@ def test_ciphertext_of_a_payload_carries_every_category_inside():
 
 def test_profile_values_seed_correlation():
     seed = [KnownValue("person.email", "alice@example.com", "contact_info", "email")]
-    ev = {"type": "hook:encode", "id": 9, "ts": 1.0, "api": "Base64.encode",
-          "input_b64": base64.b64encode(b"u=alice@example.com").decode(), "output_text": "dT1hbGljZUBleGFtcGxlLmNvbQ=="}
+    ev = {
+        "type": "hook:encode",
+        "id": 9,
+        "ts": 1.0,
+        "api": "Base64.encode",
+        "input_b64": base64.b64encode(b"u=alice@example.com").decode(),
+        "output_text": "dT1hbGljZUBleGFtcGxlLmNvbQ==",
+    }
     kvs = known_values_from_events([ev], seed=seed)
-    assert kvs and all(kv.category == "contact_info" and "profile person.email" in kv.provenance for kv in kvs)
+    assert kvs and all(
+        kv.category == "contact_info" and "profile person.email" in kv.provenance for kv in kvs
+    )
 
 
 # ---------------------------------------------------------------------------------- host plumbing
 
 
 def test_batch_decoding_numbering_and_blobs(tmp_path: Path):
-    host = HookHost(AgentConfig(target=Target(spawn=["/bin/true"]), agents=("tls",), session=tmp_path, analyse=False))
+    host = HookHost(
+        AgentConfig(target=Target(spawn=["/bin/true"]), agents=("tls",), session=tmp_path, analyse=False)
+    )
     host.sink.open()
     data = b"digest-bytes" + b"GET / HTTP/1.1\r\n\r\n"
-    batch = {"type": "batch", "agent": "crypto", "events": [
-        {"type": "hook:digest", "ts": 1.0, "pid": 7, "api": "MessageDigest.digest", "blobs": {"digest": [0, 12, 12]}},
-        {"type": "hook:tls-plaintext", "ts": 1.1, "pid": 7, "blobs": {"data": [12, 18, 4000]}},
-    ]}
+    batch = {
+        "type": "batch",
+        "agent": "crypto",
+        "events": [
+            {
+                "type": "hook:digest",
+                "ts": 1.0,
+                "pid": 7,
+                "api": "MessageDigest.digest",
+                "blobs": {"digest": [0, 12, 12]},
+            },
+            {"type": "hook:tls-plaintext", "ts": 1.1, "pid": 7, "blobs": {"data": [12, 18, 4000]}},
+        ],
+    }
     host._handle_message(7, "crypto", {"type": "send", "payload": batch}, data)
-    host._handle_message(7, "crypto", {"type": "error", "description": "ReferenceError: x", "stack": "at y"}, None)
+    host._handle_message(
+        7, "crypto", {"type": "error", "description": "ReferenceError: x", "stack": "at y"}, None
+    )
     host.sink.close()
     evs = [json.loads(line) for line in (tmp_path / "hook-events.jsonl").read_text().splitlines()]
     assert [e["id"] for e in evs] == [1, 2, 3]
-    assert base64.b64decode(evs[0]["digest_b64"]) == b"digest-bytes" and evs[0]["digest_hex"] == b"digest-bytes".hex()
-    assert evs[1]["data_text"] == "GET / HTTP/1.1\r\n\r\n" and evs[1]["data_size"] == 4000 and evs[1]["data_truncated"]
+    assert (
+        base64.b64decode(evs[0]["digest_b64"]) == b"digest-bytes"
+        and evs[0]["digest_hex"] == b"digest-bytes".hex()
+    )
+    assert (
+        evs[1]["data_text"] == "GET / HTTP/1.1\r\n\r\n"
+        and evs[1]["data_size"] == 4000
+        and evs[1]["data_truncated"]
+    )
     assert evs[2]["type"] == "hook:agent-error" and evs[2]["error"] == "ReferenceError: x"
     # a second host on the same session continues the numbering
-    host2 = HookHost(AgentConfig(target=Target(spawn=["/bin/true"]), agents=("tls",), session=tmp_path, analyse=False))
+    host2 = HookHost(
+        AgentConfig(target=Target(spawn=["/bin/true"]), agents=("tls",), session=tmp_path, analyse=False)
+    )
     host2.sink.open()
     assert host2.sink.next_id == 4
     host2.sink.close()
@@ -221,8 +332,11 @@ def test_config_validation():
 def test_describe_sdk_accepts_match_or_entry():
     from phonehome.analysis.destinations import sdk_match_for_stack
 
-    stack = ["android.provider.Settings$Secure.getString(Native Method)",
-             "com.appsflyer.internal.AFa1.run(AFa1.java:3)", "com.example.app.Main.main(Main.java:1)"]
+    stack = [
+        "android.provider.Settings$Secure.getString(Native Method)",
+        "com.appsflyer.internal.AFa1.run(AFa1.java:3)",
+        "com.example.app.Main.main(Main.java:1)",
+    ]
     m = sdk_match_for_stack(stack)
     assert m is not None
     assert describe_sdk(m, stack) == ("com.appsflyer", "AppsFlyer")
@@ -233,7 +347,9 @@ def test_spawn_failure_cleans_up(tmp_path: Path):
     pytest.importorskip("frida")
     import frida
 
-    host = HookHost(AgentConfig(target=Target(spawn=["/nonexistent/binary"]), agents=("tls",), session=tmp_path))
+    host = HookHost(
+        AgentConfig(target=Target(spawn=["/nonexistent/binary"]), agents=("tls",), session=tmp_path)
+    )
     try:
         build.load_bundle("tls")
     except build.MissingBundleError:
@@ -250,7 +366,9 @@ def test_plaintext_through_a_proxy_tunnel_keeps_the_requested_port() -> None:
     ev["port"] = 18080
     (record,) = PlaintextAssembler().feed(ev, data)
     assert (record.host, record.port) == ("api.example.com", 443)
-    ev2, data2 = chunk(b"GET / HTTP/1.1\r\nHost: api.example.com:8443\r\n\r\n", conn="1:2", host="api.example.com")
+    ev2, data2 = chunk(
+        b"GET / HTTP/1.1\r\nHost: api.example.com:8443\r\n\r\n", conn="1:2", host="api.example.com"
+    )
     ev2["port"] = 18080
     (record2,) = PlaintextAssembler().feed(ev2, data2)
     assert record2.port == 8443
@@ -260,8 +378,16 @@ def test_printed_events_are_inert_text(capsys) -> None:
     from phonehome.commands.hooks import _printer
     from phonehome.hooks.host import describe_event
 
-    hostile = {"type": "hook:tls-plaintext", "direction": "write", "ts": 1.0, "api": "SSL_write",
-               "host": "\x1b]0;pwned\x07evil.example", "port": 443, "data_size": 3, "data_text": "GET /\x1b[2J"}
+    hostile = {
+        "type": "hook:tls-plaintext",
+        "direction": "write",
+        "ts": 1.0,
+        "api": "SSL_write",
+        "host": "\x1b]0;pwned\x07evil.example",
+        "port": 443,
+        "data_size": 3,
+        "data_text": "GET /\x1b[2J",
+    }
     _printer(describe_event)(hostile)
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "evil.example" in out

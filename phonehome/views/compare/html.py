@@ -41,7 +41,9 @@ def stylesheet() -> str:
 
 def countries(a: AppColumn, lang: str) -> str:
     """`United States, Singapore, China` — third countries of an app's receivers."""
-    return rt.join([where.country_name(e.country, lang) for e in a.exposures if e.group == "third_country"], lang)
+    return rt.join(
+        [where.country_name(e.country, lang) for e in a.exposures if e.group == "third_country"], lang
+    )
 
 
 def glance_rows(model: CompareModel) -> list[dict[str, Any]]:
@@ -66,7 +68,9 @@ def _globals(model: CompareModel) -> dict[str, Any]:
         "duration": lambda s: rt.duration_short(s, lang),
         "per_min": lambda a, n: ct.per_minute(a.per_minute(n), lang),
         "merged": lambda a: ct.ui("merged_note", lang, app=a.label, n=len(a.inputs)),
-        "fairness_warning": ct.ui("fairness_warning", lang, ratio=ct.ratio_text(model.duration_ratio or 0, lang)),
+        "fairness_warning": ct.ui(
+            "fairness_warning", lang, ratio=ct.ratio_text(model.duration_ratio or 0, lang)
+        ),
         "any_labels": any(a.label_checked for a in model.apps),
         "glance_rows": glance_rows(model),
         "footer": ct.ui("footer", lang, version=model.version),

@@ -185,7 +185,9 @@ def _column(
         label=ct.clean(item.label, 80) or ct.clean(item.app, 80) or "?",
         inputs=tuple(ct.clean(n, 120) for n in item.names),
         duration_s=sum(durations) if durations else None,
-        requests=sum(_requests_recorded(s, r.requests_count) for s, r in zip(item.sessions, reports, strict=True)),
+        requests=sum(
+            _requests_recorded(s, r.requests_count) for s, r in zip(item.sessions, reports, strict=True)
+        ),
         requests_with_data=int(f["_flow"].nunique()) if len(f) else 0,
         consent=consent,
         third_parties=tuple(str(o) for o in kinds_per_org.index),
@@ -193,8 +195,12 @@ def _column(
         categories_third=tuple(_order_categories(list(third["_cat"].unique()))),
         categories_first=tuple(_order_categories(list(first["_cat"].unique()))),
         pairs=int(third.drop_duplicates(["_org", "_cat"]).shape[0]),
-        tracking_before_consent=tuple(sorted({str(o) for o in tracking[tracking["_consent"] == "before"]["_org"]})),
-        tracking_unmarked=tuple(sorted({str(o) for o in tracking[tracking["_consent"] == "unmarked"]["_org"]})),
+        tracking_before_consent=tuple(
+            sorted({str(o) for o in tracking[tracking["_consent"] == "before"]["_org"]})
+        ),
+        tracking_unmarked=tuple(
+            sorted({str(o) for o in tracking[tracking["_consent"] == "unmarked"]["_org"]})
+        ),
         cleartext_requests=int(cleartext["_flow"].nunique()) if len(cleartext) else 0,
         cleartext_orgs=tuple(sorted({str(o) for o in cleartext["_org"]})),
         orgs=tuple(orgs.values()),
@@ -240,12 +246,16 @@ def build_compare(
 
     third_matrix = tuple(tuple(cell(frames[a.label], True, c) for a in columns) for c in categories)
     first_matrix = tuple(tuple(cell(frames[a.label], False, c) for a in columns) for c in categories)
-    raw_frames = {
-        label: f.assign(org=f["_org"]) for label, f in frames.items()
-    }
+    raw_frames = {label: f.assign(org=f["_org"]) for label, f in frames.items()}
     shared, same_kind = shared_receivers(raw_frames)
     shared_rows = tuple(
-        SharedRow(s.org, s.category, s.apps, tuple(ct.clean(v, 300) if reveal else ct.clean(redact(v), 60) for v in s.values)) for s in shared
+        SharedRow(
+            s.org,
+            s.category,
+            s.apps,
+            tuple(ct.clean(v, 300) if reveal else ct.clean(redact(v), 60) for v in s.values),
+        )
+        for s in shared
     )
     durations = [a.duration_s for a in columns if a.duration_s]
     ratio = (max(durations) / min(durations)) if len(durations) >= 2 and min(durations) > 0 else None

@@ -38,15 +38,24 @@ _UI: dict[str, tuple[str, str]] = {
     ),
     "h_first": ("What differs", "Was sich unterscheidet"),
     "h_glance": ("The apps side by side", "Die Apps nebeneinander"),
-    "h_third": ("Which other companies received which data", "Welche anderen Unternehmen welche Daten erhielten"),
+    "h_third": (
+        "Which other companies received which data",
+        "Welche anderen Unternehmen welche Daten erhielten",
+    ),
     "third_note": (
         "Each cell: the other companies (third parties) that received this kind of data from this app, "
         "most requests first. The app's own company is in the next table.",
         "Jede Zelle: die anderen Unternehmen (Drittanbieter), die diese Datenart von dieser App erhielten, "
         "die mit den meisten Anfragen zuerst. Das Unternehmen hinter der App steht in der nächsten Tabelle.",
     ),
-    "h_first_party": ("Data the app's own company received", "Daten, die das Unternehmen hinter der App erhielt"),
-    "h_shared": ("Companies that can link a person across these apps", "Unternehmen, die eine Person über diese Apps hinweg verknüpfen können"),
+    "h_first_party": (
+        "Data the app's own company received",
+        "Daten, die das Unternehmen hinter der App erhielt",
+    ),
+    "h_shared": (
+        "Companies that can link a person across these apps",
+        "Unternehmen, die eine Person über diese Apps hinweg verknüpfen können",
+    ),
     "shared_rule": (
         "Counted only when the same company received the same identifier value (advertising ID, device ID, "
         "user or install ID, contact details) from two or more of these apps. The same kind of identifier with "
@@ -85,11 +94,20 @@ _UI: dict[str, tuple[str, str]] = {
     "col_per_min": ("per minute", "pro Minute"),
     "col_with_data": ("with personal data", "mit personenbezogenen Daten"),
     "col_consent": ("Consent marker", "Einwilligungsmarke"),
-    "col_companies": ("Other companies that received personal data", "Andere Unternehmen, die personenbezogene Daten erhielten"),
+    "col_companies": (
+        "Other companies that received personal data",
+        "Andere Unternehmen, die personenbezogene Daten erhielten",
+    ),
     "col_kinds": ("Kinds of personal data sent to them", "Arten personenbezogener Daten an sie"),
     "col_pairs": ("Company–data pairs", "Unternehmen-Daten-Paare"),
-    "col_tracking": ("Advertising/device IDs before consent, to", "Werbe-/Gerätekennungen vor Einwilligung an"),
-    "col_own": ("Kinds of personal data the app's own company received", "Arten personenbezogener Daten an das Unternehmen hinter der App"),
+    "col_tracking": (
+        "Advertising/device IDs before consent, to",
+        "Werbe-/Gerätekennungen vor Einwilligung an",
+    ),
+    "col_own": (
+        "Kinds of personal data the app's own company received",
+        "Arten personenbezogener Daten an das Unternehmen hinter der App",
+    ),
     "col_outside": (
         "Companies in third countries without an EU adequacy decision (company or parent)",
         "Unternehmen in Drittländern ohne Angemessenheitsbeschluss (Unternehmen oder Muttergesellschaft)",
@@ -179,21 +197,32 @@ def _ranking(model: CompareModel) -> str:
             return ("kein anderes Unternehmen" if de else "no other company") + own(a)
         kinds = len(a.categories_third)
         if de:
-            return (f"{companies(len(a.third_parties), 'de')}, {kinds} {'Datenart' if kinds == 1 else 'Datenarten'}, "
-                    f"{a.pairs} {'Paar' if a.pairs == 1 else 'Paare'}")
-        return (f"{companies(len(a.third_parties), 'en')}, {kinds} {'kind' if kinds == 1 else 'kinds'} of data, "
-                f"{a.pairs} {'pair' if a.pairs == 1 else 'pairs'}")
+            return (
+                f"{companies(len(a.third_parties), 'de')}, {kinds} {'Datenart' if kinds == 1 else 'Datenarten'}, "
+                f"{a.pairs} {'Paar' if a.pairs == 1 else 'Paare'}"
+            )
+        return (
+            f"{companies(len(a.third_parties), 'en')}, {kinds} {'kind' if kinds == 1 else 'kinds'} of data, "
+            f"{a.pairs} {'pair' if a.pairs == 1 else 'pairs'}"
+        )
 
     rest = "; ".join(f"{a.label}: {figures(a)}" for a in ranked[1:])
     if not lead.third_parties:
-        return ("Keine der Apps hat personenbezogene Daten an andere Unternehmen gesendet."
-                if de else "None of the apps sent personal data to other companies.")
+        return (
+            "Keine der Apps hat personenbezogene Daten an andere Unternehmen gesendet."
+            if de
+            else "None of the apps sent personal data to other companies."
+        )
     if de:
-        return (f"Die meisten personenbezogenen Daten an andere Unternehmen sendete {lead.label}: {figures(lead)} "
-                f"(gemessen an Unternehmen-Daten-Paaren: jedes andere Unternehmen einmal pro erhaltener Datenart). "
-                f"Dahinter {rest}.")
-    return (f"{lead.label} sent the most personal data to other companies: {figures(lead)} (measured in "
-            f"company–data pairs: each other company counted once per kind of data it received). Then {rest}.")
+        return (
+            f"Die meisten personenbezogenen Daten an andere Unternehmen sendete {lead.label}: {figures(lead)} "
+            f"(gemessen an Unternehmen-Daten-Paaren: jedes andere Unternehmen einmal pro erhaltener Datenart). "
+            f"Dahinter {rest}."
+        )
+    return (
+        f"{lead.label} sent the most personal data to other companies: {figures(lead)} (measured in "
+        f"company–data pairs: each other company counted once per kind of data it received). Then {rest}."
+    )
 
 
 def _tracking(model: CompareModel) -> str:
@@ -215,15 +244,22 @@ def _tracking(model: CompareModel) -> str:
             clean_apps.append(a.label)
     ids = f"{object_phrase('advertising_id', model.lang)}, {object_phrase('device_id', model.lang)}"
     if not parts:
-        return (f"Keine App sendete Kennungen, mit denen Unternehmen eine Person über Apps hinweg verfolgen "
-                f"können ({ids}), vor der Einwilligung." if de else
-                f"No app sent identifiers that let companies follow a person across apps ({ids}) before consent.")
+        return (
+            f"Keine App sendete Kennungen, mit denen Unternehmen eine Person über Apps hinweg verfolgen "
+            f"können ({ids}), vor der Einwilligung."
+            if de
+            else f"No app sent identifiers that let companies follow a person across apps ({ids}) before consent."
+        )
     if de:
-        text = (f"Kennungen, mit denen Unternehmen eine Person über Apps hinweg verfolgen können ({ids}), "
-                f"schon vor der Einwilligung gesendet: {'; '.join(parts)}.")
+        text = (
+            f"Kennungen, mit denen Unternehmen eine Person über Apps hinweg verfolgen können ({ids}), "
+            f"schon vor der Einwilligung gesendet: {'; '.join(parts)}."
+        )
         return text + (f" {join(clean_apps, 'de')}: nicht." if clean_apps else "")
-    text = (f"Sent identifiers that let companies follow a person across apps ({ids}) before consent: "
-            f"{'; '.join(parts)}.")
+    text = (
+        f"Sent identifiers that let companies follow a person across apps ({ids}) before consent: "
+        f"{'; '.join(parts)}."
+    )
     return text + (f" {join(clean_apps, 'en')}: no." if clean_apps else "")
 
 
@@ -231,16 +267,23 @@ def _cleartext(model: CompareModel) -> str:
     de = model.lang == "de"
     sent = [a for a in model.apps if a.cleartext_requests]
     if not sent:
-        return ("Keine App sendete personenbezogene Daten unverschlüsselt." if de
-                else "No app sent personal data unencrypted.")
+        return (
+            "Keine App sendete personenbezogene Daten unverschlüsselt."
+            if de
+            else "No app sent personal data unencrypted."
+        )
     parts = []
     for a in sent:
         n = a.cleartext_requests
-        req = ("eine Anfrage" if n == 1 else f"{n} Anfragen") if de else ("1 request" if n == 1 else f"{n} requests")
+        req = (
+            ("eine Anfrage" if n == 1 else f"{n} Anfragen")
+            if de
+            else ("1 request" if n == 1 else f"{n} requests")
+        )
         parts.append(f"{a.label} ({req} {'an' if de else 'to'} {names(a.cleartext_orgs, model.lang)})")
     others = [a.label for a in model.apps if not a.cleartext_requests]
     if de:
-        text = (f"Unverschlüsselt gesendet (jeder im selben WLAN kann mitlesen): {'; '.join(parts)}.")
+        text = f"Unverschlüsselt gesendet (jeder im selben WLAN kann mitlesen): {'; '.join(parts)}."
         return text + (f" {join(others, 'de')}: nichts." if others else "")
     text = f"Sent personal data unencrypted (anyone on the same Wi-Fi can read it): {'; '.join(parts)}."
     return text + (f" {join(others, 'en')}: nothing." if others else "")
@@ -250,15 +293,21 @@ def _linkable(model: CompareModel) -> str:
     de = model.lang == "de"
     if not model.shared:
         return ui("shared_none", model.lang)
-    parts = [f"{s.org} ({category_name(s.category, model.lang)}: {join(list(s.apps), model.lang)})"
-             for s in model.shared[:NAMES_SHOWN]]
+    parts = [
+        f"{s.org} ({category_name(s.category, model.lang)}: {join(list(s.apps), model.lang)})"
+        for s in model.shared[:NAMES_SHOWN]
+    ]
     more = len(model.shared) - NAMES_SHOWN
     tail = f"; {ui('more', model.lang, n=more)}" if more > 0 else ""
     if de:
-        return (f"Diese Unternehmen erhielten denselben Kennungswert von mehreren der Apps und können eine Person "
-                f"über sie hinweg verknüpfen: {'; '.join(parts)}{tail}.")
-    return (f"These companies received the same identifier value from more than one of the apps and can link a "
-            f"person across them: {'; '.join(parts)}{tail}.")
+        return (
+            f"Diese Unternehmen erhielten denselben Kennungswert von mehreren der Apps und können eine Person "
+            f"über sie hinweg verknüpfen: {'; '.join(parts)}{tail}."
+        )
+    return (
+        f"These companies received the same identifier value from more than one of the apps and can link a "
+        f"person across them: {'; '.join(parts)}{tail}."
+    )
 
 
 def _where(model: CompareModel) -> str:
@@ -281,7 +330,10 @@ def _undeclared(model: CompareModel) -> str | None:
     if not checked:
         return None
     de = model.lang == "de"
-    parts = [f"{a.label} ({join([category_name(c, model.lang) for c in a.undeclared], model.lang)})" for a in checked]
+    parts = [
+        f"{a.label} ({join([category_name(c, model.lang) for c in a.undeclared], model.lang)})"
+        for a in checked
+    ]
     if de:
         return f"Gesendet, aber nicht im Datenschutz-Label des Stores angegeben: {'; '.join(parts)}."
     return f"Sent, but not declared on the app's store privacy label: {'; '.join(parts)}."
@@ -330,7 +382,9 @@ def headline(model: CompareModel) -> list[Point]:
 def in_short(model: CompareModel, points: Sequence[Point]) -> str:
     """How many of the points apply to each app: a count anyone can check, not a score."""
     n = len(points)
-    counts = sorted(((sum(a.label in p.apps for p in points), a.label) for a in model.apps), key=lambda c: -c[0])
+    counts = sorted(
+        ((sum(a.label in p.apps for p in points), a.label) for a in model.apps), key=lambda c: -c[0]
+    )
     if model.lang == "de":
         parts = "; ".join(f"{label}: {k} von {n}" for k, label in counts)
         return f"Kurz gesagt – wie viele der {n} Punkte unten auf jede App zutreffen: {parts}."

@@ -129,8 +129,9 @@ class Dashboard(App[int]):
         self._feed = FeedTable(self.look, max_rows=self.feed_rows, id="feed")
         self._reads = ReadsTable(self.look, id="reads")
         self._status = Static(id="status")
-        self._filter_box = Input(id="filter", placeholder="filter by organisation or category "
-                                                          "(enter to apply, esc to clear)")
+        self._filter_box = Input(
+            id="filter", placeholder="filter by organisation or category (enter to apply, esc to clear)"
+        )
         yield self._title_bar
         with Vertical(id="matrix-panel", classes="panel") as self._matrix_panel:
             yield self._matrix
@@ -281,7 +282,10 @@ class Dashboard(App[int]):
         if not s.findings and not self.store.findings.exists():
             title.append("  waiting for findings.jsonl …", "yellow")
         title.append("   ")
-        title.append("⏸ PAUSED (p to resume)" if self.paused else "● following", "bold yellow" if self.paused else "green")
+        title.append(
+            "⏸ PAUSED (p to resume)" if self.paused else "● following",
+            "bold yellow" if self.paused else "green",
+        )
         self._title_bar.update(title)
 
         with self._lock:  # the tail worker may be adding organisations and reads
@@ -304,8 +308,9 @@ class Dashboard(App[int]):
 
     def _refresh_status(self) -> None:
         with self._lock:
-            text = status_text(self.state, now=self.clock(), paused=self.paused,
-                               applied_findings=self.applied_findings)
+            text = status_text(
+                self.state, now=self.clock(), paused=self.paused, applied_findings=self.applied_findings
+            )
         self._status.update(text)
 
     def _refresh_clock(self) -> None:
@@ -321,8 +326,12 @@ class Dashboard(App[int]):
         try:
             marker = self.store.mark(label, source="dashboard", ts=self.clock())
         except OSError as e:
-            self.notify(f"could not write the marker: {inert(str(e), 200)}", title="marker", severity="error",
-                        markup=False)
+            self.notify(
+                f"could not write the marker: {inert(str(e), 200)}",
+                title="marker",
+                severity="error",
+                markup=False,
+            )
             return
         self.notify(f"{label} marked at {self.look.fmt_time(marker['ts'])}", title="marker", markup=False)
         self._schedule_poll()

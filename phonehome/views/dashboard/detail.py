@@ -98,7 +98,9 @@ def evidence_text(look: Look, f: Finding) -> Text:
     if consent:
         field("consent", consent)
     meta = " · ".join(
-        f"{name} {inert(as_str(row.get(name)), 60)}" for name in (Col.flow_id, Col.source, Col.kind) if row.get(name)
+        f"{name} {inert(as_str(row.get(name)), 60)}"
+        for name in (Col.flow_id, Col.source, Col.kind)
+        if row.get(name)
     )
     if meta:
         field("flow", meta)
@@ -111,8 +113,10 @@ def org_text(look: Look, o: Exposure) -> Text:
     out.append_text(look.org_text(o.org, o.party, 80))
     party = {"first": "first party", "third": "third party"}.get(o.party, "party unknown")
     out.append(f"   {party}\n\n")
-    out.append(f"{o.requests:,} requests ({o.findings:,} findings), first {look.fmt_time(o.first_seen)}, "
-               f"last {look.fmt_time(o.last_seen)}")
+    out.append(
+        f"{o.requests:,} requests ({o.findings:,} findings), first {look.fmt_time(o.first_seen)}, "
+        f"last {look.fmt_time(o.last_seen)}"
+    )
     if o.cleartext:
         out.append(f", {o.cleartext:,} in cleartext", WARN)
     out.append("\n")
@@ -152,7 +156,10 @@ def read_text(look: Look, r: ReadRow) -> Text:
     field("SDK", r.sdk or "?")
     field("SDK owner", r.org or "?")
     field("category", category_name(r.category) if r.category else "?")
-    field("value", inert_long(r.value, 1000) if look.reveal else inert_text(look.redactor(r.value), 200, style=DIM))
+    field(
+        "value",
+        inert_long(r.value, 1000) if look.reveal else inert_text(look.redactor(r.value), 200, style=DIM),
+    )
     field("reads", Text(f"{r.count:,}, first {look.fmt_time(r.first_ts)}"))
     if r.ids:
         field("hook events", ", ".join(r.ids[:20]) + (" …" if len(r.ids) > 20 else ""))

@@ -52,7 +52,7 @@ class FeedTable(DataTable[Any]):
         ]
 
     def append(self, state: DashboardState, items: list[Finding], query: Query | None) -> None:
-        items = [f for f in items if not query or query.finding(f)][-self.max_rows:]
+        items = [f for f in items if not query or query.finding(f)][-self.max_rows :]
         if not items:
             return
         if len(self._keys) + len(items) - self.max_rows > max(20, self.max_rows // 4):

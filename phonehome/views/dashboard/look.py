@@ -44,7 +44,7 @@ def ago(seconds: float) -> str:
 
 def left_cut(s: str, limit: int) -> str:
     """The end of `s` (API names say most at their end)."""
-    return s if len(s) <= limit else "…" + s[-(limit - 1):]
+    return s if len(s) <= limit else "…" + s[-(limit - 1) :]
 
 
 class SortText(Text):

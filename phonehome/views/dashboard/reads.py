@@ -42,7 +42,9 @@ class ReadsTable(DataTable[Any]):
             left = Text("script in a web page (Enter)", style=DIM)
         elif r.left_to:
             left = Text()
-            for i, (org, _ts) in enumerate(sorted(r.left_to.items(), key=lambda kv: (kv[1] is None, kv[1] or 0))):
+            for i, (org, _ts) in enumerate(
+                sorted(r.left_to.items(), key=lambda kv: (kv[1] is None, kv[1] or 0))
+            ):
                 if i:
                     left.append(", ")
                 left.append_text(inert_text(org, 24, style=WARN))
@@ -56,12 +58,16 @@ class ReadsTable(DataTable[Any]):
             inert_text(left_cut(r.api, 38), 38),
             inert_text(r.sdk or "?", 18),
             Text(short_label(r.category) if r.category else "?"),
-            inert_text(r.value, 24, style=WARN) if r.injection is not None else self.look.shown_value(r.value, 24),
+            inert_text(r.value, 24, style=WARN)
+            if r.injection is not None
+            else self.look.shown_value(r.value, 24),
             Text(f"{r.count:,}", justify="right"),
             left,
         ]
 
-    def update(self, state: DashboardState, keys: Iterable[tuple[str, str, str]], query: Query | None) -> None:
+    def update(
+        self, state: DashboardState, keys: Iterable[tuple[str, str, str]], query: Query | None
+    ) -> None:
         for r in sorted((state.reads[k] for k in keys), key=read_sort_key):
             if query and not query.read(r):
                 continue

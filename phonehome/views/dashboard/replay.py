@@ -54,7 +54,9 @@ def _pipeline_findings(source: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def timeline(source: Path, *, derive: Callable[[Path], list[dict[str, Any]]] = _pipeline_findings) -> list[tuple[float, str, dict[str, Any]]]:
+def timeline(
+    source: Path, *, derive: Callable[[Path], list[dict[str, Any]]] = _pipeline_findings
+) -> list[tuple[float, str, dict[str, Any]]]:
     """Every line of the source session as (ts, file name, object), in time order."""
     store = SessionStore(source)
     lines: list[tuple[float, str, dict[str, Any]]] = []
@@ -74,8 +76,9 @@ def timeline(source: Path, *, derive: Callable[[Path], list[dict[str, Any]]] = _
     return lines
 
 
-def file_timeline(path: Path, *, keylog: Path | None = None, app: str | None = None,
-                  problems: list[str] | None = None) -> list[tuple[float, str, dict[str, Any]]]:
+def file_timeline(
+    path: Path, *, keylog: Path | None = None, app: str | None = None, problems: list[str] | None = None
+) -> list[tuple[float, str, dict[str, Any]]]:
     """The lines a session would hold for a saved file (flow file, HAR, packet capture): its
     findings, and for a capture its `capture:unreadable` / `capture:dns` events, in time order."""
     plan = plan_replay([path], keylog=keylog, app=app)
@@ -94,8 +97,9 @@ def file_timeline(path: Path, *, keylog: Path | None = None, app: str | None = N
 
 
 @contextmanager
-def replay_file(path: Path, *, keylog: Path | None = None, app: str | None = None, pace: float = 1.0,
-                max_gap: float = 3.0) -> Iterator[Replay]:
+def replay_file(
+    path: Path, *, keylog: Path | None = None, app: str | None = None, pace: float = 1.0, max_gap: float = 3.0
+) -> Iterator[Replay]:
     """A `Replay` of a saved file into a temporary session store (removed afterwards); problems
     reading the file are in `replay.problems` once `replay.done` is set."""
     tmp = Path(tempfile.mkdtemp(prefix="phonehome-watch-"))

@@ -155,7 +155,9 @@ class Changes:
     status: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.orgs or self.new_categories or self.feed or self.feed_overflow or self.reads or self.status)
+        return bool(
+            self.orgs or self.new_categories or self.feed or self.feed_overflow or self.reads or self.status
+        )
 
 
 class Query:
@@ -193,8 +195,12 @@ class Query:
         return self.org(row.org) or any(self.category(c) for c in row.cells)
 
     def read(self, r: ReadRow) -> bool:
-        return (self.org(r.org) or self.org(r.sdk) or self.category(r.category)
-                or any(self.org(o) for o in r.left_to))
+        return (
+            self.org(r.org)
+            or self.org(r.sdk)
+            or self.category(r.category)
+            or any(self.org(o) for o in r.left_to)
+        )
 
 
 class DashboardState:
@@ -357,8 +363,12 @@ class DashboardState:
         ts = as_ts(e.get("ts"))
         if r is None:
             r = self.reads[key] = ReadRow(
-                key=key, api=api, sdk=sdk, org=as_str(e.get("org")),
-                category=as_str(e.get("category")), value=value,
+                key=key,
+                api=api,
+                sdk=sdk,
+                org=as_str(e.get("org")),
+                category=as_str(e.get("category")),
+                value=value,
             )
             if value and len(value) <= MAX_VALUE_INDEX:
                 self._reads_by_value.setdefault(value, []).append(key)
@@ -386,17 +396,27 @@ class DashboardState:
             return
         if script_of(e) is None:
             return
-        (inj,) = injections_from_events([
-            *({"type": WEBVIEW_EVENT, "api": BRIDGE_API, "name": n, "pid": e.get("pid")}
-              for n in sorted(self._bridges.get(str(e.get("pid")), ()))),
-            e,
-        ])
+        (inj,) = injections_from_events(
+            [
+                *(
+                    {"type": WEBVIEW_EVENT, "api": BRIDGE_API, "name": n, "pid": e.get("pid")}
+                    for n in sorted(self._bridges.get(str(e.get("pid")), ()))
+                ),
+                e,
+            ]
+        )
         key = (f"in-app browser: {inj.api}", inj.sdk or "", inj.sha256)
         r = self.reads.get(key)
         if r is None:
-            r = self.reads[key] = ReadRow(key=key, api=inj.api, sdk=inj.sdk or "", org=inj.org or "",
-                                          category="webview", value=capability_digest(inj.capabilities),
-                                          injection=inj)
+            r = self.reads[key] = ReadRow(
+                key=key,
+                api=inj.api,
+                sdk=inj.sdk or "",
+                org=inj.org or "",
+                category="webview",
+                value=capability_digest(inj.capabilities),
+                injection=inj,
+            )
         else:
             assert r.injection is not None
             for page in inj.pages:
@@ -421,8 +441,9 @@ class DashboardState:
         (inj,) = injections_from_events(seen)
         r = self.reads.get(key)
         if r is None:
-            r = self.reads[key] = ReadRow(key=key, api="page probe", sdk="", org="", category="webview", value="",
-                                          injection=inj)
+            r = self.reads[key] = ReadRow(
+                key=key, api="page probe", sdk="", org="", category="webview", value="", injection=inj
+            )
         r.injection = inj
         r.value = capability_digest(inj.capabilities)
         r.count += 1

@@ -77,7 +77,9 @@ def status_text(s: DashboardState, *, now: float, paused: bool, applied_findings
         t.append(f"{after:,} after", "bold")
     if s.last_marker is not None and s.last_marker is not s.consent_marker:
         sep()
-        t.append(f"last marker {inert(as_str(s.last_marker.get('label')), 20)} {ago(now - s.last_marker['ts'])} ago")
+        t.append(
+            f"last marker {inert(as_str(s.last_marker.get('label')), 20)} {ago(now - s.last_marker['ts'])} ago"
+        )
     if paused:
         sep()
         t.append(f"PAUSED +{s.findings - applied_findings:,} new", "bold yellow")

@@ -25,7 +25,9 @@ class _Cursor:
     offset: int = 0
 
 
-def read_chunk(path: Path, offset: int, max_bytes: int = CHUNK) -> tuple[list[dict[str, Any]], int, list[str], bool]:
+def read_chunk(
+    path: Path, offset: int, max_bytes: int = CHUNK
+) -> tuple[list[dict[str, Any]], int, list[str], bool]:
     """Objects from the complete lines in `path` from `offset`, reading about `max_bytes`
     (`read_jsonl` with a cap); a file that cannot be read yet reads as empty.
 

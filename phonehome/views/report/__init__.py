@@ -11,6 +11,7 @@ guarded by a Content-Security-Policy without any script source, SVG text is esca
 `svg`, Markdown escapes its metacharacters (`markdown`). Values are redacted
 (`analysis.redact`) unless `reveal=True`.
 """
+
 from .html import content_security_policy, render_html, stylesheet
 from .markdown import md, render_markdown
 from .model import ReportModel, SessionLike, build_report

@@ -79,8 +79,11 @@ class AppEncryptedRow:
 MAX_APP_ENCRYPTED = 200
 
 
-def app_encrypted_rows(events: Sequence[Mapping[str, Any]], offset: Callable[[datetime | None], float | None],
-                       to_time: Callable[[Any], datetime | None]) -> tuple[AppEncryptedRow, ...]:
+def app_encrypted_rows(
+    events: Sequence[Mapping[str, Any]],
+    offset: Callable[[datetime | None], float | None],
+    to_time: Callable[[Any], datetime | None],
+) -> tuple[AppEncryptedRow, ...]:
     rows = []
     seen: set[Any] = set()
     for e in events:
@@ -88,9 +91,15 @@ def app_encrypted_rows(events: Sequence[Mapping[str, Any]], offset: Callable[[da
             continue
         seen.add(e.get("flow_id"))
         size = e.get("size")
-        rows.append(AppEncryptedRow(offset_s=offset(to_time(e.get("ts"))), url=txt.clean(e.get("url"), 200),
-                                    org=txt.clean(e.get("org") or "", 120), reason=txt.clean(e.get("reason"), 200),
-                                    size=size if isinstance(size, int) and not isinstance(size, bool) else None))
+        rows.append(
+            AppEncryptedRow(
+                offset_s=offset(to_time(e.get("ts"))),
+                url=txt.clean(e.get("url"), 200),
+                org=txt.clean(e.get("org") or "", 120),
+                reason=txt.clean(e.get("reason"), 200),
+                size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+            )
+        )
         if len(rows) >= MAX_APP_ENCRYPTED:
             break
     return tuple(sorted(rows, key=lambda r: (r.offset_s is None, r.offset_s or 0.0)))
@@ -99,15 +108,21 @@ def app_encrypted_rows(events: Sequence[Mapping[str, Any]], offset: Callable[[da
 def app_encrypted_sentence(rows: Sequence[AppEncryptedRow], lang: str) -> str:
     if not rows:
         return ""
-    orgs = _join(sorted({r.org for r in rows if r.org}) or (["unbekannt" if lang == "de" else "unknown"]),
-                 "und" if lang == "de" else "and")
+    orgs = _join(
+        sorted({r.org for r in rows if r.org}) or (["unbekannt" if lang == "de" else "unknown"]),
+        "und" if lang == "de" else "and",
+    )
     n = len(rows)
     if lang == "de":
-        return (f"Die App hat {'eine Anfrage' if n == 1 else f'{n} Anfragen'} (an {orgs}) selbst verschlüsselt, "
-                "bevor sie gesendet wurde; ihr Inhalt war ohne die Krypto-Hooks nicht lesbar und fehlt in diesem Bericht.")
-    return (f"The app encrypted {'one request' if n == 1 else f'{n} requests'} (to {orgs}) itself before sending "
-            f"{'it' if n == 1 else 'them'}; without the crypto hooks {'its' if n == 1 else 'their'} content could not be "
-            "read and is missing from this report.")
+        return (
+            f"Die App hat {'eine Anfrage' if n == 1 else f'{n} Anfragen'} (an {orgs}) selbst verschlüsselt, "
+            "bevor sie gesendet wurde; ihr Inhalt war ohne die Krypto-Hooks nicht lesbar und fehlt in diesem Bericht."
+        )
+    return (
+        f"The app encrypted {'one request' if n == 1 else f'{n} requests'} (to {orgs}) itself before sending "
+        f"{'it' if n == 1 else 'them'}; without the crypto hooks {'its' if n == 1 else 'their'} content could not be "
+        "read and is missing from this report."
+    )
 
 
 def phrase(capability: str, lang: str) -> str:
@@ -115,31 +130,47 @@ def phrase(capability: str, lang: str) -> str:
 
 
 def in_app_scripts(
-    events: Sequence[Mapping[str, Any]], offset: Callable[[datetime | None], float | None],
-    to_time: Callable[[Any], datetime | None], lang: str,
+    events: Sequence[Mapping[str, Any]],
+    offset: Callable[[datetime | None], float | None],
+    to_time: Callable[[Any], datetime | None],
+    lang: str,
 ) -> tuple[InAppScript, ...]:
     rows = []
     for inj in injections_from_events(events)[:MAX_SCRIPTS]:
         t = to_time(inj.first_ts)
         evidence = tuple(
             InAppEvidence(
-                capability=phrase(e.capability, lang), api=txt.clean(e.api, 120), position=e.position,
-                code=txt.clean(e.code, 200), script=e.script_sha256[:12], via=txt.clean(" > ".join(e.via), 200),
+                capability=phrase(e.capability, lang),
+                api=txt.clean(e.api, 120),
+                position=e.position,
+                code=txt.clean(e.code, 200),
+                script=e.script_sha256[:12],
+                via=txt.clean(" > ".join(e.via), 200),
             )
             for e in inj.analysis.evidence[:EVIDENCE_PER_SCRIPT]
         )
-        rows.append(InAppScript(
-            ts=t, offset_s=offset(t), api=txt.clean(inj.api, 80), who=txt.clean(inj.who, 160),
-            injector=txt.clean(inj.injector or "", 200), sha256=inj.sha256, size=inj.analysis.size, count=inj.count,
-            capabilities=tuple((c, phrase(c, lang)) for c in CAPABILITIES if c in inj.capabilities),
-            reads=tuple(phrase(c, lang) for c in OBSERVES if c in inj.capabilities),
-            actions=tuple(phrase(c, lang) for c in CAPABILITIES if c in inj.capabilities and c not in OBSERVES),
-            pages=tuple(txt.clean(p, 200) for p in inj.pages),
-            bridges=tuple(txt.clean(b, 160) for b in inj.bridges),
-            evidence=evidence,
-            notes=tuple(txt.clean(n, 300) for n in inj.analysis.notes),
-            excerpt=txt.clean(inj.script, 600),
-        ))
+        rows.append(
+            InAppScript(
+                ts=t,
+                offset_s=offset(t),
+                api=txt.clean(inj.api, 80),
+                who=txt.clean(inj.who, 160),
+                injector=txt.clean(inj.injector or "", 200),
+                sha256=inj.sha256,
+                size=inj.analysis.size,
+                count=inj.count,
+                capabilities=tuple((c, phrase(c, lang)) for c in CAPABILITIES if c in inj.capabilities),
+                reads=tuple(phrase(c, lang) for c in OBSERVES if c in inj.capabilities),
+                actions=tuple(
+                    phrase(c, lang) for c in CAPABILITIES if c in inj.capabilities and c not in OBSERVES
+                ),
+                pages=tuple(txt.clean(p, 200) for p in inj.pages),
+                bridges=tuple(txt.clean(b, 160) for b in inj.bridges),
+                evidence=evidence,
+                notes=tuple(txt.clean(n, 300) for n in inj.analysis.notes),
+                excerpt=txt.clean(inj.script, 600),
+            )
+        )
     return tuple(rows)
 
 
@@ -154,12 +185,22 @@ def summary_sentence(scripts: Sequence[InAppScript], lang: str) -> str:
     who = _join(sorted({s.who for s in scripts}), "und" if de else "and")
     n = len(scripts)
     if de:
-        text = (f"Während Sie Webseiten in der App benutzt haben, hat {who} "
-                f"{'ein Skript' if n == 1 else f'{n} Skripte'} in diese Seiten eingeschleust")
+        text = (
+            f"Während Sie Webseiten in der App benutzt haben, hat {who} "
+            f"{'ein Skript' if n == 1 else f'{n} Skripte'} in diese Seiten eingeschleust"
+        )
         if observes:
-            text += f", das {_join(observes, 'und')} lesen kann" if n == 1 else f", die {_join(observes, 'und')} lesen können"
+            text += (
+                f", das {_join(observes, 'und')} lesen kann"
+                if n == 1
+                else f", die {_join(observes, 'und')} lesen können"
+            )
             if sends:
-                text += f", und es kann {_join(sends, 'oder')}" if n == 1 else f", und sie können {_join(sends, 'oder')}"
+                text += (
+                    f", und es kann {_join(sends, 'oder')}"
+                    if n == 1
+                    else f", und sie können {_join(sends, 'oder')}"
+                )
         elif sends:
             text += f", das {_join(sends, 'oder')} kann" if n == 1 else f", die {_join(sends, 'oder')} können"
         return text + "."
@@ -179,4 +220,14 @@ def _join(items: Sequence[str], word: str) -> str:
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
-__all__ = ["AppEncryptedRow", "app_encrypted_rows", "app_encrypted_sentence", "InAppEvidence", "InAppScript", "Injection", "in_app_scripts", "phrase", "summary_sentence"]
+__all__ = [
+    "AppEncryptedRow",
+    "app_encrypted_rows",
+    "app_encrypted_sentence",
+    "InAppEvidence",
+    "InAppScript",
+    "Injection",
+    "in_app_scripts",
+    "phrase",
+    "summary_sentence",
+]

@@ -76,7 +76,9 @@ def render_markdown(model: ReportModel) -> str:
     # The summary's own wording stays readable; only the names in it are escaped.
     facts = _escaped_facts(model.summary.facts)
     lines += [f"## {t['h_summary']}", "", txt.summary_paragraph(facts, lang), ""]
-    bullets = where.with_bullet(txt.summary_bullets(facts, lang), len(facts.reach), model.where_exposures, lang, esc=md)
+    bullets = where.with_bullet(
+        txt.summary_bullets(facts, lang), len(facts.reach), model.where_exposures, lang, esc=md
+    )
     lines += [f"- {b}" for b in bullets] + [""]
 
     # Who gets what, as a table (the HTML report draws it).
@@ -178,9 +180,21 @@ def render_markdown(model: ReportModel) -> str:
         w = where.ui_table(lang)
         lines += [f"## {w['h_where']}", "", w["where_note"], ""]
         lines += _table(
-            [w[k] for k in ("col_company", "col_company_country", "col_parent", "col_group", "col_data", "col_servers")],
-            [[md(r.org), md(r.company_country), md(r.parent), md(r.group), r.categories, md(r.servers)]
-             for r in model.where],
+            [
+                w[k]
+                for k in (
+                    "col_company",
+                    "col_company_country",
+                    "col_parent",
+                    "col_group",
+                    "col_data",
+                    "col_servers",
+                )
+            ],
+            [
+                [md(r.org), md(r.company_country), md(r.parent), md(r.group), r.categories, md(r.servers)]
+                for r in model.where
+            ],
         )
         lines += [w["servers_note"], ""]
 
@@ -266,11 +280,25 @@ def render_markdown(model: ReportModel) -> str:
     if model.unreadable:
         lines += [f"## {t['h_unreadable']}", "", t["unreadable_note"], ""]
         lines += _table(
-            [t["col_server"], t["col_company"], t["col_connections"], t["col_sent"], t["col_received"],
-             t["col_time"], t["col_reason"]],
             [
-                [md(u.host), md(u.org), f"{u.connections} {u.transport}", f"{u.bytes_up:,}", f"{u.bytes_down:,}",
-                 txt.fmt_offset(u.first_offset_s), md(u.reason)]
+                t["col_server"],
+                t["col_company"],
+                t["col_connections"],
+                t["col_sent"],
+                t["col_received"],
+                t["col_time"],
+                t["col_reason"],
+            ],
+            [
+                [
+                    md(u.host),
+                    md(u.org),
+                    f"{u.connections} {u.transport}",
+                    f"{u.bytes_up:,}",
+                    f"{u.bytes_down:,}",
+                    txt.fmt_offset(u.first_offset_s),
+                    md(u.reason),
+                ]
                 for u in model.unreadable
             ],
             {2, 3, 4},
@@ -285,10 +313,12 @@ def render_markdown(model: ReportModel) -> str:
             if s.actions:
                 lines.append(f"- {t['in_app_can']}: " + md("; ".join(s.actions)))
             lines += [
-                      f"- {t['in_app_pages']}: " + (md(", ".join(s.pages)) or t["unknown"]),
-                      f"- {t['in_app_who']}: {md(s.who)}" + (f" – {md(s.injector)}" if s.injector else "")
-                      + f" ({md(s.api)}, {txt.fmt_offset(s.offset_s)})",
-                      f"- {t['in_app_times']}: {s.count}"]
+                f"- {t['in_app_pages']}: " + (md(", ".join(s.pages)) or t["unknown"]),
+                f"- {t['in_app_who']}: {md(s.who)}"
+                + (f" – {md(s.injector)}" if s.injector else "")
+                + f" ({md(s.api)}, {txt.fmt_offset(s.offset_s)})",
+                f"- {t['in_app_times']}: {s.count}",
+            ]
             if s.bridges:
                 lines.append(f"- {t['in_app_bridges']}: {md(', '.join(s.bridges))}")
             if s.notes:
@@ -297,15 +327,30 @@ def render_markdown(model: ReportModel) -> str:
             if s.evidence:
                 lines += _table(
                     [t["col_capability"], "API", t["col_position"], t["col_code"]],
-                    [[md(e.capability), md(e.api), e.position + (f" ({md(e.via)})" if e.via else ""), md(e.code)]
-                     for e in s.evidence],
+                    [
+                        [
+                            md(e.capability),
+                            md(e.api),
+                            e.position + (f" ({md(e.via)})" if e.via else ""),
+                            md(e.code),
+                        ]
+                        for e in s.evidence
+                    ],
                 )
     if model.app_encrypted:
         lines += [f"## {t['h_app_encrypted']}", "", md(model.app_encrypted_summary, None), ""]
         lines += _table(
             [t["col_time"], "URL", t["col_company"], t["col_bytes"], t["col_reason_why"]],
-            [[txt.fmt_offset(r.offset_s), md(r.url), md(r.org or "–"), str(r.size if r.size is not None else "–"),
-              md(r.reason)] for r in model.app_encrypted],
+            [
+                [
+                    txt.fmt_offset(r.offset_s),
+                    md(r.url),
+                    md(r.org or "–"),
+                    str(r.size if r.size is not None else "–"),
+                    md(r.reason),
+                ]
+                for r in model.app_encrypted
+            ],
             {3},
         )
     if model.device_reads:

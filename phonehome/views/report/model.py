@@ -271,7 +271,9 @@ def _prepared(findings: pd.DataFrame) -> pd.DataFrame:
             f[name] = pd.Series(pd.NA, index=f.index, dtype="string")
     # An organisation nobody could name is shown by its domain (`analysis.exposure`).
     names = f[[Col.org, Col.domain, Col.host]].astype(object).to_dict("records")
-    f["_org"] = pd.Series([_s(organisation_of(r), 120) or UNATTRIBUTED for r in names], index=f.index, dtype=object)
+    f["_org"] = pd.Series(
+        [_s(organisation_of(r), 120) or UNATTRIBUTED for r in names], index=f.index, dtype=object
+    )
     party = f[Col.party].astype("object") if Col.party in f.columns else pd.Series("third", index=f.index)
     f["_third"] = party.map(lambda p: p != "first").astype(bool)
     f["_cat"] = f[Col.category].astype("object") if Col.category in f.columns else None
@@ -454,7 +456,9 @@ def build_report(
         app_encrypted=app_encrypted,
         app_encrypted_summary=app_encrypted_sentence(app_encrypted, lang),
         unreadable=_unreadable_rows(capture_events, offset),
-        looked_up=tuple(sorted({_s(e.get("name"), 200) for e in capture_events if e.get("type") == "capture:dns"})),
+        looked_up=tuple(
+            sorted({_s(e.get("name"), 200) for e in capture_events if e.get("type") == "capture:dns"})
+        ),
         where=where.receiver_rows(found, lang, server_country=server_country),
         where_exposures=exposed,
     )
@@ -479,8 +483,21 @@ def _mode(series: pd.Series | None) -> str | None:
 
 def _org_rows(f: pd.DataFrame) -> list[ReportOrg]:
     """The exposure rows of the findings (`_org` is the cleaned organisation name)."""
-    columns = [c for c in (Col.flow_id, Col.category, Col.party, Col.ts, Col.cleartext, Col.host, Col.purpose,
-                           Col.country, Col.parent) if c in f.columns]
+    columns = [
+        c
+        for c in (
+            Col.flow_id,
+            Col.category,
+            Col.party,
+            Col.ts,
+            Col.cleartext,
+            Col.host,
+            Col.purpose,
+            Col.country,
+            Col.parent,
+        )
+        if c in f.columns
+    ]
     records = f[["_org", "_flow", *columns]].astype(object).to_dict("records")
     for r in records:
         r[Col.org] = r["_org"]
@@ -629,10 +646,18 @@ def _unreadable_rows(events: Sequence[Mapping[str, Any]], offset: Any) -> tuple[
     rows = []
     for (host, org, transport), evs in grouped.items():
         times = [t for t in (_ts(e.get("ts")) for e in evs) if t is not None]
-        rows.append(UnreadableRow(
-            host, org, transport, len(evs), sum(int(e.get("bytes_up") or 0) for e in evs),
-            sum(int(e.get("bytes_down") or 0) for e in evs), offset(min(times)) if times else None,
-            _s(evs[0].get("reason"), 200)))
+        rows.append(
+            UnreadableRow(
+                host,
+                org,
+                transport,
+                len(evs),
+                sum(int(e.get("bytes_up") or 0) for e in evs),
+                sum(int(e.get("bytes_down") or 0) for e in evs),
+                offset(min(times)) if times else None,
+                _s(evs[0].get("reason"), 200),
+            )
+        )
     return tuple(sorted(rows, key=lambda r: (-r.bytes_up, r.host)))
 
 

@@ -65,8 +65,13 @@ def _pairs(data: Mapping[str, Any], section: str, file: str) -> dict[str, Pair]:
             raise PhrasesError(file, where, extra[0], f"unknown key (allowed: {', '.join(LANGS)})")
         en, de = entry["en"], entry["de"]
         if set(_PLACEHOLDER.findall(en)) != set(_PLACEHOLDER.findall(de)):
-            raise PhrasesError(file, where, "de", f"placeholders {sorted(set(_PLACEHOLDER.findall(de)))} differ "
-                                                  f"from en {sorted(set(_PLACEHOLDER.findall(en)))}")
+            raise PhrasesError(
+                file,
+                where,
+                "de",
+                f"placeholders {sorted(set(_PLACEHOLDER.findall(de)))} differ "
+                f"from en {sorted(set(_PLACEHOLDER.findall(en)))}",
+            )
         out[key] = (en, de)
     return out
 
@@ -93,11 +98,17 @@ def parse_phrases(data: Mapping[str, Any], *, file: str = FILE_NAME) -> Phrases:
             raise PhrasesError(file, "sensitivity", "order", f"category {c!r} listed twice")
     missing = [c for c in CATEGORY_IDS if c not in order]
     if missing:
-        raise PhrasesError(file, "sensitivity", "order", f"category {missing[0]!r} missing (every category, "
-                                                         "most sensitive first)")
+        raise PhrasesError(
+            file,
+            "sensitivity",
+            "order",
+            f"category {missing[0]!r} missing (every category, most sensitive first)",
+        )
     unknown = sorted(set(data) - {"meta", "sensitivity", *SECTIONS})
     if unknown:
-        raise PhrasesError(file, unknown[0], None, f"unknown table (allowed: meta, sensitivity, {', '.join(SECTIONS)})")
+        raise PhrasesError(
+            file, unknown[0], None, f"unknown table (allowed: meta, sensitivity, {', '.join(SECTIONS)})"
+        )
     objects = _pairs(data, "object", file)
     _require(objects, CATEGORY_IDS, "object", file, "category")
     purposes = _pairs(data, "purpose", file)

@@ -95,9 +95,9 @@ def write_tables(data: SessionLike, model: ReportModel, path: Path, fmt: str, *,
         for out in outs:
             out.abort()
         if isinstance(e, OSError) and not isinstance(e, (OutputError, UnsafeFile)):
-            raise OutputError(e.errno or 0, f"{outs[-1].path}: not written ({reason(e)}); "
-                              "the previous files, if any, are unchanged") from None
+            raise OutputError(
+                e.errno or 0,
+                f"{outs[-1].path}: not written ({reason(e)}); the previous files, if any, are unchanged",
+            ) from None
         raise
     return [path, summary_path]
-
-

@@ -37,7 +37,10 @@ def _compare(tmp: Path, inputs: list[Path], name: str, *extra: str) -> tuple[Pat
 
 def _first_screen(html: str) -> list[str]:
     section = html.split('<section id="first">', 1)[1].split("</section>", 1)[0]
-    return [html_lib.unescape(re.sub(r"<[^>]+>", "", li)).strip() for li in re.findall(r"<li>(.*?)</li>", section, re.S)]
+    return [
+        html_lib.unescape(re.sub(r"<[^>]+>", "", li)).strip()
+        for li in re.findall(r"<li>(.*?)</li>", section, re.S)
+    ]
 
 
 def _in_short(html: str) -> str:
@@ -52,22 +55,37 @@ def _in_short(html: str) -> str:
 @pytest.mark.slow
 def test_three_recorded_apps_side_by_side(three, tmp_path):
     inputs = [three["sample"], three["tiktok"], three["career"]]
-    _out, html = _compare(tmp_path, inputs, "c.html", "--name", f"{SAMPLE_APP}=AzubiApp",
-                          f"{TIKTOK_APP}=TikTok-format", f"{CAREER_APP}=KarriereKompass")
+    _out, html = _compare(
+        tmp_path,
+        inputs,
+        "c.html",
+        "--name",
+        f"{SAMPLE_APP}=AzubiApp",
+        f"{TIKTOK_APP}=TikTok-format",
+        f"{CAREER_APP}=KarriereKompass",
+    )
     first = _first_screen(html)
     # Ranking by its named measure: the sample app sends the most to other companies.
-    assert first[0].startswith("Data to other companies: AzubiApp sent the most personal data to other companies")
+    assert first[0].startswith(
+        "Data to other companies: AzubiApp sent the most personal data to other companies"
+    )
     # In short: a count of the points below, per app, not a score.
-    assert _in_short(html) == ("In short — how many of the 5 points below apply to each app: AzubiApp: 5 of 5; "
-                               "TikTok-format: 3 of 5; KarriereKompass: 2 of 5.")
+    assert _in_short(html) == (
+        "In short — how many of the 5 points below apply to each app: AzubiApp: 5 of 5; "
+        "TikTok-format: 3 of 5; KarriereKompass: 2 of 5."
+    )
     assert "company–data pairs" in first[0] and "TikTok-format: no other company" in first[0]
     assert "KarriereKompass: 1 company, 2 kinds of data, 2 pairs" in first[0]  # Sentry: crash + OS (#12)
     # Identifiers before consent: the sample and the TikTok-format app, never the career app.
-    assert "AzubiApp (to" in first[1] and "TikTok-format (to" in first[1] and "KarriereKompass: no." in first[1]
+    assert (
+        "AzubiApp (to" in first[1] and "TikTok-format (to" in first[1] and "KarriereKompass: no." in first[1]
+    )
     # TikTok got the same advertising ID from two apps: linkable.
     assert any("TikTok (advertising ID: AzubiApp and TikTok-format)" in line for line in first)
-    assert any(line.startswith("Outside the EU:") and "KarriereKompass — United States (Sentry)" in line
-               for line in first)
+    assert any(
+        line.startswith("Outside the EU:") and "KarriereKompass — United States (Sentry)" in line
+        for line in first
+    )
     assert any("AzubiApp (1 request to InMobi)" in line for line in first)
     # Standards of the report: strict CSP, no script, values redacted.
     assert "script-src 'none'" in html_lib.unescape(html) and "<script" not in html.lower()
@@ -81,9 +99,12 @@ def test_three_recorded_apps_side_by_side(three, tmp_path):
 
     _out, de = _compare(tmp_path, inputs, "c-de.html", "--lang", "de")
     assert _first_screen(de)[0].startswith(
-        f"Daten an andere Unternehmen: Die meisten personenbezogenen Daten an andere Unternehmen sendete {SAMPLE_APP}")
-    assert any(line.startswith("Außerhalb der EU:") and "China (ByteDance; Muttergesellschaft von TikTok)" in line
-               for line in _first_screen(de))
+        f"Daten an andere Unternehmen: Die meisten personenbezogenen Daten an andere Unternehmen sendete {SAMPLE_APP}"
+    )
+    assert any(
+        line.startswith("Außerhalb der EU:") and "China (ByteDance; Muttergesellschaft von TikTok)" in line
+        for line in _first_screen(de)
+    )
     assert '<html lang="de">' in de
 
     _out, md = _compare(tmp_path, inputs, "c.md", "--reveal")
@@ -125,14 +146,33 @@ def _frame(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
 def test_shared_receiver_rule():
     adid = "38400000-8cf0-11bd-b23e-10b96e40000d"
     frames = {
-        "A": _frame([("Google", "advertising_id", adid), ("Meta", "device_id", "9774d56d682e549c"),
-                     ("Meta", "user_id", "install-aaaa-1111"), ("unknown", "advertising_id", adid),
-                     ("Adjust", "device_info", "SM-A546B"), ("Branch", "advertising_id", "1")]),
-        "B": _frame([("Google", "advertising_id", adid.upper().replace("-", "")),
-                     ("Meta", "device_id", "5e1c2a9f03b7d846"), ("Meta", "user_id", "install-bbbb-2222"),
-                     ("unknown", "advertising_id", adid), ("Adjust", "device_info", "SM-A546B"),
-                     ("Branch", "advertising_id", "1"), ("AppsFlyer", "advertising_id", adid)]),
-        "C": _frame([("AppsFlyer", "advertising_id", adid), ("Google", "advertising_id", "ffff0000-1111-2222-3333-444455556666")]),
+        "A": _frame(
+            [
+                ("Google", "advertising_id", adid),
+                ("Meta", "device_id", "9774d56d682e549c"),
+                ("Meta", "user_id", "install-aaaa-1111"),
+                ("unknown", "advertising_id", adid),
+                ("Adjust", "device_info", "SM-A546B"),
+                ("Branch", "advertising_id", "1"),
+            ]
+        ),
+        "B": _frame(
+            [
+                ("Google", "advertising_id", adid.upper().replace("-", "")),
+                ("Meta", "device_id", "5e1c2a9f03b7d846"),
+                ("Meta", "user_id", "install-bbbb-2222"),
+                ("unknown", "advertising_id", adid),
+                ("Adjust", "device_info", "SM-A546B"),
+                ("Branch", "advertising_id", "1"),
+                ("AppsFlyer", "advertising_id", adid),
+            ]
+        ),
+        "C": _frame(
+            [
+                ("AppsFlyer", "advertising_id", adid),
+                ("Google", "advertising_id", "ffff0000-1111-2222-3333-444455556666"),
+            ]
+        ),
     }
     shared, same_kind = shared_receivers(frames)
     got = {(s.org, s.category): s.apps for s in shared}
@@ -206,7 +246,7 @@ def test_markdown_escapes_every_captured_string():
         if line.startswith("| ---"):
             tables += 1
             width = len(re.split(r"(?<!\\)\|", lines[i - 1])) - 2
-            for row in lines[i + 1:]:
+            for row in lines[i + 1 :]:
                 if not row.startswith("| "):
                     break
                 assert len(re.split(r"(?<!\\)\|", row)) - 2 == width, row
@@ -227,8 +267,12 @@ def test_hostile_comparison_in_chromium(tmp_path_factory, tmp_path, csp):
         page.write_text(html, encoding="utf-8")
         dom = chromium.dump_dom(page.as_uri(), budget_ms=3000)
         md_page = tmp_path / "hostile-md.html"
-        md_page.write_text("<!DOCTYPE html><html><head><title>md</title></head><body>"
-                           + render_markdown(model) + "</body></html>", encoding="utf-8")
+        md_page.write_text(
+            "<!DOCTYPE html><html><head><title>md</title></head><body>"
+            + render_markdown(model)
+            + "</body></html>",
+            encoding="utf-8",
+        )
         md_dom = chromium.dump_dom(md_page.as_uri(), budget_ms=2000)
         assert hits == [], f"the page made requests: {hits}"
     title = re.search(r"<title>(.*?)</title>", dom, re.S)
@@ -253,7 +297,9 @@ def test_demo_compare_writes_and_names_the_comparison(tmp_path, capsys, lang):
     html = out.read_text()
     first = _first_screen(html)
     if lang == "en":
-        assert _in_short(html).startswith("In short — how many of the 5 points below apply to each app: AzubiApp (sample)")
+        assert _in_short(html).startswith(
+            "In short — how many of the 5 points below apply to each app: AzubiApp (sample)"
+        )
         assert "TikTok (reconstructed)" in html and "KarriereKompass (career app)" in html
     else:
         assert _in_short(html).startswith("Kurz gesagt")
@@ -271,11 +317,39 @@ def test_hostile_traffic_through_the_real_pipeline_in_chromium(tmp_path_factory,
         flows = rs.write_hostile_flows(tmp_path / "hostile.mitm", port)
         app = f"com.evil{bad[5]}"
         out = tmp_path / "c.html"
-        assert main(["compare", str(flows), str(cs.CAPTURES / "career-app"), "--app", app,
-                     "--name", f"{app}={bad[0]}\u202e{bad[-1]}", "--reveal", "-o", str(out)]) == 0
+        assert (
+            main(
+                [
+                    "compare",
+                    str(flows),
+                    str(cs.CAPTURES / "career-app"),
+                    "--app",
+                    app,
+                    "--name",
+                    f"{app}={bad[0]}\u202e{bad[-1]}",
+                    "--reveal",
+                    "-o",
+                    str(out),
+                ]
+            )
+            == 0
+        )
         md_out = tmp_path / "c.md"
-        assert main(["compare", str(flows), str(cs.CAPTURES / "career-app"), "--app", app, "--reveal",
-                     "-o", str(md_out)]) == 0
+        assert (
+            main(
+                [
+                    "compare",
+                    str(flows),
+                    str(cs.CAPTURES / "career-app"),
+                    "--app",
+                    app,
+                    "--reveal",
+                    "-o",
+                    str(md_out),
+                ]
+            )
+            == 0
+        )
         dom = chromium.dump_dom(out.as_uri(), budget_ms=3000)
         assert hits == [], f"the page made requests: {hits}"
     assert "<script" not in dom.lower() and "<img" not in dom.lower() and dom.count("<style>") == 1
@@ -292,8 +366,9 @@ def test_app_option_names_files_not_sessions():
 
     from phonehome.commands.compare import load_one
 
-    args = argparse.Namespace(profile=None, app="com.other", first_party=[], extra_lists=[], recorded=False,
-                              keylog=None)
+    args = argparse.Namespace(
+        profile=None, app="com.other", first_party=[], extra_lists=[], recorded=False, keylog=None
+    )
     data = load_one(cs.CAPTURES / "career-app", args)
     assert set(data.findings["app"].dropna()) == {"de.karrierekompass.demo"}
     assert "first" in set(data.findings["party"].astype(str))  # its own domain stays first party

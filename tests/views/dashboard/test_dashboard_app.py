@@ -52,7 +52,11 @@ async def test_rows_appear_as_the_session_grows(tmp_path: Path) -> None:
         assert "AppsFlyer" in text and "Torn Ltd" in text and "Half Written" not in text
         assert b["value"] not in text  # redacted by default
         matrix = app.query_one("#matrix")
-        assert matrix.get_row_index("Example GmbH") < matrix.get_row_index("\x00third") < matrix.get_row_index("Google")
+        assert (
+            matrix.get_row_index("Example GmbH")
+            < matrix.get_row_index("\x00third")
+            < matrix.get_row_index("Google")
+        )
 
 
 async def test_keys_mark_reveal_filter_evidence_pause_quit(tmp_path: Path) -> None:
@@ -70,7 +74,9 @@ async def test_keys_mark_reveal_filter_evidence_pause_quit(tmp_path: Path) -> No
         await wait_for(pilot, lambda: len(app.state.markers) == 2)
         markers = SessionStore(store.root).read_markers()
         assert [(m["label"], m["source"], m["ts"]) for m in markers] == [
-            ("consent-given", "dashboard", T0 + 100), ("consent-refused", "dashboard", T0 + 100)]
+            ("consent-given", "dashboard", T0 + 100),
+            ("consent-refused", "dashboard", T0 + 100),
+        ]
         assert "consent-refused 0s ago: 8 before / 0 after" in screen_text(app)
 
         # r: reveal and redact again
@@ -85,9 +91,15 @@ async def test_keys_mark_reveal_filter_evidence_pause_quit(tmp_path: Path) -> No
         await pilot.press("enter")
         await pilot.pause()
         text = screen_text(app)
-        for expected in ("Finding #8", "POST https://api.example.com/a?adid=anna@e", "body.json:email",
-                         "decoding      json", "rule          profile:device.advertising_id", "confidence 0.95",
-                         "evidence      value anna@e"):
+        for expected in (
+            "Finding #8",
+            "POST https://api.example.com/a?adid=anna@e",
+            "body.json:email",
+            "decoding      json",
+            "rule          profile:device.advertising_id",
+            "confidence 0.95",
+            "evidence      value anna@e",
+        ):
             assert expected in text, expected
         assert secret not in text
         await pilot.press("escape")
@@ -98,16 +110,23 @@ async def test_keys_mark_reveal_filter_evidence_pause_quit(tmp_path: Path) -> No
         await pilot.press("slash", *"meta", "enter")
         await pilot.pause()
         feed = app.query_one("#feed", FeedTable)
-        assert {f.org for f in app.query_one("#feed", FeedTable).items.values()} == {"Meta"} and feed.row_count == 2
+        assert {f.org for f in app.query_one("#feed", FeedTable).items.values()} == {
+            "Meta"
+        } and feed.row_count == 2
         assert "filter: meta" in screen_text(app)
         assert "Google" not in screen_text(app)
         await pilot.press("slash", *"ctrl+u".split(), *"precise", "enter")  # no match
         await pilot.pause()
         assert feed.row_count == 0
         await pilot.press("slash")
-        await pilot.press("ctrl+u", *"device", "enter")  # category name "device details" / "device identifiers"
+        await pilot.press(
+            "ctrl+u", *"device", "enter"
+        )  # category name "device details" / "device identifiers"
         await pilot.pause()
-        assert {f.category for f in app.query_one("#feed", FeedTable).items.values()} == {"device_info", "device_id"}
+        assert {f.category for f in app.query_one("#feed", FeedTable).items.values()} == {
+            "device_info",
+            "device_id",
+        }
         await pilot.press("escape")
         await pilot.pause()
         assert feed.row_count == len(SCENARIO)
@@ -127,11 +146,12 @@ async def test_keys_mark_reveal_filter_evidence_pause_quit(tmp_path: Path) -> No
     assert app.return_value == 0
 
 
-
 def _assert_inert_screen(app: Dashboard) -> str:
     segments = screen_segments(app)
     text = "".join(s.text for s in segments)
-    bad = [hex(ord(c)) for c in text if c != "\n" and unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp")]
+    bad = [
+        hex(ord(c)) for c in text if c != "\n" and unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp")
+    ]
     assert bad == [], bad
     for seg in segments:
         style = seg.style
@@ -182,12 +202,31 @@ async def test_device_reads_panel_links_values_that_left(tmp_path: Path) -> None
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.applied_findings == 2)
         assert not app.query_one("#reads-panel").display
-        append(store.hook_events, [
-            {"type": "hook:read", "id": "12", "ts": T0 + 0.5, "api": "android.provider.Settings$Secure.getString",
-             "category": "device_id", "value": "9774d56d682e549c", "sdk": "com.appsflyer", "org": "AppsFlyer"},
-            {"type": "hook:read", "id": "13", "ts": T0 + 0.7, "api": "android.telephony.TelephonyManager.getImei",
-             "category": "device_id", "value": "352916084017398", "sdk": "com.example.app", "org": "Example GmbH"},
-        ])
+        append(
+            store.hook_events,
+            [
+                {
+                    "type": "hook:read",
+                    "id": "12",
+                    "ts": T0 + 0.5,
+                    "api": "android.provider.Settings$Secure.getString",
+                    "category": "device_id",
+                    "value": "9774d56d682e549c",
+                    "sdk": "com.appsflyer",
+                    "org": "AppsFlyer",
+                },
+                {
+                    "type": "hook:read",
+                    "id": "13",
+                    "ts": T0 + 0.7,
+                    "api": "android.telephony.TelephonyManager.getImei",
+                    "category": "device_id",
+                    "value": "352916084017398",
+                    "sdk": "com.example.app",
+                    "org": "Example GmbH",
+                },
+            ],
+        )
         await wait_for(pilot, lambda: len(app.state.reads) == 2)
         assert app.query_one("#reads-panel").display
         assert "not seen leaving" in screen_text(app)
@@ -205,18 +244,26 @@ async def test_device_reads_panel_links_values_that_left(tmp_path: Path) -> None
 
 async def test_status_line_shows_proxy_stats_and_pinning(tmp_path: Path) -> None:
     store = make_session(tmp_path / "s", SCENARIO)
-    append(store.proxy_events, [
-        {"type": "proxy:stats", "flows": 1234, "findings": 8, "backlog": 7, "dropped": 2, "ts": T0},
-        {"type": "proxy:pinning_suspected", "host": "pinned.bank.example", "ts": T0},
-    ])
+    append(
+        store.proxy_events,
+        [
+            {"type": "proxy:stats", "flows": 1234, "findings": 8, "backlog": 7, "dropped": 2, "ts": T0},
+            {"type": "proxy:pinning_suspected", "host": "pinned.bank.example", "ts": T0},
+        ],
+    )
     append(store.markers, {"ts": T0 + 3.5, "label": "consent-given", "text": "", "source": "cli"})
     app = app_for(store.root)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.applied_findings == len(SCENARIO) and app.state.pinning)
         await pilot.pause(0.1)
         status = screen_text(app).splitlines()[-2]
-        for part in ("flows 1,234", "findings 8 (1 cleartext)", "backlog 7 (2 dropped)",
-                     "pinning? 1 (pinned.bank.example)", "consent-given 1m 36s ago: 4 before / 4 after"):
+        for part in (
+            "flows 1,234",
+            "findings 8 (1 cleartext)",
+            "backlog 7 (2 dropped)",
+            "pinning? 1 (pinned.bank.example)",
+            "consent-given 1m 36s ago: 4 before / 4 after",
+        ):
             assert part in status, (part, status)
 
 
@@ -233,7 +280,9 @@ async def test_opens_a_finished_session_and_a_missing_one(tmp_path: Path) -> Non
         assert "no consent marker yet" in screen_text(app)
         assert "waiting for findings.jsonl" in screen_text(app)
         await pilot.press("m")  # no directory to write the marker to: says so, keeps running
-        await wait_for(pilot, lambda: any("could not write the marker" in n.message for n in app._notifications))
+        await wait_for(
+            pilot, lambda: any("could not write the marker" in n.message for n in app._notifications)
+        )
         assert not (tmp_path / "not-yet").exists()
 
 
@@ -289,16 +338,25 @@ async def test_thousands_of_organisations_show_the_top_ones(tmp_path: Path) -> N
         assert "top 50 of 401 organisations" in screen_text(app)
         append(store.findings, [finding(500 + i, org="Late Giant", host="g.example") for i in range(10)])
         await wait_for(pilot, lambda: app.applied_findings == len(rows) + 10)
-        await wait_for(pilot, lambda: "Late Giant" in app.query_one("#matrix", MatrixTable).rows_by_org, timeout=5)
+        await wait_for(
+            pilot, lambda: "Late Giant" in app.query_one("#matrix", MatrixTable).rows_by_org, timeout=5
+        )
         assert matrix.get_row_index("Late Giant") == 1
 
 
 async def test_status_line_says_saving_stopped(tmp_path: Path) -> None:
     store = make_session(tmp_path / "s", SCENARIO)
-    append(store.proxy_events, [
-        {"type": "proxy:stats", "flows": 80, "findings": 8, "backlog": 0, "dropped": 0, "ts": T0},
-        {"type": "proxy:saving-stopped", "reason": "cannot write flows.journal: the disk is full\x1b[2J", "ts": T0},
-    ])
+    append(
+        store.proxy_events,
+        [
+            {"type": "proxy:stats", "flows": 80, "findings": 8, "backlog": 0, "dropped": 0, "ts": T0},
+            {
+                "type": "proxy:saving-stopped",
+                "reason": "cannot write flows.journal: the disk is full\x1b[2J",
+                "ts": T0,
+            },
+        ],
+    )
     app = app_for(store.root)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.state.saving_stopped is not None)

@@ -21,12 +21,20 @@ from phonehome.views.inert import ELLIPSIS, ESCAPE_STYLE, inert, inert_long, ine
         pytest.param("\x9b31m\x9d0;t\x9c", "\\x9b31m\\x9d0;t\\x9c", id="c1-csi-osc-st"),
         pytest.param("a\nb\rc\td\x00e\x7f", "a\\nb\\rc\\td\\x00e\\x7f", id="c0-and-del"),
         pytest.param("\u202egnp.exe\u202c", "\\u202egnp.exe\\u202c", id="bidi-override"),
-        pytest.param("\u2066x\u2069\u200e\u200f\u061c", "\\u2066x\\u2069\\u200e\\u200f\\u061c", id="bidi-isolates-marks"),
-        pytest.param("a\u200bb\u200cc\u200dd\u2060e\ufeff", "a\\u200bb\\u200cc\\u200dd\\u2060e\\ufeff", id="zero-width"),
+        pytest.param(
+            "\u2066x\u2069\u200e\u200f\u061c",
+            "\\u2066x\\u2069\\u200e\\u200f\\u061c",
+            id="bidi-isolates-marks",
+        ),
+        pytest.param(
+            "a\u200bb\u200cc\u200dd\u2060e\ufeff", "a\\u200bb\\u200cc\\u200dd\\u2060e\\ufeff", id="zero-width"
+        ),
         pytest.param("x\u2028y\u2029z", "x\\u2028y\\u2029z", id="line-separators"),
         pytest.param("\U000e0041tag", "\\U000e0041tag", id="tag-char"),
         pytest.param("\udc80bytes", "\\udc80bytes", id="lone-surrogate"),
-        pytest.param("[bold]x[/] [@click=app.quit]y[/]", "[bold]x[/] [@click=app.quit]y[/]", id="markup-literal"),
+        pytest.param(
+            "[bold]x[/] [@click=app.quit]y[/]", "[bold]x[/] [@click=app.quit]y[/]", id="markup-literal"
+        ),
         pytest.param("Zürich 東京 🙂", "Zürich 東京 🙂", id="ordinary-unicode-kept"),
         pytest.param(None, "", id="none"),
         pytest.param(42, "42", id="number"),
@@ -72,10 +80,14 @@ def test_long_view_says_how_much_was_cut() -> None:
     ],
 )
 def test_rendered_output_has_no_control_or_format_characters(hostile: str) -> None:
-    console = Console(width=200, force_terminal=True, color_system=None, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console = Console(
+        width=200, force_terminal=True, color_system=None, record=True, file=open("/dev/null", "w")
+    )  # noqa: SIM115
     console.print(inert_text(hostile))
     out = console.export_text(styles=False)
-    bad = [hex(ord(c)) for c in out if c != "\n" and unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp")]
+    bad = [
+        hex(ord(c)) for c in out if c != "\n" and unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp")
+    ]
     assert bad == []
 
 

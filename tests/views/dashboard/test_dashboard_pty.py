@@ -40,8 +40,15 @@ def test_watch_in_a_pty_writes_no_hostile_escape_sequences(tmp_path: Path) -> No
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 45, 160, 0, 0))
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
     env.update(TERM="xterm-256color", COLUMNS="160", LINES="45")
-    proc = subprocess.Popen([sys.executable, "-m", "phonehome.cli", "watch", str(store.root), "--interval", "0.1"],
-                            stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "phonehome.cli", "watch", str(store.root), "--interval", "0.1"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+        start_new_session=True,
+    )
     os.close(slave)
     try:
         out = _read_until(master, b"EVIL-ORG", 40)
@@ -56,13 +63,17 @@ def test_watch_in_a_pty_writes_no_hostile_escape_sequences(tmp_path: Path) -> No
             proc.wait()
         os.close(master)
     for bad in (
-        b"\x1b]0;pwned",          # OSC title from the host name
+        b"\x1b]0;pwned",  # OSC title from the host name
         b"\x1b]8;;https://evil",  # OSC 8 hyperlink from the evidence
-        b"\x1b[2J\x1b[H",         # clear + home from the host name
-        b"\x1b[31mred",           # SGR from the value
-        b"\x1b[5m",               # blink from the category
-        b"\xc2\x9b", b"\xc2\x9d", b"\xc2\x90", b"\xc2\x9c",  # C1 CSI/OSC/DCS/ST as UTF-8
-        "\u202e".encode(), "\u200b".encode(),                # bidi override, zero-width space
+        b"\x1b[2J\x1b[H",  # clear + home from the host name
+        b"\x1b[31mred",  # SGR from the value
+        b"\x1b[5m",  # blink from the category
+        b"\xc2\x9b",
+        b"\xc2\x9d",
+        b"\xc2\x90",
+        b"\xc2\x9c",  # C1 CSI/OSC/DCS/ST as UTF-8
+        "\u202e".encode(),
+        "\u200b".encode(),  # bidi override, zero-width space
     ):
         assert bad not in out, bad
     # shown as text instead: the escapes are drawn in reverse video, so SGR codes sit between the parts

@@ -38,7 +38,9 @@ def test_timeline_derives_findings_when_a_session_has_only_flows(tmp_path: Path)
 
 
 def test_schedule_scales_by_pace_and_caps_gaps() -> None:
-    r = Replay(Path("/nonexistent"), lines=[(0.0, "f", {}), (1.0, "f", {}), (101.0, "f", {})], pace=2.0, max_gap=3.0)
+    r = Replay(
+        Path("/nonexistent"), lines=[(0.0, "f", {}), (1.0, "f", {}), (101.0, "f", {})], pace=2.0, max_gap=3.0
+    )
     assert r.schedule(1000.0) == [1000.0, 1000.5, 1002.0]
     r.pace = 0
     assert r.schedule(1000.0) == [1000.0] * 3
@@ -81,10 +83,14 @@ def test_watch_command_is_registered_and_checks_its_arguments(tmp_path: Path, mo
     monkeypatch.chdir(tmp_path)
     assert watch.run(argparse.Namespace(session=None, interval=0.25, reveal=False, feed_rows=200)) == 2
     assert "no session under ./captures/" in capsys.readouterr().err
-    assert watch.run(argparse.Namespace(session=tmp_path / "x", interval=0.25, reveal=False, feed_rows=200)) == 2
+    assert (
+        watch.run(argparse.Namespace(session=tmp_path / "x", interval=0.25, reveal=False, feed_rows=200)) == 2
+    )
 
     seen = {}
-    monkeypatch.setattr("phonehome.views.dashboard.run_watch", lambda session, **kw: seen.update(session=session, **kw) or 0)
+    monkeypatch.setattr(
+        "phonehome.views.dashboard.run_watch", lambda session, **kw: seen.update(session=session, **kw) or 0
+    )
     make_session(tmp_path / "captures" / "s1", SCENARIO[:1])
     assert watch.run(argparse.Namespace(session=None, interval=0.25, reveal=False, feed_rows=50)) == 0
     assert seen == {"session": Path("captures/s1"), "interval": 0.25, "reveal": False, "feed_rows": 50}
@@ -92,9 +98,20 @@ def test_watch_command_is_registered_and_checks_its_arguments(tmp_path: Path, mo
 
 def test_lines_without_a_timestamp_keep_their_place_in_their_file(tmp_path: Path) -> None:
     store = make_session(tmp_path / "s", SCENARIO[2:4])
-    append(store.proxy_events, [{"type": "proxy:stats", "flows": 1}, {"type": "proxy:stats", "flows": 2, "ts": T0 + 3},
-                                {"type": "proxy:stats", "flows": 3}])
+    append(
+        store.proxy_events,
+        [
+            {"type": "proxy:stats", "flows": 1},
+            {"type": "proxy:stats", "flows": 2, "ts": T0 + 3},
+            {"type": "proxy:stats", "flows": 3},
+        ],
+    )
     order = [(name, obj.get("flows")) for _, name, obj in timeline(store.root)]
     # findings at T0+2 and T0+3; the proxy lines all take T0+3 (not 0, which would put them first)
-    assert order == [("findings.jsonl", None), ("findings.jsonl", None), ("proxy-events.jsonl", 1),
-                     ("proxy-events.jsonl", 2), ("proxy-events.jsonl", 3)]
+    assert order == [
+        ("findings.jsonl", None),
+        ("findings.jsonl", None),
+        ("proxy-events.jsonl", 1),
+        ("proxy-events.jsonl", 2),
+        ("proxy-events.jsonl", 3),
+    ]

@@ -16,24 +16,59 @@ from phonehome.views.dashboard import Dashboard
 SIZE = (160, 45)
 
 READS = [
-    {"type": "hook:read", "id": "12", "ts": T0 + 0.5, "pid": 4242, "api": "android.provider.Settings$Secure.getString",
-     "category": "device_id", "value": "9774d56d682e549c", "sdk": "com.appsflyer", "org": "AppsFlyer"},
-    {"type": "hook:read", "id": "13", "ts": T0 + 0.6, "pid": 4242,
-     "api": "com.google.android.gms.ads.identifier.AdvertisingIdClient.getAdvertisingIdInfo",
-     "category": "advertising_id", "value": "38400000-8cf0-11bd-b23e-10b96e40000d",
-     "sdk": "com.google.firebase.analytics", "org": "Google"},
-    {"type": "hook:read", "id": "14", "ts": T0 + 0.9, "pid": 4242, "api": "android.telephony.TelephonyManager.getImei",
-     "category": "device_id", "value": "352916084017398", "sdk": "com.example.app", "org": "Example GmbH"},
+    {
+        "type": "hook:read",
+        "id": "12",
+        "ts": T0 + 0.5,
+        "pid": 4242,
+        "api": "android.provider.Settings$Secure.getString",
+        "category": "device_id",
+        "value": "9774d56d682e549c",
+        "sdk": "com.appsflyer",
+        "org": "AppsFlyer",
+    },
+    {
+        "type": "hook:read",
+        "id": "13",
+        "ts": T0 + 0.6,
+        "pid": 4242,
+        "api": "com.google.android.gms.ads.identifier.AdvertisingIdClient.getAdvertisingIdInfo",
+        "category": "advertising_id",
+        "value": "38400000-8cf0-11bd-b23e-10b96e40000d",
+        "sdk": "com.google.firebase.analytics",
+        "org": "Google",
+    },
+    {
+        "type": "hook:read",
+        "id": "14",
+        "ts": T0 + 0.9,
+        "pid": 4242,
+        "api": "android.telephony.TelephonyManager.getImei",
+        "category": "device_id",
+        "value": "352916084017398",
+        "sdk": "com.example.app",
+        "org": "Example GmbH",
+    },
 ]
 
 
 def _session(tmp_path: Path, rows: list[dict]) -> Path:
     store = make_session(tmp_path / "session-2026-11-26", rows)
     append(store.hook_events, READS)
-    append(store.proxy_events, [
-        {"type": "proxy:stats", "flows": 57, "findings": len(rows), "backlog": 0, "dropped": 0, "ts": T0 + 9},
-        {"type": "proxy:pinning_suspected", "host": "api.bank.example", "ts": T0 + 2},
-    ])
+    append(
+        store.proxy_events,
+        [
+            {
+                "type": "proxy:stats",
+                "flows": 57,
+                "findings": len(rows),
+                "backlog": 0,
+                "dropped": 0,
+                "ts": T0 + 9,
+            },
+            {"type": "proxy:pinning_suspected", "host": "api.bank.example", "ts": T0 + 2},
+        ],
+    )
     append(store.markers, {"ts": T0 + 3.5, "label": "consent-given", "text": "", "source": "cli"})
     return store.root
 
@@ -42,16 +77,28 @@ def _app(root: Path, n: int) -> tuple[Dashboard, object]:
     app = Dashboard(root, interval=0.05, clock=FixedClock(T0 + 125), tz=UTC)
 
     async def loaded(pilot) -> None:
-        await wait_for(pilot, lambda: app.applied_findings == n and len(app.state.reads) == len(READS)
-                       and bool(app.state.pinning))
+        await wait_for(
+            pilot,
+            lambda: (
+                app.applied_findings == n and len(app.state.reads) == len(READS) and bool(app.state.pinning)
+            ),
+        )
 
     return app, loaded
 
 
 @pytest.fixture
 def scenario(tmp_path: Path) -> tuple[Dashboard, object]:
-    rows = SCENARIO + [finding(8 + i, org="Google", category="app_activity", value=f"event_{i}",
-                               location=f"body.json:events[{i}].name") for i in range(6)]
+    rows = SCENARIO + [
+        finding(
+            8 + i,
+            org="Google",
+            category="app_activity",
+            value=f"event_{i}",
+            location=f"body.json:events[{i}].name",
+        )
+        for i in range(6)
+    ]
     return _app(_session(tmp_path, rows), len(rows))
 
 

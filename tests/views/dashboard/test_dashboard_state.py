@@ -66,16 +66,26 @@ def test_consent_counts_follow_the_last_consent_marker() -> None:
     assert s.consent_counts() is None
     s.ingest(Batch(markers=[{"ts": T0 + 4, "label": "consent-given", "text": "", "source": "cli"}]))
     assert s.consent_counts() == (4, 6)
-    s.ingest(Batch(markers=[{"ts": T0 + 7.5, "label": "consent-withdrawn"}, {"ts": T0 + 9.5, "label": "note"}]))
+    s.ingest(
+        Batch(markers=[{"ts": T0 + 7.5, "label": "consent-withdrawn"}, {"ts": T0 + 9.5, "label": "note"}])
+    )
     assert s.consent_counts() == (8, 2)
     assert s.last_marker["label"] == "note"
     s.ingest(Batch(findings=[finding(0, ts=T0 - 5)]))  # late, out-of-order line
     assert s.consent_counts() == (9, 2)
 
 
-READ = {"type": "hook:read", "id": "12", "ts": T0 + 0.5, "pid": 1,
-        "api": "android.provider.Settings$Secure.getString", "category": "device_id",
-        "value": "9774d56d682e549c", "sdk": "com.appsflyer", "org": "AppsFlyer"}
+READ = {
+    "type": "hook:read",
+    "id": "12",
+    "ts": T0 + 0.5,
+    "pid": 1,
+    "api": "android.provider.Settings$Secure.getString",
+    "category": "device_id",
+    "value": "9774d56d682e549c",
+    "sdk": "com.appsflyer",
+    "org": "AppsFlyer",
+}
 
 
 @pytest.mark.parametrize("read_first", [True, False], ids=["read-then-finding", "finding-then-read"])
@@ -90,10 +100,22 @@ def test_device_read_linked_by_value(read_first: bool) -> None:
 
 @pytest.mark.parametrize("read_first", [True, False], ids=["read-then-finding", "finding-then-read"])
 def test_device_read_linked_by_runtime_reference(read_first: bool) -> None:
-    read = {**READ, "id": "31", "value": "02:00:00:00:00:00", "api": "android.net.wifi.WifiInfo.getMacAddress"}
-    hashed = finding(9, org="Adjust", host="app.adjust.com", category="device_id", value="5f1e…sha1",
-                     detector="runtime", rule="runtime:hook#31 WifiInfo.getMacAddress sha1",
-                     device_read="hook#31 WifiInfo.getMacAddress sha1")
+    read = {
+        **READ,
+        "id": "31",
+        "value": "02:00:00:00:00:00",
+        "api": "android.net.wifi.WifiInfo.getMacAddress",
+    }
+    hashed = finding(
+        9,
+        org="Adjust",
+        host="app.adjust.com",
+        category="device_id",
+        value="5f1e…sha1",
+        detector="runtime",
+        rule="runtime:hook#31 WifiInfo.getMacAddress sha1",
+        device_read="hook#31 WifiInfo.getMacAddress sha1",
+    )
     s = DashboardState()
     batches = [Batch(hook_events=[read]), Batch(findings=[hashed])]
     for b in batches if read_first else batches[::-1]:
@@ -104,7 +126,9 @@ def test_device_read_linked_by_runtime_reference(read_first: bool) -> None:
 
 def test_repeated_reads_aggregate_and_unsent_values_stay_unlinked() -> None:
     s = DashboardState()
-    s.ingest(Batch(hook_events=[READ, {**READ, "id": "13", "ts": T0 + 9}, {**READ, "value": "other", "id": "14"}]))
+    s.ingest(
+        Batch(hook_events=[READ, {**READ, "id": "13", "ts": T0 + 9}, {**READ, "value": "other", "id": "14"}])
+    )
     s.ingest(Batch(hook_events=[{"type": "hook:crypto", "id": "15"}]))
     assert len(s.reads) == 2
     r = s.reads[(READ["api"], READ["sdk"], READ["value"])]
@@ -114,19 +138,29 @@ def test_repeated_reads_aggregate_and_unsent_values_stay_unlinked() -> None:
 
 def test_proxy_events_feed_the_status() -> None:
     s = DashboardState()
-    s.ingest(Batch(proxy_events=[
-        {"type": "proxy:stats", "flows": 120, "findings": 40, "backlog": 3, "dropped": 0},
-        {"type": "proxy:pinning_suspected", "host": "api.pinned.example", "ts": T0},
-        {"type": "proxy:pinning-suspected", "host": "api.pinned.example", "ts": T0 + 1},
-        {"type": "proxy:error", "message": "x"},
-    ]))
+    s.ingest(
+        Batch(
+            proxy_events=[
+                {"type": "proxy:stats", "flows": 120, "findings": 40, "backlog": 3, "dropped": 0},
+                {"type": "proxy:pinning_suspected", "host": "api.pinned.example", "ts": T0},
+                {"type": "proxy:pinning-suspected", "host": "api.pinned.example", "ts": T0 + 1},
+                {"type": "proxy:error", "message": "x"},
+            ]
+        )
+    )
     assert s.proxy_stats == {"flows": 120, "findings": 40, "backlog": 3, "dropped": 0}
     assert list(s.pinning) == ["api.pinned.example"]
 
 
 def test_odd_rows_do_not_break_aggregation() -> None:
-    s = state_with([{}, {"ts": "2026-11-26T14:00:00Z", "org": None, "host": "h.example", "category": "nope"},
-                    {"ts": "garbage", "value": 12345, "cleartext": "yes"}, {"ts": True}])
+    s = state_with(
+        [
+            {},
+            {"ts": "2026-11-26T14:00:00Z", "org": None, "host": "h.example", "category": "nope"},
+            {"ts": "garbage", "value": 12345, "cleartext": "yes"},
+            {"ts": True},
+        ]
+    )
     assert s.findings == 4
     assert "h.example" in s.orgs and "(unattributed)" in s.orgs
     assert s.orgs["h.example"].first_seen == T0
@@ -142,7 +176,7 @@ def test_read_chunk_leaves_torn_line_and_skips_damage(tmp_path: Path) -> None:
     assert len(problems) == 2 and not more
     assert p.read_bytes()[off:] == b'{"c":'
     with p.open("ab") as f:
-        f.write(b'3}\n')
+        f.write(b"3}\n")
     objs, off2, _, _ = read_chunk(p, off)
     assert objs == [{"c": 3}] and off2 == p.stat().st_size
 
@@ -179,9 +213,21 @@ def test_tls_hook_copy_of_a_proxied_request_is_counted_once() -> None:
 
     now = [1000.0]
     state = DashboardState(clock=lambda: now[0])
-    row = {"ts": 50.0, "host": "api.example.com", "url": "https://api.example.com/v1?id=1",
-           "location": "query:id", "category": "device_id", "value": "9774d56d682e549c", "org": "Example"}
-    hook_only = {**row, "host": "pinned.example.com", "url": "https://pinned.example.com/v1?id=1", "source": "tls-hook"}
+    row = {
+        "ts": 50.0,
+        "host": "api.example.com",
+        "url": "https://api.example.com/v1?id=1",
+        "location": "query:id",
+        "category": "device_id",
+        "value": "9774d56d682e549c",
+        "org": "Example",
+    }
+    hook_only = {
+        **row,
+        "host": "pinned.example.com",
+        "url": "https://pinned.example.com/v1?id=1",
+        "source": "tls-hook",
+    }
     state.ingest(Batch(findings=[{**row, "source": "tls-hook"}, hook_only]))
     assert state.findings == 0  # both held while the proxy's analysis may still come
     state.ingest(Batch(findings=[{**row, "ts": 50.4, "source": "proxy"}]))

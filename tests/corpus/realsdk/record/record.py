@@ -59,54 +59,156 @@ class Vendor:
 
 
 VENDORS: dict[str, Vendor] = {
-    "adjust": Vendor("browser", ("app.adjust.com", "gdpr.adjust.com", "subscription.adjust.com", "app.eu.adjust.com",
-                                 "gdpr.eu.adjust.com", "subscription.eu.adjust.com", "app.adjust.net.in",
-                                 "app.adjust.world", "gdpr.adjust.net.in", "gdpr.adjust.world")),
+    "adjust": Vendor(
+        "browser",
+        (
+            "app.adjust.com",
+            "gdpr.adjust.com",
+            "subscription.adjust.com",
+            "app.eu.adjust.com",
+            "gdpr.eu.adjust.com",
+            "subscription.eu.adjust.com",
+            "app.adjust.net.in",
+            "app.adjust.world",
+            "gdpr.adjust.net.in",
+            "gdpr.adjust.world",
+        ),
+    ),
     "braze": Vendor("browser", ("sdk.fra-02.braze.eu", "js.appboycdn.com")),
-    "branch": Vendor("browser", ("api2.branch.io", "api.branch.io", "app.link", "cdn.branch.io", "azubiapp.app.link")),
+    "branch": Vendor(
+        "browser", ("api2.branch.io", "api.branch.io", "app.link", "cdn.branch.io", "azubiapp.app.link")
+    ),
     "countly": Vendor("browser", ("azubiapp.count.ly",)),
-    "datadog": Vendor("browser", ("browser-intake-datadoghq.eu", "rum.browser-intake-datadoghq.eu",
-                                  "logs.browser-intake-datadoghq.eu", "session-replay.browser-intake-datadoghq.eu",
-                                  "api.azubiapp.de")),
-    "appinsights": Vendor("browser", ("westeurope-5.in.applicationinsights.azure.com", "dc.services.visualstudio.com",
-                                      "js.monitor.azure.com", "westeurope.livediagnostics.monitor.azure.com")),
+    "datadog": Vendor(
+        "browser",
+        (
+            "browser-intake-datadoghq.eu",
+            "rum.browser-intake-datadoghq.eu",
+            "logs.browser-intake-datadoghq.eu",
+            "session-replay.browser-intake-datadoghq.eu",
+            "api.azubiapp.de",
+        ),
+    ),
+    "appinsights": Vendor(
+        "browser",
+        (
+            "westeurope-5.in.applicationinsights.azure.com",
+            "dc.services.visualstudio.com",
+            "js.monitor.azure.com",
+            "westeurope.livediagnostics.monitor.azure.com",
+        ),
+    ),
     "newrelic": Vendor("browser", ("bam.eu01.nr-data.net", "js-agent.newrelic.com", "bam.nr-data.net")),
-    "logrocket": Vendor("browser", ("r.lr-ingest.io", "r.lr-in-prod.com", "r.lr-intake.com", "r.logrocket.io",
-                                    "cdn.logrocket.io", "cdn.lr-ingest.io", "cdn.lr-in-prod.com", "cdn.lr-intake.com",
-                                    "cdn.lr-ingest.com", "r.lr-ingest.com", "cdn.ingest-lr.com", "cdn.intake-lr.com",
-                                    "cdn.lgrckt-in.com", "cdn.logr-in.com", "cdn.logr-ingest.com", "cdn.logrocket.com",
-                                    "cdn.lr-in.com", "r.ingest-lr.com", "r.intake-lr.com", "r.lr-in.com",
-                                    "r.lrkt-in.com")),
+    "logrocket": Vendor(
+        "browser",
+        (
+            "r.lr-ingest.io",
+            "r.lr-in-prod.com",
+            "r.lr-intake.com",
+            "r.logrocket.io",
+            "cdn.logrocket.io",
+            "cdn.lr-ingest.io",
+            "cdn.lr-in-prod.com",
+            "cdn.lr-intake.com",
+            "cdn.lr-ingest.com",
+            "r.lr-ingest.com",
+            "cdn.ingest-lr.com",
+            "cdn.intake-lr.com",
+            "cdn.lgrckt-in.com",
+            "cdn.logr-in.com",
+            "cdn.logr-ingest.com",
+            "cdn.logrocket.com",
+            "cdn.lr-in.com",
+            "r.ingest-lr.com",
+            "r.intake-lr.com",
+            "r.lr-in.com",
+            "r.lrkt-in.com",
+        ),
+    ),
     "elastic": Vendor("browser", ("azubiapp-4f2c1e.apm.europe-west3.gcp.cloud.es.io",)),
     "faro": Vendor("browser", ("faro-collector-prod-eu-west-2.grafana.net",)),
     "openreplay": Vendor("browser", ("api.openreplay.com", "static.openreplay.com", "api.azubiapp.de")),
-    "optimizely": Vendor("browser", ("logx.optimizely.com", "cdn.optimizely.com", "odp.optimizely.com",
-                                     "api.zaius.com")),
-    "statsig": Vendor("browser", ("featureassets.org", "prodregistryv2.org", "api.statsig.com", "statsigapi.net",
-                                  "events.statsigapi.net", "beyondwickedmapping.org", "assetsconfigcdn.org")),
-    "firebase": Vendor("browser", ("firebaseinstallations.googleapis.com", "firebaseremoteconfig.googleapis.com",
-                                   "fcmregistrations.googleapis.com", "firebaselogging-pa.googleapis.com",
-                                   "firebase.googleapis.com", "content-firebaseappcheck.googleapis.com",
-                                   "www.googletagmanager.com", "fcm.googleapis.com"), 25.0),
+    "optimizely": Vendor(
+        "browser", ("logx.optimizely.com", "cdn.optimizely.com", "odp.optimizely.com", "api.zaius.com")
+    ),
+    "statsig": Vendor(
+        "browser",
+        (
+            "featureassets.org",
+            "prodregistryv2.org",
+            "api.statsig.com",
+            "statsigapi.net",
+            "events.statsigapi.net",
+            "beyondwickedmapping.org",
+            "assetsconfigcdn.org",
+        ),
+    ),
+    "firebase": Vendor(
+        "browser",
+        (
+            "firebaseinstallations.googleapis.com",
+            "firebaseremoteconfig.googleapis.com",
+            "fcmregistrations.googleapis.com",
+            "firebaselogging-pa.googleapis.com",
+            "firebase.googleapis.com",
+            "content-firebaseappcheck.googleapis.com",
+            "www.googletagmanager.com",
+            "fcm.googleapis.com",
+        ),
+        25.0,
+    ),
     "matomo": Vendor("node", ("analytics.azubiapp.de",)),
-    "firebase-admin": Vendor("node", ("oauth2.googleapis.com", "fcm.googleapis.com", "www.googleapis.com",
-                                      "accounts.google.com", "metadata.google.internal")),
+    "firebase-admin": Vendor(
+        "node",
+        (
+            "oauth2.googleapis.com",
+            "fcm.googleapis.com",
+            "www.googleapis.com",
+            "accounts.google.com",
+            "metadata.google.internal",
+        ),
+    ),
     "apns": Vendor("node", ("api.push.apple.com", "api.sandbox.push.apple.com")),
     "expo": Vendor("node", ("exp.host", "api.expo.dev")),
     "intercom": Vendor("node", ("api.intercom.io", "api.eu.intercom.io")),
     "hubspot": Vendor("node", ("api.hubapi.com", "api-eu1.hubapi.com")),
-    "twilio": Vendor("node", ("api.twilio.com", "verify.twilio.com", "messaging.twilio.com", "lookups.twilio.com",
-                              "conversations.twilio.com")),
+    "twilio": Vendor(
+        "node",
+        (
+            "api.twilio.com",
+            "verify.twilio.com",
+            "messaging.twilio.com",
+            "lookups.twilio.com",
+            "conversations.twilio.com",
+        ),
+    ),
     "mailchimp": Vendor("node", ("us21.api.mailchimp.com",)),
     "otel": Vendor("node", ("otlp.eu01.nr-data.net",)),
     "otel-metrics-logs": Vendor("node", ("otlp.eu01.nr-data.net",)),
-    "newrelic-telemetry": Vendor("node", ("insights-collector.eu01.nr-data.net", "log-api.eu.newrelic.com",
-                                          "trace-api.eu.newrelic.com", "metric-api.eu.newrelic.com")),
+    "newrelic-telemetry": Vendor(
+        "node",
+        (
+            "insights-collector.eu01.nr-data.net",
+            "log-api.eu.newrelic.com",
+            "trace-api.eu.newrelic.com",
+            "metric-api.eu.newrelic.com",
+        ),
+    ),
     "mailchimp-transactional": Vendor("node", ("mandrillapp.com",)),
     "countly-node": Vendor("node", ("azubiapp.count.ly",)),
     "elastic-node": Vendor("node", ("azubiapp-4f2c1e.apm.europe-west3.gcp.cloud.es.io",)),
-    "statsig-node": Vendor("node", ("api.statsig.com", "statsigapi.net", "api.statsigcdn.com", "events.statsigapi.net",
-                                    "statsigcdn.com", "featuregates.org", "idliststorage.statsigapi.net")),
+    "statsig-node": Vendor(
+        "node",
+        (
+            "api.statsig.com",
+            "statsigapi.net",
+            "api.statsigcdn.com",
+            "events.statsigapi.net",
+            "statsigcdn.com",
+            "featuregates.org",
+            "idliststorage.statsigapi.net",
+        ),
+    ),
     "faro-tracing": Vendor("browser", ("faro-collector-prod-eu-west-2.grafana.net", "api.azubiapp.de")),
     # Recorded last (other regions and calls of the same packages), landed at the end of the session.
     "datadog-us5": Vendor("browser", ("browser-intake-us5-datadoghq.com",)),
@@ -126,10 +228,27 @@ VENDORS: dict[str, Vendor] = {
     "optimizely-late": Vendor("browser", ("logx.optimizely.com", "cdn.optimizely.com")),
     "branch-late": Vendor("browser", ("api2.branch.io", "api.branch.io", "app.link", "cdn.branch.io")),
     "openreplay-late": Vendor("browser", ("api.openreplay.com", "static.openreplay.com")),
-    "firebase-late": Vendor("browser", ("firebaseinstallations.googleapis.com", "firebaseremoteconfig.googleapis.com",
-                                        "firebaselogging-pa.googleapis.com", "firebase.googleapis.com")),
-    "statsig-late": Vendor("browser", ("featureassets.org", "prodregistryv2.org", "api.statsig.com", "statsigapi.net",
-                                       "events.statsigapi.net", "beyondwickedmapping.org", "assetsconfigcdn.org")),
+    "firebase-late": Vendor(
+        "browser",
+        (
+            "firebaseinstallations.googleapis.com",
+            "firebaseremoteconfig.googleapis.com",
+            "firebaselogging-pa.googleapis.com",
+            "firebase.googleapis.com",
+        ),
+    ),
+    "statsig-late": Vendor(
+        "browser",
+        (
+            "featureassets.org",
+            "prodregistryv2.org",
+            "api.statsig.com",
+            "statsigapi.net",
+            "events.statsigapi.net",
+            "beyondwickedmapping.org",
+            "assetsconfigcdn.org",
+        ),
+    ),
 }
 
 
@@ -141,6 +260,7 @@ def run(*argv: str, check: bool = True, **kw) -> subprocess.CompletedProcess[str
 
 
 # --- the namespace ------------------------------------------------------------------------
+
 
 def enter_namespace(argv: list[str]) -> None:
     if os.geteuid() != 0:
@@ -191,8 +311,27 @@ def isolate(hosts: list[str]) -> None:
     run("mount", "--bind", str(HOSTS_FILE), "/etc/hosts")
     run("hostname", "azubi-testphone")
     for ports in ("80,443",):
-        run("iptables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-m", "owner", "--uid-owner", str(SDK_UID),
-            "-m", "multiport", "--dports", ports, "-j", "REDIRECT", "--to-ports", str(PROXY_PORT))
+        run(
+            "iptables",
+            "-t",
+            "nat",
+            "-A",
+            "OUTPUT",
+            "-p",
+            "tcp",
+            "-m",
+            "owner",
+            "--uid-owner",
+            str(SDK_UID),
+            "-m",
+            "multiport",
+            "--dports",
+            ports,
+            "-j",
+            "REDIRECT",
+            "--to-ports",
+            str(PROXY_PORT),
+        )
 
 
 def write_hosts(hosts: list[str] | tuple[str, ...]) -> None:
@@ -206,6 +345,7 @@ def write_hosts(hosts: list[str] | tuple[str, ...]) -> None:
 
 
 # --- parts ----------------------------------------------------------------------------------
+
 
 def start_page_server() -> http.server.ThreadingHTTPServer:
     handler = functools.partial(_QuietHandler, directory=str(SRV / "app" / "build"))
@@ -224,13 +364,22 @@ def build_browser_bundles(names: list[str]) -> None:
     build.mkdir(exist_ok=True)
     esbuild = HERE / "node_modules" / ".bin" / "esbuild"
     for name in names:
-        run(str(esbuild), str(HERE / "browser" / f"{name}.js"), "--bundle", "--format=esm", "--platform=browser",
-            "--target=chrome120", f"--outfile={build / name}.js", "--log-level=warning",
-            "--define:process.env.NODE_ENV=\"production\"", "--loader:.json=json")
+        run(
+            str(esbuild),
+            str(HERE / "browser" / f"{name}.js"),
+            "--bundle",
+            "--format=esm",
+            "--platform=browser",
+            "--target=chrome120",
+            f"--outfile={build / name}.js",
+            "--log-level=warning",
+            '--define:process.env.NODE_ENV="production"',
+            "--loader:.json=json",
+        )
         (build / f"{name}.html").write_text(
             f"<!doctype html><html lang=de><head><meta charset=utf-8><title>AzubiApp</title></head>"
             f"<body><h1>AzubiApp</h1><div id=app><button id=apply>Bewerben</button></div>"
-            f"<script type=module src=\"{name}.js\"></script></body></html>\n"
+            f'<script type=module src="{name}.js"></script></body></html>\n'
         )
     (build / "done.html").write_text("<!doctype html><title>done</title>done\n")
     (build / "firebase-messaging-sw.js").write_text("self.addEventListener('push', () => {});\n")
@@ -238,31 +387,70 @@ def build_browser_bundles(names: list[str]) -> None:
 
 def sdk_env() -> dict[str, str]:
     return {
-        "HOME": str(SRV / "home"), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "Europe/Berlin",
+        "HOME": str(SRV / "home"),
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "TZ": "Europe/Berlin",
         "NODE_EXTRA_CA_CERTS": str(SRV / "home" / "ca.pem"),
     }
 
 
 def as_sdk_user(argv: list[str]) -> list[str]:
-    return ["setpriv", f"--reuid={SDK_UID}", f"--regid={SDK_UID}", "--clear-groups", "env", "-i",
-            *(f"{k}={v}" for k, v in sdk_env().items()), *argv]
+    return [
+        "setpriv",
+        f"--reuid={SDK_UID}",
+        f"--regid={SDK_UID}",
+        "--clear-groups",
+        "env",
+        "-i",
+        *(f"{k}={v}" for k, v in sdk_env().items()),
+        *argv,
+    ]
 
 
-def record_vendor(name: str, vendor: Vendor, sink_https: int, sink_http: int, log_dir: Path, flows: Path) -> None:
+def record_vendor(
+    name: str, vendor: Vendor, sink_https: int, sink_http: int, log_dir: Path, flows: Path
+) -> None:
     out = flows / f"{name}.mitm"
     out.unlink(missing_ok=True)
-    env = dict(os.environ, SINK_HTTPS_PORT=str(sink_https), SINK_HTTP_PORT=str(sink_http), PYTHONUNBUFFERED="1")
+    env = dict(
+        os.environ, SINK_HTTPS_PORT=str(sink_https), SINK_HTTP_PORT=str(sink_http), PYTHONUNBUFFERED="1"
+    )
     dump_log = (log_dir / f"{name}.mitmdump.log").open("w")
     dump = subprocess.Popen(
-        [str(MITMDUMP), "--mode", "transparent", "--listen-host", "127.0.0.1", "--listen-port", str(PROXY_PORT),
-         "--set", f"confdir={SRV / 'conf'}", "--set", "ssl_insecure=true", "-s", str(HERE / "sink_addon.py"),
-         "-w", str(out), "--set", "save_stream_filter=!~m OPTIONS", "--flow-detail", "1"],
-        stdout=dump_log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+        [
+            str(MITMDUMP),
+            "--mode",
+            "transparent",
+            "--listen-host",
+            "127.0.0.1",
+            "--listen-port",
+            str(PROXY_PORT),
+            "--set",
+            f"confdir={SRV / 'conf'}",
+            "--set",
+            "ssl_insecure=true",
+            "-s",
+            str(HERE / "sink_addon.py"),
+            "-w",
+            str(out),
+            "--set",
+            "save_stream_filter=!~m OPTIONS",
+            "--flow-detail",
+            "1",
+        ],
+        stdout=dump_log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 30
         while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", PROXY_PORT), timeout=0.5):
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", PROXY_PORT), timeout=0.5),
+            ):
                 break
             if dump.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"mitmdump did not start, see {log_dir / (name + '.mitmdump.log')}")
@@ -272,16 +460,35 @@ def record_vendor(name: str, vendor: Vendor, sink_https: int, sink_http: int, lo
         ca.chmod(0o644)
         if vendor.kind == "browser":
             profile = SRV / "home" / f"chromium-{name}"
-            argv = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--ignore-certificate-errors", f"--user-data-dir={profile}", "--lang=de-DE",
-                    "--enable-logging=stderr", "--v=0", f"--user-agent={webview_user_agent()}",
-                    "--window-size=412,915", f"http://localhost:{PAGE_PORT}/{name}.html"]
+            argv = [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--ignore-certificate-errors",
+                f"--user-data-dir={profile}",
+                "--lang=de-DE",
+                "--enable-logging=stderr",
+                "--v=0",
+                f"--user-agent={webview_user_agent()}",
+                "--window-size=412,915",
+                f"http://localhost:{PAGE_PORT}/{name}.html",
+            ]
         else:
             argv = [NODE, str(SRV / "app" / "node" / f"{name}.mjs")]
         with (log_dir / f"{name}.sdk.log").open("w") as sdk_log:
-            proc = subprocess.Popen(as_sdk_user(argv), stdout=sdk_log, stderr=subprocess.STDOUT, cwd=SRV / "app",
-                                    start_new_session=True)
+            proc = subprocess.Popen(
+                as_sdk_user(argv),
+                stdout=sdk_log,
+                stderr=subprocess.STDOUT,
+                cwd=SRV / "app",
+                start_new_session=True,
+            )
             try:
                 proc.wait(vendor.seconds)
             except subprocess.TimeoutExpired:
@@ -345,11 +552,17 @@ def count_flows(path: Path) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--only", help="comma-separated vendor names (default: all)")
     parser.add_argument("--list", action="store_true", help="list the vendors and exit")
-    parser.add_argument("--out", type=Path, default=FLOWS,
-                        help="folder for the flow files (default: the corpus; another folder to check a re-recording)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=FLOWS,
+        help="folder for the flow files (default: the corpus; another folder to check a re-recording)",
+    )
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.list:

@@ -1,6 +1,6 @@
 """Print the recorded requests of ../flows/*.mitm for reading and labelling by hand.
 
-    ../../../../.venv/bin/python show.py [vendor ...] [--max 3000]
+../../../../.venv/bin/python show.py [vendor ...] [--max 3000]
 """
 
 from __future__ import annotations
@@ -11,8 +11,19 @@ from pathlib import Path
 from mitmproxy import io
 
 FLOWS = Path(__file__).resolve().parent.parent / "flows"
-SKIP_HEADERS = {"accept", "accept-encoding", "connection", "sec-fetch-mode", "sec-fetch-site", "sec-fetch-dest",
-                "priority", "sec-ch-ua", "sec-ch-ua-platform", "sec-ch-ua-mobile", "accept-language"}
+SKIP_HEADERS = {
+    "accept",
+    "accept-encoding",
+    "connection",
+    "sec-fetch-mode",
+    "sec-fetch-site",
+    "sec-fetch-dest",
+    "priority",
+    "sec-ch-ua",
+    "sec-ch-ua-platform",
+    "sec-ch-ua-mobile",
+    "accept-language",
+}
 
 
 def main() -> None:

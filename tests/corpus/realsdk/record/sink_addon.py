@@ -45,28 +45,60 @@ def _body_for(host: str, path: str) -> object | None:
     if host.startswith("firebaseremoteconfig.") and path.endswith(":fetch"):
         return {"entries": {"welcome_text": "Hallo"}, "state": "UPDATE", "templateVersion": "7"}
     if "statsig" in host and "initialize" in path:
-        return {"feature_gates": {}, "dynamic_configs": {}, "layer_configs": {}, "has_updates": True,
-                "time": now * 1000, "hash_used": "djb2", "sdkParams": {}}
+        return {
+            "feature_gates": {},
+            "dynamic_configs": {},
+            "layer_configs": {},
+            "has_updates": True,
+            "time": now * 1000,
+            "hash_used": "djb2",
+            "sdkParams": {},
+        }
     if host == "exp.host":
         return {"data": [{"status": "ok", "id": "0b6b9a7c-3f2e-4c1d-9e8f-7a6b5c4d3e2f"}]}
     if host.startswith("fcm.googleapis.com"):
         return {"name": "projects/azubiapp-demo/messages/0:1733312345678901%abcdef"}
     if "branch.io" in host and path.startswith("/v1/open"):
-        return {"session_id": "1337133713371337133", "identity_id": "1337133713371337134",
-                "link": "https://azubiapp.app.link?%24identity_id=1337133713371337134",
-                "data": "{}", "browser_fingerprint_id": "1337133713371337135"}
+        return {
+            "session_id": "1337133713371337133",
+            "identity_id": "1337133713371337134",
+            "link": "https://azubiapp.app.link?%24identity_id=1337133713371337134",
+            "data": "{}",
+            "browser_fingerprint_id": "1337133713371337135",
+        }
     if host.endswith("app.link") and path == "/_r":
         return None  # answered as JavaScript in `response`
     if host.startswith("bam.") and "nr-data.net" in host and path.startswith("/1/"):
-        return {"st": 1, "sts": 1, "err": 1, "ins": 1, "spa": 1, "sr": 0, "srs": 0, "loaded": 1, "log": 3, "logapi": 3,
-                "app": {"agents": [{"entityGuid": "MzQ1Njc4OXxCUk9XU0VSfEFQUExJQ0FUSU9OfDYwMTIzNDU2Nw"}],
-                        "nrServerTime": now * 1000}}
+        return {
+            "st": 1,
+            "sts": 1,
+            "err": 1,
+            "ins": 1,
+            "spa": 1,
+            "sr": 0,
+            "srs": 0,
+            "loaded": 1,
+            "log": 3,
+            "logapi": 3,
+            "app": {
+                "agents": [{"entityGuid": "MzQ1Njc4OXxCUk9XU0VSfEFQUExJQ0FUSU9OfDYwMTIzNDU2Nw"}],
+                "nrServerTime": now * 1000,
+            },
+        }
     if host.endswith("count.ly") or host.startswith("countly."):
         return {"result": "Success"}
     if "openreplay" in host and path.endswith("/v1/web/start"):
-        return {"token": "eyJzaW5rIjoib3BlbnJlcGxheSJ9.c2luaw", "userUUID": "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
-                "projectID": "4711", "sessionID": "7391846502918374650", "delay": 0, "startTimestamp": now * 1000,
-                "beaconSizeLimit": 3000000, "compressionThreshold": 24000, "protocolVersion": 2}
+        return {
+            "token": "eyJzaW5rIjoib3BlbnJlcGxheSJ9.c2luaw",
+            "userUUID": "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
+            "projectID": "4711",
+            "sessionID": "7391846502918374650",
+            "delay": 0,
+            "startTimestamp": now * 1000,
+            "beaconSizeLimit": 3000000,
+            "compressionThreshold": 24000,
+            "protocolVersion": 2,
+        }
     if "braze" in host or "appboy" in host:
         return {"auth_error": None, "config": {"time": now}}
     return None

@@ -23,9 +23,9 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
-from phonehome.analysis.profile import KnownValue
+from phonehome.analysis.profile import KnownValue, ValueKind
 
 MIN_VALUE_LENGTH = 4
 TRIVIAL = frozenset(
@@ -42,28 +42,8 @@ TRIVIAL = frozenset(
     }
 )
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
-VALID_KINDS = frozenset(
-    {
-        "id",
-        "mac",
-        "imei",
-        "email",
-        "phone",
-        "name",
-        "address",
-        "password",
-        "text",
-        "ip",
-        "ssid",
-        "carrier",
-        "mcc_mnc",
-        "model",
-        "version",
-        "locale",
-        "timezone",
-        "package",
-    }
-)
+# The kinds a hook event may declare: every value kind except `place` (the profile's address parts).
+VALID_KINDS = frozenset(get_args(ValueKind)) - {"place"}
 
 
 def event_time(ts: Any) -> str:

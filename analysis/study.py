@@ -40,6 +40,7 @@ from phonehome.store.safefile import AtomicFile, write_atomic
 
 from .consent import last_consent_marker
 from .model import Record
+from .profile import load_profile
 from .readers import CAPTURE_SUFFIXES, FLOW_SUFFIXES, HAR_SUFFIXES, ReadStats
 from .schema import COLUMNS, Col, findings_frame
 from .sessions import plan_replay
@@ -213,10 +214,11 @@ def done_task_ids(dataset: Path) -> set[str]:
 
 
 def remove_stale_temporaries(dataset: Path) -> int:
-    """Temporary parts a killed run left behind (never read: their names start with a dot)."""
+    """Temporary parts a killed run left behind (never read: their names start with a dot; the
+    naming is `AtomicFile`'s)."""
     removed = 0
     for table in TABLES:
-        for p in (dataset / table).glob("app=*/.*.parquet.tmp-*"):
+        for p in (dataset / table).glob("app=*/.*.parquet.*.tmp"):
             p.unlink(missing_ok=True)
             removed += 1
     return removed
@@ -242,6 +244,26 @@ def write_part(dataset: Path, table: str, app: str | None, task_id: str, rows: l
     with AtomicFile(target) as out:  # a fresh temporary file, fsynced, renamed when complete
         pq.write_table(arrow, out.file, compression="zstd")
     return target
+
+
+def write_failure(dataset: Path, task: StudyTask, app: str | None, kind: str, error: str) -> Path:
+    """The `failures/` row of a capture: `damaged` (analysed up to the damage), `failed` (the task
+    raised) or `worker-lost` (Dask lost the worker more often than it retries a task)."""
+    return write_part(
+        dataset,
+        "failures",
+        app,
+        task.task_id,
+        [
+            {
+                "task_id": task.task_id,
+                "input": task.input,
+                "kind": kind,
+                "error": error[:20_000],
+                "ts": pd.Timestamp.now(tz="UTC"),
+            }
+        ],
+    )
 
 
 def _ts(value: Any) -> pd.Timestamp | None:
@@ -305,30 +327,13 @@ def run_task(task: StudyTask, dataset: str | Path) -> TaskResult:
         return _run(task, dataset, started)
     except Exception as e:  # one bad capture must never end the study
         error = f"{type(e).__name__}: {e}"
-        detail = traceback.format_exc(limit=6)
-        write_part(
-            dataset,
-            "failures",
-            app,
-            task.task_id,
-            [
-                {
-                    "task_id": task.task_id,
-                    "input": task.input,
-                    "kind": "failed",
-                    "error": f"{error}\n{detail}"[:20_000],
-                    "ts": pd.Timestamp.now(tz="UTC"),
-                }
-            ],
-        )
+        write_failure(dataset, task, app, "failed", f"{error}\n{traceback.format_exc(limit=6)}")
         return TaskResult(
             task.task_id, app or UNKNOWN_APP, "failed", error=error, seconds=time.monotonic() - started
         )
 
 
 def _run(task: StudyTask, dataset: Path, started: float) -> TaskResult:
-    from .profile import load_profile
-
     path = Path(task.input)
     profile = load_profile(task.profile) if task.profile else None
     plan = plan_replay([path], profile=profile, app=task.app, save_journal=False)
@@ -357,21 +362,7 @@ def _run(task: StudyTask, dataset: Path, started: float) -> TaskResult:
     write_part(dataset, "findings", app, task.task_id, _findings_rows(task.task_id, findings))
     write_part(dataset, "requests", app, task.task_id, requests)
     if problems:
-        write_part(
-            dataset,
-            "failures",
-            app,
-            task.task_id,
-            [
-                {
-                    "task_id": task.task_id,
-                    "input": task.input,
-                    "kind": "damaged",
-                    "error": "; ".join(problems)[:20_000],
-                    "ts": pd.Timestamp.now(tz="UTC"),
-                }
-            ],
-        )
+        write_failure(dataset, task, app, "damaged", "; ".join(problems))
     seconds = time.monotonic() - started
     write_part(
         dataset,

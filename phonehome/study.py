@@ -24,7 +24,7 @@ from phonehome.analysis.study import (
     done_task_ids,
     remove_stale_temporaries,
     run_task,
-    write_part,
+    write_failure,
     write_study_meta,
 )
 from phonehome.store import make_private_dir
@@ -144,24 +144,8 @@ def run_study(
 
 
 def _lost(task: StudyTask, dataset: Path, error: BaseException) -> TaskResult:
-    import pandas as pd
-
     message = f"{type(error).__name__}: {error}"
-    write_part(
-        dataset,
-        "failures",
-        task.app,
-        task.task_id,
-        [
-            {
-                "task_id": task.task_id,
-                "input": task.input,
-                "kind": "worker-lost",
-                "error": message[:20_000],
-                "ts": pd.Timestamp.now(tz="UTC"),
-            }
-        ],
-    )
+    write_failure(dataset, task, task.app, "worker-lost", message)
     return TaskResult(task.task_id, task.app or "unknown", "failed", error=message)
 
 

@@ -171,7 +171,7 @@ def test_resume_after_the_whole_run_was_killed(tmp_path):
     out, err = resumed.communicate(timeout=180)
     assert resumed.returncode == 0, err
     assert f"{done_before} already done" in out.replace("\n", " ")
-    assert not list(dataset.rglob(".*.tmp-*")), "temporary parts left behind"
+    assert not list(dataset.rglob(".*.tmp*")), "temporary parts left behind"
     _assert_complete(dataset, generated)
 
 
@@ -363,3 +363,18 @@ def test_flow_boundaries_and_parts(big_flow_file):
     assert ParallelReplay(plan_replay([big_flow_file]).analyser, jobs=2, body_cap=1, min_bytes=1).accepts(
         big_flow_file
     )
+
+
+def test_resume_removes_the_temporary_parts_a_kill_left(tmp_path):
+    from phonehome.analysis.study import remove_stale_temporaries
+    from phonehome.store.safefile import AtomicFile
+
+    part = tmp_path / "findings" / "app=com.example" / "abc.parquet"
+    part.parent.mkdir(parents=True)
+    out = AtomicFile(part)  # what a killed writer leaves: the temporary, never renamed
+    out.write(b"half a part")
+    out.file.close()
+    left = [p for p in part.parent.iterdir()]
+    assert len(left) == 1 and left[0].name.startswith(".")
+    assert remove_stale_temporaries(tmp_path) == 1
+    assert not any(part.parent.iterdir())

@@ -7,8 +7,6 @@ escaped (Markdown), and the file written owner-only through a temporary name.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from pathlib import Path
 
 import jinja2
@@ -16,6 +14,7 @@ import jinja2
 from phonehome.analysis.categories import display_name
 from phonehome.analysis.study_tables import Share, StudyTables, study_tables
 from phonehome.store.safefile import check_output, write_atomic
+from phonehome.views.report import content_security_policy
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -209,14 +208,6 @@ def _short(category: str) -> str:
         return category
 
 
-def _csp(css: str) -> str:
-    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-    return (
-        f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'none'; font-src 'none'; "
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-    )
-
-
 def render_html(s: StudyTables, lang: str = "en") -> str:
     t = TEXT[lang]
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
@@ -227,7 +218,7 @@ def render_html(s: StudyTables, lang: str = "en") -> str:
         t=t,
         s=s,
         css=jinja2.utils.markupsafe.Markup(CSS),
-        csp=_csp(CSS),
+        csp=content_security_policy(CSS, images=False),  # the study report has no pictures
         title=t["title"].format(apps=s.apps),
         lead=t["lead"].format(
             apps=s.apps, sessions=s.sessions, flows=_n(s.flows, lang), findings=_n(s.findings, lang)

@@ -43,12 +43,13 @@ def stylesheet() -> str:
     return _env().loader.get_source(_env(), "report.css")[0]  # type: ignore[union-attr]
 
 
-def content_security_policy(css: str) -> str:
-    """No script, no fetch, no frame, no form, no base; only the report's own stylesheet (by hash)
-    and data: images."""
+def content_security_policy(css: str, *, images: bool = True) -> str:
+    """No script, no fetch, no frame, no form, no base; only the page's own stylesheet (by hash)
+    and, with `images`, data: images."""
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    img = "data:" if images else "'none'"
     return (
-        f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; font-src 'none'; "
+        f"default-src 'none'; style-src 'sha256-{digest}'; img-src {img}; font-src 'none'; "
         "script-src 'none'; connect-src 'none'; object-src 'none'; frame-src 'none'; "
         "base-uri 'none'; form-action 'none'"
     )

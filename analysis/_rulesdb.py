@@ -106,7 +106,8 @@ WORD_LISTS = frozenset(
     "message_text_keys message_context message_peers message_kinds diagnostic_context error_objects error_fields "
     "log_levels level_words session_record perf_context duration_words random_flags collections "
     "version_tokens media_extensions uuid_only_keys device_words non_device_parents postal_keys city_keys region_keys numberish_tokens address_keys event_context control_calls conn_words span_words "
-    "timing_objects diagnostic_event_words greetings sign_offs not_names token_params".split()
+    "timing_objects diagnostic_event_words greetings sign_offs not_names token_params "
+    "hardware_id_words".split()
 )
 """Every list `words.toml` must have (and may only have)."""
 

@@ -233,6 +233,7 @@ _PHONE_SCHEMES = frozenset(
 )
 """URI schemes and messaging channels whose address is a phone number (`whatsapp:+49…`)."""
 _ANDROID_ID_RE = re.compile(r"^[0-9a-f]{16}$")
+_HARDWARE_ID_WORDS = _WORDS.set("hardware_id_words")
 _COLLECTION_ID = KeyRule(
     "collection_id", "user_id", Shape.PATH_ID, "the id of a user, device or contact", True
 )
@@ -1404,6 +1405,12 @@ def _check_hwid(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext |
             return cat, 0.85, "value is a UUID"
         return None
     if n == 16 and patterns.is_hex(v):
+        if v in patterns.SHARED_ANDROID_IDS:
+            return (
+                cat,
+                0.85,
+                "value is the well-known ANDROID_ID many devices share (still the OS's device id)",
+            )
         return cat, 0.9, "value is 16 hex digits (Android ID format)"
     shape_desc = patterns.id_shape(v)
     if shape_desc:
@@ -1438,12 +1445,51 @@ def _check_mac(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | 
     return None
 
 
+def _hardware_keyed(rule: KeyRule, path: _Path) -> bool:
+    """The id's name (or, for a generic `id`/`value`, its parent's) speaks of the device itself
+    (`device_id`, `external_device_id`, `android_id`, `hardware_id`, `device.id`, `did`); not when
+    a sibling flags it random (`_RANDOM_HWID`)."""
+    if rule is _RANDOM_HWID:
+        return False
+    if _HARDWARE_ID_WORDS.intersection(rule.name.split("_")):
+        return True
+    norms = path.norms
+    if not norms:
+        return False
+    if _HARDWARE_ID_WORDS.intersection(norms[-1].split("_")):
+        return True
+    return (
+        len(norms) >= 2
+        and norms[-1] in keys.GENERIC_CHILDREN
+        and bool(_HARDWARE_ID_WORDS.intersection(norms[-2].split("_")))
+    )
+
+
+def _hardware_id(v: str, n: int) -> tuple[float, str] | None:
+    """(confidence, evidence) when a value has the shape of an id the OS or the hardware gives the
+    phone: an ANDROID_ID (a 64-bit number as 16 lower-case hex digits), a Luhn-valid IMEI, a MAC.
+    SDKs make up UUIDs or longer random strings for their own device ids, never these shapes."""
+    if n == 16 and _ANDROID_ID_RE.match(v):
+        if v in patterns.SHARED_ANDROID_IDS:
+            return 0.7, (
+                "value is the well-known ANDROID_ID many Android 2.2 devices and emulators share"
+                " (the OS's device id, though not unique to one phone)"
+            )
+        return 0.7, "value has the shape of an Android ID (16 lower-case hex digits)"
+    if n == 15 and v.isdigit() and patterns.imei(v):
+        return 0.85, "value is a Luhn-valid IMEI"
+    if n == 17 and patterns.mac(v):  # with separators: 12 bare hex digits are as often a random id
+        return 0.75, "value is a MAC address"
+    return None
+
+
 def _check_id(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
     cat = rule.category
-    if rule.name == "device_id" and n == 16 and _ANDROID_ID_RE.match(v):
-        # SDKs make up UUIDs for their own device ids; 16 lower-case hex digits under a device id
-        # is the shape of Android's ANDROID_ID (a 64-bit number in hex), the OS's own device id
-        return "device_id", 0.7, "value has the shape of an Android ID (16 lower-case hex digits)"
+    if n in (15, 16, 17) and cat == "user_id" and _hardware_keyed(rule, path):
+        # a device id of the OS's or the hardware's own shape is the phone's id, not the SDK's
+        found = _hardware_id(v, n)
+        if found is not None:
+            return "device_id", found[0], found[1]
     shape_desc = patterns.id_shape(v)
     if shape_desc:
         return cat, 0.8, f"value is {shape_desc}"

@@ -71,9 +71,13 @@ PLACEHOLDERS = frozenset(
         "00000000-0000-0000-0000-000000000000",
         "0000000000000000",
         "000000000000000",
-        "9774d56d682e549c",  # the Android 2.2 emulator/bug ANDROID_ID shared by many devices
     }
 )
+
+
+SHARED_ANDROID_IDS = frozenset({"9774d56d682e549c"})
+"""ANDROID_IDs many devices share (Android 2.2's bug, emulators): still a device's hardware id
+when sent (the app read and sent the OS's id), but not unique to one phone."""
 
 
 def is_placeholder(value: str) -> bool:

@@ -109,6 +109,10 @@ WORD_LISTS = frozenset(
     "timing_objects diagnostic_event_words greetings sign_offs not_names token_params "
     "hardware_id_words".split()
 )
+WORD_LISTS |= frozenset(
+    # the app-activity, diagnostics and user-content concepts (analysis/detect.py `_activity_*`)
+    "bookkeeping_event_codes session_event_codes".split()
+)
 """Every list `words.toml` must have (and may only have)."""
 
 

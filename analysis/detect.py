@@ -234,6 +234,13 @@ _PHONE_SCHEMES = frozenset(
 """URI schemes and messaging channels whose address is a phone number (`whatsapp:+49…`)."""
 _ANDROID_ID_RE = re.compile(r"^[0-9a-f]{16}$")
 _HARDWARE_ID_WORDS = _WORDS.set("hardware_id_words")
+_BOOKKEEPING_EVENT_CODES = _WORDS.set("bookkeeping_event_codes")
+_SESSION_EVENT_CODES = _WORDS.set("session_event_codes")
+_FIELD_FILTER_RE = re.compile(r"^[A-Za-z_][\w.]{0,40}:(?!//)\S")
+"""`email:kim@…`, `status:sent AND …`: a field-qualified filter (Lucene/Elasticsearch-style query
+syntax of backend search APIs), not what a user typed into a search box."""
+_ROUTE_PARAM_RE = re.compile(r"^(?::\w+\??|\{[^/{}]*\}|\[[^/\[\]]*\]|\*{1,2}|<[^/<>]*>)$")
+"""A parameter segment of a route pattern: `:id`, `{id}`, `[slug]`, `*`, `<int:pk>`."""
 _COLLECTION_ID = KeyRule(
     "collection_id", "user_id", Shape.PATH_ID, "the id of a user, device or contact", True
 )
@@ -1073,6 +1080,10 @@ class Detector:
             # activity, so one-digit values other rules read as placeholders count here (a
             # one-digit count stays a placeholder: it says no more than an SDK's counter)
             return cat, 0.6, "value is a session measurement"
+        if shape is Shape.EVENT and len(v) == 2 and v.lower() in _SESSION_EVENT_CODES:
+            # `ss`/`se` in a typed event list: a session started or ended (a repeated letter reads
+            # as a placeholder elsewhere)
+            return cat, 0.6, f"value {v!r} is a session start/end code of a typed event list"
         if patterns.is_placeholder(v):
             return None
         n = len(v)
@@ -1375,6 +1386,16 @@ class Detector:
         return out
 
 
+# --- app activity, diagnostics and user content: concept helpers -------------------------------
+
+
+def _names_no_route(value: str) -> bool:
+    """A route pattern whose literal segments name nothing (`/:id`, `/{slug}/`, `/`): no screen is
+    named, only the shape of a URL. `/orders/:id` names the order screen and stays a name."""
+    segs = [s for s in value.partition("?")[0].split("/") if s]
+    return " " not in value and all(_ROUTE_PARAM_RE.match(s) for s in segs)
+
+
 # --- value checks per shape: (category, confidence, what the value looks like) or None -----
 
 _Result = tuple[str, float, str] | None
@@ -1607,10 +1628,15 @@ def _check_number(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext
 
 def _check_event(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
     cat = rule.category
-    if v.lstrip("$_").lower() in _CONTROL_CALLS:
+    low = v.lstrip("$_").lower()
+    if low in _CONTROL_CALLS:
         return None  # `$identify`, `alias`: the SDK setting ids, not a user event
+    if n <= 4 and low in _BOOKKEEPING_EVENT_CODES:
+        return None  # a typed event list's code for SDK bookkeeping (location recorded, attribute set)
     if _NUMBER_RE.match(v):
         return None  # a count, a timestamp, `screen: "1080x2400"`: not a name
+    if v[0] == "/" and _names_no_route(v):
+        return None  # `/:id`, `/{slug}`: a route pattern whose words name no screen
     if 1 <= n <= 200:
         return cat, 0.75, "value is an event name"
     return None
@@ -1681,6 +1707,8 @@ def _check_path_id(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContex
 
 def _check_search(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
     cat = rule.category
+    if ":" in v and _FIELD_FILTER_RE.match(v):
+        return None  # `email:kim@…`, `status:sent`: a backend's field filter, not a search box text
     # a search box's text, not a GraphQL/SQL/filter expression sent under `query`
     if (
         2 <= n <= 200

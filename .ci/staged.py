@@ -6,7 +6,7 @@ folder (import-linter's grimp, mypy) cannot see them through an editable install
 Python files into the wheel's layout in a temporary folder and runs the tool there.
 
     .venv/bin/python .ci/staged.py lint-imports   # the layer contracts, [tool.importlinter]
-    .venv/bin/python .ci/staged.py mypy           # [tool.mypy] (its scope: packages, modules)
+    .venv/bin/python .ci/staged.py mypy           # [tool.mypy] (the whole package)
 """
 
 from __future__ import annotations

@@ -93,7 +93,7 @@ and analysis falls behind, drops and says so, instead of slowing the phone's con
 def lower_priority() -> str:
     """Put this process under SCHED_IDLE (Linux), else nice 19; returns what was done."""
     try:
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # type: ignore[attr-defined]
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
         return "SCHED_IDLE"
     except (AttributeError, OSError):
         with contextlib.suppress(OSError):

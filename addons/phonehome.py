@@ -526,7 +526,7 @@ class PhoneHome:
             {"type": "proxy:error", "where": what, "flow_id": f.id, "error": f"{type(e).__name__}: {e}"}
         )
 
-    def _guard(self, f: flow.Flow, what: str, fn: Callable[[], None]) -> None:
+    def _guard(self, f: flow.Flow, what: str, fn: Callable[[], object]) -> None:
         """Run phonehome's part of a hook: never raise into mitmproxy; log with the flow id; time it."""
         if self.store is None:
             return
@@ -560,7 +560,7 @@ class PhoneHome:
             if f in self._probe_flows:
                 return  # the probe's report, answered by us: not traffic of the app
             self._http_done(f, "response")  # journaled first: flows.mitm keeps the page as sent
-            self._guard(f, "webprobe", lambda: _webprobe.inject_response(f) and None)
+            self._guard(f, "webprobe", lambda: _webprobe.inject_response(f))
             return
         self._http_done(f, "response")
 

@@ -53,7 +53,7 @@ def first_damage(data_path: str) -> Damage | None:
     return Damage(0, 0, "not a pcap or pcapng file")
 
 
-def _pcap_damage(f, size: int, magic: bytes) -> Damage | None:  # type: ignore[no-untyped-def]
+def _pcap_damage(f, size: int, magic: bytes) -> Damage | None:
     endian = "<" if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
     if size < 24:
         return Damage(0, 0, "file header cut short")
@@ -77,7 +77,7 @@ def _pcap_damage(f, size: int, magic: bytes) -> Damage | None:  # type: ignore[n
 _PCAPNG_PACKET_BLOCKS = (0x00000006, 0x00000003, 0x00000002)
 
 
-def _pcapng_damage(f, size: int) -> Damage | None:  # type: ignore[no-untyped-def]
+def _pcapng_damage(f, size: int) -> Damage | None:
     offset, packets, endian = 0, 0, "<"
     while offset < size:
         header = f.read(12)

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from urllib.parse import quote, quote_plus, unquote_plus
 
-import ahocorasick  # type: ignore[import-not-found]  # pyahocorasick ships no type stubs
+import ahocorasick  # pyahocorasick ships no type stubs
 
 from .profile import KnownValue
 

@@ -101,7 +101,7 @@ def parse_labels(data: Any, *, origin: str = "label file") -> DeclaredLabel:
     store = str(data.get("store", "")).strip().lower()
     if store not in STORES:
         raise ValueError(f"{origin}: 'store' must be 'play' or 'apple', got {data.get('store')!r}")
-    known = store_types(store)  # type: ignore[arg-type]
+    known = store_types(store)
     by_lower = {name.lower(): name for name in known}
 
     def names(key: str) -> tuple[str, ...]:
@@ -133,7 +133,7 @@ def parse_labels(data: Any, *, origin: str = "label file") -> DeclaredLabel:
     app = data.get("app")
     source = data.get("source")
     return DeclaredLabel(
-        store=store,  # type: ignore[arg-type]
+        store=store,
         collected=collected,
         shared=shared,
         app=str(app) if app is not None else None,

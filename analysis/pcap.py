@@ -25,7 +25,7 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -276,6 +276,7 @@ def _find_value(tree: Any, key: str, depth: int = 0) -> str | None:
     """The first string under `key` anywhere in an ek layer tree (bounded depth)."""
     if depth > 12:
         return None
+    children: Iterable[Any]
     if isinstance(tree, dict):
         value = tree.get(key)
         if isinstance(value, list):
@@ -994,7 +995,7 @@ def read_capture(
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
         bufsize=1 << 20,
-        pass_fds=(fd,) if source != path else (),
+        pass_fds=(fd,) if fd is not None and source != path else (),
     )
     assert proc.stdout is not None and proc.stderr is not None
     uids: Iterator[int | None] = iter(())

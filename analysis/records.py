@@ -9,7 +9,7 @@ the decoder within its limits, so a decompression bomb never inflates here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from mitmproxy import http
 from mitmproxy import version as mitm_version
@@ -146,7 +146,9 @@ def records_from_state(
     its HTTP request (for a WebSocket: the handshake, whose URL and headers carry data too) and
     every WebSocket message. Non-HTTP flows (TCP, UDP, DNS) give none."""
     if state.get("version") != mitm_version.FLOW_FORMAT_VERSION:
-        state = compat.migrate_flow(dict(state))
+        # mitmproxy's migration takes and gives state whose keys may be bytes (very old files).
+        old: dict[bytes | str, Any] = {k: v for k, v in state.items()}
+        state = cast(dict[str, Any], compat.migrate_flow(old))
     if state.get("type") != "http" or not state.get("request"):
         return []
     req = _Request(state["request"])

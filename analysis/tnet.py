@@ -12,21 +12,21 @@ Every problem is a `ValueError` whose message says what is wrong.
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from typing import IO
 
 MAX_DEPTH = 64
 _MAX_PREFIX_DIGITS = 12
 _COMMA, _SEMI, _HASH, _CARET, _BANG, _TILDE, _RBRACK, _RBRACE = (ord(c) for c in ",;#^!~]}")
 _COLON = ord(":")
 
-TSerializable = bytes | str | int | float | bool | None | list | dict  # type: ignore[type-arg]
+TSerializable = bytes | str | int | float | bool | None | list | dict
 
 
 class EmptyFile(ValueError):
     """The file ends exactly where a value would start (the normal end of a flow file)."""
 
 
-def load(f: BinaryIO, remaining: int) -> TSerializable:
+def load(f: IO[bytes], remaining: int) -> TSerializable:
     """One value from `f`, of which at most `remaining` bytes are left."""
     c = f.read(1)
     if not c:
@@ -69,7 +69,7 @@ def _parse(tag: int, data: memoryview, depth: int) -> TSerializable:
         while data:
             key, data = _pop(data, depth + 1)
             val, data = _pop(data, depth + 1)
-            d[key] = val  # type: ignore[index]
+            d[key] = val
         return d
     if tag == _RBRACK:
         if depth >= MAX_DEPTH:

@@ -192,16 +192,16 @@ def exposures(
             row = table.setdefault(
                 key, {"group": where.group, "companies": [], "via": [], "cats": [], "dpf": False}
             )
-            (row["via"] if via else row["companies"]).append(r.org)  # type: ignore[union-attr]
-            row["cats"] = list(dict.fromkeys([*row["cats"], *r.categories]))  # type: ignore[misc]
+            (row["via"] if via else row["companies"]).append(r.org)
+            row["cats"] = list(dict.fromkeys([*row["cats"], *r.categories]))
             row["dpf"] = bool(row["dpf"]) or where.dpf_missing
     out = [
         CountryExposure(
             country="" if key == "?" else key,
             group=str(row["group"]),
-            companies=tuple(dict.fromkeys(row["companies"])),  # type: ignore[arg-type]
-            via_parent=tuple(o for o in dict.fromkeys(row["via"]) if o not in row["companies"]),  # type: ignore[arg-type,operator]
-            categories=tuple(row["cats"]),  # type: ignore[arg-type]
+            companies=tuple(dict.fromkeys(row["companies"])),
+            via_parent=tuple(o for o in dict.fromkeys(row["via"]) if o not in row["companies"]),
+            categories=tuple(row["cats"]),
             dpf_missing=bool(row["dpf"]),
         )
         for key, row in table.items()

@@ -574,7 +574,7 @@ class _Script:
         if t == "identifier":
             name = self.text(node)
             if self.scope.overlay and name in self.scope.overlay[-1]:
-                return self.scope.overlay[-1][name]  # type: ignore[no-any-return]
+                return self.scope.overlay[-1][name]
             return self.scope.consts.get(name)
         if t == "array":
             items = [self.fold(c, depth + 1) for c in node.named_children]
@@ -942,7 +942,7 @@ def _str(v: Folded) -> str:
 def _method(obj: Folded, method: str, args: list[Folded]) -> Folded | None:
     if isinstance(obj, str):
         if method == "split" and len(args) == 1 and isinstance(args[0], str):
-            return list(obj) if args[0] == "" else obj.split(args[0])  # type: ignore[return-value]
+            return list(obj) if args[0] == "" else obj.split(args[0])
         if method == "concat":
             return obj + "".join(_str(a) for a in args)
         if method in ("toLowerCase", "toUpperCase") and not args:

@@ -32,7 +32,7 @@ class Check:
     fix: str = ""
 
 
-def check_python(version: tuple[int, int, int] = sys.version_info[:3]) -> Check:  # type: ignore[assignment]
+def check_python(version: tuple[int, int, int] = sys.version_info[:3]) -> Check:
     text = ".".join(map(str, version))
     if version >= (3, 12):
         return Check("python", "pass", f"Python {text} ({sys.executable})")
@@ -179,9 +179,11 @@ def check_device(*, usb: bool, remote: str | None, timeout: int = 3) -> list[Che
 
     where = "USB" if usb else remote
     try:
-        device = (
-            frida.get_usb_device(timeout) if usb else frida.get_device_manager().add_remote_device(remote)
-        )
+        if usb:
+            device = frida.get_usb_device(timeout)
+        else:
+            assert remote is not None  # neither --usb nor --remote returned above
+            device = frida.get_device_manager().add_remote_device(remote)
     except (
         frida.InvalidArgumentError,
         frida.TimedOutError,

@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 from typing import IO, Literal
 
 from phonehome.store import SessionStore, make_private_dir, open_private, read_jsonl
@@ -321,8 +322,14 @@ class DeviceSession:
         live in their own process groups and would otherwise outlive it. An exit by any other
         path stops them too."""
         for sig, name in ((signal.SIGTERM, "terminated"), (signal.SIGHUP, "terminal closed")):
-            signal.signal(sig, lambda signum, frame, name=name: self.request_stop(name))
+            signal.signal(sig, self._stop_handler(name))
         atexit.register(self._stop_at_exit)
+
+    def _stop_handler(self, reason: str) -> Callable[[int, FrameType | None], None]:
+        def handler(signum: int, frame: FrameType | None) -> None:
+            self.request_stop(reason)
+
+        return handler
 
     def _stop_at_exit(self) -> None:
         if not self._stopped.is_set() and self.children:

@@ -33,7 +33,7 @@ def _walk(
         loc = f"{head}:{path}" if path else head
         _string(ctx, obj, loc, loc, chain, key, depth)  # type: ignore[arg-type]
     elif t is _Num:
-        ctx.leaf(f"{head}:{path}" if path else head, key, str.__str__(obj), chain)  # type: ignore[arg-type]
+        ctx.leaf(f"{head}:{path}" if path else head, key, str.__str__(obj), chain)
     elif t is dict:
         if depth > ctx.lim.max_depth:
             ctx.note(f"max_depth {ctx.lim.max_depth} at {_at(head, path)}: object not decoded")

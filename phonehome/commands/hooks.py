@@ -23,7 +23,7 @@ from phonehome.views.inert import inert
 AGENT_HELP = "comma-separated agents: api, crypto, tls, unpin, ios (default: api,crypto,tls,unpin)"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "hooks",
         help="run the Frida hooks in an app (device reads, plaintext, unpinning)",
@@ -157,7 +157,7 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _printer(describe):  # type: ignore[no-untyped-def]
+def _printer(describe):
     from phonehome.views.inert import inert
 
     def on_event(event: dict) -> None:

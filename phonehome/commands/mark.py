@@ -18,7 +18,7 @@ from phonehome.store import CONSENT_LABELS, SessionStore
 from phonehome.views.inert import inert
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "mark",
         help="mark consent given/refused/withdrawn (or a note) in a session",

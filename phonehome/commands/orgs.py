@@ -25,7 +25,7 @@ from phonehome.analysis.destinations import Destination, Destinations
 from phonehome.views.inert import inert, inert_text
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "orgs",
         help="show who receives data sent to a host (organisation, purpose, party, country)",

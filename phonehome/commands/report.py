@@ -32,7 +32,7 @@ FORMATS = {
 }
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "report",
         help="write a report anyone can read (HTML, Markdown) or its tables (CSV, Parquet)",

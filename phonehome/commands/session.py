@@ -8,12 +8,13 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Literal
 
 from phonehome.session import DeviceSession, SessionConfig
 from phonehome.views.inert import inert
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "session",
         help="run a whole device session: proxy, hooks and dashboard",
@@ -94,7 +95,7 @@ def config_from_args(args: argparse.Namespace) -> SessionConfig:
     command = list(args.command)
     if command[:1] == ["--"]:
         command = command[1:]
-    device = "usb" if args.usb else "remote" if args.remote else "local"
+    device: Literal["usb", "remote", "local"] = "usb" if args.usb else "remote" if args.remote else "local"
     listen_host = args.listen_host or ("127.0.0.1" if device == "local" else "0.0.0.0")
     listen_port = args.listen_port or (51820 if args.mode == "wireguard" else 8080)
     kwargs = {}

@@ -12,7 +12,7 @@ from rich.text import Text
 from phonehome.views.inert import inert
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     study = subparsers.add_parser(
         "study",
         help="analyse many captures into a Parquet dataset (Dask)",
@@ -96,7 +96,7 @@ def run_study_command(args: argparse.Namespace) -> int:
     )
     bar = progress.add_task("study", total=None, failed=0, rate="")
 
-    def on_result(summary, result) -> None:  # type: ignore[no-untyped-def]
+    def on_result(summary, result) -> None:
         progress.update(
             bar,
             total=summary.tasks - summary.skipped,

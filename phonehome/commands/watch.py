@@ -11,7 +11,7 @@ from rich.text import Text
 from phonehome.views.inert import inert
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "watch",
         help="live dashboard: which companies receive which personal data, as it happens",

@@ -254,7 +254,9 @@ class SessionStore:
             return {}
         except (OSError, ValueError, RecursionError) as e:
             if problems is not None:
-                what = str(e) if isinstance(e, (UnsafeFile, ValueError)) else e.strerror
+                # A RecursionError (deeply nested JSON) has no strerror.
+                what = e.strerror if isinstance(e, OSError) and not isinstance(e, UnsafeFile) else None
+                what = what or str(e)
                 problems.append(
                     f"{self.session_json}: not used: {what}" if not isinstance(e, UnsafeFile) else str(e)
                 )

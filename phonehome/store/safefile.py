@@ -133,7 +133,7 @@ class WholeFile(io.FileIO):
     """An unbuffered file whose `write` writes everything or raises (a plain `FileIO` may write
     part of the data and return the count, which callers ignore)."""
 
-    def write(self, data: Any) -> int:  # type: ignore[override]
+    def write(self, data: Any) -> int:
         view = memoryview(data).cast("B")
         total = len(view)
         while view:

@@ -245,6 +245,14 @@ def test_session_json_is_never_read_or_rewritten_through_a_link(tmp_path: Path, 
     assert [p.name for p in store.root.iterdir() if p.name.endswith(".tmp") and not p.is_symlink()] == []
 
 
+def test_deeply_nested_session_json_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    store = SessionStore.create(tmp_path / "s")
+    store.session_json.write_text("[" * 100_000 + "]" * 100_000)
+    problems: list[str] = []
+    assert store.read_meta(problems) == {}
+    assert problems and "session.json: not used: maximum recursion depth" in problems[0]
+
+
 @pytest.mark.parametrize("name", ["session.json", "findings.jsonl", "markers.jsonl", "flows.mitm"])
 def test_a_fifo_in_a_session_never_hangs_report(tmp_path: Path, name: str) -> None:
     root = _session(tmp_path)

@@ -367,7 +367,8 @@ def array_event(location: str, ctx: RecordContext) -> tuple[KeyRule, str] | None
     name = ctx.value_at(location)
     if name is None or not _EVENT_NAME_RE.match(name) or ctx.value_at(head + "[2]") is not None:
         return None
-    if ctx.value_at(head + "[1]") is not None or keys.lookup(name) is not None:
+    named = keys.lookup(name)
+    if ctx.value_at(head + "[1]") is not None or (named is not None and named.category != "app_activity"):
         return None  # the second element is a value (a `[name, value]` pair), or the name is a key
     second = head + "[1]"
     if not any(loc == second or loc.startswith((second + ".", second + ">")) for loc in ctx.siblings):

@@ -241,6 +241,32 @@ _FIELD_FILTER_RE = re.compile(r"^[A-Za-z_][\w.]{0,40}:(?!//)\S")
 syntax of backend search APIs), not what a user typed into a search box."""
 _ROUTE_PARAM_RE = re.compile(r"^(?::\w+\??|\{[^/{}]*\}|\[[^/\[\]]*\]|\*{1,2}|<[^/<>]*>)$")
 """A parameter segment of a route pattern: `:id`, `{id}`, `[slug]`, `*`, `<int:pk>`."""
+_ACTION_RECORD = "action_record"
+"""The name of `keys`' concept rule for an action and its object (`last_job_applied`)."""
+_PAGE_URL_KEYS = _WORDS.set("page_url_keys")
+_REQUEST_CONTEXT = _WORDS.set("request_context")
+_METRIC_OBJECTS = frozenset({"metric", "metrics", "series", "counters", "gauges", "histograms"})
+_METRIC_NAME_KEYS = frozenset({"name", "metric", "metric_name"})
+_ACTIVITY_LAST_NAMES = _PAGE_URL_KEYS | _METRIC_NAME_KEYS
+"""Last names of leaves `_activity_rule` reads (one set lookup gates it)."""
+_VISITED_PAGE = KeyRule(
+    "visited_page", "app_activity", Shape.ANY, "the page or screen the user is on", True
+)
+_ACTION_METRIC = KeyRule(
+    "action_metric", "app_activity", Shape.ANY, "a metric counting something the user did", True
+)
+_URL_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]{1,30})://")
+_WEB_SCHEMES = frozenset(
+    {"http", "https", "ws", "wss", "file", "ftp", "data", "blob", "chrome", "about", "content", "javascript"}
+)
+_CONTENT_ID_RE = re.compile(
+    r"^(?!v\d+$)(?!\d+(?:\.\d+)+$)(?!\d{4}-\d{2}-\d{2}$)(?=[^/]*\d)[\w\-~]{2,64}$"
+)
+"""A path segment that is one item's id (`4471`, `ord-99812`, a UUID), not a version or a date."""
+_COLLECTION_WORD_RE = re.compile(r"^[A-Za-z][A-Za-z_\-]{2,40}$")
+_OTLP_METRIC_NAME_RE = re.compile(r"protobuf:1(?:\[\d+\])?\.2(?:\[\d+\])?\.2(?:\[\d+\])?\.1$")
+"""`ExportMetricsServiceRequest.resource_metrics[].scope_metrics[].metrics[].name` (OTLP
+metrics.proto: fields 1, 2, 2, 1) in a schemaless protobuf body."""
 _COLLECTION_ID = KeyRule(
     "collection_id", "user_id", Shape.PATH_ID, "the id of a user, device or contact", True
 )
@@ -614,6 +640,8 @@ class Detector:
                     rule, why = self._collection_id(leaf.location, ctx)
                 if rule is None and path.timing:
                     rule, why = _timing_rule(path)
+                if rule is None and path.norms and path.norms[-1] in _ACTIVITY_LAST_NAMES:
+                    rule, why = _activity_rule(value, path)
                 if rule is None and len(path.norms) >= 2 and path.norms[-1] in keys.MEMORY_MEASURES:
                     rule, why = _memory_child(path)
                 if (
@@ -741,6 +769,8 @@ class Detector:
         )
         if otlp is not None:
             kind = otlp.group(1)
+            if kind == "metrics":
+                cands.extend(_otlp_metric_cands(decoded))
             cands.append(
                 _Cand(
                     "diagnostics",
@@ -1396,6 +1426,70 @@ def _names_no_route(value: str) -> bool:
     return " " not in value and all(_ROUTE_PARAM_RE.match(s) for s in segs)
 
 
+def _activity_rule(value: str, path: _Path) -> tuple[KeyRule | None, str | None]:
+    """What a leaf no key rule named says about the user's activity: the page or screen the user
+    is on (a URL naming a content item or an app screen under a page/URL/referrer name, outside a
+    request's or resource's object), or a metric whose name is an action and its object."""
+    last = path.norms[-1]
+    if last in _PAGE_URL_KEYS and not (path.tokens & _REQUEST_CONTEXT):
+        what = _visited_page(value)
+        if what is not None:
+            return _VISITED_PAGE, f"({what})"
+    if last in _METRIC_NAME_KEYS and len(path.norms) >= 2 and path.norms[-2] in _METRIC_OBJECTS:
+        if keys.action_name(keys.tokens(value)):
+            return _ACTION_METRIC, "(a metric named as a user action)"
+    return None, None
+
+
+def _visited_page(value: str) -> str | None:
+    """How a URL names where the user is: an app's own scheme (`app://…/jobs`, a deep link) is an
+    app screen; a web URL or path naming one item of a collection (`/jobs/4471`) is the item the
+    user opened. A page without an item (`/index.html`, `/`) says nothing more than the site."""
+    if len(value) > 2048 or " " in value:
+        return None
+    m = _URL_SCHEME_RE.match(value)
+    if m is not None:
+        url_path = urlsplit(value).path
+        if m.group(1).lower() not in _WEB_SCHEMES:
+            if any(c.isalpha() for c in url_path):
+                return f"an app screen's URL ({m.group(1)}://…{url_path})"
+            return None
+    elif value.startswith("/"):
+        url_path = value.partition("?")[0].partition("#")[0]
+    else:
+        return None
+    segs = [seg for seg in url_path.split("/") if seg]
+    for prev, seg in zip(segs, segs[1:], strict=False):
+        if _CONTENT_ID_RE.match(seg) and _COLLECTION_WORD_RE.match(prev) and prev.lower() != "api":
+            return f"the URL names one item the user opened: /{prev}/{seg}"
+    return None
+
+
+def _otlp_metric_cands(decoded: Decoded) -> list[_Cand]:
+    """OTLP/protobuf metrics named as a user action (`applications.submitted`)."""
+    out = []
+    for leaf in decoded.leaves:
+        loc = leaf.location
+        if loc[-1] == "1" and "protobuf:" in loc and _OTLP_METRIC_NAME_RE.search(loc):
+            if keys.action_name(keys.tokens(leaf.value)):
+                out.append(
+                    _Cand(
+                        "app_activity",
+                        loc,
+                        leaf.decoding,
+                        leaf.value,
+                        "key",
+                        f"key:{_ACTION_METRIC.name}",
+                        0.7,
+                        None,
+                        "an OTLP metric's name (metrics.proto field 1) names an action and its object: "
+                        "a count of something the user did",
+                        "key",
+                    )
+                )
+    return out
+
+
 # --- value checks per shape: (category, confidence, what the value looks like) or None -----
 
 _Result = tuple[str, float, str] | None
@@ -1751,6 +1845,8 @@ def _check_text(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext |
 
 
 def _check_any(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
+    if n <= 5 and rule.name == _ACTION_RECORD and v.lower() in _FLAG_VALUES:
+        return None  # `wishlist_added: yes`: a flag says whether, not what, when or how often
     return rule.category, 0.8, ""
 
 

@@ -200,6 +200,9 @@ _CONCEPT_RULES = {
     "memory": KeyRule("memory_size", "device_info", Shape.NUMBER, "the memory size", True),
     "event": KeyRule("event_part", "app_activity", Shape.EVENT, "which event happened", True),
     "fault": KeyRule("fault_detail", "diagnostics", Shape.ANY, "an error's or crash's detail", True),
+    "action": KeyRule(
+        "action_record", "app_activity", Shape.ANY, "a record of something the user did (an action and its object)", True
+    ),
 }
 
 
@@ -248,7 +251,30 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
         return _CONCEPT_RULES["session"]
     if _MEMORY_WORDS & set(tokens) and _MEMORY_MEASURES & set(tokens):
         return _CONCEPT_RULES["memory"]
+    if action_name(tokens):
+        return _CONCEPT_RULES["action"]
     return None
+
+
+_ACTIVITY_VERBS = _WORDS.set("activity_verbs")
+_RUNTIME_NAMESPACES = _WORDS.set("runtime_namespaces")
+_RUNTIME_OBJECTS = _WORDS.set("runtime_objects")
+_FLAG_PREFIXES = frozenset({"is", "has", "can", "should", "allow", "enable", "enabled", "was"})
+
+
+def action_name(tokens: tuple[str, ...]) -> bool:
+    """An action and its object (`last_job_applied`, `applications_submitted`, `jobs_viewed`,
+    `first_purchased_at`): a record that the user did something — a CRM contact property, a counter
+    of user actions. Not a flag (`is_registered`), not the runtime's or the SDK's own counters
+    (`http_server_requests_completed`, `bytes_sent`, `spans_exported`)."""
+    if len(tokens) < 2 or tokens[0] in _RUNTIME_NAMESPACES or tokens[0] in _FLAG_PREFIXES:
+        return False
+    for i, t in enumerate(tokens):
+        verb = t in _ACTIVITY_VERBS or (i + 1 < len(tokens) and f"{t}_{tokens[i + 1]}" in _ACTIVITY_VERBS)
+        if verb:
+            others = [o for j, o in enumerate(tokens) if j != i and o not in ("in", "out", "up")]
+            return bool(others) and not _RUNTIME_OBJECTS.intersection(others)
+    return False
 
 
 def _hashed(rule: KeyRule) -> KeyRule:

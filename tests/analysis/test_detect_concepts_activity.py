@@ -7,6 +7,7 @@ stay silent. Decoding is real (`decode_record`), so locations are the ones repla
 
 from __future__ import annotations
 
+from decode_support import pb_field
 from detect_support import detect_request, found_at
 
 from phonehome.analysis.model import Detection
@@ -103,3 +104,107 @@ def test_search_texts_stay_app_activity() -> None:
     for query in ("Ausbildung Mechatroniker Berlin", "C++ tutorial: basics", "12:30 train"):
         dets = run("https://api.shop-x.example/search", {"query": query})
         assert "app_activity" in at(dets, "json:query"), query
+
+
+# --- the page or screen the user is on: a URL naming one item, or an app's own screen -------------
+
+
+def test_page_urls_naming_an_item_or_an_app_screen_are_app_activity() -> None:
+    # New Relic browser agent (`ref` in the query), Application Insights page views
+    # (`baseData.url`), Matomo tracking API (`url` with the app's own scheme), GA (`dl`)
+    dets = run(
+        "https://bam.vendor-t.example/events/1/KEY?ref=https%3A%2F%2Fshop.example%2Fproducts%2Fsku-8812"
+    )
+    assert "app_activity" in at(dets, "query:ref")
+    dets = run(
+        "https://in.vendor-u.example/v2/track",
+        [{"data": {"baseType": "PageviewData", "baseData": {"url": "https://app.example.de/jobs/4471"}}}],
+    )
+    assert "app_activity" in at(dets, "baseData.url")
+    dets = run(
+        "https://stats.example.org/matomo.php",
+        "idsite=3&rec=1&url=app%3A%2F%2Fde.example.app%2Fchat",
+        form=True,
+    )
+    assert "app_activity" in at(dets, "url")
+    dets = run(
+        "https://collect.vendor-v.example/c", "v=2&dl=https%3A%2F%2Fm.example.com%2Forders%2F99812", form=True
+    )
+    assert "app_activity" in at(dets, "dl")
+
+
+def test_page_urls_without_an_item_and_request_urls_are_not_app_activity() -> None:
+    for url in (
+        "http://localhost:8000/index.html",
+        "https://m.example.com/",
+        "https://api.example.com/v2/config",
+    ):
+        assert activity(run("https://bam.vendor-t.example/events", {"page": {"url": url}, "ref": url})) == []
+    # resource timings and spans: requests the app's code made, not pages the user opened
+    body = {
+        "resources": [{"url": "https://api.example.de/v2/jobs/4471/applications", "duration": 182}],
+        "spans": [{"http": {"url": "https://api.example.de/v2/jobs/4471"}}],
+    }
+    assert activity(run("https://rum.vendor-w.example/collect", body)) == []
+
+
+# --- actions and their objects: CRM properties and counters of user actions -----------------------
+
+
+def test_properties_naming_an_action_and_its_object_are_app_activity() -> None:
+    # HubSpot/Intercom/Customer.io-style contact properties and custom attributes
+    dets = run(
+        "https://api.crm-x.example/crm/v3/objects/contacts/90211",
+        {"properties": {"last_course_booked": "B2-intensive", "lastPurchasedAt": "2026-11-30"}},
+    )
+    assert "app_activity" in at(dets, "last_course_booked")
+    assert "app_activity" in at(dets, "lastPurchasedAt")
+    dets = run("https://api.crm-y.example/v1/people", {"custom_attributes": {"articles_viewed": 12}})
+    assert "app_activity" in at(dets, "articles_viewed")
+
+
+def test_flags_and_runtime_counters_are_not_actions() -> None:
+    body = {
+        "is_registered": "yes",
+        "bytes_sent": 5120,
+        "spans_exported": 40,
+        "email_verified": "yes",
+        "wishlist_added": "no",  # a flag says whether, not what, when or how often
+    }
+    assert activity(run("https://api.crm-x.example/crm/v3/objects/contacts/90211", body)) == []
+
+
+def test_metrics_named_as_user_actions_are_app_activity() -> None:
+    # OTLP/JSON, the New Relic metric API and Datadog series: `name`/`metric` of a metric
+    otlp = {
+        "resourceMetrics": [
+            {"scopeMetrics": [{"metrics": [{"name": "jobs.viewed"}, {"name": "http.server.duration"}]}]}
+        ]
+    }
+    dets = run("https://otlp.vendor-x.example/v1/metrics", otlp)
+    assert "app_activity" in at(dets, "metrics[0].name")
+    assert "app_activity" not in at(dets, "metrics[1].name")
+    dets = run(
+        "https://metric-api.vendor-y.example/metric/v1",
+        [{"metrics": [{"name": "courses.booked", "value": 1}]}],
+    )
+    assert "app_activity" in at(dets, "metrics[0].name")
+    dets = run("https://api.vendor-z.example/api/v2/series", {"series": [{"metric": "app.videos.watched"}]})
+    assert "app_activity" in at(dets, "series[0].metric")
+
+
+def test_otlp_protobuf_metric_names_are_read_by_their_field_numbers() -> None:
+    def metric(name: str) -> bytes:
+        return pb_field(2, pb_field(1, name))  # ScopeMetrics.metrics[].name
+
+    body = pb_field(1, pb_field(2, metric("applications.submitted") + metric("process.cpu.time")))
+    dets = detect_request("https://otlp.vendor-x.example/v1/metrics", body)
+    assert "app_activity" in at(dets, "protobuf:1.2.2[0].1")
+    assert "app_activity" not in at(dets, "protobuf:1.2.2[1].1")
+
+
+def test_aggregate_states_and_runtime_metrics_are_not_actions() -> None:
+    metrics = [
+        {"name": n} for n in ("applications.pending", "http.server.requests.completed", "queue.tasks.added")
+    ]
+    assert activity(run("https://metric-api.vendor-y.example/metric/v1", [{"metrics": metrics}])) == []

@@ -249,9 +249,7 @@ _METRIC_OBJECTS = frozenset({"metric", "metrics", "series", "counters", "gauges"
 _METRIC_NAME_KEYS = frozenset({"name", "metric", "metric_name"})
 _ACTIVITY_LAST_NAMES = _PAGE_URL_KEYS | _METRIC_NAME_KEYS
 """Last names of leaves `_activity_rule` reads (one set lookup gates it)."""
-_VISITED_PAGE = KeyRule(
-    "visited_page", "app_activity", Shape.ANY, "the page or screen the user is on", True
-)
+_VISITED_PAGE = KeyRule("visited_page", "app_activity", Shape.ANY, "the page or screen the user is on", True)
 _ACTION_METRIC = KeyRule(
     "action_metric", "app_activity", Shape.ANY, "a metric counting something the user did", True
 )
@@ -259,9 +257,7 @@ _URL_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]{1,30})://")
 _WEB_SCHEMES = frozenset(
     {"http", "https", "ws", "wss", "file", "ftp", "data", "blob", "chrome", "about", "content", "javascript"}
 )
-_CONTENT_ID_RE = re.compile(
-    r"^(?!v\d+$)(?!\d+(?:\.\d+)+$)(?!\d{4}-\d{2}-\d{2}$)(?=[^/]*\d)[\w\-~]{2,64}$"
-)
+_CONTENT_ID_RE = re.compile(r"^(?!v\d+$)(?!\d+(?:\.\d+)+$)(?!\d{4}-\d{2}-\d{2}$)(?=[^/]*\d)[\w\-~]{2,64}$")
 """A path segment that is one item's id (`4471`, `ord-99812`, a UUID), not a version or a date."""
 _COLLECTION_WORD_RE = re.compile(r"^[A-Za-z][A-Za-z_\-]{2,40}$")
 _OTLP_METRIC_NAME_RE = re.compile(r"protobuf:1(?:\[\d+\])?\.2(?:\[\d+\])?\.2(?:\[\d+\])?\.1$")

@@ -201,7 +201,11 @@ _CONCEPT_RULES = {
     "event": KeyRule("event_part", "app_activity", Shape.EVENT, "which event happened", True),
     "fault": KeyRule("fault_detail", "diagnostics", Shape.ANY, "an error's or crash's detail", True),
     "action": KeyRule(
-        "action_record", "app_activity", Shape.ANY, "a record of something the user did (an action and its object)", True
+        "action_record",
+        "app_activity",
+        Shape.ANY,
+        "a record of something the user did (an action and its object)",
+        True,
     ),
 }
 

@@ -125,7 +125,7 @@ class RecordContext:
     `event_hint` (see `analysis.detect._Path`): most records never need it.
     """
 
-    __slots__ = ("_items", "_siblings", "_event_call", "_places", "_values", "_url_path")
+    __slots__ = ("_items", "_siblings", "_event_call", "_places", "_values", "_url_path", "memo")
 
     def __init__(self, items: Sequence[tuple[Any, Any]] = (), url_path: str = "/") -> None:
         self._items = items
@@ -134,6 +134,8 @@ class RecordContext:
         self._places: dict[str, bool] = {}
         self._values: dict[str, str] | None = None
         self._url_path = url_path
+        self.memo: dict[str, bool] = {}
+        """Record-level concepts `analysis.detect` computes on first use (`order`, `crm_record`)."""
 
     @property
     def path_segments(self) -> list[str]:

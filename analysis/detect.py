@@ -78,6 +78,7 @@ from ._rulesdb import Shape, words
 from .context import (
     COLLECTIONS,
     CONTEXT_KEYS,
+    MESSAGE_TEXT_KEYS,
     RecordContext,
     array_event,
     array_pair,
@@ -247,9 +248,17 @@ _PAGE_URL_KEYS = _WORDS.set("page_url_keys")
 _REQUEST_CONTEXT = _WORDS.set("request_context")
 _METRIC_OBJECTS = frozenset({"metric", "metrics", "series", "counters", "gauges", "histograms"})
 _METRIC_NAME_KEYS = frozenset({"name", "metric", "metric_name"})
-_ACTIVITY_LAST_NAMES = _PAGE_URL_KEYS | _METRIC_NAME_KEYS
+_ORDER_COLLECTIONS = _WORDS.set("order_collections")
+_LINE_ITEMS = _WORDS.set("line_items")
+_LINE_FIELDS = _WORDS.set("line_fields")
+_ACTIVITY_RECORDS = _WORDS.set("activity_records")
+_NOTE_KEYS = MESSAGE_TEXT_KEYS | {"description", "details"}
+_ACTIVITY_LAST_NAMES = _PAGE_URL_KEYS | _METRIC_NAME_KEYS | _NOTE_KEYS
 """Last names of leaves `_activity_rule` reads (one set lookup gates it)."""
 _VISITED_PAGE = KeyRule("visited_page", "app_activity", Shape.ANY, "the page or screen the user is on", True)
+_CRM_NOTE = KeyRule(
+    "activity_note", "app_activity", Shape.MESSAGE, "a note or activity entry on a person's record", True
+)
 _ACTION_METRIC = KeyRule(
     "action_metric", "app_activity", Shape.ANY, "a metric counting something the user did", True
 )
@@ -637,7 +646,7 @@ class Detector:
                 if rule is None and path.timing:
                     rule, why = _timing_rule(path)
                 if rule is None and path.norms and path.norms[-1] in _ACTIVITY_LAST_NAMES:
-                    rule, why = _activity_rule(value, path)
+                    rule, why = _activity_rule(value, path, ctx)
                 if rule is None and len(path.norms) >= 2 and path.norms[-1] in keys.MEMORY_MEASURES:
                     rule, why = _memory_child(path)
                 if (
@@ -1422,11 +1431,17 @@ def _names_no_route(value: str) -> bool:
     return " " not in value and all(_ROUTE_PARAM_RE.match(s) for s in segs)
 
 
-def _activity_rule(value: str, path: _Path) -> tuple[KeyRule | None, str | None]:
+def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule | None, str | None]:
     """What a leaf no key rule named says about the user's activity: the page or screen the user
     is on (a URL naming a content item or an app screen under a page/URL/referrer name, outside a
-    request's or resource's object), or a metric whose name is an action and its object."""
+    request's or resource's object), a metric whose name is an action and its object, or the text
+    of a note or activity entry written to a person's record (`/members/{id}/notes`)."""
     last = path.norms[-1]
+    if last in _NOTE_KEYS:
+        seg = _crm_record(ctx)
+        if seg is not None and " " in value:
+            return _CRM_NOTE, f"(posted to a person's /{seg})"
+        return None, None
     if last in _PAGE_URL_KEYS and not (path.tokens & _REQUEST_CONTEXT):
         what = _visited_page(value)
         if what is not None:
@@ -1435,6 +1450,45 @@ def _activity_rule(value: str, path: _Path) -> tuple[KeyRule | None, str | None]
         if keys.action_name(keys.tokens(value)):
             return _ACTION_METRIC, "(a metric named as a user action)"
     return None, None
+
+
+def _order_record(ctx: RecordContext) -> bool:
+    """The request writes an order: its URL path ends in an order collection (`…/orders`,
+    `…/orders/ord-99812`), or its body holds line items (`lines[]`, `items[]` with two of price,
+    quantity, sku, product id, one of them a price). Then order and product fields are app activity (what the user
+    bought) although no event call carries them; a lookup (`/orders/lookup`) or a cart without
+    prices is no order."""
+    found = ctx.memo.get("order")
+    if found is None:
+        segs = [keys.normalise(seg) for seg in ctx.path_segments if seg]
+        found = bool(segs) and (
+            segs[-1] in _ORDER_COLLECTIONS
+            or (len(segs) >= 2 and segs[-2] in _ORDER_COLLECTIONS and any(c.isdigit() for c in segs[-1]))
+        )
+        if not found:
+            for parent, group in ctx.siblings.items():
+                if (
+                    parent.endswith("]")
+                    and ("price" in group or "unit_price" in group)
+                    and len(_LINE_FIELDS.intersection(group)) >= 2
+                ):
+                    name = parent[: parent.rfind("[")].rpartition(".")[2].rpartition(":")[2]
+                    if keys.normalise(name) in _LINE_ITEMS:
+                        found = True
+                        break
+        ctx.memo["order"] = found
+    return found
+
+
+def _crm_record(ctx: RecordContext) -> str | None:
+    """The URL path names the notes, timeline or activities of one person's record
+    (`/members/{id}/notes`, `/contacts/{id}/activities`): the segment, or `None`."""
+    segs = ctx.path_segments
+    for i in range(2, len(segs)):
+        word = keys.normalise(segs[i])
+        if word in _ACTIVITY_RECORDS and keys.normalise(segs[i - 2]) in COLLECTIONS:
+            return segs[i]
+    return None
 
 
 def _visited_page(value: str) -> str | None:
@@ -1741,8 +1795,12 @@ def _check_compact_event(rule: KeyRule, v: str, n: int, path: _Path, ctx: Record
 
 def _check_commerce(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
     cat = rule.category
-    if ctx is not None and ctx.event_call and n <= 200:
+    if ctx is None or n > 200:
+        return None
+    if ctx.event_call:
         return cat, 0.7, "value is a purchase or product field of an event"
+    if _order_record(ctx):
+        return cat, 0.7, "value is a field of an order (the request writes an order or its line items)"
     return None
 
 

@@ -185,13 +185,18 @@ def test_apm_transaction_name_and_current_screen_of_a_crash_reporter():
     assert "app_activity" in at(dets, "currentScreen")
 
 
-def test_commerce_fields_of_an_event_are_app_activity_but_not_alone():
+def test_commerce_fields_of_an_event_or_an_order_are_app_activity_but_not_alone():
     dets = run(
         "https://events.vendor-f.example/track",
         {"event": "checkout", "props": {"orderId": "ORD-99812", "revenue": 41.9, "sku": "TEA-GRN-250"}},
     )
     assert {"app_activity"} <= at(dets, "props.orderId") | at(dets, "props.sku")
-    assert run("https://shop.example/api/orders", {"orderId": "ORD-99812", "sku": "TEA-GRN-250"}) == []
+    # the body is the order (written to an order collection): what the user bought
+    dets = run("https://shop.example/api/orders", {"orderId": "ORD-99812", "sku": "TEA-GRN-250"})
+    assert {"app_activity"} <= at(dets, "orderId") | at(dets, "sku")
+    # a catalogue entry or an order lookup is not something the user did
+    assert run("https://shop.example/api/products/lookup", {"sku": "TEA-GRN-250", "price": 4.9}) == []
+    assert run("https://shop.example/api/orders/lookup", {"orderId": "ORD-99812", "sku": "TEA-GRN-250"}) == []
 
 
 def test_session_telemetry():

@@ -208,3 +208,79 @@ def test_aggregate_states_and_runtime_metrics_are_not_actions() -> None:
         {"name": n} for n in ("applications.pending", "http.server.requests.completed", "queue.tasks.added")
     ]
     assert activity(run("https://metric-api.vendor-y.example/metric/v1", [{"metrics": metrics}])) == []
+
+
+# --- commerce: an order is app activity also when no event call carries it ------------------------
+
+
+def test_an_order_written_to_an_order_collection_is_app_activity() -> None:
+    # Mailchimp e-commerce (`/ecommerce/stores/{id}/orders`, `lines[]`), Shopify-style orders
+    # (`line_items[]` with `price`), a booking API (`/bookings/{id}`)
+    dets = run(
+        "https://us1.api.crm-mail.example/3.0/ecommerce/stores/shop_1/orders",
+        {"id": "o-77", "order_total": 12.5, "lines": [{"product_id": "tea", "quantity": 2, "price": 6.25}]},
+    )
+    assert "app_activity" in at(dets, "order_total")
+    dets = run(
+        "https://shop-x.example/admin/api/graph",
+        {"order": {"line_items": [{"sku": "TEA-GRN-250", "price": "4.90", "quantity": 1}]}},
+    )
+    assert "app_activity" in at(dets, "line_items[0].sku")
+    dets = run("https://api.rooms.example/v1/bookings/bk-2291", {"transactionId": "tx-99812", "price": 89})
+    assert "app_activity" in at(dets, "transactionId")
+
+
+def test_carts_without_prices_and_catalogues_are_not_orders() -> None:
+    assert activity(run("https://shop-x.example/v2/cart", {"items": [{"sku": "A-1001", "qty": 1}]})) == []
+    assert activity(run("https://shop-x.example/v2/catalog/search", {"sku": "A-1001", "price": 4.9})) == []
+    assert (
+        activity(run("https://shop-x.example/v2/orders/lookup", {"order_id": "A-1001", "price": 4.9})) == []
+    )
+
+
+def test_order_and_content_fields_of_compact_protocols_are_app_activity() -> None:
+    # Matomo tracking API: an ecommerce order (`ec_id`) and a content interaction (`c_n`/`c_i`)
+    dets = run(
+        "https://stats.example.org/matomo.php",
+        "idsite=3&rec=1&idgoal=0&ec_id=order_5512&revenue=9.99&c_n=banner_premium&c_i=click",
+        form=True,
+    )
+    assert "app_activity" in at(dets, "ec_id")
+    assert "app_activity" in at(dets, "c_n")
+    # Snowplow tracker protocol: a transaction and its item
+    dets = run("https://sp.collector.example/i?e=tr&tr_id=ord-4471&tr_tt=19.90&tv=js-3.0")
+    assert "app_activity" in at(dets, "tr_id")
+    dets = run("https://sp.collector.example/i?e=ti&ti_id=ord-4471&ti_sk=TEA-GRN-250&ti_pr=4.90")
+    assert "app_activity" in at(dets, "ti_sk")
+    # the same names inside JSON are no compact protocol
+    assert activity(run("https://api.example.org/v1/config", {"tr_id": "x-17", "ec_id": "eu-central"})) == []
+
+
+# --- CRM: notes and activity entries written to a person's record ------------------------------
+
+
+def test_notes_and_activities_on_a_persons_record_are_app_activity() -> None:
+    # Mailchimp (`/lists/{id}/members/{hash}/notes`, `note`), Freshdesk/Zendesk-style contact notes
+    # and activity entries (`/contacts/{id}/notes`, `/customers/{id}/activities`)
+    dets = run(
+        "https://us6.api.crm-mail.example/3.0/lists/l1/members/716cbf9c2d6ed97910e991ab59590415/notes",
+        {"note": "Hat sich für job_4471 beworben, Gespräch am Montag."},
+    )
+    assert "app_activity" in at(dets, "json:note")
+    dets = run(
+        "https://desk.example.com/api/v2/contacts/4711/notes", {"body": "Called about the late delivery"}
+    )
+    assert "app_activity" in at(dets, "json:body")
+    dets = run(
+        "https://crm.example.com/v1/customers/c-17/activities",
+        {"type": "call", "description": "Asked for a refund of order 9931"},
+    )
+    assert "app_activity" in at(dets, "json:description")
+
+
+def test_notes_not_on_a_persons_record_are_not_app_activity() -> None:
+    assert (
+        activity(run("https://docs.example.com/api/projects/p-4/notes", {"note": "Release on Monday"})) == []
+    )
+    assert activity(run("https://crm.example.com/v1/notes", {"body": "weekly sync agenda"})) == []
+    assert activity(run("https://crm.example.com/v1/contacts/4711/notes", {"note": "x"})) == []

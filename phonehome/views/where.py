@@ -1,138 +1,71 @@
 """Where the data goes, in words and table rows, for the report and the comparison (EN/DE).
 
 Built from `analysis.transfers` (Chapter V groups) and, with `--ip-db`, the servers' countries
-(`analysis.ipdb`). Names are captured strings: the renderers escape them.
+(`analysis.ipdb`). Names are captured strings: the renderers escape them. Fixed strings and German
+country names are data (`data/where.toml`, validated here with the rules of `phrasebook.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from phonehome.analysis.destinations import COUNTRY_NAMES, countries_db
-from phonehome.analysis.transfers import CountryExposure, Place, Receiver
+from phonehome.analysis.transfers import SEVERITY, CountryExposure, Place, Receiver
+from phonehome.views.phrasebook import (
+    Pair,
+    PhrasesError,
+    bundled_text,
+    check_meta,
+    check_tables,
+    pair_table,
+    read_toml,
+    text_table,
+)
 from phonehome.views.report.text import SENSITIVITY, category_name, clean, join
 
-_DE_NAMES = {
-    "AR": "Argentinien",
-    "AT": "Österreich",
-    "AU": "Australien",
-    "BE": "Belgien",
-    "BG": "Bulgarien",
-    "BR": "Brasilien",
-    "CA": "Kanada",
-    "CH": "Schweiz",
-    "CN": "China",
-    "CY": "Zypern",
-    "CZ": "Tschechien",
-    "DE": "Deutschland",
-    "DK": "Dänemark",
-    "EE": "Estland",
-    "ES": "Spanien",
-    "FI": "Finnland",
-    "FR": "Frankreich",
-    "GB": "Vereinigtes Königreich",
-    "GR": "Griechenland",
-    "HK": "Hongkong",
-    "HR": "Kroatien",
-    "HU": "Ungarn",
-    "IE": "Irland",
-    "IL": "Israel",
-    "IN": "Indien",
-    "IS": "Island",
-    "IT": "Italien",
-    "JP": "Japan",
-    "KR": "Südkorea",
-    "KY": "Kaimaninseln",
-    "LI": "Liechtenstein",
-    "LT": "Litauen",
-    "LU": "Luxemburg",
-    "LV": "Lettland",
-    "MT": "Malta",
-    "NL": "Niederlande",
-    "NO": "Norwegen",
-    "NZ": "Neuseeland",
-    "PL": "Polen",
-    "PT": "Portugal",
-    "RO": "Rumänien",
-    "RU": "Russland",
-    "SE": "Schweden",
-    "SG": "Singapur",
-    "SI": "Slowenien",
-    "SK": "Slowakei",
-    "TW": "Taiwan",
-    "US": "USA",
-    "UY": "Uruguay",
-    "AE": "Vereinigte Arabische Emirate",
-}
+FILE_NAME = "where.toml"
+META_NAME = "phonehome-where-phrases"
+GROUPS = ("eu_eea", "adequacy", "third_country", "unknown")
+"""Chapter V groups named by a `[ui]` entry of their own (`analysis.transfers`)."""
 
-_UI: dict[str, tuple[str, str]] = {
-    "h_where": ("Where the data goes", "Wohin die Daten gehen"),
-    "where_note": (
-        "Grouped as in Chapter V of the GDPR: the EU/EEA; countries with an EU adequacy decision (list "
-        "compiled {compiled}); the United States only for companies certified under the EU-US Data "
-        "Privacy Framework; all other third countries, named. The company's country is the seat of the "
-        "company that received the data, the parent's country the seat of its group. This is not legal "
-        "advice: whether a transfer is lawful also depends on safeguards (such as standard contractual "
-        "clauses) that traffic cannot show.",
-        "Gruppiert wie in Kapitel V der DSGVO: EU/EWR; Länder mit einem Angemessenheitsbeschluss der EU "
-        "(Liste vom {compiled}); die USA nur für Unternehmen, die unter dem EU-US Data Privacy Framework "
-        "zertifiziert sind; alle anderen Drittländer, benannt. Das Land des Unternehmens ist der Sitz des "
-        "Unternehmens, das die Daten erhielt, das Land der Muttergesellschaft der Sitz seines Konzerns. "
-        "Dies ist keine Rechtsberatung: Ob eine Übermittlung zulässig ist, hängt auch von Garantien "
-        "(etwa Standardvertragsklauseln) ab, die der Datenverkehr nicht zeigt.",
-    ),
-    "servers_note": (
-        "Servers: the IP addresses the phone talked to, a different fact from the company's seat (content "
-        "delivery networks, regional data centres). Their country is shown only with --ip-db, an offline "
-        "IP-to-country database you downloaded yourself; phonehome looks nothing up on the network.",
-        "Server: die IP-Adressen, mit denen das Handy sprach – etwas anderes als der Sitz des Unternehmens "
-        "(Content-Delivery-Netze, regionale Rechenzentren). Ihr Land steht nur mit --ip-db da, einer "
-        "selbst heruntergeladenen Offline-Datenbank IP → Land; phonehome fragt nichts im Netz ab.",
-    ),
-    "col_company": ("Company", "Unternehmen"),
-    "col_company_country": ("Company's country", "Land des Unternehmens"),
-    "col_parent": ("Parent (country)", "Muttergesellschaft (Land)"),
-    "col_group": ("GDPR Chapter V", "DSGVO Kapitel V"),
-    "col_data": ("Kinds of data", "Datenarten"),
-    "col_servers": ("Servers", "Server"),
-    "col_country": ("Country", "Land"),
-    "col_orgs": (
-        "Companies there (and companies whose parent is there)",
-        "Unternehmen dort (und Unternehmen, deren Muttergesellschaft dort sitzt)",
-    ),
-    "eu_eea": ("EU/EEA", "EU/EWR"),
-    "adequacy": ("EU adequacy decision", "Angemessenheitsbeschluss der EU"),
-    "third_country": ("other third country", "anderes Drittland"),
-    "unknown": ("unknown", "unbekannt"),
-    "dpf_missing": (
-        "no EU-US Data Privacy Framework certification on record",
-        "keine Zertifizierung unter dem EU-US Data Privacy Framework verzeichnet",
-    ),
-    "company": ("company", "Unternehmen"),
-    "parent": ("parent", "Muttergesellschaft"),
-    "parent_of": ("parent company of", "Muttergesellschaft von"),
-    "none_outside": ("all in the EU/EEA", "alle in der EU/im EWR"),
-    "headline": (
-        "Sent personal data to companies in third countries without an EU adequacy decision, or whose parent is "
-        "there (not legal advice): {parts}.",
-        "Personenbezogene Daten an Unternehmen in Drittländern ohne Angemessenheitsbeschluss der EU gesendet, "
-        "oder an Unternehmen, deren Muttergesellschaft dort sitzt (keine Rechtsberatung): {parts}.",
-    ),
-    "headline_none": (
-        "No app sent personal data to a company (or a company's parent) in a third country without an EU "
-        "adequacy decision, as far as the organisation database knows (not legal advice).",
-        "Keine App sendete personenbezogene Daten an ein Unternehmen (oder dessen Muttergesellschaft) in einem "
-        "Drittland ohne Angemessenheitsbeschluss der EU, soweit die Organisationsdatenbank es weiß (keine "
-        "Rechtsberatung).",
-    ),
-    "nothing": ("none", "keine"),
-    "report_bullet": (
-        "Outside the EU/EEA without an EU adequacy decision (company or parent; not legal advice): {parts}.",
-        "Außerhalb von EU/EWR ohne Angemessenheitsbeschluss der EU (Unternehmen oder Muttergesellschaft; keine "
-        "Rechtsberatung): {parts}.",
-    ),
-}
+
+@dataclass(frozen=True)
+class WherePhrases:
+    ui: dict[str, Pair]
+    country_de: dict[str, str]
+    """German country names by ISO code."""
+
+
+def parse_phrases(data: Mapping[str, Any], *, file: str = FILE_NAME) -> WherePhrases:
+    """Validate a parsed where-phrases file; `PhrasesError` names the first problem."""
+    check_tables(data, ("meta", "ui", "country_de"), file)
+    check_meta(data, file, META_NAME)
+    ui = pair_table(data, "ui", file)
+    for group in GROUPS:
+        if group not in ui:
+            raise PhrasesError(file, f"ui.{group}", None, "missing: every Chapter V group needs a name")
+    names = text_table(
+        data, "country_de", file, key_ok=COUNTRY_NAMES.__contains__, keys="country codes of countries.toml"
+    )
+    return WherePhrases(ui, names)
+
+
+def load_phrases(text: str, *, file: str = FILE_NAME) -> WherePhrases:
+    return parse_phrases(read_toml(text, file), file=file)
+
+
+@cache
+def bundled_phrases() -> WherePhrases:
+    """The phrases shipped with phonehome (`phonehome/views/data/where.toml`)."""
+    return load_phrases(bundled_text("phonehome.views", FILE_NAME), file=f"phonehome/views/data/{FILE_NAME}")
+
+
+_PHRASES = bundled_phrases()
+_UI = _PHRASES.ui
+_DE_NAMES = _PHRASES.country_de
 
 
 def ui(key: str, lang: str, **fmt: object) -> str:
@@ -155,9 +88,7 @@ def country_name(code: str, lang: str) -> str:
 
 
 def group_name(group: str, lang: str, *, dpf_missing: bool = False) -> str:
-    name = (
-        ui(group, lang) if group in ("eu_eea", "adequacy", "third_country", "unknown") else clean(group, 40)
-    )
+    name = ui(group, lang) if group in GROUPS else clean(group, 40)
     return f"{name} ({ui('dpf_missing', lang)})" if dpf_missing else name
 
 
@@ -230,8 +161,6 @@ def _group_text(p: Place, lang: str) -> str:
 
 
 def _severity(r: Receiver) -> int:
-    from phonehome.analysis.transfers import SEVERITY
-
     return SEVERITY[r.farthest.group]
 
 

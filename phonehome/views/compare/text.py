@@ -1,4 +1,5 @@
-"""Wording of the comparison in English and German: fixed strings and the first-screen sentences.
+"""Wording of the comparison in English and German: fixed strings (data: `data/phrases.toml`,
+validated by `phrases.py`) and the first-screen sentences built from them.
 
 Every sentence is built from numbers and names of the model; names are captured strings, so the
 renderers escape them (HTML autoescape, `markdown.md`). Every ranking names its measure.
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from phonehome.views import where
+from phonehome.views.compare.phrases import bundled_phrases
 from phonehome.views.report.text import (
     category_name,
     check_lang,
@@ -29,119 +31,8 @@ __all__ = ["check_lang", "clean", "headline", "ui", "ui_table"]
 NAMES_SHOWN = 4
 """Companies named in a first-screen sentence before "and N more"."""
 
-_UI: dict[str, tuple[str, str]] = {
-    "title": ("{n} apps compared: what they send, to whom", "{n} Apps im Vergleich: was sie senden, an wen"),
-    "title_one": ("One app: what it sends, to whom", "Eine App: was sie sendet, an wen"),
-    "subtitle": (
-        "A phonehome comparison of test sessions, one column per app",
-        "Ein phonehome-Vergleich von Testsitzungen, eine Spalte pro App",
-    ),
-    "h_first": ("What differs", "Was sich unterscheidet"),
-    "h_glance": ("The apps side by side", "Die Apps nebeneinander"),
-    "h_third": (
-        "Which other companies received which data",
-        "Welche anderen Unternehmen welche Daten erhielten",
-    ),
-    "third_note": (
-        "Each cell: the other companies (third parties) that received this kind of data from this app, "
-        "most requests first. The app's own company is in the next table.",
-        "Jede Zelle: die anderen Unternehmen (Drittanbieter), die diese Datenart von dieser App erhielten, "
-        "die mit den meisten Anfragen zuerst. Das Unternehmen hinter der App steht in der nächsten Tabelle.",
-    ),
-    "h_first_party": (
-        "Data the app's own company received",
-        "Daten, die das Unternehmen hinter der App erhielt",
-    ),
-    "h_shared": (
-        "Companies that can link a person across these apps",
-        "Unternehmen, die eine Person über diese Apps hinweg verknüpfen können",
-    ),
-    "shared_rule": (
-        "Counted only when the same company received the same identifier value (advertising ID, device ID, "
-        "user or install ID, contact details) from two or more of these apps. The same kind of identifier with "
-        "different values (for example each app's own Android ID) does not count.",
-        "Gezählt nur, wenn dasselbe Unternehmen denselben Kennungswert (Werbe-ID, Gerätekennung, Nutzer- oder "
-        "Installations-ID, Kontaktdaten) von zwei oder mehr dieser Apps erhielt. Dieselbe Art Kennung mit "
-        "verschiedenen Werten (etwa die eigene Android-ID jeder App) zählt nicht.",
-    ),
-    "shared_none": (
-        "No company received the same identifier value from two of these apps.",
-        "Kein Unternehmen erhielt denselben Kennungswert von zwei dieser Apps.",
-    ),
-    "same_kind_head": (
-        "Same kind of identifier, but different values (cannot be linked by it):",
-        "Dieselbe Art Kennung, aber verschiedene Werte (darüber nicht verknüpfbar):",
-    ),
-    "h_fairness": ("How the sessions were recorded", "Wie die Sitzungen aufgezeichnet wurden"),
-    "fairness_warning": (
-        "The sessions' durations differ by {ratio} (more than 2×): totals are not comparable; "
-        "compare the per-minute figures.",
-        "Die Sitzungen sind unterschiedlich lang ({ratio}, mehr als 2×): Summen sind nicht vergleichbar; "
-        "vergleichen Sie die Werte pro Minute.",
-    ),
-    "merged_note": (
-        "{app}: {n} sessions of the same app, merged into one column.",
-        "{app}: {n} Sitzungen derselben App, zu einer Spalte zusammengefasst.",
-    ),
-    "col_app": ("App", "App"),
-    "col_category": ("Kind of data", "Datenart"),
-    "col_company": ("Company", "Unternehmen"),
-    "col_apps": ("From the apps", "Von den Apps"),
-    "col_values": ("Same value", "Gleicher Wert"),
-    "col_sessions": ("Sessions", "Sitzungen"),
-    "col_duration": ("Duration", "Dauer"),
-    "col_requests": ("Requests", "Anfragen"),
-    "col_per_min": ("per minute", "pro Minute"),
-    "col_with_data": ("with personal data", "mit personenbezogenen Daten"),
-    "col_consent": ("Consent marker", "Einwilligungsmarke"),
-    "col_companies": (
-        "Other companies that received personal data",
-        "Andere Unternehmen, die personenbezogene Daten erhielten",
-    ),
-    "col_kinds": ("Kinds of personal data sent to them", "Arten personenbezogener Daten an sie"),
-    "col_pairs": ("Company–data pairs", "Unternehmen-Daten-Paare"),
-    "col_tracking": (
-        "Advertising/device IDs before consent, to",
-        "Werbe-/Gerätekennungen vor Einwilligung an",
-    ),
-    "col_own": (
-        "Kinds of personal data the app's own company received",
-        "Arten personenbezogener Daten an das Unternehmen hinter der App",
-    ),
-    "col_outside": (
-        "Companies in third countries without an EU adequacy decision (company or parent)",
-        "Unternehmen in Drittländern ohne Angemessenheitsbeschluss (Unternehmen oder Muttergesellschaft)",
-    ),
-    "col_app_company": ("App and company", "App und Unternehmen"),
-    "col_cleartext": ("Unencrypted requests", "Unverschlüsselte Anfragen"),
-    "col_undeclared": ("Sent but not on the store label", "Gesendet, aber nicht im Store-Label"),
-    "pairs_note": (
-        "Company–data pairs: each other company counted once for every kind of personal data it received "
-        "(the measure the first ranking uses).",
-        "Unternehmen-Daten-Paare: jedes andere Unternehmen einmal pro erhaltener Art personenbezogener Daten "
-        "gezählt (das Maß der ersten Rangfolge).",
-    ),
-    "none": ("none", "keine"),
-    "no_marker": ("no consent marker", "keine Einwilligungsmarke"),
-    "unknown": ("unknown", "unbekannt"),
-    "redacted_note": (
-        "Captured values are shortened (•••). The full values are in the session files.",
-        "Erfasste Werte sind gekürzt (•••). Die vollständigen Werte stehen in den Sitzungsdateien.",
-    ),
-    "revealed_note": (
-        "This comparison shows captured values in full. Share it only with people who may see this data.",
-        "Dieser Vergleich zeigt erfasste Werte vollständig. Geben Sie ihn nur an Personen weiter, die diese Daten sehen dürfen.",
-    ),
-    "problems": ("Problems while reading the inputs", "Probleme beim Lesen der Eingaben"),
-    "footer": (
-        "Made by phonehome {version} from the recorded sessions; every figure can be traced to requests with "
-        "phonehome report on each session.",
-        "Erstellt von phonehome {version} aus den aufgezeichneten Sitzungen; jede Zahl lässt sich mit "
-        "phonehome report für jede Sitzung auf Anfragen zurückführen.",
-    ),
-    "more": ("{n} more", "{n} weitere"),
-    "companies_n": ("{n} companies", "{n} Unternehmen"),
-}
+_PHRASES = bundled_phrases()  # data/phrases.toml, validated
+_UI = _PHRASES.ui
 
 
 def ui(key: str, lang: str, **fmt: object) -> str:
@@ -348,14 +239,7 @@ class Point:
     apps: tuple[str, ...]
 
 
-_TITLES: dict[str, tuple[str, str]] = {
-    "ranking": ("Data to other companies", "Daten an andere Unternehmen"),
-    "tracking": ("Tracking IDs before consent", "Tracking-Kennungen vor der Einwilligung"),
-    "where": ("Outside the EU", "Außerhalb der EU"),
-    "linkable": ("Linkable across apps", "Über Apps hinweg verknüpfbar"),
-    "cleartext": ("Unencrypted", "Unverschlüsselt"),
-    "undeclared": ("Not on the store label", "Nicht im Store-Label"),
-}
+_TITLES = _PHRASES.titles
 
 
 def headline(model: CompareModel) -> list[Point]:

@@ -48,6 +48,7 @@ EVENT_PAYLOADS = _W.set("event_payloads")
 EVENT_MARKERS = _W.set("event_markers")
 PERSON_OBJECTS = _W.set("person_objects")
 PERSON_PLACES = _W.set("person_places")
+PERSON_OBJECT_SUFFIXES = _W.set("person_object_suffixes")
 ADDRESS_LINES = _W.set("address_lines")
 SCREEN_KEYS = _W.set("screen_keys")
 MESSAGE_TEXT_KEYS = _W.set("message_text_keys")
@@ -289,12 +290,12 @@ def context_rule(
     # personal fields without a profile
     if len(names) >= 2:
         owner = names[-2]
-        if norm in PERSON_FIELDS and (owner in PERSON_OBJECTS or owner.endswith(("_profile", "_user"))):
+        if norm in PERSON_FIELDS and person_owner(owner):
             return _person_rule(norm), f"under {owner!r}"
         if owner == "address" and norm in ADDRESS_LINES and len(names) >= 3 and names[-3] in PERSON_OBJECTS:
             return _person_rule("address"), f"under {names[-3]!r}.address"
         if norm in PERSON_PLACES and (
-            owner in PERSON_OBJECTS or owner == "address" and names[-3:-2] and names[-3] in PERSON_OBJECTS
+            person_owner(owner) or owner == "address" and names[-3:-2] and names[-3] in PERSON_OBJECTS
         ):
             return _RULES["person_place"], f"under {owner!r}"
     # free-text messages
@@ -407,6 +408,16 @@ def _has_child_object(ctx: RecordContext, parent: str, names: frozenset[str]) ->
             if keys.normalise(head) in names:
                 return True
     return False
+
+
+@lru_cache(maxsize=4096)
+def person_owner(owner: str) -> bool:
+    """An object that is a person's: `user`, `customer`, `traits`, or such a name with a suffix
+    (`user_details`, `customer_info`, `member_profile`, `app_user`)."""
+    if owner in PERSON_OBJECTS or owner.endswith(("_profile", "_user")):
+        return True
+    words = owner.split("_")
+    return len(words) == 2 and words[0] in PERSON_OBJECTS and words[1] in PERSON_OBJECT_SUFFIXES
 
 
 def is_random_flagged(sib: dict[str, str]) -> bool:

@@ -85,6 +85,7 @@ from .context import (
     context_rule,
     is_random_flagged,
     parent_location,
+    person_owner,
     protobuf_pair,
 )
 from .keys import KeyRule
@@ -272,6 +273,12 @@ _COLLECTION_WORD_RE = re.compile(r"^[A-Za-z][A-Za-z_\-]{2,40}$")
 _OTLP_METRIC_NAME_RE = re.compile(r"protobuf:1(?:\[\d+\])?\.2(?:\[\d+\])?\.2(?:\[\d+\])?\.1$")
 """`ExportMetricsServiceRequest.resource_metrics[].scope_metrics[].metrics[].name` (OTLP
 metrics.proto: fields 1, 2, 2, 1) in a schemaless protobuf body."""
+_ACCOUNT_NAMES = _WORDS.set("account_names")
+_CUSTOM_SLOTS = _WORDS.set("custom_slots")
+_AGGREGATE_OBJECTS = _WORDS.set("aggregate_objects")
+_EXPO_TOKEN_RE = re.compile(r"^Expo(?:nent)?PushToken\[[A-Za-z0-9_\-]{16,64}\]$")
+"""Expo's push token (`ExponentPushToken[xxxxxxxxxxxxxxxxxxxxxx]`, the wire format of Expo's push
+service, docs.expo.dev "Send notifications with the Expo Push Service"): a device's push address."""
 _COLLECTION_ID = KeyRule(
     "collection_id", "user_id", Shape.PATH_ID, "the id of a user, device or contact", True
 )
@@ -468,6 +475,45 @@ def _joined(norm: str, parent: str) -> KeyRule | None:
     return rule
 
 
+def _custom_slot(path: _Path) -> bool:
+    """The leaf is a custom dimension or attribute the app names (`dimension3`, `cd3`,
+    `custom.home`, `attributes.x`, `user_properties.x`): the SDK's own name says nothing of it."""
+    norms = path.norms
+    if not norms:
+        return False
+    return norms[-1].rstrip("0123456789") in _CUSTOM_SLOTS or (len(norms) >= 2 and norms[-2] in _CUSTOM_SLOTS)
+
+
+def _account_name_cand(leaf: Leaf, path: _Path) -> _Cand | None:
+    """`username`, `user_name`, `login_name`: the name a person logs in or shows up with is an id
+    of their account (and contact info under a person's object, `context.person_owner`). `login`
+    only under a person's object: elsewhere it is as often an event or a flag."""
+    norm = path.norms[-1]
+    if norm == "login" and not (len(path.norms) >= 2 and person_owner(path.norms[-2])):
+        return None
+    v = leaf.value.strip()
+    if (
+        not 2 <= len(v) <= 64
+        or any(c.isspace() for c in v)
+        or "://" in v
+        or not any(c.isalpha() for c in v)
+        or patterns.is_placeholder(v)
+    ):
+        return None
+    return _Cand(
+        "user_id",
+        leaf.location,
+        leaf.decoding,
+        v,
+        "key",
+        "key:account_name",
+        0.7,
+        leaf.key,
+        f"key {leaf.key or norm!r} names an account's user name (an id the person chose)",
+        "key",
+    )
+
+
 @dataclass(slots=True)
 class _Cand:
     category: str
@@ -614,9 +660,7 @@ class Detector:
                     found = context_rule(
                         leaf.location, path.norms[-1], path.norms, path.tokens, ctx, path.parent_loc
                     )
-                    if found is not None and not (
-                        found[0].name == "jwt_sub" and self._back_to_issuer(leaf, path, ctx, record.host)
-                    ):
+                    if found is not None:
                         rule, why = found
                 if rule is None and raw_key is not None and path.parent is not None:
                     if raw_key == path.last:
@@ -685,7 +729,7 @@ class Detector:
                     if m.known.category == crule.category:
                         inside.append(m)
                     else:
-                        c = self._known_cand(leaf, m, rule, value, key_label)
+                        c = self._known_cand(leaf, m, rule, value, key_label, path)
                         if c is not None:
                             cands.append(c)
                 if not patterns.is_placeholder(value) or inside:
@@ -694,7 +738,7 @@ class Detector:
                     continue
             else:
                 for m in kms:
-                    c = self._known_cand(leaf, m, rule, value, key_label)
+                    c = self._known_cand(leaf, m, rule, value, key_label, path)
                     if c is not None:
                         cands.append(c)
                         known_seen.setdefault(id(m.known), []).append(leaf.location)
@@ -725,6 +769,11 @@ class Detector:
                     # or SDK: diagnostics, not something the user did
                     kc.category, kc.rule = "diagnostics", "key:diagnostic_event"
                     kc.evidence = f"the event's name says it is diagnostics; {kc.evidence}"
+
+            if path.norms and path.norms[-1] in _ACCOUNT_NAMES:
+                ac = _account_name_cand(leaf, path)
+                if ac is not None:
+                    cands.append(ac)
 
             # value patterns
             pcs = self._pattern_cands(leaf, value, rule, path) if len(value) >= 7 else []
@@ -856,12 +905,23 @@ class Detector:
     # --- known values ---------------------------------------------------------------------
 
     def _known_cand(
-        self, leaf: Leaf, m: KnownMatch, rule: KeyRule | None, value: str, key_label: str | None = None
+        self,
+        leaf: Leaf,
+        m: KnownMatch,
+        rule: KeyRule | None,
+        value: str,
+        key_label: str | None = None,
+        path: _Path | None = None,
     ) -> _Cand | None:
         kv = m.known
+        if path is not None and kv.category == "location_coarse" and path.tokens & _AGGREGATE_OBJECTS:
+            return None  # a dimension of an aggregate metric (`metrics[0].attributes.city`): no one's place
         if m.generic:
-            # generic values (OS version "14", locale "de") only count under a key of their category
-            if rule is None or rule.category != kv.category:
+            # generic values (OS version "14", locale "de") only count under a key of their category,
+            # a place of the person's address also in a slot the app names (`dimension3=Berlin`)
+            if rule is None and kv.kind == "place" and path is not None and _custom_slot(path):
+                key_label = f"the app's custom slot {leaf.key or path.last!r}"
+            elif rule is None or rule.category != kv.category:
                 return None
         found = value if m.whole else value[m.start : m.end]
         short = len(kv.value.strip()) < 12 and m.transform in ("exact", "lower", "upper", "case-folded")
@@ -875,6 +935,8 @@ class Detector:
             ruleid = f"profile:{kv.name} {m.transform}"
         if rule is not None:
             evidence = f"{evidence}; {key_label or f'key {leaf.key!r}'} names {rule.what}"
+        elif key_label is not None:
+            evidence = f"{evidence} as a whole value in {key_label}"
         return _Cand(
             kv.category,
             leaf.location,
@@ -1017,18 +1079,6 @@ class Detector:
         return None, None
 
     @staticmethod
-    def _back_to_issuer(leaf: Leaf, path: _Path, ctx: RecordContext, host: str) -> bool:
-        """A session token in the `Authorization` header going back to the site that issued it
-        (no `iss`, or `iss` on the receiving site): its claims tell the receiver nothing new."""
-        if not leaf.location.lower().startswith("header:authorization"):
-            return False
-        iss = ctx.of(path.parent_loc).get("iss")
-        if iss is None:
-            return True
-        issuer = urlsplit(iss).hostname if "://" in iss else iss
-        return bool(issuer) and _site(issuer or "") == _site(host)
-
-    @staticmethod
     def _foreign_token(leaf: Leaf, host: str) -> _Cand | None:
         """A token whose issuer (`iss`) is not the receiving site: a credential handed on."""
         iss = leaf.value.strip()
@@ -1102,6 +1152,8 @@ class Detector:
             return self._check_location(rule, v, path)
         if (cat == "location_coarse" or rule.name in _ADDRESS_KEYS) and path.tokens & keys.NON_USER_PLACES:
             return None  # a store's city/zip/street, not the user's
+        if cat == "location_coarse" and path.tokens & _AGGREGATE_OBJECTS:
+            return None  # a dimension of an aggregate metric (a count over many users), not a place of one
         if shape is Shape.FLAG:  # booleans are what a flag holds (elsewhere they are placeholders)
             if v.lower() in _FLAG_VALUES:
                 return cat, 0.7, "value is a connectivity flag"
@@ -1326,6 +1378,14 @@ class Detector:
                     f"a {ext} file is uploaded ({value!r})",
                     value,
                 )
+        if n >= 30 and c0 == "E" and "PushToken[" in value and _EXPO_TOKEN_RE.match(value):
+            add(
+                "user_id",
+                "pattern:expo-push-token",
+                0.8,
+                "value is an Expo push token (a device's push address)",
+                value,
+            )
         if n > 100 and ":APA91b" in value and patterns.push_token(value):
             add(
                 "user_id",

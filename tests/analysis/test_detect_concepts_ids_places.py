@@ -7,13 +7,38 @@ also has near misses that must stay silent (precision).
 
 from __future__ import annotations
 
+import base64
+import json
+
 from detect_support import detect_request, found_at
 
 from phonehome.analysis.model import Detection
+from phonehome.analysis.profile import Profile, parse_profile
+
+PERSON = parse_profile(
+    {
+        "person": {"first_name": "Kim", "address": "Karl-Heine-Straße 12, 04229 Leipzig, DE"},
+        "location": {"latitude": 51.3315, "longitude": 12.3381},
+    }
+)
 
 
-def run(url: str, body: object | str | None = None, *, form: bool = False) -> list[Detection]:
-    return detect_request(url, body, form=form)
+def run(
+    url: str,
+    body: object | str | None = None,
+    *,
+    form: bool = False,
+    headers: tuple[tuple[str, str], ...] = (),
+    profile: Profile | None = None,
+) -> list[Detection]:
+    return detect_request(url, body, form=form, headers=headers, profile=profile)
+
+
+def jwt(payload: dict) -> str:
+    def part(obj: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'HS256'})}.{part(payload)}.c2lnbmF0dXJl"
 
 
 at = found_at
@@ -76,3 +101,112 @@ def test_sdk_made_ids_under_device_names_stay_install_ids() -> None:
         {"hw": {"hardware_id": "3fa1c0de92b4e871", "is_random": True}},
     )
     assert "device_id" not in at(flagged, "hardware_id")
+
+
+# --- ids under generic names: account names, push tokens in a batch, a token's subject ----------
+
+
+def test_a_user_name_is_an_account_id_and_under_a_person_object_contact_info() -> None:
+    # Countly-style `user_details` JSON in a query, a CRM `customerInfo`, a forum `member_profile`
+    query = run(
+        "https://stats.vendor-e.example/i?user_details="
+        + json.dumps({"username": "kim_p", "name": "Kim Probe", "byear": 2001})
+    )
+    assert at(query, "json:username") == {"user_id", "contact_info"}
+    assert "contact_info" in at(query, "json:name")
+    crm = run(
+        "https://crm.vendor-f.example/v2/upsert",
+        {"customerInfo": {"userName": "kimmy22", "birthday": "2001-04-03"}, "login": "kimmy22"},
+    )
+    assert at(crm, "customerInfo.userName") == {"user_id", "contact_info"}
+    assert "contact_info" in at(crm, "customerInfo.birthday")
+    # `login` outside a person's object is as often an event or a flag
+    assert "user_id" not in at(crm, "login")
+    profile = run("https://forum.vendor-g.example/api/sync", {"member_profile": {"login": "kimmy22"}})
+    assert "user_id" in at(profile, "member_profile.login")
+
+
+def test_what_is_not_an_account_name_stays_silent() -> None:
+    dets = run(
+        "https://t.vendor-h.example/e",
+        {
+            "event": "login",
+            "user_name": "Kim Probe",  # a display name, not an id (and no person's object around)
+            "username": "null",
+            "product_info": {"name": "Laufschuh Pro", "data": "x"},
+        },
+    )
+    assert not [d for d in dets if d.category in ("user_id", "contact_info")]
+
+
+def test_push_tokens_in_a_batch_are_the_recipients_ids() -> None:
+    # Expo's push service takes `to` as one token or an array of them
+    dets = run(
+        "https://push.vendor-i.example/api/send",
+        {"to": ["ExponentPushToken[q1W2e3R4t5Y6u7I8o9P0aS]", "ExpoPushToken[Zx9Cv8Bn7Mm6Ll5Kk4Jj3H]"]},
+    )
+    assert at(dets, "to[0]") == {"user_id"}
+    assert at(dets, "to[1]") == {"user_id"}
+    short = run(
+        "https://push.vendor-i.example/api/send",
+        {"to": "ExpoPushToken[abc]", "x": "PushToken[q1W2e3R4t5Y6u7]"},
+    )
+    assert not [d for d in short if d.category == "user_id"]
+
+
+def test_a_tokens_subject_is_an_account_id_also_on_the_apps_own_api() -> None:
+    token = jwt({"sub": "acct-40913", "exp": 1900000000})
+    dets = run(
+        "https://api.shop-two.example/v1/orders",
+        {"qty": 1},
+        headers=(("Authorization", f"Bearer {token}"),),
+    )
+    assert at(dets, "jwt:payload.sub") == {"user_id"}
+    assert "credentials" not in {d.category for d in dets}  # going back to its issuer: not handed on
+
+
+# --- locations: coordinates inside query strings, profile places in custom slots ----------------
+
+
+def test_coordinates_in_a_query_carried_as_a_value_are_a_location() -> None:
+    # an OTLP span's `url.query` attribute, a RUM view's `url` with lat/lng parameters
+    otlp = run(
+        "https://otlp.vendor-j.example/v1/traces",
+        {"attributes": [{"key": "url.query", "value": {"stringValue": "q=kfz&near=48.14,11.58"}}]},
+    )
+    assert "location_coarse" in {d.category for d in otlp}
+    rum = run(
+        "https://rum.vendor-k.example/v1/input",
+        {"view": {"url": "https://app.shop-two.example/search?lat=48.1372&lng=11.5756&q=jobs"}},
+    )
+    assert {"location_precise"} <= at(rum, "url:lat") | at(rum, "url:lng")
+
+
+def test_a_place_beside_a_query_is_not_the_users_location() -> None:
+    dets = run(
+        "https://rum.vendor-k.example/v1/input",
+        {
+            "view": {"url": "https://app.shop-two.example/search?near=Leipzig&q=jobs"},
+            "store": {"near": "48.14,11.58"},
+        },
+    )
+    assert not [d for d in dets if d.category.startswith("location")]
+
+
+def test_the_profile_city_or_postcode_in_a_custom_dimension_is_the_users_place() -> None:
+    dets = run(
+        "https://analytics.vendor-l.example/track?dimension5=Leipzig&cd2=04229&headline=Leipzig&e_c=x",
+        profile=PERSON,
+    )
+    assert "location_coarse" in at(dets, "dimension5")
+    assert "location_coarse" in at(dets, "cd2")
+    assert "location_coarse" not in at(dets, "headline")  # a word of a text, no slot of the app's
+
+
+def test_a_city_as_a_dimension_of_an_aggregate_metric_is_no_ones_place() -> None:
+    body = [
+        {"metrics": [{"name": "orders.open", "type": "gauge", "value": 4, "attributes": {"city": "Leipzig"}}]}
+    ]
+    for profile in (PERSON, None):
+        dets = run("https://metrics.vendor-m.example/metric/v1", body, profile=profile)
+        assert not [d for d in dets if d.category.startswith("location")]

@@ -301,8 +301,9 @@ def context_rule(
     # free-text messages
     if norm in MESSAGE_TEXT_KEYS and not (tokens & DIAGNOSTIC_CONTEXT):
         ancestors = frozenset(t for n in names[:-1] for t in keys.tokens(n))
+        around = ancestors & MESSAGE_CONTEXT
         if (
-            ancestors & MESSAGE_CONTEXT
+            (around and (not around <= PUSH_PATHS or _relays_conversation(ctx)))
             or any(p in sib for p in MESSAGE_PEERS)
             or any(keys.normalise(sib.get(t) or "") in MESSAGE_KINDS for t in TYPE_WORDS)
         ):
@@ -386,10 +387,19 @@ def _message_path(ctx: RecordContext) -> bool:
     if segs & MESSAGE_PATHS:
         return True
     if segs & PUSH_PATHS:
-        return any(
+        return _relays_conversation(ctx)
+    return False
+
+
+def _relays_conversation(ctx: RecordContext) -> bool:
+    """A thread, conversation or chat id in the payload: the push relays a conversation (its text
+    is someone's message); without one it is the app's own notice (a reminder, an offer)."""
+    found = ctx.memo.get("conversation")
+    if found is None:
+        found = ctx.memo["conversation"] = any(
             _CONVERSATION_WORDS.intersection(k.split("_")) for group in ctx.siblings.values() for k in group
         )
-    return False
+    return found
 
 
 def _pair_name(sib: dict[str, str]) -> str | None:

@@ -78,6 +78,7 @@ from ._rulesdb import Shape, words
 from .context import (
     COLLECTIONS,
     CONTEXT_KEYS,
+    DIAGNOSTIC_CONTEXT,
     MESSAGE_TEXT_KEYS,
     RecordContext,
     array_event,
@@ -259,6 +260,9 @@ _ACTIVITY_LAST_NAMES = _PAGE_URL_KEYS | _METRIC_NAME_KEYS | _NOTE_KEYS
 _VISITED_PAGE = KeyRule("visited_page", "app_activity", Shape.ANY, "the page or screen the user is on", True)
 _CRM_NOTE = KeyRule(
     "activity_note", "app_activity", Shape.MESSAGE, "a note or activity entry on a person's record", True
+)
+_OWN_WORDS = KeyRule(
+    "own_words", "user_content", Shape.MESSAGE, "a text in the writer's own words (a message, a letter)", True
 )
 _ACTION_METRIC = KeyRule(
     "action_metric", "app_activity", Shape.ANY, "a metric counting something the user did", True
@@ -1498,9 +1502,15 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
     of a note or activity entry written to a person's record (`/members/{id}/notes`)."""
     last = path.norms[-1]
     if last in _NOTE_KEYS:
+        if " " not in value:
+            return None, None
         seg = _crm_record(ctx)
-        if seg is not None and " " in value:
+        if seg is not None:
             return _CRM_NOTE, f"(posted to a person's /{seg})"
+        if last in MESSAGE_TEXT_KEYS and not (path.tokens & DIAGNOSTIC_CONTEXT):
+            word = patterns.first_person(value)
+            if word is not None:
+                return _OWN_WORDS, f"(the text is in the first person: {word!r})"
         return None, None
     if last in _PAGE_URL_KEYS and not (path.tokens & _REQUEST_CONTEXT):
         what = _visited_page(value)

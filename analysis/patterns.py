@@ -478,6 +478,31 @@ def addressed_name(text: str) -> str | None:
     return None
 
 
+# --- a text in the writer's own words: first person singular -------------------------------------
+
+
+def _first_person_re() -> re.Pattern[str]:
+    from ._rulesdb import words
+
+    listed = _word_pattern(words().lists["first_person_words"])
+    # whole words only: not `I/ActivityManager`, `my-app`, `ich.js`
+    edge_l, edge_r = r"(?<![\w/.\-@'])", r"(?![\w/\-@]|\.\w)"
+    return re.compile(rf"{edge_l}(?:(?i:{listed})|I(?:'m|'ve|'ll|'d|’m)?|my){edge_r}")
+
+
+_FIRST_PERSON_RE = _first_person_re()
+
+
+def first_person(text: str) -> str | None:
+    """The first-person word of a text written in the writer's own words (`Ich komme später`,
+    `I sent my CV`, a quoted reply inside a relayed message), or `None`. Three words at least;
+    templated notifications address the user in the second person and say nothing here."""
+    if text.count(" ") < 2 or len(text) > 20000:
+        return None
+    m = _FIRST_PERSON_RE.search(text)
+    return m.group(0) if m is not None else None
+
+
 _PRIVATE_IN_TEXT_RE = re.compile(
     r"(?<![\d.])(?:192\.168|172\.(?:1[6-9]|2\d|3[01]))\.\d{1,3}\.\d{1,3}(?![\d.]*\d)"
 )

@@ -284,3 +284,68 @@ def test_notes_not_on_a_persons_record_are_not_app_activity() -> None:
     )
     assert activity(run("https://crm.example.com/v1/notes", {"body": "weekly sync agenda"})) == []
     assert activity(run("https://crm.example.com/v1/contacts/4711/notes", {"note": "x"})) == []
+
+
+# --- user content: a text in the writer's own words; a push relaying a conversation ---------------
+
+
+def content(dets: list[Detection]) -> list[str]:
+    return sorted(d.location for d in dets if d.category == "user_content")
+
+
+def test_texts_in_the_first_person_are_user_content() -> None:
+    # Twilio Messages (form `Body`, a WhatsApp message quoting what the user wrote), Vonage SMS
+    # (`text`), an app's own API taking a cover letter (`message`)
+    dets = run(
+        "https://api.sms-a.example/2010-04-01/Accounts/AC1/Messages.json",
+        "To=whatsapp%3A%2B4917600000000&Body=Deine+Nachricht%3A+%22Ich+komme+10+Minuten+sp%C3%A4ter.%22",
+        form=True,
+    )
+    assert content(dets) == ["body.form:Body"]
+    dets = run(
+        "https://rest.sms-b.example/sms/json", {"to": "4917600000000", "text": "I'll be there at 9, see you"}
+    )
+    assert "user_content" in at(dets, "json:text")
+    dets = run(
+        "https://api.app.example/v2/jobs/4471/applications",
+        {"message": "Sehr geehrte Damen und Herren, hiermit bewerbe ich mich um den Ausbildungsplatz."},
+    )
+    assert "user_content" in at(dets, "json:message")
+
+
+def test_templated_texts_and_log_lines_are_not_user_content() -> None:
+    dets = run(
+        "https://rest.sms-b.example/sms/json", {"to": "4917600000000", "text": "Dein Code lautet 482913"}
+    )
+    assert content(dets) == []
+    dets = run("https://rest.sms-b.example/sms/json", {"text": "Go to My Account to confirm your order"})
+    assert content(dets) == []
+    dets = run(
+        "https://logs.vendor-l.example/v1/input", {"logs": [{"message": "I could not reach the mail relay"}]}
+    )
+    assert content(dets) == []
+    dets = run(
+        "https://logs.vendor-l.example/v1/input",
+        {"message": "I/ActivityManager: Start proc 4711 for activity"},
+    )
+    assert content(dets) == []
+
+
+def test_a_push_text_is_user_content_only_when_it_relays_a_conversation() -> None:
+    # FCM HTTP v1 (`message.notification.body`) and APNs (`aps.alert.body`)
+    reminder = {
+        "message": {
+            "notification": {"title": "Erinnerung", "body": "Vergiss nicht, deine Bewerbung abzuschicken"}
+        }
+    }
+    assert content(run("https://push.vendor-p.example/v1/projects/p/messages:send", reminder)) == []
+    relayed = {
+        "aps": {"alert": {"body": "Frau Krume: Bitte bring deinen Ausweis mit."}},
+        "threadId": "thr-8812",
+    }
+    assert "user_content" in at(run("https://push.vendor-q.example/3/device/ab12cd", relayed), "alert.body")
+    relayed = {
+        "message": {"notification": {"body": "Passt, bis Montag!"}, "data": {"conversation_id": "c-17"}}
+    }
+    dets = run("https://push.vendor-p.example/v1/projects/p/messages:send", relayed)
+    assert "user_content" in at(dets, "notification.body")

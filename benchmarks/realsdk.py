@@ -2,7 +2,7 @@
 real SDK packages that nobody wrote a fixture for (tests/corpus/realsdk: recorded by
 `tests/corpus/realsdk/record/record.py`, labelled by hand in `labels.toml`).
 
-    .venv/bin/python benchmarks/realsdk.py [--json] [--misses]
+    .venv/bin/python benchmarks/realsdk.py [--set all|old|late|h4] [--json] [--misses]
 
 Replays every recorded request through phonehome's real pipeline (`Analyser`: decode → detect →
 destinations) twice:
@@ -19,8 +19,14 @@ accuracy, and, for the no-profile run, recall on the pairs whose values travel u
 list hashed-only categories). A last line gives the first/third party accuracy when phonehome knows
 only the app's package name (no profile, no `--first-party`).
 
+Sets: `old` (the first 121 requests, seen while detectors were tuned), `late` (59 requests held out
+until the end of the third session), `h4` (the held-out set of the fourth session: recordings named
+`*-h4`, labels in `labels-h4.toml`), `all`. The default run prints `all`, then one summary line per
+set, then the h4 set's table apart.
+
 `--misses` lists the disagreeing pairs: it is for reviewing the labels, not for tuning detectors
-against this corpus (the point of the corpus is traffic nobody tuned for).
+against this corpus (the point of the corpus is traffic nobody tuned for). It leaves the held-out
+h4 requests out unless `--set h4` asks for them (only the corpus owner and the lead read those).
 """
 
 from __future__ import annotations
@@ -72,6 +78,26 @@ LATE_RECORDINGS = (
 )
 """Recorded and labelled after the detectors and the organisation database had been measured on the
 rest, and landed at the end of that session: a held-out check (`--late`)."""
+HELD_OUT_SUFFIX = "-h4"
+"""Recordings of the fourth session's held-out set end in this (`flows/braze-h4.mitm`, labels in
+`labels-h4.toml`), recorded and labelled before phonehome's detectors were run on them."""
+LABEL_FILES = ("labels.toml", "labels-h4.toml")
+SETS = ("all", "old", "late", "h4")
+
+
+def recording_of(key: str) -> str:
+    return key.split("#")[0]
+
+
+def set_of(recording: str) -> str:
+    """Which set a recording belongs to: "h4", "late" or "old"."""
+    if recording.endswith(HELD_OUT_SUFFIX):
+        return "h4"
+    return "late" if recording in LATE_RECORDINGS else "old"
+
+
+def in_set(request_key: str, wanted: str) -> bool:
+    return wanted == "all" or set_of(recording_of(request_key)) == wanted
 
 
 @dataclass(frozen=True)
@@ -151,10 +177,19 @@ def load_corpus(corpus: Path = CORPUS) -> list[CorpusRequest]:
     return out
 
 
+def raw_labels(corpus: Path = CORPUS) -> list[dict[str, Any]]:
+    """Every `[[request]]` table of the label files, in file order."""
+    items: list[dict[str, Any]] = []
+    for name in LABEL_FILES:
+        path = corpus / name
+        if path.exists():
+            items.extend(tomllib.loads(path.read_text(encoding="utf-8")).get("request", []))
+    return items
+
+
 def load_labels(corpus: Path = CORPUS) -> dict[str, Label]:
-    data = tomllib.loads((corpus / "labels.toml").read_text(encoding="utf-8"))
     labels: dict[str, Label] = {}
-    for item in data.get("request", []):
+    for item in raw_labels(corpus):
         org = item["org"]
         labels[item["key"]] = Label(
             key=item["key"],
@@ -236,7 +271,7 @@ def _fmt(x: float) -> str:
 
 def print_table(results: list[RunResult], requests: list[CorpusRequest]) -> None:
     labelled = [r for r in requests if r.label is not None]
-    vendors = {r.key.split("#")[0] for r in labelled}
+    vendors = {recording_of(r.key) for r in labelled}
     negatives = sum(1 for r in labelled if r.label is not None and not r.label.categories)
     print(
         f"corpus: {len(labelled)} labelled requests ({negatives} without personal data) in {len(vendors)} "
@@ -292,12 +327,33 @@ def as_json(results: list[RunResult]) -> dict[str, Any]:
     return out
 
 
+def summary_line(name: str, results: list[RunResult]) -> str:
+    profile, no_profile = results[0], results[1]
+    p, r = profile.micro()
+    np_p, np_r = no_profile.micro()
+    return (
+        f"{name:5} {profile.requests:4} requests  profile P {_fmt(p)} R {_fmt(r)}  "
+        f"no-profile P {_fmt(np_p)} R {_fmt(np_r)} unhashed {_fmt(no_profile.unhashed_recall())}  "
+        f"organisation {_fmt(profile.org_accuracy())}  party {_fmt(profile.party_accuracy())}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--misses", action="store_true", help="list disagreeing pairs (to review labels)")
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="list disagreeing pairs (to review labels; held-out h4 requests only with --set h4)",
+    )
+    parser.add_argument(
+        "--set",
+        dest="which",
+        choices=SETS,
+        help="only one set: old (seen while tuning), late (held out in session 3), h4 (held out in session 4)",
+    )
     parser.add_argument(
         "--recordings",
         metavar="NAMES",
@@ -305,38 +361,75 @@ def main() -> None:
         + ",".join(LATE_RECORDINGS)
         + ")",
     )
-    parser.add_argument(
-        "--late", action="store_true", help="only the late recordings (same as --recordings with them)"
-    )
+    parser.add_argument("--late", action="store_true", help="only the late recordings (same as --set late)")
     args = parser.parse_args()
+    which = "late" if args.late else args.which
     requests = labelled_corpus()
-    wanted = (
-        set(LATE_RECORDINGS) if args.late else set(args.recordings.split(",")) if args.recordings else None
-    )
-    if wanted is not None:
-        unknown = wanted - {r.key.split("#")[0] for r in requests}
+    if args.recordings:
+        wanted = set(args.recordings.split(","))
+        unknown = wanted - {recording_of(r.key) for r in requests}
         if unknown:
             parser.error(f"no such recordings: {', '.join(sorted(unknown))}")
-        requests = [r for r in requests if r.key.split("#")[0] in wanted]
+        requests = [r for r in requests if recording_of(r.key) in wanted]
+    elif which is not None:
+        requests = [r for r in requests if in_set(r.key, which)]
     profile = load_profile(CORPUS / "device.toml")
-    results = [
-        run("profile", requests, Analyser(profile=profile, app=APP, first_party=FIRST_PARTY)),
-        run("no-profile", requests, Analyser(profile=None, app=APP, first_party=FIRST_PARTY)),
-    ]
-    # First party from the package name alone: neither a profile nor --first-party.
-    package_only = run("package-only", requests, Analyser(profile=None, app=APP))
+    analysers = {
+        "profile": Analyser(profile=profile, app=APP, first_party=FIRST_PARTY),
+        "no-profile": Analyser(profile=None, app=APP, first_party=FIRST_PARTY),
+        # First party from the package name alone: neither a profile nor --first-party.
+        "package-only": Analyser(profile=None, app=APP),
+    }
+
+    def run_all(subset: list[CorpusRequest]) -> list[RunResult]:
+        return [run(name, subset, analyser) for name, analyser in analysers.items()]
+
+    results = run_all(requests)
+    by_set: dict[str, list[RunResult]] = {}
+    if which is None and not args.recordings:
+        for name in SETS[1:]:
+            subset = [r for r in requests if in_set(r.key, name)]
+            if subset:
+                by_set[name] = run_all(subset)
     if args.json:
-        print(json.dumps({**as_json(results), "package_only_party": package_only.party_accuracy()}, indent=2))
+        out = {**as_json(results[:2]), "package_only_party": results[2].party_accuracy()}
+        if by_set:
+            out["sets"] = {
+                name: {**as_json(rs[:2]), "package_only_party": rs[2].party_accuracy()}
+                for name, rs in by_set.items()
+            }
+        print(json.dumps(out, indent=2))
     else:
-        print_table(results, requests)
+        if which is not None:
+            print(f"set: {which}")
+        print_table(results[:2], requests)
         print(
             f"first/third party from the package name alone (no profile, no --first-party): "
-            f"{_fmt(package_only.party_accuracy())}"
+            f"{_fmt(results[2].party_accuracy())}"
         )
+        if by_set:
+            print(
+                "\nby set (old: seen while tuning; late: held out in session 3; h4: held out in session 4):"
+            )
+            for name, rs in by_set.items():
+                print("  " + summary_line(name, rs))
+            print("  " + summary_line("all", results))
+            if "h4" in by_set:
+                h4 = [r for r in requests if in_set(r.key, "h4")]
+                print("\nheld-out set h4 (recordings *-h4, labels-h4.toml):")
+                print_table(by_set["h4"][:2], h4)
+                print(
+                    f"first/third party from the package name alone (no profile, no --first-party): "
+                    f"{_fmt(by_set['h4'][2].party_accuracy())}"
+                )
     if args.misses:
-        for r in results:
-            print(f"\n{r.name}: {len(r.misses)} disagreements")
-            for line in r.misses:
+        show_h4 = which == "h4"
+        for r in results[:2]:
+            lines = [line for line in r.misses if show_h4 or set_of(recording_of(line.split(" ")[0])) != "h4"]
+            hidden = len(r.misses) - len(lines)
+            note = f" ({hidden} of the held-out h4 set not shown; --set h4 shows them)" if hidden else ""
+            print(f"\n{r.name}: {len(lines)} disagreements{note}")
+            for line in lines:
                 print("  " + line)
 
 

@@ -45,8 +45,7 @@ def requests(bench):
 
 
 def test_every_request_has_exactly_one_label(bench, requests):
-    raw = tomllib.loads((CORPUS / "labels.toml").read_text(encoding="utf-8"))["request"]
-    keys = [item["key"] for item in raw]
+    keys = [item["key"] for item in bench.raw_labels(CORPUS)]
     duplicates = {k for k in keys if keys.count(k) > 1}
     assert not duplicates, f"labelled twice: {sorted(duplicates)}"
     recorded = {r.key for r in requests}
@@ -71,6 +70,17 @@ def test_corpus_size_and_negatives(requests, bench):
     assert len(packages) >= 10
     assert len(requests) >= 50
     assert any(not label.categories for label in labels.values()), "the corpus needs negatives"
+
+
+def test_held_out_h4_set_is_apart_and_big_enough(requests, bench):
+    """The fourth session's held-out set: its own recordings (`*-h4`) and its own label file."""
+    h4 = [r for r in requests if bench.set_of(bench.recording_of(r.key)) == "h4"]
+    assert len(h4) >= 60
+    vendors = {bench.recording_of(r.key).removesuffix("-h4") for r in h4}
+    assert len(vendors) >= 15
+    h4_labels = tomllib.loads((CORPUS / "labels-h4.toml").read_text(encoding="utf-8"))["request"]
+    assert {item["key"] for item in h4_labels} == {r.key for r in h4}, "h4 labels belong in labels-h4.toml"
+    assert any(not item["categories"] for item in h4_labels), "the h4 set needs negatives"
 
 
 def test_recording_holds_nothing_of_this_machine(requests):
@@ -123,10 +133,7 @@ def _readable(record) -> str:
 
 
 def test_labels_cover_the_raw_values_in_each_request(bench, requests):
-    raw = {
-        item["key"]: item
-        for item in tomllib.loads((CORPUS / "labels.toml").read_text(encoding="utf-8"))["request"]
-    }
+    raw = {item["key"]: item for item in bench.raw_labels(CORPUS)}
     problems = []
     for request in requests:
         item = raw[request.key]

@@ -249,6 +249,71 @@ VENDORS: dict[str, Vendor] = {
             "assetsconfigcdn.org",
         ),
     ),
+    # Held-out set h4 (recorded and labelled before the detectors ran on it; names end in -h4).
+    "braze-h4": Vendor("browser", ("sdk.fra-01.braze.eu",)),
+    "adjust-h4": Vendor("browser", ("app.adjust.com", "gdpr.adjust.com", "subscription.adjust.com")),
+    "branch-h4": Vendor("browser", ("api2.branch.io", "api.branch.io", "app.link", "cdn.branch.io")),
+    "countly-h4": Vendor("browser", ("azubiapp.count.ly",)),
+    "datadog-h4": Vendor("browser", ("browser-intake-datadoghq.com",)),
+    "faro-h4": Vendor("browser", ("faro-collector-prod-eu-west-0.grafana.net",)),
+    "firebase-h4": Vendor(
+        "browser",
+        (
+            "firebaseinstallations.googleapis.com",
+            "firebaseremoteconfig.googleapis.com",
+            "firebaselogging-pa.googleapis.com",
+            "firebase.googleapis.com",
+        ),
+    ),
+    "newrelic-h4": Vendor("browser", ("bam.eu01.nr-data.net", "js-agent.newrelic.com")),
+    "elastic-h4": Vendor("browser", ("azubiapp-9c1d.apm.westeurope.azure.elastic-cloud.com",)),
+    "optimizely-h4": Vendor("browser", ("logx.optimizely.com", "cdn.optimizely.com")),
+    "statsig-h4": Vendor(
+        "browser",
+        (
+            "featureassets.org",
+            "prodregistryv2.org",
+            "api.statsig.com",
+            "statsigapi.net",
+            "events.statsigapi.net",
+            "beyondwickedmapping.org",
+            "assetsconfigcdn.org",
+        ),
+    ),
+    "appinsights-h4": Vendor(
+        "browser",
+        (
+            "germanywestcentral-1.in.applicationinsights.azure.com",
+            "germanywestcentral.livediagnostics.monitor.azure.com",
+            "js.monitor.azure.com",
+        ),
+    ),
+    "openreplay-h4": Vendor("browser", ("api.openreplay.com", "static.openreplay.com")),
+    "intercom-h4": Vendor("node", ("api.intercom.io",)),
+    "hubspot-h4": Vendor("node", ("api.hubapi.com",)),
+    "twilio-h4": Vendor("node", ("verify.twilio.com", "conversations.twilio.com", "api.twilio.com")),
+    "mailchimp-h4": Vendor("node", ("us14.api.mailchimp.com",)),
+    "firebase-admin-h4": Vendor(
+        "node", ("oauth2.googleapis.com", "fcm.googleapis.com", "iid.googleapis.com")
+    ),
+    "apns-h4": Vendor("node", ("api.push.apple.com",)),
+    "expo-h4": Vendor("node", ("exp.host", "api.expo.dev")),
+    "otel-h4": Vendor("node", ("otlp.nr-data.net",)),
+    "matomo-h4": Vendor("node", ("stats.azubiapp.de",)),
+    "countly-node-h4": Vendor("node", ("azubiapp.count.ly",)),
+    "otel-traces-h4": Vendor("node", ("otlp-gateway-prod-eu-west-0.grafana.net",)),
+    "statsig-node-h4": Vendor(
+        "node",
+        (
+            "api.statsig.com",
+            "statsigapi.net",
+            "api.statsigcdn.com",
+            "events.statsigapi.net",
+            "statsigcdn.com",
+            "featuregates.org",
+            "idliststorage.statsigapi.net",
+        ),
+    ),
 }
 
 

@@ -279,6 +279,10 @@ _OTLP_METRIC_NAME_RE = re.compile(r"protobuf:1(?:\[\d+\])?\.2(?:\[\d+\])?\.2(?:\
 metrics.proto: fields 1, 2, 2, 1) in a schemaless protobuf body."""
 _ACCOUNT_NAMES = _WORDS.set("account_names")
 _CUSTOM_SLOTS = _WORDS.set("custom_slots")
+_NETWORK_NAME_WORDS = _WORDS.set("network_name_words")
+_DISTINCT_CONN_VALUES = _WORDS.set("distinct_conn_values")
+_CONNECTION_VALUE = KeyRule("connection_value", "network", Shape.CONN, "the connection type", True)
+_CONNECTION_STRICT = KeyRule("connection_value_compact", "network", Shape.CONN, "the connection type", True)
 _AGGREGATE_OBJECTS = _WORDS.set("aggregate_objects")
 _EXPO_TOKEN_RE = re.compile(r"^Expo(?:nent)?PushToken\[[A-Za-z0-9_\-]{16,64}\]$")
 """Expo's push token (`ExponentPushToken[xxxxxxxxxxxxxxxxxxxxxx]`, the wire format of Expo's push
@@ -477,6 +481,20 @@ def _joined(norm: str, parent: str) -> KeyRule | None:
     if rule is None and parent.endswith("s"):
         rule = keys.lookup(f"{parent[:-1]}_{norm}")
     return rule
+
+
+def _connection_value_rule(raw_key: str | None, path: _Path) -> tuple[KeyRule | None, str | None]:
+    """A connection type as the value (`ct=wifi`, `nt=4g`, `net-etype=4g`, `bearer: "cell"`): the
+    phone's connection when the name has a network word, or, for the types that say so alone
+    (`wifi`, `lte`, `4g`), when the name is a compact protocol's one- or two-letter one."""
+    if not path.norms:
+        return None, None
+    words = path.norms[-1].split("_")
+    if _NETWORK_NAME_WORDS.intersection(words):
+        return _CONNECTION_VALUE, f"(the name {raw_key!r} speaks of the network)"
+    if raw_key is not None and len(raw_key) <= 2 and raw_key.isalpha():
+        return _CONNECTION_STRICT, f"(the compact name {raw_key!r})"
+    return None, None
 
 
 def _custom_slot(path: _Path) -> bool:
@@ -711,6 +729,14 @@ class Detector:
                 and is_random_flagged(ctx.of(path.parent_loc))
             ):
                 rule, why = _RANDOM_HWID, "a sibling flags it as random"
+            if (
+                (rule is None or rule.shape is Shape.DIGEST)  # `ct`: a hashed city, or the connection
+                and len(value) <= 16
+                and value.lower() in _CONN_WORDS
+            ):
+                conn, conn_why = _connection_value_rule(raw_key, path)
+                if conn is not None:
+                    rule, why = conn, conn_why
 
             # known values
             kms = matcher.search(value) if has_known else ()
@@ -1884,6 +1910,8 @@ def _check_message(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContex
 
 def _check_conn(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
     cat = rule.category
+    if rule is _CONNECTION_STRICT and v.lower() not in _DISTINCT_CONN_VALUES:
+        return None  # `ct=cell`, `nt=none`: too common as other things under a compact name
     if v.lower() in _CONN_WORDS:
         return cat, 0.75, "value is a connection type"
     return None

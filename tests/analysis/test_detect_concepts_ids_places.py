@@ -210,3 +210,45 @@ def test_a_city_as_a_dimension_of_an_aggregate_metric_is_no_ones_place() -> None
     for profile in (PERSON, None):
         dets = run("https://metrics.vendor-m.example/metric/v1", body, profile=profile)
         assert not [d for d in dets if d.category.startswith("location")]
+
+
+def test_coordinates_beside_an_employer_or_job_are_not_the_users_location() -> None:
+    # a job's or employer's place in a push payload or a listing, even within the profile's
+    # tolerance: only the user's own position at the value's precision would be the user's
+    job = {"data": {"kind": "reminder", "employer": "Bäckerei Krume", "lat": "51.3401", "lng": "12.3511"}}
+    listing = {"jobs": [{"title": "Koch/Köchin", "geo": {"lat": 51.3321, "lon": 12.3379}}]}
+    for body in (job, listing):
+        for profile in (PERSON, None):
+            dets = run("https://push.vendor-n.example/v2/send", body, profile=profile)
+            assert not [d for d in dets if d.category.startswith("location")], (body, profile)
+    own = run(
+        "https://push.vendor-n.example/v2/register",
+        {"geo": {"lat": "51.3315", "lng": "12.3381"}},
+        profile=PERSON,
+    )
+    assert "location_precise" in at(own, "geo.lat")
+
+
+# --- network: the connection type by its value, under network names or compact ones ------------
+
+
+def test_a_connection_type_value_under_a_network_or_compact_name_is_network() -> None:
+    compact = run("https://t.vendor-o.example/p?ct=wifi&nt=4g&conn_etype=3g&v=2")
+    assert "network" in at(compact, "query:ct")
+    assert "network" in at(compact, "query:nt")
+    assert "network" in at(compact, "query:conn_etype")
+    nested = run(
+        "https://rum.vendor-p.example/i",
+        {"env": {"bearer": "cell", "cellular_generation": "5G", "reachability": "ReachableViaWWAN"}},
+    )
+    assert "network" in at(nested, "env.bearer")
+    assert "network" in at(nested, "env.cellular_generation")
+    assert "network" in at(nested, "env.reachability")
+
+
+def test_connection_words_elsewhere_are_not_the_phones_connection() -> None:
+    dets = run(
+        "https://t.vendor-o.example/p?ct=Leipzig&nt=none&x=cell",
+        {"plan": "5g", "tag": "wifi", "product": {"name": "lte"}, "category_name": "wlan"},
+    )
+    assert not [d for d in dets if d.category == "network"]

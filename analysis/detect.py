@@ -118,6 +118,10 @@ _STACK_RE = re.compile(
     r"\bat [\w$.<>]+\([\w$]+\.(?:java|kt|scala):\d+\)|\bat [\w$.<>]+\((?:Native Method|Unknown Source)\)"
     # JavaScript engines: `at fn (https://…/app.js:12:34)`, `fn@https://…/app.js:12:34`
     r"|\bat (?:[\w$.<>\[\] ]+ \()?\S+:\d+:\d+\)?(?:\n|$)|^[\w$.]*@\S+:\d+:\d+$"
+    # Python tracebacks, Dart/Flutter frames, Apple crash-log frames (`0  App  0x1004… -[VC load] + 52`)
+    r'|\bFile "[^"\n]+", line \d+, in [\w<>]+'
+    r"|#\d+\s+\S[^\n]*\((?:package|dart|file):[^)\n]+\.dart:\d+(?::\d+)?\)"
+    r"|(?:^|\n)\d+\s+[\w.\-]+\s+0x[0-9a-fA-F]{8,16}\s+\S"
 )
 _VERSION_RE = re.compile(
     r"^(?:android|ios|ipados)?[ _]?\d{1,2}(?:\.\d{1,3}){0,3}(?:[ _+-]?[a-z0-9]{0,12}){0,3}$", re.I
@@ -189,6 +193,8 @@ _OS_VERSION_RE = re.compile(
 _EXCEPTION_RE = re.compile(
     r"(?:^|[\s(:])(?:[a-z_][\w$]*\.){1,8}[A-Z][\w$]*(?:Exception|Error)\b"
     r"|^[A-Z][\w$]*(?:Exception|Error)(?::\s|$)"
+    # a bare class inside a message, as runtimes print it before its message (`… rejection: TypeError: x`)
+    r"|(?<![\w.])[A-Z][a-z][\w$]*(?:Exception|Error):\s"
 )
 _AUTH_SCHEMES = ("Bearer ", "bearer ", "Token ", "token ", "Basic ", "basic ")
 _OS_NAMES = (
@@ -255,11 +261,31 @@ _LINE_ITEMS = _WORDS.set("line_items")
 _LINE_FIELDS = _WORDS.set("line_fields")
 _ACTIVITY_RECORDS = _WORDS.set("activity_records")
 _NOTE_KEYS = MESSAGE_TEXT_KEYS | {"description", "details"}
-_ACTIVITY_LAST_NAMES = _PAGE_URL_KEYS | _METRIC_NAME_KEYS | _NOTE_KEYS
+_SDK_HEALTH_WHAT = "the SDK's own health data"
+"""The `what` of the keys.toml rules naming an SDK's health report (`sdk_health`, `hc`)."""
+_BREADCRUMB_KINDS = _WORDS.set("breadcrumb_kinds")
+_BREADCRUMB_FIELDS = frozenset({"to", "from", "name", "message", "target", "label"})
+_CRASH_PLACE_KEYS = frozenset({"transaction", "context", "route", "screen", "view", "page", "activity"})
+_ERROR_OBJECT_NAMES = frozenset(
+    {"crash", "error", "errors", "exception", "exceptions", "fault", "jserrors", "stacktrace"}
+)
+_ACTIVITY_LAST_NAMES = (
+    _PAGE_URL_KEYS | _METRIC_NAME_KEYS | _NOTE_KEYS | _BREADCRUMB_FIELDS | _CRASH_PLACE_KEYS
+)
 """Last names of leaves `_activity_rule` reads (one set lookup gates it)."""
 _VISITED_PAGE = KeyRule("visited_page", "app_activity", Shape.ANY, "the page or screen the user is on", True)
 _CRM_NOTE = KeyRule(
     "activity_note", "app_activity", Shape.MESSAGE, "a note or activity entry on a person's record", True
+)
+_BREADCRUMB_MOVE = KeyRule(
+    "breadcrumb_move",
+    "app_activity",
+    Shape.EVENT,
+    "where the user went or what they tapped (a breadcrumb)",
+    True,
+)
+_CRASH_PLACE = KeyRule(
+    "crash_screen", "app_activity", Shape.EVENT, "the screen or route the user was on when it failed", True
 )
 _OWN_WORDS = KeyRule(
     "own_words", "user_content", Shape.MESSAGE, "a text in the writer's own words (a message, a letter)", True
@@ -762,7 +788,8 @@ class Detector:
                         c = self._known_cand(leaf, m, rule, value, key_label, path)
                         if c is not None:
                             cands.append(c)
-                if not patterns.is_placeholder(value) or inside:
+                if not patterns.is_placeholder(value) or inside or crule.what == _SDK_HEALTH_WHAT:
+                    # an SDK's health report counts (`errors: 0`) even when every count is zero
                     containers.setdefault((cloc, crule.category), []).append((leaf, crule, inside))
                 if crule.category != "diagnostics":
                     continue
@@ -1446,7 +1473,13 @@ class Detector:
                     value,
                 )
         if (
-            ".java:" in value or ".kt:" in value or "Native Method" in value or ".js:" in value
+            ".java:" in value
+            or ".kt:" in value
+            or "Native Method" in value
+            or ".js:" in value
+            or '", line ' in value
+            or ".dart:" in value
+            or " 0x" in value
         ) and _STACK_RE.search(value):
             add("diagnostics", "pattern:stack-trace", 0.85, "value contains stack frames", value)
         return out
@@ -1527,6 +1560,13 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
     request's or resource's object), a metric whose name is an action and its object, or the text
     of a note or activity entry written to a person's record (`/members/{id}/notes`)."""
     last = path.norms[-1]
+    crumb = "breadcrumbs" in path.tokens or "breadcrumb" in path.tokens
+    if last in _BREADCRUMB_FIELDS and crumb:
+        kind = _breadcrumb_kind(ctx, path.parent_loc)
+        if kind is not None and "(" not in value:  # not a lifecycle callback (`CartActivity#onResume()`)
+            return _BREADCRUMB_MOVE, f"(in a {kind!r} breadcrumb)"
+    if last in _CRASH_PLACE_KEYS and _beside_error(ctx, path.parent_loc):
+        return _CRASH_PLACE, "(beside the error of a crash report)"
     if last in _NOTE_KEYS:
         if " " not in value:
             return None, None
@@ -1538,7 +1578,11 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
             if word is not None:
                 return _OWN_WORDS, f"(the text is in the first person: {word!r})"
         return None, None
-    if last in _PAGE_URL_KEYS and not (path.tokens & _REQUEST_CONTEXT):
+    if (
+        last in _PAGE_URL_KEYS
+        and not (path.tokens & _REQUEST_CONTEXT)
+        and not (crumb and _breadcrumb_kind(ctx, path.parent_loc) is None)  # a fetch breadcrumb's URL
+    ):
         what = _visited_page(value)
         if what is not None:
             return _VISITED_PAGE, f"({what})"
@@ -1546,6 +1590,35 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
         if keys.action_name(keys.tokens(value)):
             return _ACTION_METRIC, "(a metric named as a user action)"
     return None, None
+
+
+def _breadcrumb_kind(ctx: RecordContext, parent: str) -> str | None:
+    """The type or category of the breadcrumb holding a leaf (also one object up: Sentry's
+    `data.to` beside `category: navigation`), when it records the user's moves."""
+    for where in (parent, parent_location(parent)):
+        sib = ctx.of(where)
+        for t in ("type", "category", "kind"):
+            kind = sib.get(t)
+            if kind is not None and _BREADCRUMB_KINDS.intersection(keys.normalise(kind).split("_")):
+                return kind  # `navigation`, `ui.click`, `click-event`, `user`
+    return None
+
+
+def _beside_error(ctx: RecordContext, parent: str) -> bool:
+    """The object holding a leaf also holds an error or exception object: a crash report, whose
+    `transaction`, `context` or screen names where the user was (Sentry, Bugsnag)."""
+    key = "error:" + parent
+    found = ctx.memo.get(key)
+    if found is None:
+        found = False
+        for loc in ctx.siblings:
+            if loc.startswith(parent) and len(loc) > len(parent):
+                head = loc[len(parent) :].lstrip(".").split(".", 1)[0].split("[", 1)[0]
+                if keys.normalise(head) in _ERROR_OBJECT_NAMES:
+                    found = True
+                    break
+        ctx.memo[key] = found
+    return found
 
 
 def _order_record(ctx: RecordContext) -> bool:

@@ -349,3 +349,117 @@ def test_a_push_text_is_user_content_only_when_it_relays_a_conversation() -> Non
     }
     dets = run("https://push.vendor-p.example/v1/projects/p/messages:send", relayed)
     assert "user_content" in at(dets, "notification.body")
+
+
+# --- crash reports: every rule applies inside them; where the user was is app activity -----------
+
+SENTRY_EVENT = {
+    # Sentry event payload (develop.sentry.dev "Event Payloads": exception, breadcrumbs, request, user)
+    "event_id": "fc6d8c0c43fc4630ad850ee518f1b9d0",
+    "platform": "javascript",
+    "transaction": "/orders/:id",
+    "user": {"id": "u-8812", "email": "kim.probe@mailbox.org"},
+    "request": {"url": "https://app.example.de/orders/99812"},
+    "breadcrumbs": {
+        "values": [
+            {"category": "navigation", "data": {"from": "/home", "to": "/orders/99812"}},
+            {"category": "ui.click", "message": "button#pay"},
+            {"category": "console", "message": "checkout for kim.probe@mailbox.org"},
+            {"category": "fetch", "data": {"url": "https://api.example.de/v2/orders/99812", "method": "GET"}},
+        ]
+    },
+    "exception": {
+        "values": [
+            {
+                "type": "TypeError",
+                "value": "Cannot read properties of undefined (reading 'total')",
+                "stacktrace": {
+                    "frames": [{"function": "pay", "lineno": 12, "vars": {"phone": "+4917612345678"}}]
+                },
+            }
+        ]
+    },
+}
+
+
+def test_a_sentry_event_is_searched_with_every_rule() -> None:
+    dets = run("https://o4711.ingest.sentry.example/api/42/store/", SENTRY_EVENT)
+    assert "diagnostics" in at(dets, "json:exception")
+    assert "app_activity" in at(dets, "json:transaction")  # the route the user was on
+    assert "app_activity" in at(dets, "request.url")  # the page the user was on
+    assert "app_activity" in at(dets, "values[0].data.to")  # navigation breadcrumb
+    assert "app_activity" in at(dets, "values[1].message")  # what the user tapped
+    assert "contact_info" in at(dets, "values[2].message")  # an e-mail in a console breadcrumb
+    assert "contact_info" in at(dets, "vars.phone")  # a stack frame's local variable
+    # a console or fetch breadcrumb records the app's code, not the user's moves
+    assert "app_activity" not in at(dets, "values[2].message") | at(dets, "values[3].data.url")
+
+
+def test_bugsnag_and_raygun_reports_name_where_the_user_was() -> None:
+    # Bugsnag Error Reporting API v4 (`context`, breadcrumbs `type: navigation|user`)
+    bugsnag = {
+        "events": [
+            {
+                "exceptions": [
+                    {"errorClass": "java.lang.IllegalStateException", "message": "order not found"}
+                ],
+                "context": "OrderDetailActivity",
+                "breadcrumbs": [
+                    {"name": "OrderDetail", "type": "navigation"},
+                    {"name": "Tapped pay", "type": "user", "metaData": {"query": "grüner Tee"}},
+                    {"name": "CartActivity#onResume()", "type": "navigation"},
+                ],
+            }
+        ]
+    }
+    dets = run("https://notify.crash-a.example/", bugsnag)
+    assert "app_activity" in at(dets, "events[0].context")
+    assert "app_activity" in at(dets, "breadcrumbs[0].name")
+    assert "app_activity" in at(dets, "breadcrumbs[1].metaData.query")
+    assert "app_activity" not in at(dets, "breadcrumbs[2].name")  # a lifecycle callback: code
+    # Raygun crash reporting API (`details.error`, `details.request.url`, breadcrumbs `type`)
+    raygun = {
+        "details": {
+            "error": {"className": "NullReferenceException", "message": "Object reference not set"},
+            "request": {"url": "https://shop.example.com/products/sku-4711"},
+            "breadcrumbs": [{"type": "click-event", "message": "Add to basket"}],
+        }
+    }
+    dets = run("https://api.crash-b.example/entries", raygun)
+    assert "app_activity" in at(dets, "request.url")
+    assert "app_activity" in at(dets, "breadcrumbs[0].message")
+
+
+def test_a_context_or_transaction_not_beside_an_error_is_no_crash_screen() -> None:
+    dets = run("https://api.example.org/v1/jobs", {"context": "nightly-export", "transaction": "batch-17"})
+    assert activity(dets) == []
+
+
+def test_stack_traces_of_more_runtimes_and_exception_classes_in_messages_are_diagnostics() -> None:
+    texts = {
+        "python": 'Traceback (most recent call last):\n  File "/app/shop/views.py", line 42, in checkout\n    x',
+        "dart": "#0      OrderPage.build (package:shop/order_page.dart:88:12)\n#1      main (package:shop/main.dart:9:3)",
+        "apple": "0   Shop   0x0000000100ab1234 -[OrderViewController viewDidLoad] + 52\n1   UIKitCore   0x1a2b3c4d5e",
+        "message": "Unhandled promise rejection: TypeError: x is undefined",
+    }
+    for name, text in texts.items():
+        dets = run("https://logs.vendor-l.example/v1/input", {"payload_text": text})
+        assert "diagnostics" in at(dets, "payload_text"), name
+    for text in (
+        "Your order 0x12 ships soon, see you",
+        "Error: please retry later",
+        "see line 4, in the manual",
+    ):
+        assert run("https://logs.vendor-l.example/v1/input", {"payload_text": text}) == [], text
+
+
+def test_an_sdk_health_check_is_diagnostics_even_with_zero_counts() -> None:
+    # Countly SDK health check (`hc` form parameter holding JSON), a generic `health_check` object
+    dets = run(
+        "https://stats.example.org/i",
+        "app_key=k1&hc=%7B%22el%22%3A0%2C%22wl%22%3A1%7D&sdk_name=web",
+        form=True,
+    )
+    assert "diagnostics" in {d.category for d in dets}
+    dets = run("https://sdk.vendor-m.example/v1/ping", {"health_check": {"dropped": 0, "errors": 0}})
+    assert "diagnostics" in {d.category for d in dets}

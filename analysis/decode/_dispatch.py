@@ -205,6 +205,8 @@ def _body_text(
             ctx.note(f"json at {base}: declared JSON but not valid JSON; sniffed instead")
     if ws and _socketio(ctx, st, base, chain, depth):
         return
+    if c0 == "b" and _bel(ctx, st, base, chain, depth):
+        return
     if (hint == "form" or "=" in st) and _form(
         ctx, st, base, chain, None, depth, lenient=True, declared=hint == "form"
     ):
@@ -280,6 +282,7 @@ register(Registered("text", 90, _body_text, lambda ct: ct.startswith("text/")))
 
 # The format modules call back into the dispatcher (a value may hold any format); importing
 # them after the dispatcher is defined lets both sides bind each other's functions directly.
+from ._bel import _bel  # noqa: E402
 from ._compress import _inflate  # noqa: E402
 from ._form import _form  # noqa: E402
 from ._json import _DEEP, _FAIL, _json_loads, _ndjson  # noqa: E402

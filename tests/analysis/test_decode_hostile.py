@@ -74,6 +74,8 @@ SAMPLES = [
     zstandard.ZstdCompressor().compress(b'{"z":"zstd"}'),
     brotli.compress(b"a=1&b=2"),
     b'42["ev",{"uid":"u1"}]',
+    b"bel.7;1,3,,6k,,,'popstate,'https://a.example/,0,,1,,!!'/,'/x,'i1,'2,44,44;5,'enduser.id,'u1;"
+    b"2,,,1e,,,'GET,c8,'a.example,'/p,,,1,'3,!!!;b,!a,,5",
     b"[" * 50 + b"]" * 50,
 ]
 
@@ -497,3 +499,33 @@ def test_escapes_in_keys_are_quoted_in_locations_but_kept_in_keys():
     (leaf,) = decoded.leaves
     assert leaf.location == 'body.json:["a\\u001b[2Jb"]'
     assert leaf.key == "a\x1b[2Jb"
+
+
+# --------------------------------------------------------------------------------------------
+# Compact vendor formats (analysis/decode/_bel.py, ...)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"bel.7;" + b"1,zzzzzz;" * 20_000,  # every node claims a huge number of attached records
+        b"bel.6;" + b";" * 200_000,  # empty records
+        b"bel.6;e," + b"z" * 100_000 + b",1,1;5,'k,zzzzzzzzzzzzzzzzzzzzzzzz",  # huge numbers
+        b"bel.6;" + b"5,'k,'" + b"\\" * 50_000,  # escapes only
+        b"bel.6;" + b"!" * 300_000,  # nulls need no separator
+        b"bel.6;e,'a,1,2;5,99999,7777;6,'d,x'y;7;8,;9,!,!;e",  # references past the table, junk
+        b"bel.6;" + b"'" + "\u00e9\x00;".encode() * 1000,
+    ],
+    ids=["attached-counts", "empty-records", "huge-numbers", "escapes", "nulls", "junk", "odd-text"],
+)
+def test_bel_hostile_payloads(body):
+    decoded = decode_record(record(body, content_type="text/plain"))
+    check(decoded)
+    assert len(decoded.leaves) <= DEFAULT.max_leaves
+
+
+def test_bel_nesting_is_bounded():
+    body = b"bel.7;" + b"1,1;" * 5000 + b"5,'enduser.id,'u-1"
+    decoded = decode_record(record(body, content_type="text/plain"))
+    check(decoded)
+    assert max(leaf.location.count("children") for leaf in decoded.leaves) <= 8

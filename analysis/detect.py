@@ -304,6 +304,9 @@ _OTLP_METRIC_NAME_RE = re.compile(r"protobuf:1(?:\[\d+\])?\.2(?:\[\d+\])?\.2(?:\
 """`ExportMetricsServiceRequest.resource_metrics[].scope_metrics[].metrics[].name` (OTLP
 metrics.proto: fields 1, 2, 2, 1) in a schemaless protobuf body."""
 _ACCOUNT_NAMES = _WORDS.set("account_names")
+_HARDWARE_KEY = KeyRule(
+    "hardware_key", "user_id", Shape.ID, "the device's key (a context of kind device)", True
+)
 _CUSTOM_SLOTS = _WORDS.set("custom_slots")
 _NETWORK_NAME_WORDS = _WORDS.set("network_name_words")
 _DISTINCT_CONN_VALUES = _WORDS.set("distinct_conn_values")
@@ -733,6 +736,8 @@ class Detector:
                     pair = array_event(leaf.location, ctx)
                     if pair is not None:
                         rule, why = pair
+                if rule is None and path.norms[-1:] == ("key",) and len(value) in (15, 16, 17):
+                    rule, why = _hardware_key_rule(value, path)
                 if rule is None and path.url_segment:
                     rule, why = self._collection_id(leaf.location, ctx)
                 if rule is None and path.timing:
@@ -1797,6 +1802,16 @@ def _hardware_keyed(rule: KeyRule, path: _Path) -> bool:
         and norms[-1] in keys.GENERIC_CHILDREN
         and bool(_HARDWARE_ID_WORDS.intersection(norms[-2].split("_")))
     )
+
+
+def _hardware_key_rule(value: str, path: _Path) -> tuple[KeyRule | None, str | None]:
+    """`device.key` of a feature-flag context (a context of kind `device`, keyed by the app's
+    choice): when the key has the shape of the OS's or hardware's id, it is the device id. Other
+    values under `device_key` are as often a crypto key and say nothing."""
+    if len(path.norms) >= 2 and _HARDWARE_ID_WORDS.intersection(path.norms[-2].split("_")):
+        if _hardware_id(value, len(value)) is not None:
+            return _HARDWARE_KEY, f"under {path.norms[-2]!r}"
+    return None, None
 
 
 def _hardware_id(v: str, n: int) -> tuple[float, str] | None:

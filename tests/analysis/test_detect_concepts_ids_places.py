@@ -212,11 +212,11 @@ def test_a_city_as_a_dimension_of_an_aggregate_metric_is_no_ones_place() -> None
         assert not [d for d in dets if d.category.startswith("location")]
 
 
-def test_coordinates_beside_an_employer_or_job_are_not_the_users_location() -> None:
-    # a job's or employer's place in a push payload or a listing, even within the profile's
+def test_coordinates_beside_an_employer_or_office_are_not_the_users_location() -> None:
+    # an employer's or an office's place in a push payload or a listing, even within the profile's
     # tolerance: only the user's own position at the value's precision would be the user's
     job = {"data": {"kind": "reminder", "employer": "Bäckerei Krume", "lat": "51.3401", "lng": "12.3511"}}
-    listing = {"jobs": [{"title": "Koch/Köchin", "geo": {"lat": 51.3321, "lon": 12.3379}}]}
+    listing = {"offices": [{"title": "Filiale Plagwitz", "geo": {"lat": 51.3321, "lon": 12.3379}}]}
     for body in (job, listing):
         for profile in (PERSON, None):
             dets = run("https://push.vendor-n.example/v2/send", body, profile=profile)
@@ -252,3 +252,31 @@ def test_connection_words_elsewhere_are_not_the_phones_connection() -> None:
         {"plan": "5g", "tag": "wifi", "product": {"name": "lte"}, "category_name": "wlan"},
     )
     assert not [d for d in dets if d.category == "network"]
+
+
+def test_a_device_contexts_key_of_the_os_id_shape_is_a_device_id() -> None:
+    # feature-flag SDKs key a context of kind `device` by whatever the app passes: the OS's id here
+    dets = run(
+        "https://flags.vendor-q.example/events/bulk",
+        [
+            {
+                "kind": "identify",
+                "context": {"kind": "multi", "device": {"key": "5c1e0a9b7d2f4e61", "os": "Android 14"}},
+            }
+        ],
+    )
+    assert "device_id" in at(dets, "context.device.key")
+    crypto = run(
+        "https://kms.vendor-r.example/v1/wrap", {"device": {"key": "q8Zk3mP9qR2tY7vZ1aB4cD6eF8gH0jK2"}}
+    )
+    assert "device_id" not in at(crypto, "device.key")
+
+
+def test_the_users_coordinates_in_an_event_about_a_job_are_the_users_location() -> None:
+    # an event that names a job (its id) beside the user's own position: not a job's place
+    body = {
+        "event": "Application Sent",
+        "properties": {"job_id": "job_88", "$latitude": "51.331512", "$longitude": "12.338104"},
+    }
+    dets = run("https://track.vendor-s.example/import", body)
+    assert "location_precise" in at(dets, "properties.$latitude")

@@ -269,8 +269,10 @@ _CRASH_PLACE_KEYS = frozenset({"transaction", "context", "route", "screen", "vie
 _ERROR_OBJECT_NAMES = frozenset(
     {"crash", "error", "errors", "exception", "exceptions", "fault", "jserrors", "stacktrace"}
 )
+_DIAGNOSTIC_ITEM_TYPES = _WORDS.set("diagnostic_item_types")
+_ITEM_TYPE_KEYS = frozenset({"type", "kind", "event_type", "base_type", "item_type", "entry_type"})
 _ACTIVITY_LAST_NAMES = (
-    _PAGE_URL_KEYS | _METRIC_NAME_KEYS | _NOTE_KEYS | _BREADCRUMB_FIELDS | _CRASH_PLACE_KEYS
+    _PAGE_URL_KEYS | _METRIC_NAME_KEYS | _NOTE_KEYS | _BREADCRUMB_FIELDS | _CRASH_PLACE_KEYS | _ITEM_TYPE_KEYS
 )
 """Last names of leaves `_activity_rule` reads (one set lookup gates it)."""
 _VISITED_PAGE = KeyRule("visited_page", "app_activity", Shape.ANY, "the page or screen the user is on", True)
@@ -286,6 +288,9 @@ _BREADCRUMB_MOVE = KeyRule(
 )
 _CRASH_PLACE = KeyRule(
     "crash_screen", "app_activity", Shape.EVENT, "the screen or route the user was on when it failed", True
+)
+_DIAGNOSTIC_ITEM = KeyRule(
+    "diagnostic_item_type", "diagnostics", Shape.ANY, "an item of performance, error or SDK diagnostics", True
 )
 _OWN_WORDS = KeyRule(
     "own_words", "user_content", Shape.MESSAGE, "a text in the writer's own words (a message, a letter)", True
@@ -1570,6 +1575,10 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
         kind = _breadcrumb_kind(ctx, path.parent_loc)
         if kind is not None and "(" not in value:  # not a lifecycle callback (`CartActivity#onResume()`)
             return _BREADCRUMB_MOVE, f"(in a {kind!r} breadcrumb)"
+    if last in _ITEM_TYPE_KEYS:
+        if len(value) <= 40 and keys.normalise(value) in _DIAGNOSTIC_ITEM_TYPES:
+            return _DIAGNOSTIC_ITEM, "(the item's type)"
+        return None, None
     if last in _CRASH_PLACE_KEYS and _beside_error(ctx, path.parent_loc):
         return _CRASH_PLACE, "(beside the error of a crash report)"
     if last in _NOTE_KEYS:

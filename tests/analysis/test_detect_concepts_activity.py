@@ -463,3 +463,47 @@ def test_an_sdk_health_check_is_diagnostics_even_with_zero_counts() -> None:
     assert "diagnostics" in {d.category for d in dets}
     dets = run("https://sdk.vendor-m.example/v1/ping", {"health_check": {"dropped": 0, "errors": 0}})
     assert "diagnostics" in {d.category for d in dets}
+
+
+# --- items typed as diagnostics, route changes ----------------------------------------------------
+
+
+def diagnostics(dets: list[Detection]) -> list[str]:
+    return sorted(d.location for d in dets if d.category == "diagnostics")
+
+
+def test_items_typed_as_performance_error_or_sdk_diagnostics_are_diagnostics() -> None:
+    # Datadog RUM events (`type: resource|long_task`), LaunchDarkly diagnostic events
+    # (`kind: diagnostic`), Sentry envelope items (`type: client_report`)
+    rum = [{"type": "long_task", "long_task": {"id": "l1"}}, {"type": "resource", "date": 1796395283}]
+    assert diagnostics(run("https://rum.vendor-n.example/api/v2/rum", rum)) == [
+        "body.json:[0].type",
+        "body.json:[1].type",
+    ]
+    dets = run("https://events.vendor-o.example/diagnostic", {"kind": "diagnostic", "droppedEvents": 0})
+    assert "diagnostics" in at(dets, "json:kind")
+    dets = run(
+        "https://o1.ingest.vendor-s.example/api/2/envelope/",
+        {"type": "client_report", "discarded_events": []},
+    )
+    assert "diagnostics" in at(dets, "json:type")
+
+
+def test_other_item_types_are_not_diagnostics() -> None:
+    body = {
+        "data": [{"type": "resources", "id": "7"}, {"type": "user"}, {"kind": "article"}, {"type": "view"}]
+    }
+    assert diagnostics(run("https://api.vendor-j.example/v1/items", body)) == []
+
+
+def test_a_route_change_names_the_screen_the_user_went_to() -> None:
+    # Elastic APM RUM (`transaction.type: route-change`), a soft navigation of other RUM agents
+    dets = run(
+        "https://apm.vendor-r.example/intake/v2/rum/events",
+        {"transaction": {"name": "/jobs/:jobId", "type": "route-change", "duration": 41}},
+    )
+    assert "app_activity" in at(dets, "transaction.name")
+    dets = run(
+        "https://rum.vendor-n.example/v1", {"events": [{"type": "soft_navigation", "name": "Checkout"}]}
+    )
+    assert "app_activity" in at(dets, "events[0].name")

@@ -18,7 +18,8 @@ Rules, in the order they are tried (the first that gives a rule wins):
 * a single-event body: a top-level `name` beside event payload objects (`properties`, `params`);
 * the current screen (`screen`, `view`, `page`, `route`) beside an event is app activity;
 * personal fields without a profile: `name`, `gender`, `birthday`, `address` … directly under a
-  user/person/customer/traits/profile object are the person's;
+  user/person/customer/traits/profile object (or `user_details`, `customer_info`) are the
+  person's — not when the object or its call is typed a group, company or account;
 * free-text messages: `text`/`body`/`content`/`message` … in a message context (a chat, a push
   notification, a ticket, or beside `to`/`from`/`recipient`) are user content — never inside
   error, log or crash objects;
@@ -49,6 +50,7 @@ EVENT_MARKERS = _W.set("event_markers")
 PERSON_OBJECTS = _W.set("person_objects")
 PERSON_PLACES = _W.set("person_places")
 PERSON_OBJECT_SUFFIXES = _W.set("person_object_suffixes")
+GROUP_KINDS = _W.set("group_kinds")
 ADDRESS_LINES = _W.set("address_lines")
 SCREEN_KEYS = _W.set("screen_keys")
 MESSAGE_TEXT_KEYS = _W.set("message_text_keys")
@@ -287,8 +289,8 @@ def context_rule(
         return _RULES["screen"], "beside an event"
     if norm in SCREEN_KEYS and tokens & ERROR_OBJECTS:
         return _RULES["crash_screen"], "in a crash or error report"
-    # personal fields without a profile
-    if len(names) >= 2:
+    # personal fields without a profile (not the traits of a group call: a company's or team's)
+    if len(names) >= 2 and not group_object(ctx, parent, sib):
         owner = names[-2]
         if norm in PERSON_FIELDS and person_owner(owner):
             return _person_rule(norm), f"under {owner!r}"
@@ -416,6 +418,18 @@ def _has_child_object(ctx: RecordContext, parent: str, names: frozenset[str]) ->
             rest = loc[len(parent) :].lstrip(".")
             head = rest.split(".", 1)[0].split("[", 1)[0].split(">", 1)[0]  # `custom_data>json:`
             if keys.normalise(head) in names:
+                return True
+    return False
+
+
+def group_object(ctx: RecordContext, parent: str, sib: dict[str, str] | None = None) -> bool:
+    """The object (or the call holding it) is typed as a group, company or account (`type: group`
+    beside `traits` in CDP batches, `kind: organization`): its name and place are not a person's."""
+    above = ctx.of(parent_location(parent))
+    for group in (ctx.of(parent) if sib is None else sib, above):
+        for t in TYPE_WORDS:
+            kind = group.get(t)
+            if kind is not None and keys.normalise(kind) in GROUP_KINDS:
                 return True
     return False
 

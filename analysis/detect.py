@@ -84,6 +84,7 @@ from .context import (
     array_event,
     array_pair,
     context_rule,
+    group_object,
     is_random_flagged,
     parent_location,
     person_owner,
@@ -1221,6 +1222,8 @@ class Detector:
             return None  # a store's city/zip/street, not the user's
         if cat == "location_coarse" and path.tokens & _AGGREGATE_OBJECTS:
             return None  # a dimension of an aggregate metric (a count over many users), not a place of one
+        if cat == "location_coarse" and ctx is not None and group_object(ctx, path.parent_loc):
+            return None  # the place of a group, company or account (`type: group` beside `traits`)
         if shape is Shape.FLAG:  # booleans are what a flag holds (elsewhere they are placeholders)
             if v.lower() in _FLAG_VALUES:
                 return cat, 0.7, "value is a connectivity flag"

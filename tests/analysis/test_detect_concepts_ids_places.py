@@ -280,3 +280,27 @@ def test_the_users_coordinates_in_an_event_about_a_job_are_the_users_location() 
     }
     dets = run("https://track.vendor-s.example/import", body)
     assert "location_precise" in at(dets, "properties.$latitude")
+
+
+# --- personal fields without a profile: a group's traits are not a person's -------------------
+
+
+def test_the_traits_of_a_group_call_are_not_a_persons() -> None:
+    batch = {
+        "batch": [
+            {
+                "type": "group",
+                "groupId": "g-77",
+                "traits": {"name": "Bäckerinnung Leipzig", "city": "Leipzig"},
+            },
+            {"type": "identify", "userId": "u-77", "traits": {"name": "Kim Probe", "gender": "female"}},
+        ]
+    }
+    dets = run("https://cdp.vendor-t.example/v1/batch", batch)
+    assert not at(dets, "batch[0].traits.name")
+    assert "location_coarse" not in at(dets, "batch[0].traits.city")
+    assert "contact_info" in at(dets, "batch[1].traits.name")
+    org = run(
+        "https://crm.vendor-f.example/v2/upsert", {"profile": {"kind": "organization", "name": "Krume GmbH"}}
+    )
+    assert not at(org, "profile.name")

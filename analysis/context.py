@@ -313,7 +313,9 @@ def context_rule(
         if len(names) == 1 and _message_path(ctx):
             return _RULES["message"], "in a message (the URL path names a conversation or push)"
     # session records and performance data
-    if norm in SESSION_RECORD and ("session" in tokens or "sessions" in tokens):
+    if norm in SESSION_RECORD and (
+        "session" in tokens or "sessions" in tokens or "sid" in sib or "session_id" in sib
+    ):  # `sessions[0]`, or a record holding a session id (Sentry's session items: `sid`, `started`, `status`)
         if sum(1 for k in SESSION_RECORD if k in sib) >= 2:
             return _RULES["session"], "in a session record"
     if norm in DURATION_WORDS and tokens & PERF_CONTEXT and "session" not in tokens:

@@ -272,8 +272,16 @@ _ERROR_OBJECT_NAMES = frozenset(
 )
 _DIAGNOSTIC_ITEM_TYPES = _WORDS.set("diagnostic_item_types")
 _ITEM_TYPE_KEYS = frozenset({"type", "kind", "event_type", "base_type", "item_type", "entry_type"})
+_TEXT_WRAPPERS = frozenset({"string_value", "stringvalue", "value", "v", "val"})
+"""Typed-value wrappers of a text (Firestore `text: {stringValue: …}`): read by the parent's name."""
 _ACTIVITY_LAST_NAMES = (
-    _PAGE_URL_KEYS | _METRIC_NAME_KEYS | _NOTE_KEYS | _BREADCRUMB_FIELDS | _CRASH_PLACE_KEYS | _ITEM_TYPE_KEYS
+    _PAGE_URL_KEYS
+    | _METRIC_NAME_KEYS
+    | _NOTE_KEYS
+    | _BREADCRUMB_FIELDS
+    | _CRASH_PLACE_KEYS
+    | _ITEM_TYPE_KEYS
+    | _TEXT_WRAPPERS
 )
 """Last names of leaves `_activity_rule` reads (one set lookup gates it)."""
 _VISITED_PAGE = KeyRule("visited_page", "app_activity", Shape.ANY, "the page or screen the user is on", True)
@@ -1573,6 +1581,10 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
     request's or resource's object), a metric whose name is an action and its object, or the text
     of a note or activity entry written to a person's record (`/members/{id}/notes`)."""
     last = path.norms[-1]
+    if last in _TEXT_WRAPPERS:
+        if len(path.norms) < 2 or path.norms[-2] not in MESSAGE_TEXT_KEYS:
+            return None, None
+        last = path.norms[-2]  # `fields.text.stringValue`: the text under its typed wrapper
     crumb = "breadcrumbs" in path.tokens or "breadcrumb" in path.tokens
     if last in _BREADCRUMB_FIELDS and crumb:
         kind = _breadcrumb_kind(ctx, path.parent_loc)

@@ -251,8 +251,14 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
         "engagement",
         "dwell",
         "foreground",
+        "active",
+        "usage",
     ):
         return _CONCEPT_RULES["session"]
+    if last in _LAUNCH_MEASURES and (
+        prev in ("launch", "launches", "opens") or (prev == "open" and ("app" in tokens or "first" in tokens))
+    ):
+        return _CONCEPT_RULES["session"]  # `launch_count`, `app_open_count`, `first_open_time`
     if _MEMORY_WORDS & set(tokens) and _MEMORY_MEASURES & set(tokens):
         return _CONCEPT_RULES["memory"]
     if action_name(tokens):
@@ -260,6 +266,8 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
     return None
 
 
+_LAUNCH_MEASURES = frozenset({"count", "counts", "number", "num", "total", "time", "at", "date", "timestamp"})
+"""What is measured of the app's launches and opens (session telemetry)."""
 _ACTIVITY_VERBS = _WORDS.set("activity_verbs")
 _RUNTIME_NAMESPACES = _WORDS.set("runtime_namespaces")
 _RUNTIME_OBJECTS = _WORDS.set("runtime_objects")

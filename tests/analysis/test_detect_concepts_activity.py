@@ -507,3 +507,49 @@ def test_a_route_change_names_the_screen_the_user_went_to() -> None:
         "https://rum.vendor-n.example/v1", {"events": [{"type": "soft_navigation", "name": "Checkout"}]}
     )
     assert "app_activity" in at(dets, "events[0].name")
+
+
+# --- more shapes of the same concepts ------------------------------------------------------------
+
+
+def test_texts_under_typed_value_wrappers_and_alert_strings() -> None:
+    # Firestore REST writes (`fields.text.stringValue`), APNs with `alert` as a string
+    write = {
+        "writes": [
+            {
+                "update": {
+                    "name": "projects/p/databases/(default)/documents/chats/c1/messages/m1",
+                    "fields": {"text": {"stringValue": "Ich bin in 10 Minuten da"}},
+                }
+            }
+        ]
+    }
+    dets = run("https://firestore.vendor-g.example/v1/projects/p/databases/(default)/documents:commit", write)
+    assert "user_content" in at(dets, "text.stringValue")
+    push = {"aps": {"alert": "Frau Krume: Bitte bring deinen Ausweis mit."}, "thread-id": "thr-8812"}
+    assert "user_content" in at(run("https://push.vendor-q.example/3/device/ab12cd", push), "aps.alert")
+    reminder = {"aps": {"alert": "Vergiss nicht, deine Bewerbung abzuschicken"}}
+    assert content(run("https://push.vendor-q.example/3/device/ab12cd", reminder)) == []
+
+
+def test_launch_counts_active_time_and_session_items_are_session_telemetry() -> None:
+    # OneSignal `active_time`, app-rating SDKs' `launchCount`, Firebase `first_open_time`, Sentry
+    # session envelope items (`sid`, `started`, `status`)
+    dets = run(
+        "https://api.vendor-h.example/players/p1/on_focus",
+        {"active_time": 61, "launchCount": 14, "first_open_time": 1796390000000},
+    )
+    assert "app_activity" in at(dets, "active_time")
+    assert "app_activity" in at(dets, "launchCount")
+    assert "app_activity" in at(dets, "first_open_time")
+    item = {
+        "sid": "7c3f2a1e-9b8d-4c6e-a5f4-3e2d1c0b9a87",
+        "started": "2026-12-04T10:00:00Z",
+        "status": "exited",
+    }
+    assert "app_activity" in at(run("https://o1.ingest.vendor-s.example/api/2/envelope/", item), "status")
+
+
+def test_store_hours_and_start_times_are_not_session_telemetry() -> None:
+    body = {"store": {"open_time": "09:00"}, "span": {"start_time": 1796390000000}, "open_count": 3}
+    assert activity(run("https://api.vendor-h.example/v1/stores", body)) == []

@@ -16,9 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import mitmproxy.version
+
+import phonehome
 from phonehome.analysis.profile import Profile, ProfileError, load_profile
 from phonehome.store import PROFILE_COPY, SessionStore, write_private_atomic
 from phonehome.store import RESERVE as store_reserve
+from phonehome.store.safefile import open_private
 
 DEFAULT_BODY_CAP = 1_000_000
 DEFAULT_QUEUE = 2_000
@@ -63,8 +67,6 @@ def _check_session_dir(path: Path) -> None:
     ancestor = path
     while not ancestor.exists():
         ancestor = ancestor.parent
-    import os
-
     if not os.access(ancestor, os.W_OK | os.X_OK):
         raise ValueError(f"phonehome_session: cannot create or write {path} (no write access to {ancestor})")
 
@@ -154,10 +156,6 @@ def _iso(ts: float) -> str:
 
 
 def versions() -> dict[str, str]:
-    import mitmproxy.version
-
-    import phonehome
-
     return {
         "phonehome": phonehome.__version__,
         "mitmproxy": mitmproxy.version.VERSION,
@@ -216,8 +214,6 @@ RESERVE_BYTES = 64 << 10
 
 
 def make_reserve(store: SessionStore) -> None:
-    from phonehome.store.safefile import open_private
-
     with open_private(store.root / RESERVE, "wb") as f:
         f.write(bytes(RESERVE_BYTES))
         os.fsync(f.fileno())

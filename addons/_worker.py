@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import logging
 import marshal
 import multiprocessing
@@ -38,7 +39,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mitmproxy import io as mitm_io
+from mitmproxy.io import tnetstring
+from mitmproxy.websocket import WebSocketMessage
+
+from phonehome.analysis.correlate import known_values_from_events
+from phonehome.analysis.records import records_from_state, ws_message_record
+from phonehome.store import JsonlWriter, SessionStore, open_private, read_jsonl
 from phonehome.store import journal as _journal
+from phonehome.store.safefile import open_fd, reason
 
 log = logging.getLogger("phonehome.live.worker")
 
@@ -68,8 +77,6 @@ class SavingStopped(Exception):
     """Writing the session failed in a way another try will not fix (`SAVE_ERRNOS`)."""
 
     def __init__(self, what: str, error: OSError) -> None:
-        from phonehome.store.safefile import reason
-
         super().__init__(f"cannot write {what}: {reason(error)}")
         self.errno = error.errno or errno.EIO
 
@@ -232,10 +239,6 @@ class Worker:
 
 def flow_from_bytes(data: bytes) -> Any:
     """The flow in `data` (one FlowWriter record), read back exactly as replay reads flow files."""
-    import io
-
-    from mitmproxy import io as mitm_io
-
     for flow in mitm_io.FlowReader(io.BytesIO(data)).stream():
         return flow
     raise ValueError("no flow in item")
@@ -301,9 +304,6 @@ class Processor:
             self._hook_size = size
             return
         self._hook_size = size
-        from phonehome.analysis.correlate import known_values_from_events
-        from phonehome.store import read_jsonl
-
         read = read_jsonl(path, self.hook_offset)
         self.hook_offset = read.next_offset
         if read.objects:
@@ -412,8 +412,6 @@ class Processor:
 
     @staticmethod
     def _state(data: bytes) -> dict[str, Any]:
-        from mitmproxy.io import tnetstring
-
         state = tnetstring.loads(data)
         if not isinstance(state, dict):
             raise ValueError("record is not a serialised flow")
@@ -422,15 +420,9 @@ class Processor:
     def _state_records(self, state: dict[str, Any]) -> list[Any]:
         """Records of one flow from its flow-file state, the way replay reads `flows.mitm`
         (`tnetstring` → `records_from_state`, no Flow object)."""
-        from phonehome.analysis.records import records_from_state
-
         return records_from_state(state, source="proxy", app=self.analyser.app, body_cap=self.body_cap)
 
     def _ws_message(self, flow_id: str, index: int, state: Any) -> None:
-        from mitmproxy.websocket import WebSocketMessage
-
-        from phonehome.analysis.records import ws_message_record
-
         flow = self.ws_flows.get(flow_id)
         if flow is None:
             raise LookupError("WebSocket message without its handshake (handshake not seen or forgotten)")
@@ -441,6 +433,7 @@ class Processor:
         self._records([record])
 
     def _records(self, records: list[Any]) -> None:
+        # Lazy: the proxy process imports this module too; the analysis (pandas) loads in the worker only.
         from phonehome.analysis.schema import to_json_row
 
         rows: list[dict[str, Any]] = []
@@ -543,8 +536,8 @@ class Processor:
 def build_analyser(session_dir: Path) -> tuple[Any, int]:
     """The analyser `phonehome replay` would use for this session, and the hook-events offset
     from which runtime values still have to be read."""
+    # Lazy: the proxy process imports this module too; the analysis (pandas) loads in the worker only.
     from phonehome.analysis.sessions import plan_replay
-    from phonehome.store import SessionStore
 
     store = SessionStore(session_dir)
     try:
@@ -566,8 +559,6 @@ def main(config: WorkerConfig, counters: Any, parent_pid: int) -> None:
         level=logging.INFO,
         format="[%(asctime)s] phonehome worker %(process)d: %(levelname)s %(message)s",
     )
-    from phonehome.store import JsonlWriter, SessionStore, open_private
-
     store = SessionStore(Path(config.session_dir))
     started = time.monotonic()
     events = JsonlWriter(store.proxy_events)
@@ -576,8 +567,6 @@ def main(config: WorkerConfig, counters: Any, parent_pid: int) -> None:
         log.error("another worker holds %s; exiting", position.path)
         sys.exit(1)
     journal_path = store.root / _journal.JOURNAL
-    from phonehome.store.safefile import open_fd
-
     journal_fd = open_fd(journal_path, os.O_RDONLY)
     flows = open_private(store.flows, "ab")
     flows_fd = flows.fileno()

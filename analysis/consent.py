@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -35,8 +36,6 @@ def marker_at(when: str, label: str = "consent-given") -> dict[str, Any]:
 
 
 def _iso_seconds(when: str) -> float:
-    from datetime import datetime
-
     try:
         moment = datetime.fromisoformat(when.strip().replace("Z", "+00:00"))
     except ValueError:

@@ -64,6 +64,7 @@ class FindingsWriter:
             self._csv_header = True
             self._out.write(text.encode("utf-8", "backslashreplace"))
         else:
+            # Lazy: pyarrow.parquet only for Parquet output.
             import pyarrow as pa
             import pyarrow.parquet as pq
 

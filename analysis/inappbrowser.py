@@ -12,6 +12,7 @@ database).
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -207,8 +208,6 @@ def script_of(e: Mapping[str, Any]) -> str | None:
     if not isinstance(script, str) or not script.strip():
         return None
     if script[:11].lower() == "javascript:":
-        import urllib.parse
-
         return urllib.parse.unquote(script[11:])
     return script
 

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import hpack
 import pylsqpack
@@ -496,8 +497,6 @@ class CaptureReader:
         target = request.target
         host_header = next((v for k, v in request.headers if k.lower() == "host"), "")
         if "://" in target:  # absolute form (to a proxy)
-            from urllib.parse import urlsplit
-
             parts = urlsplit(target)
             scheme = parts.scheme.lower() or scheme
             host_header = host_header or parts.netloc

@@ -19,11 +19,20 @@ raises: the connection is marked unparseable and a note says why.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
+
+import brotli
+import h2.config
+import h2.connection
+import h2.events
+import h2.exceptions
+import zstandard
 
 from .model import Record
 
@@ -50,12 +59,8 @@ def decode_content(body: bytes, encoding: str) -> tuple[bytes, str]:
             except zlib.error:
                 return zlib.decompress(body, -zlib.MAX_WBITS), ""
         if enc == "br":
-            import brotli
-
             return brotli.decompress(body), ""
         if enc == "zstd":
-            import zstandard
-
             return zstandard.ZstdDecompressor().decompressobj().decompress(body), ""
     except Exception:  # noqa: BLE001 - a broken body stays as sent
         return body, enc
@@ -249,8 +254,6 @@ class PlaintextAssembler:
         host, port = _host_port(hmap.get("host") or hmap.get(":authority"), c)
         path = target
         if target.startswith(("http://", "https://")):
-            from urllib.parse import urlsplit
-
             u = urlsplit(target)
             path = (u.path or "/") + (f"?{u.query}" if u.query else "")
         return Record(
@@ -276,11 +279,6 @@ class PlaintextAssembler:
     # HTTP/2 --------------------------------------------------------------------------------
 
     def _feed_h2(self, c: _Conn, data: bytes, ts: float) -> list[Record]:
-        import h2.config
-        import h2.connection
-        import h2.events
-        import h2.exceptions
-
         if c.h2 is None:
             conn = h2.connection.H2Connection(
                 h2.config.H2Configuration(
@@ -374,8 +372,6 @@ def _host_port(authority: str | None, c: _Conn) -> tuple[str, int]:
 
 
 def _is_ip(host: str) -> bool:
-    import ipaddress
-
     try:
         ipaddress.ip_address(host)
     except ValueError:

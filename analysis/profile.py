@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from phonehome.store.safefile import UnsafeFile, read_bytes
+
 ValueKind = Literal[
     "id",
     "mac",
@@ -255,8 +257,6 @@ def parse_profile(data: dict[str, Any], path: Path | None = None) -> Profile:
 
 def load_profile(path: str | Path, *, follow: bool = True) -> Profile:
     """The profile in the TOML file `path` (regular files only; a link only with `follow`)."""
-    from phonehome.store.safefile import UnsafeFile, read_bytes
-
     path = Path(path)
     try:
         data = tomllib.loads(read_bytes(path, follow=follow, limit=MAX_PROFILE_BYTES).decode("utf-8"))

@@ -35,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from phonehome import __version__
 from phonehome.store import DIR_MODE, SessionStore
 from phonehome.store.safefile import AtomicFile, write_atomic
 
@@ -417,8 +418,6 @@ def hook_sdks(events: Iterable[dict[str, Any]]) -> list[str]:
 
 
 def write_study_meta(dataset: Path, inputs: Iterable[Path], tasks: int) -> None:
-    from phonehome import __version__
-
     meta = {
         "schema_version": SCHEMA_VERSION,
         "phonehome": __version__,
@@ -433,6 +432,7 @@ def write_study_meta(dataset: Path, inputs: Iterable[Path], tasks: int) -> None:
 
 def open_table(dataset: str | Path, table: str) -> Any:
     """One table of a study dataset as a lazy `pyarrow.dataset.Dataset` (with the `app` partition)."""
+    # Lazy: pyarrow.dataset takes ~0.3 s to import; only reading a dataset needs it.
     import pyarrow.dataset as ds
 
     base = Path(dataset) / table

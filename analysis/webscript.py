@@ -309,6 +309,7 @@ def _sha(text: str) -> str:
 
 @cache
 def _parser() -> Any:
+    # Lazy: tree-sitter's native parser only once a script is analysed.
     import tree_sitter
     import tree_sitter_javascript
 

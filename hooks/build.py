@@ -107,6 +107,7 @@ def npm_ci(folder: Path) -> None:
 
 
 def compile_entry(folder: Path, entry: str, *, bundle_format: str = "iife", platform: str = "gum") -> str:
+    # Lazy: frida loads a native library; only compiling an agent needs it.
     import frida
 
     diagnostics: list[str] = []

@@ -179,6 +179,7 @@ class HookHost:
     # ------------------------------------------------------------------ device, spawn, attach
 
     def _get_device(self) -> Any:
+        # Lazy: frida loads a native library; only opening a device needs it (events and describe run without).
         import frida
 
         if self.config.device == "usb":

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from phonehome.analysis.pcap import INSTALL_HINT, tshark_path
+
 Status = Literal["pass", "fail", "warn", "skip"]
 
 REPO = Path(__file__).resolve().parent.parent
@@ -93,6 +95,7 @@ def default_confdir() -> Path:
 
 def mitmproxy_ca_hash(cert_pem: bytes) -> str:
     """Android's file name for a CA in the system store: OpenSSL's `subject_hash_old` + ".0"."""
+    # Lazy: the CLI imports this module to build its parser; x509 only when a CA is checked.
     from cryptography import x509
 
     cert = x509.load_pem_x509_certificate(cert_pem)
@@ -175,6 +178,7 @@ def check_device(*, usb: bool, remote: str | None, timeout: int = 3) -> list[Che
                 "no device given (--usb or --remote HOST): only the local parts were checked",
             )
         ]
+    # Lazy: frida loads a native library; only a device check needs it.
     import frida
 
     where = "USB" if usb else remote
@@ -254,8 +258,6 @@ def check_android_ca(
 
 def check_tshark(*, tshark: str | None = None) -> Check:
     """Packet captures are read through Wireshark's tshark (`phonehome replay capture.pcapng`)."""
-    from phonehome.analysis.pcap import INSTALL_HINT, tshark_path
-
     path = tshark or tshark_path()
     if path is None:
         return Check(

@@ -29,6 +29,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Literal
 
+from phonehome.analysis.same_request import without_proxied_duplicates
 from phonehome.store import SessionStore, make_private_dir, open_private, read_jsonl
 from phonehome.views.inert import inert
 
@@ -395,8 +396,6 @@ class DeviceSession:
         return statuses
 
     def closing_words(self) -> str:
-        from phonehome.analysis.same_request import without_proxied_duplicates
-
         proxied = read_jsonl(self.store.findings).objects
         findings = len(proxied) + len(
             without_proxied_duplicates(read_jsonl(self.store.hook_findings).objects, proxied)

@@ -71,6 +71,7 @@ def quiet_dask() -> None:
 def local_client(workers: int | None) -> Any:
     """A local Dask cluster: one single-threaded worker process per core (the analysis is
     CPU-bound Python, so threads would share one core)."""
+    # Lazy: Dask's distributed takes ~0.4 s to import; only a study needs it.
     from distributed import Client, LocalCluster
 
     quiet_dask()
@@ -113,6 +114,7 @@ def run_study(
     if not todo:
         return summary
 
+    # Lazy: Dask's distributed takes ~0.4 s to import; only a study needs it.
     from distributed import Client, as_completed
 
     own = client is None

@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from phonehome import __version__
+from phonehome.analysis.labels import load_labels
+from phonehome.analysis.profile import load_profile
+from phonehome.analysis.sessions import load_inputs, load_session
 from phonehome.commands.ipdb import add_ip_db_argument, open_ip_db
 from phonehome.commands.replay import add_input_arguments, command_line_markers
 from phonehome.commands.report import output_format as report_output_format
@@ -91,9 +94,6 @@ def pairs(values: Sequence[str], what: str) -> dict[str, str]:
 
 def load_one(path: Path, args: argparse.Namespace) -> Any:
     """One input as a `SessionData`: a session as recorded or replayed, or a flow/HAR file replayed."""
-    from phonehome.analysis.profile import load_profile
-    from phonehome.analysis.sessions import load_inputs, load_session
-
     session = SessionStore.is_session(path)
     if session:
         replay_options = args.profile or args.first_party or args.extra_lists
@@ -132,6 +132,7 @@ def group_inputs(
     loaded: Sequence[tuple[Path, Any]], names: dict[str, str], app: str | None = None
 ) -> list[Any]:
     """One `AppInput` per app, in the order the apps first appear."""
+    # Lazy: the views (Jinja2) load only when this command runs, not when the CLI builds its parser.
     from phonehome.views.compare import AppInput
 
     grouped: dict[str, list[tuple[Path, Any]]] = {}
@@ -149,7 +150,7 @@ def group_inputs(
 
 
 def run(args: argparse.Namespace) -> int:
-    from phonehome.analysis.labels import load_labels
+    # Lazy: the views (Jinja2) load only when this command runs, not when the CLI builds its parser.
     from phonehome.views.compare import build_compare, render_html, render_markdown
 
     try:

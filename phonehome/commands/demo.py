@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.text import Text
 
 from phonehome.analysis.sessions import plan_replay
+from phonehome.cli import build_parser
+from phonehome.commands import compare
 from phonehome.views.inert import inert
 from phonehome.views.summary import Summary
 
@@ -64,8 +66,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_compare(args: argparse.Namespace) -> int:
     """`phonehome demo --compare`: the three bundled sessions side by side, written to a file."""
-    from phonehome.commands import compare
-
     inputs = [CAPTURES / name for name, *_rest in COMPARED]
     missing = [str(p) for p in inputs if not (p / "flows.mitm").exists()]
     if missing:
@@ -83,8 +83,6 @@ def run_compare(args: argparse.Namespace) -> int:
         "--name",
         *(f"{app}={de if args.lang == 'de' else en}" for _name, app, en, de in COMPARED),
     ]
-    from phonehome.cli import build_parser
-
     status = compare.run(build_parser().parse_args(argv))
     if status == 0:
         Console().print(
@@ -108,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     if args.watch:
+        # Lazy: the dashboard (textual) loads only with --watch.
         from phonehome.views.dashboard import run_demo_dashboard
 
         return run_demo_dashboard(session, pace=0.0 if args.fast else 1.0)

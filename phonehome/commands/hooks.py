@@ -18,6 +18,9 @@ import sys
 import time
 from pathlib import Path
 
+from phonehome.analysis.profile import ProfileError, load_profile
+from phonehome.hooks.build import BuildError, MissingBundleError, build_agent
+from phonehome.hooks.host import AgentConfig, HookHost, Target, describe_event
 from phonehome.views.inert import inert
 
 AGENT_HELP = "comma-separated agents: api, crypto, tls, unpin, ios (default: api,crypto,tls,unpin)"
@@ -82,17 +85,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from phonehome.hooks.build import BuildError, MissingBundleError, build_agent
-    from phonehome.hooks.host import AgentConfig, HookHost, Target, describe_event
-
     if args.spawn is not None and not args.spawn:
         print("phonehome hooks: --spawn needs a TARGET", file=sys.stderr)
         return 2
     agents = tuple(a.strip() for a in args.agents.split(",") if a.strip())
     profile = None
     if args.profile is not None:
-        from phonehome.analysis.profile import ProfileError, load_profile
-
         try:
             profile = load_profile(args.profile)
         except ProfileError as e:
@@ -158,8 +156,6 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _printer(describe):
-    from phonehome.views.inert import inert
-
     def on_event(event: dict) -> None:
         line = describe(event)
         if line:

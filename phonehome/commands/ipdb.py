@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from phonehome.analysis.ipdb import IpCountries
+
 
 def add_ip_db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -23,7 +25,6 @@ def open_ip_db(path: Path | None) -> Any:
     unreadable file raises ValueError naming it."""
     if path is None:
         return None
-    from phonehome.analysis.ipdb import IpCountries
 
     if not path.is_file():
         raise ValueError(f"--ip-db {path}: no such file")

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
+from phonehome.analysis.consent import marker_at
 from phonehome.analysis.export import FindingsWriter, format_for
 from phonehome.analysis.inappbrowser import capability_digest, injections_from_events, plain_summary
 from phonehome.analysis.profile import ProfileError, load_profile
@@ -119,8 +120,6 @@ def make_plan(args: argparse.Namespace) -> ReplayPlan:
 
 def command_line_markers(args: argparse.Namespace) -> list[dict[str, Any]]:
     """The consent marker `--consent-at` gives (raises `ValueError` on a bad time)."""
-    from phonehome.analysis.consent import marker_at
-
     when = getattr(args, "consent_at", None)
     return [marker_at(when, getattr(args, "consent_label", "consent-given"))] if when else []
 

@@ -14,6 +14,9 @@ import sys
 from pathlib import Path
 
 from phonehome import __version__
+from phonehome.analysis.labels import load_labels
+from phonehome.analysis.profile import load_profile
+from phonehome.analysis.sessions import load_inputs, load_session
 from phonehome.commands.ipdb import add_ip_db_argument, open_ip_db
 from phonehome.commands.replay import add_input_arguments, command_line_markers
 from phonehome.store import FLOWS, SessionStore
@@ -95,8 +98,6 @@ def output_format(path: Path, explicit: str | None, formats: dict[str, str] | No
 
 
 def load(args: argparse.Namespace):  # noqa: ANN201 - SessionData; imported lazily with the pipeline
-    from phonehome.analysis.profile import load_profile
-    from phonehome.analysis.sessions import load_inputs, load_session
 
     inputs: list[Path] = list(args.inputs)
     if len(inputs) == 1 and SessionStore.is_session(inputs[0]):
@@ -117,7 +118,7 @@ def load(args: argparse.Namespace):  # noqa: ANN201 - SessionData; imported lazi
 
 
 def run(args: argparse.Namespace) -> int:
-    from phonehome.analysis.labels import load_labels
+    # Lazy: the views (Jinja2) load only when this command runs, not when the CLI builds its parser.
     from phonehome.views.report import build_report, render_html, render_markdown, write_tables
 
     try:

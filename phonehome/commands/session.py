@@ -156,6 +156,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_with_dashboard(session: DeviceSession, timeout: float | None) -> str:
+    # Lazy: the dashboard (textual) loads only when a session shows it.
     from phonehome.views.dashboard import Dashboard
 
     app = Dashboard(session.root)

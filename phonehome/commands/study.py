@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from phonehome.study import StudyError, run_study
 from phonehome.views.inert import inert
 
 
@@ -77,8 +78,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_study_command(args: argparse.Namespace) -> int:
-    from phonehome.study import StudyError, run_study
-
     console = Console(stderr=True)
     if args.workers is not None and args.workers < 1:
         console.print(Text("phonehome study: --workers must be at least 1", style="red"))
@@ -139,6 +138,7 @@ def run_study_command(args: argparse.Namespace) -> int:
 
 
 def run_study_report(args: argparse.Namespace) -> int:
+    # Lazy: the views (Jinja2) load only when this command runs, not when the CLI builds its parser.
     from phonehome.views.study_report import StudyReportError, write_study_report
 
     console = Console(stderr=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
+from phonehome.store.live import newest_session
 from phonehome.views.inert import inert
 
 
@@ -57,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from phonehome.store.live import newest_session
+    # Lazy: the dashboard (textual) loads only when this command runs, not when the CLI builds its parser.
     from phonehome.views.dashboard import run_watch
 
     err = Console(stderr=True)
@@ -76,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
         err.print(Text("phonehome watch: --interval must be > 0 and --feed-rows >= 1", style="red"))
         return 2
     if session.is_file():
+        # Lazy: the dashboard (textual) loads only when this command runs.
         from phonehome.views.dashboard import run_file_dashboard
 
         status, problems = run_file_dashboard(

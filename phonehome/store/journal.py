@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import logging
 import marshal
 import os
 import struct
@@ -48,7 +49,7 @@ from mitmproxy import http, version
 
 from . import flowbytes as _flowbytes
 from . import marshal_check
-from .safefile import open_fd
+from .safefile import open_fd, reason
 
 JOURNAL = "flows.journal"
 POSITION = "flows.journal.pos"
@@ -257,7 +258,6 @@ class JournalWriter:
         conns.add(record[3], sstate)
         if b"".join(http_parts(record, conns)) != _flowbytes.plain_bytes(f):
             self.fast = False
-            import logging
 
             logging.getLogger("phonehome.live").warning(
                 "phonehome: the journal's flow fields do not rebuild mitmproxy's FlowWriter bytes for flow %s; "
@@ -455,8 +455,6 @@ class RecoveryIncomplete(OSError):
     recorded in the position file, the journal is kept for a later try."""
 
     def __init__(self, root: Path, saved: int, error: OSError) -> None:
-        from .safefile import reason
-
         super().__init__(
             error.errno,
             f"{root / 'flows.mitm'}: saved {saved} flows from {JOURNAL}, then "

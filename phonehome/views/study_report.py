@@ -11,10 +11,12 @@ from pathlib import Path
 
 import jinja2
 
+from phonehome.analysis.categories import category as lookup
 from phonehome.analysis.categories import display_name
 from phonehome.analysis.study_tables import Share, StudyTables, study_tables
 from phonehome.store.safefile import check_output, write_atomic
 from phonehome.views.report import content_security_policy
+from phonehome.views.report.markdown import md
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -200,8 +202,6 @@ def _minutes(seconds: float | None) -> str:
 
 
 def _short(category: str) -> str:
-    from phonehome.analysis.categories import category as lookup
-
     try:
         return lookup(category).short
     except KeyError:
@@ -239,8 +239,6 @@ def render_html(s: StudyTables, lang: str = "en") -> str:
 
 
 def render_markdown(s: StudyTables, lang: str = "en") -> str:
-    from phonehome.views.report.markdown import md
-
     t = TEXT[lang]
     lines = [
         f"# {md(t['title'].format(apps=s.apps))}",

@@ -9,7 +9,7 @@ findings; every ranking names the measure it ranks by.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -282,8 +282,6 @@ def build_compare(
 
 
 def _with_headline(model: CompareModel) -> CompareModel:
-    from dataclasses import replace
-
     points = tuple(ct.headline(model))
     return replace(model, headline=points, in_short=ct.in_short(model, points))
 

@@ -53,6 +53,32 @@ def _body_for(host: str, path: str) -> object | None:
             "payload_size_bytes": 512,
             "server_upload_time": 1796400000000,
         }
+    if host.endswith("growthbook.io") and path.startswith("/api/features/"):
+        return {
+            "status": 200,
+            "features": {
+                "new-onboarding": {"defaultValue": True},
+                "apply-button-color": {"defaultValue": "green"},
+            },
+            "dateUpdated": "2026-12-01T08:00:00Z",
+        }
+    if "unleash" in host and path.endswith("/api/frontend"):
+        return {
+            "toggles": [
+                {
+                    "name": "new-onboarding",
+                    "enabled": True,
+                    "variant": {"name": "disabled", "enabled": False},
+                    "impressionData": True,
+                },
+                {
+                    "name": "apply-button-color",
+                    "enabled": True,
+                    "variant": {"name": "green", "enabled": True},
+                    "impressionData": False,
+                },
+            ]
+        }
     if "mixpanel.com" in host:
         return 1
     return _base_body_for(host, path)

@@ -318,6 +318,9 @@ _OTLP_METRIC_NAME_RE = re.compile(r"protobuf:1(?:\[\d+\])?\.2(?:\[\d+\])?\.2(?:\
 """`ExportMetricsServiceRequest.resource_metrics[].scope_metrics[].metrics[].name` (OTLP
 metrics.proto: fields 1, 2, 2, 1) in a schemaless protobuf body."""
 _ACCOUNT_NAMES = _WORDS.set("account_names")
+_TERSE_ID_NAMES = _WORDS.set("terse_id_names")
+_DOTTED_VERSION_RE = re.compile(r"^v?\d+(?:[._]\d+)+")
+_HANDLE_ID_RE = re.compile(r"^(?=[^ ]*[A-Za-z])(?=[^ ]*\d)[A-Za-z0-9][A-Za-z0-9_\-.:@]{5,63}$")
 _HARDWARE_KEY = KeyRule(
     "hardware_key", "user_id", Shape.ID, "the device's key (a context of kind device)", True
 )
@@ -1870,6 +1873,16 @@ def _check_id(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | N
     # under terse names (`uid: 10234` is an Android process uid) are not findings
     if n >= 4 and " " not in v and rule.suffix_ok:
         return cat, 0.55, "value is a short id"
+    if (
+        6 <= n <= 64
+        and rule.name in _TERSE_ID_NAMES
+        and _HANDLE_ID_RE.match(v)
+        and not _DOTTED_VERSION_RE.match(v)
+    ):
+        # terse id names (`did`, `uid`, `cuid`): a short value mixing letters and digits is an
+        # account or install handle (`azubi-58213`); bare numbers stay out (`uid: 10234` is an
+        # Android process uid), so do versions (`v2.3.1`)
+        return cat, 0.5, "value is a short id mixing letters and digits"
     return None
 
 

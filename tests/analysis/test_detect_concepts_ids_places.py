@@ -304,3 +304,18 @@ def test_the_traits_of_a_group_call_are_not_a_persons() -> None:
         "https://crm.vendor-f.example/v2/upsert", {"profile": {"kind": "organization", "name": "Krume GmbH"}}
     )
     assert not at(org, "profile.name")
+
+
+def test_a_short_handle_under_a_terse_id_name_is_an_id() -> None:
+    # a session record's distinct id (`did`), an install id (`iid`) of compact protocols
+    dets = run(
+        "https://errors.vendor-u.example/api/9/envelope/",
+        {"sid": "0ef0f40448ef4081", "init": True, "status": "ok", "did": "kim-40913", "iid": "inst_7a2"},
+    )
+    assert "user_id" in at(dets, "did")
+    assert "user_id" in at(dets, "iid")
+    quiet = run(
+        "https://errors.vendor-u.example/api/9/envelope/",
+        {"uid": "10234", "did": "v2.3.1", "client_id": "android-app2", "account_id": "acct-9", "cuid": "abc"},
+    )
+    assert not [d for d in quiet if d.category == "user_id"]

@@ -114,7 +114,7 @@ WORD_LISTS |= frozenset(
     # the app-activity, diagnostics and user-content concepts (analysis/detect.py `_activity_*`)
     "bookkeeping_event_codes session_event_codes activity_verbs runtime_namespaces runtime_objects page_url_keys "
     "request_context order_collections line_items line_fields activity_records first_person_words "
-    "breadcrumb_kinds diagnostic_item_types".split()
+    "breadcrumb_kinds diagnostic_item_types bookkeeping_subjects bookkeeping_changes session_starts".split()
 )
 """Every list `words.toml` must have (and may only have)."""
 

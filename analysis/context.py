@@ -285,7 +285,11 @@ def context_rule(
     if norm == "name" and len(names) == 1 and _has_child_object(ctx, parent, EVENT_PAYLOADS):
         return _RULES["event"], "a top-level name beside an event payload"
     # the current screen beside an event, or in a crash or error report (where the user was)
-    if norm in SCREEN_KEYS and (tokens & EVENT_MARKERS or any(m in sib for m in EVENT_MARKERS)):
+    if norm in SCREEN_KEYS and (
+        tokens & EVENT_MARKERS
+        or any(m in sib for m in EVENT_MARKERS)
+        or (len(names) >= 2 and any(m in ctx.of(parent_location(parent)) for m in EVENT_MARKERS))
+    ):  # beside the event, or in its properties (`batch[0].event` + `batch[0].properties.screen`)
         return _RULES["screen"], "beside an event"
     if norm in SCREEN_KEYS and tokens & ERROR_OBJECTS:
         return _RULES["crash_screen"], "in a crash or error report"

@@ -119,6 +119,9 @@ _STACK_RE = re.compile(
     r"\bat [\w$.<>]+\([\w$]+\.(?:java|kt|scala):\d+\)|\bat [\w$.<>]+\((?:Native Method|Unknown Source)\)"
     # JavaScript engines: `at fn (https://…/app.js:12:34)`, `fn@https://…/app.js:12:34`
     r"|\bat (?:[\w$.<>\[\] ]+ \()?\S+:\d+:\d+\)?(?:\n|$)|^[\w$.]*@\S+:\d+:\d+$"
+    # a JavaScript frame without `at` (`log (https://…/app.js:12:3)`, a bare `https://…/app.js:12:3`)
+    r"|^[\w$.<>\[\] ]{1,80} \((?:https?|file|webpack|blob)://[^)\s]+:\d+:\d+\)$"
+    r"|^(?:https?|file|webpack)://\S+\.(?:m?js|ts|tsx|jsx)(?:\?\S*)?:\d+:\d+$"
     # Python tracebacks, Dart/Flutter frames, Apple crash-log frames (`0  App  0x1004… -[VC load] + 52`)
     r'|\bFile "[^"\n]+", line \d+, in [\w<>]+'
     r"|#\d+\s+\S[^\n]*\((?:package|dart|file):[^)\n]+\.dart:\d+(?::\d+)?\)"
@@ -245,6 +248,10 @@ _PHONE_SCHEMES = frozenset(
 _ANDROID_ID_RE = re.compile(r"^[0-9a-f]{16}$")
 _HARDWARE_ID_WORDS = _WORDS.set("hardware_id_words")
 _BOOKKEEPING_EVENT_CODES = _WORDS.set("bookkeeping_event_codes")
+_BOOKKEEPING_SUBJECTS = _WORDS.set("bookkeeping_subjects")
+_BOOKKEEPING_CHANGES = _WORDS.set("bookkeeping_changes")
+_SESSION_STARTS = _WORDS.set("session_starts")
+_SESSION_START = KeyRule("session_start", "app_activity", Shape.ANY, "when a session started", True)
 _SESSION_EVENT_CODES = _WORDS.set("session_event_codes")
 _FIELD_FILTER_RE = re.compile(r"^[A-Za-z_][\w.]{0,40}:(?!//)\S")
 """`email:kim@…`, `status:sent AND …`: a field-qualified filter (Lucene/Elasticsearch-style query
@@ -260,6 +267,16 @@ _METRIC_NAME_KEYS = frozenset({"name", "metric", "metric_name"})
 _ORDER_COLLECTIONS = _WORDS.set("order_collections")
 _LINE_ITEMS = _WORDS.set("line_items")
 _LINE_FIELDS = _WORDS.set("line_fields")
+_ORDER_FIELDS = _LINE_FIELDS | {
+    "amount",
+    "currency",
+    "order_id",
+    "order_total",
+    "revenue",
+    "total",
+    "transaction_id",
+    "value",
+}
 _ACTIVITY_RECORDS = _WORDS.set("activity_records")
 _NOTE_KEYS = MESSAGE_TEXT_KEYS | {"description", "details"}
 _SDK_HEALTH_WHAT = "the SDK's own health data"
@@ -282,6 +299,7 @@ _ACTIVITY_LAST_NAMES = (
     | _CRASH_PLACE_KEYS
     | _ITEM_TYPE_KEYS
     | _TEXT_WRAPPERS
+    | _SESSION_STARTS
 )
 """Last names of leaves `_activity_rule` reads (one set lookup gates it)."""
 _VISITED_PAGE = KeyRule("visited_page", "app_activity", Shape.ANY, "the page or screen the user is on", True)
@@ -1241,6 +1259,12 @@ class Detector:
             return None
         if (
             rule.what == _SESSION_TELEMETRY
+            and path.norms
+            and not keys.SETTING_WORDS.isdisjoint(path.norms[-1].split("_"))
+        ):
+            return None  # `max_session_duration`, `session_timeout_ms`: a setting, not a measurement
+        if (
+            rule.what == _SESSION_TELEMETRY
             and (v.isdigit() or v.lower() == "true")
             and not (path.norms and _COUNT_WORDS.intersection(path.norms[-1].split("_")))
         ):
@@ -1571,6 +1595,13 @@ class Detector:
 # --- app activity, diagnostics and user content: concept helpers -------------------------------
 
 
+def _bookkeeping_event(name: str) -> bool:
+    """An event named as the SDK's records being updated: a subject of bookkeeping (location,
+    consent, attributes, subscription) and a change (`updated`, `recorded`, `granted`)."""
+    words = set(keys.tokens(name))
+    return not words.isdisjoint(_BOOKKEEPING_SUBJECTS) and not words.isdisjoint(_BOOKKEEPING_CHANGES)
+
+
 def _names_no_route(value: str) -> bool:
     """A route pattern whose literal segments name nothing (`/:id`, `/{slug}/`, `/`): no screen is
     named, only the shape of a URL. `/orders/:id` names the order screen and stays a name."""
@@ -1593,6 +1624,15 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
         kind = _breadcrumb_kind(ctx, path.parent_loc)
         if kind is not None and "(" not in value:  # not a lifecycle callback (`CartActivity#onResume()`)
             return _BREADCRUMB_MOVE, f"(in a {kind!r} breadcrumb)"
+    if last in _SESSION_STARTS:
+        if (
+            ("sessions" in path.tokens or "session" in path.tokens)
+            and not path.timing
+            and len(path.norms) >= 2
+            and not _beside_error(ctx, parent_location(path.parent_loc))  # the session a crash happened in
+        ):
+            return _SESSION_START, f"(in {path.norms[-2]!r}: a session record's start)"
+        return None, None
     if last in _ITEM_TYPE_KEYS:
         if len(value) <= 40 and keys.normalise(value) in _DIAGNOSTIC_ITEM_TYPES:
             return _DIAGNOSTIC_ITEM, "(the item's type)"
@@ -1646,7 +1686,7 @@ def _beside_error(ctx: RecordContext, parent: str) -> bool:
         for loc in ctx.siblings:
             if loc.startswith(parent) and len(loc) > len(parent):
                 head = loc[len(parent) :].lstrip(".").split(".", 1)[0].split("[", 1)[0]
-                if keys.normalise(head) in _ERROR_OBJECT_NAMES:
+                if not _ERROR_OBJECT_NAMES.isdisjoint(keys.tokens(head)):  # `exception`, `$exception_list`
                     found = True
                     break
         ctx.memo[key] = found
@@ -1668,6 +1708,11 @@ def _order_record(ctx: RecordContext) -> bool:
         )
         if not found:
             for parent, group in ctx.siblings.items():
+                owner = parent.rstrip("]").rpartition("[")[0] if parent.endswith("]") else parent
+                owner_name = keys.normalise(owner.rpartition(".")[2].rpartition(":")[2])
+                if owner_name in _ORDER_COLLECTIONS and len(_ORDER_FIELDS.intersection(group)) >= 2:
+                    found = True  # `$transactions: {order_id, product_id, amount}`: an order object
+                    break
                 if (
                     parent.endswith("]")
                     and ("price" in group or "unit_price" in group)
@@ -1998,6 +2043,8 @@ def _check_event(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext 
         return None  # `$identify`, `alias`: the SDK setting ids, not a user event
     if n <= 4 and low in _BOOKKEEPING_EVENT_CODES:
         return None  # a typed event list's code for SDK bookkeeping (location recorded, attribute set)
+    if n <= 60 and _bookkeeping_event(v):
+        return None  # `Location Updated`, `Consent Preference Updated`: the SDK keeping its records
     if _NUMBER_RE.match(v):
         return None  # a count, a timestamp, `screen: "1080x2400"`: not a name
     if v[0] == "/" and _names_no_route(v):

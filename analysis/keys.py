@@ -244,7 +244,11 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
         or (prev in SCREEN_WORDS and last == "class")
     ):
         return _CONCEPT_RULES["screen"]
-    if ("session" in tokens or "sessions" in tokens or "visit" in tokens) and last in _SESSION_MEASURES:
+    if (
+        ("session" in tokens or "sessions" in tokens or "visit" in tokens)
+        and last in _SESSION_MEASURES
+        and _SETTING_WORDS.isdisjoint(tokens)
+    ):
         return _CONCEPT_RULES["session"]
     if last in ("time", "ms", "msec", "seconds", "duration") and prev in (
         "spent",
@@ -266,6 +270,22 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
     return None
 
 
+SETTING_WORDS = _SETTING_WORDS = frozenset(
+    {
+        "timeout",
+        "configured",
+        "config",
+        "idle",
+        "max",
+        "min",
+        "maximum",
+        "minimum",
+        "interval",
+        "limit",
+        "threshold",
+    }
+)
+"""Words of a setting (`session_timeout_ms`, `$configured_session_timeout_ms`), not a measurement."""
 _LAUNCH_MEASURES = frozenset({"count", "counts", "number", "num", "total", "time", "at", "date", "timestamp"})
 """What is measured of the app's launches and opens (session telemetry)."""
 _ACTIVITY_VERBS = _WORDS.set("activity_verbs")

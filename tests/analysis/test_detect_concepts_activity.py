@@ -553,3 +553,81 @@ def test_launch_counts_active_time_and_session_items_are_session_telemetry() -> 
 def test_store_hours_and_start_times_are_not_session_telemetry() -> None:
     body = {"store": {"open_time": "09:00"}, "span": {"start_time": 1796390000000}, "open_count": 3}
     assert activity(run("https://api.vendor-h.example/v1/stores", body)) == []
+
+
+# --- SDK settings and bookkeeping events are not the user's activity ----------------------------
+
+
+def test_session_settings_are_not_session_telemetry() -> None:
+    # a timeout or limit configures sessions; it measures nothing the user did
+    body = {
+        "config": {"session_idle_timeout_seconds": 1800, "maxSessionDuration": 86400},
+        "properties": {"$configured_session_timeout_ms": 1800000, "sessionInterval": 30000},
+    }
+    assert activity(run("https://eu.i.vendor-k.example/e/", body)) == []
+    assert "app_activity" in at(run("https://eu.i.vendor-k.example/e/", {"session_length_ms": 61000}), "ms")
+
+
+def test_events_named_as_sdk_bookkeeping_are_not_user_events() -> None:
+    # Segment consent (`Segment Consent Preference Updated`), location and attribute updates,
+    # PostHog's session-recording transport (`$snapshot`)
+    for name in ("Segment Consent Preference Updated", "location_changed", "Attributes Set", "$snapshot"):
+        dets = run("https://api.vendor-x.example/v1/t", {"type": "track", "event": name, "userId": "u-1"})
+        assert "app_activity" not in at(dets, "json:event"), name
+    for name in ("Location Searched", "Profile Updated", "Order Completed"):
+        dets = run("https://api.vendor-x.example/v1/t", {"type": "track", "event": name, "userId": "u-1"})
+        assert "app_activity" in at(dets, "json:event"), name
+
+
+def test_a_session_records_start_is_app_activity_but_not_the_session_of_a_crash() -> None:
+    # Bugsnag session tracking (`sessions[].startedAt`), a generic `session.start`
+    dets = run(
+        "https://sessions.crash-a.example/", {"sessions": [{"id": "s1", "startedAt": "2026-12-04T16:31:26Z"}]}
+    )
+    assert "app_activity" in at(dets, "startedAt")
+    dets = run("https://collect.vendor-m.example/v1", {"session": {"id": "s1", "start_time": 1796390000000}})
+    assert "app_activity" in at(dets, "start_time")
+    crash = {
+        "events": [
+            {
+                "exceptions": [{"errorClass": "E"}],
+                "session": {"id": "s1", "startedAt": "2026-12-04T16:31:26Z"},
+            }
+        ]
+    }
+    assert activity(run("https://notify.crash-a.example/", crash)) == []
+
+
+def test_an_object_named_as_an_order_with_order_fields_is_an_order() -> None:
+    # Mixpanel people `$append: {$transactions: {…}}` (track_charge), a `purchase` object
+    body = {"$append": {"$transactions": {"order_id": "o-42", "$amount": 4.99}}, "$distinct_id": "u-1"}
+    assert "app_activity" in at(run("https://api-eu.vendor-m.example/engage", body), "order_id")
+    body = {"purchase": {"transaction_id": "t-9", "revenue": 12.0, "currency": "EUR"}}
+    assert "app_activity" in at(run("https://collect.vendor-m.example/v1/p", body), "transaction_id")
+    assert activity(run("https://collect.vendor-m.example/v1/p", {"purchase": {"currency": "EUR"}})) == []
+
+
+def test_the_screen_in_an_events_properties_is_app_activity() -> None:
+    # Segment/PostHog-style batches: the event's name beside `properties.screen`, also for an error event
+    body = {"batch": [{"event": "Job Viewed", "properties": {"screen": "JobDetail"}}]}
+    assert "app_activity" in at(run("https://api.vendor-x.example/v1/batch", body), "properties.screen")
+    body = {
+        "batch": [
+            {"event": "$exception", "properties": {"screen": "ApplyForm", "$exception_list": [{"type": "E"}]}}
+        ]
+    }
+    assert "app_activity" in at(run("https://eu.i.vendor-k.example/batch/", body), "properties.screen")
+    assert activity(run("https://cdn.vendor-x.example/cfg", {"properties": {"screen": "JobDetail"}})) == []
+
+
+def test_javascript_frames_without_at_are_stack_frames() -> None:
+    # console traces of session-recording plugins (rrweb console), Firefox/Safari-style frames
+    body = {
+        "trace": [
+            "log (https://app.example.de/static/app.js:19451:11)",
+            "https://app.example.de/static/app.js:522:1",
+        ]
+    }
+    dets = run("https://rec.vendor-k.example/s/", body)
+    assert "diagnostics" in {d.category for d in dets}
+    assert run("https://rec.vendor-k.example/s/", {"trace": ["https://app.example.de/jobs/4471"]}) == []

@@ -336,6 +336,23 @@ _OTLP_METRIC_NAME_RE = re.compile(r"protobuf:1(?:\[\d+\])?\.2(?:\[\d+\])?\.2(?:\
 """`ExportMetricsServiceRequest.resource_metrics[].scope_metrics[].metrics[].name` (OTLP
 metrics.proto: fields 1, 2, 2, 1) in a schemaless protobuf body."""
 _ACCOUNT_NAMES = _WORDS.set("account_names")
+_GEOHASH_NAMES = frozenset({"geohash", "ghash"})
+_GEOHASH_RE = re.compile(r"^[0-9b-hjkmnp-z]{5,12}$")
+_CELL_FIELDS = frozenset({"cell_id", "cellid", "lac", "location_area_code", "tracking_area_code"})
+_CELL_WORDS = _WORDS.set("cell_words")
+_UNKNOWN_CELL_VALUES = frozenset({"0", "2147483647", "65535", "268435455"})
+"""What Android's CellIdentity getters return when the value is unknown (Integer.MAX_VALUE, …)."""
+_GEO_OBJECTS = frozenset({"geo", "geometry", "location", "position", "coords", "point", "gps"})
+_PLACE_SHAPE_NAMES = _GEOHASH_NAMES | _CELL_FIELDS | {"coordinates", "cid", "ci", "pci", "tac"}
+"""`cid`, `ci`, `pci`, `tac` only under a cell object (`cid` is also a client id, `tac` an IMEI's
+type allocation code)."""
+_GEOHASH_PRECISE = KeyRule("geohash", "location_precise", Shape.ANY, "a geohash (a location)", True)
+_GEOHASH_COARSE = KeyRule("geohash", "location_coarse", Shape.ANY, "a short geohash (an area)", True)
+_GEOJSON_PRECISE = KeyRule("geojson_position", "location_precise", Shape.ANY, "a GeoJSON position", True)
+_GEOJSON_COARSE = KeyRule("geojson_position", "location_coarse", Shape.ANY, "a GeoJSON position", True)
+_CELL_TOWER = KeyRule(
+    "cell_tower", "location_coarse", Shape.ANY, "the serving cell tower (locates the phone to a cell)", True
+)
 _TERSE_ID_NAMES = _WORDS.set("terse_id_names")
 _DOTTED_VERSION_RE = re.compile(r"^v?\d+(?:[._]\d+)+")
 _HANDLE_ID_RE = re.compile(r"^(?=[^ ]*[A-Za-z])(?=[^ ]*\d)[A-Za-z0-9][A-Za-z0-9_\-.:@]{5,63}$")
@@ -773,6 +790,8 @@ class Detector:
                         rule, why = pair
                 if rule is None and path.norms[-1:] == ("key",) and len(value) in (15, 16, 17):
                     rule, why = _hardware_key_rule(value, path)
+                if rule is None and path.norms and path.norms[-1] in _PLACE_SHAPE_NAMES:
+                    rule, why = _place_shape_rule(leaf.location, value, path, ctx)
                 if rule is None and path.url_segment:
                     rule, why = self._collection_id(leaf.location, ctx)
                 if rule is None and path.timing:
@@ -1874,6 +1893,52 @@ def _hardware_keyed(rule: KeyRule, path: _Path) -> bool:
         and norms[-1] in keys.GENERIC_CHILDREN
         and bool(_HARDWARE_ID_WORDS.intersection(norms[-2].split("_")))
     )
+
+
+def _place_shape_rule(
+    location: str, value: str, path: _Path, ctx: RecordContext
+) -> tuple[KeyRule | None, str | None]:
+    """Places whose name alone is not a lat/lon key, by the value's shape:
+
+    * a geohash (`geohash: "u281z7j5"`): 7+ characters locate to ~150 m, fewer to a few km;
+    * a GeoJSON position (`coordinates: [lon, lat]`, RFC 7946) beside `type: Point` or under a
+      geo/location object;
+    * a cell tower's identity (`lac`, `cell_id`; `cid`/`ci`/`pci`/`tac` under a cell object):
+      tower positions are public, so the serving cell places the phone within a few km.
+
+    Not under or beside a place that is not the user (`store.geo`)."""
+    if path.tokens & keys.NON_USER_PLACES or ctx.is_place(path.parent_loc):
+        return None, None
+    norm = path.norms[-1]
+    if norm in _GEOHASH_NAMES:
+        if 5 <= len(value) <= 12 and _GEOHASH_RE.match(value) and not value.isdigit():
+            precise = len(value) >= 7
+            return (_GEOHASH_PRECISE if precise else _GEOHASH_COARSE), f"({len(value)} geohash characters)"
+        return None, None
+    if norm == "coordinates":
+        return _geojson_position(location, value, path, ctx)
+    if not (value.isdigit() and 1 <= len(value) <= 10) or value in _UNKNOWN_CELL_VALUES:
+        return None, None
+    if norm in _CELL_FIELDS or _CELL_WORDS.intersection(path.tokens):
+        return _CELL_TOWER, "(a cell tower's identity)"
+    return None, None
+
+
+def _geojson_position(
+    location: str, value: str, path: _Path, ctx: RecordContext
+) -> tuple[KeyRule | None, str | None]:
+    if not location.endswith(("[0]", "[1]")):
+        return None, None
+    head = location[:-3]
+    lon = patterns.coordinate(ctx.value_at(head + "[0]") or "", limit=180)
+    lat = patterns.coordinate(ctx.value_at(head + "[1]") or "", limit=90)
+    if lon is None or lat is None:
+        return None, None
+    point = keys.normalise(ctx.of(path.parent_loc).get("type") or "") == "point"
+    if not (point or path.tokens & _GEO_OBJECTS):
+        return None, None
+    precise = min(lon.decimals, lat.decimals) >= 3
+    return (_GEOJSON_PRECISE if precise else _GEOJSON_COARSE), "(a GeoJSON position: longitude, latitude)"
 
 
 def _hardware_key_rule(value: str, path: _Path) -> tuple[KeyRule | None, str | None]:

@@ -319,3 +319,38 @@ def test_a_short_handle_under_a_terse_id_name_is_an_id() -> None:
         {"uid": "10234", "did": "v2.3.1", "client_id": "android-app2", "account_id": "acct-9", "cuid": "abc"},
     )
     assert not [d for d in quiet if d.category == "user_id"]
+
+
+# --- places by the value's shape: geohashes, GeoJSON positions, cell towers ---------------------
+
+
+def test_geohashes_geojson_positions_and_cell_towers_are_locations() -> None:
+    dets = run(
+        "https://geo.vendor-v.example/v1/ping",
+        {
+            "ctx": {"geohash": "u281z7j5", "area": {"ghash": "u281z"}},
+            "geo": {"type": "Point", "coordinates": [12.338104, 51.331512]},
+            "radio": {"cell_info": {"cid": "5678901", "tac": "41002", "pci": "2147483647"}, "lac": "12345"},
+        },
+    )
+    assert "location_precise" in at(dets, "ctx.geohash")
+    assert "location_coarse" in at(dets, "area.ghash")
+    assert "location_precise" in at(dets, "geo.coordinates[1]")
+    assert "location_coarse" in at(dets, "cell_info.cid")
+    assert "location_coarse" in at(dets, "cell_info.tac")
+    assert "location_coarse" in at(dets, "radio.lac")
+    assert not at(dets, "cell_info.pci")  # Integer.MAX_VALUE: Android's "unknown"
+
+
+def test_shapes_that_only_look_like_places_are_not_locations() -> None:
+    dets = run(
+        "https://geo.vendor-v.example/v1/ping",
+        {
+            "ga": {"cid": "123456789", "tac": "35291607"},  # a client id, an IMEI's type code
+            "store": {"geohash": "u281z7j5"},
+            "venue": {"geometry": {"type": "Point", "coordinates": [12.338104, 51.331512]}},
+            "chart": {"coordinates": [3.5, 7.25]},  # a plot's point, no geo object, no type Point
+            "hash": {"geohash": "12345"},
+        },
+    )
+    assert not [d for d in dets if d.category.startswith("location")]

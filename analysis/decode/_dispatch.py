@@ -97,6 +97,12 @@ def _bytes(
     ):
         return True
 
+    # Binary formats sniffed by their first bytes and whole structure.
+    if top and data[0] == 0x51 and hint in (None, "text") and _openreplay(ctx, data, base, chain, depth):
+        if blob:
+            ctx.blob(base, data, chain)
+        return True
+
     # Text.
     text: str | None = None
     if strict:
@@ -288,6 +294,7 @@ from ._form import _form  # noqa: E402
 from ._json import _DEEP, _FAIL, _json_loads, _ndjson  # noqa: E402
 from ._jwt import _jwt  # noqa: E402
 from ._opaque import _opaque  # noqa: E402
+from ._openreplay import _openreplay  # noqa: E402
 from ._packed import _packed  # noqa: E402
 from ._protobuf import _protobuf  # noqa: E402
 from ._socketio import _socketio  # noqa: E402

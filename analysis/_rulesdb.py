@@ -116,6 +116,10 @@ WORD_LISTS |= frozenset(
     "request_context order_collections line_items line_fields activity_records first_person_words "
     "breadcrumb_kinds diagnostic_item_types bookkeeping_subjects bookkeeping_changes session_starts".split()
 )
+WORD_LISTS |= frozenset(
+    # session replay: what the messages of a replay decoder carry (analysis/detect.py `_replay_rule`)
+    "replay_typed replay_screen replay_devtools".split()
+)
 """Every list `words.toml` must have (and may only have)."""
 
 

@@ -371,6 +371,32 @@ service, docs.expo.dev "Send notifications with the Expo Push Service"): a devic
 _COLLECTION_ID = KeyRule(
     "collection_id", "user_id", Shape.PATH_ID, "the id of a user, device or contact", True
 )
+_ID_CATEGORIES = frozenset({"user_id", "device_id", "advertising_id"})
+_REPLAY_STEPS = frozenset({"openreplay", "rrweb"})
+"""Decoders of session-replay recordings (analysis/decode/_openreplay.py, _rrweb.py): their
+locations name each message or event by its type (`SetInputValue`, `Input`, `FullSnapshot`)."""
+_REPLAY_TYPED = _WORDS.set("replay_typed")
+_REPLAY_SCREEN = _WORDS.set("replay_screen")
+_REPLAY_DEVTOOLS = _WORDS.set("replay_devtools")
+_REPLAY_TYPED_RULE = KeyRule(
+    "replay_typed_text", "user_content", Shape.ANY, "text the user typed into a form field", True
+)
+_REPLAY_SCREEN_RULE = KeyRule(
+    "replay_screen",
+    "app_activity",
+    Shape.ANY,
+    "a recording of the screen (what it showed, where the user went, what they clicked)",
+    True,
+    container=True,
+)
+_REPLAY_DEVTOOLS_RULE = KeyRule(
+    "replay_devtools",
+    "diagnostics",
+    Shape.ANY,
+    "the app's console, errors, network calls or timings, as a session replay records them",
+    True,
+    container=True,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -553,6 +579,34 @@ def _timing_entry_rule(value: str) -> tuple[KeyRule | None, str | None]:
     return None, None
 
 
+def _replay_rule(value: str, path: _Path) -> tuple[KeyRule | None, str | None]:
+    """A value inside a session-replay message (`openreplay`, `rrweb` decoders) by the message's
+    type: text typed into a form field is user content (not a masked `***` or a number); the
+    screen's text, the page's address and clicks are app activity, console, errors, network and
+    timing records diagnostics (each one finding per batch or event, `_replay_head`)."""
+    for name in reversed(path.norms[:-1]):
+        if name in _REPLAY_TYPED:
+            if value.isdigit() or not value.strip("*•● "):
+                return None, None
+            return _REPLAY_TYPED_RULE, f"(typed into a form field: {name!r} of a session replay)"
+        if name in _REPLAY_DEVTOOLS:
+            return _REPLAY_DEVTOOLS_RULE, f"(a {name!r} message of a session replay)"
+        if name in _REPLAY_SCREEN:
+            if value.isdigit() or len(value) < 2:
+                return None, None  # coordinates, sizes, flags
+            return _REPLAY_SCREEN_RULE, f"(a {name!r} message of a session replay)"
+    return None, None
+
+
+def _replay_head(location: str) -> str:
+    """The replay batch (`body.openreplay`) or event (`body.json:[3]>rrweb`) a location is in."""
+    for step in ("rrweb", "openreplay"):
+        at = location.rfind(step + ":")
+        if at > 0:
+            return location[: at + len(step)]
+    return location
+
+
 def _joined(norm: str, parent: str) -> KeyRule | None:
     """A generic child name read with its parent: `device.id` → `device_id`, `events[0].name` →
     `event_name`."""
@@ -561,6 +615,11 @@ def _joined(norm: str, parent: str) -> KeyRule | None:
     rule = keys.lookup(f"{parent}_{norm}")
     if rule is None and parent.endswith("s"):
         rule = keys.lookup(f"{parent[:-1]}_{norm}")
+    if rule is None and norm in ("id", "value"):
+        # an object named as an identifier holding it (`UserID: {id: …}`, `userId: {value: …}`)
+        named = keys.lookup(parent)
+        if named is not None and named.category in _ID_CATEGORIES and not named.container:
+            rule = named
     return rule
 
 
@@ -808,6 +867,8 @@ class Detector:
                     and _CAMEL_RE.match(value)
                 ):
                     rule, why = _timing_entry_rule(value)
+                if rule is None and _REPLAY_STEPS.intersection(leaf.decoding):
+                    rule, why = _replay_rule(value, path)
             elif (
                 rule.shape is Shape.HWID
                 and rule.category == "device_id"
@@ -850,7 +911,7 @@ class Detector:
                 if not patterns.is_placeholder(value) or inside or crule.what == _SDK_HEALTH_WHAT:
                     # an SDK's health report counts (`errors: 0`) even when every count is zero
                     containers.setdefault((cloc, crule.category), []).append((leaf, crule, inside))
-                if crule.category != "diagnostics":
+                if crule.category not in ("diagnostics", "app_activity"):
                     continue
             else:
                 for m in kms:
@@ -894,8 +955,8 @@ class Detector:
             # value patterns
             pcs = self._pattern_cands(leaf, value, rule, path) if len(value) >= 7 else []
             if crule is not None:  # inside a crash report: the container is the diagnostics finding
-                pcs = [pc for pc in pcs if pc.category != "diagnostics"]
-                if kc is not None and kc.category == "diagnostics":
+                pcs = [pc for pc in pcs if pc.category != crule.category]
+                if kc is not None and kc.category == crule.category:
                     kc = None
             if kc is not None:
                 for pc in pcs:
@@ -970,6 +1031,8 @@ class Detector:
 
     @staticmethod
     def _container_location(path: _Path, location: str, rule: KeyRule) -> str:
+        if rule is _REPLAY_SCREEN_RULE or rule is _REPLAY_DEVTOOLS_RULE:
+            return _replay_head(location)
         # an array of scalars under the key (`installed_apps[3]`): the container is the array
         if location.endswith("]") and path.names:
             cut = location.rfind("[")

@@ -130,8 +130,8 @@ _MESSAGES: dict[int, tuple[str, str]] = {
 encoder (every message the web tracker writes)."""
 
 _SCHEMA: dict[int, tuple[str, tuple[tuple[str, str], ...]]] = {
-    t: (name, tuple(tuple(f.split(":")) for f in spec.split()))
-    for t, (name, spec) in _MESSAGES.items()  # type: ignore[misc]
+    t: (name, tuple((f.partition(":")[0], f.partition(":")[2]) for f in spec.split()))
+    for t, (name, spec) in _MESSAGES.items()
 }
 
 _STRUCTURE_FIELDS = frozenset({"id", "parentID", "index", "nodeId", "sheetID", "frameID", "slotID"})
@@ -255,25 +255,26 @@ def _openreplay(ctx: _Ctx, data: bytes, base: str, chain: tuple[str, ...], depth
         fields = dict(zip(names, values, strict=False))
         if t in _DICT_ENTRIES:
             strings[str(fields["key"])] = str(fields["value"])
+            nodes.append({name: {}})  # read into the attributes that use it; keeps the indexes
             continue
         if t in _DICT_ATTRIBUTES:
             k, v = _DICT_ATTRIBUTES[t]
-            key, value = str(fields[k]), str(fields[v])
-            fields = {strings.get(key, key): strings.get(value, value)}
+            ref_name, ref_value = str(fields[k]), str(fields[v])
+            fields = {strings.get(ref_name, ref_name): strings.get(ref_value, ref_value)}
         elif t in _PAIRS:
             k, v = _PAIRS[t]
             rest = {f: x for f, x in fields.items() if f not in (k, v)}
             fields = {str(fields[k]): fields[v], **rest}
         obj: dict[str, object] = {}
-        for field, value in fields.items():
-            if type(value) is int:
+        for field, item in fields.items():
+            if type(item) is int:
                 if field in _STRUCTURE_FIELDS:
                     continue
-                obj[field] = _Num(value)
-            elif type(value) is bool:
-                obj[field] = "true" if value else "false"
+                obj[field] = _Num(item)
+            elif type(item) is bool:
+                obj[field] = "true" if item else "false"
             else:
-                obj[field] = value
+                obj[field] = item
         nodes.append({name: obj})
     _walk(ctx, nodes, loc, "", chain + ("openreplay",), None, depth + 1)
     return True

@@ -76,6 +76,9 @@ SAMPLES = [
     b'42["ev",{"uid":"u1"}]',
     b"bel.7;1,3,,6k,,,'popstate,'https://a.example/,0,,1,,!!'/,'/x,'i1,'2,44,44;5,'enduser.id,'u1;"
     b"2,,,1e,,,'GET,c8,'a.example,'/p,,,1,'3,!!!;b,!a,,5",
+    # an OpenReplay batch: BatchMetadata, Timestamp, UserID, SetInputValue, Metadata
+    b"Q\x02\x00\x00\x02\x05https\x00\x01\x00\x00\x05\x1c\x03\x00\x00\x02u1"
+    b"\x12\x05\x00\x00\x05\x02hi\x00\x1e\x07\x00\x00\x04city\x01B",
     b"[" * 50 + b"]" * 50,
 ]
 
@@ -529,3 +532,31 @@ def test_bel_nesting_is_bounded():
     decoded = decode_record(record(body, content_type="text/plain"))
     check(decoded)
     assert max(leaf.location.count("children") for leaf in decoded.leaves) <= 8
+
+
+def _or_msg(t: int, body: bytes) -> bytes:
+    return bytes([t]) + len(body).to_bytes(3, "little") + body
+
+
+_OR_HEAD = b"Q\x02\x00\x00\x02\x05https"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _OR_HEAD + _or_msg(0, b"\x01") * 200_000,  # more messages than max_nodes
+        _OR_HEAD + b"\x1c\xff\xff\xff" + b"\x05" * 64,  # a size past the end
+        _OR_HEAD + _or_msg(28, b"\xff" * 40),  # a varint that never ends
+        _OR_HEAD + _or_msg(27, b"\x01a" + b"\xfe\xff\x7f" + b"[" * 100),  # a string past its message
+        _OR_HEAD + _or_msg(27, b"\x01a\x90\x4e" + b"[" * 10_000),  # deep JSON payload
+        _OR_HEAD + _or_msg(200, b"x") * 50 + _or_msg(28, b"\x02u1"),  # mostly unknown types
+        _OR_HEAD + _or_msg(14, b"\x01\x04\xff\xfe\x00\x1b"),  # invalid UTF-8, control bytes
+        b"Q\x02" + b"\x80" * 100_000,
+    ],
+    ids=["many", "size", "varint", "string", "deep-json", "unknown", "bad-utf8", "junk"],
+)
+def test_openreplay_hostile_batches(body):
+    for encoding in ("", "gzip"):
+        data = gzip.compress(body, mtime=0) if encoding else body
+        decoded = decode_record(record(data, content_encoding=encoding))
+        check(decoded)

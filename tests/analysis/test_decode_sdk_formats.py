@@ -188,3 +188,126 @@ def test_text_that_only_starts_like_bel_stays_text() -> None:
     for body in (b"bel.x;e,'a", b"belated thanks; see you", b"bel.6"):
         decoded = decode_record(record(body, content_type="text/plain"))
         assert not [leaf for leaf in decoded.leaves if "bel" in leaf.decoding]
+
+
+# --- OpenReplay tracker batches (`@openreplay/tracker` app/messages.gen, worker MessageEncoder) ---
+
+
+def _uint(n: int) -> bytes:
+    out = bytearray()
+    while n >= 0x80:
+        out.append(n & 0x7F | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def _sint(n: int) -> bytes:  # zig-zag, as the encoder's `int`
+    return _uint(2 * n if n >= 0 else -2 * n - 1)
+
+
+def _string(s: str) -> bytes:
+    b = s.encode()
+    return _uint(len(b)) + b
+
+
+def _msg(t: int, *fields: object) -> bytes:
+    """`writeMessageWithSize`: type varint, 3-byte little-endian size, fields (int → uint varint,
+    bool → one byte, str → length and UTF-8; `("i", n)` → zig-zag int)."""
+    body = b""
+    for v in fields:
+        if isinstance(v, bool):
+            body += bytes([v])
+        elif isinstance(v, int):
+            body += _uint(v)
+        elif isinstance(v, tuple):
+            body += _sint(v[1])
+        else:
+            body += _string(str(v))
+    return _uint(t) + len(body).to_bytes(3, "little") + body
+
+
+def _batch(*messages: bytes, ts: int = 1_780_000_000_123) -> bytes:
+    """`BatchWriter.writeHeader`: type 81 BatchMetadata (version, pageNo, firstIndex, timestamp,
+    location) written without a size, then the messages."""
+    head = _uint(81) + _uint(2) + _uint(0) + _uint(0) + _sint(ts) + _string("https://jobs.example/")
+    return head + b"".join(messages)
+
+
+OCTET = "application/octet-stream"
+
+BATCH = _batch(
+    _msg(0, 1_780_000_000_200),  # Timestamp
+    _msg(28, "member-77120"),  # UserID
+    _msg(30, "city", "Leipzig"),  # Metadata
+    _msg(122, "https://jobs.example/offers/12", "https://jobs.example/", 5, "Offer 12"),  # SetPageLocation
+    _msg(8, 5, 1, 0, "TEXTAREA", False),  # CreateElementNode
+    _msg(12, 5, "placeholder", "Your message"),  # SetNodeAttribute
+    _msg(18, 5, "I would like to apply for the position", ("i", 0)),  # SetInputValue
+    _msg(9, 6, 1, 1),  # CreateTextNode
+    _msg(14, 6, "Welcome back, Kim"),  # SetNodeData
+    _msg(22, "error", "TypeError: offer is undefined"),  # ConsoleLog
+    _msg(27, "application_sent", '{"offer":12}'),  # CustomEvent
+    _msg(34, 1, "href"),  # StringDictGlobal
+    _msg(34, 2, "https://jobs.example/profile"),
+    _msg(35, 7, 1, 2),  # SetNodeAttributeDictGlobal: resolved through the dictionary
+    _msg(68, 7, 120, "My profile", "a.nav", 10, 20),  # MouseClick
+)
+
+
+def test_openreplay_batch_messages_become_named_fields() -> None:
+    decoded = decode_record(record(BATCH))
+    out = by_location(decoded)
+    head = "body.openreplay:"
+    assert out[f"{head}[0].BatchMetadata.location"] == ["https://jobs.example/"]
+    assert out[f"{head}[2].UserID.id"] == ["member-77120"]
+    assert out[f"{head}[3].Metadata.city"] == ["Leipzig"]
+    assert out[f"{head}[4].SetPageLocation.url"] == ["https://jobs.example/offers/12"]
+    assert out[f"{head}[4].SetPageLocation.documentTitle"] == ["Offer 12"]
+    assert out[f"{head}[5].CreateElementNode.tag"] == ["TEXTAREA"]
+    assert out[f"{head}[6].SetNodeAttribute.placeholder"] == ["Your message"]
+    assert out[f"{head}[7].SetInputValue.value"] == ["I would like to apply for the position"]
+    assert out[f"{head}[9].SetNodeData.data"] == ["Welcome back, Kim"]
+    assert out[f"{head}[10].ConsoleLog.value"] == ["TypeError: offer is undefined"]
+    assert out[f"{head}[11].CustomEvent.name"] == ["application_sent"]
+    assert out[f"{head}[11].CustomEvent.payload>json:offer"] == ["12"]
+    assert out[f"{head}[14].SetNodeAttributeDictGlobal.href"] == ["https://jobs.example/profile"]
+    assert out[f"{head}[15].MouseClick.label"] == ["My profile"]
+    assert not [loc for loc in out if loc.endswith((".id", ".parentID", ".index")) and "UserID" not in loc]
+    assert {leaf.decoding[0] for leaf in decoded.leaves if leaf.location.startswith(head)} == {"openreplay"}
+
+
+def test_openreplay_fields_reach_the_generic_rules() -> None:
+    dets = detect_request("https://replay.example-sessions.io/ingest/v1/web/i", BATCH, content_type=OCTET)
+    assert "user_id" in found_at(dets, "UserID.id")
+    assert "location_coarse" in found_at(dets, "Metadata.city")
+    assert "user_content" in found_at(dets, "SetInputValue.value")
+    assert "app_activity" in found_at(dets, "CustomEvent.name")
+    assert "app_activity" in found_at(dets, "body.openreplay")  # the screen: one finding per batch
+    assert "diagnostics" in found_at(dets, "body.openreplay")  # the console
+    assert "user_content" not in found_at(dets, "SetNodeData.data")  # shown, not typed
+
+
+def test_masked_input_is_not_user_content() -> None:
+    batch = _batch(_msg(18, 3, "********", ("i", 1)), _msg(18, 4, "4", ("i", 0)))
+    dets = detect_request("https://replay.example-sessions.io/ingest/v1/web/i", batch, content_type=OCTET)
+    assert "user_content" not in {d.category for d in dets}
+
+
+def test_bytes_that_only_start_like_a_batch_are_not_one() -> None:
+    for body in (BATCH[:-3], BATCH + b"\x00", b"Q\x02" + bytes(range(200)), b"Q\x02\x00\x00"):
+        decoded = decode_record(record(body))
+        assert not [leaf for leaf in decoded.leaves if "openreplay" in leaf.decoding]
+
+
+# --- rules the decoded formats need ------------------------------------------------------------
+
+
+def test_an_object_named_as_an_id_holding_it_under_a_generic_name() -> None:
+    dets = detect_request(
+        "https://collect.example-metrics.io/v1/batch",
+        {"UserID": {"id": "kim-40913"}, "visitorId": {"value": "v-88f1c2"}, "Event": {"id": "e-1"}},
+    )
+    assert "user_id" in found_at(dets, "UserID.id")
+    assert "user_id" in found_at(dets, "visitorId.value")
+    assert not found_at(dets, "Event.id")

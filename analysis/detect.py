@@ -279,6 +279,22 @@ _ORDER_FIELDS = _LINE_FIELDS | {
 }
 _ACTIVITY_RECORDS = _WORDS.set("activity_records")
 _NOTE_KEYS = MESSAGE_TEXT_KEYS | {"description", "details"}
+_OWN_TEXT_KEYS = MESSAGE_TEXT_KEYS | frozenset(
+    {
+        "about",
+        "answer",
+        "bio",
+        "comments",
+        "description",
+        "details",
+        "feedback",
+        "question",
+        "remarks",
+        "review",
+    }
+)
+"""Names of a free text someone wrote; in the first person it is the writer's own words."""
+_EVENT_COLLECTIONS = frozenset({"event", "events"})
 _SDK_HEALTH_WHAT = "the SDK's own health data"
 """The `what` of the keys.toml rules naming an SDK's health report (`sdk_health`, `hc`)."""
 _BREADCRUMB_KINDS = _WORDS.set("breadcrumb_kinds")
@@ -300,6 +316,7 @@ _ACTIVITY_LAST_NAMES = (
     | _ITEM_TYPE_KEYS
     | _TEXT_WRAPPERS
     | _SESSION_STARTS
+    | _OWN_TEXT_KEYS
 )
 """Last names of leaves `_activity_rule` reads (one set lookup gates it)."""
 _VISITED_PAGE = KeyRule("visited_page", "app_activity", Shape.ANY, "the page or screen the user is on", True)
@@ -318,6 +335,9 @@ _CRASH_PLACE = KeyRule(
 )
 _DIAGNOSTIC_ITEM = KeyRule(
     "diagnostic_item_type", "diagnostics", Shape.ANY, "an item of performance, error or SDK diagnostics", True
+)
+_POSTED_EVENT = KeyRule(
+    "event_name", "app_activity", Shape.EVENT, "an event name (posted to an events collection)", True
 )
 _OWN_WORDS = KeyRule(
     "own_words", "user_content", Shape.MESSAGE, "a text in the writer's own words (a message, a letter)", True
@@ -1721,13 +1741,17 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
         return None, None
     if last in _CRASH_PLACE_KEYS and _beside_error(ctx, path.parent_loc):
         return _CRASH_PLACE, "(beside the error of a crash report)"
-    if last in _NOTE_KEYS:
+    if last == "name" and len(path.norms) == 1:
+        segs = ctx.path_segments
+        if segs and keys.normalise(segs[-1]) in _EVENT_COLLECTIONS:
+            return _POSTED_EVENT, f"(the top-level name of a request to /{segs[-1]})"
+    if last in _OWN_TEXT_KEYS:
         if " " not in value:
             return None, None
-        seg = _crm_record(ctx)
+        seg = _crm_record(ctx) if last in _NOTE_KEYS else None
         if seg is not None:
             return _CRM_NOTE, f"(posted to a person's /{seg})"
-        if last in MESSAGE_TEXT_KEYS and not (path.tokens & DIAGNOSTIC_CONTEXT):
+        if not (path.tokens & DIAGNOSTIC_CONTEXT):
             word = patterns.first_person(value)
             if word is not None:
                 return _OWN_WORDS, f"(the text is in the first person: {word!r})"

@@ -631,3 +631,27 @@ def test_javascript_frames_without_at_are_stack_frames() -> None:
     dets = run("https://rec.vendor-k.example/s/", body)
     assert "diagnostics" in {d.category for d in dets}
     assert run("https://rec.vendor-k.example/s/", {"trace": ["https://app.example.de/jobs/4471"]}) == []
+
+
+def test_a_top_level_name_posted_to_an_events_collection_is_an_event() -> None:
+    # Customer.io track API (`/customers/{id}/events`), Intercom/Keen-style `/events`
+    dets = run(
+        "https://track.vendor-c.example/api/v1/customers/u-1/events",
+        {"name": "purchase", "data": {"price": 2}},
+    )
+    assert "app_activity" in at(dets, "json:name")
+    assert activity(run("https://api.vendor-c.example/v1/teams", {"name": "Growth"})) == []
+
+
+def test_feedback_and_reviews_in_the_first_person_are_user_content() -> None:
+    dets = run(
+        "https://api.vendor-fb.example/feedback",
+        {"feedback": "The app crashes when I upload my CV", "rating": 2},
+    )
+    assert "user_content" in at(dets, "json:feedback")
+    dets = run("https://api.vendor-fb.example/reviews", {"review": "Ich finde die Suche super", "stars": 5})
+    assert "user_content" in at(dets, "json:review")
+    assert (
+        content(run("https://api.shop-x.example/products", {"description": "Green tea from Japan, 250 g"}))
+        == []
+    )

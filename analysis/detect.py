@@ -356,6 +356,9 @@ _OTLP_METRIC_NAME_RE = re.compile(r"protobuf:1(?:\[\d+\])?\.2(?:\[\d+\])?\.2(?:\
 """`ExportMetricsServiceRequest.resource_metrics[].scope_metrics[].metrics[].name` (OTLP
 metrics.proto: fields 1, 2, 2, 1) in a schemaless protobuf body."""
 _ACCOUNT_NAMES = _WORDS.set("account_names")
+_RECIPIENT_NAMES = frozenset({"to", "target", "targets", "token", "tokens", "recipient", "recipients"})
+_PUSH_PATH_WORDS = frozenset({"push", "notification", "notifications", "notify"})
+_PUSH_RECIPIENT = KeyRule("push_recipient", "user_id", Shape.ID, "a device's push token", True)
 _GEOHASH_NAMES = frozenset({"geohash", "ghash"})
 _GEOHASH_RE = re.compile(r"^[0-9b-hjkmnp-z]{5,12}$")
 _CELL_FIELDS = frozenset({"cell_id", "cellid", "lac", "location_area_code", "tracking_area_code"})
@@ -871,6 +874,8 @@ class Detector:
                     rule, why = _hardware_key_rule(value, path)
                 if rule is None and path.norms and path.norms[-1] in _PLACE_SHAPE_NAMES:
                     rule, why = _place_shape_rule(leaf.location, value, path, ctx)
+                if rule is None and path.norms and path.norms[-1] in _RECIPIENT_NAMES and len(value) >= 32:
+                    rule, why = _push_recipient_rule(value, ctx)
                 if rule is None and path.url_segment:
                     rule, why = self._collection_id(leaf.location, ctx)
                 if rule is None and path.timing:
@@ -1980,6 +1985,24 @@ def _hardware_keyed(rule: KeyRule, path: _Path) -> bool:
         and norms[-1] in keys.GENERIC_CHILDREN
         and bool(_HARDWARE_ID_WORDS.intersection(norms[-2].split("_")))
     )
+
+
+def _push_recipient_rule(value: str, ctx: RecordContext) -> tuple[KeyRule | None, str | None]:
+    """The recipient of a push (`to`, `tokens`, `target` in a request to a push or notification
+    API, one value or an array): a device's push token (APNs' 64 hex digits, a UUID-style
+    subscription id, a provider's token), which reaches this one install. Long values only:
+    topic names and conditions are shorter and not id-shaped."""
+    words: set[str] = set()
+    for seg in ctx.path_segments:
+        words.update(_WORD_SPLIT_RE.split(seg.lower()))
+    if not (words & _PUSH_PATH_WORDS or {"send", "messages"} <= words or {"send", "message"} <= words):
+        return None, None
+    if value.startswith("/topics/") or "topic" in value.lower():
+        return None, None
+    desc = patterns.id_shape(value)
+    if desc is None:
+        return None, None
+    return _PUSH_RECIPIENT, "(the recipient of a push)"
 
 
 def _place_shape_rule(

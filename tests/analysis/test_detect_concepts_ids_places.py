@@ -354,3 +354,28 @@ def test_shapes_that_only_look_like_places_are_not_locations() -> None:
         },
     )
     assert not [d for d in dets if d.category.startswith("location")]
+
+
+def test_the_recipient_of_a_push_is_a_device_push_token() -> None:
+    apns_like = "5b7e1c2d9f0a4b3c8d6e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c"
+    dets = run(
+        "https://api.vendor-w.example/v2/notifications",
+        {"to": [apns_like, "0f8fad5b-d9cb-469f-a165-70867728950e-2c1b"], "title": "Neue Nachricht"},
+    )
+    assert at(dets, "to[0]") == {"user_id"}
+    assert at(dets, "to[1]") == {"user_id"}
+    send = run("https://api.vendor-w.example/v1/messages/send", {"message": {"target": apns_like}})
+    assert "user_id" in at(send, "message.target")
+
+
+def test_push_topics_and_other_targets_are_not_recipients() -> None:
+    topics = run(
+        "https://api.vendor-w.example/v2/notifications",
+        {"to": "/topics/breaking_news_2024_de_all_users", "target": "segment_active_users_2024_q4_de"},
+    )
+    assert not [d for d in topics if d.category == "user_id"]
+    elsewhere = run(
+        "https://api.vendor-x.example/v1/links",
+        {"target": "5b7e1c2d9f0a4b3c8d6e2f1a0b9c8d7e6f5a4b3c2d1e0f9a"},
+    )
+    assert not [d for d in elsewhere if d.category == "user_id"]

@@ -379,3 +379,49 @@ def test_push_topics_and_other_targets_are_not_recipients() -> None:
         {"target": "5b7e1c2d9f0a4b3c8d6e2f1a0b9c8d7e6f5a4b3c2d1e0f9a"},
     )
     assert not [d for d in elsewhere if d.category == "user_id"]
+
+
+# --- profile values: address parts hashed as conversion APIs normalise them ---------------------
+
+
+def _sha256(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_address_parts_hashed_under_conversion_api_short_keys_are_the_users() -> None:
+    # Meta CAPI / TikTok Events API `user_data`: ct, zp, country as SHA-256 of lower-case values
+    meta = {
+        "data": [
+            {"user_data": {"ct": [_sha256("leipzig")], "zp": [_sha256("04229")], "country": [_sha256("de")]}}
+        ]
+    }
+    dets = run("https://graph.vendor-y.example/v18.0/1234/events", meta, profile=PERSON)
+    for key in ("ct[0]", "zp[0]", "country[0]"):
+        assert "location_coarse" in at(dets, key), key
+    # Google-style enhanced conversions: the street hashed, city and postcode in clear
+    google = {
+        "address_info": {"hashed_street_address": _sha256("karl-heine-straße 12"), "postal_code": "04229"}
+    }
+    found = run("https://ads.vendor-z.example/v1/conversions", google, profile=PERSON)
+    assert "contact_info" in at(found, "hashed_street_address")
+    assert "location_coarse" in at(found, "postal_code")
+    # a digest of something else under `ct` is no one's city
+    other = run(
+        "https://graph.vendor-y.example/v18.0/1234/events",
+        {"user_data": {"ct": _sha256("hamburg")}},
+        profile=PERSON,
+    )
+    assert not [d for d in other if d.detector == "profile"]
+
+
+def test_an_e_mail_md5_as_a_subscriber_hash_in_the_path_is_the_users() -> None:
+    import hashlib
+
+    email = parse_profile({"person": {"email": "Kim.Probe@mailbox.org"}})
+    digest = hashlib.md5(b"kim.probe@mailbox.org").hexdigest()
+    dets = run(
+        f"https://us9.api.vendor-mc.example/3.0/lists/ab12/members/{digest}/tags", {"tags": []}, profile=email
+    )
+    assert {"contact_info", "user_id"} <= at(dets, "path[4]")

@@ -295,6 +295,11 @@ _OWN_TEXT_KEYS = MESSAGE_TEXT_KEYS | frozenset(
 )
 """Names of a free text someone wrote; in the first person it is the writer's own words."""
 _EVENT_COLLECTIONS = frozenset({"event", "events"})
+_SHARE_KEYS = frozenset({"feature", "action", "intent", "purpose", "method", "use_case"})
+_SHARE_VALUES = frozenset({"share", "sharing", "shared", "invite", "referral", "refer"})
+_SHARED = KeyRule(
+    "share_action", "app_activity", Shape.ANY, "the user sharing or inviting (a share link's purpose)", True
+)
 _SDK_HEALTH_WHAT = "the SDK's own health data"
 """The `what` of the keys.toml rules naming an SDK's health report (`sdk_health`, `hc`)."""
 _BREADCRUMB_KINDS = _WORDS.set("breadcrumb_kinds")
@@ -317,6 +322,7 @@ _ACTIVITY_LAST_NAMES = (
     | _TEXT_WRAPPERS
     | _SESSION_STARTS
     | _OWN_TEXT_KEYS
+    | _SHARE_KEYS
 )
 """Last names of leaves `_activity_rule` reads (one set lookup gates it)."""
 _VISITED_PAGE = KeyRule("visited_page", "app_activity", Shape.ANY, "the page or screen the user is on", True)
@@ -1746,6 +1752,8 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
         return None, None
     if last in _CRASH_PLACE_KEYS and _beside_error(ctx, path.parent_loc):
         return _CRASH_PLACE, "(beside the error of a crash report)"
+    if last in _SHARE_KEYS and len(value) <= 9 and value.lower() in _SHARE_VALUES:
+        return _SHARED, "(a link or action made for sharing: the user shares something)"
     if last == "name" and len(path.norms) == 1:
         segs = ctx.path_segments
         if segs and keys.normalise(segs[-1]) in _EVENT_COLLECTIONS:

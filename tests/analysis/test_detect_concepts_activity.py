@@ -655,3 +655,26 @@ def test_feedback_and_reviews_in_the_first_person_are_user_content() -> None:
         content(run("https://api.shop-x.example/products", {"description": "Green tea from Japan, 250 g"}))
         == []
     )
+
+
+def test_a_link_made_for_sharing_records_that_the_user_shares() -> None:
+    # Branch link creation (`feature=share`, `channel`), GA4 `share` parameters (`method`)
+    dets = run(
+        "https://api2.vendor-b.example/v1/url", "feature=share&channel=whatsapp&data=%7B%7D", form=True
+    )
+    assert "app_activity" in at(dets, "form:feature")
+    dets = run(
+        "https://links.vendor-d.example/v1/shortLinks", {"suffix": {"option": "SHORT"}, "intent": "invite"}
+    )
+    assert "app_activity" in at(dets, "json:intent")
+    assert (
+        activity(run("https://api2.vendor-b.example/v1/url", {"feature": "onboarding", "method": "POST"}))
+        == []
+    )
+
+
+def test_supportability_metrics_are_sdk_health_data() -> None:
+    # New Relic browser agent harvests: `sm` (the agent's own API-call counts)
+    body = {"sm": [{"params": {"name": "API/setUserId/called"}, "stats": {"c": 1}}]}
+    dets = run("https://bam.vendor-t.example/jserrors/1/KEY?a=1", body)
+    assert "diagnostics" in {d.category for d in dets}

@@ -165,12 +165,98 @@ def _base64_pieces(text: str) -> str:
     return " ".join(out)
 
 
+# LZ-string (16-bit) decompression, for bodies and query values an SDK sends compressed and then
+# base64-encoded byte pair by byte pair (CleverTap's `d` and `arp`): label QA only.
+def _lz_decompress16(words: list[int]) -> str:
+    """LZ-string decompress of a sequence of 16-bit values (lz-string's `decompress`)."""
+    length = len(words)
+    if not length:
+        return ""
+    dictionary = {0: 0, 1: 1, 2: 2}
+    enlarge_in, dict_size, num_bits = 4, 4, 3
+    state = {"val": words[0], "pos": 32768, "index": 1}
+
+    def read_bits(n: int) -> int:
+        bits, power = 0, 1
+        while power != (1 << n):
+            resb = state["val"] & state["pos"]
+            state["pos"] >>= 1
+            if state["pos"] == 0:
+                state["pos"] = 32768
+                state["val"] = words[state["index"]] if state["index"] < length else 0
+                state["index"] += 1
+            bits |= (1 if resb > 0 else 0) * power
+            power <<= 1
+        return bits
+
+    first = read_bits(2)
+    if first == 0:
+        c = chr(read_bits(8))
+    elif first == 1:
+        c = chr(read_bits(16))
+    else:
+        return ""
+    dictionary[3] = c
+    w = c
+    result = [c]
+    while True:
+        if state["index"] > length + 1:
+            return "".join(result)
+        c = read_bits(num_bits)
+        if c == 0:
+            dictionary[dict_size] = chr(read_bits(8))
+            c = dict_size
+            dict_size += 1
+            enlarge_in -= 1
+        elif c == 1:
+            dictionary[dict_size] = chr(read_bits(16))
+            c = dict_size
+            dict_size += 1
+            enlarge_in -= 1
+        elif c == 2:
+            return "".join(result)
+        if enlarge_in == 0:
+            enlarge_in = 1 << num_bits
+            num_bits += 1
+        if c in dictionary:
+            entry = dictionary[c]
+        elif c == dict_size:
+            entry = w + w[0]
+        else:
+            return "".join(result)
+        result.append(entry)
+        dictionary[dict_size] = w + entry[0]
+        dict_size += 1
+        enlarge_in -= 1
+        w = entry
+        if enlarge_in == 0:
+            enlarge_in = 1 << num_bits
+            num_bits += 1
+
+
+def _lz_base64(text: str) -> str:
+    """LZ-string base64 pieces of JSON objects (their compressed form starts with `N4`), decompressed."""
+    out = []
+    for piece in re.findall(r"N4[A-Za-z0-9+/]{20,}={0,2}", text):
+        try:
+            raw = base64.b64decode(piece + "=" * (-len(piece) % 4))
+        except ValueError:
+            continue
+        words = [(raw[i] << 8) | raw[i + 1] for i in range(0, len(raw) - 1, 2)]
+        try:
+            out.append(_lz_decompress16(words))
+        except (IndexError, ValueError, KeyError):
+            pass
+    return " ".join(out)
+
+
 def _readable(record) -> str:
     headers = " ".join(f"{k}: {v}" for k, v in record.request_headers)
     path = urllib.parse.unquote(record.path)
     body = _unpacked(record.body)
     text = f"{path} {headers} {body}"
-    return urllib.parse.unquote(text + " " + _base64_pieces(f"{path} {urllib.parse.unquote(body)}"))
+    decoded = _base64_pieces(f"{path} {urllib.parse.unquote(body)}") + " " + _lz_base64(path)
+    return urllib.parse.unquote(text + " " + decoded)
 
 
 def test_labels_cover_the_raw_values_in_each_request(bench, requests):

@@ -9,6 +9,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+from mitmproxy import http
+
 _spec = importlib.util.spec_from_file_location(
     "realsdk_sink_addon", Path(__file__).resolve().parents[2] / "realsdk" / "record" / "sink_addon.py"
 )
@@ -79,10 +81,76 @@ def _body_for(host: str, path: str) -> object | None:
                 },
             ]
         }
+    if host == "sdk.split.io" and path.startswith("/api/splitChanges"):
+        flag = {
+            "name": "new_onboarding",
+            "trafficTypeName": "user",
+            "killed": False,
+            "defaultTreatment": "off",
+            "changeNumber": 1,
+            "status": "ACTIVE",
+            "seed": 1,
+            "trafficAllocation": 100,
+            "trafficAllocationSeed": 1,
+            "algo": 2,
+            "configurations": {},
+            "sets": [],
+            "conditions": [
+                {
+                    "conditionType": "ROLLOUT",
+                    "label": "default rule",
+                    "matcherGroup": {
+                        "combiner": "AND",
+                        "matchers": [
+                            {
+                                "keySelector": {"trafficType": "user", "attribute": None},
+                                "matcherType": "ALL_KEYS",
+                                "negate": False,
+                            }
+                        ],
+                    },
+                    "partitions": [{"treatment": "on", "size": 100}, {"treatment": "off", "size": 0}],
+                }
+            ],
+        }
+        return {
+            "splits": [flag],
+            "since": -1,
+            "till": 1,
+            "ff": {"d": [flag], "s": -1, "t": 1},
+            "rbs": {"d": [], "s": -1, "t": -1},
+        }
+    if host == "sdk.split.io" and path.startswith("/api/memberships"):
+        return {"ms": {"k": []}, "ls": {"k": []}}
+    if host.startswith("identity.") and "mparticle.com" in host:
+        return {
+            "context": None,
+            "matched_identities": {},
+            "is_ephemeral": False,
+            "mpid": "6504849186712093542",
+            "is_logged_in": False,
+        }
+    if host.endswith("singular.net"):
+        return {"status": "ok"}
     if "mixpanel.com" in host:
         return 1
     return _base_body_for(host, path)
 
 
+class ScriptAnswers:
+    """Answers loaded as <script> (JSONP): CleverTap's web SDK sends each request as a script and
+    goes on only after the answer calls back into it with a session."""
+
+    def response(self, flow: http.HTTPFlow) -> None:
+        if flow.response is None or not flow.request.pretty_host.endswith("clevertap-prod.com"):
+            return
+        rn = flow.request.query.get("rn", "1")
+        rn = rn if rn.isdigit() else "1"
+        flow.response.content = (
+            f'window.$WZRK_WR && window.$WZRK_WR.s("6f1c2d3e4a5b4c6d8e7f9a0b1c2d3e4f", 1796403046, false, {rn});'
+        ).encode()
+        flow.response.headers["content-type"] = "application/javascript"
+
+
 base._body_for = _body_for
-addons = base.addons
+addons = [*base.addons, ScriptAnswers()]

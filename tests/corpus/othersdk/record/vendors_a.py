@@ -43,3 +43,32 @@ VENDORS_A = {
         ),
     ),
 }
+
+# Added after the first landing of batch A (recorded and labelled before phonehome's output on
+# them was read): four more vendors, to balance the two batches.
+VENDORS_A.update(
+    {
+        "A-split": Vendor(
+            "browser",
+            (
+                "sdk.split.io",
+                "events.split.io",
+                "auth.split.io",
+                "telemetry.split.io",
+                "streaming.split.io",
+            ),
+        ),
+        "A-mparticle": Vendor(
+            "browser",
+            (
+                "jssdks.eu1.mparticle.com",
+                "identity.eu1.mparticle.com",
+                "jssdkcdns.mparticle.com",
+                "jssdks.mparticle.com",
+                "identity.mparticle.com",
+            ),
+        ),
+        "A-clevertap": Vendor("browser", ("eu1.clevertap-prod.com", "clevertap-prod.com", "wzrkt.com")),
+        "A-singular": Vendor("browser", ("sdk-api-v1.singular.net",)),
+    }
+)

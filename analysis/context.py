@@ -224,9 +224,9 @@ def context_rule(
     sib = ctx.of(parent)
     # key/value pairs and attribute maps
     if norm in VALUE_WORDS:
-        named = _pair_name(sib)
+        named = pair_name(sib)
         if named is None and norm != "value" and names[-2:-1] == ("value",):
-            named = _pair_name(ctx.of(parent_location(parent)))  # OTLP `value: {stringValue: …}`
+            named = pair_name(ctx.of(parent_location(parent)))  # OTLP `value: {stringValue: …}`
         if named is not None:
             rule = keys.lookup(named)
             if rule is not None and not rule.container:
@@ -410,7 +410,8 @@ def _relays_conversation(ctx: RecordContext) -> bool:
     return found
 
 
-def _pair_name(sib: dict[str, str]) -> str | None:
+def pair_name(sib: dict[str, str]) -> str | None:
+    """The name half of a key/value pair object (`key`, `name`, `attribute`, … beside `value`)."""
     for w in NAME_WORDS:
         v = sib.get(w)
         if v is not None and 0 < len(v) <= 64 and not v.isdigit():

@@ -80,12 +80,14 @@ from .context import (
     CONTEXT_KEYS,
     DIAGNOSTIC_CONTEXT,
     MESSAGE_TEXT_KEYS,
+    VALUE_WORDS,
     RecordContext,
     array_event,
     array_pair,
     context_rule,
     group_object,
     is_random_flagged,
+    pair_name,
     parent_location,
     person_owner,
     protobuf_pair,
@@ -675,12 +677,20 @@ def _custom_slot(path: _Path) -> bool:
     return norms[-1].rstrip("0123456789") in _CUSTOM_SLOTS or (len(norms) >= 2 and norms[-2] in _CUSTOM_SLOTS)
 
 
-def _account_name_cand(leaf: Leaf, path: _Path) -> _Cand | None:
+def _account_name_cand(leaf: Leaf, path: _Path, ctx: RecordContext) -> _Cand | None:
     """`username`, `user_name`, `login_name`: the name a person logs in or shows up with is an id
-    of their account (and contact info under a person's object, `context.person_owner`). `login`
+    of their account (and contact info under a person's object, `context.person_owner`), also as
+    a key/value pair (`{"key": "user.name", "value": …}`, OpenTelemetry's `user.name`). `login`
     only under a person's object: elsewhere it is as often an event or a flag."""
     norm = path.norms[-1]
-    if norm == "login" and not (len(path.norms) >= 2 and person_owner(path.norms[-2])):
+    if norm in VALUE_WORDS:
+        named = pair_name(ctx.of(path.parent_loc))
+        if named is None and len(path.norms) >= 2 and path.norms[-2] in VALUE_WORDS:
+            named = pair_name(ctx.of(parent_location(path.parent_loc)))  # OTLP `value: {stringValue}`
+        norm = keys.normalise(named) if named is not None else ""
+        if norm not in _ACCOUNT_NAMES or norm == "login":
+            return None
+    elif norm == "login" and not (len(path.norms) >= 2 and person_owner(path.norms[-2])):
         return None
     v = leaf.value.strip()
     if (
@@ -978,8 +988,8 @@ class Detector:
                     kc.category, kc.rule = "diagnostics", "key:diagnostic_event"
                     kc.evidence = f"the event's name says it is diagnostics; {kc.evidence}"
 
-            if path.norms and path.norms[-1] in _ACCOUNT_NAMES:
-                ac = _account_name_cand(leaf, path)
+            if path.norms and (path.norms[-1] in _ACCOUNT_NAMES or path.norms[-1] in VALUE_WORDS):
+                ac = _account_name_cand(leaf, path, ctx)
                 if ac is not None:
                     cands.append(ac)
 
@@ -2167,7 +2177,7 @@ def _check_ip(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | N
 
 def _check_mccmnc(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext | None) -> _Result:
     cat = rule.category
-    if v.isdigit() and (n in (5, 6) or (rule.name in ("mcc", "mnc") and 2 <= n <= 3)):
+    if v.isdigit() and (n in (5, 6) or (rule.name.endswith(("mcc", "mnc")) and 2 <= n <= 3)):
         return cat, 0.85, "value is an MCC/MNC code"
     if re.fullmatch(r"\d{3}[-_/ ]\d{2,3}", v):
         return cat, 0.85, "value is an MCC/MNC code"

@@ -425,3 +425,40 @@ def test_an_e_mail_md5_as_a_subscriber_hash_in_the_path_is_the_users() -> None:
         f"https://us9.api.vendor-mc.example/3.0/lists/ab12/members/{digest}/tags", {"tags": []}, profile=email
     )
     assert {"contact_info", "user_id"} <= at(dets, "path[4]")
+
+
+# --- OpenTelemetry semantic conventions: the attribute names any vendor's exporter may carry ----
+
+
+def _otlp(attrs: dict[str, str]) -> dict:
+    pairs = [{"key": k, "value": {"stringValue": v}} for k, v in attrs.items()]
+    return {"resourceSpans": [{"resource": {"attributes": pairs}}]}
+
+
+def test_open_telemetry_user_geo_and_network_attributes() -> None:
+    attrs = {
+        "user.name": "kimp",
+        "enduser.pseudo.id": "p-77aa12",
+        "device.model.identifier": "SM-A546B",
+        "geo.locality.name": "Leipzig",
+        "geo.region.iso_code": "DE-SN",
+        "client.geo.city_name": "Leipzig",
+        "network.connection.subtype": "lte",
+        "network.carrier.mcc": "262",
+        "network.carrier.mnc": "01",
+    }
+    dets = run("https://otlp.vendor-o1.example/v1/traces", _otlp(attrs))
+    want = ["user_id", "user_id", "device_info", *["location_coarse"] * 3, *["network"] * 3]
+    for i, category in enumerate(want):
+        assert category in at(dets, f"attributes[{i}].value.stringValue"), list(attrs)[i]
+
+
+def test_cloud_regions_and_service_names_are_not_the_users() -> None:
+    attrs = {
+        "cloud.region": "eu-west-1",
+        "service.name": "checkout",
+        "region_code": "EU",
+        "service.namespace": "kimp",
+    }
+    dets = run("https://otlp.vendor-o1.example/v1/traces", _otlp(attrs))
+    assert not [d for d in dets if d.category in ("location_coarse", "user_id")]

@@ -132,6 +132,10 @@ def _bytes(
     # Binary: guess a structure.
     if hint != "bytes":
         first = data[0]
+        if first == 0x7B and _envelope(ctx, data, base, chain, key, depth):  # `{`: framed items
+            if blob:
+                ctx.blob(base, data, chain)
+            return True
         if 0x80 <= first <= 0xBB or first in (0xBF, 0xDC, 0xDD, 0xDE, 0xDF):  # msgpack/CBOR map or array
             for fmt in ("msgpack", "cbor"):
                 if fmt != hint and _packed(
@@ -290,6 +294,7 @@ register(Registered("text", 90, _body_text, lambda ct: ct.startswith("text/")))
 # them after the dispatcher is defined lets both sides bind each other's functions directly.
 from ._bel import _bel  # noqa: E402
 from ._compress import _inflate  # noqa: E402
+from ._envelope import _envelope  # noqa: E402
 from ._form import _form  # noqa: E402
 from ._json import _DEEP, _FAIL, _json_loads, _ndjson  # noqa: E402
 from ._jwt import _jwt  # noqa: E402

@@ -2259,8 +2259,10 @@ def _check_commerce(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordConte
     if ctx is None or n > 200:
         return None
     if ctx.event_call:
+        if rule.name == "tap_target":  # `link_text` of a push or a config is no tap
+            return cat, 0.7, "value is what the user tapped, inside an event"
         return cat, 0.7, "value is a purchase or product field of an event"
-    if _order_record(ctx):
+    if rule.name != "tap_target" and _order_record(ctx):
         return cat, 0.7, "value is a field of an order (the request writes an order or its line items)"
     return None
 

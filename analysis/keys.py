@@ -200,6 +200,10 @@ _CONCEPT_RULES = {
     "memory": KeyRule("memory_size", "device_info", Shape.NUMBER, "the memory size", True),
     "event": KeyRule("event_part", "app_activity", Shape.EVENT, "which event happened", True),
     "fault": KeyRule("fault_detail", "diagnostics", Shape.ANY, "an error's or crash's detail", True),
+    # COMMERCE: checked like the fields of an event (only when the record is an event call)
+    "target": KeyRule(
+        "tap_target", "app_activity", Shape.COMMERCE, "the element the user tapped or clicked", True
+    ),
     "action": KeyRule(
         "action_record",
         "app_activity",
@@ -259,6 +263,19 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
         "usage",
     ):
         return _CONCEPT_RULES["session"]
+    if (
+        len(tokens) >= 3
+        and last in ("ms", "msec", "millis", "seconds", "secs", "sec")
+        and prev in ("time", "duration")
+        and tokens[-3] in ("spent", "engagement", "dwell", "foreground", "active", "usage")
+    ):
+        return _CONCEPT_RULES["session"]  # `engagement_time_msec` (GA4), `active_time_ms`
+    if "scroll" in tokens and last in ("depth", "percent", "percentage", "position", "pct"):
+        return _CONCEPT_RULES["action"]  # `scroll_depth`, `percent_scrolled` reads as the next rule
+    if last in ("scrolled", "read") and prev in ("percent", "percentage", "pct"):
+        return _CONCEPT_RULES["action"]
+    if last in ("text", "label", "url", "title") and prev in _TARGET_WORDS:
+        return _CONCEPT_RULES["target"]  # `link_text`, `$el_text`, `button_label`: what the user tapped
     if last in _LAUNCH_MEASURES and (
         prev in ("launch", "launches", "opens") or (prev == "open" and ("app" in tokens or "first" in tokens))
     ):
@@ -286,6 +303,10 @@ SETTING_WORDS = _SETTING_WORDS = frozenset(
     }
 )
 """Words of a setting (`session_timeout_ms`, `$configured_session_timeout_ms`), not a measurement."""
+_TARGET_WORDS = frozenset(
+    {"click", "clicked", "link", "button", "element", "el", "cta", "tap", "tapped", "target"}
+)
+"""`<target>_text`: the text or link of the element the user tapped."""
 _LAUNCH_MEASURES = frozenset({"count", "counts", "number", "num", "total", "time", "at", "date", "timestamp"})
 """What is measured of the app's launches and opens (session telemetry)."""
 _ACTIVITY_VERBS = _WORDS.set("activity_verbs")

@@ -678,3 +678,49 @@ def test_supportability_metrics_are_sdk_health_data() -> None:
     body = {"sm": [{"params": {"name": "API/setUserId/called"}, "stats": {"c": 1}}]}
     dets = run("https://bam.vendor-t.example/jserrors/1/KEY?a=1", body)
     assert "diagnostics" in {d.category for d in dets}
+
+
+def test_engagement_time_page_paths_taps_scrolls_and_search_terms() -> None:
+    # GA4 Measurement Protocol (`engagement_time_msec`, `page_location`), PostHog autocapture
+    # (`$el_text`, `$pathname`), Segment `Link Clicked` (`link_text`), a `search.term` object
+    dets = run(
+        "https://x.vendor-g.example/mp/collect",
+        {
+            "events": [
+                {
+                    "name": "page_view",
+                    "params": {
+                        "engagement_time_msec": "1200",
+                        "page_location": "https://m.example/jobs/4471",
+                    },
+                }
+            ]
+        },
+    )
+    assert "app_activity" in at(dets, "engagement_time_msec")
+    assert "app_activity" in at(dets, "page_location")
+    dets = run(
+        "https://ph.vendor-k.example/e/",
+        {"event": "$autocapture", "properties": {"$el_text": "Apply now", "$pathname": "/jobs/4471"}},
+    )
+    assert "app_activity" in at(dets, "$el_text")
+    assert "app_activity" in at(dets, "$pathname")
+    dets = run(
+        "https://x.vendor-x.example/t",
+        {"type": "track", "event": "Link Clicked", "properties": {"link_text": "Apply"}},
+    )
+    assert "app_activity" in at(dets, "link_text")
+    assert "app_activity" in at(
+        run("https://x.vendor-x.example/s", {"search": {"term": "Mechatroniker"}}), "search.term"
+    )
+    assert "app_activity" in at(
+        run("https://x.vendor-x.example/v", {"page_path": "/a", "scroll_depth": 75}), "scroll_depth"
+    )
+
+
+def test_link_texts_outside_an_event_and_file_paths_are_not_taps_or_pages() -> None:
+    body = {
+        "notification": {"link_url": "https://m.example/offers", "button_text": "Open"},
+        "path": "/data/files/4471.json",
+    }
+    assert activity(run("https://push.vendor-p.example/v1/send", body)) == []

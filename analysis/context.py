@@ -452,11 +452,14 @@ def person_owner(owner: str) -> bool:
 
 
 def is_random_flagged(sib: dict[str, str]) -> bool:
-    """A sibling says the id beside it is random (`is_random: true`, `id_type: "random"`)."""
+    """A sibling says the id beside it is random (`is_random: true`, `id_type: "random"`) or not
+    the real one (`is_hardware_id_real: false`)."""
     for k, v in sib.items():
         lv = v.strip().lower()
         if k in RANDOM_FLAGS and lv in ("true", "1", "yes"):
             return True
+        if (k == "real" or k.endswith("_real")) and lv in ("false", "0", "no"):
+            return True  # `is_hardware_id_real: false` (Branch's open/install requests)
         if k in ("type", "id_type", "kind", "source") and lv in ("random", "randomized", "generated"):
             return True
     return False

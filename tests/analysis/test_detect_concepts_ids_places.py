@@ -462,3 +462,31 @@ def test_cloud_regions_and_service_names_are_not_the_users() -> None:
     }
     dets = run("https://otlp.vendor-o1.example/v1/traces", _otlp(attrs))
     assert not [d for d in dets if d.category in ("location_coarse", "user_id")]
+
+
+def test_a_hardware_id_flagged_not_real_is_not_a_device_id() -> None:
+    # Branch-style opens send `hardware_id` with `is_hardware_id_real: false` when it is random
+    fake = run(
+        "https://api.vendor-b2.example/v1/open",
+        {"hardware_id": "3fa1c0de92b4e871", "is_hardware_id_real": False},
+    )
+    assert "device_id" not in at(fake, "hardware_id")
+    real = run(
+        "https://api.vendor-b2.example/v1/open",
+        {"hardware_id": "3fa1c0de92b4e871", "is_hardware_id_real": True},
+    )
+    assert "device_id" in at(real, "hardware_id")
+
+
+def test_region_codes_and_an_ip_override_are_the_users() -> None:
+    dets = run(
+        "https://mp.vendor-g4.example/mp/collect",
+        {
+            "user_location": {"region_id": "DE-SN", "city": "Leipzig"},
+            "ip_override": "84.12.3.4",
+            "shard": {"region_id": "7"},
+        },
+    )
+    assert "location_coarse" in at(dets, "user_location.region_id")
+    assert "network" in at(dets, "ip_override")
+    assert not at(dets, "shard.region_id")

@@ -623,8 +623,8 @@ def _replay_rule(value: str, path: _Path) -> tuple[KeyRule | None, str | None]:
         if name in _REPLAY_DEVTOOLS:
             return _REPLAY_DEVTOOLS_RULE, f"(a {name!r} message of a session replay)"
         if name in _REPLAY_SCREEN:
-            if value.isdigit() or len(value) < 2:
-                return None, None  # coordinates, sizes, flags
+            if value.isdigit() or len(value) < 2 or path.norms[-1] in ("tag", "tag_name"):
+                return None, None  # coordinates, sizes, flags, the page's element names
             return _REPLAY_SCREEN_RULE, f"(a {name!r} message of a session replay)"
     return None, None
 

@@ -38,6 +38,8 @@ def _walk(
         if depth > ctx.lim.max_depth:
             ctx.note(f"max_depth {ctx.lim.max_depth} at {_at(head, path)}: object not decoded")
             return
+        if "timestamp" in obj and "type" in obj and _rrweb(ctx, obj, head, path, chain, depth):  # type: ignore[operator, arg-type]
+            return
         nd = depth + 1
         for k, v in obj.items():  # type: ignore[attr-defined]
             ks = k if type(k) is str else _scalar_text(k)
@@ -99,3 +101,6 @@ def _scalar_text(v: object) -> str:
     except Exception:  # noqa: BLE001 - a hostile object's __str__
         return f"<{type(v).__name__}>"
     return text
+
+
+from ._rrweb import _rrweb  # noqa: E402  (rrweb events are found inside parsed values)

@@ -96,7 +96,12 @@ def _nodes(ctx: _Ctx, root: object, out: list[object]) -> None:
         kind = node.get("type")
         if kind == 3:  # text
             text = node.get("textContent")
-            if type(text) is str and text.strip() and parent_tag not in _NO_TEXT_TAGS and not node.get("isStyle"):
+            if (
+                type(text) is str
+                and text.strip()
+                and parent_tag not in _NO_TEXT_TAGS
+                and not node.get("isStyle")
+            ):
                 out.append({"textContent": text})
             continue
         tag = node.get("tagName")
@@ -113,6 +118,10 @@ def _nodes(ctx: _Ctx, root: object, out: list[object]) -> None:
         children = node.get("childNodes")
         if type(children) is list:
             stack.extend((child, tag) for child in reversed(children))
+
+
+def _items(value: object) -> list[object]:
+    return value if type(value) is list else []
 
 
 def _content(ctx: _Ctx, obj: dict[object, object]) -> tuple[str, object]:
@@ -133,14 +142,14 @@ def _content(ctx: _Ctx, obj: dict[object, object]) -> tuple[str, object]:
             kind = _SOURCES[source]
         if source == 0:  # mutation: added nodes, changed texts and attributes
             added: list[object] = []
-            for add in data.get("adds") or ():
+            for add in _items(data.get("adds")):
                 if type(add) is dict:
                     _nodes(ctx, add.get("node"), added)
             changed: dict[str, object] = {"nodes": added} if added else {}
-            texts = [x.get("value") for x in data.get("texts") or () if type(x) is dict]
+            texts = [x.get("value") for x in _items(data.get("texts")) if type(x) is dict]
             if texts:
                 changed["texts"] = texts
-            attrs = [x.get("attributes") for x in data.get("attributes") or () if type(x) is dict]
+            attrs = [x.get("attributes") for x in _items(data.get("attributes")) if type(x) is dict]
             if attrs:
                 changed["attributes"] = attrs
             return kind, changed

@@ -80,6 +80,8 @@ SAMPLES = [
     b"Q\x02\x00\x00\x02\x05https\x00\x01\x00\x00\x05\x1c\x03\x00\x00\x02u1"
     b"\x12\x05\x00\x00\x05\x02hi\x00\x1e\x07\x00\x00\x04city\x01B",
     b"[" * 50 + b"]" * 50,
+    b'[{"type":3,"data":{"source":5,"text":"hi","id":1},"timestamp":1},'
+    b'{"type":2,"data":{"node":{"type":2,"tagName":"p","childNodes":[{"type":3,"textContent":"x"}]}},"timestamp":2}]',
 ]
 
 CONTENT_TYPES = [
@@ -559,4 +561,37 @@ def test_openreplay_hostile_batches(body):
     for encoding in ("", "gzip"):
         data = gzip.compress(body, mtime=0) if encoding else body
         decoded = decode_record(record(data, content_encoding=encoding))
+        check(decoded)
+
+
+def _rr_chain(depth: int) -> dict:
+    node: dict = {"type": 3, "textContent": "deep text"}
+    for i in range(depth):
+        node = {"type": 2, "tagName": "div", "attributes": {"title": f"t{i}"}, "childNodes": [node], "id": i}
+    return node
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": 2, "data": {"node": _rr_chain(400)}, "timestamp": 1},  # 800 JSON levels, past max_depth
+        {
+            "type": 2,
+            "data": {"node": {"type": 2, "childNodes": [{"type": 3, "textContent": "w"}] * 100_000}},
+            "timestamp": 1,
+        },
+        {"type": 3, "data": {"source": 0, "adds": 5, "texts": "x", "attributes": [1, None]}, "timestamp": 1},
+        {"type": 3, "data": {"source": 2, "type": 99, "x": [], "y": {}}, "timestamp": {"x": 1}},
+        {"type": 6, "data": {"plugin": 7, "payload": [[[[[]]]]]}, "timestamp": 1},
+        {
+            "type": 2,
+            "data": {"node": {"type": 2, "tagName": 5, "attributes": [1], "childNodes": "x"}},
+            "timestamp": 1,
+        },
+    ],
+    ids=["deep-tree", "wide-tree", "bad-mutation", "bad-fields", "bad-plugin", "bad-node"],
+)
+def test_rrweb_hostile_events(event):
+    for wrap in (lambda e: e, lambda e: {"events": [e] * 3}):
+        decoded = decode_record(record(json.dumps(wrap(event)).encode(), content_type="application/json"))
         check(decoded)

@@ -7,6 +7,8 @@ generic detection rules make of them.
 
 from __future__ import annotations
 
+import json
+
 from decode_support import by_location, record
 from detect_support import detect_request, found_at
 
@@ -311,3 +313,123 @@ def test_an_object_named_as_an_id_holding_it_under_a_generic_name() -> None:
     assert "user_id" in found_at(dets, "UserID.id")
     assert "user_id" in found_at(dets, "visitorId.value")
     assert not found_at(dets, "Event.id")
+
+
+# --- rrweb events (rrweb-io/rrweb packages/types: EventType, IncrementalSource, serialized nodes) ---
+
+
+def _text(text: str, node_id: int) -> dict:
+    return {"type": 3, "textContent": text, "id": node_id}
+
+
+def _element(tag: str, node_id: int, attributes: dict | None = None, children: list | None = None) -> dict:
+    return {
+        "type": 2,
+        "tagName": tag,
+        "attributes": attributes or {},
+        "childNodes": children or [],
+        "id": node_id,
+    }
+
+
+RRWEB_EVENTS = [
+    {
+        "type": 4,
+        "data": {"href": "https://shop.example/orders/991", "width": 412, "height": 915},
+        "timestamp": 1,
+    },
+    {
+        "type": 2,
+        "data": {
+            "node": {
+                "type": 0,
+                "id": 1,
+                "childNodes": [
+                    _element(
+                        "html",
+                        2,
+                        children=[
+                            _element("style", 3, children=[{**_text("p{color:red}", 4), "isStyle": True}]),
+                            _element("h1", 5, children=[_text("Your order 991 has shipped", 6)]),
+                            _element("textarea", 7, {"placeholder": "Message to the seller", "style": "x"}),
+                        ],
+                    )
+                ],
+            },
+            "initialOffset": {"top": 0, "left": 0},
+        },
+        "timestamp": 2,
+    },
+    {
+        "type": 3,
+        "data": {"source": 5, "text": "Please leave it with my neighbour", "isChecked": False, "id": 7},
+        "timestamp": 3,
+    },
+    {"type": 3, "data": {"source": 5, "text": "*****", "isChecked": False, "id": 8}, "timestamp": 4},
+    {"type": 3, "data": {"source": 2, "type": 2, "id": 5, "x": 10, "y": 20}, "timestamp": 5},
+    {
+        "type": 3,
+        "data": {
+            "source": 0,
+            "texts": [{"id": 6, "value": "Delivered"}],
+            "attributes": [{"id": 7, "attributes": {"placeholder": "Thanks!"}}],
+            "removes": [{"parentId": 2, "id": 9}],
+            "adds": [
+                {
+                    "parentId": 2,
+                    "nextId": None,
+                    "node": _element("p", 10, children=[_text("Rate your order", 11)]),
+                }
+            ],
+        },
+        "timestamp": 6,
+    },
+    {
+        "type": 6,
+        "data": {
+            "plugin": "rrweb/console@1",
+            "payload": {"level": "error", "trace": [], "payload": ['"boom"']},
+        },
+        "timestamp": 7,
+    },
+]
+
+
+def test_rrweb_events_are_named_by_their_kind() -> None:
+    body = {"recording": {"events": RRWEB_EVENTS}}
+    decoded = decode_record(record(json.dumps(body).encode(), content_type="application/json"))
+    out = by_location(decoded)
+    at = "body.json:recording.events"
+    assert out[f"{at}[0]>rrweb:Meta.href"] == ["https://shop.example/orders/991"]
+    assert out[f"{at}[1]>rrweb:FullSnapshot.nodes[3].textContent"] == ["Your order 991 has shipped"]
+    assert out[f"{at}[1]>rrweb:FullSnapshot.nodes[4].attributes.placeholder"] == ["Message to the seller"]
+    assert not [v for vs in out.values() for v in vs if "color:red" in v]  # style text left out
+    assert not [loc for loc in out if loc.endswith((".style", ".id"))]
+    assert out[f"{at}[2]>rrweb:Input.text"] == ["Please leave it with my neighbour"]
+    assert out[f"{at}[4]>rrweb:MouseInteraction.type"] == ["Click"]
+    assert out[f"{at}[5]>rrweb:Mutation.texts[0]"] == ["Delivered"]
+    assert out[f"{at}[5]>rrweb:Mutation.nodes[1].textContent"] == ["Rate your order"]
+    assert out[f"{at}[5]>rrweb:Mutation.attributes[0].placeholder"] == ["Thanks!"]
+    assert out[f"{at}[6]>rrweb:Plugin.console.level"] == ["error"]
+    rr = [leaf for leaf in decoded.leaves if ">rrweb:" in leaf.location]
+    assert rr and all(leaf.decoding[:2] == ("json", "rrweb") for leaf in rr)
+
+
+def test_rrweb_events_reach_the_session_replay_rule() -> None:
+    dets = detect_request("https://eu.example-analytics.com/s/", {"batch": RRWEB_EVENTS})
+    assert found_at(dets, "[2]>rrweb:Input.text") == {"user_content"}
+    assert "user_content" not in found_at(dets, "[3]>rrweb:Input.text")  # masked
+    assert "app_activity" in found_at(dets, "batch[1]>rrweb")  # the screen, one finding per event
+    assert "app_activity" in found_at(dets, "batch[5]>rrweb")
+    assert "diagnostics" in found_at(dets, "batch[6]>rrweb")  # the console plugin
+
+
+def test_objects_shaped_almost_like_rrweb_events_stay_json() -> None:
+    body = [
+        {"type": 3, "data": {"kind": "x"}, "timestamp": 1},  # no source
+        {"type": 2, "data": {"items": []}, "timestamp": 1},  # no node
+        {"type": 9, "data": {"source": 5}, "timestamp": 1},  # no such event type
+        {"type": "3", "data": {"source": 5}, "timestamp": 1},
+    ]
+    decoded = decode_record(record(json.dumps(body).encode(), content_type="application/json"))
+    assert not [leaf for leaf in decoded.leaves if "rrweb" in leaf.decoding]

@@ -108,7 +108,8 @@ WORD_LISTS = frozenset(
     "version_tokens media_extensions uuid_only_keys device_words non_device_parents postal_keys city_keys region_keys numberish_tokens address_keys event_context control_calls conn_words span_words "
     "timing_objects diagnostic_event_words greetings sign_offs not_names token_params "
     "hardware_id_words account_names custom_slots aggregate_objects person_object_suffixes "
-    "distinct_conn_values network_name_words group_kinds terse_id_names cell_words".split()
+    "distinct_conn_values network_name_words group_kinds terse_id_names cell_words "
+    "identity_map_words identity_map_owners".split()
 )
 WORD_LISTS |= frozenset(
     # the app-activity, diagnostics and user-content concepts (analysis/detect.py `_activity_*`)

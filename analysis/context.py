@@ -247,7 +247,7 @@ def context_rule(
     ):
         return _RULES["log"], "beside a log level"
     if norm == "id":  # `{"type": "user", "id": …}`: the object's type says whose id it is
-        for t in ("type", "kind"):
+        for t in TYPE_WORDS:
             kind = sib.get(t)
             if kind is not None and keys.normalise(kind) in PERSON_KINDS:
                 return _RULES["subject"], f"beside {t}={kind!r}"

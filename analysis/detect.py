@@ -364,6 +364,9 @@ _OTLP_METRIC_NAME_RE = re.compile(r"protobuf:1(?:\[\d+\])?\.2(?:\[\d+\])?\.2(?:\
 """`ExportMetricsServiceRequest.resource_metrics[].scope_metrics[].metrics[].name` (OTLP
 metrics.proto: fields 1, 2, 2, 1) in a schemaless protobuf body."""
 _ACCOUNT_NAMES = _WORDS.set("account_names")
+_IDENTITY_MAP_WORDS = _WORDS.set("identity_map_words")
+_IDENTITY_MAP_OWNERS = _WORDS.set("identity_map_owners")
+_IDENTITY_MAP = KeyRule("identity_map", "user_id", Shape.ID, "one of the person's identities", True)
 _RECIPIENT_NAMES = frozenset({"to", "target", "targets", "token", "tokens", "recipient", "recipients"})
 _PUSH_PATH_WORDS = frozenset({"push", "notification", "notifications", "notify"})
 _PUSH_RECIPIENT = KeyRule("push_recipient", "user_id", Shape.ID, "a device's push token", True)
@@ -892,6 +895,8 @@ class Detector:
                     rule, why = _place_shape_rule(leaf.location, value, path, ctx)
                 if rule is None and path.norms and path.norms[-1] in _RECIPIENT_NAMES and len(value) >= 32:
                     rule, why = _push_recipient_rule(value, ctx)
+                if rule is None and len(path.norms) >= 2 and _identity_map(path.norms[-2]):
+                    rule, why = _IDENTITY_MAP, f"under {path.norms[-2]!r}"
                 if rule is None and path.url_segment:
                     rule, why = self._collection_id(leaf.location, ctx)
                 if rule is None and path.timing:
@@ -2003,6 +2008,16 @@ def _hardware_keyed(rule: KeyRule, path: _Path) -> bool:
         and norms[-1] in keys.GENERIC_CHILDREN
         and bool(_HARDWARE_ID_WORDS.intersection(norms[-2].split("_")))
     )
+
+
+@lru_cache(maxsize=4096)
+def _identity_map(owner: str) -> bool:
+    """A map of a person's identities (`known_identities`, `identifiers`, `custom_ids`), whose
+    values are each an id of the person whatever the vendor names them (`customerid`)."""
+    words = owner.split("_")
+    if _IDENTITY_MAP_WORDS.intersection(words):
+        return True
+    return "ids" in words and bool(_IDENTITY_MAP_OWNERS.intersection(words))
 
 
 def _push_recipient_rule(value: str, ctx: RecordContext) -> tuple[KeyRule | None, str | None]:

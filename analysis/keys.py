@@ -80,6 +80,8 @@ RAW_TABLE: dict[str, KeyRule] = {
 }
 """Names matched exactly as sent (`_id`), before `normalise`."""
 
+_PLURAL_ACRONYM = re.compile(r"([A-Z]{2,})s(?=[A-Z_\-. ]|$)")
+"""`customIDs`, `deviceIDs`, `URLs`: an acronym's plural is one word (`custom_ids`, not `custom_i_ds`)."""
 _CAMEL_1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _CAMEL_2 = re.compile(r"([a-z0-9])([A-Z])")
 _SEP = re.compile(r"[^a-z0-9]+")
@@ -88,8 +90,8 @@ _SEP = re.compile(r"[^a-z0-9]+")
 @lru_cache(maxsize=65536)
 def normalise(raw: str) -> str:
     """`gpsAdid` → `gps_adid`, `X-Device-Id` → `device_id`, `$os_version` → `os_version`,
-    `AdvertisingID` → `advertising_id`, `imei2` → `imei`."""
-    s = _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", raw))
+    `AdvertisingID` → `advertising_id`, `customIDs` → `custom_ids`, `imei2` → `imei`."""
+    s = _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", _PLURAL_ACRONYM.sub(r"\1S", raw)))
     s = _SEP.sub("_", s.lower()).strip("_")
     if s.startswith("x_") and len(s) > 2:
         s = s[2:]

@@ -490,3 +490,55 @@ def test_region_codes_and_an_ip_override_are_the_users() -> None:
     assert "location_coarse" in at(dets, "user_location.region_id")
     assert "network" in at(dets, "ip_override")
     assert not at(dets, "shard.region_id")
+
+
+# --- identity maps, the call's subject type, membership paths -----------------------------------
+
+
+def test_every_value_of_an_identity_map_is_an_id_of_the_person() -> None:
+    dets = run(
+        "https://identity.vendor-m2.example/v1/identify",
+        {
+            "known_identities": {
+                "customerid": "kim-40913",
+                "install_stamp": "eae1fd9b-c49e-4ee3-7ee0-00ef47c3f551",
+            },
+            "user": {"customIDs": {"employeeNo": "E-4471"}},
+            "identifiers": {"crm": "CRM-77812"},
+        },
+    )
+    assert "user_id" in at(dets, "known_identities.customerid")
+    assert "user_id" in at(dets, "known_identities.install_stamp")
+    assert "user_id" in at(dets, "customIDs.employeeNo")
+    assert "user_id" in at(dets, "identifiers.crm")
+    trace = run(
+        "https://apm.vendor-m2.example/v1/t",
+        {"ids": {"request": "r-123456", "trace": "0af7651916cd43dd8448eb211c80319c"}},
+    )
+    assert not [d for d in trace if d.category == "user_id"]
+
+
+def test_a_key_beside_the_calls_subject_type_and_a_membership_path_are_ids() -> None:
+    events = run(
+        "https://events.vendor-s2.example/api/events/bulk",
+        [{"eventTypeId": "purchase", "trafficTypeName": "user", "key": "kim-40913", "value": 4.99}],
+    )
+    assert "user_id" in at(events, "[0].key")
+    entity = run("https://crm.vendor-f.example/v2/upsert", {"entity_type": "customer", "id": "c-99812"})
+    assert "user_id" in at(entity, "id")
+    path = run("https://sdk.vendor-s2.example/api/memberships/kim-40913")
+    assert "user_id" in at(path, "path[2]")
+    # a flag's key beside its variation is the flag's, not a person's
+    flag = run(
+        "https://events.vendor-l2.example/bulk",
+        [{"kind": "feature", "key": "new-onboarding", "variation": 1}],
+    )
+    assert not [d for d in flag if d.category == "user_id"]
+
+
+def test_plural_acronyms_in_camel_case_are_one_word() -> None:
+    from phonehome.analysis import keys
+
+    assert keys.normalise("customIDs") == "custom_ids"
+    assert keys.normalise("deviceIDs") == "device_ids"
+    assert keys.normalise("AdvertisingID") == "advertising_id"

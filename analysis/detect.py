@@ -297,6 +297,13 @@ _OWN_TEXT_KEYS = MESSAGE_TEXT_KEYS | frozenset(
 )
 """Names of a free text someone wrote; in the first person it is the writer's own words."""
 _EVENT_COLLECTIONS = frozenset({"event", "events"})
+_EXPOSURE = KeyRule(
+    "flag_exposure",
+    "app_activity",
+    Shape.ANY,
+    "exposures of an experiment or feature flag (what the user was shown)",
+    True,
+)
 _SHARE_KEYS = frozenset({"feature", "action", "intent", "purpose", "method", "use_case"})
 _SHARE_VALUES = frozenset({"share", "sharing", "shared", "invite", "referral", "refer"})
 _SHARED = KeyRule(
@@ -899,6 +906,8 @@ class Detector:
                     rule, why = _IDENTITY_MAP, f"under {path.norms[-2]!r}"
                 if rule is None and path.url_segment:
                     rule, why = self._collection_id(leaf.location, ctx)
+                    if rule is None and ("ression" in value or "xposure" in value):
+                        rule, why = _exposure_path(value)
                 if rule is None and path.timing:
                     rule, why = _timing_rule(path)
                 if rule is None and path.norms and path.norms[-1] in _ACTIVITY_LAST_NAMES:
@@ -1721,6 +1730,17 @@ class Detector:
 
 
 # --- app activity, diagnostics and user content: concept helpers -------------------------------
+
+
+def _exposure_path(segment: str) -> tuple[KeyRule | None, str | None]:
+    """A URL path segment saying the request reports exposures of an experiment or feature flag
+    (`/exposures`, `/testImpressions`, `/flag-impressions`): which variant the user was shown."""
+    words = set(keys.tokens(segment))
+    if words & {"exposure", "exposures"} or (
+        words & {"impression", "impressions"} and words & {"test", "flag", "flags", "feature", "experiment"}
+    ):
+        return _EXPOSURE, f"(the URL path segment {segment!r})"
+    return None, None
 
 
 def _bookkeeping_event(name: str) -> bool:

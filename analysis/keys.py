@@ -254,7 +254,10 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
         ("session" in tokens or "sessions" in tokens or "visit" in tokens)
         and last in _SESSION_MEASURES
         and _SETTING_WORDS.isdisjoint(tokens)
+        and not (last in _TIME_UNITS and ("start" in tokens or "started" in tokens))
     ):
+        # not `session_start_unixtime_ms`: when the session began, attached to every event as a
+        # reference (like a session id); a session record's start is read from its record
         return _CONCEPT_RULES["session"]
     if last in ("time", "ms", "msec", "seconds", "duration") and prev in (
         "spent",
@@ -305,6 +308,7 @@ SETTING_WORDS = _SETTING_WORDS = frozenset(
     }
 )
 """Words of a setting (`session_timeout_ms`, `$configured_session_timeout_ms`), not a measurement."""
+_TIME_UNITS = frozenset({"ms", "msec", "time", "seconds", "secs", "unixtime", "timestamp"})
 _TARGET_WORDS = frozenset(
     {"click", "clicked", "link", "button", "element", "el", "cta", "tap", "tapped", "target"}
 )

@@ -724,3 +724,31 @@ def test_link_texts_outside_an_event_and_file_paths_are_not_taps_or_pages() -> N
         "path": "/data/files/4471.json",
     }
     assert activity(run("https://push.vendor-p.example/v1/send", body)) == []
+
+
+def test_identity_changes_and_session_start_references_are_not_activity() -> None:
+    # mParticle-style typed events (`event_type: user_identity_change`), a session's start time
+    # attached to an event as a reference (like a session id)
+    body = {
+        "events": [{"event_type": "identity_changed", "data": {"session_start_unixtime_ms": 1796402999632}}]
+    }
+    assert activity(run("https://sdk.vendor-mp.example/v3/JS/key/events", body)) == []
+    body = {
+        "events": [
+            {"event_type": "custom_event", "data": {"event_name": "Job Viewed", "session_start_ms": 1}}
+        ]
+    }
+    assert "app_activity" in at(run("https://sdk.vendor-mp.example/v3/JS/key/events", body), "event_name")
+
+
+def test_reports_of_flag_or_experiment_exposures_are_app_activity() -> None:
+    # Split (`/api/testImpressions/bulk`), experiment platforms' `/exposures` endpoints
+    dets = run(
+        "https://events.vendor-sp.example/api/testImpressions/bulk",
+        [{"f": "new_onboarding", "i": [{"k": "u-1"}]}],
+    )
+    assert "app_activity" in at(dets, "path[1]")
+    dets = run("https://api.vendor-ex.example/v1/exposures", {"exposures": [{"flag": "f1", "variant": "on"}]})
+    assert "app_activity" in at(dets, "path[1]")
+    # an ad server's impression ping is no flag exposure
+    assert activity(run("https://ads.vendor-ad.example/v2/impressions", {"ad_id": "a-1"})) == []

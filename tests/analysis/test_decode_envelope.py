@@ -49,15 +49,16 @@ def test_items_are_walked_and_the_compressed_recording_is_inflated():
     assert got["body.envelope:[2].user.id"] == ["u-4711"]
     assert got["body.envelope:[0].event_id"] == ["9ec79c33ec9942ab8353589fcb2e04dc"]
     rec = "body.envelope:[4]>envelope:[1]>deflate>json:"
-    assert got[rec + "[1].data.text"] == ["Ich habe Interesse an der Ausbildung"]
-    assert got[rec + "[0].data.href"] == ["https://jobs.example/search?q=mechatroniker"]
+    # the inflated events are rrweb events (analysis/decode/_rrweb.py), read by their kind
+    assert got[rec + "[1]>rrweb:Input.text"] == ["Ich habe Interesse an der Ausbildung"]
+    assert got[rec + "[0]>rrweb:Meta.href"] == ["https://jobs.example/search?q=mechatroniker"]
 
 
 def test_decoding_steps_are_kept():
     body = replay_envelope(RRWEB, {"id": "u-4711"})
     decoded = decode_record(record(body), DecodeLimits())  # no Content-Type: sniffed
     text = [leaf for leaf in decoded.leaves if leaf.value.startswith("Ich habe")]
-    assert [leaf.decoding for leaf in text] == [("envelope", "envelope", "deflate", "json")]
+    assert [leaf.decoding for leaf in text] == [("envelope", "envelope", "deflate", "json", "rrweb")]
     assert any(blob.location == "body" for blob in decoded.blobs)
 
 

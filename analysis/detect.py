@@ -374,19 +374,18 @@ _ACCOUNT_NAMES = _WORDS.set("account_names")
 _IDENTITY_MAP_WORDS = _WORDS.set("identity_map_words")
 _IDENTITY_MAP_OWNERS = _WORDS.set("identity_map_owners")
 _IDENTITY_MAP = KeyRule("identity_map", "user_id", Shape.ID, "one of the person's identities", True)
-_RECIPIENT_NAMES = frozenset({"to", "target", "targets", "token", "tokens", "recipient", "recipients"})
-_PUSH_PATH_WORDS = frozenset({"push", "notification", "notifications", "notify"})
+_RECIPIENT_NAMES = _WORDS.set("push_recipient_names")
+_PUSH_PATH_WORDS = _WORDS.set("push_path_words")
 _PUSH_RECIPIENT = KeyRule("push_recipient", "user_id", Shape.ID, "a device's push token", True)
-_GEOHASH_NAMES = frozenset({"geohash", "ghash"})
+_GEOHASH_NAMES = _WORDS.set("geohash_names")
 _GEOHASH_RE = re.compile(r"^[0-9b-hjkmnp-z]{5,12}$")
-_CELL_FIELDS = frozenset({"cell_id", "cellid", "lac", "location_area_code", "tracking_area_code"})
+_CELL_FIELDS = _WORDS.set("cell_fields")
 _CELL_WORDS = _WORDS.set("cell_words")
-_UNKNOWN_CELL_VALUES = frozenset({"0", "2147483647", "65535", "268435455"})
+_UNKNOWN_CELL_VALUES = _WORDS.set("unknown_cell_values")
 """What Android's CellIdentity getters return when the value is unknown (Integer.MAX_VALUE, …)."""
-_GEO_OBJECTS = frozenset({"geo", "geometry", "location", "position", "coords", "point", "gps"})
-_PLACE_SHAPE_NAMES = _GEOHASH_NAMES | _CELL_FIELDS | {"coordinates", "cid", "ci", "pci", "tac"}
-"""`cid`, `ci`, `pci`, `tac` only under a cell object (`cid` is also a client id, `tac` an IMEI's
-type allocation code)."""
+_GEO_OBJECTS = _WORDS.set("geo_objects")
+_PLACE_SHAPE_NAMES = _GEOHASH_NAMES | _CELL_FIELDS | _WORDS.set("cell_fields_in_cell") | {"coordinates"}
+"""Last names `_place_shape_rule` reads (one set lookup gates it)."""
 _GEOHASH_PRECISE = KeyRule("geohash", "location_precise", Shape.ANY, "a geohash (a location)", True)
 _GEOHASH_COARSE = KeyRule("geohash", "location_coarse", Shape.ANY, "a short geohash (an area)", True)
 _GEOJSON_PRECISE = KeyRule("geojson_position", "location_precise", Shape.ANY, "a GeoJSON position", True)

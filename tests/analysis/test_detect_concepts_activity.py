@@ -7,6 +7,9 @@ stay silent. Decoding is real (`decode_record`), so locations are the ones repla
 
 from __future__ import annotations
 
+import base64
+import json
+
 from decode_support import pb_field
 from detect_support import detect_request, found_at
 
@@ -752,3 +755,22 @@ def test_reports_of_flag_or_experiment_exposures_are_app_activity() -> None:
     assert "app_activity" in at(dets, "path[1]")
     # an ad server's impression ping is no flag exposure
     assert activity(run("https://ads.vendor-ad.example/v2/impressions", {"ad_id": "a-1"})) == []
+
+
+def test_compact_tracking_protocols_name_pages_events_searches_and_schemas() -> None:
+    # Matomo / Piwik PRO tracking API: page title, site search, event category/action/name
+    dets = run(
+        "https://stats.example.org/matomo.php?idsite=1&rec=1&action_name=Jobs%20%2F%20Detail"
+        "&search=Mechatroniker&e_c=job&e_a=apply&e_n=4471"
+    )
+    for name in ("action_name", "search", "e_c", "e_a"):
+        assert "app_activity" in at(dets, f"query:{name}"), name
+    # Snowplow tracker protocol: a self-describing event in base64 (`ue_px`) names its schema
+    event = {
+        "schema": "iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0",
+        "data": {"schema": "iglu:com.example/job_applied/jsonschema/1-0-0", "data": {"job": "4471"}},
+    }
+    px = base64.urlsafe_b64encode(json.dumps(event).encode()).decode().rstrip("=")
+    dets = run(f"https://sp.collector.example/i?e=ue&ue_px={px}&tv=js-3.0")
+    assert "app_activity" in at(dets, "data.schema")
+    assert "app_activity" in at(dets, "query:e")

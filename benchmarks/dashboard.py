@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from dashboard_support import T0, finding, make_session, screen_text  # noqa: E402
+from support.dashboard import T0, finding, make_session, screen_text  # noqa: E402
 
 from phonehome.store import JsonlWriter, SessionStore  # noqa: E402
 from phonehome.views.dashboard import Dashboard  # noqa: E402

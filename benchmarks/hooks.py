@@ -31,7 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from hooks_support import ensure_agents, java_argv  # noqa: E402
+from support.hooks import ensure_agents, java_argv  # noqa: E402
 
 from phonehome.hooks.host import AgentConfig, HookHost, Target  # noqa: E402
 

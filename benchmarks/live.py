@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/live.py [--rounds 3] [--connections 4] [--small 1500] [--large 300]
 
-Everything runs on 127.0.0.1: an upstream HTTPS server in its own process (`tests/net_support.py
+Everything runs on 127.0.0.1: an upstream HTTPS server in its own process (`tests/support/net.py
 --serve`), two real mitmdumps (one bare, one with the addon writing a session with the sample
 profile), and a bounded asyncio load generator in this process: N keep-alive HTTP/1.1-over-TLS
 connections through the proxy (CONNECT, mitmproxy's CA), each sending its share of a fixed number
@@ -41,7 +41,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from net_support import run_mitmdump  # noqa: E402
+from support.net import run_mitmdump  # noqa: E402
 
 PROFILE = REPO / "captures" / "sample" / "device.toml"
 HOST = "api.bench.test"
@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[tuple[str, str], list[RoundResult]] = {}
     with ExitStack() as stack:
         upstream = subprocess.Popen(
-            [sys.executable, str(REPO / "tests" / "net_support.py"), "--serve"],
+            [sys.executable, str(REPO / "tests" / "support" / "net.py"), "--serve"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 import live  # noqa: E402
-from net_support import LocalServer, run_mitmdump  # noqa: E402
+from support.net import LocalServer, run_mitmdump  # noqa: E402
 
 VARIANTS = ("empty hook", "journal probe", "addon, worker stopped", "addon")
 

@@ -61,7 +61,7 @@ _COMMAND = (
 
 
 def record(directory: Path, requests: int) -> tuple[Path, int]:
-    from net_support import LocalServer
+    from support.net import LocalServer
 
     pcap, keys, pcapng = directory / "raw.pcap", directory / "keys.txt", directory / "capture.pcapng"
     with LocalServer(record=False) as server:

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/study.py [--sessions 200] [--flows-per-session 1000] [--replay-flows 200000]
 
 In one run, on the same machine state:
-1. generates `--sessions` app sessions from the SDK fixtures (tests/study_support.py), then runs
+1. generates `--sessions` app sessions from the SDK fixtures (tests/support/study.py), then runs
    `phonehome study` on a local Dask cluster with 1 worker and with 2 workers: flows/s, their
    ratio (target >= 1.7x on 2 cores), and each worker's peak RSS (target < 400 MB);
 2. builds one flow file of `--replay-flows` flows (benchmarks/replay.py's generator) and runs
@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from replay import BIN, build_file, measure  # noqa: E402
-from study_support import generate_study  # noqa: E402
+from support.study import generate_study  # noqa: E402
 
 from phonehome.study import local_client, run_study  # noqa: E402
 

@@ -34,7 +34,7 @@ from typing import Any, Literal
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from net_support import Http1Client, Http2Client, LocalServer, curl, run_mitmdump  # noqa: E402
+from support.net import Http1Client, Http2Client, LocalServer, curl, run_mitmdump  # noqa: E402
 
 from phonehome.store import JsonlWriter, SessionStore  # noqa: E402
 

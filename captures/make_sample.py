@@ -32,8 +32,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from decode_support import pb_field  # noqa: E402  (test support: protobuf encoded by hand)
-from net_support import (  # noqa: E402  (test support module, shared with the e2e tests)
+from support.decode import pb_field  # noqa: E402  (test support: protobuf encoded by hand)
+from support.net import (  # noqa: E402  (test support module, shared with the e2e tests)
     Http1Client,
     Http2Client,
     LocalServer,

@@ -13,7 +13,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests"))
 
-from report_support import Chromium, require_chromium  # noqa: E402
+from support.report import Chromium  # noqa: E402
+from support.tools import require_chromium  # noqa: E402
 
 from phonehome.analysis.sessions import load_inputs  # noqa: E402
 from phonehome.views.report import build_report, render_html  # noqa: E402

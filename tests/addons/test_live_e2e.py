@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from mitmproxy import io as mitm_io
-from net_support import (
+from support.net import (
     Http1Client,
     LocalServer,
     curl,
@@ -56,12 +56,6 @@ email = "{EMAIL}"
 [apps]
 under_test = "de.example.app"
 """
-
-
-@pytest.fixture(scope="module")
-def server():
-    with LocalServer() as s:
-        yield s
 
 
 def _profile(tmp_path: Path) -> Path:

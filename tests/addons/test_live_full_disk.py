@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from fs_support import small_tmpfs
-from net_support import MITMDUMP, Http1Client, LocalServer, run_mitmdump, wait_for
+from support.fs import small_tmpfs
+from support.net import MITMDUMP, Http1Client, LocalServer, run_mitmdump, wait_for
 
 from phonehome.analysis.readers import ReadError, read_records
 from phonehome.store import read_jsonl

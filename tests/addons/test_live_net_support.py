@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from net_support import (
-    LocalServer,
+from support.net import (
     curl,
     http1_request,
     http2_request,
@@ -19,19 +18,13 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def server():
-    with LocalServer() as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
-def proxy(server):
-    with run_mitmdump("-q", upstream=server) as p:
+def proxy(upstream):
+    """One mitmdump in front of the module's upstream server for every test here."""
+    with run_mitmdump("-q", upstream=upstream) as p:
         yield p
 
 
 def test_curl_http1_and_http2(server, proxy):
-    server.clear()
     r1 = curl(proxy, "https://api.example.test/a?x=1", http="1.1")
     r2 = curl(proxy, "https://api.example.test/b", http="2", data=b'{"k":1}', headers={"X-T": "1"})
     assert r1.returncode == 0, r1.stderr
@@ -44,7 +37,6 @@ def test_curl_http1_and_http2(server, proxy):
 
 
 def test_python_clients(server, proxy):
-    server.clear()
     r = http1_request(proxy, "https://h1.example.test/p?q=1", method="POST", body=b"x" * 100_000)
     assert r.status == 200 and r.json()["received"] == 100_000
     r = http2_request(
@@ -62,7 +54,6 @@ def test_python_clients(server, proxy):
 
 
 def test_websocket_echo(server, proxy):
-    server.clear()
     assert websocket_session(proxy, "wss://ws.example.test/chat", ["hello", b"\x00\x01"]) == [
         "hello",
         b"\x00\x01",
@@ -79,11 +70,10 @@ def test_stdlib_client_under_system_python(server, proxy):
     import os
     import subprocess
 
-    from net_support import SYSTEM_PYTHON
+    from support.net import SYSTEM_PYTHON
 
     if not os.path.exists(SYSTEM_PYTHON):
         pytest.skip("no /usr/bin/python3.11")
-    server.clear()
     p = subprocess.run(
         python_client_argv(proxy, "https://sys.example.test/s?id=1", method="POST", body="{}"),
         capture_output=True,

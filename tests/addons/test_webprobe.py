@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from net_support import run_mitmdump
+from support.net import run_mitmdump
 
 from phonehome.analysis.inappbrowser import injections_from_events
 from phonehome.analysis.webprobe import (
@@ -202,7 +202,7 @@ def _curl(proxy, url: str) -> tuple[bytes, str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("probe", [False, True])
 def test_probe_off_changes_no_byte_and_on_changes_only_html(tmp_path: Path, probe: bool) -> None:
-    from webprobe_support import PageServer
+    from support.webprobe import PageServer
 
     args = ["-s", str(REPO / "addons" / "phonehome.py"), "--set", f"phonehome_session={tmp_path / 's'}"]
     if probe:
@@ -257,11 +257,10 @@ def _probe_events(session: Path, page: str, timeout: float = 10.0) -> list[dict]
 
 
 @pytest.mark.slow
-def test_chromium_injected_key_and_tap_logger_is_reported(tmp_path: Path) -> None:
-    from report_support import require_chromium
-    from webprobe_support import DevTools, PageServer
+def test_chromium_injected_key_and_tap_logger_is_reported(tmp_path: Path, chromium_binary: str) -> None:
+    from support.webprobe import DevTools, PageServer
 
-    chromium = require_chromium()
+    chromium = chromium_binary
     session = tmp_path / "s"
     args = [
         "-s",
@@ -322,7 +321,7 @@ def test_forged_hostile_report_through_the_proxy_is_bounded_and_inert(tmp_path: 
     """Any page can post to the probe's address: a report with markup, ANSI and huge strings, sent
     through the real proxy, is answered by the addon (nothing forwarded), kept bounded, and shown
     inert in the report."""
-    from webprobe_support import PageServer
+    from support.webprobe import PageServer
 
     from phonehome.analysis.sessions import load_inputs
     from phonehome.store import read_jsonl

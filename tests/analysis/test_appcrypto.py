@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from net_support import LocalServer, run_mitmdump
+from support.net import LocalServer, run_mitmdump
 
 from phonehome.analysis.appcrypto import AppCiphertexts, app_ciphertexts_from_events, opaque_reason
 from phonehome.analysis.model import Record
@@ -159,12 +159,11 @@ def _wait_rows(path: Path, predicate, timeout: float = 12.0) -> list[dict]:
 
 
 @pytest.mark.slow
-def test_jvm_ttencrypt_plaintext_lands_on_the_request(tmp_path: Path) -> None:
-    from hooks_support import events, java_argv, of_type, run_hooked, stdout_of
+def test_jvm_ttencrypt_plaintext_lands_on_the_request(tmp_path: Path, server: LocalServer) -> None:
+    from support.hooks import events, java_argv, of_type, run_hooked, stdout_of
 
     session = tmp_path / "hooked"
     with (
-        LocalServer() as server,
         run_mitmdump(
             "-s",
             str(REPO / "addons" / "phonehome.py"),
@@ -223,12 +222,11 @@ def test_jvm_ttencrypt_plaintext_lands_on_the_request(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_jvm_ttencrypt_without_hooks_is_labelled(tmp_path: Path) -> None:
-    from hooks_support import java_argv
+def test_jvm_ttencrypt_without_hooks_is_labelled(tmp_path: Path, server: LocalServer) -> None:
+    from support.hooks import java_argv
 
     session = tmp_path / "plain"
     with (
-        LocalServer() as server,
         run_mitmdump(
             "-s",
             str(REPO / "addons" / "phonehome.py"),

@@ -14,7 +14,7 @@ import cbor2
 import msgpack
 import pytest
 import zstandard
-from decode_support import (
+from support.decode import (
     b64url,
     by_location,
     jwt,

@@ -16,9 +16,9 @@ import cbor2
 import msgpack
 import pytest
 import zstandard
-from decode_support import gzip_bomb, jwt, pb_bytes, pb_varint, record, triples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.decode import gzip_bomb, jwt, pb_bytes, pb_varint, record, triples
 
 from phonehome.analysis.decode import DecodeLimits, decode_record
 from phonehome.analysis.model import Blob, Decoded, Leaf

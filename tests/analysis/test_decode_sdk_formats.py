@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from decode_support import by_location, record
-from detect_support import detect_request, found_at
+from support.decode import by_location, record
+from support.detect import detect_request, found_at
 
 from phonehome.analysis.decode import decode_record
 

@@ -12,8 +12,8 @@ import hashlib
 import json
 
 import pytest
-from decode_support import pb_field
-from detect_support import default_profile, detect_request, found_at, record_from_request, toml_profile
+from support.decode import pb_field
+from support.detect import default_profile, detect_request, found_at, record_from_request, toml_profile
 
 from phonehome.analysis.decode import decode_record
 from phonehome.analysis.detect import Detector

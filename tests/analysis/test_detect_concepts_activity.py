@@ -10,8 +10,8 @@ from __future__ import annotations
 import base64
 import json
 
-from decode_support import pb_field
-from detect_support import detect_request, found_at
+from support.decode import pb_field
+from support.detect import detect_request, found_at
 
 from phonehome.analysis.model import Detection
 

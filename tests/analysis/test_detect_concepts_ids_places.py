@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 
-from detect_support import detect_request, found_at
+from support.detect import detect_request, found_at
 
 from phonehome.analysis.model import Detection
 from phonehome.analysis.profile import Profile, parse_profile

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from detect_support import detect_request, found_at, record_from_request
+from support.detect import detect_request, found_at, record_from_request
 
 from phonehome.analysis.decode import decode_record
 from phonehome.analysis.detect import Detector
@@ -527,7 +527,7 @@ def test_the_name_of_an_apm_transaction_is_app_activity() -> None:
 
 
 def test_postcode_and_city_inside_a_text_are_the_persons_place() -> None:
-    from detect_support import toml_profile
+    from support.detect import toml_profile
 
     profile = toml_profile('[person]\naddress = "Lindenallee 4, 04109 Leipzig, DE"\n')
     record = record_from_request(

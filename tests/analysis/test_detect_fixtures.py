@@ -7,7 +7,7 @@ and nothing outside `must` + `may`.
 from __future__ import annotations
 
 import pytest
-from detect_support import default_profile, fixture_paths, fixture_profile, load_fixture, record_from_request
+from support.detect import default_profile, fixture_paths, fixture_profile, load_fixture, record_from_request
 
 from phonehome.analysis.categories import CATEGORY_IDS
 from phonehome.analysis.decode import decode_record

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from detect_support import decoded, record
+from support.detect import decoded, record
 
 from phonehome.analysis import keys
 from phonehome.analysis.detect import Detector
@@ -166,7 +166,7 @@ def test_store_coordinates_are_not_the_user():
 
 
 def test_user_lat_far_from_profile_is_reported_lower(tmp_path):
-    from detect_support import default_profile
+    from support.detect import default_profile
 
     out = cats(
         ("query:lat", "lat", "48.137154"), ("query:lon", "lon", "11.576124"), profile=default_profile()

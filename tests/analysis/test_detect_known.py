@@ -8,7 +8,7 @@ import hashlib
 from urllib.parse import quote
 
 import pytest
-from detect_support import decoded, default_profile, record
+from support.detect import decoded, default_profile, record
 
 from phonehome.analysis.detect import Detector
 from phonehome.analysis.known import KnownMatcher, b64_cores, phone_forms

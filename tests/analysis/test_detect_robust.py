@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from detect_support import default_profile, record
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.detect import default_profile, record
 
 from phonehome.analysis.categories import CATEGORY_IDS
 from phonehome.analysis.detect import Detector

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard_support import T0, finding
+from support.dashboard import T0, finding
 
 from phonehome.analysis.exposure import ExposureTable, who_gets_what
 from phonehome.analysis.schema import findings_frame

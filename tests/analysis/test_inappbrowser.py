@@ -4,12 +4,14 @@ bridge object and injects a key logger with `android.webkit.WebView.evaluateJava
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from phonehome.analysis.inappbrowser import injections_from_events, plain_summary
 from phonehome.analysis.webscript import DYNAMIC_CODE, KEYBOARD, NATIVE_BRIDGE, POINTER
+from phonehome.store import SessionStore
 
 STACK = [
     "android.webkit.WebView.evaluateJavascript(WebView.java:1)",
@@ -91,7 +93,7 @@ def test_no_injection_said_plainly() -> None:
 
 @pytest.mark.slow
 def test_jvm_sdk_injects_a_key_logger(tmp_path: Path) -> None:
-    from hooks_support import events, java_argv, of_type, run_hooked, stdout_of
+    from support.hooks import events, java_argv, of_type, run_hooked, stdout_of
 
     host = run_hooked(
         java_argv("--webview", "https://jobs.example.org/apply"), tmp_path, agents=("api",), timeout=60
@@ -274,14 +276,16 @@ def test_replay_reads_webview_events_from_a_session(tmp_path: Path) -> None:
     assert "keys, taps → app" in text
 
 
-async def test_dashboard_app_shows_the_injection_in_device_reads(tmp_path: Path) -> None:
+async def test_dashboard_app_shows_the_injection_in_device_reads(
+    tmp_path: Path, new_session: Callable[..., SessionStore]
+) -> None:
     from datetime import UTC
 
-    from dashboard_support import SCENARIO, T0, FixedClock, append, make_session, screen_text, wait_for
+    from support.dashboard import SCENARIO, T0, FixedClock, append, screen_text, wait_for
 
     from phonehome.views.dashboard import Dashboard
 
-    store = make_session(tmp_path / "s", SCENARIO[:2])
+    store = new_session(SCENARIO[:2])
     app = Dashboard(store.root, clock=FixedClock(T0 + 100), tz=UTC, interval=0.05)
     async with app.run_test(size=(160, 45)) as pilot:
         await wait_for(pilot, lambda: app.applied_findings == 2)

@@ -23,14 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from net_support import CURL, LocalServer, curl, http1_request, http2_request, run_mitmdump, websocket_session
-from pcap_support import (
+from support.net import CURL, LocalServer, curl, http1_request, http2_request, run_mitmdump, websocket_session
+from support.pcap import (
     Capture,
     Ipv6TlsServer,
     as_pcapdroid_pcapng,
     as_raw_ip,
     quic_exchange,
-    require_tool,
     tcp_ports,
     with_pcapdroid_trailers,
 )
@@ -143,8 +142,7 @@ def _raw_tcp_exchange(port: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    require_tool("tshark", "apt-get install -y tshark")
+def captured(tmp_path_factory: pytest.TempPathFactory, tshark: str) -> Iterator[dict[str, Any]]:
     d = tmp_path_factory.mktemp("pcap")
     (d / "device.toml").write_text(PROFILE)
     keys, flows, pcap = d / "keys.txt", d / "flows.mitm", d / "capture.pcap"
@@ -370,8 +368,9 @@ def test_records_carry_versions_addresses_and_websocket_messages(captured: dict[
     assert json.loads(ws[0].body)["adid"] == ADID and [r.message_index for r in ws] == [0, 1, 2, 3]
 
 
-def test_keys_embedded_in_pcapng_need_no_keylog(captured: dict[str, Any], tmp_path: Path) -> None:
-    editcap = require_tool("editcap", "apt-get install -y wireshark-common")
+def test_keys_embedded_in_pcapng_need_no_keylog(
+    captured: dict[str, Any], tmp_path: Path, editcap: str
+) -> None:
     # Named .pcap on purpose: the format is told by the magic bytes, not the suffix.
     embedded = tmp_path / "with-keys.pcap"
     subprocess.run(
@@ -593,7 +592,7 @@ def test_pcapdroid_har_export_reads_like_any_har(tmp_path: Path) -> None:
 
 
 async def test_watch_a_capture_shows_what_was_not_readable(captured: dict[str, Any]) -> None:
-    from dashboard_support import screen_text, wait_for
+    from support.dashboard import screen_text, wait_for
 
     from phonehome.views.dashboard import Dashboard
     from phonehome.views.dashboard.replay import replay_file
@@ -615,7 +614,7 @@ async def test_watch_a_capture_shows_what_was_not_readable(captured: dict[str, A
 
 
 async def test_watch_a_capture_with_keys_fills_the_matrix(captured: dict[str, Any], tmp_path: Path) -> None:
-    from dashboard_support import wait_for
+    from support.dashboard import wait_for
 
     from phonehome.views.dashboard import Dashboard
     from phonehome.views.dashboard.replay import replay_file

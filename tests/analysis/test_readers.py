@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from mitmproxy import io as mitm_io
 from mitmproxy.test import tflow
-from readers_support import _entry, _flow, _har, write_flows
+from support.readers import _entry, _flow, _har, write_flows
 
 from phonehome.analysis.readers import ReadError, ReadStats, expand_inputs, har_entry_records, read_records
 

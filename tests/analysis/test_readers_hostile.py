@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from readers_support import _entry, _har, write_flows
+from support.readers import _entry, _har, write_flows
 
 from phonehome.analysis import readers
 from phonehome.analysis.readers import ReadError, ReadStats, read_records

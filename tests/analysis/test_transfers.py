@@ -7,10 +7,10 @@ import json
 import re
 from pathlib import Path
 
-import compare_support as cs
-import mmdb_support
 import pandas as pd
 import pytest
+from support import compare as cs
+from support import mmdb
 
 from phonehome.analysis.ipdb import IpCountries, IpDbError
 from phonehome.analysis.readers import read_records
@@ -129,7 +129,7 @@ def test_har_server_ip_is_carried(tmp_path):
 
 
 def test_ip_db_reads_country_records(tmp_path):
-    db = mmdb_support.write_mmdb(
+    db = mmdb.write_mmdb(
         tmp_path / "t.mmdb",
         {
             "127.0.0.0/8": {"country": {"iso_code": "DE", "names": {"en": "Germany"}}},
@@ -149,15 +149,15 @@ def test_ip_db_reads_country_records(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def career(tmp_path_factory) -> Path:
-    return cs.record_steps("make_career_app", tmp_path_factory.mktemp("career") / "career-app")
+def career(career_session: Path) -> Path:
+    return career_session
 
 
 @pytest.mark.slow
 def test_report_and_compare_with_ip_db(career, tmp_path):
     """A real recording (upstream on loopback, so the server is 127.0.0.1): its country only with
     --ip-db, from the test's own database."""
-    db = mmdb_support.write_mmdb(tmp_path / "t.mmdb", {"127.0.0.0/8": {"country": {"iso_code": "DE"}}})
+    db = mmdb.write_mmdb(tmp_path / "t.mmdb", {"127.0.0.0/8": {"country": {"iso_code": "DE"}}})
     for lang, germany in (("en", "Germany"), ("de", "Deutschland")):
         out = tmp_path / f"r-{lang}.html"
         assert main(["report", str(career), "-o", str(out), "--lang", lang, "--ip-db", str(db)]) == 0

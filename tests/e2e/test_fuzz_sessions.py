@@ -1,4 +1,4 @@
-"""A bounded, seeded fuzz run over hostile session folders (see `fuzz_sessions.py`): `replay`,
+"""A bounded, seeded fuzz run over hostile session folders (see `tests/support/fuzz.py`): `replay`,
 `report`, `mark` and the dashboard's loading path never hang, never write outside the folder,
 never raise or print a traceback."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fuzz_sessions import run_case
+from support.fuzz import run_case
 
 CASES = 30
 
@@ -22,7 +22,7 @@ def test_hostile_session_folder(tmp_path: Path, seed: int) -> None:
 async def test_hostile_session_folder_in_the_dashboard(tmp_path: Path, seed: int) -> None:
     """`phonehome watch` itself (the Textual app, headless) on a fuzzed folder: it opens, polls
     and renders without raising, and writes nothing outside the folder."""
-    from fuzz_sessions import make_case, snapshot
+    from support.fuzz import make_case, snapshot
 
     from phonehome.views.dashboard import Dashboard
 

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from fs_support import fill, remount_readonly, small_tmpfs
+from support.fs import fill, remount_readonly, small_tmpfs
 
 from phonehome.cli import main
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from net_support import LocalServer, curl, http1_request, http2_request, run_mitmdump, websocket_session
+from support.net import LocalServer, curl, http1_request, http2_request, run_mitmdump, websocket_session
 
 from phonehome.analysis.sessions import load_inputs
 from phonehome.cli import main

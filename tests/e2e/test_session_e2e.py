@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from net_support import _ROUTER_SCRIPT, LocalServer, free_port, wait_for
+from support.net import _ROUTER_SCRIPT, LocalServer, free_port, wait_for
 
 from phonehome.store import SessionStore
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import report_support as rs
-from net_support import free_port, wait_for
-from study_support import generate_study
+from support import report as rs
+from support.net import free_port, wait_for
+from support.study import generate_study
 
 from phonehome.analysis.parallel import ParallelReplay, flow_boundaries, plan_parts
 from phonehome.analysis.readers import ReadStats
@@ -269,7 +269,7 @@ def test_a_dataset_folder_that_holds_something_else_is_refused(tmp_path):
     assert (tmp_path / "ds" / "thesis.tex").read_text() == "mine"
 
 
-def test_study_report_has_denominators_and_stays_inert(study_inputs, cluster_client, tmp_path):
+def test_study_report_has_denominators_and_stays_inert(study_inputs, cluster_client, tmp_path, chromium):
     root, generated = study_inputs
     dataset = tmp_path / "ds"
     run_study([root], dataset, client=cluster_client)
@@ -299,7 +299,7 @@ def test_study_report_has_denominators_and_stays_inert(study_inputs, cluster_cli
             object.__setattr__(row, "app", evil[i % len(evil)])
         page = tmp_path / "study.html"
         page.write_text(render_html(tables, "en"), encoding="utf-8")
-        dom = rs.Chromium(rs.require_chromium(), tmp_path / "profile").dump_dom(page.as_uri(), budget_ms=2500)
+        dom = chromium.dump_dom(page.as_uri(), budget_ms=2500)
         md_text = render_markdown(tables, "en")
         assert hits == []
     assert "<script" not in dom.lower() and "<img" not in dom.lower() and "<iframe" not in dom.lower()

@@ -108,10 +108,10 @@ def test_recorded_findings_with_raw_bytes_make_a_report(session: Path, tmp_path:
 
 
 @pytest.mark.slow
-def test_live_session_with_undecodable_bytes_makes_every_output(tmp_path: Path) -> None:
+def test_live_session_with_undecodable_bytes_makes_every_output(tmp_path: Path, server) -> None:
     """The same bytes through a real mitmdump with the addon: recorded, and every output written
     from the live findings (`--recorded`) and from the replayed flows."""
-    from net_support import LocalServer, _proxy_ca, client_ssl_context, open_tunnel, run_mitmdump, wait_for
+    from support.net import _proxy_ca, client_ssl_context, open_tunnel, run_mitmdump, wait_for
 
     session = tmp_path / "session"
     addon = str(Path(__file__).resolve().parents[2] / "addons" / "phonehome.py")
@@ -124,7 +124,6 @@ def test_live_session_with_undecodable_bytes_makes_every_output(tmp_path: Path) 
         + body
     )
     with (
-        LocalServer() as server,
         run_mitmdump("-q", "-s", addon, "--set", f"phonehome_session={session}", upstream=server) as proxy,
     ):
         tls = client_ssl_context(_proxy_ca(proxy, None)).wrap_socket(

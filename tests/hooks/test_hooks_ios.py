@@ -9,8 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hooks_support import REPO, ensure_agents, events, of_type, run_hooked
-from net_support import SYSTEM_PYTHON
+from support.hooks import REPO, ensure_agents, events, of_type, run_hooked
+from support.net import SYSTEM_PYTHON
 
 pytestmark = pytest.mark.slow
 

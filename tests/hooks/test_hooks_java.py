@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from hooks_support import events, findings, java_argv, of_type, run_hooked, stdout_of
-from net_support import LocalServer, run_mitmdump
+from support.hooks import events, findings, java_argv, of_type, run_hooked, stdout_of
+from support.net import LocalServer, run_mitmdump
 
 pytestmark = pytest.mark.slow
 
@@ -163,10 +163,10 @@ def test_agent_error_inside_a_hook_does_not_break_the_call(tmp_path: Path):
     assert of_type(evs, "hook:detached", reason="process-terminated")
 
 
-def test_unpin_lets_a_pinning_client_through_the_proxy(tmp_path: Path):
+def test_unpin_lets_a_pinning_client_through_the_proxy(tmp_path: Path, server: LocalServer):
     """The client trusts only its own CA (here: the upstream's self-signed certificate), so it
     rejects mitmproxy; with the unpin agent its trust manager's check is bypassed."""
-    with LocalServer() as server, run_mitmdump(upstream=server) as proxy:
+    with run_mitmdump(upstream=server) as proxy:
         props = ["-Dhttps.proxyHost=127.0.0.1", f"-Dhttps.proxyPort={proxy.port}"]
         urls = ["https://graph.facebook.com/v17.0/1/activities", "https://t.appsflyer.com/e"]
         # control, without Frida: the client rejects mitmproxy's certificate

@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-from hooks_support import events, findings, of_type, run_hooked, stdout_of
-from net_support import CURL, SYSTEM_PYTHON, LocalServer
+from support.hooks import events, findings, of_type, run_hooked, stdout_of
+from support.net import CURL, SYSTEM_PYTHON, LocalServer
 
 pytestmark = pytest.mark.slow
 
@@ -258,7 +258,7 @@ def test_attach_to_a_running_process(server, tmp_path: Path):
 
 
 def test_cli_spawns_and_writes_the_session(server, tmp_path: Path, capsys):
-    from hooks_support import ensure_agents
+    from support.hooks import ensure_agents
 
     from phonehome.cli import main
 
@@ -315,7 +315,7 @@ def test_cli_stops_cleanly_on_sigterm_and_kills_its_spawn(tmp_path: Path):
     import subprocess
     import time
 
-    from hooks_support import REPO, ensure_agents
+    from support.hooks import REPO, ensure_agents
 
     ensure_agents("tls")
     loop = "import socket, time\nwhile True:\n    socket.getaddrinfo('localhost', 80); time.sleep(0.01)"

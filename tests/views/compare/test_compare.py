@@ -8,10 +8,10 @@ import re
 import stat
 from pathlib import Path
 
-import compare_support as cs
 import pandas as pd
 import pytest
-import report_support as rs
+from support import compare as cs
+from support import report as rs
 
 from phonehome.analysis.linkable import normalise, shared_receivers
 from phonehome.analysis.sessions import SessionData
@@ -24,8 +24,9 @@ CAREER_APP = "de.karrierekompass.demo"
 
 
 @pytest.fixture(scope="module")
-def three(tmp_path_factory) -> dict[str, Path]:
-    return cs.record_three(tmp_path_factory.mktemp("three"))
+def three(tmp_path_factory, tiktok_session, career_session) -> dict[str, Path]:
+    sample = cs.record_sample(tmp_path_factory.mktemp("three") / "sample")
+    return {"sample": sample, "tiktok": tiktok_session, "career": career_session}
 
 
 def _compare(tmp: Path, inputs: list[Path], name: str, *extra: str) -> tuple[Path, str]:
@@ -255,8 +256,7 @@ def test_markdown_escapes_every_captured_string():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("csp", [pytest.param(True, id="with-csp"), pytest.param(False, id="escaping-alone")])
-def test_hostile_comparison_in_chromium(tmp_path_factory, tmp_path, csp):
-    chromium = rs.Chromium(rs.require_chromium(), tmp_path_factory.mktemp("chromium-profile"))
+def test_hostile_comparison_in_chromium(chromium, tmp_path, csp):
     with rs.listener() as (port, hits):
         model = build_compare(_hostile_apps(port), reveal=True)
         html = render_html(model)
@@ -308,10 +308,9 @@ def test_demo_compare_writes_and_names_the_comparison(tmp_path, capsys, lang):
 
 
 @pytest.mark.slow
-def test_hostile_traffic_through_the_real_pipeline_in_chromium(tmp_path_factory, tmp_path):
+def test_hostile_traffic_through_the_real_pipeline_in_chromium(chromium, tmp_path):
     """Payloads in a flow file's hosts, paths, headers and values, in the app id (--app) and the
     shown name (--name): replayed, compared, rendered; nothing runs, nothing leaves the page."""
-    chromium = rs.Chromium(rs.require_chromium(), tmp_path_factory.mktemp("chromium-profile"))
     with rs.listener() as (port, hits):
         bad = rs.payloads(port)
         flows = rs.write_hostile_flows(tmp_path / "hostile.mitm", port)

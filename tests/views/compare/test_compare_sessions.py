@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import stat
 
-import compare_support as cs
 import pytest
+from support import compare as cs
 
 from phonehome.analysis.sessions import load_inputs, load_session
 
@@ -13,12 +13,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def sessions(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("sessions")
-    return {
-        "tiktok": cs.record_steps("make_tiktok_format", tmp / "tiktok-format"),
-        "career": cs.record_steps("make_career_app", tmp / "career-app"),
-    }
+def sessions(tiktok_session, career_session):
+    return {"tiktok": tiktok_session, "career": career_session}
 
 
 def _by_org(path):

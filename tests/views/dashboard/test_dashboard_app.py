@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
 
-from dashboard_support import (
+from support.dashboard import (
     HOSTILE,
     SCENARIO,
     T0,
     FixedClock,
     append,
     finding,
-    make_session,
     screen_segments,
     screen_text,
     wait_for,
@@ -32,8 +32,10 @@ def app_for(root: Path, **kw) -> Dashboard:
     return Dashboard(root, clock=FixedClock(T0 + 100), tz=UTC, **kw)
 
 
-async def test_rows_appear_as_the_session_grows(tmp_path: Path) -> None:
-    store = make_session(tmp_path / "s")
+async def test_rows_appear_as_the_session_grows(
+    tmp_path: Path, new_session: Callable[..., SessionStore]
+) -> None:
+    store = new_session()
     app = app_for(store.root)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.polls >= 2)
@@ -59,8 +61,10 @@ async def test_rows_appear_as_the_session_grows(tmp_path: Path) -> None:
         )
 
 
-async def test_keys_mark_reveal_filter_evidence_pause_quit(tmp_path: Path) -> None:
-    store = make_session(tmp_path / "s", SCENARIO)
+async def test_keys_mark_reveal_filter_evidence_pause_quit(
+    tmp_path: Path, new_session: Callable[..., SessionStore]
+) -> None:
+    store = new_session(SCENARIO)
     app = app_for(store.root)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.applied_findings == len(SCENARIO))
@@ -163,8 +167,10 @@ def _assert_inert_screen(app: Dashboard) -> str:
     return text
 
 
-async def test_hostile_content_is_shown_literally(tmp_path: Path) -> None:
-    store = make_session(tmp_path / "s", [HOSTILE], app="\x1b]0;x\x07[b]app")
+async def test_hostile_content_is_shown_literally(
+    tmp_path: Path, new_session: Callable[..., SessionStore]
+) -> None:
+    store = new_session([HOSTILE], app="\x1b]0;x\x07[b]app")
     app = app_for(store.root)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.applied_findings == 1)
@@ -196,8 +202,10 @@ async def test_hostile_content_is_shown_literally(tmp_path: Path) -> None:
     assert app.return_value == 0
 
 
-async def test_device_reads_panel_links_values_that_left(tmp_path: Path) -> None:
-    store = make_session(tmp_path / "s", SCENARIO[:2])
+async def test_device_reads_panel_links_values_that_left(
+    tmp_path: Path, new_session: Callable[..., SessionStore]
+) -> None:
+    store = new_session(SCENARIO[:2])
     app = app_for(store.root)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.applied_findings == 2)
@@ -242,8 +250,10 @@ async def test_device_reads_panel_links_values_that_left(tmp_path: Path) -> None
         assert "seen leaving to" in text and "AppsFlyer" in text
 
 
-async def test_status_line_shows_proxy_stats_and_pinning(tmp_path: Path) -> None:
-    store = make_session(tmp_path / "s", SCENARIO)
+async def test_status_line_shows_proxy_stats_and_pinning(
+    tmp_path: Path, new_session: Callable[..., SessionStore]
+) -> None:
+    store = new_session(SCENARIO)
     append(
         store.proxy_events,
         [
@@ -267,8 +277,10 @@ async def test_status_line_shows_proxy_stats_and_pinning(tmp_path: Path) -> None
             assert part in status, (part, status)
 
 
-async def test_opens_a_finished_session_and_a_missing_one(tmp_path: Path) -> None:
-    store = make_session(tmp_path / "done", [finding(i) for i in range(3000)], end=T0 + 4000)
+async def test_opens_a_finished_session_and_a_missing_one(
+    tmp_path: Path, new_session: Callable[..., SessionStore]
+) -> None:
+    store = new_session([finding(i) for i in range(3000)], end=T0 + 4000, name="done")
     app = app_for(store.root)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.applied_findings == 3000)
@@ -286,12 +298,14 @@ async def test_opens_a_finished_session_and_a_missing_one(tmp_path: Path) -> Non
         assert not (tmp_path / "not-yet").exists()
 
 
-def test_newest_session_picks_the_latest_written(tmp_path: Path) -> None:
+def test_newest_session_picks_the_latest_written(
+    tmp_path: Path, new_session: Callable[..., SessionStore]
+) -> None:
     import os
 
     assert newest_session(tmp_path / "none") is None
-    a = make_session(tmp_path / "a", SCENARIO[:1])
-    b = make_session(tmp_path / "b", SCENARIO[:1])
+    a = new_session(SCENARIO[:1], name="a")
+    b = new_session(SCENARIO[:1], name="b")
     (tmp_path / "not-a-session").mkdir()
     os.utime(a.findings, (T0, T0))
     os.utime(a.session_json, (T0, T0))
@@ -300,8 +314,8 @@ def test_newest_session_picks_the_latest_written(tmp_path: Path) -> None:
     assert newest_session(tmp_path) == a.root
 
 
-async def test_filter_text_is_never_markup(tmp_path: Path) -> None:
-    store = make_session(tmp_path / "s", SCENARIO + [finding(20, org="[/]Odd [b]Org")])
+async def test_filter_text_is_never_markup(tmp_path: Path, new_session: Callable[..., SessionStore]) -> None:
+    store = new_session(SCENARIO + [finding(20, org="[/]Odd [b]Org")])
     app = app_for(store.root)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.applied_findings == len(SCENARIO) + 1)
@@ -312,10 +326,12 @@ async def test_filter_text_is_never_markup(tmp_path: Path) -> None:
         assert {f.org for f in app.query_one("#feed", FeedTable).items.values()} == {"[/]Odd [b]Org"}
 
 
-async def test_demo_replay_feeds_the_dashboard(tmp_path: Path) -> None:
+async def test_demo_replay_feeds_the_dashboard(
+    tmp_path: Path, new_session: Callable[..., SessionStore]
+) -> None:
     from phonehome.views.dashboard.replay import replay_session
 
-    src = make_session(tmp_path / "recorded", SCENARIO, end=T0 + 60)
+    src = new_session(SCENARIO, end=T0 + 60, name="recorded")
     with replay_session(src.root, pace=0) as replay:
         app = app_for(replay.target)
         async with app.run_test(size=SIZE) as pilot:
@@ -324,10 +340,12 @@ async def test_demo_replay_feeds_the_dashboard(tmp_path: Path) -> None:
             assert "AppsFlyer" in text and "recorded" in text
 
 
-async def test_thousands_of_organisations_show_the_top_ones(tmp_path: Path) -> None:
+async def test_thousands_of_organisations_show_the_top_ones(
+    tmp_path: Path, new_session: Callable[..., SessionStore]
+) -> None:
     rows = [finding(i, org=f"host{i}.example", host=f"host{i}.example") for i in range(400)]
     rows += [finding(400 + i, org="Big Tracker", host="t.example") for i in range(5)]
-    store = make_session(tmp_path / "s", rows)
+    store = new_session(rows)
     app = app_for(store.root)
     app.matrix_rows = 50
     async with app.run_test(size=SIZE) as pilot:
@@ -344,8 +362,10 @@ async def test_thousands_of_organisations_show_the_top_ones(tmp_path: Path) -> N
         assert matrix.get_row_index("Late Giant") == 1
 
 
-async def test_status_line_says_saving_stopped(tmp_path: Path) -> None:
-    store = make_session(tmp_path / "s", SCENARIO)
+async def test_status_line_says_saving_stopped(
+    tmp_path: Path, new_session: Callable[..., SessionStore]
+) -> None:
+    store = new_session(SCENARIO)
     append(
         store.proxy_events,
         [

@@ -11,9 +11,12 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from dashboard_support import HOSTILE, SCENARIO, make_session
+from support.dashboard import HOSTILE, SCENARIO
+
+from phonehome.store import SessionStore
 
 
 def _read_until(fd: int, needle: bytes, timeout: float) -> bytes:
@@ -34,8 +37,10 @@ def _read_until(fd: int, needle: bytes, timeout: float) -> bytes:
     return out
 
 
-def test_watch_in_a_pty_writes_no_hostile_escape_sequences(tmp_path: Path) -> None:
-    store = make_session(tmp_path / "s", SCENARIO[:2] + [{**HOSTILE, "org": "EVIL-ORG [b]x"}])
+def test_watch_in_a_pty_writes_no_hostile_escape_sequences(
+    tmp_path: Path, new_session: Callable[..., SessionStore]
+) -> None:
+    store = new_session(SCENARIO[:2] + [{**HOSTILE, "org": "EVIL-ORG [b]x"}])
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 45, 160, 0, 0))
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}

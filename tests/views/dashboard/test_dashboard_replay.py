@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from dashboard_support import SCENARIO, T0, append, make_session, wait_sync
+from support.dashboard import SCENARIO, T0, append, make_session, wait_sync
 
 from phonehome.cli import build_parser
 from phonehome.commands import watch
@@ -30,8 +31,10 @@ def test_timeline_merges_files_in_time_order(tmp_path: Path) -> None:
     assert len(lines) == len(SCENARIO) + 2
 
 
-def test_timeline_derives_findings_when_a_session_has_only_flows(tmp_path: Path) -> None:
-    store = make_session(tmp_path / "flows-only")
+def test_timeline_derives_findings_when_a_session_has_only_flows(
+    tmp_path: Path, new_session: Callable[..., SessionStore]
+) -> None:
+    store = new_session(name="flows-only")
     store.flows.write_bytes(b"")
     lines = timeline(store.root, derive=lambda root: [dict(SCENARIO[0])])
     assert [name for _, name, _ in lines] == ["findings.jsonl"]
@@ -96,8 +99,10 @@ def test_watch_command_is_registered_and_checks_its_arguments(tmp_path: Path, mo
     assert seen == {"session": Path("captures/s1"), "interval": 0.25, "reveal": False, "feed_rows": 50}
 
 
-def test_lines_without_a_timestamp_keep_their_place_in_their_file(tmp_path: Path) -> None:
-    store = make_session(tmp_path / "s", SCENARIO[2:4])
+def test_lines_without_a_timestamp_keep_their_place_in_their_file(
+    tmp_path: Path, new_session: Callable[..., SessionStore]
+) -> None:
+    store = new_session(SCENARIO[2:4])
     append(
         store.proxy_events,
         [

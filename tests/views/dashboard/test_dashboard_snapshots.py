@@ -9,7 +9,7 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
-from dashboard_support import HOSTILE, SCENARIO, T0, FixedClock, append, finding, make_session, wait_for
+from support.dashboard import HOSTILE, SCENARIO, T0, FixedClock, append, finding, make_session, wait_for
 
 from phonehome.views.dashboard import Dashboard
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from dashboard_support import SCENARIO, T0, append, finding, make_session
+from support.dashboard import SCENARIO, T0, append, finding
 
+from phonehome.store import SessionStore
 from phonehome.views.dashboard.state import Batch, DashboardState, Query
 from phonehome.views.dashboard.tail import SessionTail, read_chunk
 
@@ -194,8 +196,8 @@ def test_read_chunk_is_bounded_but_reads_a_long_line_whole(tmp_path: Path) -> No
     assert len(total) == 102 and total[-2]["v"] == "x" * 5000
 
 
-def test_tail_follows_all_session_files(tmp_path: Path) -> None:
-    store = make_session(tmp_path / "s", SCENARIO[:2])
+def test_tail_follows_all_session_files(tmp_path: Path, new_session: Callable[..., SessionStore]) -> None:
+    store = new_session(SCENARIO[:2])
     tail = SessionTail(store, chunk=1 << 20)
     b = tail.poll()
     assert len(b.findings) == 2 and not b.more

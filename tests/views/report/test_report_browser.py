@@ -11,16 +11,11 @@ import html as html_lib
 import re
 
 import pytest
-import report_support as rs
+from support import report as rs
 
 from phonehome.views.report import build_report, render_html, render_markdown
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    return rs.Chromium(rs.require_chromium(), tmp_path_factory.mktemp("chromium-profile"))
 
 
 def _title(dom: str) -> str:

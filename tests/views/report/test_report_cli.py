@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 import pytest
-import report_support as rs
+from support import report as rs
 
 from phonehome.analysis.schema import to_json_row
 from phonehome.cli import main

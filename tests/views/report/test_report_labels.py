@@ -5,18 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-import report_support as rs
+from support import report as rs
 
 from phonehome.analysis.categories import CATEGORIES
 from phonehome.analysis.labels import check_labels, load_labels, parse_labels, store_types
 from phonehome.views.report import build_report, render_html, render_markdown
 
 DOCS = rs.REPO / "docs"
-
-
-@pytest.fixture(scope="module")
-def session():
-    return rs.synthetic_session()
 
 
 UNDER = {
@@ -57,8 +52,8 @@ OVER = {
 }
 
 
-def test_under_declaring_label_lists_location_and_device_ids(session):
-    model = build_report(session, labels=parse_labels(UNDER))
+def test_under_declaring_label_lists_location_and_device_ids(synthetic_session):
+    model = build_report(synthetic_session, labels=parse_labels(UNDER))
     check = model.label_check
     undeclared = {u.category for u in check.undeclared}
     assert {"location_precise", "location_coarse", "advertising_id", "device_id", "network"} <= undeclared
@@ -75,14 +70,14 @@ def test_under_declaring_label_lists_location_and_device_ids(session):
     assert "Sent, but not declared on the label" in md
 
 
-def test_under_declared_in_german(session):
-    model = build_report(session, lang="de", labels=parse_labels(UNDER))
+def test_under_declared_in_german(synthetic_session):
+    model = build_report(synthetic_session, lang="de", labels=parse_labels(UNDER))
     assert any("nennt" in b and "genauer Standort" in b for b in model.summary.bullets)
     assert "Gesendet, aber nicht im Label angegeben" in render_html(model)
 
 
-def test_over_declaring_label_lists_what_was_not_observed(session):
-    check = build_report(session, labels=parse_labels(OVER)).label_check
+def test_over_declaring_label_lists_what_was_not_observed(synthetic_session):
+    check = build_report(synthetic_session, labels=parse_labels(OVER)).label_check
     assert check.undeclared == ()
     assert check.not_declared_shared == ()
     not_observed = {n.type_name for n in check.not_observed}
@@ -94,19 +89,19 @@ def test_over_declaring_label_lists_what_was_not_observed(session):
     assert check.ok
 
 
-def test_play_shared_check_names_third_parties(session):
+def test_play_shared_check_names_third_parties(synthetic_session):
     label = dict(OVER, shared=[])
-    check = build_report(session, labels=parse_labels(label)).label_check
+    check = build_report(synthetic_session, labels=parse_labels(label)).label_check
     not_shared = {u.category: u.orgs for u in check.not_declared_shared}
     assert "location_precise" in not_shared and "ByteDance" not in not_shared["location_precise"]
     assert "location_coarse" not in not_shared  # only the first party received it
 
 
-def test_apple_label(session):
+def test_apple_label(synthetic_session):
     label = parse_labels(
         {"store": "apple", "collected": ["Identifiers: Device ID", "Location: Precise Location"]}
     )
-    check = build_report(session, labels=label).label_check
+    check = build_report(synthetic_session, labels=label).label_check
     undeclared = {u.category for u in check.undeclared}
     assert "location_precise" not in undeclared and "advertising_id" not in undeclared
     assert "contacts" in undeclared and check.not_declared_shared == ()

@@ -7,7 +7,8 @@ from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
-import report_support as rs
+from support import report as rs
+from support import tools
 
 from phonehome.analysis.redact import redact, scrub
 from phonehome.analysis.schema import Col
@@ -24,13 +25,8 @@ from phonehome.views.report import (
 
 
 @pytest.fixture(scope="module")
-def session():
-    return rs.synthetic_session()
-
-
-@pytest.fixture(scope="module")
-def model(session):
-    return build_report(session, lang="en")
+def model(synthetic_session):
+    return build_report(synthetic_session, lang="en")
 
 
 @pytest.fixture(scope="module")
@@ -74,11 +70,11 @@ def test_model_aggregates(model):
     assert model.duration_s == 360
 
 
-def test_model_never_mutates_the_findings(session):
-    before = session.findings.copy()
-    build_report(session, lang="de", reveal=True)
-    findings_table(session)
-    pd.testing.assert_frame_equal(session.findings, before)
+def test_model_never_mutates_the_findings(synthetic_session):
+    before = synthetic_session.findings.copy()
+    build_report(synthetic_session, lang="de", reveal=True)
+    findings_table(synthetic_session)
+    pd.testing.assert_frame_equal(synthetic_session.findings, before)
 
 
 def test_empty_session():
@@ -122,17 +118,17 @@ def test_values_are_redacted_everywhere_by_default(model, html):
     assert "Captured values are shortened" in html
 
 
-def test_reveal_shows_values(session):
-    html = render_html(build_report(session, reveal=True))
+def test_reveal_shows_values(synthetic_session):
+    html = render_html(build_report(synthetic_session, reveal=True))
     assert rs.IMEI in html and rs.ADID in html and "shows captured values in full" in html
 
 
-def test_tables_redact_unless_revealed(session):
-    redacted = findings_table(session)
+def test_tables_redact_unless_revealed(synthetic_session):
+    redacted = findings_table(synthetic_session)
     assert not redacted[Col.value].str.contains(rs.ADID, regex=False).any()
     assert not redacted[Col.url].str.contains(rs.ADID, regex=False).any()
-    assert findings_table(session, reveal=True)[Col.value].str.contains(rs.ADID, regex=False).any()
-    assert list(redacted.columns) == list(session.findings.columns)
+    assert findings_table(synthetic_session, reveal=True)[Col.value].str.contains(rs.ADID, regex=False).any()
+    assert list(redacted.columns) == list(synthetic_session.findings.columns)
 
 
 # --- HTML -----------------------------------------------------------------------------------
@@ -195,8 +191,8 @@ def test_style_hash_matches_the_inline_stylesheet(html):
     assert "@media print" in css
 
 
-def test_german_html(session):
-    html = render_html(build_report(session, lang="de"))
+def test_german_html(synthetic_session):
+    html = render_html(build_report(synthetic_session, lang="de"))
     assert '<html lang="de">' in html
     for heading in (
         "Zusammenfassung",
@@ -289,14 +285,14 @@ def test_spreadsheet_formulas_are_neutralised():
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
-def test_write_tables(tmp_path, session, model, fmt):
-    paths = write_tables(session, model, tmp_path / f"findings.{fmt}", fmt, reveal=False)
+def test_write_tables(tmp_path, synthetic_session, model, fmt):
+    paths = write_tables(synthetic_session, model, tmp_path / f"findings.{fmt}", fmt, reveal=False)
     assert [p.name for p in paths] == [f"findings.{fmt}", f"findings-summary.{fmt}"]
     for p in paths:
         assert p.stat().st_mode & 0o777 == 0o600
     read = pd.read_csv if fmt == "csv" else pd.read_parquet
     findings, summary = read(paths[0]), read(paths[1])
-    assert len(findings) == len(session.findings)
+    assert len(findings) == len(synthetic_session.findings)
     assert rs.ADID not in " ".join(findings[Col.value].astype(str))
     assert set(summary["org"]) == {o.name for o in model.orgs}
 
@@ -307,12 +303,14 @@ def test_write_tables(tmp_path, session, model, fmt):
 @pytest.mark.parametrize(
     ("require", "outcome"), [("1", pytest.fail.Exception), (None, pytest.skip.Exception)]
 )
-def test_missing_chromium_skips_locally_and_fails_in_ci(monkeypatch, require, outcome):
-    monkeypatch.setattr(rs, "CHROMIUM", "/nonexistent/chromium")
-    monkeypatch.setattr(rs.shutil, "which", lambda _name: None)
+def test_missing_tools_skip_locally_and_fail_in_ci(monkeypatch, require, outcome):
+    monkeypatch.setattr(tools, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(tools.shutil, "which", lambda _name: None)
     if require:
         monkeypatch.setenv("PHONEHOME_REQUIRE_ALL", require)
     else:
         monkeypatch.delenv("PHONEHOME_REQUIRE_ALL", raising=False)
     with pytest.raises(outcome):
-        rs.require_chromium()
+        tools.require_chromium()
+    with pytest.raises(outcome):
+        tools.require_tool("tshark", "apt-get install -y tshark")

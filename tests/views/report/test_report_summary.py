@@ -1,6 +1,6 @@
 """The plain-language summary in English and German, from the findings of a session.
 
-`report_support.SESSION_SOURCE` switches these tests from the synthetic session to the bundled
+`support.report.SESSION_SOURCE` switches these tests from the synthetic session to the bundled
 sample; the exact-sentence tests are pinned to the synthetic session, the rest hold for any.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-import report_support as rs
+from support import report as rs
 
 from phonehome.views.report import build_report
 from phonehome.views.report import text as txt
@@ -20,13 +20,8 @@ def session():
     return rs.summary_session()
 
 
-@pytest.fixture(scope="module")
-def synthetic():
-    return rs.synthetic_session()
-
-
-def test_english_summary_of_the_synthetic_session(synthetic):
-    model = build_report(synthetic, lang="en")
+def test_english_summary_of_the_synthetic_session(synthetic_session):
+    model = build_report(synthetic_session, lang="en")
     assert model.summary.paragraph == (
         "During 6 minutes of use, the app sent your precise location to 3 companies, your advertising ID "
         "to 9, your contact list to 1 (Meta) and 4 other kinds of data (see the list below). 38% of this "
@@ -42,8 +37,8 @@ def test_english_summary_of_the_synthetic_session(synthetic):
     assert model.summary.bullets[-1].startswith("For 1 destination the app blocked")
 
 
-def test_german_summary_of_the_synthetic_session(synthetic):
-    model = build_report(synthetic, lang="de")
+def test_german_summary_of_the_synthetic_session(synthetic_session):
+    model = build_report(synthetic_session, lang="de")
     assert model.summary.paragraph == (
         "Während 6 Minuten Nutzung hat die App Ihren genauen Standort an 3 Unternehmen gesendet, Ihre "
         "Werbe-ID an 9, Ihr Adressbuch an ein Unternehmen (Meta) und 4 weitere Datenarten (siehe Liste). "

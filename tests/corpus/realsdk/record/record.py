@@ -14,7 +14,7 @@ What it does (as root; the SDKs themselves run as uid 65534 with `env -i` and a 
 2. an iptables REDIRECT of the SDK uid's TCP 80/443 to a transparent-mode `mitmdump` (the
    project's .venv), which writes `../flows/<vendor>.mitm` (browser CORS preflights are not
    saved) and sends every upstream connection to a local HTTPS/HTTP sink
-   (`tests/net_support.LocalServer`, TLS with ALPN h2 and http/1.1; `sink_addon.py` gives the
+   (`tests/support/net.LocalServer`, TLS with ALPN h2 and http/1.1; `sink_addon.py` gives the
    answers SDKs need to go on);
 3. browser SDKs: `browser/<vendor>.js` bundled by esbuild, loaded from a local page
    (http://localhost:8000, not redirected) in headless Chromium with a WebView user agent of the
@@ -585,7 +585,7 @@ def webview_user_agent() -> str:
 
 def inside(names: list[str], flows: Path) -> None:
     sys.path.insert(0, str(REPO / "tests"))
-    from net_support import LocalServer  # noqa: PLC0415  (the tests' real TLS/h2 sink)
+    from support.net import LocalServer  # noqa: PLC0415  (the tests' real TLS/h2 sink)
 
     hosts = sorted({h for n in names for h in VENDORS[n].hosts})
     isolate(hosts)

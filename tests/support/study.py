@@ -21,8 +21,8 @@ from mitmproxy import io as mitm_io
 
 from phonehome.store import SessionStore, write_private_atomic
 
-FIXTURES = Path(__file__).parent / "fixtures" / "sdk"
-SAMPLE_FLOWS = Path(__file__).resolve().parent.parent / "captures" / "sample" / "flows.mitm"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sdk"
+SAMPLE_FLOWS = Path(__file__).resolve().parents[2] / "captures" / "sample" / "flows.mitm"
 FIXTURE_AD_ID = "38400000-8cf0-11bd-b23e-10b96e40000d"
 
 

@@ -5,15 +5,13 @@ first and third parties, cleartext, pinning, device reads); `hostile_session(por
 injection payloads in every captured field. `SAMPLE` is the bundled sample session: switching
 the summary tests to it is `SESSION_SOURCE = "sample"`.
 
-`Chromium` runs `/usr/bin/chromium` headless with no network but loopback; `require_chromium()`
-skips without it, or fails when `PHONEHOME_REQUIRE_ALL=1` (CI).
+`Chromium` runs `/usr/bin/chromium` headless with no network but loopback (its binary from the
+`chromium_binary` fixture, or `support.tools.require_chromium()` outside a test).
 """
 
 from __future__ import annotations
 
 import http.server
-import os
-import shutil
 import struct
 import subprocess
 import threading
@@ -24,28 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from phonehome.analysis.consent import label_consent
 from phonehome.analysis.schema import Col, findings_frame
+from phonehome.analysis.sessions import SessionData
 
-try:
-    from phonehome.analysis.sessions import SessionData
-except Exception:  # noqa: BLE001 - sessions (or its pipeline) mid-edit by others: same fields, stand-in class
-    from dataclasses import field
-
-    @dataclass
-    class SessionData:  # type: ignore[no-redef]
-        root: Path | None
-        meta: dict[str, Any]
-        findings: Any
-        markers: list[dict[str, Any]] = field(default_factory=list)
-        proxy_events: list[dict[str, Any]] = field(default_factory=list)
-        hook_events: list[dict[str, Any]] = field(default_factory=list)
-        problems: list[str] = field(default_factory=list)
-
-
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "captures" / "sample"
 SESSION_SOURCE = "sample"
 """`"synthetic"` or `"sample"`: what `summary_session()` returns."""
@@ -369,19 +350,6 @@ def hostile_session(port: int) -> SessionData:
 
 # ---------------------------------------------------------------------------------------------
 # Browser
-
-
-CHROMIUM = os.environ.get("PHONEHOME_CHROMIUM", "/usr/bin/chromium")
-
-
-def require_chromium() -> str:
-    path = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
-    if path:
-        return path
-    message = f"headless Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
-    if os.environ.get("PHONEHOME_REQUIRE_ALL") == "1":
-        pytest.fail(message + "; PHONEHOME_REQUIRE_ALL=1 forbids skipping")
-    pytest.skip(message)
 
 
 @dataclass

@@ -2,14 +2,12 @@
 
 `Capture` starts `tcpdump -i lo -U --immediate-mode -w FILE FILTER` (root needed; without
 `--immediate-mode` libpcap hands packets over in blocks and a capture shorter than the block
-timeout ends empty) and stops it with SIGINT so the file is complete. `require_tool` skips a test
-when a tool is missing, or fails it under `PHONEHOME_REQUIRE_ALL=1` (CI).
+timeout ends empty) and stops it with SIGINT so the file is complete (tcpdump through
+`support.tools.require_tool`: skipped when missing, a failure under `PHONEHOME_REQUIRE_ALL=1`).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import signal
 import struct
 import subprocess
@@ -18,17 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-
-def require_tool(name: str, install: str) -> str:
-    path = shutil.which(name)
-    if path and (name != "tcpdump" or os.geteuid() == 0):
-        return path
-    message = f"{name} not usable here ({'needs root' if path else install})"
-    if os.environ.get("PHONEHOME_REQUIRE_ALL") == "1":
-        pytest.fail(message + "; PHONEHOME_REQUIRE_ALL=1 forbids skipping")
-    pytest.skip(message)
+from support.tools import require_tool
 
 
 class Capture:
@@ -159,7 +147,8 @@ def quic_exchange(
     from aioquic.h3.connection import H3_ALPN, H3Connection
     from aioquic.h3.events import DataReceived, HeadersReceived
     from aioquic.quic.configuration import QuicConfiguration
-    from net_support import make_self_signed_cert
+
+    from support.net import make_self_signed_cert
 
     cert, key = make_self_signed_cert(workdir, [server_name])
 
@@ -242,7 +231,7 @@ class Ipv6TlsServer:
         import threading
         from http.server import BaseHTTPRequestHandler, HTTPServer
 
-        from net_support import make_self_signed_cert
+        from support.net import make_self_signed_cert
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - the stdlib's name

@@ -1,8 +1,10 @@
 """Test support for `phonehome compare`: the three bundled sessions, recorded for real in the test.
 
-`record_three(tmp)` runs the three recording scripts (`captures/make_sample.py`,
-`captures/make_tiktok_format.py`, `captures/make_career_app.py`) with no pause between requests:
-real clients through a real mitmdump with the phonehome addon, upstream on loopback.
+`record_sample(out)` and `record_steps(name, out)` run the recording scripts
+(`captures/make_sample.py`, `captures/make_tiktok_format.py`, `captures/make_career_app.py`) with
+no pause between requests: real clients through a real mitmdump with the phonehome addon,
+upstream on loopback. The recorded career-app and TikTok-format sessions are the fixtures
+`career_session` and `tiktok_session` (`tests/conftest.py`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CAPTURES = REPO / "captures"
 sys.path.insert(0, str(CAPTURES))
 
@@ -58,11 +60,3 @@ def record_steps(
         pace=0.0,
     )
     return out
-
-
-def record_three(tmp: Path) -> dict[str, Path]:
-    return {
-        "sample": record_sample(tmp / "sample"),
-        "tiktok": record_steps("make_tiktok_format", tmp / "tiktok-format"),
-        "career": record_steps("make_career_app", tmp / "career-app"),
-    }

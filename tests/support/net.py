@@ -2,7 +2,7 @@
 
 Everything here talks to 127.0.0.1 only. Typical use::
 
-    from net_support import LocalServer, run_mitmdump, curl, http1_request, http2_request, websocket_session
+    from support.net import LocalServer, run_mitmdump, curl, http1_request, http2_request, websocket_session
 
     with LocalServer() as server, run_mitmdump("-s", "addons/phonehome.py", upstream=server) as proxy:
         r = curl(proxy, "https://api.example.test/v1?x=1")            # HTTP/2 over TLS (curl's default)
@@ -46,7 +46,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = REPO / ".venv" / "bin"
 MITMDUMP = VENV_BIN / "mitmdump"
 CURL = "/usr/bin/curl"
@@ -1060,7 +1060,7 @@ def free_port() -> int:
 def serve_forever(record: bool = False) -> None:
     """Run a `LocalServer` until stdin closes, after printing `{"https_port": .., "http_port": ..,
     "cert": ..}` as one JSON line on stdout: an upstream in its own process (benchmarks), started
-    with `python tests/net_support.py --serve`."""
+    with `python tests/support/net.py --serve`."""
     with LocalServer(record=record) as server:
         print(
             json.dumps(

@@ -3,7 +3,7 @@ hard links, directories, truncations, garbage and sparse giants, then `replay`, 
 the dashboard's loading path (`watch`, headless) run on the folder. Each must finish in time,
 write nothing outside the folder (besides its own output) and never raise or print a traceback.
 
-    .venv/bin/python tests/fuzz_sessions.py --cases 500 [--seed 1]      # a longer run
+    .venv/bin/python tests/support/fuzz.py --cases 500 [--seed 1]      # a longer run
 
 `tests/e2e/test_fuzz_sessions.py` runs a few dozen seeded cases.
 """
@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "captures" / "sample"
 SESSION_FILES = (
     "session.json",

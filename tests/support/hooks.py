@@ -16,7 +16,7 @@ from phonehome.hooks.build import build_agent, bundle_path
 from phonehome.hooks.host import AgentConfig, HookHost, Target
 from phonehome.store import SessionStore, read_jsonl
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 JAVA_SRC = REPO / "tests" / "java" / "src"
 JAVA = "/usr/bin/java"
 JAVAC = shutil.which("javac") or "/usr/bin/javac"

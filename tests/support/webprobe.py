@@ -16,12 +16,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from net_support import make_self_signed_cert
+from support.net import make_self_signed_cert
 
 
 class PageServer:
     """Serves `pages` (path → (headers, body)) on loopback; `https_port`/`http_port` as
-    `net_support.run_mitmdump(upstream=...)` expects. Unknown paths: 404."""
+    `support.net.run_mitmdump(upstream=...)` expects. Unknown paths: 404."""
 
     def __init__(self, pages: Mapping[str, tuple[Mapping[str, str], bytes]], workdir: Path) -> None:
         self.pages = dict(pages)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import zlib
 
-from decode_support import by_location, gzip_bomb, record
+from support.decode import by_location, gzip_bomb, record
 
 from phonehome.analysis.decode import DecodeLimits, decode_record
 from phonehome.analysis.detect import Detector

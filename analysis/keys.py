@@ -279,8 +279,9 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
         return _CONCEPT_RULES["action"]  # `scroll_depth`, `percent_scrolled` reads as the next rule
     if last in ("scrolled", "read") and prev in ("percent", "percentage", "pct"):
         return _CONCEPT_RULES["action"]
-    if last in ("text", "label", "url", "title") and prev in _TARGET_WORDS:
-        return _CONCEPT_RULES["target"]  # `link_text`, `$el_text`, `button_label`: what the user tapped
+    if last in ("text", "label", "url", "title", "name") and prev in _TARGET_WORDS:
+        # `link_text`, `$el_text`, `button_label`, OpenTelemetry's `app.widget.name`: what the user tapped
+        return _CONCEPT_RULES["target"]
     if last in _LAUNCH_MEASURES and (
         prev in ("launch", "launches", "opens") or (prev == "open" and ("app" in tokens or "first" in tokens))
     ):
@@ -310,7 +311,7 @@ SETTING_WORDS = _SETTING_WORDS = frozenset(
 """Words of a setting (`session_timeout_ms`, `$configured_session_timeout_ms`), not a measurement."""
 _TIME_UNITS = frozenset({"ms", "msec", "time", "seconds", "secs", "unixtime", "timestamp"})
 _TARGET_WORDS = frozenset(
-    {"click", "clicked", "link", "button", "element", "el", "cta", "tap", "tapped", "target"}
+    {"click", "clicked", "link", "button", "element", "el", "cta", "tap", "tapped", "target", "widget"}
 )
 """`<target>_text`: the text or link of the element the user tapped."""
 _LAUNCH_MEASURES = frozenset({"count", "counts", "number", "num", "total", "time", "at", "date", "timestamp"})

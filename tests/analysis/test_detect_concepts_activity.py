@@ -774,3 +774,19 @@ def test_compact_tracking_protocols_name_pages_events_searches_and_schemas() -> 
     dets = run(f"https://sp.collector.example/i?e=ue&ue_px={px}&tv=js-3.0")
     assert "app_activity" in at(dets, "data.schema")
     assert "app_activity" in at(dets, "query:e")
+
+
+def test_opentelemetry_mobile_screen_and_widget_attributes_are_app_activity() -> None:
+    # OTLP/JSON log records with the OpenTelemetry mobile conventions (`app.screen.name`,
+    # `app.widget.name` on an `app.screen.click` event)
+    def kv(key: str, value: str) -> dict:
+        return {"key": key, "value": {"stringValue": value}}
+
+    record = {
+        "eventName": "app.screen.click",
+        "attributes": [kv("app.screen.name", "JobDetail"), kv("app.widget.name", "apply_button")],
+    }
+    body = {"resourceLogs": [{"scopeLogs": [{"logRecords": [record]}]}]}
+    dets = run("https://otlp.vendor-x.example/v1/logs", body)
+    assert "app_activity" in at(dets, "attributes[0].value.stringValue")
+    assert "app_activity" in at(dets, "attributes[1].value.stringValue")

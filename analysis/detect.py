@@ -304,6 +304,63 @@ _EXPOSURE = KeyRule(
     "exposures of an experiment or feature flag (what the user was shown)",
     True,
 )
+_CHAT_CONTAINERS = frozenset(
+    {
+        "channel",
+        "channels",
+        "chat",
+        "chats",
+        "conversation",
+        "conversations",
+        "dms",
+        "group_channels",
+        "groups",
+        "open_channels",
+        "room",
+        "rooms",
+        "spaces",
+        "thread",
+        "threads",
+    }
+)
+_CHAT_MESSAGES = frozenset({"message", "messages", "replies", "reply", "send_message"})
+_CHAT_MESSAGE = KeyRule("chat_message", "user_content", Shape.MESSAGE, "a message written in a chat", True)
+_MEDIA_MAGIC = (
+    ("/9j/", "JPEG image"),
+    ("iVBORw0KGgo", "PNG image"),
+    ("R0lGOD", "GIF image"),
+    ("AAAAGGZ0eXA", "MP4/HEIC"),
+    ("AAAAHGZ0eXA", "MP4/HEIC"),
+    ("AAAAIGZ0eXA", "MP4/HEIC"),
+    ("T2dnUw", "Ogg audio"),
+    ("SUQz", "MP3 audio"),
+    ("IyFBTVIK", "AMR audio"),
+)
+"""Base64 openings of media files (the format's magic bytes, base64-encoded)."""
+_MEDIA_INITIALS = frozenset("d/iRATSI")
+_MEDIA_NAMES = frozenset(
+    {
+        "photo",
+        "photos",
+        "image",
+        "images",
+        "picture",
+        "pic",
+        "avatar",
+        "selfie",
+        "attachment",
+        "attachments",
+        "file",
+        "audio",
+        "voice",
+        "video",
+        "media",
+        "scan",
+        "recording",
+        "upload",
+    }
+)
+"""Names under which an inline media file is the user's (not a page's `src` or an icon)."""
 _SHARE_KEYS = frozenset({"feature", "action", "intent", "purpose", "method", "use_case"})
 _SHARE_VALUES = frozenset({"share", "sharing", "shared", "invite", "referral", "refer"})
 _SHARED = KeyRule(
@@ -1609,6 +1666,16 @@ class Detector:
                     f"user agent names the device model {model!r}",
                     value,
                 )
+        if n >= 100 and c0 in _MEDIA_INITIALS and path.tokens & _MEDIA_NAMES:
+            kind = _inline_media(value)
+            if kind is not None:
+                add(
+                    "user_content",
+                    "pattern:inline-media",
+                    0.65,
+                    f"a {kind} file is sent inline under {path.last!r} (base64)",
+                    value[:64] + "…",
+                )
         if loc.endswith(">filename") and "." in value:
             ext = value.rsplit(".", 1)[-1].lower()
             if ext in _MEDIA_EXTENSIONS:
@@ -1742,6 +1809,34 @@ def _exposure_path(segment: str) -> tuple[KeyRule | None, str | None]:
     return None, None
 
 
+def _chat_path(ctx: RecordContext) -> bool:
+    """The URL path posts a message into a chat channel, room or group (`/group_channels/{id}/
+    messages`, `/channels/messaging/{id}/message`, `/rooms/{id}/messages`): its text is what
+    someone wrote in the chat."""
+    found = ctx.memo.get("chat")
+    if found is None:
+        segs = [keys.normalise(seg) for seg in ctx.path_segments]
+        found = False
+        for i, seg in enumerate(segs):
+            if seg in _CHAT_CONTAINERS and any(later in _CHAT_MESSAGES for later in segs[i + 1 :]):
+                found = True
+                break
+        ctx.memo["chat"] = found
+    return found
+
+
+def _inline_media(value: str) -> str | None:
+    """A photo, audio or video file in a text value: a `data:` URI of a media type, or base64
+    whose first bytes are a media format's magic number (JPEG `/9j/`, PNG `iVBORw0KGgo`, …)."""
+    if value.startswith("data:"):
+        kind = value[5:].partition("/")[0]
+        return kind if kind in ("image", "audio", "video") and ";base64," in value[:64] else None
+    for prefix, kind in _MEDIA_MAGIC:
+        if value.startswith(prefix):
+            return kind
+    return None
+
+
 def _bookkeeping_event(name: str) -> bool:
     """An event named as the SDK's records being updated: a subject of bookkeeping (location,
     consent, attributes, subscription) and a change (`updated`, `recorded`, `granted`)."""
@@ -1798,6 +1893,8 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
         seg = _crm_record(ctx) if last in _NOTE_KEYS else None
         if seg is not None:
             return _CRM_NOTE, f"(posted to a person's /{seg})"
+        if last in MESSAGE_TEXT_KEYS and not (path.tokens & DIAGNOSTIC_CONTEXT) and _chat_path(ctx):
+            return _CHAT_MESSAGE, "(sent to a chat channel's or room's messages)"
         if not (path.tokens & DIAGNOSTIC_CONTEXT):
             word = patterns.first_person(value)
             if word is not None:

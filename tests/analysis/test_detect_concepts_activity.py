@@ -790,3 +790,31 @@ def test_opentelemetry_mobile_screen_and_widget_attributes_are_app_activity() ->
     dets = run("https://otlp.vendor-x.example/v1/logs", body)
     assert "app_activity" in at(dets, "attributes[0].value.stringValue")
     assert "app_activity" in at(dets, "attributes[1].value.stringValue")
+
+
+def test_messages_posted_into_a_chat_channel_or_room_are_user_content() -> None:
+    # Stream Chat (`/channels/messaging/{id}/message`), Matrix/Rocket.Chat-style rooms
+    dets = run(
+        "https://chat.vendor-st.example/channels/messaging/c1/message", {"message": {"text": "Bis morgen!"}}
+    )
+    assert "user_content" in at(dets, "message.text")
+    dets = run("https://api.app.example/v1/rooms/r1/messages", {"body": "Bis morgen!"})
+    assert "user_content" in at(dets, "json:body")
+    # a channel's settings or an app's mail sent through a messages API are no chat
+    assert content(run("https://chat.vendor-st.example/channels/c1/settings", {"text": "Team Nord"})) == []
+    assert (
+        content(run("https://mail.vendor-m.example/api/1.0/messages/send", {"text": "Dein Code: 4711"})) == []
+    )
+
+
+def test_photos_and_recordings_sent_inline_are_user_content() -> None:
+    jpeg = base64.b64encode(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256))).decode()
+    dets = run("https://api.app.example/v1/profile/photo", {"photo": "data:image/jpeg;base64," + jpeg})
+    assert "user_content" in at(dets, "json:photo")
+    dets = run("https://api.app.example/v1/notes", {"attachment": {"content": jpeg, "type": "image/jpeg"}})
+    assert "user_content" in at(dets, "attachment.content")
+    # an icon or a page asset inlined by a session recorder is not the user's
+    dets = run(
+        "https://rec.vendor-k.example/s/", {"node": {"src": "data:image/png;base64," + jpeg}, "icon": jpeg}
+    )
+    assert content(dets) == []

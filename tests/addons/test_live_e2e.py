@@ -24,6 +24,7 @@ from mitmproxy import io as mitm_io
 from support.net import (
     Http1Client,
     LocalServer,
+    addon_args,
     curl,
     http1_request,
     http2_request,
@@ -38,7 +39,6 @@ from phonehome.store import read_jsonl
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
-ADDON = str(REPO / "addons" / "phonehome.py")
 
 ANDROID_ID = "9774d56d682e549c"
 AD_ID = "38400000-8cf0-11bd-b23e-10b96e40000d"
@@ -65,16 +65,7 @@ def _profile(tmp_path: Path) -> Path:
 
 
 def _addon_args(session: Path, profile: Path, *extra: str) -> list[str]:
-    return [
-        "-q",
-        "-s",
-        ADDON,
-        "--set",
-        f"phonehome_session={session}",
-        "--set",
-        f"phonehome_profile={profile}",
-        *extra,
-    ]
+    return ["-q", *addon_args(session, "--set", f"phonehome_profile={profile}", *extra)]
 
 
 def _stats(session: Path) -> list[dict[str, Any]]:

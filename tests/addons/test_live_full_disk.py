@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from support.fs import small_tmpfs
-from support.net import MITMDUMP, Http1Client, LocalServer, run_mitmdump, wait_for
+from support.net import MITMDUMP, Http1Client, LocalServer, addon_args, run_mitmdump, wait_for
 
 from phonehome.analysis.readers import ReadError, read_records
 from phonehome.store import read_jsonl
@@ -19,7 +19,6 @@ from phonehome.store import read_jsonl
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
-ADDON = str(REPO / "addons" / "phonehome.py")
 ANDROID_ID = "9774d56d682e549c"
 REQUESTS = 200
 
@@ -31,8 +30,7 @@ def _events(session: Path, kind: str) -> list[dict]:
 def test_full_disk_keeps_proxying_and_stops_saving_cleanly(tmp_path: Path) -> None:
     with small_tmpfs(tmp_path / "fs", "200k") as fs, LocalServer() as server:
         session = fs / "session"
-        args = ["-s", ADDON, "--set", f"phonehome_session={session}"]
-        with run_mitmdump(*args, upstream=server) as proxy:
+        with run_mitmdump(*addon_args(session), upstream=server) as proxy:
             wait_for(
                 lambda: any(e.get("worker_ready") for e in _events(session, "proxy:stats")),
                 timeout=60,

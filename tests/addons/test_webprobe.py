@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support.net import run_mitmdump
+from support.net import addon_args, run_mitmdump
 
 from phonehome.analysis.inappbrowser import injections_from_events
 from phonehome.analysis.webprobe import (
@@ -204,7 +204,7 @@ def _curl(proxy, url: str) -> tuple[bytes, str]:
 def test_probe_off_changes_no_byte_and_on_changes_only_html(tmp_path: Path, probe: bool) -> None:
     from support.webprobe import PageServer
 
-    args = ["-s", str(REPO / "addons" / "phonehome.py"), "--set", f"phonehome_session={tmp_path / 's'}"]
+    args = addon_args(tmp_path / "s")
     if probe:
         args += ["--set", "phonehome_webprobe=true"]
     pages = {**PAGES, "/data.json": ({"Content-Type": "application/json"}, b'{"a":1}')}
@@ -262,14 +262,7 @@ def test_chromium_injected_key_and_tap_logger_is_reported(tmp_path: Path, chromi
 
     chromium = chromium_binary
     session = tmp_path / "s"
-    args = [
-        "-s",
-        str(REPO / "addons" / "phonehome.py"),
-        "--set",
-        f"phonehome_session={session}",
-        "--set",
-        "phonehome_webprobe=true",
-    ]
+    args = addon_args(session, "--set", "phonehome_webprobe=true")
     with PageServer(PAGES, tmp_path) as srv, run_mitmdump(*args, upstream=srv) as proxy:
         browser = DevTools(chromium, tmp_path / "profile", proxy=proxy.proxy_url)
         try:
@@ -340,14 +333,7 @@ def test_forged_hostile_report_through_the_proxy_is_bounded_and_inert(tmp_path: 
         "records": [{**record, "code": "function(){" + evil + "C" * 9000 + "}"}] + [record] * 119,
     }
     session = tmp_path / "s"
-    args = [
-        "-s",
-        str(REPO / "addons" / "phonehome.py"),
-        "--set",
-        f"phonehome_session={session}",
-        "--set",
-        "phonehome_webprobe=true",
-    ]
+    args = addon_args(session, "--set", "phonehome_webprobe=true")
     with PageServer(PAGES, tmp_path) as srv, run_mitmdump(*args, upstream=srv) as proxy:
         body = json.dumps(report).encode()
         out = subprocess.run(

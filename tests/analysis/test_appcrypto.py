@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support.net import LocalServer, run_mitmdump
+from support.net import LocalServer, addon_args, run_mitmdump
 
 from phonehome.analysis.appcrypto import AppCiphertexts, app_ciphertexts_from_events, opaque_reason
 from phonehome.analysis.model import Record
@@ -165,10 +165,7 @@ def test_jvm_ttencrypt_plaintext_lands_on_the_request(tmp_path: Path, server: Lo
     session = tmp_path / "hooked"
     with (
         run_mitmdump(
-            "-s",
-            str(REPO / "addons" / "phonehome.py"),
-            "--set",
-            f"phonehome_session={session}",
+            *addon_args(session),
             upstream=server,
         ) as proxy,
     ):
@@ -228,10 +225,7 @@ def test_jvm_ttencrypt_without_hooks_is_labelled(tmp_path: Path, server: LocalSe
     session = tmp_path / "plain"
     with (
         run_mitmdump(
-            "-s",
-            str(REPO / "addons" / "phonehome.py"),
-            "--set",
-            f"phonehome_session={session}",
+            *addon_args(session),
             upstream=server,
         ) as proxy,
     ):

@@ -111,10 +111,9 @@ def test_recorded_findings_with_raw_bytes_make_a_report(session: Path, tmp_path:
 def test_live_session_with_undecodable_bytes_makes_every_output(tmp_path: Path, server) -> None:
     """The same bytes through a real mitmdump with the addon: recorded, and every output written
     from the live findings (`--recorded`) and from the replayed flows."""
-    from support.net import _proxy_ca, client_ssl_context, open_tunnel, run_mitmdump, wait_for
+    from support.net import _proxy_ca, addon_args, client_ssl_context, open_tunnel, run_mitmdump, wait_for
 
     session = tmp_path / "session"
-    addon = str(Path(__file__).resolve().parents[2] / "addons" / "phonehome.py")
     body = f'{{"advertising_id":"{ADID}","x":"'.encode() + b'\xff\xfe"}'
     request = (
         b"POST /v1/p\xfeth?adid=" + ADID.encode() + b" HTTP/1.1\r\nHost: api.ex\xffample.com\r\n"
@@ -124,7 +123,7 @@ def test_live_session_with_undecodable_bytes_makes_every_output(tmp_path: Path, 
         + body
     )
     with (
-        run_mitmdump("-q", "-s", addon, "--set", f"phonehome_session={session}", upstream=server) as proxy,
+        run_mitmdump("-q", *addon_args(session), upstream=server) as proxy,
     ):
         tls = client_ssl_context(_proxy_ca(proxy, None)).wrap_socket(
             open_tunnel(proxy, "api.example.com", 443), server_hostname="api.example.com"

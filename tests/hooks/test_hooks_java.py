@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from support.hooks import events, findings, java_argv, of_type, run_hooked, stdout_of
-from support.net import LocalServer, run_mitmdump
+from support.net import LocalServer, addon_args, run_mitmdump
 
 pytestmark = pytest.mark.slow
 
@@ -36,10 +36,7 @@ def session(tmp_path_factory) -> tuple[Path, str, list[dict]]:
     with (
         LocalServer() as server,
         run_mitmdump(
-            "-s",
-            str(REPO / "addons" / "phonehome.py"),
-            "--set",
-            f"phonehome_session={session}",
+            *addon_args(session),
             upstream=server,
         ) as proxy,
     ):

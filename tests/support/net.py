@@ -52,6 +52,14 @@ MITMDUMP = VENV_BIN / "mitmdump"
 CURL = "/usr/bin/curl"
 SYSTEM_PYTHON = "/usr/bin/python3.11"
 LOOPBACK = "127.0.0.1"
+ADDON = REPO / "addons" / "phonehome.py"
+
+
+def addon_args(session: Path | str, *options: str) -> list[str]:
+    """mitmdump arguments that load the phonehome addon recording into `session`, then
+    `options` (`"--set", "phonehome_profile=…"`): `run_mitmdump(*addon_args(s), upstream=…)`."""
+    return ["-s", str(ADDON), "--set", f"phonehome_session={session}", *options]
+
 
 _WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 

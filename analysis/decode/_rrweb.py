@@ -158,6 +158,10 @@ def _content(ctx: _Ctx, obj: dict[object, object]) -> tuple[str, object]:
         if source == 2 and type(interaction) is int and 0 <= interaction < len(_MOUSE_INTERACTIONS):
             fields["type"] = _MOUSE_INTERACTIONS[interaction]
         return kind, fields
+    if t == 5:  # custom event: named by its tag (`breadcrumb`, `performanceSpan`, `$pageview`)
+        tag = data.get("tag")
+        if type(tag) is str and tag:
+            return kind, {tag[:64]: data.get("payload")}
     if t == 6:  # plugin: named by the plugin (`rrweb/console@1` → console)
         plugin = data.get("plugin")
         if type(plugin) is str:

@@ -40,6 +40,8 @@ def _walk(
             return
         if "timestamp" in obj and "type" in obj and _rrweb(ctx, obj, head, path, chain, depth):  # type: ignore[operator, arg-type]
             return
+        if "o" in obj and "t" in obj and _nrtrace(ctx, obj, head, path, chain, depth):  # type: ignore[operator, arg-type]
+            return
         nd = depth + 1
         for k, v in obj.items():  # type: ignore[attr-defined]
             ks = k if type(k) is str else _scalar_text(k)
@@ -103,4 +105,5 @@ def _scalar_text(v: object) -> str:
     return text
 
 
+from ._nrtrace import _nrtrace  # noqa: E402  (session-trace nodes are found inside parsed values)
 from ._rrweb import _rrweb  # noqa: E402  (rrweb events are found inside parsed values)

@@ -595,3 +595,17 @@ def test_rrweb_hostile_events(event):
     for wrap in (lambda e: e, lambda e: {"events": [e] * 3}):
         decoded = decode_record(record(json.dumps(wrap(event)).encode(), content_type="application/json"))
         check(decoded)
+
+
+@pytest.mark.parametrize(
+    "node",
+    [
+        {"n": "x" * 100_000, "s": 1, "e": 2, "o": ["a"] * 1000, "t": "event"},
+        {"n": "x", "s": [1], "e": 2, "o": "y", "t": "event"},
+        {"n": "x", "s": 1e308, "e": -1, "o": {"deep": [[[[]]]]}, "t": ""},
+    ],
+    ids=["big", "list-time", "odd"],
+)
+def test_session_trace_hostile_nodes(node):
+    decoded = decode_record(record(json.dumps([node] * 200).encode(), content_type="text/plain"))
+    check(decoded)

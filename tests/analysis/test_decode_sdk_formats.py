@@ -392,6 +392,7 @@ RRWEB_EVENTS = [
         },
         "timestamp": 7,
     },
+    {"type": 5, "data": {"tag": "checkout-step", "payload": {"step": "address"}}, "timestamp": 8},
 ]
 
 
@@ -411,6 +412,7 @@ def test_rrweb_events_are_named_by_their_kind() -> None:
     assert out[f"{at}[5]>rrweb:Mutation.nodes[1].textContent"] == ["Rate your order"]
     assert out[f"{at}[5]>rrweb:Mutation.attributes[0].placeholder"] == ["Thanks!"]
     assert out[f"{at}[6]>rrweb:Plugin.console.level"] == ["error"]
+    assert out[f"{at}[7]>rrweb:Custom.checkout-step.step"] == ["address"]  # named by its tag
     rr = [leaf for leaf in decoded.leaves if ">rrweb:" in leaf.location]
     assert rr and all(leaf.decoding[:2] == ("json", "rrweb") for leaf in rr)
 
@@ -433,3 +435,28 @@ def test_objects_shaped_almost_like_rrweb_events_stay_json() -> None:
     ]
     decoded = decode_record(record(json.dumps(body).encode(), content_type="application/json"))
     assert not [leaf for leaf in decoded.leaves if "rrweb" in leaf.decoding]
+
+
+# --- New Relic session-trace nodes (browser agent features/session_trace/aggregate/trace/node.js) --
+
+
+def test_session_trace_nodes_read_with_their_field_names() -> None:
+    def node(name: str, start: int, end: int, origin: str, kind: str) -> dict:  # `TraceNode`
+        return {"n": name, "s": start, "e": end, "o": origin, "t": kind}
+
+    body = [
+        node("fetch", 120, 260, "https://api.shop.example:443/v1/cart", "resource"),
+        node("click", 300, 301, "button#checkout", "event"),
+    ]
+    decoded = decode_record(record(json.dumps(body).encode(), content_type="text/plain"))
+    out = by_location(decoded)
+    assert out["body.json:[0]>nrtrace:name"] == ["fetch"]
+    assert out["body.json:[0]>nrtrace:timing.start"] == ["120"]
+    assert out["body.json:[0]>nrtrace:timing.end"] == ["260"]
+    assert out["body.json:[1]>nrtrace:origin"] == ["button#checkout"]
+    assert out["body.json:[1]>nrtrace:nodeType"] == ["event"]
+    dets = detect_request("https://rum.example-collector.net/browser/blobs", body)
+    assert "diagnostics" in found_at(dets, "timing.start")
+    near = [{"n": "x", "s": 1, "e": 2, "o": "y"}, {"n": "x", "s": 1, "e": 2, "o": "y", "t": "z", "u": 1}]
+    decoded = decode_record(record(json.dumps(near).encode(), content_type="application/json"))
+    assert not [leaf for leaf in decoded.leaves if "nrtrace" in leaf.decoding]

@@ -3,9 +3,11 @@ the views, and a broken file is refused with an error that names the file, the t
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -82,6 +84,16 @@ def test_a_broken_where_file_names_file_table_and_key(
     error = _refused(where.parse_phrases, data, change, "where.toml")
     assert (error.file, error.table, error.key) == ("where.toml", table, key)
     assert says in error.problem
+
+
+def test_every_phrase_is_used_by_a_view() -> None:
+    """A phrase no code or template asks for is dead weight for translators (a key that is asked
+    for but missing fails the rendering tests: KeyError, or StrictUndefined in the templates)."""
+    views = resources.files("phonehome.views")
+    sources = "".join(p.read_text("utf-8") for p in Path(str(views)).rglob("*") if p.suffix in (".py", ".j2"))
+    for name, keys in (("compare", cp.bundled_phrases().ui), ("where", where.bundled_phrases().ui)):
+        unused = [k for k in keys if not re.search(rf"[\"'.]{re.escape(k)}\b", sources)]
+        assert not unused, f"{name} phrases no view uses: {unused}"
 
 
 def test_not_toml_is_an_error_naming_the_file() -> None:

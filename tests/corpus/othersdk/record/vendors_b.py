@@ -25,3 +25,14 @@ VENDORS_B = {
     "B-onesignal": Vendor("node", ("api.onesignal.com", "onesignal.com")),
     "B-pusher-beams": Vendor("node", ("8f3c2a1b-9e8d-4c7f-a6b5-4c3d2e1f0a9b.pushnotifications.pusher.com",)),
 }
+
+# Added after the first landing of batch B (recorded and labelled before phonehome's output on
+# them was read).
+VENDORS_B.update(
+    {
+        "B-honeybadger": Vendor("browser", ("api.honeybadger.io", "js.honeybadger.io", "app.honeybadger.io")),
+        "B-airbrake": Vendor("browser", ("api.airbrake.io", "notifier-configs.airbrake.io")),
+        "B-appsignal": Vendor("browser", ("appsignal-endpoint.net",)),
+        "B-logtail": Vendor("browser", ("in.logs.betterstack.com",)),
+    }
+)

@@ -49,6 +49,10 @@ APP = realsdk.APP
 FIRST_PARTY = realsdk.FIRST_PARTY
 
 
+def _fmt(x: float) -> str:
+    return "  —  " if x != x else f"{x:5.3f}"
+
+
 def set_of(key: str) -> str:
     """A request key's set: its recording's name starts with `A-` or `B-`."""
     return key.split("-", 1)[0]
@@ -108,7 +112,7 @@ def unknown_hosts(requests: list[Any], analyser: Any) -> list[str]:
     hosts = set()
     for request in requests:
         dest = realsdk.destination(analyser, request.records[0])
-        if not dest.org or realsdk._norm(dest.org) in {"unknown", ""}:
+        if not dest.org or dest.org.strip().casefold() == "unknown":
             hosts.add(request.records[0].host)
     return sorted(hosts)
 
@@ -117,7 +121,7 @@ def summary_line(name: str, results: list[Any]) -> str:
     profile, no_profile = results[0], results[1]
     p, r = profile.micro()
     np_p, np_r = no_profile.micro()
-    f = realsdk._fmt
+    f = _fmt
     return (
         f"{name:3} {profile.requests:4} requests  profile P {f(p)} R {f(r)}  no-profile P {f(np_p)} R {f(np_r)}"
         f" unhashed {f(no_profile.unhashed_recall())}  organisation {f(profile.org_accuracy())}"
@@ -164,7 +168,7 @@ def main() -> None:
             realsdk.print_table(results[s][:2], subset)
             print(
                 "first/third party from the package name alone (no profile, no --first-party): "
-                f"{realsdk._fmt(results[s][2].party_accuracy())}"
+                f"{_fmt(results[s][2].party_accuracy())}"
             )
             if s == HELD_OUT:
                 print(f"hosts with no organisation: {len(unknown[s])}")

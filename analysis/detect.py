@@ -921,6 +921,12 @@ class Detector:
             alias = None
             key_label = None
             why = None
+            if rule is not None and rule.container and _REPLAY_STEPS.intersection(leaf.decoding):
+                # inside a session replay the message's type says what a generic container name
+                # means (`PerformanceTrack.frames` counts frames per second, not stack frames)
+                replay, replay_why = _replay_rule(value, path)
+                if replay is not None:
+                    rule, why = replay, replay_why
             if rule is None:
                 if path.context_key:
                     # what the siblings and the parent object say comes before the parent's name

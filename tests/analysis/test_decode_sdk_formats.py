@@ -460,3 +460,11 @@ def test_session_trace_nodes_read_with_their_field_names() -> None:
     near = [{"n": "x", "s": 1, "e": 2, "o": "y"}, {"n": "x", "s": 1, "e": 2, "o": "y", "t": "z", "u": 1}]
     decoded = decode_record(record(json.dumps(near).encode(), content_type="application/json"))
     assert not [leaf for leaf in decoded.leaves if "nrtrace" in leaf.decoding]
+
+
+def test_a_replay_message_type_says_what_a_generic_container_name_means() -> None:
+    batch = _batch(_msg(49, ("i", 58), ("i", 120), 1_000_000, 500_000))  # PerformanceTrack(frames, …)
+    dets = detect_request("https://replay.example-sessions.io/ingest/v1/web/i", batch, content_type=OCTET)
+    (det,) = [d for d in dets if d.category == "diagnostics"]
+    assert det.rule == "key:replay_devtools"  # not `frames` read as stack frames
+    assert det.location == "body.openreplay"

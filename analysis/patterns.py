@@ -484,10 +484,12 @@ def addressed_name(text: str) -> str | None:
 def _first_person_re() -> re.Pattern[str]:
     from ._rulesdb import words
 
-    listed = _word_pattern(words().lists["first_person_words"])
-    # whole words only: not `I/ActivityManager`, `my-app`, `ich.js`
+    listed = words().lists["first_person_words"]
+    # as written in a sentence (`ich`, `Ich`), not in capitals (`IO error`, `MIR`)
+    spelled = _word_pattern(tuple(listed) + tuple(w[0].upper() + w[1:] for w in listed))
+    # whole words only: not `I/ActivityManager`, `my-app`, `ich.js`, `socket.io`
     edge_l, edge_r = r"(?<![\w/.\-@'])", r"(?![\w/\-@]|\.\w)"
-    return re.compile(rf"{edge_l}(?:(?i:{listed})|I(?:'m|'ve|'ll|'d|’m)?|my){edge_r}")
+    return re.compile(rf"{edge_l}(?:{spelled}|I(?:'m|'ve|'ll|'d|’m)?|my){edge_r}")
 
 
 _FIRST_PERSON_RE = _first_person_re()

@@ -818,3 +818,18 @@ def test_photos_and_recordings_sent_inline_are_user_content() -> None:
         "https://rec.vendor-k.example/s/", {"node": {"src": "data:image/png;base64," + jpeg}, "icon": jpeg}
     )
     assert content(dets) == []
+
+
+def test_verbs_as_adjectives_capitals_and_push_links_are_not_activity_or_content() -> None:
+    body = {"shared_secret": "c2VjcmV0LXZhbHVl", "shared_preferences": "prefs.xml", "saved_state": "s-17"}
+    assert activity(run("https://api.vendor-y.example/v1/cfg", body)) == []
+    # `IO` in capitals is no Italian first person
+    assert (
+        content(run("https://api.vendor-y.example/v1/msg", {"message": "IO error while reading file"})) == []
+    )
+    # the deep link a push offers is not a page the user is on
+    push = {
+        "notification": {"title": "Neu", "url": "https://m.example/jobs/4471"},
+        "data": {"route": "app://x/jobs"},
+    }
+    assert "app_activity" not in at(run("https://push.vendor-p.example/v1/send", push), "notification.url")

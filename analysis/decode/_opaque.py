@@ -1,5 +1,5 @@
 """Transforms without a structure: `url` (a URL's query in a string), `percent`, `base64` /
-`base64url`, `hex`, `reversed`.
+`base64url`, `hex`, `reversed`; LZ-String-compressed JSON goes to `_lzstring`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from ._api import Registered, register
 from ._context import _B64_TO_STD, _Ctx, _join, _speculative_text
 from ._dispatch import _bytes, _string
 from ._form import _flat, _split_pairs
+from ._lzstring import _lzstring
 
 _B64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 
@@ -62,6 +63,8 @@ def _opaque(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | Non
         if not n & 1:
             _hex(ctx, s, base, chain, key, nd)
         return
+    if s[0] == "N" and _lzstring(ctx, s, base, chain, key, nd):
+        return  # LZ-String-compressed JSON (`compressToBase64` / `…EncodedURIComponent`)
     if s[0] == "=" and n >= 16:
         # padding first: base64 written backwards, a cheap obfuscation of request bodies
         rev = s[::-1]

@@ -24,7 +24,7 @@ def test_decoder_names_are_the_steps_of_the_location_notation() -> None:
     assert names == {
         "json", "ndjson", "form", "multipart", "grpc", "protobuf", "msgpack", "cbor", "text", "jwt",
         "url", "percent", "base64", "base64url", "hex", "reversed", "gzip", "deflate", "br", "zstd",
-        "socketio", "strings", "bel", "openreplay", "envelope", "rrweb", "nrtrace",
+        "socketio", "strings", "bel", "openreplay", "envelope", "rrweb", "nrtrace", "lzstring",
     }  # fmt: skip
     assert [d.priority for d in decode.decoders()] == sorted(d.priority for d in decode.decoders())
 

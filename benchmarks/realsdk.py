@@ -3,6 +3,7 @@ real SDK packages that nobody wrote a fixture for (tests/corpus/realsdk: recorde
 `tests/corpus/realsdk/record/record.py`, labelled by hand in `labels.toml`).
 
     .venv/bin/python benchmarks/realsdk.py [--set all|old|late|h4] [--json] [--misses]
+    .venv/bin/python benchmarks/realsdk.py --corpus othersdk [--set A|B]   # other vendors' corpus
 
 Replays every recorded request through phonehome's real pipeline (`Analyser`: decode → detect →
 destinations) twice:
@@ -433,5 +434,22 @@ def main() -> None:
                 print("  " + line)
 
 
-if __name__ == "__main__":
+def run_corpus_choice() -> None:
+    """`--corpus othersdk` runs the other-vendor probe corpus's benchmark (benchmarks/othersdk.py,
+    sets A and B) with the remaining arguments; `--corpus realsdk` (the default) this one."""
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--corpus", choices=("realsdk", "othersdk"), default="realsdk")
+    known, rest = pre.parse_known_args()
+    if known.corpus == "othersdk":
+        import runpy  # noqa: PLC0415
+
+        other = REPO / "benchmarks" / "othersdk.py"
+        sys.argv = [str(other), *rest]
+        runpy.run_path(str(other), run_name="__main__")
+        return
+    sys.argv = [sys.argv[0], *rest]
     main()
+
+
+if __name__ == "__main__":
+    run_corpus_choice()

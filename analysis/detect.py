@@ -361,6 +361,25 @@ _MEDIA_NAMES = frozenset(
     }
 )
 """Names under which an inline media file is the user's (not a page's `src` or an icon)."""
+_VIEW_HITS = frozenset(
+    {
+        "pageview",
+        "page_view",
+        "page-view",
+        "PageView",
+        "Pageview",
+        "pageView",
+        "screenview",
+        "screen_view",
+        "screen-view",
+        "ScreenView",
+        "Screenview",
+        "screenView",
+    }
+)
+"""Values that type a hit as a page or screen view, whatever the key (`t=pageview`, Plausible's
+`n: pageview`, `type: screen_view`)."""
+_VIEW_HIT = KeyRule("view_hit", "app_activity", Shape.ANY, "a page or screen view", True)
 _SHARE_KEYS = frozenset({"feature", "action", "intent", "purpose", "method", "use_case"})
 _SHARE_VALUES = frozenset({"share", "sharing", "shared", "invite", "referral", "refer"})
 _SHARED = KeyRule(
@@ -408,9 +427,7 @@ _CRASH_PLACE = KeyRule(
 _DIAGNOSTIC_ITEM = KeyRule(
     "diagnostic_item_type", "diagnostics", Shape.ANY, "an item of performance, error or SDK diagnostics", True
 )
-_POSTED_EVENT = KeyRule(
-    "event_name", "app_activity", Shape.EVENT, "an event name (posted to an events collection)", True
-)
+_POSTED_EVENT = KeyRule("event_name", "app_activity", Shape.EVENT, "an event name", True)
 _OWN_WORDS = KeyRule(
     "own_words", "user_content", Shape.MESSAGE, "a text in the writer's own words (a message, a letter)", True
 )
@@ -974,6 +991,8 @@ class Detector:
                     rule, why = _timing_rule(path)
                 if rule is None and path.norms and path.norms[-1] in _ACTIVITY_LAST_NAMES:
                     rule, why = _activity_rule(value, path, ctx)
+                if rule is None and value in _VIEW_HITS:
+                    rule, why = _VIEW_HIT, "(the value types the hit as a page or screen view)"
                 if rule is None and len(path.norms) >= 2 and path.norms[-1] in keys.MEMORY_MEASURES:
                     rule, why = _memory_child(path)
                 if (
@@ -1889,6 +1908,12 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
         return _CRASH_PLACE, "(beside the error of a crash report)"
     if last in _SHARE_KEYS and len(value) <= 9 and value.lower() in _SHARE_VALUES:
         return _SHARED, "(a link or action made for sharing: the user shares something)"
+    if (
+        last == "name"
+        and len(path.norms) >= 2
+        and not {"event", "events"}.isdisjoint(path.norms[-2].split("_"))
+    ):
+        return _POSTED_EVENT, f"(under {path.norms[-2]!r})"  # `eventList[0].name`, `event_queue[0].name`
     if last == "name" and len(path.norms) == 1:
         segs = ctx.path_segments
         if segs and keys.normalise(segs[-1]) in _EVENT_COLLECTIONS:

@@ -833,3 +833,26 @@ def test_verbs_as_adjectives_capitals_and_push_links_are_not_activity_or_content
         "data": {"route": "app://x/jobs"},
     }
     assert "app_activity" not in at(run("https://push.vendor-p.example/v1/send", push), "notification.url")
+
+
+def test_hits_typed_as_views_and_names_under_event_lists_are_app_activity() -> None:
+    # Plausible Events API (`n: pageview`), Universal Analytics (`t=screenview`), an SDK's
+    # `eventList[].name`
+    dets = run(
+        "https://plausible.vendor-pl.example/api/event",
+        {"n": "pageview", "u": "https://m.example/", "d": "m.example"},
+    )
+    assert "app_activity" in at(dets, "json:n")
+    assert "app_activity" in at(
+        run("https://ua.vendor-g.example/collect", "v=1&t=screenview&cd=Home", form=True), "form:t"
+    )
+    dets = run(
+        "https://api.vendor-w.example/v1/sync", {"eventList": [{"name": "course_booked", "ts": 1796390000}]}
+    )
+    assert "app_activity" in at(dets, "eventList[0].name")
+    assert (
+        activity(
+            run("https://api.vendor-w.example/v1/sync", {"teamList": [{"name": "Growth"}], "mode": "preview"})
+        )
+        == []
+    )

@@ -182,6 +182,7 @@ PERSON_SUBJECTS = _WORDS.set("person_subjects")
 _ID_WORDS = _WORDS.set("id_words")
 _ID_QUALIFIERS = _WORDS.set("id_qualifiers")
 _TOKEN_SUBJECTS = _WORDS.set("token_subjects")
+_AD_WORDS = _WORDS.set("ad_words")
 SCREEN_WORDS = _WORDS.set("screen_words")
 _CURRENT_WORDS = _WORDS.set("current_words")
 _SESSION_MEASURES = _WORDS.set("session_measures")
@@ -202,6 +203,7 @@ _CONCEPT_RULES = {
     "memory": KeyRule("memory_size", "device_info", Shape.NUMBER, "the memory size", True),
     "event": KeyRule("event_part", "app_activity", Shape.EVENT, "which event happened", True),
     "fault": KeyRule("fault_detail", "diagnostics", Shape.ANY, "an error's or crash's detail", True),
+    "adid": KeyRule("advertising_id_concept", "advertising_id", Shape.ADID, "an advertising id", True),
     # COMMERCE: checked like the fields of an event (only when the record is an event call)
     "target": KeyRule(
         "tap_target", "app_activity", Shape.COMMERCE, "the element the user tapped or clicked", True
@@ -222,6 +224,10 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
     if len(tokens) < 2:
         return None
     last, prev = tokens[-1], tokens[-2]
+    if last in _ID_WORDS and prev in _AD_WORDS:
+        # `advertisingIdentifier`, `android_ad_id`, `mobile_ad_id`: the id of an ad (UUID-shaped
+        # values only, `_check_adid`); `ad_unit_id` is not (the word before the id word decides)
+        return _CONCEPT_RULES["adid"]
     if last in _ID_WORDS:
         if prev in SUBJECTS or (prev in _ID_QUALIFIERS and len(tokens) > 2 and tokens[-3] in SUBJECTS):
             return _CONCEPT_RULES["user_id"]

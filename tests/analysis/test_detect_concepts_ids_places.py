@@ -542,3 +542,18 @@ def test_plural_acronyms_in_camel_case_are_one_word() -> None:
     assert keys.normalise("customIDs") == "custom_ids"
     assert keys.normalise("deviceIDs") == "device_ids"
     assert keys.normalise("AdvertisingID") == "advertising_id"
+
+
+def test_names_of_an_ads_id_are_advertising_ids_and_ad_units_are_not() -> None:
+    gaid = "38400000-8cf0-11bd-b23e-10b96e40000d"
+    body = {
+        "advertisingIdentifier": gaid,  # iOS ASIdentifierManager's name, as SDKs echo it
+        "android_ad_id": gaid,
+        "madid": gaid,  # Meta app events' mobile advertiser id
+        "adUnitId": "ca-app-pub-3940256099942544/6300978111",
+        "ad_unit_id": "0f8fad5b-d9cb-469f-a165-70867728950e",  # a UUID, but of an ad slot
+    }
+    dets = run("https://ads.vendor-ad.example/v1/req", body)
+    for key in ("advertisingIdentifier", "android_ad_id", "madid"):
+        assert at(dets, key) == {"advertising_id"}, key
+    assert "advertising_id" not in at(dets, "adUnitId") | at(dets, "ad_unit_id")

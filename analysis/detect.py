@@ -485,7 +485,6 @@ service, docs.expo.dev "Send notifications with the Expo Push Service"): a devic
 _COLLECTION_ID = KeyRule(
     "collection_id", "user_id", Shape.PATH_ID, "the id of a user, device or contact", True
 )
-_ID_CATEGORIES = frozenset({"user_id", "device_id", "advertising_id"})
 _REPLAY_STEPS = frozenset({"openreplay", "rrweb"})
 """Decoders of session-replay recordings (analysis/decode/_openreplay.py, _rrweb.py): their
 locations name each message or event by its type (`SetInputValue`, `Input`, `FullSnapshot`)."""
@@ -729,11 +728,6 @@ def _joined(norm: str, parent: str) -> KeyRule | None:
     rule = keys.lookup(f"{parent}_{norm}")
     if rule is None and parent.endswith("s"):
         rule = keys.lookup(f"{parent[:-1]}_{norm}")
-    if rule is None and norm in ("id", "value"):
-        # an object named as an identifier holding it (`UserID: {id: …}`, `userId: {value: …}`)
-        named = keys.lookup(parent)
-        if named is not None and named.category in _ID_CATEGORIES and not named.container:
-            rule = named
     return rule
 
 

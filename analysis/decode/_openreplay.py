@@ -7,8 +7,8 @@ location, no size); every message after it is its type (a LEB128 varint), its si
 little endian) and its fields: `u` an unsigned LEB128 varint, `i` a zig-zag varint, `s` a varint
 length and UTF-8 bytes, `b` one byte. Sniffed by that structure (`Q` = 81, a small version, and
 every message's size adding up to the body exactly), not by host. Each message becomes an object
-named after its type with its fields (`body.openreplay:[3].UserID.id`,
-`body.openreplay:[9].SetInputValue.value`); name/value messages (`Metadata`, `SetNodeAttribute`,
+named after its type with its fields (`body.openreplay:[9].SetInputValue.value`), a message of one
+field its value (`body.openreplay:[3].UserID`); name/value messages (`Metadata`, `SetNodeAttribute`,
 the dictionary-compressed attributes, resolved through the batch's string dictionary) become
 `<Message>.<name>`; node ids and indexes (tree structure, no data) are left out.
 """
@@ -275,7 +275,10 @@ def _openreplay(ctx: _Ctx, data: bytes, base: str, chain: tuple[str, ...], depth
                 obj[field] = "true" if item else "false"
             else:
                 obj[field] = item
-        nodes.append({name: obj})
+        if len(names) == 1 and len(obj) == 1:
+            nodes.append({name: next(iter(obj.values()))})  # a one-field message is its value
+        else:
+            nodes.append({name: obj})
     _walk(ctx, nodes, loc, "", chain + ("openreplay",), None, depth + 1)
     return True
 

@@ -36,3 +36,10 @@ VENDORS_B.update(
         "B-logtail": Vendor("browser", ("in.logs.betterstack.com",)),
     }
 )
+VENDORS_B.update(
+    {
+        "B-honeycomb": Vendor("browser", ("api.honeycomb.io", "api.eu1.honeycomb.io")),
+        "B-raygun": Vendor("browser", ("api.raygun.io", "api.raygun.com", "cdn.raygun.io")),
+        "B-snowplow-node": Vendor("node", ("com-azubiapp-prod1.collector.snplow.net",)),
+    }
+)

@@ -252,6 +252,8 @@ _HARDWARE_ID_WORDS = _WORDS.set("hardware_id_words")
 _BOOKKEEPING_EVENT_CODES = _WORDS.set("bookkeeping_event_codes")
 _BOOKKEEPING_SUBJECTS = _WORDS.set("bookkeeping_subjects")
 _BOOKKEEPING_CHANGES = _WORDS.set("bookkeeping_changes")
+_SDK_OPERATIONS = frozenset({"fetch", "sync", "flush", "poll", "handshake"})
+"""Words of an event named as the SDK's own operation (`wzrk_fetch`): not something the user did."""
 _SESSION_STARTS = _WORDS.set("session_starts")
 _SESSION_START = KeyRule("session_start", "app_activity", Shape.ANY, "when a session started", True)
 _SESSION_EVENT_CODES = _WORDS.set("session_event_codes")
@@ -263,6 +265,8 @@ _ROUTE_PARAM_RE = re.compile(r"^(?::\w+\??|\{[^/{}]*\}|\[[^/\[\]]*\]|\*{1,2}|<[^
 _ACTION_RECORD = "action_record"
 """The name of `keys`' concept rule for an action and its object (`last_job_applied`)."""
 _PAGE_URL_KEYS = _WORDS.set("page_url_keys")
+_PAGE_SUFFIXES = ("_url", "_uri", "_path", "_location", "_page")
+"""Endings of prefixed page names (`[Amplitude] Page URL` → `amplitude_page_url`)."""
 _REQUEST_CONTEXT = _WORDS.set("request_context")
 _METRIC_OBJECTS = frozenset({"metric", "metrics", "series", "counters", "gauges", "histograms"})
 _METRIC_NAME_KEYS = frozenset({"name", "metric", "metric_name"})
@@ -983,7 +987,11 @@ class Detector:
                         rule, why = _exposure_path(value)
                 if rule is None and path.timing:
                     rule, why = _timing_rule(path)
-                if rule is None and path.norms and path.norms[-1] in _ACTIVITY_LAST_NAMES:
+                if (
+                    rule is None
+                    and path.norms
+                    and (path.norms[-1] in _ACTIVITY_LAST_NAMES or path.norms[-1].endswith(_PAGE_SUFFIXES))
+                ):
                     rule, why = _activity_rule(value, path, ctx)
                 if rule is None and value in _VIEW_HITS:
                     rule, why = _VIEW_HIT, "(the value types the hit as a page or screen view)"
@@ -1860,6 +1868,8 @@ def _bookkeeping_event(name: str) -> bool:
     """An event named as the SDK's records being updated: a subject of bookkeeping (location,
     consent, attributes, subscription) and a change (`updated`, `recorded`, `granted`)."""
     words = set(keys.tokens(name))
+    if not words.isdisjoint(_SDK_OPERATIONS):
+        return True  # `wzrk_fetch`, `config_sync`: the SDK fetching or syncing its own data
     return not words.isdisjoint(_BOOKKEEPING_SUBJECTS) and not words.isdisjoint(_BOOKKEEPING_CHANGES)
 
 
@@ -1926,7 +1936,7 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
                 return _OWN_WORDS, f"(the text is in the first person: {word!r})"
         return None, None
     if (
-        last in _PAGE_URL_KEYS
+        (last in _PAGE_URL_KEYS or "_".join(last.split("_")[-2:]) in _PAGE_URL_KEYS)
         and not (path.tokens & _REQUEST_CONTEXT)
         and not (crumb and _breadcrumb_kind(ctx, path.parent_loc) is None)  # a fetch breadcrumb's URL
     ):

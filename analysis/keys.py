@@ -249,6 +249,8 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
         return _CONCEPT_RULES["token"]
     if last in SCREEN_WORDS and prev in _CURRENT_WORDS:
         return _CONCEPT_RULES["screen"]
+    if last == "screen" and prev not in _SCREEN_KINDS and tokens[0] not in PERMISSION_VERBS:
+        return _CONCEPT_RULES["screen"]  # `firebase_screen`, `ga_screen`, `landing_screen`
     if (
         last in ("name", "title", "path")
         and prev in SCREEN_WORDS
@@ -315,6 +317,8 @@ SETTING_WORDS = _SETTING_WORDS = frozenset(
     }
 )
 """Words of a setting (`session_timeout_ms`, `$configured_session_timeout_ms`), not a measurement."""
+_SCREEN_KINDS = frozenset({"full", "split", "lock", "splash", "touch", "home", "second", "external"})
+"""`full_screen`, `lock_screen`: a display mode or the device's screen, not a screen of the app."""
 _TIME_UNITS = frozenset({"ms", "msec", "time", "seconds", "secs", "unixtime", "timestamp"})
 _TARGET_WORDS = frozenset(
     {"click", "clicked", "link", "button", "element", "el", "cta", "tap", "tapped", "target", "widget"}

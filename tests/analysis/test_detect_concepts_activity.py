@@ -856,3 +856,36 @@ def test_hits_typed_as_views_and_names_under_event_lists_are_app_activity() -> N
         )
         == []
     )
+
+
+def test_prefixed_page_names_sdk_screen_params_and_ua_paths() -> None:
+    # Amplitude autocapture (`[Amplitude] Page URL`, `[Amplitude] Element Text`), Firebase
+    # (`firebase_screen`), Universal Analytics (`dp`)
+    event = {
+        "event_type": "[Amplitude] Page Viewed",
+        "event_properties": {
+            "[Amplitude] Page URL": "https://m.example/jobs/4471",
+            "[Amplitude] Element Text": "Apply",
+        },
+    }
+    dets = run("https://api2.vendor-a.example/2/httpapi", {"events": [event]})
+    assert "app_activity" in at(dets, '["[Amplitude] Page URL"]')
+    assert "app_activity" in at(dets, '["[Amplitude] Element Text"]')
+    dets = run(
+        "https://x.vendor-g.example/mp/collect",
+        {"events": [{"name": "screen_view", "params": {"firebase_screen": "JobDetail"}}]},
+    )
+    assert "app_activity" in at(dets, "firebase_screen")
+    assert "app_activity" in at(
+        run("https://ua.vendor-g.example/collect", "v=1&t=event&dp=%2Fjobs%2F4471", form=True), "form:dp"
+    )
+    assert (
+        activity(run("https://api.vendor-y.example/v1/cfg", {"full_screen": "true", "lock_screen": "on"}))
+        == []
+    )
+
+
+def test_events_named_as_the_sdks_own_operations_are_not_user_events() -> None:
+    for name in ("wzrk_fetch", "config_sync", "queue_flush"):
+        dets = run("https://api.vendor-x.example/v1/t", {"type": "track", "event": name, "userId": "u-1"})
+        assert "app_activity" not in at(dets, "json:event"), name

@@ -183,6 +183,7 @@ _ID_WORDS = _WORDS.set("id_words")
 _ID_QUALIFIERS = _WORDS.set("id_qualifiers")
 _TOKEN_SUBJECTS = _WORDS.set("token_subjects")
 _AD_WORDS = _WORDS.set("ad_words")
+_NUMBER_WORDS = _WORDS.set("number_words")
 SCREEN_WORDS = _WORDS.set("screen_words")
 _CURRENT_WORDS = _WORDS.set("current_words")
 _SESSION_MEASURES = _WORDS.set("session_measures")
@@ -228,6 +229,8 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
         # `advertisingIdentifier`, `android_ad_id`, `mobile_ad_id`: the id of an ad (UUID-shaped
         # values only, `_check_adid`); `ad_unit_id` is not (the word before the id word decides)
         return _CONCEPT_RULES["adid"]
+    if last in _NUMBER_WORDS and prev in PERSON_SUBJECTS:
+        return _CONCEPT_RULES["user_id"]  # `customer_number`, `memberNo`: a person's number is an id
     if last in _ID_WORDS:
         if prev in SUBJECTS or (prev in _ID_QUALIFIERS and len(tokens) > 2 and tokens[-3] in SUBJECTS):
             return _CONCEPT_RULES["user_id"]

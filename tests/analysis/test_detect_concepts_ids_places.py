@@ -557,3 +557,27 @@ def test_names_of_an_ads_id_are_advertising_ids_and_ad_units_are_not() -> None:
     for key in ("advertisingIdentifier", "android_ad_id", "madid"):
         assert at(dets, key) == {"advertising_id"}, key
     assert "advertising_id" not in at(dets, "adUnitId") | at(dets, "ad_unit_id")
+
+
+def test_ids_and_numbers_of_crm_contacts_leads_recipients_and_logins() -> None:
+    body = {
+        "contactId": "c-77120",
+        "lead_id": "L-4471",
+        "customerNumber": "K-100234",
+        "recipient_id": "u-88213",
+        "loginId": "kimp-2001",
+        "browser_id": "b7c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e",
+    }
+    dets = run("https://crm.vendor-c2.example/v3/activities", body)
+    for key in body:
+        assert "user_id" in at(dets, key), key
+    others = run(
+        "https://crm.vendor-c2.example/v3/activities",
+        {
+            "sender_id": "1234567890",
+            "order_number": "ORD-4471",
+            "account_number": "DE-4471-22",
+            "ad_unit_id": "x-4471",
+        },
+    )
+    assert not [d for d in others if d.category == "user_id"]

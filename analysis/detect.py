@@ -398,7 +398,26 @@ _ERROR_OBJECT_NAMES = frozenset(
     {"crash", "error", "errors", "exception", "exceptions", "fault", "jserrors", "stacktrace"}
 )
 _DIAGNOSTIC_ITEM_TYPES = _WORDS.set("diagnostic_item_types")
-_ITEM_TYPE_KEYS = frozenset({"type", "kind", "event_type", "base_type", "item_type", "entry_type"})
+_ITEM_TYPE_KEYS = frozenset({"type", "kind", "event_type", "base_type", "item_type", "entry_type", "action"})
+_SESSION_MARKS = frozenset(
+    {
+        "session",
+        "start_session",
+        "session_start",
+        "session_started",
+        "begin_session",
+        "end_session",
+        "session_end",
+        "session_ended",
+        "on_session",
+        "session_update",
+    }
+)
+"""Item types and URL path segments that report a session (AppCenter `type: startSession`, Sentry
+envelope items `type: session`, Kochava `action: session`, OneSignal `/players/{id}/on_session`)."""
+_SESSION_MARK = KeyRule(
+    "session_report", "app_activity", Shape.ANY, "a session begun, ended or reported", True
+)
 _TEXT_WRAPPERS = frozenset({"string_value", "stringvalue", "value", "v", "val"})
 """Typed-value wrappers of a text (Firestore `text: {stringValue: …}`): read by the parent's name."""
 _ACTIVITY_LAST_NAMES = (
@@ -985,6 +1004,12 @@ class Detector:
                     rule, why = self._collection_id(leaf.location, ctx)
                     if rule is None and ("ression" in value or "xposure" in value):
                         rule, why = _exposure_path(value)
+                    if (
+                        rule is None
+                        and "ession" in value
+                        and keys.normalise(value) in _SESSION_MARKS - {"session"}
+                    ):
+                        rule, why = _SESSION_MARK, f"(the URL path segment {value!r})"
                 if rule is None and path.timing:
                     rule, why = _timing_rule(path)
                 if (
@@ -1905,8 +1930,12 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
             return _SESSION_START, f"(in {path.norms[-2]!r}: a session record's start)"
         return None, None
     if last in _ITEM_TYPE_KEYS:
-        if len(value) <= 40 and keys.normalise(value) in _DIAGNOSTIC_ITEM_TYPES:
-            return _DIAGNOSTIC_ITEM, "(the item's type)"
+        if len(value) <= 40:
+            kind = keys.normalise(value)
+            if kind in _DIAGNOSTIC_ITEM_TYPES:
+                return _DIAGNOSTIC_ITEM, "(the item's type)"
+            if kind in _SESSION_MARKS:
+                return _SESSION_MARK, "(the item's type: a session begun, ended or reported)"
         return None, None
     if last in _CRASH_PLACE_KEYS and _beside_error(ctx, path.parent_loc):
         return _CRASH_PLACE, "(beside the error of a crash report)"

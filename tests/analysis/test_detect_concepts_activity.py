@@ -889,3 +889,31 @@ def test_events_named_as_the_sdks_own_operations_are_not_user_events() -> None:
     for name in ("wzrk_fetch", "config_sync", "queue_flush"):
         dets = run("https://api.vendor-x.example/v1/t", {"type": "track", "event": name, "userId": "u-1"})
         assert "app_activity" not in at(dets, "json:event"), name
+
+
+def test_items_and_paths_that_report_a_session_are_session_telemetry() -> None:
+    # App Center logs (`type: startSession`), Kochava (`action: session`), OneSignal
+    # (`/players/{id}/on_session`), Sentry envelope items (`type: session`)
+    dets = run(
+        "https://in.vendor-ac.example/logs?api-version=1.0.0",
+        {"logs": [{"type": "startSession", "sid": "s1"}]},
+    )
+    assert "app_activity" in at(dets, "logs[0].type")
+    dets = run(
+        "https://control.vendor-ko.example/track/json", {"action": "session", "data": {"state": "resume"}}
+    )
+    assert "app_activity" in at(dets, "json:action")
+    dets = run(
+        "https://api.vendor-os.example/api/v1/players/p-1/on_session", {"app_id": "a1", "language": "de"}
+    )
+    assert "app_activity" in at(dets, "path[4]")
+    assert activity(run("https://api.vendor-os.example/api/v1/sessions", {"type": "sessions_config"})) == []
+
+
+def test_trace_lists_are_diagnostics() -> None:
+    # APM SDKs' trace uploads (`traces[]` of named, timed traces)
+    dets = run(
+        "https://apm.vendor-ib.example/api/sdk/v3/traces",
+        {"traces": [{"name": "checkout_load", "duration_ms": 812}]},
+    )
+    assert "diagnostics" in {d.category for d in dets}

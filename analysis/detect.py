@@ -177,6 +177,7 @@ _DEVICE_WORDS = _WORDS.set("device_words")
 _NON_DEVICE_PARENTS = _WORDS.set("non_device_parents")
 _POSTAL_KEYS = _WORDS.set("postal_keys")
 _CITY_KEYS = _WORDS.set("city_keys")
+_LOCALE_PAIR_RE = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
 _NUMBERISH_TOKENS = _WORDS.set("numberish_tokens")
 _ADDRESS_KEYS = _WORDS.set("address_keys")
 _EVENT_CONTEXT = _WORDS.set("event_context")
@@ -2550,7 +2551,14 @@ def _check_text(rule: KeyRule, v: str, n: int, path: _Path, ctx: RecordContext |
             return cat, 0.7, "value is a region name"
         return None
     if rule.name in _CITY_KEYS:
-        if 2 <= n <= 60 and any(c.isalpha() for c in v) and not any(c.isdigit() for c in v):
+        # a place name: letters, no digits, no `_`; not a locale (`locality: "de_DE"`, `de-DE`)
+        if (
+            2 <= n <= 60
+            and any(c.isalpha() for c in v)
+            and not any(c.isdigit() for c in v)
+            and "_" not in v
+            and not _LOCALE_PAIR_RE.match(v)
+        ):
             return cat, 0.7, "value is a place name"
         return None
     if 2 <= n <= 200 and any(c.isalnum() for c in v) and not v.startswith(("http://", "https://")):

@@ -581,3 +581,18 @@ def test_ids_and_numbers_of_crm_contacts_leads_recipients_and_logins() -> None:
         },
     )
     assert not [d for d in others if d.category == "user_id"]
+
+
+def test_more_names_of_a_place_and_what_they_must_hold() -> None:
+    body = {
+        "home": {"town": "Markkleeberg", "county": "Leipzig", "suburb": "Plagwitz", "post_code": "04229"},
+        "geo": {"region_name": "Sachsen", "municipality": "Leipzig"},
+    }
+    dets = run("https://t.vendor-p2.example/v1/identify", body)
+    for key in ("town", "county", "suburb", "post_code", "region_name", "municipality"):
+        assert "location_coarse" in at(dets, key), key
+    odd = run(
+        "https://t.vendor-p2.example/v1/identify",
+        {"locality": "de_DE", "town": "de-DE", "store": {"town": "Leipzig"}, "county_count": 3},
+    )
+    assert not [d for d in odd if d.category == "location_coarse"]

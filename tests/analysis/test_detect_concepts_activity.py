@@ -917,3 +917,20 @@ def test_trace_lists_are_diagnostics() -> None:
         {"traces": [{"name": "checkout_load", "duration_ms": 812}]},
     )
     assert "diagnostics" in {d.category for d in dets}
+
+
+def test_mobile_vitals_and_hang_reports_are_diagnostics() -> None:
+    # Sentry mobile measurements (`app_start_cold`, `time_to_full_display`, `frames_frozen`),
+    # Android vitals-style names (`ttid`, `janky_frames`), hang and out-of-memory reports by type
+    body = {"measurements": {"app_start_cold": {"value": 812}}, "vitals": {"ttid": 420, "janky_frames": 3}}
+    dets = run("https://o1.ingest.vendor-s.example/api/2/envelope/", body)
+    assert "diagnostics" in at(dets, "app_start_cold.value") | at(
+        dets, "json:measurements.app_start_cold.value"
+    )
+    assert "diagnostics" in at(dets, "ttid")
+    dets = run(
+        "https://crash.vendor-e.example/v2/report",
+        [{"type": "app_hang", "duration_ms": 2100}, {"type": "oom"}],
+    )
+    assert "diagnostics" in at(dets, "[0].type")
+    assert "diagnostics" in at(dets, "[1].type")

@@ -596,3 +596,21 @@ def test_more_names_of_a_place_and_what_they_must_hold() -> None:
         {"locality": "de_DE", "town": "de-DE", "store": {"town": "Leipzig"}, "county_count": 3},
     )
     assert not [d for d in odd if d.category == "location_coarse"]
+
+
+def test_more_names_of_a_persons_name_birth_sex_and_address_lines() -> None:
+    body = {
+        "realName": "Kim Probe",
+        "middle_name": "Maria",
+        "birthYear": "2001",
+        "sex": "female",
+        "addressLine1": "Karl-Heine-Straße 12",
+        "streetName": "Karl-Heine-Straße",
+    }
+    dets = run("https://crm.vendor-c2.example/v3/people", body)
+    for key in body:
+        assert "contact_info" in at(dets, key), key
+    quiet = run(
+        "https://crm.vendor-c2.example/v3/people", {"sex": "1", "birthYear": "true", "street_name": "null"}
+    )
+    assert not [d for d in quiet if d.category == "contact_info"]

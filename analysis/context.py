@@ -335,7 +335,7 @@ def protobuf_pair(location: str, ctx: RecordContext) -> tuple[KeyRule, str] | No
     """A schemaless protobuf key/value pair: a value in field 2 (or its scalar `AnyValue` field
     1-4) beside an attribute name in field 1, as OpenTelemetry's `KeyValue` and most
     `map<string, …>` entries are encoded (`1.1[0].1` = "enduser.id", `1.1[0].2.1` = the id)."""
-    m = _PB_VALUE_RE.match(location)
+    m = _PB_VALUE_RE.match(str(location))
     if m is None:
         return None
     name = ctx.value_at(m.group(1) + "1")

@@ -94,6 +94,7 @@ from .context import (
 )
 from .keys import KeyRule
 from .known import KnownMatch, KnownMatcher
+from .location import Location
 from .model import Decoded, Detection, Leaf, Record
 from .profile import KnownValue, Profile
 
@@ -594,7 +595,12 @@ _PATHS_MAX = 131072
 `_path` runs for every leaf), emptied when it reaches `_PATHS_MAX` entries."""
 
 
-def _path(location: str) -> _Path:
+def _path(location: Location | str) -> _Path:
+    if type(location) is Location:  # interned: derived once per distinct location
+        memo = location.memo
+        if memo is None:
+            memo = location.memo = _make_path(str(location))
+        return memo  # type: ignore[return-value]
     found = _PATHS.get(location)
     if found is None:
         if len(_PATHS) >= _PATHS_MAX:
@@ -841,7 +847,7 @@ class _Cand:
             value = value[:MAX_VALUE_CHARS] + "…"
         return Detection(
             self.category,
-            self.location,
+            str(self.location),
             self.decoding,
             value,
             self.detector,  # type: ignore[arg-type]
@@ -1413,7 +1419,8 @@ class Detector:
     def _collection_id(location: str, ctx: RecordContext) -> tuple[KeyRule | None, str | None]:
         """`/customers/{id}`: a path segment after a collection of users, devices or contacts."""
         try:
-            i = int(location[5 : location.index("]")])
+            text = str(location)
+            i = int(text[5 : text.index("]")])
         except ValueError:
             return None, None
         segs = ctx.path_segments

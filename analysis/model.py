@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .location import Location
+
 Source = Literal["proxy", "flowfile", "har", "tls-hook", "pcap"]
 Direction = Literal["request", "client", "server"]
 """`request` for HTTP requests; `client`/`server` for who sent a WebSocket message."""
@@ -90,8 +92,8 @@ class Record:
 class Leaf:
     """One scalar value found in a request, with where it was and how it was unwrapped."""
 
-    location: str
-    """Where in the request, e.g. `query:adid`, `header:User-Agent`, `cookie:_fbp`, `path[2]`,
+    location: Location
+    """Where in the request (`analysis.location`; `str()` gives the notation), e.g. `query:adid`, `header:User-Agent`, `cookie:_fbp`, `path[2]`,
     `body.json:events[0].adid`, `body.form:extinfo>json:[3]`, `ws.json:device.id`."""
     key: str | None
     """The innermost field name the value was stored under, if any."""
@@ -104,7 +106,7 @@ class Leaf:
 class Blob:
     """Raw bytes of a request part (a body, a decoded field), searched for known values as-is."""
 
-    location: str
+    location: Location
     data: bytes
     decoding: tuple[str, ...] = ()
 

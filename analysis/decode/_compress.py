@@ -4,13 +4,14 @@ or found by its magic bytes inside a value). The bounded decompressors are in `_
 
 from __future__ import annotations
 
+from ..location import Location
 from . import _decompress as _cz
 from ._api import Registered, register
 from ._context import _RATIO_FLOOR, _Ctx
 
 
 def _inflate(
-    ctx: _Ctx, coding: str, data: bytes, loc: str, what: str, *, quiet: bool = False
+    ctx: _Ctx, coding: str, data: bytes, loc: Location, what: str, *, quiet: bool = False
 ) -> bytes | None:
     """Decompress within the limits; None (with a note) when it failed or hit a limit. `quiet`:
     no note for data that is simply not compressed (a sniffed magic that was a coincidence); a

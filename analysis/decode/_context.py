@@ -1,15 +1,14 @@
 """What every decoder shares: the limits, the per-record decoding state (`_Ctx`: leaves, blobs,
-notes, budgets), location spelling and the text checks speculative decoders use.
+notes, budgets), and the text checks speculative decoders use.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 import string
 from dataclasses import dataclass
 
+from ..location import Location
 from ..model import Blob, Decoded, Leaf
 
 
@@ -62,46 +61,10 @@ blobs only."""
 _WS = " \t\r\n"
 
 
-_BARE_FLAT = re.compile(r'[^\s"\\>\[\]]+')
-
-
-_BARE_NESTED = re.compile(r'[^\s"\\>\[\].]+')
-
-
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 
 
 _B64_TO_STD = str.maketrans("-_", "+/")
-
-
-def _qflat(key: str) -> str:
-    if _BARE_FLAT.fullmatch(key) and key.isprintable():
-        return key
-    return "[" + json.dumps(key, ensure_ascii=False) + "]"
-
-
-def _qnested(prefix: str, key: str) -> str:
-    seg = _nested_seg(key)
-    if seg[0] == ".":
-        return prefix + seg if prefix else seg[1:]
-    return prefix + seg
-
-
-@functools.lru_cache(maxsize=4096)
-def _nested_seg(key: str) -> str:
-    if _BARE_NESTED.fullmatch(key) and key.isprintable():
-        return "." + key
-    return "[" + json.dumps(key, ensure_ascii=False) + "]"
-
-
-def _join(base: str, step: str) -> str:
-    if base == "body" or base == "ws":
-        return f"{base}.{step}"
-    return f"{base}>{step}"
-
-
-def _at(head: str, path: str) -> str:
-    return f"{head}:{path}" if path else head
 
 
 def _ctrl_ratio_ok(text: str, max_ratio: float) -> bool:
@@ -210,7 +173,7 @@ class _Ctx:
         else:
             self.notes_dropped += 1
 
-    def leaf(self, loc: str, key: str | None, value: str, chain: tuple[str, ...]) -> None:
+    def leaf(self, loc: Location, key: str | None, value: str, chain: tuple[str, ...]) -> None:
         if self.leaves_left <= 0:
             unsearched = self.unsearched()
             self.note(
@@ -242,25 +205,25 @@ class _Ctx:
             value = value[: self.lim.max_value_length]
         self.out.leaves.append(Leaf(loc, key, value, chain))
 
-    def visit(self, loc: str) -> None:
+    def visit(self, loc: Location) -> None:
         """Count one value of a parsed structure against `max_nodes`."""
         self.nodes_left -= 1
         if self.nodes_left < 0:
             self.note(f"max_nodes {self.lim.max_nodes} reached at {loc}: remaining values not decoded")
             raise _Stop
 
-    def blob(self, loc: str, data: bytes, chain: tuple[str, ...]) -> None:
+    def blob(self, loc: Location, data: bytes, chain: tuple[str, ...]) -> None:
         if data:
             self.out.blobs.append(Blob(loc, data, chain))
 
-    def deep(self, depth: int, loc: str, what: str) -> bool:
+    def deep(self, depth: int, loc: Location, what: str) -> bool:
         """True (and a note) when `depth` is past the limit."""
         if depth > self.lim.max_depth:
             self.note(f"max_depth {self.lim.max_depth} at {loc}: {what} not decoded")
             return True
         return False
 
-    def spend(self, n: int, loc: str, what: str) -> bool:
+    def spend(self, n: int, loc: Location, what: str) -> bool:
         """Take `n` bytes from the decoded-bytes budget; False (and a note) when it is exhausted."""
         if n > self.budget:
             self.note(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ..location import Location
 from . import _decompress as _cz
 from ._api import Registered, content_type_decoder, register
 from ._context import (
@@ -16,7 +17,6 @@ from ._context import (
     _WS,
     _ctrl_ratio_ok,
     _Ctx,
-    _join,
     _speculative_text,
     _strict_text,
 )
@@ -35,8 +35,8 @@ def _content_hint(ctype: str) -> str | None:
 def _bytes(
     ctx: _Ctx,
     data: bytes,
-    base: str,
-    raw_loc: str,
+    base: Location,
+    raw_loc: Location,
     chain: tuple[str, ...],
     key: str | None,
     depth: int,
@@ -75,7 +75,7 @@ def _bytes(
     # Compressed data, recognised by its magic bytes (brotli has none).
     coding = _cz.sniff(data)
     if coding is not None:
-        loc = _join(base, coding)
+        loc = base.step(coding)
         if ctx.deep(depth + 1, loc, f"{coding} data"):
             return not strict
         out = _inflate(ctx, coding, data, loc, "data", quiet=strict or coding == "deflate")
@@ -168,8 +168,8 @@ def _text(
     ctx: _Ctx,
     text: str,
     data: bytes,
-    base: str,
-    raw_loc: str,
+    base: Location,
+    raw_loc: Location,
     chain: tuple[str, ...],
     key: str | None,
     depth: int,
@@ -190,8 +190,8 @@ def _text(
 def _body_text(
     ctx: _Ctx,
     text: str,
-    base: str,
-    raw_loc: str,
+    base: Location,
+    raw_loc: Location,
     chain: tuple[str, ...],
     depth: int,
     hint: str | None,
@@ -203,7 +203,7 @@ def _body_text(
     if c0 in ("{", "[") or hint in ("json", "ndjson"):
         obj = _json_loads(st)
         if obj is not _FAIL and obj is not _DEEP:
-            _walk(ctx, obj, _join(base, "json"), "", chain + ("json",), None, depth + 1)
+            _walk(ctx, obj, base.step("json"), chain + ("json",), None, depth + 1)
             return
         if obj is _DEEP:
             ctx.note(f"json at {base}: nested too deep to parse; kept as text")
@@ -227,8 +227,8 @@ def _body_text(
 def _string(
     ctx: _Ctx,
     s: str,
-    base: str,
-    raw_loc: str,
+    base: Location,
+    raw_loc: Location,
     chain: tuple[str, ...],
     key: str | None,
     depth: int,
@@ -251,20 +251,20 @@ def _string(
 
     # Whole-string structures: replace the string by their content.
     if c0 in ("{", "[") and st[-1:] in ("}", "]"):
-        head = _join(base, "json")
+        head = base.step("json")
         if ctx.deep(nd, head, "JSON string"):
             ctx.leaf(raw_loc, key, s, chain)
             return
         obj = _json_loads(st)
         if obj is not _FAIL and obj is not _DEEP:
-            _walk(ctx, obj, head, "", chain + ("json",), key, nd)
+            _walk(ctx, obj, head, chain + ("json",), key, nd)
             return
         if obj is _DEEP:
             ctx.note(f"json at {head}: nested too deep to parse; kept as text")
     elif c0 == '"' and st[-1:] == '"' and n >= 2:  # a JSON-encoded string (double encoding)
         obj = _json_loads(st)
         if type(obj) is str:
-            head = _join(base, "json")
+            head = base.step("json")
             if not ctx.deep(nd, head, "JSON string"):
                 _string(ctx, obj, head, head, chain + ("json",), key, nd)
                 return

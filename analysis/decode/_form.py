@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, unquote_plus
 
+from ..location import Location
 from ._api import Registered, register
-from ._context import _Ctx, _join, _qflat
+from ._context import _Ctx
 from ._dispatch import _string
 
 _FORM_KEY = re.compile(r"[A-Za-z_][\w.\-\[\]]{0,63}")
@@ -35,7 +36,7 @@ def _split_pairs(text: str, sep: str, plus: bool, limit: int) -> list[tuple[str,
 def _flat(
     ctx: _Ctx,
     pairs: list[tuple[str, str]],
-    prefix: str,
+    head: Location,
     chain: tuple[str, ...],
     depth: int,
 ) -> None:
@@ -45,11 +46,11 @@ def _flat(
         counts[k] = counts.get(k, 0) + 1
     seen: dict[str, int] = {}
     for k, v in pairs:
-        loc = prefix + _qflat(k)
+        loc = head.param(k)
         if counts[k] > 1:
             i = seen.get(k, 0)
             seen[k] = i + 1
-            loc = f"{loc}[{i}]"
+            loc = loc.index(i)
         ctx.nodes_left -= 1
         if ctx.nodes_left < 0:
             ctx.visit(loc)
@@ -59,7 +60,7 @@ def _flat(
 def _form(
     ctx: _Ctx,
     text: str,
-    base: str,
+    base: Location,
     chain: tuple[str, ...],
     key: str | None,
     depth: int,
@@ -94,10 +95,10 @@ def _form(
                 return False
         elif not all(_FORM_KEY.fullmatch(unquote_plus(p.partition("=")[0])) for p in raw[:8]):
             return False
-    loc = _join(base, "form")
+    loc = base.step("form")
     if ctx.deep(depth + 1, loc, "form data"):
         return True
-    _flat(ctx, _split_pairs(text, "&", True, ctx.nodes_left), loc + ":", chain + ("form",), depth + 1)
+    _flat(ctx, _split_pairs(text, "&", True, ctx.nodes_left), loc, chain + ("form",), depth + 1)
     return True
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from ..location import Location
 from . import _decompress as _cz
 from ._api import Registered, register
 from ._compress import _inflate
-from ._context import _Ctx, _join
+from ._context import _Ctx
 from ._dispatch import _bytes
 from ._form import _flat
 
 
-def _grpc(ctx: _Ctx, data: bytes, encoding: str, base: str, chain: tuple[str, ...], depth: int) -> bool:
+def _grpc(ctx: _Ctx, data: bytes, encoding: str, base: Location, chain: tuple[str, ...], depth: int) -> bool:
     frames = []
     pos = 0
     while pos + 5 <= len(data):
@@ -25,22 +26,22 @@ def _grpc(ctx: _Ctx, data: bytes, encoding: str, base: str, chain: tuple[str, ..
         return False
     sub_chain = chain + ("grpc",)
     for i, (flag, payload) in enumerate(frames):
-        loc = _join(base, f"grpc[{i}]")
+        loc = base.step("grpc", i)
         if flag & 0x80:  # grpc-web trailers frame
             text = payload.decode("utf-8", "replace")
             pairs = [
                 (k.strip(), v.strip()) for k, _, v in (ln.partition(":") for ln in text.splitlines()) if k
             ]
-            _flat(ctx, pairs, f"{loc}>trailer:", sub_chain, depth)
+            _flat(ctx, pairs, loc.step("trailer"), sub_chain, depth)
             continue
         pchain = sub_chain
         if flag & 1:
             coding = _cz.normalise(encoding) or "gzip"
-            inner = _inflate(ctx, coding, payload, _join(loc, coding), "grpc frame")
+            inner = _inflate(ctx, coding, payload, loc.step(coding), "grpc frame")
             if inner is None:
                 ctx.blob(loc, payload, sub_chain)
                 continue
-            loc = _join(loc, coding)
+            loc = loc.step(coding)
             pchain = sub_chain + (coding,)
             payload = inner
         ctx.blob(loc, payload, pchain)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+from ..location import Location
 from ._api import Registered, register
-from ._context import _WS, _Ctx, _join
+from ._context import _WS, _Ctx
 from ._tree import _Num, _walk
 
 _json_raw_decode = json.JSONDecoder(parse_float=_Num, parse_constant=_Num).raw_decode
@@ -47,7 +48,7 @@ def _json_loads(text: str) -> object:
     return obj
 
 
-def _ndjson(ctx: _Ctx, text: str, base: str, chain: tuple[str, ...], depth: int) -> bool:
+def _ndjson(ctx: _Ctx, text: str, base: Location, chain: tuple[str, ...], depth: int) -> bool:
     """One JSON document per line. Lines that are not JSON (a Sentry envelope's attachment, a
     truncated last line) are kept as strings, as long as most lines (and at least two) are JSON
     objects or arrays."""
@@ -66,7 +67,7 @@ def _ndjson(ctx: _Ctx, text: str, base: str, chain: tuple[str, ...], depth: int)
             good += 1
     if good < 2 or good * 2 <= len(docs):
         return False
-    _walk(ctx, docs, _join(base, "ndjson"), "", chain + ("ndjson",), None, depth + 1)
+    _walk(ctx, docs, base.step("ndjson"), chain + ("ndjson",), None, depth + 1)
     return True
 
 

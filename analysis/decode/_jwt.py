@@ -5,15 +5,16 @@ from __future__ import annotations
 import binascii
 import re
 
+from ..location import Location
 from ._api import Registered, register
-from ._context import _B64_TO_STD, _Ctx, _join
+from ._context import _B64_TO_STD, _Ctx
 from ._json import _DEEP, _FAIL, _json_loads
 from ._tree import _walk
 
 _JWT = re.compile(r"(eyJ[A-Za-z0-9_\-]+)\.(eyJ[A-Za-z0-9_\-]*)\.[A-Za-z0-9_\-]*")
 
 
-def _jwt(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | None, nd: int) -> bool:
+def _jwt(ctx: _Ctx, s: str, base: Location, chain: tuple[str, ...], key: str | None, nd: int) -> bool:
     m = _JWT.fullmatch(s)
     if not m:
         return False
@@ -27,10 +28,10 @@ def _jwt(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | None, 
         if obj is _FAIL or obj is _DEEP:
             return False
         parts[name] = obj
-    head = _join(base, "jwt")
+    head = base.step("jwt")
     if ctx.deep(nd, head, "JWT"):
         return True
-    _walk(ctx, parts, head, "", chain + ("jwt",), key, nd)
+    _walk(ctx, parts, head, chain + ("jwt",), key, nd)
     return True
 
 

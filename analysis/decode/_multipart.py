@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 
+from ..location import Location
 from ._api import Registered, register
-from ._context import _Ctx, _join, _qflat
+from ._context import _Ctx
 from ._dispatch import _bytes, _content_hint
 
 
-def _multipart(ctx: _Ctx, data: bytes, ctype: str, base: str, chain: tuple[str, ...], depth: int) -> bool:
+def _multipart(
+    ctx: _Ctx, data: bytes, ctype: str, base: Location, chain: tuple[str, ...], depth: int
+) -> bool:
     m = re.search(r'boundary=(?:"([^"]+)"|([^\s;,]+))', ctype, re.I)
     if not m:
         ctx.note(f"multipart at {base}: no boundary in Content-Type; sniffed instead")
@@ -60,19 +63,19 @@ def _multipart(ctx: _Ctx, data: bytes, ctype: str, base: str, chain: tuple[str, 
     for name, *_ in parts:
         counts[name] = counts.get(name, 0) + 1
     seen: dict[str, int] = {}
-    head_loc = _join(base, "multipart")
+    head_loc = base.step("multipart")
     sub_chain = chain + ("multipart",)
     for name, filename, pctype, body in parts:
-        loc = f"{head_loc}:{_qflat(name)}"
+        loc = head_loc.param(name)
         if counts[name] > 1:
             i = seen.get(name, 0)
             seen[name] = i + 1
-            loc = f"{loc}[{i}]"
+            loc = loc.index(i)
         hint = _content_hint(pctype)
         if filename is not None:
             ctx.blob(loc, body, sub_chain)
             if filename:
-                ctx.leaf(f"{loc}>filename", name, filename, sub_chain)
+                ctx.leaf(loc.step("filename"), name, filename, sub_chain)
         if hint == "multipart":
             if ctx.deep(depth + 1, loc, "nested multipart"):
                 continue

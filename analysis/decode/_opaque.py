@@ -8,9 +8,10 @@ import binascii
 import re
 from urllib.parse import unquote
 
+from ..location import Location
 from . import _decompress as _cz
 from ._api import Registered, register
-from ._context import _B64_TO_STD, _Ctx, _join, _speculative_text
+from ._context import _B64_TO_STD, _Ctx, _speculative_text
 from ._dispatch import _bytes, _string
 from ._form import _flat, _split_pairs
 from ._lzstring import _lzstring
@@ -33,7 +34,7 @@ _PCT = re.compile(r"%[0-9A-Fa-f]{2}")
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{0,20}://[^\s?#]*\?([^\s#]*)")
 
 
-def _opaque(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | None, nd: int) -> None:
+def _opaque(ctx: _Ctx, s: str, base: Location, chain: tuple[str, ...], key: str | None, nd: int) -> None:
     """Transforms without structure: URL query, percent-encoding, base64, hex."""
     n = len(s)
     if n < 8:
@@ -43,12 +44,12 @@ def _opaque(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | Non
     if "?" in s and "://" in s:
         m = _URL.match(s)
         if m and m.group(1):
-            head = _join(base, "url")
+            head = base.step("url")
             if not ctx.deep(nd, head, "URL query"):
                 _flat(
                     ctx,
                     _split_pairs(m.group(1), "&", True, ctx.nodes_left),
-                    head + ":",
+                    head,
                     chain + ("url",),
                     nd,
                 )
@@ -69,7 +70,7 @@ def _opaque(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | Non
         # padding first: base64 written backwards, a cheap obfuscation of request bodies
         rev = s[::-1]
         if _B64.fullmatch(rev) or _B64URL.fullmatch(rev):
-            _base64(ctx, rev, _join(base, "reversed"), chain + ("reversed",), key, nd)
+            _base64(ctx, rev, base.step("reversed"), chain + ("reversed",), key, nd)
         return
     if (n & 3) != 1:
         if _B64.fullmatch(s) or _B64URL.fullmatch(s):
@@ -78,30 +79,30 @@ def _opaque(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | Non
                 _base64(ctx, s, base, chain, key, nd)
                 if n >= 32 and not n & 3 and len(ctx.out.leaves) == before:
                     # not base64 forwards: maybe written backwards without padding to show
-                    _base64(ctx, s[::-1], _join(base, "reversed"), chain + ("reversed",), key, nd)
+                    _base64(ctx, s[::-1], base.step("reversed"), chain + ("reversed",), key, nd)
         elif " " in s and _B64.fullmatch(plus := s.replace(" ", "+")):
             # base64 sent unescaped in a query or form value: its "+" were read as spaces.
             _base64(ctx, plus, base, chain, key, nd)
 
 
-def _percent(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | None, nd: int) -> None:
+def _percent(ctx: _Ctx, s: str, base: Location, chain: tuple[str, ...], key: str | None, nd: int) -> None:
     dec = unquote(s, errors="replace")
     if dec == s:
         return
-    loc = _join(base, "percent")
+    loc = base.step("percent")
     if ctx.deep(nd, loc, "percent-encoded string"):
         return
     _string(ctx, dec, loc, loc, chain + ("percent",), key, nd)
 
 
-def _base64(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | None, nd: int) -> None:
+def _base64(ctx: _Ctx, s: str, base: Location, chain: tuple[str, ...], key: str | None, nd: int) -> None:
     body = s.rstrip("=")
     pad = -len(body) & 3
     if len(s) - len(body) not in (0, pad):
         return
     url = "-" in body or "_" in body
     name = "base64url" if url else "base64"
-    loc = _join(base, name)
+    loc = base.step(name)
     std = body.translate(_B64_TO_STD) if url else body
     try:
         data = binascii.a2b_base64(std + "=" * pad, strict_mode=True)
@@ -119,11 +120,11 @@ def _base64(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | Non
         ctx.budget += len(data)
 
 
-def _hex(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | None, nd: int) -> None:
+def _hex(ctx: _Ctx, s: str, base: Location, chain: tuple[str, ...], key: str | None, nd: int) -> None:
     data = bytes.fromhex(s)
     if not (data[:1] in (b"{", b"[") or _cz.sniff(data) or _speculative_text(data) is not None):
         return
-    loc = _join(base, "hex")
+    loc = base.step("hex")
     if ctx.deep(nd, loc, "hex string"):
         return
     if not ctx.spend(len(data), loc, "hex output"):

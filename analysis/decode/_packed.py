@@ -7,8 +7,9 @@ import io
 import cbor2
 import msgpack
 
+from ..location import Location
 from ._api import Registered, register
-from ._context import _Ctx, _join
+from ._context import _Ctx
 from ._json import _FAIL
 from ._tree import _walk
 
@@ -17,7 +18,7 @@ def _packed(
     ctx: _Ctx,
     fmt: str,
     data: bytes,
-    base: str,
+    base: Location,
     chain: tuple[str, ...],
     key: str | None,
     depth: int,
@@ -50,10 +51,10 @@ def _packed(
         return False
     if blob:
         ctx.blob(base, data, chain)
-    head = _join(base, fmt)
+    head = base.step(fmt)
     if ctx.deep(depth + 1, head, f"{fmt} value"):
         return True
-    _walk(ctx, obj, head, "", chain + (fmt,), key, depth + 1)
+    _walk(ctx, obj, head, chain + (fmt,), key, depth + 1)
     return True
 
 

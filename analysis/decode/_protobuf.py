@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from ..location import Location
 from . import _wire as wire
 from ._api import Registered, register
-from ._context import _Ctx, _join, _strict_text
+from ._context import _Ctx, _strict_text
 from ._dispatch import _bytes, _string
 
 
 def _protobuf(
     ctx: _Ctx,
     data: bytes,
-    base: str,
+    base: Location,
     chain: tuple[str, ...],
     key: str | None,
     depth: int,
@@ -43,10 +44,10 @@ def _protobuf(
         return False
     if blob:
         ctx.blob(base, data, chain)
-    head = _join(base, "protobuf")
+    head = base.step("protobuf")
     if ctx.deep(depth + 1, head, "protobuf message"):
         return True
-    _pb_walk(ctx, fields, head, "", chain + ("protobuf",), depth + 1)
+    _pb_walk(ctx, fields, head, chain + ("protobuf",), depth + 1)
     return True
 
 
@@ -72,27 +73,25 @@ def _guess_pb(
 def _pb_walk(
     ctx: _Ctx,
     fields: list[tuple[int, int, int | bytes]],
-    head: str,
-    path: str,
+    at: Location,
     chain: tuple[str, ...],
     depth: int,
 ) -> None:
+    """Leaves of a message's fields; `at` is the message (the `protobuf` step or a field)."""
     counts: dict[int, int] = {}
     for f, _, _ in fields:
         counts[f] = counts.get(f, 0) + 1
     seen: dict[int, int] = {}
-    prefix = f"{path}." if path else ""
     for f, wt, v in fields:
-        p = f"{prefix}{f}"
+        k = str(f)
+        loc = at.key(k)
         if counts[f] > 1:
             i = seen.get(f, 0)
             seen[f] = i + 1
-            p = f"{p}[{i}]"
-        loc = f"{head}:{p}"
+            loc = loc.index(i)
         ctx.nodes_left -= 1
         if ctx.nodes_left < 0:
             ctx.visit(loc)
-        k = str(f)
         if wt == wire.WIRE_VARINT:
             ctx.leaf(loc, k, wire.varint_text(v), chain)  # type: ignore[arg-type]
         elif wt == wire.WIRE_FIXED64:
@@ -116,7 +115,7 @@ def _pb_walk(
             elif sub is not None:
                 if ctx.deep(depth + 1, loc, "nested message"):
                     continue
-                _pb_walk(ctx, sub, head, p, chain, depth + 1)
+                _pb_walk(ctx, sub, loc, chain, depth + 1)
             else:
                 _bytes(ctx, b, loc, loc, chain, k, depth, blob=True)
 

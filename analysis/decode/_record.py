@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
+from ..location import Location
 from ..model import Decoded, Record
 from . import _decompress as _cz
 from ._compress import _inflate
-from ._context import DecodeLimits, _Ctx, _join, _Stop
+from ._context import DecodeLimits, _Ctx, _Stop
 from ._dispatch import _bytes, _content_hint, _string
 from ._form import _flat, _split_pairs
 from ._grpc import _grpc
@@ -43,18 +44,19 @@ TRANSPORT_HEADERS = frozenset(
 
 def decode_record(record: Record, limits: DecodeLimits | None = None) -> Decoded:
     """Unwrap every value `record` carries into leaves, blobs and notes; never raises."""
+    Location.trim()
     ctx = _Ctx(limits or DecodeLimits())
     stage = "url"
     try:
         if record.kind == "websocket":
             stage = "message"
-            _decode_body(ctx, record, "ws")
+            _decode_body(ctx, record, Location.WS)
         else:
             _decode_url(ctx, record.path)
             stage = "headers"
             _decode_headers(ctx, record.request_headers)
             stage = "body"
-            _decode_body(ctx, record, "body")
+            _decode_body(ctx, record, Location.BODY)
     except _Stop:
         pass
     except RecursionError:
@@ -81,9 +83,10 @@ def _decode_url(ctx: _Ctx, path: str) -> None:
     for i, seg in enumerate(segments):
         if seg:
             value = unquote(seg, errors="replace")
-            _string(ctx, value, f"path[{i}]", f"path[{i}]", (), None, 0)
+            loc = Location.url_segment(i)
+            _string(ctx, value, loc, loc, (), None, 0)
     if query:
-        _flat(ctx, _split_pairs(query, "&", True, ctx.nodes_left), "query:", (), 0)
+        _flat(ctx, _split_pairs(query, "&", True, ctx.nodes_left), Location.QUERY, (), 0)
 
 
 def _decode_headers(ctx: _Ctx, headers: tuple[tuple[str, str], ...]) -> None:
@@ -101,11 +104,11 @@ def _decode_headers(ctx: _Ctx, headers: tuple[tuple[str, str], ...]) -> None:
                     cookies.append((k.strip(), v))
         elif lname not in TRANSPORT_HEADERS:
             kept.append((name, value))
-    _flat(ctx, kept, "header:", (), 0)
-    _flat(ctx, cookies, "cookie:", (), 0)
+    _flat(ctx, kept, Location.HEADER, (), 0)
+    _flat(ctx, cookies, Location.COOKIE, (), 0)
 
 
-def _decode_body(ctx: _Ctx, record: Record, base: str) -> None:
+def _decode_body(ctx: _Ctx, record: Record, base: Location) -> None:
     data = record.body
     if not data:
         return
@@ -145,5 +148,5 @@ def _decode_body(ctx: _Ctx, record: Record, base: str) -> None:
         if _grpc(ctx, data, record.header("grpc-encoding") or "", base, chain, 1):
             return
         hint = None
-    raw_loc = _join(base, "text")
+    raw_loc = base.step("text")
     _bytes(ctx, data, base, raw_loc, chain, None, 0, hint=hint, top=True, ws=record.kind == "websocket")

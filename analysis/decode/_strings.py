@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ..location import Location
 from ._api import Registered, register
-from ._context import _Ctx, _join
+from ._context import _Ctx
 from ._dispatch import _string
 
 _MEDIA_MAGIC = (
@@ -48,7 +49,7 @@ def _printable(chunk: bytes) -> str | None:
     return text
 
 
-def _length_prefixed(ctx: _Ctx, data: bytes, base: str, chain: tuple[str, ...], depth: int) -> None:
+def _length_prefixed(ctx: _Ctx, data: bytes, base: Location, chain: tuple[str, ...], depth: int) -> None:
     """Strings written after their length (one byte, or a two-byte varint) in a binary body no
     decoder opened (`\\x04city\\x06Berlin`): how many SDKs' own binary formats carry text. Each
     becomes a leaf `strings:[i]`; a name-shaped string directly followed by another is a pair
@@ -92,7 +93,7 @@ def _length_prefixed(ctx: _Ctx, data: bytes, base: str, chain: tuple[str, ...], 
     # strings must be a fair share of the body: random or encrypted bytes hold a few by chance
     if not found or sum(end - start for start, end, _ in found) * 10 < n:
         return
-    loc = _join(base, "strings")
+    loc = base.step("strings")
     if ctx.deep(depth + 1, loc, "length-prefixed strings"):
         return
     sub = chain + ("strings",)
@@ -100,12 +101,13 @@ def _length_prefixed(ctx: _Ctx, data: bytes, base: str, chain: tuple[str, ...], 
     while k < len(found):
         _, end, text = found[k]
         if k + 1 < len(found) and found[k + 1][0] == end and _LP_NAME.fullmatch(text):
-            ctx.leaf(f"{loc}:[{j}][0]", None, text, sub)
-            item = f"{loc}:[{j}][1]"
+            pair = loc.index(j)
+            ctx.leaf(pair.index(0), None, text, sub)
+            item = pair.index(1)
             _string(ctx, found[k + 1][2], item, item, sub, None, depth + 1)
             k += 2
         else:
-            item = f"{loc}:[{j}]"
+            item = loc.index(j)
             _string(ctx, text, item, item, sub, None, depth + 1)  # JSON or a form inside is read too
             k += 1
         j += 1

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from support.decode import gzip_bomb, jwt, pb_bytes, pb_varint, record, triples
 
 from phonehome.analysis.decode import DecodeLimits, decode_record
+from phonehome.analysis.location import Location
 from phonehome.analysis.model import Blob, Decoded, Leaf
 
 GB = 1 << 30
@@ -30,13 +31,18 @@ DEFAULT = DecodeLimits()
 # Invariants
 
 
+def _nodes(loc: Location) -> list[tuple[int, str, int | None]]:
+    return [(n.kind, n.name, n.idx) for n in loc.chain]
+
+
 def check(decoded: Decoded, limits: DecodeLimits = DEFAULT) -> None:
     assert isinstance(decoded, Decoded)
     assert len(decoded.leaves) <= limits.max_leaves
     for leaf in decoded.leaves:
         assert type(leaf) is Leaf
         assert type(leaf.value) is str and len(leaf.value) <= limits.max_value_length
-        assert type(leaf.location) is str and leaf.location
+        assert type(leaf.location) is Location and str(leaf.location)
+        assert _nodes(Location.parse(str(leaf.location))) == _nodes(leaf.location)  # notation round-trips
         assert leaf.key is None or type(leaf.key) is str
         assert type(leaf.decoding) is tuple and all(type(d) is str for d in leaf.decoding)
     for blob in decoded.blobs:

@@ -12,6 +12,7 @@ from support.detect import decoded, default_profile, record
 
 from phonehome.analysis.detect import Detector
 from phonehome.analysis.known import KnownMatcher, b64_cores, phone_forms
+from phonehome.analysis.location import Location
 from phonehome.analysis.model import Blob
 from phonehome.analysis.profile import KnownValue
 
@@ -227,7 +228,7 @@ def test_decoded_child_preferred_over_encoded_parent():
 def test_blob_only_when_leaves_missed_it():
     det = Detector(known=[ADID, MODEL])
     body = b"\x0a\x2a\x12\x24" + ADID.value.encode() + b"\x52\x07Pixel 7"
-    out = detect(det, ("body.json:adid", "adid", ADID.value, ("json",)), blobs=(Blob("body", body),))
+    out = detect(det, ("body.json:adid", "adid", ADID.value, ("json",)), blobs=(Blob(Location.BODY, body),))
     assert {(d.location, d.category) for d in out} == {
         ("body.json:adid", "advertising_id"),
         ("body", "device_info"),
@@ -238,7 +239,7 @@ def test_blob_only_when_leaves_missed_it():
     out = detect(
         det,
         ("header:X-Ad-Id", "X-Ad-Id", ADID.value),
-        blobs=(Blob("body", b"\x00\x01" + ADID.value.encode()),),
+        blobs=(Blob(Location.BODY, b"\x00\x01" + ADID.value.encode()),),
     )
     assert {d.location for d in out} == {"header:X-Ad-Id", "body"}
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from phonehome.analysis.location import Location
 from phonehome.analysis.model import Decoded, Leaf, Record
 from phonehome.analysis.profile import Profile, load_profile, parse_profile
 
@@ -70,7 +71,7 @@ def decoded(*leaves: tuple, blobs: tuple = ()) -> Decoded:
     out = Decoded()
     for item in leaves:
         loc, key, value, *rest = item
-        out.leaves.append(Leaf(loc, key, value, tuple(rest[0]) if rest else ()))
+        out.leaves.append(Leaf(Location.parse(loc), key, value, tuple(rest[0]) if rest else ()))
     out.blobs.extend(blobs)
     return out
 

@@ -37,6 +37,7 @@ from typing import Any
 from . import keys
 from ._rulesdb import Shape, words
 from .keys import KeyRule
+from .location import INDEX, KEY, PARAM, STEP, Location
 
 _W = words()
 VALUE_WORDS = _W.set("value_words")
@@ -113,29 +114,40 @@ def _person_rule(field_name: str) -> KeyRule:
     return KeyRule(f"person.{field_name}", "contact_info", shape, f"{what} (under a person's object)", True)
 
 
-def parent_location(location: str) -> str:
-    """`body.json:events[0].name` → `body.json:events[0]`; `query:q` → `query:`."""
-    cut = max(location.rfind("."), location.rfind(":"), location.rfind(">"))
-    if cut < 0:
-        return ""
-    return location[:cut] if location[cut] == "." else location[: cut + 1]
+def in_jwt_payload(location: Location) -> bool:
+    """The value is (inside) a claim of a JWT's payload (`…>jwt:payload.sub`)."""
+    node: Location | None = location
+    while node is not None:
+        parent = node.parent
+        if (
+            node.kind == KEY
+            and node.name == "payload"
+            and parent is not None
+            and parent.kind == STEP
+            and parent.name == "jwt"
+        ):
+            return True
+        node = parent
+    return False
 
 
 class RecordContext:
     """One record's leaves by parent object: parent location → normalised key → first value.
 
-    Built on first use from `(leaf, path)` pairs whose path has `norms`, `parent_loc` and
-    `event_hint` (see `analysis.detect._Path`): most records never need it.
+    Built on first use from `(leaf, path)` pairs whose path has `norms`, `parent_loc` (the
+    leaf's `Location.holder`) and `event_hint` (see `analysis.detect._Path`): most records never
+    need it.
     """
 
-    __slots__ = ("_items", "_siblings", "_event_call", "_places", "_values", "_url_path", "memo")
+    __slots__ = ("_items", "_siblings", "_anchors", "_event_call", "_places", "_values", "_url_path", "memo")
 
     def __init__(self, items: Sequence[tuple[Any, Any]] = (), url_path: str = "/") -> None:
         self._items = items
         self._siblings: dict[str, dict[str, str]] | None = None
+        self._anchors: dict[str, tuple[Location | None, str, str]] = {}
         self._event_call: bool | None = None
         self._places: dict[str, bool] = {}
-        self._values: dict[str, str] | None = None
+        self._values: dict[Location, str] | None = None
         self._url_path = url_path
         self.memo: dict[str, bool] = {}
         """Record-level concepts `analysis.detect` computes on first use (`order`, `crm_record`)."""
@@ -155,6 +167,7 @@ class RecordContext:
                     group = index.get(key[0])
                     if group is None:
                         index[key[0]] = {key[1]: leaf.value}
+                        self._anchors[key[0]] = leaf.location.holder_parts
                     elif key[1] not in group:
                         group[key[1]] = leaf.value
             self._siblings = index
@@ -167,11 +180,72 @@ class RecordContext:
             self._event_call = any(path.event_hint for _, path in self._items)
         return self._event_call
 
-    def value_at(self, location: str) -> str | None:
+    def value_at(self, location: Location) -> str | None:
         """The value of the leaf at `location` (protobuf leaves have numbers, not names)."""
         if self._values is None:
             self._values = {leaf.location: leaf.value for leaf, _ in self._items}
         return self._values.get(location)
+
+    def holds_object(self, location: Location) -> bool:
+        """Some leaf of the record is inside an object or an encoded value at `location` (`x[1].a`,
+        `x[1]>json:…`), not only inside an array there (`x[1][0]`)."""
+        for leaf, path in self._items:
+            if path.sibling_key is None:
+                continue
+            node = leaf.location
+            while node.parent is not None and node.parent is not location and node.parent != location:
+                node = node.parent
+            if node.parent is not None and node.kind != INDEX:
+                return True
+        return False
+
+    def anchor(self, holder: str) -> Location | None:
+        """The node a holder (a `siblings` key) is, when it is one (`Location.holder_parts`
+        mode ""): an object's key or an array item; else None."""
+        anchor, mode, _ = self._anchor_parts(holder)
+        return anchor if mode == "" else None
+
+    def holder_name(self, holder: str) -> str:
+        """The name of the object a holder is (`body.json:order` → order, an item of
+        `body.json:items[0]` → items, `query:order` of `query:order.id` → order); "" for a
+        step's or part's top level and for decoded values."""
+        anchor, mode, prefix = self._anchor_parts(holder)
+        if anchor is None:
+            return ""
+        if mode == "":
+            return anchor.names[-1] if anchor.names else ""
+        if mode == ":" and prefix:
+            return prefix.rpartition(".")[2]
+        return ""
+
+    def _anchor_parts(self, holder: str) -> tuple[Location | None, str, str]:
+        if self._siblings is None:
+            self.siblings  # noqa: B018 - builds the anchors too
+        return self._anchors.get(holder, (None, "", ""))
+
+    def objects_in(self, holder: str) -> set[str]:
+        """The names of the fields of the object `holder` (a `Location.holder`) below which more
+        leaves sit: objects, arrays of objects, encoded values (`properties` of `properties.x`,
+        `custom_data` of `custom_data>json:…`, `user` of `query:user.id`)."""
+        anchor, mode, prefix = self._anchor_parts(holder)
+        if anchor is None or mode == ">":
+            return set()
+        base = anchor.names
+        inner = tuple(p for p in prefix.split(".") if p)
+        depth = len(base) + len(inner)
+        out: set[str] = set()
+        for leaf, path in self._items:
+            if path.sibling_key is None or path.parent_loc == holder:
+                continue
+            node = leaf.location
+            while node.parent is not None and node.parent is not anchor and node.parent != anchor:
+                node = node.parent
+            if node.parent is None or (node.kind != KEY and node.kind != PARAM):
+                continue
+            names = node.names
+            if len(names) > depth and names[len(base) : depth] == inner:
+                out.add(names[depth])
+        return out
 
     def of(self, parent: str) -> dict[str, str]:
         return self.siblings.get(parent, _EMPTY)
@@ -207,26 +281,30 @@ CONTEXT_KEYS = (
 
 
 def context_rule(
-    location: str,
+    location: Location,
     norm: str,
     names: tuple[str, ...],
     tokens: frozenset[str],
     ctx: RecordContext,
     parent: str | None = None,
+    grand: str | None = None,
 ) -> tuple[KeyRule, str] | None:
     """(rule, how the context says so) for a leaf whose own name said nothing, or `None`.
 
     `norm` is the leaf's normalised key, `names` the normalised field names along its location
-    (outermost first), `tokens` their words, `parent` its `parent_location` if known.
+    (outermost first), `tokens` their words, `parent` and `grand` its `Location.holder` and
+    `Location.grand_holder` (derived from `location` when not given).
     """
     if parent is None:
-        parent = parent_location(location)
+        parent = location.holder
+    if grand is None:
+        grand = location.grand_holder
     sib = ctx.of(parent)
     # key/value pairs and attribute maps
     if norm in VALUE_WORDS:
         named = pair_name(sib)
         if named is None and norm != "value" and names[-2:-1] == ("value",):
-            named = pair_name(ctx.of(parent_location(parent)))  # OTLP `value: {stringValue: …}`
+            named = pair_name(ctx.of(grand))  # OTLP `value: {stringValue: …}`
         if named is not None:
             rule = keys.lookup(named)
             if rule is not None and not rule.container:
@@ -235,7 +313,7 @@ def context_rule(
             rule = keys.lookup(names[-2])
             if rule is not None and not rule.container:
                 return rule, f"the parent key {names[-2]!r}"
-    if norm == "sub" and ">jwt:payload" in location:
+    if norm == "sub" and in_jwt_payload(location):
         if sib.get("iss") == sib.get("sub"):
             return None  # a client's own assertion (`iss` = `sub`): the client, not a user
         return _RULES["jwt_sub"], "a JWT's subject claim"
@@ -266,7 +344,7 @@ def context_rule(
     if norm in ("name", "key", "title", "label", "action", "event"):
         # the type beside the field, or beside the object holding it (`data.base_type` for
         # `data.base_data.name`)
-        above_sib = ctx.of(parent_location(parent)) if len(names) >= 2 else _EMPTY
+        above_sib = ctx.of(grand) if len(names) >= 2 else _EMPTY
         for group, where in ((sib, "beside"), (above_sib, "in an object beside")):
             for t in TYPE_WORDS:
                 kind = group.get(t)
@@ -282,7 +360,7 @@ def context_rule(
                     return _RULES["subject"], f"beside {t}={kind!r}"
     if len(names) >= 2 and names[-2].endswith(("_keys", "_ids")) and norm in PERSON_KINDS:
         return _RULES["subject"], f"under {names[-2]!r}"
-    if norm == "name" and len(names) == 1 and _has_child_object(ctx, parent, EVENT_PAYLOADS):
+    if norm == "name" and len(names) == 1 and _has_child_object(ctx, location, EVENT_PAYLOADS):
         return _RULES["event"], "a top-level name beside an event payload"
     # the current screen beside an event, or in a crash or error report (where the user was)
     if norm in SCREEN_KEYS and (
@@ -294,7 +372,7 @@ def context_rule(
     if norm in SCREEN_KEYS and tokens & ERROR_OBJECTS:
         return _RULES["crash_screen"], "in a crash or error report"
     # personal fields without a profile (not the traits of a group call: a company's or team's)
-    if len(names) >= 2 and not group_object(ctx, parent, sib):
+    if len(names) >= 2 and not group_object(ctx, parent, grand, sib):
         owner = names[-2]
         if norm in PERSON_FIELDS and person_owner(owner):
             return _person_rule(norm), f"under {owner!r}"
@@ -327,18 +405,24 @@ def context_rule(
     return None
 
 
-_PB_VALUE_RE = re.compile(r"^(.*protobuf:(?:[\d.\[\]]*\.)?)2(?:\.[1-4])?$")
+_ANY_VALUE_FIELDS = frozenset({"1", "2", "3", "4"})
+"""`AnyValue`'s scalar fields (string, bool, int, double) in OpenTelemetry's protobuf."""
 _ATTRIBUTE_RE = re.compile(r"^[A-Za-z_][\w.\-]{1,63}$")
 
 
-def protobuf_pair(location: str, ctx: RecordContext) -> tuple[KeyRule, str] | None:
+def protobuf_pair(location: Location, ctx: RecordContext) -> tuple[KeyRule, str] | None:
     """A schemaless protobuf key/value pair: a value in field 2 (or its scalar `AnyValue` field
     1-4) beside an attribute name in field 1, as OpenTelemetry's `KeyValue` and most
     `map<string, …>` entries are encoded (`1.1[0].1` = "enduser.id", `1.1[0].2.1` = the id)."""
-    m = _PB_VALUE_RE.match(str(location))
-    if m is None:
+    if location.kind != KEY or location.innermost.name != "protobuf":
         return None
-    name = ctx.value_at(m.group(1) + "1")
+    value = location
+    if location.name != "2":
+        up = location.parent
+        if location.name not in _ANY_VALUE_FIELDS or up is None or up.kind != KEY or up.name != "2":
+            return None
+        value = up
+    name = ctx.value_at(value.parent.key("1"))  # type: ignore[union-attr]
     if name is None or not _ATTRIBUTE_RE.match(name) or not any(c.isalpha() for c in name):
         return None
     rule = keys.lookup(name)
@@ -347,16 +431,15 @@ def protobuf_pair(location: str, ctx: RecordContext) -> tuple[KeyRule, str] | No
     return rule, f"(the pair's name {name!r})"
 
 
-def array_pair(location: str, ctx: RecordContext) -> tuple[KeyRule, str] | None:
+def array_pair(location: Location, ctx: RecordContext) -> tuple[KeyRule, str] | None:
     """A two-element `[name, value]` array: the second element is named by the first
     (`["city", "Berlin"]`, `"cvar": {"2": ["postcode", "10115"]}`), as custom variables and
     attribute lists of many trackers send them. Names of three or more characters only, and
     not the raw names of compact protocols (`en`, `e`), which say nothing outside their query."""
-    if not location.endswith("[1]"):
+    if location.last_index != 1:
         return None
-    head = location[:-3]
-    name = ctx.value_at(head + "[0]")
-    if name is None or len(name) < 3 or ctx.value_at(head + "[2]") is not None:
+    name = ctx.value_at(location.with_last_index(0))
+    if name is None or len(name) < 3 or ctx.value_at(location.with_last_index(2)) is not None:
         return None
     if not _ATTRIBUTE_RE.match(name) or not any(c.isalpha() for c in name):
         return None
@@ -369,21 +452,24 @@ def array_pair(location: str, ctx: RecordContext) -> tuple[KeyRule, str] | None:
 _EVENT_NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:[_.:\-][a-z0-9]+)+$")
 
 
-def array_event(location: str, ctx: RecordContext) -> tuple[KeyRule, str] | None:
+def array_event(location: Location, ctx: RecordContext) -> tuple[KeyRule, str] | None:
     """A two-element `[name, {properties}]` array whose name is an event-shaped identifier
     (`["application_submitted", {"job_id": …}]`): a tracked event and its properties, as call
     queues (`track(name, props)`) and compact batches send them."""
-    if not location.endswith("[0]"):
+    if location.last_index != 0:
         return None
-    head = location[:-3]
     name = ctx.value_at(location)
-    if name is None or not _EVENT_NAME_RE.match(name) or ctx.value_at(head + "[2]") is not None:
+    if (
+        name is None
+        or not _EVENT_NAME_RE.match(name)
+        or ctx.value_at(location.with_last_index(2)) is not None
+    ):
         return None
+    second = location.with_last_index(1)
     named = keys.lookup(name)
-    if ctx.value_at(head + "[1]") is not None or (named is not None and named.category != "app_activity"):
+    if ctx.value_at(second) is not None or (named is not None and named.category != "app_activity"):
         return None  # the second element is a value (a `[name, value]` pair), or the name is a key
-    second = head + "[1]"
-    if not any(loc == second or loc.startswith((second + ".", second + ">")) for loc in ctx.siblings):
+    if not ctx.holds_object(second):
         return None
     return _RULES["event"], "(an array of an event's name and its properties)"
 
@@ -419,20 +505,17 @@ def pair_name(sib: dict[str, str]) -> str | None:
     return None
 
 
-def _has_child_object(ctx: RecordContext, parent: str, names: frozenset[str]) -> bool:
-    for loc in ctx.siblings:
-        if loc.startswith(parent) and len(loc) > len(parent):
-            rest = loc[len(parent) :].lstrip(".")
-            head = rest.split(".", 1)[0].split("[", 1)[0].split(">", 1)[0]  # `custom_data>json:`
-            if keys.normalise(head) in names:
-                return True
-    return False
+def _has_child_object(ctx: RecordContext, location: Location, names: frozenset[str]) -> bool:
+    """Beside the top-level field `location`, an object (or an encoded value) under a name in
+    `names` (`properties: {…}`, `custom_data>json:…`)."""
+    return any(keys.normalise(head) in names for head in ctx.objects_in(location.holder))
 
 
-def group_object(ctx: RecordContext, parent: str, sib: dict[str, str] | None = None) -> bool:
-    """The object (or the call holding it) is typed as a group, company or account (`type: group`
-    beside `traits` in CDP batches, `kind: organization`): its name and place are not a person's."""
-    above = ctx.of(parent_location(parent))
+def group_object(ctx: RecordContext, parent: str, grand: str, sib: dict[str, str] | None = None) -> bool:
+    """The object `parent` (or the call holding it, `grand`: `Location.holder` and
+    `grand_holder`) is typed as a group, company or account (`type: group` beside `traits` in CDP
+    batches, `kind: organization`): its name and place are not a person's."""
+    above = ctx.of(grand)
     for group in (ctx.of(parent) if sib is None else sib, above):
         for t in TYPE_WORDS:
             kind = group.get(t)

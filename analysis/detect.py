@@ -86,15 +86,15 @@ from .context import (
     array_pair,
     context_rule,
     group_object,
+    in_jwt_payload,
     is_random_flagged,
     pair_name,
-    parent_location,
     person_owner,
     protobuf_pair,
 )
 from .keys import KeyRule
 from .known import KnownMatch, KnownMatcher
-from .location import Location
+from .location import INDEX, KEY, PARAM, STEP, Location
 from .model import Decoded, Detection, Leaf, Record
 from .profile import KnownValue, Profile
 
@@ -109,14 +109,12 @@ MAX_VALUE_CHARS = 500
 """Detection values longer than this are cut (with an ellipsis); the location leads to the rest."""
 
 _IDENTIFIERS = frozenset({"advertising_id", "device_id", "user_id"})
-_FLAT_PARTS = ("query:", "body.form:", "form:")
 _OTLP_PATH = re.compile(r"/v1/(traces|logs|metrics)$")
 """OTLP/HTTP export paths (OpenTelemetry protocol spec): the body is telemetry of the app's code."""
 _SPAN_WORDS = _WORDS.set("span_words")
 _RANK = {"profile": 3, "runtime": 3, "key+pattern": 2, "key": 1, "pattern": 1}
 _NO_EXTRA: list[str] = []
 
-_SEGMENT_RE = re.compile(r'\["(?:[^"\\]|\\.)*"\]|\[\d+\]|[^.\[\]]+')
 _VERSION_TOKENS = _WORDS.set("version_tokens")
 _STACK_RE = re.compile(
     r"\bat [\w$.<>]+\([\w$]+\.(?:java|kt|scala):\d+\)|\bat [\w$.<>]+\((?:Native Method|Unknown Source)\)"
@@ -140,9 +138,8 @@ _TZ_RE = re.compile(
 _NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?(?:\s?[x*×]\s?\d+(?:\.\d+)?)?%?$")
 _PACKAGE_RE = re.compile(r"^[A-Za-z][\w]*(?:\.[A-Za-z_][\w]*)+$")
 _HEX_DIGEST_LENGTHS = {32: "md5", 40: "sha1", 64: "sha256"}
-_SKIP_LOCATIONS = frozenset(
-    f"header:{h}"
-    for h in (
+_SKIP_HEADERS = frozenset(
+    (
         # transport headers every HTTP client sends; `Accept-Language` included: it reflects the
         # locale on every request and would drown the findings that matter (the locale sent in SDK
         # payloads is still found there)
@@ -466,7 +463,7 @@ _WEB_SCHEMES = frozenset(
 _CONTENT_ID_RE = re.compile(r"^(?!v\d+$)(?!\d+(?:\.\d+)+$)(?!\d{4}-\d{2}-\d{2}$)(?=[^/]*\d)[\w\-~]{2,64}$")
 """A path segment that is one item's id (`4471`, `ord-99812`, a UUID), not a version or a date."""
 _COLLECTION_WORD_RE = re.compile(r"^[A-Za-z][A-Za-z_\-]{2,40}$")
-_OTLP_METRIC_NAME_RE = re.compile(r"protobuf:1(?:\[\d+\])?\.2(?:\[\d+\])?\.2(?:\[\d+\])?\.1$")
+_OTLP_METRIC_NAME = ("1", "2", "2", "1")
 """`ExportMetricsServiceRequest.resource_metrics[].scope_metrics[].metrics[].name` (OTLP
 metrics.proto: fields 1, 2, 2, 1) in a schemaless protobuf body."""
 _ACCOUNT_NAMES = _WORDS.set("account_names")
@@ -539,19 +536,22 @@ _REPLAY_DEVTOOLS_RULE = KeyRule(
 
 @dataclass(frozen=True, slots=True)
 class _Path:
+    """What detection reads off a leaf's location, derived once per distinct location (kept in
+    `Location.memo`)."""
+
     names: tuple[str, ...]
-    """Normalised field names along the location, outermost first (indexes dropped)."""
-    ends: tuple[int, ...]
-    """For each name, where it ends in the location string (for container locations)."""
+    """Field names along the location, outermost first (`Location.names`: indexes dropped)."""
     tokens: frozenset[str]
     last: str | None
     parent: str | None
-    container: tuple[KeyRule, int] | None = None
-    """The outermost enclosing container key (`stacktrace`, `contacts`, …) and where it ends."""
+    container: tuple[KeyRule, Location] | None = None
+    """The outermost enclosing container key (`stacktrace`, `contacts`, …) and its location."""
     norms: tuple[str, ...] = ()
     """`names` normalised (`keys.normalise`)."""
     parent_loc: str = ""
-    """The location of the object holding the leaf (`context.parent_location`)."""
+    """The object holding the leaf (`Location.holder`)."""
+    grand_loc: str = ""
+    """The object holding that one (`Location.grand_holder`)."""
     event_hint: bool = False
     """The location is inside an event (`events[0]`, `properties`, `params`) or names one."""
     context_key: bool = False
@@ -572,6 +572,11 @@ class _Path:
     """The leaf is the `iss` claim of a JWT."""
     url_param: bool = False
     """The leaf is (inside) a query parameter of a URL sent as a value (`>url:`)."""
+    flat: bool = False
+    """The value is a param of a query or form (`query:k`, `…form:k`), where compact protocols'
+    raw names (`keys.RAW_TABLE`) mean something."""
+    skip: bool = False
+    """A transport header every client sends (`_SKIP_HEADERS`): not searched."""
 
 
 def _rank(c: _Cand) -> tuple[int, bool, float]:
@@ -579,55 +584,18 @@ def _rank(c: _Cand) -> tuple[int, bool, float]:
     return _RANK[c.kind], c.detector == "runtime", c.confidence
 
 
-def _ancestors(location: str) -> list[str]:
-    """The encoded locations a decoded one was reached through: `a>b>c` → `a`, `a>b`."""
-    out = []
-    i = location.find(">")
-    while i > 0:
-        out.append(location[:i])
-        i = location.find(">", i + 1)
-    return out
+def _path(location: Location) -> _Path:
+    """Interned locations keep what detection derives from them: computed once per location."""
+    memo = location.memo
+    if memo is None:
+        memo = location.memo = _make_path(location)
+    return memo  # type: ignore[return-value]
 
 
-_PATHS: dict[str, _Path] = {}
-_PATHS_MAX = 131072
-"""`_path` results by location: a plain dict (a hit costs a third of an `lru_cache` hit, and
-`_path` runs for every leaf), emptied when it reaches `_PATHS_MAX` entries."""
-
-
-def _path(location: Location | str) -> _Path:
-    if type(location) is Location:  # interned: derived once per distinct location
-        memo = location.memo
-        if memo is None:
-            memo = location.memo = _make_path(str(location))
-        return memo  # type: ignore[return-value]
-    found = _PATHS.get(location)
-    if found is None:
-        if len(_PATHS) >= _PATHS_MAX:
-            _PATHS.clear()
-        found = _PATHS[location] = _make_path(location)
-    return found
-
-
-def _make_path(location: str) -> _Path:
-    """Field names along a location (`body.form:d>base64>json:events[0].adid` → d, events, adid)."""
-    names: list[str] = []
-    ends: list[int] = []
-    offset = 0
-    for step in location.split(">"):
-        colon = step.find(":")
-        if colon >= 0 and not step.startswith("path["):
-            base = offset + colon + 1
-            for m in _SEGMENT_RE.finditer(step, colon + 1):
-                seg = m.group(0)
-                if seg.startswith("["):
-                    if seg.startswith('["'):
-                        seg = seg[2:-2]
-                    else:
-                        continue
-                names.append(seg)
-                ends.append(base + m.end() - (colon + 1))
-        offset += len(step) + 1
+def _make_path(location: Location) -> _Path:
+    """Field names along a location (`body.form:d>base64>json:events[0].adid` → d, events, adid)
+    and what follows from them and the location's steps."""
+    names = location.names
     tokens: set[str] = set()
     for n in names:
         tokens.update(keys.tokens(n))
@@ -635,32 +603,36 @@ def _make_path(location: str) -> _Path:
     for i, name in enumerate(names[:-1]):
         r = keys.lookup(name)
         if r is not None and r.container:
-            container = (r, ends[i])
+            container = (r, location.name_nodes[i])
             break
     norms = tuple(keys.normalise(n) for n in names)
     last_rule = keys.lookup(names[-1]) if names else None
     event_hint = bool(tokens & _EVENT_CONTEXT) or (
         last_rule is not None and last_rule.shape in ("event", "compact_event")
     )
+    holder = location.holder
+    innermost = location.innermost
     return _Path(
-        tuple(names),
-        tuple(ends),
+        names,
         frozenset(tokens),
         names[-1] if names else None,
         names[-2] if len(names) > 1 else None,
         container,
         norms,
-        parent_location(location),
+        holder,
+        location.grand_holder,
         event_hint,
         bool(norms) and norms[-1] in CONTEXT_KEYS,
         _joined(norms[-1], norms[-2]) if len(norms) > 1 else None,
-        "protobuf:" in location,
-        location.startswith("path[") and ">" not in location,
-        (parent_location(location), norms[-1]) if norms else None,
-        location.endswith("[1]"),
+        location.has_step("protobuf"),
+        location.is_url_segment,
+        (holder, norms[-1]) if norms else None,
+        location.last_index == 1,
         bool(tokens & _TIMING_OBJECTS),
-        bool(norms) and norms[-1] == "iss" and ">jwt:payload" in location,
-        ">url:" in location,
+        bool(norms) and norms[-1] == "iss" and in_jwt_payload(location),
+        location.has_step("url"),
+        innermost.name in ("query", "form") and (innermost.kind == STEP or innermost is Location.QUERY),
+        location.kind == PARAM and location.parent is Location.HEADER and location.name in _SKIP_HEADERS,
     )
 
 
@@ -668,28 +640,32 @@ def _forwarded_url_token(leaf: Leaf, ctx: RecordContext, host: str) -> _Cand | N
     """A token in the query of another site's URL sent to this host (`resource.url` =
     `https://api.app.example/me?access_token=eyJ…` in a monitoring batch): the app's credential
     handed on to a third party. One finding per token (for a JWT: at its `alg` header)."""
-    loc = leaf.location
-    cut = loc.rfind(">url:")
-    param, _, tail = loc[cut + 5 :].partition(">")
-    if keys.normalise(param) not in _TOKEN_PARAMS:
+    chain = leaf.location.chain
+    at = max(i for i, node in enumerate(chain) if node.kind == STEP and node.name == "url")
+    param = chain[at + 1]  # a URL's query parameter
+    tail = chain[at + 2 :]
+    if param.kind != PARAM or keys.normalise(param.name) not in _TOKEN_PARAMS:
         return None
-    if tail != ("jwt:header.alg" if tail else "") or (not tail and not patterns.id_shape(leaf.value)):
+    if tail:  # a JWT in the parameter: one finding, at its `alg` header
+        if [(n.kind, n.name) for n in tail] != [(STEP, "jwt"), (KEY, "header"), (KEY, "alg")]:
+            return None
+    elif not patterns.id_shape(leaf.value):
         return None
-    url = ctx.value_at(loc[:cut]) or ""
+    url = ctx.value_at(chain[at - 1]) or ""
     target = urlsplit(url).hostname if "://" in url else None
     if not target or _site(target) == _site(host):
         return None
-    token = next(iter(parse_qs(urlsplit(url).query).get(param, ())), leaf.value)
+    token = next(iter(parse_qs(urlsplit(url).query).get(param.name, ())), leaf.value)
     return _Cand(
         "credentials",
-        loc[: cut + 5 + len(param)],
+        param,
         leaf.decoding[:-1] if tail else leaf.decoding,
         token,
         "key",
         "key:forwarded-url-token",
         0.75,
-        param,
-        f"a token for {target} (URL parameter {param!r}) is sent to {host}",
+        param.name,
+        f"a token for {target} (URL parameter {param.name!r}) is sent to {host}",
         "key",
     )
 
@@ -741,12 +717,14 @@ def _replay_rule(value: str, path: _Path) -> tuple[KeyRule | None, str | None]:
     return None, None
 
 
-def _replay_head(location: str) -> str:
+def _replay_head(location: Location) -> Location:
     """The replay batch (`body.openreplay`) or event (`body.json:[3]>rrweb`) a location is in."""
     for step in ("rrweb", "openreplay"):
-        at = location.rfind(step + ":")
-        if at > 0:
-            return location[: at + len(step)]
+        node = location.parent
+        while node is not None:
+            if node.kind == STEP and node.name == step:
+                return node
+            node = node.parent
     return location
 
 
@@ -825,7 +803,7 @@ def _account_name_cand(leaf: Leaf, path: _Path, ctx: RecordContext) -> _Cand | N
 @dataclass(slots=True)
 class _Cand:
     category: str
-    location: str
+    location: Location
     decoding: tuple[str, ...]
     value: str
     detector: str
@@ -856,6 +834,21 @@ class _Cand:
             self.key,
             evidence,
         )
+
+
+def _is_jwt_issuer(loc: Location) -> bool:
+    """The `iss` claim of a JWT's payload (`…>jwt:payload.iss`)."""
+    parent = loc.parent
+    return (
+        loc.kind == KEY
+        and loc.name == "iss"
+        and parent is not None
+        and parent.kind == KEY
+        and parent.name == "payload"
+        and parent.parent is not None
+        and parent.parent.kind == STEP
+        and parent.parent.name == "jwt"
+    )
 
 
 def _site(host: str) -> str:
@@ -934,16 +927,14 @@ class Detector:
         has_loc = matcher.has_location
         has_known = len(matcher) > 0
         cands: list[_Cand] = []
-        containers: dict[tuple[str, str], list] = {}
+        containers: dict[tuple[Location, str], list] = {}
         lat_hits: list[tuple[Leaf, patterns.Coordinate, bool]] = []
         lon_hits: list[tuple[Leaf, patterns.Coordinate, bool]] = []
-        known_seen: dict[int, list[str]] = {}  # known value → leaf locations it was found at
+        known_seen: dict[int, list[Location]] = {}  # known value → leaf locations it was found at
 
         # where every leaf sits; the record's objects by parent are indexed on first use
         items: list[tuple[Leaf, _Path]] = [
-            (leaf, _path(leaf.location))
-            for leaf in decoded.leaves
-            if leaf.value and leaf.location not in _SKIP_LOCATIONS
+            (leaf, path) for leaf in decoded.leaves if leaf.value and not (path := _path(leaf.location)).skip
         ]
         ctx = RecordContext(items, record.path)
 
@@ -951,11 +942,7 @@ class Detector:
             value = leaf.value
             raw_key = leaf.key if leaf.key is not None else path.last
             rule = keys.lookup(raw_key)
-            if (
-                rule is not None
-                and rule.name in keys.RAW_TABLE
-                and not leaf.location.rpartition(">")[2].startswith(_FLAT_PARTS)
-            ):
+            if rule is not None and rule.name in keys.RAW_TABLE and not path.flat:
                 # raw names are parameters of compact protocols (query and form only, also a
                 # query forwarded inside a body: `requests: ["?uid=…&_id=…"]` of bulk APIs)
                 rule = None
@@ -972,7 +959,13 @@ class Detector:
                 if path.context_key:
                     # what the siblings and the parent object say comes before the parent's name
                     found = context_rule(
-                        leaf.location, path.norms[-1], path.norms, path.tokens, ctx, path.parent_loc
+                        leaf.location,
+                        path.norms[-1],
+                        path.norms,
+                        path.tokens,
+                        ctx,
+                        path.parent_loc,
+                        path.grand_loc,
                     )
                     if found is not None:
                         rule, why = found
@@ -995,7 +988,7 @@ class Detector:
                     pair = array_pair(leaf.location, ctx)
                     if pair is not None:
                         rule, why = pair
-                if rule is None and leaf.location.endswith("[0]"):
+                if rule is None and leaf.location.last_index == 0:
                     pair = array_event(leaf.location, ctx)
                     if pair is not None:
                         rule, why = pair
@@ -1155,7 +1148,7 @@ class Detector:
             for blob in decoded.blobs:
                 for m in matcher.search_bytes(blob.data):
                     # already reported from a leaf decoded out of this blob
-                    if any(loc.startswith(blob.location) for loc in known_seen.get(id(m.known), ())):
+                    if any(loc.within(blob.location) for loc in known_seen.get(id(m.known), ())):
                         continue
                     c = self._blob_cand(blob.location, blob.decoding, blob.data, m)
                     if c is not None:
@@ -1175,7 +1168,7 @@ class Detector:
             cands.append(
                 _Cand(
                     "diagnostics",
-                    "body",
+                    Location.BODY,
                     decoded.leaves[0].decoding[:1] if decoded.leaves else (),
                     f"OTLP {kind}",
                     "pattern",
@@ -1193,24 +1186,21 @@ class Detector:
     # --- containers -----------------------------------------------------------------------
 
     @staticmethod
-    def _container(path: _Path, location: str) -> tuple[KeyRule | None, str]:
+    def _container(path: _Path, location: Location) -> tuple[KeyRule | None, Location]:
         if path.container is None:
             return None, location
-        rule, end = path.container
-        return rule, location[:end]
+        return path.container
 
     @staticmethod
-    def _container_location(path: _Path, location: str, rule: KeyRule) -> str:
+    def _container_location(path: _Path, location: Location, rule: KeyRule) -> Location:
         if rule is _REPLAY_SCREEN_RULE or rule is _REPLAY_DEVTOOLS_RULE:
             return _replay_head(location)
         # an array of scalars under the key (`installed_apps[3]`): the container is the array
-        if location.endswith("]") and path.names:
-            cut = location.rfind("[")
-            if cut > 0 and location[cut + 1 : -1].isdigit():
-                return location[:cut]
+        if location.kind == INDEX and path.names:
+            return location.parent  # type: ignore[return-value]
         return location
 
-    def _container_cand(self, cloc: str, category: str, items: list) -> _Cand:
+    def _container_cand(self, cloc: Location, category: str, items: list) -> _Cand:
         leaf, rule, _ = items[0]
         ckey = _path(cloc).last or leaf.key  # the container's own name, not the first item's
         n = len(items)
@@ -1302,7 +1292,7 @@ class Detector:
         )
 
     def _blob_cand(
-        self, location: str, decoding: tuple[str, ...], data: bytes, m: KnownMatch
+        self, location: Location, decoding: tuple[str, ...], data: bytes, m: KnownMatch
     ) -> _Cand | None:
         kv = m.known
         short = len(kv.value.strip()) < 12 and m.transform in ("exact", "lower", "upper", "case-folded")
@@ -1416,13 +1406,9 @@ class Detector:
     # --- context: URL paths and tokens -----------------------------------------------------
 
     @staticmethod
-    def _collection_id(location: str, ctx: RecordContext) -> tuple[KeyRule | None, str | None]:
+    def _collection_id(location: Location, ctx: RecordContext) -> tuple[KeyRule | None, str | None]:
         """`/customers/{id}`: a path segment after a collection of users, devices or contacts."""
-        try:
-            text = str(location)
-            i = int(text[5 : text.index("]")])
-        except ValueError:
-            return None, None
+        i = location.idx or 0
         segs = ctx.path_segments
         if 0 < i < len(segs) and keys.normalise(segs[i - 1]) in COLLECTIONS:
             return _COLLECTION_ID, f"after the collection '/{segs[i - 1]}/'"
@@ -1504,7 +1490,11 @@ class Detector:
             return None  # a store's city/zip/street, not the user's
         if cat == "location_coarse" and path.tokens & _AGGREGATE_OBJECTS:
             return None  # a dimension of an aggregate metric (a count over many users), not a place of one
-        if cat == "location_coarse" and ctx is not None and group_object(ctx, path.parent_loc):
+        if (
+            cat == "location_coarse"
+            and ctx is not None
+            and group_object(ctx, path.parent_loc, path.grand_loc)
+        ):
             return None  # the place of a group, company or account (`type: group` beside `traits`)
         if shape is Shape.FLAG:  # booleans are what a flag holds (elsewhere they are placeholders)
             if v.lower() in _FLAG_VALUES:
@@ -1607,7 +1597,7 @@ class Detector:
         if (
             c0 in "BbTt"
             and value.startswith(_AUTH_SCHEMES)
-            and not loc.startswith("header:")
+            and loc.root is not Location.HEADER
             and _BEARER_RE.match(value)
         ):
             add(
@@ -1641,7 +1631,7 @@ class Detector:
                     f"the text greets or is signed by {name!r} (a person's name)",
                     name,
                 )
-        if "@" in value and not loc.endswith(">jwt:payload.iss"):  # a token's issuer is a system
+        if "@" in value and not _is_jwt_issuer(loc):  # a token's issuer is a system
             # role mailboxes (support@, info@) alone are an organisation's address: no finding;
             # under an e-mail key the key detector keeps them at 0.5
             for e in patterns.emails(value):
@@ -1736,7 +1726,7 @@ class Detector:
                     f"a {kind} file is sent inline under {path.last!r} (base64)",
                     value[:64] + "…",
                 )
-        if loc.endswith(">filename") and "." in value:
+        if loc.kind == STEP and loc.name == "filename" and "." in value:
             ext = value.rsplit(".", 1)[-1].lower()
             if ext in _MEDIA_EXTENSIONS:
                 add(
@@ -1802,16 +1792,16 @@ class Detector:
         if not cands:
             return []
         # a known value found in an encoded leaf and in what it decodes to: keep the decoded one
-        # (`_ancestors` lists every encoded location a decoded one came from: linear, not pairwise)
-        known_parents: set[tuple[str, str]] = set()
+        # (`Location.ancestors` lists the encoded locations a decoded one came from: linear)
+        known_parents: set[tuple[Location, str]] = set()
         for c in cands:
             if c.known_name is not None:
-                known_parents.update((a, c.known_name) for a in _ancestors(c.location))
-        whole: dict[str, set[str]] = {}
+                known_parents.update((a, c.known_name) for a in c.location.ancestors)
+        whole: dict[Location, set[str]] = {}
         for c in cands:
             if c.whole_known:
                 whole.setdefault(c.location, set()).add(c.category)
-        groups: dict[tuple[str, str], list[_Cand]] = {}
+        groups: dict[tuple[Location, str], list[_Cand]] = {}
         for c in cands:
             if c.known_name is not None:
                 if (c.location, c.known_name) in known_parents:
@@ -1829,7 +1819,7 @@ class Detector:
             groups.setdefault((c.location, c.category), []).append(c)
         # the same category in an encoded value and in what it decodes to (`query:uid` holding
         # base64 and `query:uid>base64`): report the decoded one, where the evidence is readable
-        parents = {(a, category) for loc, category in groups for a in _ancestors(loc)}
+        parents = {(a, category) for loc, category in groups for a in loc.ancestors}
         for key in [k for k in groups if k in parents]:
             del groups[key]
         out: list[Detection] = []
@@ -1925,7 +1915,7 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
         last = path.norms[-2]  # `fields.text.stringValue`: the text under its typed wrapper
     crumb = "breadcrumbs" in path.tokens or "breadcrumb" in path.tokens
     if last in _BREADCRUMB_FIELDS and crumb:
-        kind = _breadcrumb_kind(ctx, path.parent_loc)
+        kind = _breadcrumb_kind(ctx, path)
         if kind is not None and "(" not in value:  # not a lifecycle callback (`CartActivity#onResume()`)
             return _BREADCRUMB_MOVE, f"(in a {kind!r} breadcrumb)"
     if last in _SESSION_STARTS:
@@ -1975,7 +1965,7 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
     if (
         (last in _PAGE_URL_KEYS or "_".join(last.split("_")[-2:]) in _PAGE_URL_KEYS)
         and not (path.tokens & _REQUEST_CONTEXT)
-        and not (crumb and _breadcrumb_kind(ctx, path.parent_loc) is None)  # a fetch breadcrumb's URL
+        and not (crumb and _breadcrumb_kind(ctx, path) is None)  # a fetch breadcrumb's URL
     ):
         what = _visited_page(value)
         if what is not None:
@@ -1986,10 +1976,10 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
     return None, None
 
 
-def _breadcrumb_kind(ctx: RecordContext, parent: str) -> str | None:
+def _breadcrumb_kind(ctx: RecordContext, path: _Path) -> str | None:
     """The type or category of the breadcrumb holding a leaf (also one object up: Sentry's
     `data.to` beside `category: navigation`), when it records the user's moves."""
-    for where in (parent, parent_location(parent)):
+    for where in (path.parent_loc, path.grand_loc):
         sib = ctx.of(where)
         for t in ("type", "category", "kind"):
             kind = sib.get(t)
@@ -2004,13 +1994,10 @@ def _beside_error(ctx: RecordContext, parent: str) -> bool:
     key = "error:" + parent
     found = ctx.memo.get(key)
     if found is None:
-        found = False
-        for loc in ctx.siblings:
-            if loc.startswith(parent) and len(loc) > len(parent):
-                head = loc[len(parent) :].lstrip(".").split(".", 1)[0].split("[", 1)[0]
-                if not _ERROR_OBJECT_NAMES.isdisjoint(keys.tokens(head)):  # `exception`, `$exception_list`
-                    found = True
-                    break
+        found = any(
+            not _ERROR_OBJECT_NAMES.isdisjoint(keys.tokens(head))  # `exception`, `$exception_list`
+            for head in ctx.objects_in(parent)
+        )
         ctx.memo[key] = found
     return found
 
@@ -2030,17 +2017,18 @@ def _order_record(ctx: RecordContext) -> bool:
         )
         if not found:
             for parent, group in ctx.siblings.items():
-                owner = parent.rstrip("]").rpartition("[")[0] if parent.endswith("]") else parent
-                owner_name = keys.normalise(owner.rpartition(".")[2].rpartition(":")[2])
+                owner_name = keys.normalise(ctx.holder_name(parent))  # an object, or an array item
                 if owner_name in _ORDER_COLLECTIONS and len(_ORDER_FIELDS.intersection(group)) >= 2:
                     found = True  # `$transactions: {order_id, product_id, amount}`: an order object
                     break
+                item = ctx.anchor(parent)
                 if (
-                    parent.endswith("]")
+                    item is not None
+                    and item.kind == INDEX
                     and ("price" in group or "unit_price" in group)
                     and len(_LINE_FIELDS.intersection(group)) >= 2
                 ):
-                    name = parent[: parent.rfind("[")].rpartition(".")[2].rpartition(":")[2]
+                    name = item.names[-1] if item.names else ""  # the array's name
                     if keys.normalise(name) in _LINE_ITEMS:
                         found = True
                         break
@@ -2083,12 +2071,30 @@ def _visited_page(value: str) -> str | None:
     return None
 
 
+def _protobuf_fields(loc: Location) -> tuple[str, ...] | None:
+    """The field numbers of a leaf in a schemaless protobuf (`1[0].2.2[3].1` → 1, 2, 2, 1; a
+    repeated field's index after each number, once), or None outside one."""
+    if loc.innermost.name != "protobuf":
+        return None
+    out: list[str] = []
+    indexed = False
+    for node in loc.fields:
+        if node.kind == KEY:
+            out.append(node.name)
+            indexed = False
+        elif node.kind != INDEX or indexed or not out:
+            return None
+        else:
+            indexed = True
+    return tuple(out)
+
+
 def _otlp_metric_cands(decoded: Decoded) -> list[_Cand]:
     """OTLP/protobuf metrics named as a user action (`applications.submitted`)."""
     out = []
     for leaf in decoded.leaves:
         loc = leaf.location
-        if loc[-1] == "1" and "protobuf:" in loc and _OTLP_METRIC_NAME_RE.search(loc):
+        if loc.kind == KEY and loc.name == "1" and _protobuf_fields(loc) == _OTLP_METRIC_NAME:
             if keys.action_name(keys.tokens(leaf.value)):
                 out.append(
                     _Cand(
@@ -2256,13 +2262,12 @@ def _place_shape_rule(
 
 
 def _geojson_position(
-    location: str, value: str, path: _Path, ctx: RecordContext
+    location: Location, value: str, path: _Path, ctx: RecordContext
 ) -> tuple[KeyRule | None, str | None]:
-    if not location.endswith(("[0]", "[1]")):
+    if location.last_index not in (0, 1):
         return None, None
-    head = location[:-3]
-    lon = patterns.coordinate(ctx.value_at(head + "[0]") or "", limit=180)
-    lat = patterns.coordinate(ctx.value_at(head + "[1]") or "", limit=90)
+    lon = patterns.coordinate(ctx.value_at(location.with_last_index(0)) or "", limit=180)
+    lat = patterns.coordinate(ctx.value_at(location.with_last_index(1)) or "", limit=90)
     if lon is None or lat is None:
         return None, None
     point = keys.normalise(ctx.of(path.parent_loc).get("type") or "") == "point"

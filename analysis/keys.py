@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ._rulesdb import Shape, key_rules, words
+from .location import KEY, Location
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,8 +376,6 @@ def tokens(raw: str | None) -> tuple[str, ...]:
 
 PROTO_SCHEMAS: dict[str, tuple[str, dict[str, str]]] = _RULES.proto
 
-_INDEX_RE = re.compile(r"\[\d+\]")
-
 
 def proto_schema(host: str) -> tuple[str, dict[str, str]] | None:
     """The field-name map for a host (or its parent domain, `region1.app-measurement.com`)."""
@@ -389,11 +388,10 @@ def proto_schema(host: str) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def proto_field(schema: tuple[str, dict[str, str]], location: str) -> tuple[str, str, str] | None:
+def proto_field(schema: tuple[str, dict[str, str]], location: Location) -> tuple[str, str, str] | None:
     """(field path, field name, schema source) for a protobuf leaf location, or `None`."""
-    path = location.rsplit("protobuf:", 1)[-1]
-    if ">" in path:
+    if location.innermost.name != "protobuf":
         return None
-    path = _INDEX_RE.sub("", path)
+    path = ".".join(node.name for node in location.fields if node.kind == KEY)
     name = schema[1].get(path)
     return (path, name, schema[0]) if name is not None else None

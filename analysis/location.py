@@ -351,6 +351,71 @@ class Location(_TextCompat):
         return found
 
     @property
+    def name_nodes(self) -> tuple[Location, ...]:
+        """For each of `names`, the key or param node it was read from (a param with dots gives
+        one name per part, all from the same node)."""
+        parent = self.parent
+        above = parent.name_nodes if parent is not None else ()
+        if self.kind == KEY or self.kind == PARAM:
+            return above + (self,) * (len(self.names) - len(above))
+        return above
+
+    @property
+    def holder(self) -> str:
+        """The notation of the object holding the value, the key under which its siblings are
+        grouped: a key's parent (`body.json:events[0].name` → `body.json:events[0]`), an array
+        item's holder is its array's (`body.json:a.ids[3]` → `body.json:a`), a first-level field's
+        is its step or part, open (`body.json:`, `query:`), a param with dots reads as nested
+        (`query:user.id` → `query:user`), a decoded value's is the location it was decoded from,
+        open (`query:d>base64` → `query:d>`; `body.text` → `body`); a path segment has none ("")."""
+        anchor, mode, prefix = self._holder()
+        return _holder_text(anchor, mode, prefix)
+
+    @property
+    def holder_parts(self) -> tuple[Location | None, str, str]:
+        """`holder` as (anchor, mode, param prefix): the holder is the anchor node itself (mode
+        ""), the anchor's fields (":"; with a dotted param's prefix, its nested part: `query:user`),
+        or what was decoded from the anchor (">"); no anchor: a path segment or a part."""
+        return self._holder()
+
+    @property
+    def grand_holder(self) -> str:
+        """The holder of `holder` (an open step or a decoded value's holder is its own)."""
+        anchor, mode, prefix = self._holder()
+        if anchor is None:
+            return ""
+        if mode == "":
+            return anchor.holder
+        if mode == ":" and prefix:
+            cut = prefix.rfind(".")
+            return _holder_text(anchor, ":", prefix[:cut] if cut > 0 else "")
+        return _holder_text(anchor, mode, prefix)
+
+    def _holder(self) -> tuple[Location | None, str, str]:
+        """(anchor, mode, param prefix): the holder is the anchor itself (mode ""), the anchor's
+        fields (":", plus the dotted prefix of a param), or what was decoded from it (">")."""
+        node = self
+        while True:
+            parent = node.parent
+            if parent is None:
+                return None, "", ""
+            kind = node.kind
+            if kind == INDEX:
+                if parent.kind <= STEP:
+                    return parent, ":", ""
+                node = parent
+                continue
+            if kind == STEP:
+                if parent.kind == ROOT and parent.idx is None and parent.name in ("body", "ws"):
+                    return parent, "", ""
+                return parent, ">", ""
+            if kind == PARAM:
+                name = node.name
+                cut = name.rfind(".") if _flat_text(name)[0] != "[" else -1  # bare: its dots nest
+                return parent, ":", name[:cut] if cut > 0 else ""
+            return (parent, ":", "") if parent.kind <= STEP else (parent, "", "")
+
+    @property
     def is_url_segment(self) -> bool:
         """A URL path segment itself (`path[i]`), not a value decoded out of one."""
         return self.parent is None and self.name == "path"
@@ -393,6 +458,15 @@ class Location(_TextCompat):
         out.reverse()
         return tuple(out)
 
+    def within(self, other: Location) -> bool:
+        """This location is `other` or was reached through it (`other` is on its chain)."""
+        node: Location | None = self
+        while node is not None:
+            if node is other or node == other:
+                return True
+            node = node.parent
+        return False
+
     def startswith(self, other: Location | str | tuple[str, ...]) -> bool:
         """The notation starts with `other`'s (a location this one was reached through, or a
         longer name sharing the prefix: `query:a` and `query:ab`)."""
@@ -406,6 +480,14 @@ class Location(_TextCompat):
     def parse(text: str) -> Location:
         """The location `text` renders; raises ValueError on text no decoder writes."""
         return _parse(text)
+
+
+def _holder_text(anchor: Location | None, mode: str, prefix: str) -> str:
+    if anchor is None:
+        return ""
+    if mode == ":" and prefix:
+        return f"{anchor}:{prefix}"
+    return f"{anchor}{mode}"
 
 
 _count = 0

@@ -9,6 +9,7 @@ from support.detect import decoded, record
 
 from phonehome.analysis import keys
 from phonehome.analysis.detect import Detector
+from phonehome.analysis.location import Location
 
 
 @pytest.mark.parametrize(
@@ -313,9 +314,9 @@ def test_encoded_parent_and_decoded_child_report_once():
 def test_protobuf_field_names_for_public_schemas():
     schema = keys.proto_schema("region1.app-measurement.com")
     assert schema is not None and keys.proto_schema("example.com") is None
-    assert keys.proto_field(schema, "body.protobuf:1.21")[1] == "app_instance_id"
-    assert keys.proto_field(schema, "body.protobuf:1[2].2[0].2")[1] == "event_name"
-    assert keys.proto_field(schema, "body.protobuf:1.99") is None
+    assert keys.proto_field(schema, Location.parse("body.protobuf:1.21"))[1] == "app_instance_id"
+    assert keys.proto_field(schema, Location.parse("body.protobuf:1[2].2[0].2"))[1] == "event_name"
+    assert keys.proto_field(schema, Location.parse("body.protobuf:1.99")) is None
     det = Detector()
     rec = record(host="app-measurement.com")
     out = det.detect(

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 
+from ..location import Location
 from ._api import Registered, register
-from ._context import _Ctx, _join
+from ._context import _Ctx
 from ._tree import _Num, _walk
 
 _PREFIX = re.compile(r"bel\.\d{1,3};")
@@ -297,12 +298,12 @@ def _rest(node: dict[str, object], fields: list[object], rd: _Reader) -> None:
             node[f"field{j}"] = value
 
 
-def _bel(ctx: _Ctx, text: str, base: str, chain: tuple[str, ...], depth: int) -> bool:
+def _bel(ctx: _Ctx, text: str, base: Location, chain: tuple[str, ...], depth: int) -> bool:
     """A body `text` (stripped) that is a bel payload: its records walked as nodes; else False."""
     m = _PREFIX.match(text)
     if m is None:
         return False
-    loc = _join(base, "bel")
+    loc = base.step("bel")
     if ctx.deep(depth + 1, loc, "bel payload"):
         return True
     records, cut = _records(text[m.end() :], max(ctx.nodes_left, 0) + 1)
@@ -317,7 +318,7 @@ def _bel(ctx: _Ctx, text: str, base: str, chain: tuple[str, ...], depth: int) ->
             continue
         node, i = _node(records, i, rd, 0)
         nodes.append(node)
-    _walk(ctx, nodes, loc, "", chain + ("bel",), None, depth + 1)
+    _walk(ctx, nodes, loc, chain + ("bel",), None, depth + 1)
     return True
 
 

@@ -539,7 +539,7 @@ def test_bel_nesting_is_bounded():
     body = b"bel.7;" + b"1,1;" * 5000 + b"5,'enduser.id,'u-1"
     decoded = decode_record(record(body, content_type="text/plain"))
     check(decoded)
-    assert max(leaf.location.count("children") for leaf in decoded.leaves) <= 8
+    assert max(leaf.location.names.count("children") for leaf in decoded.leaves) <= 8
 
 
 def _or_msg(t: int, body: bytes) -> bytes:

@@ -366,7 +366,7 @@ def context_rule(
     if norm in SCREEN_KEYS and (
         tokens & EVENT_MARKERS
         or any(m in sib for m in EVENT_MARKERS)
-        or (len(names) >= 2 and any(m in ctx.of(parent_location(parent)) for m in EVENT_MARKERS))
+        or (len(names) >= 2 and any(m in ctx.of(grand) for m in EVENT_MARKERS))
     ):  # beside the event, or in its properties (`batch[0].event` + `batch[0].properties.screen`)
         return _RULES["screen"], "beside an event"
     if norm in SCREEN_KEYS and tokens & ERROR_OBJECTS:

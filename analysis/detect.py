@@ -1923,7 +1923,7 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
             ("sessions" in path.tokens or "session" in path.tokens)
             and not path.timing
             and len(path.norms) >= 2
-            and not _beside_error(ctx, parent_location(path.parent_loc))  # the session a crash happened in
+            and not _beside_error(ctx, path.grand_loc)  # the session a crash happened in
         ):
             return _SESSION_START, f"(in {path.norms[-2]!r}: a session record's start)"
         return None, None
@@ -2233,7 +2233,7 @@ def _push_recipient_rule(value: str, ctx: RecordContext) -> tuple[KeyRule | None
 
 
 def _place_shape_rule(
-    location: str, value: str, path: _Path, ctx: RecordContext
+    location: Location, value: str, path: _Path, ctx: RecordContext
 ) -> tuple[KeyRule | None, str | None]:
     """Places whose name alone is not a lat/lon key, by the value's shape:
 

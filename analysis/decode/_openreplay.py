@@ -15,8 +15,9 @@ the dictionary-compressed attributes, resolved through the batch's string dictio
 
 from __future__ import annotations
 
+from ..location import Location
 from ._api import Registered, register
-from ._context import _Ctx, _join
+from ._context import _Ctx
 from ._tree import _Num, _walk
 
 _BATCH_METADATA = 81
@@ -225,7 +226,7 @@ def _messages(data: bytes, limit: int) -> tuple[list[tuple[int, list[object]]], 
     return out, unknown, False
 
 
-def _openreplay(ctx: _Ctx, data: bytes, base: str, chain: tuple[str, ...], depth: int) -> bool:
+def _openreplay(ctx: _Ctx, data: bytes, base: Location, chain: tuple[str, ...], depth: int) -> bool:
     """A body that is an OpenReplay batch: its messages walked as objects; else False."""
     if len(data) < 4 or data[0] != _BATCH_METADATA or not 0 < data[1] <= _MAX_VERSION:
         return False
@@ -233,7 +234,7 @@ def _openreplay(ctx: _Ctx, data: bytes, base: str, chain: tuple[str, ...], depth
         messages, unknown, cut = _messages(data, max(ctx.nodes_left, 0))
     except _Bad:
         return False
-    loc = _join(base, "openreplay")
+    loc = base.step("openreplay")
     if ctx.deep(depth + 1, loc, "OpenReplay batch"):
         return True
     if cut:
@@ -279,7 +280,7 @@ def _openreplay(ctx: _Ctx, data: bytes, base: str, chain: tuple[str, ...], depth
             nodes.append({name: next(iter(obj.values()))})  # a one-field message is its value
         else:
             nodes.append({name: obj})
-    _walk(ctx, nodes, loc, "", chain + ("openreplay",), None, depth + 1)
+    _walk(ctx, nodes, loc, chain + ("openreplay",), None, depth + 1)
     return True
 
 

@@ -168,6 +168,8 @@ class RecordContext:
                     if group is None:
                         index[key[0]] = {key[1]: leaf.value}
                         self._anchors[key[0]] = leaf.location.holder_parts
+                        if path.grand_loc not in self._anchors:  # (an object holding only objects)
+                            self._anchors[path.grand_loc] = leaf.location.grand_holder_parts
                     elif key[1] not in group:
                         group[key[1]] = leaf.value
             self._siblings = index

@@ -381,15 +381,20 @@ class Location(_TextCompat):
     @property
     def grand_holder(self) -> str:
         """The holder of `holder` (an open step or a decoded value's holder is its own)."""
+        return _holder_text(*self.grand_holder_parts)
+
+    @property
+    def grand_holder_parts(self) -> tuple[Location | None, str, str]:
+        """`grand_holder` as (anchor, mode, param prefix), like `holder_parts`."""
         anchor, mode, prefix = self._holder()
         if anchor is None:
-            return ""
+            return None, "", ""
         if mode == "":
-            return anchor.holder
+            return anchor._holder()
         if mode == ":" and prefix:
             cut = prefix.rfind(".")
-            return _holder_text(anchor, ":", prefix[:cut] if cut > 0 else "")
-        return _holder_text(anchor, mode, prefix)
+            return anchor, ":", prefix[:cut] if cut > 0 else ""
+        return anchor, mode, prefix
 
     def _holder(self) -> tuple[Location | None, str, str]:
         """(anchor, mode, param prefix): the holder is the anchor itself (mode ""), the anchor's

@@ -771,7 +771,7 @@ def _account_name_cand(leaf: Leaf, path: _Path, ctx: RecordContext) -> _Cand | N
     if norm in VALUE_WORDS:
         named = pair_name(ctx.of(path.parent_loc))
         if named is None and len(path.norms) >= 2 and path.norms[-2] in VALUE_WORDS:
-            named = pair_name(ctx.of(parent_location(path.parent_loc)))  # OTLP `value: {stringValue}`
+            named = pair_name(ctx.of(path.grand_loc))  # OTLP `value: {stringValue}`
         norm = keys.normalise(named) if named is not None else ""
         if norm not in _ACCOUNT_NAMES or norm == "login":
             return None

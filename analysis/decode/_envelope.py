@@ -17,8 +17,9 @@ dispatcher, which inflates it, reads it as JSON, text or another envelope
 
 from __future__ import annotations
 
+from ..location import Location
 from ._api import Registered, register
-from ._context import _at, _Ctx, _join
+from ._context import _Ctx
 from ._dispatch import _bytes
 from ._json import _DEEP, _FAIL, _json_loads
 from ._tree import _walk
@@ -27,23 +28,24 @@ _MAX_ITEMS = 1000
 """Items read from one envelope; the rest of the body is one last binary item."""
 
 
-def _envelope(ctx: _Ctx, data: bytes, base: str, chain: tuple[str, ...], key: str | None, depth: int) -> bool:
+def _envelope(
+    ctx: _Ctx, data: bytes, base: Location, chain: tuple[str, ...], key: str | None, depth: int
+) -> bool:
     """Decode `data` (bytes that are not UTF-8 and start with a JSON line) as framed items; False
     (nothing emitted) unless it starts with a JSON object line and holds a binary item."""
     items = _split(data)
     if items is None:
         return False
-    head = _join(base, "envelope")
+    head = base.step("envelope")
     if ctx.deep(depth + 1, head, "envelope"):
         return True
     sub = chain + ("envelope",)
     for i, item in enumerate(items):
-        path = f"[{i}]"
+        loc = head.index(i)
         if isinstance(item, bytes):
-            loc = _at(head, path)
             _bytes(ctx, item, loc, loc, sub, key, depth + 1, blob=True)
         else:
-            _walk(ctx, item, head, path, sub, key, depth + 1)
+            _walk(ctx, item, loc, sub, key, depth + 1)
     return True
 
 

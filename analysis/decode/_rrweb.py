@@ -16,8 +16,9 @@ session-replay rule reads them: `body.json:[4]>rrweb:Input.text`,
 
 from __future__ import annotations
 
+from ..location import Location
 from ._api import Registered, register
-from ._context import _at, _Ctx, _join
+from ._context import _Ctx
 
 _EVENT_TYPES = ("DomContentLoaded", "Load", "FullSnapshot", "IncrementalSnapshot", "Meta", "Custom", "Plugin")
 
@@ -173,8 +174,7 @@ def _content(ctx: _Ctx, obj: dict[object, object]) -> tuple[str, object]:
 def _rrweb(
     ctx: _Ctx,
     obj: dict[object, object],
-    head: str,
-    path: str,
+    at: Location,
     chain: tuple[str, ...],
     depth: int,
 ) -> bool:
@@ -185,14 +185,14 @@ def _rrweb(
     ts = obj.get("timestamp")
     if ts is not None and not isinstance(ts, int | float | str):
         return False
-    loc = _join(_at(head, path), "rrweb")
+    loc = at.step("rrweb")
     if ctx.deep(depth + 1, loc, "rrweb event"):
         return True
     kind, content = _content(ctx, obj)
     walked: dict[str, object] = {kind: content}
     if ts is not None:
         walked["timestamp"] = ts
-    _walk(ctx, walked, loc, "", chain + ("rrweb",), None, depth + 1)
+    _walk(ctx, walked, loc, chain + ("rrweb",), None, depth + 1)
     return True
 
 

@@ -37,7 +37,7 @@ def _walk(
         if depth > ctx.lim.max_depth:
             ctx.note(f"max_depth {ctx.lim.max_depth} at {loc}: object not decoded")
             return
-        if "timestamp" in obj and "type" in obj and _rrweb(ctx, obj, head, path, chain, depth):  # type: ignore[operator, arg-type]
+        if "timestamp" in obj and "type" in obj and _rrweb(ctx, obj, loc, chain, depth):  # type: ignore[operator, arg-type]
             return
         if "o" in obj and "t" in obj and _nrtrace(ctx, obj, head, path, chain, depth):  # type: ignore[operator, arg-type]
             return

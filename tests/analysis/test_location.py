@@ -6,15 +6,17 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+from pathlib import Path
 
 import cbor2
 import msgpack
 import pytest
+from support.decode import jwt, pb_bytes, pb_field, record
+from support.detect import fixture_paths, load_fixture, record_from_request
 
 from phonehome.analysis.decode import decode_record
 from phonehome.analysis.location import INDEX, KEY, PARAM, ROOT, STEP, Location
-from tests.decode_support import jwt, pb_bytes, pb_field, record
-from tests.detect_support import fixture_paths, load_fixture, record_from_request
+from phonehome.analysis.readers import read_records
 
 
 def nodes(loc: Location) -> list[tuple[int, str, int | None]]:
@@ -193,6 +195,22 @@ def test_every_decoder_location_round_trips() -> None:
         "socketio",
     }
     assert expected <= steps, expected - steps
+
+
+def test_real_sdk_locations_round_trip() -> None:
+    """Every location the decoders write for the real-SDK corpus (the open sets) reads back."""
+    flows = sorted((Path(__file__).parents[1] / "corpus" / "realsdk" / "flows").glob("*.mitm"))
+    steps: set[str] = set()
+    n = 0
+    for path in [p for p in flows if "-h4" not in p.name]:
+        for rec in read_records(path):
+            decoded = decode_record(rec)
+            for loc in [leaf.location for leaf in decoded.leaves] + [b.location for b in decoded.blobs]:
+                assert nodes(Location.parse(str(loc))) == nodes(loc), str(loc)
+                steps.update(loc.steps)
+                n += 1
+    assert n > 5000
+    assert {"bel", "openreplay", "protobuf", "json", "form"} <= steps, steps
 
 
 def test_trim_keeps_handed_out_locations_valid() -> None:

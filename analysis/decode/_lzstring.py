@@ -11,8 +11,9 @@ expands at most quadratically) and must be JSON; anything else is left alone.
 
 from __future__ import annotations
 
+from ..location import Location
 from ._api import Registered, register
-from ._context import _Ctx, _join
+from ._context import _Ctx
 
 _BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 _URI_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$"
@@ -110,7 +111,7 @@ def starts_with_json(s: str) -> bool:
     return chr(literal) in _JSON_STARTS
 
 
-def _lzstring(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | None, nd: int) -> bool:
+def _lzstring(ctx: _Ctx, s: str, base: Location, chain: tuple[str, ...], key: str | None, nd: int) -> bool:
     """Open an LZ-String value holding JSON; False when it is not one (the caller goes on). A
     space stands for a `+` that a form or query decoder read as one (as LZ-String's own
     `decompressFromEncodedURIComponent` assumes)."""
@@ -124,10 +125,10 @@ def _lzstring(ctx: _Ctx, s: str, base: str, chain: tuple[str, ...], key: str | N
     obj = _json_loads(text.strip())
     if obj is _FAIL or obj is _DEEP:
         return False
-    loc = _join(base, "lzstring")
+    loc = base.step("lzstring")
     if ctx.deep(nd, loc, "LZ-String value") or not ctx.spend(len(text), loc, "LZ-String output"):
         return True
-    _walk(ctx, obj, _join(loc, "json"), "", chain + ("lzstring", "json"), key, nd + 1)
+    _walk(ctx, obj, loc.step("json"), chain + ("lzstring", "json"), key, nd + 1)
     return True
 
 

@@ -12,8 +12,9 @@ analytics event `type`), its two times under `timing`: `body.json:[4]>nrtrace:na
 
 from __future__ import annotations
 
+from ..location import Location
 from ._api import Registered, register
-from ._context import _at, _Ctx, _join
+from ._context import _Ctx
 
 _KEYS = frozenset({"n", "s", "e", "o", "t"})
 
@@ -21,8 +22,7 @@ _KEYS = frozenset({"n", "s", "e", "o", "t"})
 def _nrtrace(
     ctx: _Ctx,
     obj: dict[object, object],
-    head: str,
-    path: str,
+    at: Location,
     chain: tuple[str, ...],
     depth: int,
 ) -> bool:
@@ -34,7 +34,7 @@ def _nrtrace(
         return False
     if not (type(obj["n"]) is str and type(obj["t"]) is str):
         return False
-    loc = _join(_at(head, path), "nrtrace")
+    loc = at.step("nrtrace")
     if ctx.deep(depth + 1, loc, "session-trace node"):
         return True
     node = {
@@ -43,7 +43,7 @@ def _nrtrace(
         "origin": obj["o"],
         "timing": {"start": start, "end": end},
     }
-    _walk(ctx, node, loc, "", chain + ("nrtrace",), None, depth + 1)
+    _walk(ctx, node, loc, chain + ("nrtrace",), None, depth + 1)
     return True
 
 

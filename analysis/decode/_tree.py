@@ -39,7 +39,7 @@ def _walk(
             return
         if "timestamp" in obj and "type" in obj and _rrweb(ctx, obj, loc, chain, depth):  # type: ignore[operator, arg-type]
             return
-        if "o" in obj and "t" in obj and _nrtrace(ctx, obj, head, path, chain, depth):  # type: ignore[operator, arg-type]
+        if "o" in obj and "t" in obj and _nrtrace(ctx, obj, loc, chain, depth):  # type: ignore[operator, arg-type]
             return
         nd = depth + 1
         for k, v in obj.items():  # type: ignore[attr-defined]

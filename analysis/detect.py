@@ -109,6 +109,8 @@ MAX_VALUE_CHARS = 500
 """Detection values longer than this are cut (with an ellipsis); the location leads to the rest."""
 
 _IDENTIFIERS = frozenset({"advertising_id", "device_id", "user_id"})
+_STRONG_IDS = frozenset({"advertising_id", "device_id"})
+"""Ids whose value, named so once in a request, is that id wherever it appears (`_same_value_same_id`)."""
 _OTLP_PATH = re.compile(r"/v1/(traces|logs|metrics)$")
 """OTLP/HTTP export paths (OpenTelemetry protocol spec): the body is telemetry of the app's code."""
 _SPAN_WORDS = _WORDS.set("span_words")
@@ -800,6 +802,28 @@ def _account_name_cand(leaf: Leaf, path: _Path, ctx: RecordContext) -> _Cand | N
     )
 
 
+def _same_value_same_id(cands: list[_Cand]) -> None:
+    """A value the request itself names an advertising or hardware device id (`gps_adid`,
+    `android_id`) is that id wherever else it appears in the request (an SDK that uses the
+    advertising id as its `device_id` or `uid`), not a made-up user id: as a profile value decides
+    what a leaf is, the request's own naming does."""
+    named: dict[str, str] = {}
+    for c in cands:
+        if c.category in _STRONG_IDS and c.kind in ("key", "key+pattern") and len(c.value) >= 16:
+            named.setdefault(c.value.lower(), c.category)
+    if not named:
+        return
+    for c in cands:
+        if c.category == "user_id" and c.kind in ("key", "key+pattern", "pattern"):
+            category = named.get(c.value.lower())
+            if category is not None:
+                c.category = category
+                c.rule = f"{c.rule}+same-value"
+                c.evidence = (
+                    f"the request names this value {category.replace('_', ' ')} elsewhere; {c.evidence}"
+                )
+
+
 @dataclass(slots=True)
 class _Cand:
     category: str
@@ -1181,6 +1205,7 @@ class Detector:
             )
         for (cloc, category), items in containers.items():
             cands.append(self._container_cand(cloc, category, items))
+        _same_value_same_id(cands)
         return self._merge(cands)
 
     # --- containers -----------------------------------------------------------------------

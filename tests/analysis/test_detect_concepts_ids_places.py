@@ -614,3 +614,22 @@ def test_more_names_of_a_persons_name_birth_sex_and_address_lines() -> None:
         "https://crm.vendor-c2.example/v3/people", {"sex": "1", "birthYear": "true", "street_name": "null"}
     )
     assert not [d for d in quiet if d.category == "contact_info"]
+
+
+def test_a_value_the_request_names_an_ad_or_device_id_is_that_id_elsewhere_too() -> None:
+    gaid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    dets = run(
+        "https://t.vendor-q2.example/v1/session",
+        {
+            "device": {"advertising_id": gaid, "android_id": "3fa1c0de92b4e871"},
+            "uid": gaid.upper(),
+            "user": {"id": "3fa1c0de92b4e871"},
+        },
+    )
+    assert at(dets, "body.json:uid") == {"advertising_id"}
+    assert at(dets, "user.id") == {"device_id"}
+    other = run(
+        "https://t.vendor-q2.example/v1/session",
+        {"device": {"advertising_id": gaid}, "uid": "c81e728d-9d4c-4f63-8067-f89cc14862c0"},
+    )
+    assert at(other, "body.json:uid") == {"user_id"}

@@ -474,6 +474,10 @@ _IDENTITY_MAP_OWNERS = _WORDS.set("identity_map_owners")
 _IDENTITY_MAP = KeyRule("identity_map", "user_id", Shape.ID, "one of the person's identities", True)
 _RECIPIENT_NAMES = _WORDS.set("push_recipient_names")
 _PUSH_PATH_WORDS = _WORDS.set("push_path_words")
+_BROWSER_ID_RE = re.compile(r"^(?:GA1\.\d\.\d{6,12}\.\d{10}|fb\.\d\.\d{13}\.\d{6,20})$")
+"""Browser ids in their documented formats, in cookies (`_ga`, `_fbp`) and forwarded in server
+APIs (Meta Conversions API `fbp`, GA4 `client_id` as the cookie holds it): Google Analytics'
+`GA1.<domain depth>.<random>.<first visit, epoch s>`, Meta's `fb.<subdomain index>.<created, epoch ms>.<random>`."""
 _PUSH_RECIPIENT = KeyRule("push_recipient", "user_id", Shape.ID, "a device's push token", True)
 _GEOHASH_NAMES = _WORDS.set("geohash_names")
 _GEOHASH_RE = re.compile(r"^[0-9b-hjkmnp-z]{5,12}$")
@@ -1767,6 +1771,14 @@ class Detector:
                 "pattern:expo-push-token",
                 0.8,
                 "value is an Expo push token (a device's push address)",
+                value,
+            )
+        if 20 <= n <= 64 and c0 in "Gf" and _BROWSER_ID_RE.match(value):
+            add(
+                "user_id",
+                "pattern:browser-id",
+                0.75,
+                "value is a tag's browser id (Google Analytics `GA1.…` client id or Meta `fb.1.…` browser id)",
                 value,
             )
         if n > 100 and ":APA91b" in value and patterns.push_token(value):

@@ -633,3 +633,19 @@ def test_a_value_the_request_names_an_ad_or_device_id_is_that_id_elsewhere_too()
         {"device": {"advertising_id": gaid}, "uid": "c81e728d-9d4c-4f63-8067-f89cc14862c0"},
     )
     assert at(other, "body.json:uid") == {"user_id"}
+
+
+def test_tag_browser_ids_in_cookies_and_forwarded_are_user_ids() -> None:
+    dets = run(
+        "https://shop.app-one.example/api/cart",
+        {"user_data": {"fbp": "fb.1.1700000000123.1098765432"}, "cid": "GA1.1.1234567890.1700000000"},
+        headers=(("Cookie", "_ga=GA1.2.987654321.1699999999; _fbp=fb.1.1700000000999.123456789"),),
+    )
+    assert "user_id" in at(dets, "user_data.fbp")
+    assert "user_id" in at(dets, "cookie:_ga")
+    assert "user_id" in at(dets, "cookie:_fbp")
+    quiet = run(
+        "https://shop.app-one.example/api/cart",
+        {"ver": "GA1.2.3.4", "fb": "fb.1.2.3", "fbclid_note": "fb.me/abc"},
+    )
+    assert not [d for d in quiet if d.category == "user_id"]

@@ -72,7 +72,7 @@ an empty object)."""
 
 def _is_event(obj: dict[object, object]) -> bool:
     t = obj.get("type")
-    if type(t) is not int or not 0 <= t <= 6 or len(obj) > 8:
+    if type(t) is not int or not 0 <= t <= 6 or "timestamp" not in obj:
         return False
     data = obj.get("data")
     if t <= 1:

@@ -37,10 +37,10 @@ def _walk(
         if depth > ctx.lim.max_depth:
             ctx.note(f"max_depth {ctx.lim.max_depth} at {loc}: object not decoded")
             return
-        if "timestamp" in obj and "type" in obj and _rrweb(ctx, obj, loc, chain, depth):  # type: ignore[operator, arg-type]
-            return
-        if "o" in obj and "t" in obj and _nrtrace(ctx, obj, loc, chain, depth):  # type: ignore[operator, arg-type]
-            return
+        if len(obj) <= 8 and ("type" in obj or "o" in obj):  # type: ignore[arg-type, operator]
+            # small objects that may be a session-replay event or a session-trace node
+            if _rrweb(ctx, obj, loc, chain, depth) or _nrtrace(ctx, obj, loc, chain, depth):  # type: ignore[arg-type]
+                return
         nd = depth + 1
         for k, v in obj.items():  # type: ignore[attr-defined]
             ks = k if type(k) is str else _scalar_text(k)

@@ -1040,11 +1040,7 @@ class Detector:
                         rule, why = _SESSION_MARK, f"(the URL path segment {value!r})"
                 if rule is None and path.timing:
                     rule, why = _timing_rule(path)
-                if (
-                    rule is None
-                    and path.norms
-                    and (path.norms[-1] in _ACTIVITY_LAST_NAMES or path.norms[-1].endswith(_PAGE_SUFFIXES))
-                ):
+                if rule is None and path.norms and _activity_name(path.norms[-1]):
                     rule, why = _activity_rule(value, path, ctx)
                 if rule is None and value in _VIEW_HITS:
                     rule, why = _VIEW_HIT, "(the value types the hit as a page or screen view)"
@@ -1938,6 +1934,20 @@ def _names_no_route(value: str) -> bool:
     named, only the shape of a URL. `/orders/:id` names the order screen and stays a name."""
     segs = [s for s in value.partition("?")[0].split("/") if s]
     return " " not in value and all(_ROUTE_PARAM_RE.match(s) for s in segs)
+
+
+_ACTIVITY_NAME_MEMO: dict[str, bool] = {}
+
+
+def _activity_name(last: str) -> bool:
+    """Does `_activity_rule` read leaves of this last name? (memoised: it gates every leaf no key
+    rule named)."""
+    found = _ACTIVITY_NAME_MEMO.get(last)
+    if found is None:
+        if len(_ACTIVITY_NAME_MEMO) > 65536:
+            _ACTIVITY_NAME_MEMO.clear()
+        found = _ACTIVITY_NAME_MEMO[last] = last in _ACTIVITY_LAST_NAMES or last.endswith(_PAGE_SUFFIXES)
+    return found
 
 
 def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule | None, str | None]:

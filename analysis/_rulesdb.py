@@ -120,7 +120,7 @@ WORD_LISTS |= frozenset(
 )
 WORD_LISTS |= frozenset(
     # session replay: what the messages of a replay decoder carry (analysis/detect.py `_replay_rule`)
-    "replay_typed replay_screen replay_devtools".split()
+    "replay_decoders replay_typed replay_screen replay_devtools".split()
 )
 """Every list `words.toml` must have (and may only have)."""
 

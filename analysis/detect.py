@@ -513,7 +513,7 @@ service, docs.expo.dev "Send notifications with the Expo Push Service"): a devic
 _COLLECTION_ID = KeyRule(
     "collection_id", "user_id", Shape.PATH_ID, "the id of a user, device or contact", True
 )
-_REPLAY_STEPS = frozenset({"openreplay", "rrweb"})
+_REPLAY_STEPS = _WORDS.set("replay_decoders")
 """Decoders of session-replay recordings (analysis/decode/_openreplay.py, _rrweb.py): their
 locations name each message or event by its type (`SetInputValue`, `Input`, `FullSnapshot`)."""
 _REPLAY_TYPED = _WORDS.set("replay_typed")

@@ -330,6 +330,10 @@ def context_rule(
         for t in TYPE_WORDS:
             kind = sib.get(t)
             if kind is not None and keys.normalise(kind) in PERSON_KINDS:
+                if keys.normalise(kind) in {keys.normalise(o) for o in ctx.objects_in(parent)}:
+                    # `{"type": "profile", "profile": {…}, "id": …}`: the type names the payload
+                    # beside it, so the `id` is the message's or the account's, not the person's
+                    break
                 return _RULES["subject"], f"beside {t}={kind!r}"
         if len(names) == 1:  # the object a request to `/customers` writes: a customer's id
             segs = ctx.path_segments

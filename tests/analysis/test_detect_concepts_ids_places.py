@@ -649,3 +649,16 @@ def test_tag_browser_ids_in_cookies_and_forwarded_are_user_ids() -> None:
         {"ver": "GA1.2.3.4", "fb": "fb.1.2.3", "fbclid_note": "fb.me/abc"},
     )
     assert not [d for d in quiet if d.category == "user_id"]
+
+
+def test_an_id_beside_a_type_naming_a_payload_beside_it_is_not_the_persons() -> None:
+    typed = run(
+        "https://crm.vendor-k2.example/api/profiles",
+        {"data": {"type": "profile", "id": "01HZX4K9QWE8R7T6Y5U4I3O2P1"}},
+    )
+    assert "user_id" in at(typed, "data.id")
+    envelope = run(
+        "https://t.vendor-k2.example/a",
+        {"type": "profile", "profile": {"Name": "Kim Probe"}, "id": "ACC-6Z4-8R9-W57Z"},
+    )
+    assert "user_id" not in at(envelope, "body.json:id")

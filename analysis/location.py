@@ -68,51 +68,7 @@ def _read_names(name: str, flat: bool) -> tuple[str, ...]:
     return (name,)
 
 
-class _TextCompat:
-    """Transitional: string methods for readers that still treat a location as its notation
-    (`analysis.detect`, `analysis.context`, `analysis.keys` until they read the typed fields).
-    Each renders the text once (cached) and answers as `str` would."""
-
-    __slots__ = ()
-
-    def find(self, sub: str, *args: int) -> int:
-        return str(self).find(sub, *args)
-
-    def rfind(self, sub: str, *args: int) -> int:
-        return str(self).rfind(sub, *args)
-
-    def partition(self, sep: str) -> tuple[str, str, str]:
-        return str(self).partition(sep)
-
-    def rpartition(self, sep: str) -> tuple[str, str, str]:
-        return str(self).rpartition(sep)
-
-    def split(self, sep: str | None = None, maxsplit: int = -1) -> list[str]:
-        return str(self).split(sep, maxsplit)
-
-    def rsplit(self, sep: str | None = None, maxsplit: int = -1) -> list[str]:
-        return str(self).rsplit(sep, maxsplit)
-
-    def endswith(self, suffix: str | tuple[str, ...]) -> bool:
-        return str(self).endswith(suffix)
-
-    def lower(self) -> str:
-        return str(self).lower()
-
-    def __contains__(self, sub: str) -> bool:
-        return sub in str(self)
-
-    def __getitem__(self, i: int | slice) -> str:
-        return str(self)[i]
-
-    def __len__(self) -> int:
-        return len(str(self))
-
-    def __add__(self, other: str) -> str:
-        return str(self) + other
-
-
-class Location(_TextCompat):
+class Location:
     """One node of a location chain; see the module docstring. Immutable; build with the methods
     (`step`, `key`, `param`, `index`) or the part constructors (`Location.BODY`, `query()`, ...)."""
 
@@ -471,13 +427,6 @@ class Location(_TextCompat):
                 return True
             node = node.parent
         return False
-
-    def startswith(self, other: Location | str | tuple[str, ...]) -> bool:
-        """The notation starts with `other`'s (a location this one was reached through, or a
-        longer name sharing the prefix: `query:a` and `query:ab`)."""
-        if type(other) is tuple:
-            return str(self).startswith(other)
-        return str(self).startswith(str(other))
 
     # --- reading the notation back (tests, saved outputs) ------------------------------------
 

@@ -87,7 +87,7 @@ def test_text_ndjson_is_still_ndjson():
 def test_binary_without_a_json_first_line_is_no_envelope():
     body = b"\x00\x01{" + zlib.compress(b'{"user":"x"}')
     decoded = decode_record(record(body), DecodeLimits())
-    assert not any("envelope" in leaf.location for leaf in decoded.leaves)
+    assert not any("envelope" in leaf.location.steps for leaf in decoded.leaves)
 
 
 def test_hostile_envelopes_never_raise():

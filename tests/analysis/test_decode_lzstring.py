@@ -97,7 +97,7 @@ def lz_compress(text: str, alphabet: str = BASE64) -> str:
 
 
 def leaves_of(out):  # type: ignore[no-untyped-def]
-    return {leaf.location: leaf for leaf in out.leaves}
+    return {str(leaf.location): leaf for leaf in out.leaves}
 
 
 PROFILE = {

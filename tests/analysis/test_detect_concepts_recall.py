@@ -88,7 +88,7 @@ def test_bulk_requests_of_relative_queries_are_decoded_and_read() -> None:
         }
     )
     decoded = decode_record(record)
-    locs = {leaf.location: leaf.value for leaf in decoded.leaves}
+    locs = {str(leaf.location): leaf.value for leaf in decoded.leaves}
     assert locs.get("body.json:batch[0]>form:cid") == "shopper-2291"
     assert locs.get("body.json:batch[1]>form:ev") == "open"
 
@@ -203,7 +203,7 @@ def _leaves(body: str, content_type: str = "text/plain;charset=UTF-8") -> dict[s
             "body_text": body,
         }
     )
-    return {leaf.location: leaf.value for leaf in decode_record(record).leaves}
+    return {str(leaf.location): leaf.value for leaf in decode_record(record).leaves}
 
 
 def test_a_form_body_with_a_bare_name_or_an_encoded_pair_is_decoded() -> None:
@@ -424,9 +424,7 @@ def test_media_and_random_bytes_give_no_strings() -> None:
             "body_b64": __import__("base64").b64encode(png).decode(),
         }
     )
-    assert not any(
-        ">strings" in leaf.location or "strings:" in leaf.location for leaf in decode_record(record).leaves
-    )
+    assert not any("strings" in leaf.location.steps for leaf in decode_record(record).leaves)
 
 
 def test_an_event_named_as_a_performance_measurement_is_diagnostics_not_activity() -> None:

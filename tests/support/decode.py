@@ -44,13 +44,13 @@ def record(
 
 def triples(decoded: Decoded) -> set[tuple[str, str, tuple[str, ...]]]:
     """(location, value, decoding) of every leaf."""
-    return {(leaf.location, leaf.value, leaf.decoding) for leaf in decoded.leaves}
+    return {(str(leaf.location), leaf.value, leaf.decoding) for leaf in decoded.leaves}
 
 
 def by_location(decoded: Decoded) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for leaf in decoded.leaves:
-        out.setdefault(leaf.location, []).append(leaf.value)
+        out.setdefault(str(leaf.location), []).append(leaf.value)
     return out
 
 

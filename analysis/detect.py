@@ -302,6 +302,21 @@ _OWN_TEXT_KEYS = MESSAGE_TEXT_KEYS | frozenset(
 )
 """Names of a free text someone wrote; in the first person it is the writer's own words."""
 _EVENT_COLLECTIONS = frozenset({"event", "events"})
+_RATING_SIBLINGS = (
+    "rating",
+    "stars",
+    "star_rating",
+    "score",
+    "nps",
+    "nps_score",
+    "csat",
+    "satisfaction",
+    "question",
+    "question_id",
+    "question_text",
+)
+"""Siblings that make a free text the user's comment on a rating (Countly star rating, NPS and
+app-review prompts) or the user's answer to a survey question."""
 _EXPOSURE = KeyRule(
     "flag_exposure",
     "app_activity",
@@ -2008,6 +2023,13 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
             word = patterns.first_person(value)
             if word is not None:
                 return _OWN_WORDS, f"(the text is in the first person: {word!r})"
+            sib = ctx.of(path.parent_loc)
+            beside = next((k for k in _RATING_SIBLINGS if k in sib), None)
+            if beside is not None:
+                return (
+                    _OWN_WORDS,
+                    f"(beside {beside!r}: the user's comment on a rating or answer to a question)",
+                )
         return None, None
     if (
         (last in _PAGE_URL_KEYS or "_".join(last.split("_")[-2:]) in _PAGE_URL_KEYS)

@@ -932,3 +932,26 @@ def test_mobile_vitals_and_hang_reports_are_diagnostics() -> None:
     )
     assert "diagnostics" in at(dets, "[0].type")
     assert "diagnostics" in at(dets, "[1].type")
+
+
+def test_comments_on_ratings_and_answers_to_questions_are_user_content() -> None:
+    # Countly star-rating widget (`segmentation.rating` + `comment`), NPS/survey SDKs
+    events = [
+        {
+            "key": "[CLY]_star_rating",
+            "segmentation": {"rating": 4, "comment": "Gute App, Suche könnte schneller sein"},
+        }
+    ]
+    dets = run("https://stats.vendor-co.example/i", {"events": events})
+    assert "user_content" in at(dets, "segmentation.comment")
+    dets = run(
+        "https://survey.vendor-q.example/v1/responses",
+        {"answers": [{"question_id": "q2", "text": "Zu wenig Stellen in Berlin"}]},
+    )
+    assert "user_content" in at(dets, "answers[0].text")
+    # a rated item's title or a score's label is no comment: only free text under a text name
+    dets = run(
+        "https://survey.vendor-q.example/v1/responses",
+        {"rating": 4, "title": "Great app overall", "label": "Sehr gut bewertet"},
+    )
+    assert content(dets) == []

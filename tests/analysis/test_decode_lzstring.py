@@ -13,7 +13,7 @@ import json
 import random
 import urllib.parse
 
-from decode_support import record
+from support.decode import record
 
 from phonehome.analysis.decode import DecodeLimits, decode_record
 from phonehome.analysis.decode._lzstring import lz_decompress, starts_with_json

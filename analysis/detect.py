@@ -726,8 +726,8 @@ def _replay_rule(value: str, path: _Path) -> tuple[KeyRule | None, str | None]:
     timing records diagnostics (each one finding per batch or event, `_replay_head`)."""
     for name in reversed(path.norms[:-1]):
         if name in _REPLAY_TYPED:
-            if value.isdigit() or not value.strip("*•● "):
-                return None, None
+            if value.isdigit() or not value.strip("*•● ") or path.norms[-1] not in ("value", "text"):
+                return None, None  # a number, a masked value, the field's label
             return _REPLAY_TYPED_RULE, f"(typed into a form field: {name!r} of a session replay)"
         if name in _REPLAY_DEVTOOLS:
             return _REPLAY_DEVTOOLS_RULE, f"(a {name!r} message of a session replay)"

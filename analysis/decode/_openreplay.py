@@ -226,8 +226,97 @@ def _messages(data: bytes, limit: int) -> tuple[list[tuple[int, list[object]]], 
     return out, unknown, False
 
 
+_MOBILE_BATCH_META = 107
+
+_MOBILE: dict[int, tuple[str, str]] = {
+    92: ("MobileMetadata", "key:s value:s"),
+    93: ("MobileEvent", "name:s payload:s"),
+    94: ("MobileUserID", "id:s"),
+    95: ("MobileUserAnonymousID", "id:s"),
+    96: ("MobileScreenChanges", "x:u y:u width:u height:u"),
+    97: ("MobileCrash", "name:s reason:s stacktrace:s"),
+    98: ("MobileViewComponentEvent", "screenName:s viewName:s visible:b"),
+    100: ("MobileClickEvent", "label:s x:u y:u"),
+    101: ("MobileInputEvent", "value:s valueMasked:b label:s"),
+    102: ("MobilePerformanceEvent", "name:s value:u"),
+    103: ("MobileLog", "severity:s content:s"),
+    104: ("MobileInternalError", "content:s"),
+    105: ("MobileNetworkCall", "type:s method:s url:s request:s response:s status:u duration:u"),
+    106: ("MobileSwipeEvent", "label:s x:u y:u direction:s"),
+    107: ("MobileBatchMeta", "firstIndex:u"),
+}
+"""The mobile trackers' messages (openreplay `tracker/tracker-ios` `ORMessages.swift`, the same ids
+in `tracker-android` and `mobs/mobile_messages.rb`): each message is its type (varint), its
+timestamp (varint, ms) and its body (varint length, then the fields), and a batch starts with
+`MobileBatchMeta` (107)."""
+
+_MOBILE_SCHEMA = {
+    t: (name, tuple((f.partition(":")[0], f.partition(":")[2]) for f in spec.split()))
+    for t, (name, spec) in _MOBILE.items()
+}
+
+_EPOCH_MS = (1_400_000_000_000, 4_100_000_000_000)
+"""Plausible message timestamps (2014..2099): text or random bytes are not a mobile batch."""
+
+
+def _mobile_messages(data: bytes, limit: int) -> tuple[list[tuple[int, list[object]]], bool]:
+    end, pos = len(data), 0
+    out: list[tuple[int, list[object]]] = []
+    while pos < end:
+        if len(out) >= limit:
+            return out, True
+        t, pos = _uint(data, pos, end)
+        ts, pos = _uint(data, pos, end)
+        n, pos = _uint(data, pos, end)
+        stop = pos + n
+        if stop > end or not _EPOCH_MS[0] <= ts <= _EPOCH_MS[1] or (not out and t != _MOBILE_BATCH_META):
+            raise _Bad
+        schema = _MOBILE_SCHEMA.get(t)
+        if schema is None:
+            raise _Bad  # every message type of the mobile trackers is known
+        values, at = _fields(data, pos, stop, schema[1])
+        if at != stop:
+            raise _Bad
+        out.append((t, values))
+        pos = stop
+    if len(out) < 2:
+        raise _Bad
+    return out, False
+
+
+def _mobile(ctx: _Ctx, data: bytes, base: Location, chain: tuple[str, ...], depth: int) -> bool:
+    """A body that is a mobile tracker's batch: its messages walked as objects; else False."""
+    if len(data) < 10 or data[1] < 0x80:  # the timestamp after the type is a long varint
+        return False
+    try:
+        messages, cut = _mobile_messages(data, max(ctx.nodes_left, 0))
+    except _Bad:
+        return False
+    loc = base.step("openreplay")
+    if ctx.deep(depth + 1, loc, "OpenReplay mobile batch"):
+        return True
+    if cut:
+        ctx.note(f"max_nodes {ctx.lim.max_nodes} at {loc}: OpenReplay batch cut after that many messages")
+    nodes: list[object] = []
+    for t, values in messages:
+        name, spec = _MOBILE_SCHEMA[t]
+        fields = dict(zip((f for f, _ in spec), values, strict=False))
+        if t == 92:  # MobileMetadata: the key names the value
+            fields = {str(fields["key"]): fields["value"]}
+        obj = {
+            f: _Num(v) if type(v) is int else ("true" if v else "false") if type(v) is bool else v
+            for f, v in fields.items()
+        }
+        nodes.append({name: next(iter(obj.values()))} if len(obj) == 1 and len(spec) == 1 else {name: obj})
+    _walk(ctx, nodes, loc, chain + ("openreplay",), None, depth + 1)
+    return True
+
+
 def _openreplay(ctx: _Ctx, data: bytes, base: Location, chain: tuple[str, ...], depth: int) -> bool:
-    """A body that is an OpenReplay batch: its messages walked as objects; else False."""
+    """A body that is an OpenReplay batch (web or mobile): its messages walked as objects; else
+    False."""
+    if len(data) > 1 and data[0] == _MOBILE_BATCH_META:
+        return _mobile(ctx, data, base, chain, depth)
     if len(data) < 4 or data[0] != _BATCH_METADATA or not 0 < data[1] <= _MAX_VERSION:
         return False
     try:

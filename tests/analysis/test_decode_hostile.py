@@ -615,3 +615,17 @@ def test_rrweb_hostile_events(event):
 def test_session_trace_hostile_nodes(node):
     decoded = decode_record(record(json.dumps([node] * 200).encode(), content_type="text/plain"))
     check(decoded)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"k\xf4\xa1\xc8\x9a\xe6\x33\x01\x28" * 30_000,  # many batch-meta messages
+        b"k\xf4\xa1\xc8\x9a\xe6\x33\xff\xff\xff\x0f",  # a body length past the end
+        b"k\xf4\xa1\xc8\x9a\xe6\x33\x01\x28^\xf4\xa1\xc8\x9a\xe6\x33\x05\x04\xff\xfe\x00\x01",
+        b"k" + b"\xff" * 100,
+    ],
+    ids=["many", "length", "bad-utf8", "varint"],
+)
+def test_openreplay_mobile_hostile_batches(body):
+    check(decode_record(record(body, content_type="application/octet-stream")))

@@ -458,3 +458,51 @@ def test_a_replay_message_type_says_what_a_generic_container_name_means() -> Non
     (det,) = [d for d in dets if d.category == "diagnostics"]
     assert det.rule == "key:replay_devtools"  # not `frames` read as stack frames
     assert det.location == "body.openreplay"
+
+
+def _mobile_msg(t: int, *fields: object, ts: int = 1_780_000_000_500) -> bytes:
+    """The mobile trackers' encoding (openreplay tracker-ios `ORMessage.contentData`): type, timestamp,
+    then the body as a length-prefixed blob of fields (str → length and UTF-8, int → varint, bool → 0/1)."""
+    body = b""
+    for v in fields:
+        if isinstance(v, bool):
+            body += bytes([v])
+        elif isinstance(v, int):
+            body += _uint(v)
+        else:
+            body += _string(str(v))
+    return _uint(t) + _uint(ts) + _uint(len(body)) + body
+
+
+MOBILE_BATCH = b"".join(
+    [
+        _mobile_msg(107, 40),  # MobileBatchMeta(firstIndex)
+        _mobile_msg(94, "member-77120"),  # MobileUserID
+        _mobile_msg(92, "city", "Leipzig"),  # MobileMetadata
+        _mobile_msg(98, "OrderScreen", "SendButton", True),  # MobileViewComponentEvent
+        _mobile_msg(101, "Please ring twice", False, "Delivery note"),  # MobileInputEvent
+        _mobile_msg(103, "error", "Payment sheet failed to load"),  # MobileLog
+    ]
+)
+
+
+def test_openreplay_mobile_batch() -> None:
+    out = by_location(decode_record(record(MOBILE_BATCH, content_type=OCTET)))
+    head = "body.openreplay:"
+    assert out[f"{head}[0].MobileBatchMeta"] == ["40"]
+    assert out[f"{head}[1].MobileUserID"] == ["member-77120"]
+    assert out[f"{head}[2].MobileMetadata.city"] == ["Leipzig"]
+    assert out[f"{head}[3].MobileViewComponentEvent.screenName"] == ["OrderScreen"]
+    assert out[f"{head}[4].MobileInputEvent.value"] == ["Please ring twice"]
+    dets = detect_request(
+        "https://replay.example-sessions.io/ingest/v1/mobile/i", MOBILE_BATCH, content_type=OCTET
+    )
+    assert "user_id" in found_at(dets, "[1].MobileUserID")
+    assert "location_coarse" in found_at(dets, "MobileMetadata.city")
+    assert "user_content" in found_at(dets, "MobileInputEvent.value")
+    assert "user_content" not in found_at(dets, "MobileInputEvent.label")  # the field's label
+    assert "app_activity" in found_at(dets, "MobileViewComponentEvent.screenName")
+    assert "diagnostics" in found_at(dets, "body.openreplay")  # the log
+    for body in (MOBILE_BATCH[:-2], b"kitten pictures are nice", _mobile_msg(94, "x") + MOBILE_BATCH):
+        decoded = decode_record(record(body, content_type=OCTET))
+        assert not [leaf for leaf in decoded.leaves if "openreplay" in leaf.decoding]

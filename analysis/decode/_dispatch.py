@@ -98,7 +98,12 @@ def _bytes(
         return True
 
     # Binary formats sniffed by their first bytes and whole structure.
-    if top and data[0] in (0x51, 0x6B) and hint in (None, "text") and _openreplay(ctx, data, base, chain, depth):
+    if (
+        top
+        and data[0] in (0x51, 0x6B)
+        and hint in (None, "text")
+        and _openreplay(ctx, data, base, chain, depth)
+    ):
         if blob:
             ctx.blob(base, data, chain)
         return True

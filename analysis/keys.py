@@ -294,6 +294,18 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
     if last in ("text", "label", "url", "title", "name") and prev in _TARGET_WORDS:
         # `link_text`, `$el_text`, `button_label`, OpenTelemetry's `app.widget.name`: what the user tapped
         return _CONCEPT_RULES["target"]
+    if last in ("sessions", "visits", "launches", "opens") and prev in (
+        "total",
+        "num",
+        "number",
+        "count",
+        "lifetime",
+    ):
+        return _CONCEPT_RULES["session"]  # `total_sessions`, `num_visits`
+    if ("active" in tokens and ("days" in tokens or "day" in tokens)) or (
+        "days" in tokens and "since" in tokens and not _SETTING_WORDS.intersection(tokens)
+    ):
+        return _CONCEPT_RULES["session"]  # `active_days`, `days_since_last_session`, `days_since_install`
     if last in _LAUNCH_MEASURES and (
         prev in ("launch", "launches", "opens") or (prev == "open" and ("app" in tokens or "first" in tokens))
     ):

@@ -955,3 +955,18 @@ def test_comments_on_ratings_and_answers_to_questions_are_user_content() -> None
         {"rating": 4, "title": "Great app overall", "label": "Sehr gut bewertet"},
     )
     assert content(dets) == []
+
+
+def test_session_totals_and_active_days_are_session_telemetry() -> None:
+    # engagement profiles of CRM and rating SDKs: `total_sessions`, `numVisits`, `days_since_install`,
+    # `active_days`; a setting with days (`max_days_since_prompt`) is no measurement
+    body = {"total_sessions": 41, "numVisits": 17, "days_since_install": 23, "active_days": 12}
+    dets = run("https://api.vendor-rt.example/v1/profile", body)
+    for name in body:
+        assert "app_activity" in at(dets, name), name
+    assert (
+        activity(
+            run("https://api.vendor-rt.example/v1/cfg", {"max_days_since_prompt": 30, "retention_days": 90})
+        )
+        == []
+    )

@@ -506,3 +506,10 @@ def test_openreplay_mobile_batch() -> None:
     for body in (MOBILE_BATCH[:-2], b"kitten pictures are nice", _mobile_msg(94, "x") + MOBILE_BATCH):
         decoded = decode_record(record(body, content_type=OCTET))
         assert not [leaf for leaf in decoded.leaves if "openreplay" in leaf.decoding]
+
+
+def test_a_replay_performance_span_is_diagnostics() -> None:
+    span = {"op": "memory", "data": {"memory": {"usedJSHeapSize": 3_850_098}}, "startTimestamp": 1.5}
+    events = [{"type": 5, "data": {"tag": "performanceSpan", "payload": span}, "timestamp": 9}]
+    dets = detect_request("https://errors.example-monitor.io/api/3/envelope/", {"recording": events})
+    assert "diagnostics" in found_at(dets, "recording[0]>rrweb")

@@ -662,3 +662,15 @@ def test_an_id_beside_a_type_naming_a_payload_beside_it_is_not_the_persons() -> 
         {"type": "profile", "profile": {"Name": "Kim Probe"}, "id": "ACC-6Z4-8R9-W57Z"},
     )
     assert "user_id" not in at(envelope, "body.json:id")
+
+
+def test_ids_after_collections_of_people_in_a_path() -> None:
+    for path, i in (
+        ("/v2/leads/L-88213/notes", 2),
+        ("/api/recipients/r_4471aa", 2),
+        ("/hr/employees/E-1021", 2),
+    ):
+        dets = run(f"https://api.vendor-r2.example{path}")
+        assert "user_id" in at(dets, f"path[{i}]"), path
+    quiet = run("https://api.vendor-r2.example/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Calls")
+    assert not [d for d in quiet if d.category == "user_id"]

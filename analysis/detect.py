@@ -399,6 +399,8 @@ _VIEW_HITS = frozenset(
 )
 """Values that type a hit as a page or screen view, whatever the key (`t=pageview`, Plausible's
 `n: pageview`, `type: screen_view`)."""
+_BATCH_NAMES = frozenset({"batch", "events", "hits", "requests", "data", "logs", "messages", "records"})
+"""Arrays whose entries are tracking hits (`batch[0].type: page`)."""
 _VIEW_HIT = KeyRule("view_hit", "app_activity", Shape.ANY, "a page or screen view", True)
 _SHARE_KEYS = frozenset({"feature", "action", "intent", "purpose", "method", "use_case"})
 _SHARE_VALUES = frozenset({"share", "sharing", "shared", "invite", "referral", "refer"})
@@ -1996,6 +1998,10 @@ def _activity_rule(value: str, path: _Path, ctx: RecordContext) -> tuple[KeyRule
                 return _DIAGNOSTIC_ITEM, "(the item's type)"
             if kind in _SESSION_MARKS:
                 return _SESSION_MARK, "(the item's type: a session begun, ended or reported)"
+            if kind in ("page", "screen") and (
+                len(path.norms) == 1 or (len(path.norms) == 2 and path.norms[0] in _BATCH_NAMES)
+            ):
+                return _VIEW_HIT, "(a hit or batch entry typed as a page or screen view)"
         return None, None
     if last in _CRASH_PLACE_KEYS and _beside_error(ctx, path.parent_loc):
         return _CRASH_PLACE, "(beside the error of a crash report)"

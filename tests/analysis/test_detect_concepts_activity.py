@@ -970,3 +970,13 @@ def test_session_totals_and_active_days_are_session_telemetry() -> None:
         )
         == []
     )
+
+
+def test_hits_typed_page_or_screen_at_the_top_are_views() -> None:
+    # CleverTap-style query hits (`type=page`), Segment `page` calls without a name in a batch
+    assert "app_activity" in at(run("https://eu1.vendor-ct.example/a?t=96&type=page&rn=2"), "query:type")
+    body = {"batch": [{"type": "page", "properties": {"path": "/"}, "anonymousId": "a-1"}]}
+    assert "app_activity" in at(run("https://api.vendor-x.example/v1/batch", body), "batch[0].type")
+    # a nested object typed `page` (a CMS block, a pagination cursor) is no view
+    body = {"blocks": [{"content": {"type": "page", "id": "p-1"}}], "cursor": {"type": "page"}}
+    assert activity(run("https://api.cms-x.example/v1/blocks", body)) == []

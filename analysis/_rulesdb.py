@@ -116,7 +116,10 @@ WORD_LISTS |= frozenset(
     # the app-activity, diagnostics and user-content concepts (analysis/detect.py `_activity_*`)
     "bookkeeping_event_codes session_event_codes activity_verbs runtime_namespaces runtime_objects page_url_keys "
     "request_context order_collections line_items line_fields activity_records first_person_words "
-    "breadcrumb_kinds diagnostic_item_types bookkeeping_subjects bookkeeping_changes session_starts".split()
+    "breadcrumb_kinds diagnostic_item_types bookkeeping_subjects bookkeeping_changes session_starts "
+    "sdk_operations metric_objects event_collections rating_siblings chat_containers chat_messages media_names "
+    "batch_names share_keys share_values breadcrumb_fields crash_place_keys item_type_keys session_marks "
+    "text_wrappers".split()
 )
 WORD_LISTS |= frozenset(
     # session replay: what the messages of a replay decoder carry (analysis/detect.py `_replay_rule`)

@@ -253,7 +253,7 @@ _HARDWARE_ID_WORDS = _WORDS.set("hardware_id_words")
 _BOOKKEEPING_EVENT_CODES = _WORDS.set("bookkeeping_event_codes")
 _BOOKKEEPING_SUBJECTS = _WORDS.set("bookkeeping_subjects")
 _BOOKKEEPING_CHANGES = _WORDS.set("bookkeeping_changes")
-_SDK_OPERATIONS = frozenset({"fetch", "sync", "flush", "poll", "handshake"})
+_SDK_OPERATIONS = _WORDS.set("sdk_operations")
 """Words of an event named as the SDK's own operation (`wzrk_fetch`): not something the user did."""
 _SESSION_STARTS = _WORDS.set("session_starts")
 _SESSION_START = KeyRule("session_start", "app_activity", Shape.ANY, "when a session started", True)
@@ -269,7 +269,7 @@ _PAGE_URL_KEYS = _WORDS.set("page_url_keys")
 _PAGE_SUFFIXES = ("_url", "_uri", "_path", "_location", "_page")
 """Endings of prefixed page names (`[Amplitude] Page URL` → `amplitude_page_url`)."""
 _REQUEST_CONTEXT = _WORDS.set("request_context")
-_METRIC_OBJECTS = frozenset({"metric", "metrics", "series", "counters", "gauges", "histograms"})
+_METRIC_OBJECTS = _WORDS.set("metric_objects")
 _METRIC_NAME_KEYS = frozenset({"name", "metric", "metric_name"})
 _ORDER_COLLECTIONS = _WORDS.set("order_collections")
 _LINE_ITEMS = _WORDS.set("line_items")
@@ -301,20 +301,8 @@ _OWN_TEXT_KEYS = MESSAGE_TEXT_KEYS | frozenset(
     }
 )
 """Names of a free text someone wrote; in the first person it is the writer's own words."""
-_EVENT_COLLECTIONS = frozenset({"event", "events"})
-_RATING_SIBLINGS = (
-    "rating",
-    "stars",
-    "star_rating",
-    "score",
-    "nps",
-    "nps_score",
-    "csat",
-    "satisfaction",
-    "question",
-    "question_id",
-    "question_text",
-)
+_EVENT_COLLECTIONS = _WORDS.set("event_collections")
+_RATING_SIBLINGS = _WORDS.lists["rating_siblings"]
 """Siblings that make a free text the user's comment on a rating (Countly star rating, NPS and
 app-review prompts) or the user's answer to a survey question."""
 _EXPOSURE = KeyRule(
@@ -324,26 +312,8 @@ _EXPOSURE = KeyRule(
     "exposures of an experiment or feature flag (what the user was shown)",
     True,
 )
-_CHAT_CONTAINERS = frozenset(
-    {
-        "channel",
-        "channels",
-        "chat",
-        "chats",
-        "conversation",
-        "conversations",
-        "dms",
-        "group_channels",
-        "groups",
-        "open_channels",
-        "room",
-        "rooms",
-        "spaces",
-        "thread",
-        "threads",
-    }
-)
-_CHAT_MESSAGES = frozenset({"message", "messages", "replies", "reply", "send_message"})
+_CHAT_CONTAINERS = _WORDS.set("chat_containers")
+_CHAT_MESSAGES = _WORDS.set("chat_messages")
 _CHAT_MESSAGE = KeyRule("chat_message", "user_content", Shape.MESSAGE, "a message written in a chat", True)
 _MEDIA_MAGIC = (
     ("/9j/", "JPEG image"),
@@ -358,28 +328,7 @@ _MEDIA_MAGIC = (
 )
 """Base64 openings of media files (the format's magic bytes, base64-encoded)."""
 _MEDIA_INITIALS = frozenset("d/iRATSI")
-_MEDIA_NAMES = frozenset(
-    {
-        "photo",
-        "photos",
-        "image",
-        "images",
-        "picture",
-        "pic",
-        "avatar",
-        "selfie",
-        "attachment",
-        "attachments",
-        "file",
-        "audio",
-        "voice",
-        "video",
-        "media",
-        "scan",
-        "recording",
-        "upload",
-    }
-)
+_MEDIA_NAMES = _WORDS.set("media_names")
 """Names under which an inline media file is the user's (not a page's `src` or an icon)."""
 _VIEW_HITS = frozenset(
     {
@@ -399,44 +348,31 @@ _VIEW_HITS = frozenset(
 )
 """Values that type a hit as a page or screen view, whatever the key (`t=pageview`, Plausible's
 `n: pageview`, `type: screen_view`)."""
-_BATCH_NAMES = frozenset({"batch", "events", "hits", "requests", "data", "logs", "messages", "records"})
+_BATCH_NAMES = _WORDS.set("batch_names")
 """Arrays whose entries are tracking hits (`batch[0].type: page`)."""
 _VIEW_HIT = KeyRule("view_hit", "app_activity", Shape.ANY, "a page or screen view", True)
-_SHARE_KEYS = frozenset({"feature", "action", "intent", "purpose", "method", "use_case"})
-_SHARE_VALUES = frozenset({"share", "sharing", "shared", "invite", "referral", "refer"})
+_SHARE_KEYS = _WORDS.set("share_keys")
+_SHARE_VALUES = _WORDS.set("share_values")
 _SHARED = KeyRule(
     "share_action", "app_activity", Shape.ANY, "the user sharing or inviting (a share link's purpose)", True
 )
 _SDK_HEALTH_WHAT = "the SDK's own health data"
 """The `what` of the keys.toml rules naming an SDK's health report (`sdk_health`, `hc`)."""
 _BREADCRUMB_KINDS = _WORDS.set("breadcrumb_kinds")
-_BREADCRUMB_FIELDS = frozenset({"to", "from", "name", "message", "target", "label"})
-_CRASH_PLACE_KEYS = frozenset({"transaction", "context", "route", "screen", "view", "page", "activity"})
+_BREADCRUMB_FIELDS = _WORDS.set("breadcrumb_fields")
+_CRASH_PLACE_KEYS = _WORDS.set("crash_place_keys")
 _ERROR_OBJECT_NAMES = frozenset(
     {"crash", "error", "errors", "exception", "exceptions", "fault", "jserrors", "stacktrace"}
 )
 _DIAGNOSTIC_ITEM_TYPES = _WORDS.set("diagnostic_item_types")
-_ITEM_TYPE_KEYS = frozenset({"type", "kind", "event_type", "base_type", "item_type", "entry_type", "action"})
-_SESSION_MARKS = frozenset(
-    {
-        "session",
-        "start_session",
-        "session_start",
-        "session_started",
-        "begin_session",
-        "end_session",
-        "session_end",
-        "session_ended",
-        "on_session",
-        "session_update",
-    }
-)
+_ITEM_TYPE_KEYS = _WORDS.set("item_type_keys")
+_SESSION_MARKS = _WORDS.set("session_marks")
 """Item types and URL path segments that report a session (AppCenter `type: startSession`, Sentry
 envelope items `type: session`, Kochava `action: session`, OneSignal `/players/{id}/on_session`)."""
 _SESSION_MARK = KeyRule(
     "session_report", "app_activity", Shape.ANY, "a session begun, ended or reported", True
 )
-_TEXT_WRAPPERS = frozenset({"string_value", "stringvalue", "value", "v", "val"})
+_TEXT_WRAPPERS = _WORDS.set("text_wrappers")
 """Typed-value wrappers of a text (Firestore `text: {stringValue: …}`): read by the parent's name."""
 _ACTIVITY_LAST_NAMES = (
     _PAGE_URL_KEYS

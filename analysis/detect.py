@@ -110,6 +110,8 @@ MAX_VALUE_CHARS = 500
 
 _IDENTIFIERS = frozenset({"advertising_id", "device_id", "user_id"})
 _STRONG_IDS = frozenset({"advertising_id", "device_id"})
+_PATH_NAMED = frozenset({"advertising_id", "device_id", "user_id", "contact_info"})
+"""Categories a path segment takes from the segment before it (`/external_id/{id}`)."""
 """Ids whose value, named so once in a request, is that id wherever it appears (`_same_value_same_id`)."""
 _OTLP_PATH = re.compile(r"/v1/(traces|logs|metrics)$")
 """OTLP/HTTP export paths (OpenTelemetry protocol spec): the body is telemetry of the app's code."""
@@ -1390,6 +1392,12 @@ class Detector:
         segs = ctx.path_segments
         if 0 < i < len(segs) and keys.normalise(segs[i - 1]) in COLLECTIONS:
             return _COLLECTION_ID, f"after the collection '/{segs[i - 1]}/'"
+        if 0 < i < len(segs) and 2 < len(segs[i - 1]) <= 40:
+            # `/users/by/external_id/{id}`, `/lookup/email/{address}`: the segment before names
+            # the value, as a key names it in a body
+            named = keys.lookup(segs[i - 1])
+            if named is not None and named.category in _PATH_NAMED and not named.container:
+                return named, f"(named by the path segment '/{segs[i - 1]}/' before it)"
         return None, None
 
     @staticmethod

@@ -674,3 +674,12 @@ def test_ids_after_collections_of_people_in_a_path() -> None:
         assert "user_id" in at(dets, f"path[{i}]"), path
     quiet = run("https://api.vendor-r2.example/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Calls")
     assert not [d for d in quiet if d.category == "user_id"]
+
+
+def test_a_path_segment_named_by_the_segment_before_it() -> None:
+    dets = run("https://api.vendor-o2.example/apps/a1/users/by/external_id/kim-40913")
+    assert "user_id" in at(dets, "path[5]")
+    mail = run("https://api.vendor-o2.example/v1/lookup/email/kim.probe%40mailbox.org")
+    assert "contact_info" in {d.category for d in mail}
+    quiet = run("https://api.vendor-o2.example/v1/lookup/status/active2")
+    assert not [d for d in quiet if d.category in ("user_id", "contact_info")]

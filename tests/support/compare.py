@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
+from phonehome.analysis.profile import load_profile
+
 REPO = Path(__file__).resolve().parents[2]
 CAPTURES = REPO / "captures"
 sys.path.insert(0, str(CAPTURES))
@@ -45,11 +47,10 @@ def record_steps(
 ) -> Path:
     """Record one of the step-list scripts (`make_tiktok_format`, `make_career_app`) into `out`;
     `steps` replaces the script's own list (hostile or timed variants)."""
+    # Lazy: captures/_recorder.py (mitmdump, the addon) only when something is recorded; conftest imports this module.
     from _recorder import record
 
     script = capture_script(name)
-    from phonehome.analysis.profile import load_profile
-
     profile = load_profile(script.PROFILE)
     record(
         out,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from rich.console import Console
 
 from phonehome.store import JsonlWriter, SessionStore
 
@@ -168,10 +171,6 @@ async def wait_for(pilot: Any, predicate: Callable[[], bool], timeout: float = 5
 def screen_segments(app: Any) -> list[Any]:
     """The text segments the app would write to the terminal for a full repaint (cursor
     movements, which the compositor adds itself, left out)."""
-    import io
-
-    from rich.console import Console
-
     width, height = app.size
     console = Console(
         width=width,

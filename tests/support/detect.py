@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from phonehome.analysis.decode import decode_record
+from phonehome.analysis.detect import Detector
 from phonehome.analysis.location import Location
 from phonehome.analysis.model import Decoded, Leaf, Record
 from phonehome.analysis.profile import Profile, load_profile, parse_profile
@@ -109,12 +111,6 @@ def detect_request(
 ) -> list:
     """Detections of one synthetic request, decoded by the real decoder: a JSON body (dict or text),
     a form body (`form=True`) or bytes (`content_type`, default protobuf)."""
-    import base64 as _b64
-    import json as _json
-
-    from phonehome.analysis.decode import decode_record
-    from phonehome.analysis.detect import Detector
-
     req: dict[str, Any] = {
         "method": "POST" if body is not None else "GET",
         "url": url,
@@ -122,13 +118,13 @@ def detect_request(
     }
     if body is not None:
         if isinstance(body, bytes):
-            req["body_b64"] = _b64.b64encode(body).decode()
+            req["body_b64"] = base64.b64encode(body).decode()
             req["headers"].append(("Content-Type", content_type or "application/x-protobuf"))
         elif form:
             req["body_text"] = body
             req["headers"].append(("Content-Type", "application/x-www-form-urlencoded"))
         else:
-            req["body_text"] = body if isinstance(body, str) else _json.dumps(body)
+            req["body_text"] = body if isinstance(body, str) else json.dumps(body)
             req["headers"].append(("Content-Type", "application/json"))
     record = record_from_request(req)
     return Detector(profile).detect(record, decode_record(record))

@@ -15,11 +15,11 @@ from typing import Any
 from phonehome.hooks.build import build_agent, bundle_path
 from phonehome.hooks.host import AgentConfig, HookHost, Target
 from phonehome.store import SessionStore, read_jsonl
+from support.tools import require_tool
 
 REPO = Path(__file__).resolve().parents[2]
 JAVA_SRC = REPO / "tests" / "java" / "src"
 JAVA = "/usr/bin/java"
-JAVAC = shutil.which("javac") or "/usr/bin/javac"
 
 _lock = threading.Lock()
 _built: set[str] = set()
@@ -47,9 +47,10 @@ def java_classes() -> Path:
     marker = out / ".complete"
     with _lock:
         if not marker.exists():
+            javac = require_tool("javac", "apt-get install -y default-jdk-headless")
             tmp = Path(tempfile.mkdtemp(prefix="phonehome-javac-"))
             subprocess.run(
-                [JAVAC, "-d", str(tmp), *map(str, sources)], check=True, capture_output=True, timeout=120
+                [javac, "-d", str(tmp), *map(str, sources)], check=True, capture_output=True, timeout=120
             )
             (tmp / ".complete").write_text("ok")
             if out.exists():

@@ -12,6 +12,7 @@ the summary tests to it is `SESSION_SOURCE = "sample"`.
 from __future__ import annotations
 
 import http.server
+import json
 import struct
 import subprocess
 import threading
@@ -22,9 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mitmproxy import io
+from mitmproxy.test import tflow
+
 from phonehome.analysis.consent import label_consent
 from phonehome.analysis.schema import Col, findings_frame
-from phonehome.analysis.sessions import SessionData
+from phonehome.analysis.sessions import SessionData, load_inputs, load_session
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "captures" / "sample"
@@ -245,8 +249,6 @@ def synthetic_session(rows: list[dict[str, Any]] | None = None, *, app: str = AP
 
 def sample_session() -> SessionData:
     """The bundled sample session, replayed from its flow file when there is one."""
-    from phonehome.analysis.sessions import load_inputs, load_session
-
     if (SAMPLE / "flows.mitm").exists():
         return load_inputs([SAMPLE])
 
@@ -440,11 +442,6 @@ def png_info(path: Path) -> tuple[int, int, int]:
 def write_hostile_flows(path: Path, port: int) -> Path:
     """A mitmproxy flow file whose requests carry the payloads in the host, path, query keys,
     header names, JSON keys and values, next to values of the sample device profile."""
-    import json as _json
-
-    from mitmproxy import io
-    from mitmproxy.test import tflow
-
     bad = payloads(port)
     with path.open("wb") as fh:
         writer = io.FlowWriter(fh)
@@ -455,7 +452,7 @@ def write_hostile_flows(path: Path, port: int) -> Path:
             f.request.path = f"/{p}/collect?{p}={ADID}&gaid={ADID}"
             f.request.headers[f"X-{p}"] = ADID
             f.request.headers["content-type"] = "application/json"
-            f.request.content = _json.dumps(
+            f.request.content = json.dumps(
                 {
                     p: ADID,
                     "email": "lena.beispiel@posteo.de",

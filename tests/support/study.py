@@ -8,6 +8,7 @@ its own set of SDKs, its own identifiers and its own duration. Some captures are
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import random
@@ -52,8 +53,6 @@ def _template() -> http.HTTPFlow:
 
 
 def _body(req: dict[str, Any]) -> bytes:
-    import base64
-
     if "body_b64" in req:
         return base64.b64decode(req["body_b64"])
     return str(req.get("body_text", "")).encode("utf-8")

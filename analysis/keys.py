@@ -239,6 +239,10 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
             return _CONCEPT_RULES["user_id"]
     if prev == "event" and last in _EVENT_PARTS and tokens[0] == "event":
         return _CONCEPT_RULES["event"]
+    if prev in _GOAL_WORDS and last in ("name", "type", "key", "label", "category") and len(tokens) == 2:
+        return _CONCEPT_RULES[
+            "event"
+        ]  # `goal_name`, `conversion_type`, `step_name`: which one the user reached
     if last == "session" and prev in ("begin", "end", "start", "stop", "open", "close", "resume"):
         return _CONCEPT_RULES["session"]
     if "fingerprint" in tokens and (last in _ID_WORDS or last == "fingerprint"):
@@ -335,6 +339,10 @@ SETTING_WORDS = _SETTING_WORDS = frozenset(
 """Words of a setting (`session_timeout_ms`, `$configured_session_timeout_ms`), not a measurement."""
 _SCREEN_KINDS = frozenset({"full", "split", "lock", "splash", "touch", "home", "second", "external"})
 """`full_screen`, `lock_screen`: a display mode or the device's screen, not a screen of the app."""
+_GOAL_WORDS = frozenset(
+    {"goal", "conversion", "interaction", "milestone", "achievement", "step", "funnel", "trigger", "activity"}
+)
+"""`<goal>_name`: the goal, conversion, step or in-app activity the user reached (an event)."""
 _TIME_UNITS = frozenset({"ms", "msec", "time", "seconds", "secs", "unixtime", "timestamp"})
 _TARGET_WORDS = frozenset(
     {"click", "clicked", "link", "button", "element", "el", "cta", "tap", "tapped", "target", "widget"}

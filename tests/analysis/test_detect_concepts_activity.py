@@ -980,3 +980,22 @@ def test_hits_typed_page_or_screen_at_the_top_are_views() -> None:
     # a nested object typed `page` (a CMS block, a pagination cursor) is no view
     body = {"blocks": [{"content": {"type": "page", "id": "p-1"}}], "cursor": {"type": "page"}}
     assert activity(run("https://api.cms-x.example/v1/blocks", body)) == []
+
+
+def test_goals_steps_and_search_queries_by_their_parent() -> None:
+    # goal/conversion/step names of engagement SDKs; `search.query` objects
+    body = {"event": "goal_reached", "goal_name": "first_application", "step_name": "upload_cv"}
+    dets = run("https://api.vendor-y.example/v1/t", body)
+    assert "app_activity" in at(dets, "goal_name")
+    assert "app_activity" in at(dets, "step_name")
+    assert "app_activity" in at(
+        run("https://api.vendor-y.example/v1/s", {"search": {"query": "Mechatroniker"}}), "search.query"
+    )
+    assert (
+        activity(
+            run(
+                "https://api.vendor-y.example/v1/g", {"graphql": {"query": "query Me { id }"}, "step_size": 5}
+            )
+        )
+        == []
+    )

@@ -147,7 +147,8 @@ class RecordContext:
         self._anchors: dict[str, tuple[Location | None, str, str]] = {}
         self._event_call: bool | None = None
         self._places: dict[str, bool] = {}
-        self._values: dict[Location, str] | None = None
+        self._values: dict[int, str] | None = None
+        """Leaf values by `id` of their location: one record's locations are interned together."""
         self._url_path = url_path
         self.memo: dict[str, bool] = {}
         """Record-level concepts `analysis.detect` computes on first use (`order`, `crm_record`)."""
@@ -185,8 +186,8 @@ class RecordContext:
     def value_at(self, location: Location) -> str | None:
         """The value of the leaf at `location` (protobuf leaves have numbers, not names)."""
         if self._values is None:
-            self._values = {leaf.location: leaf.value for leaf, _ in self._items}
-        return self._values.get(location)
+            self._values = {id(leaf.location): leaf.value for leaf, _ in self._items}
+        return self._values.get(id(location))
 
     def holds_object(self, location: Location) -> bool:
         """Some leaf of the record is inside an object or an encoded value at `location` (`x[1].a`,
@@ -195,7 +196,7 @@ class RecordContext:
             if path.sibling_key is None:
                 continue
             node = leaf.location
-            while node.parent is not None and node.parent is not location and node.parent != location:
+            while node.parent is not None and node.parent is not location:
                 node = node.parent
             if node.parent is not None and node.kind != INDEX:
                 return True
@@ -240,7 +241,7 @@ class RecordContext:
             if path.sibling_key is None or path.parent_loc == holder:
                 continue
             node = leaf.location
-            while node.parent is not None and node.parent is not anchor and node.parent != anchor:
+            while node.parent is not None and node.parent is not anchor:
                 node = node.parent
             if node.parent is None or (node.kind != KEY and node.kind != PARAM):
                 continue

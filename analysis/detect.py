@@ -1786,34 +1786,37 @@ class Detector:
         if not cands:
             return []
         # a known value found in an encoded leaf and in what it decodes to: keep the decoded one
-        # (`Location.ancestors` lists the encoded locations a decoded one came from: linear)
-        known_parents: set[tuple[Location, str]] = set()
+        # (`Location.ancestors` lists the encoded locations a decoded one came from: linear).
+        # Locations are keyed by identity: one record's are interned together (one object per
+        # location), and `id` costs no Python-level hash.
+        known_parents: set[tuple[int, str]] = set()
         for c in cands:
             if c.known_name is not None:
-                known_parents.update((a, c.known_name) for a in c.location.ancestors)
-        whole: dict[Location, set[str]] = {}
+                known_parents.update((id(a), c.known_name) for a in c.location.ancestors)
+        whole: dict[int, set[str]] = {}
         for c in cands:
             if c.whole_known:
-                whole.setdefault(c.location, set()).add(c.category)
-        groups: dict[tuple[Location, str], list[_Cand]] = {}
+                whole.setdefault(id(c.location), set()).add(c.category)
+        groups: dict[tuple[int, str], list[_Cand]] = {}
         for c in cands:
+            at = id(c.location)
             if c.known_name is not None:
-                if (c.location, c.known_name) in known_parents:
+                if (at, c.known_name) in known_parents:
                     continue
             elif (
-                c.location in whole
-                and c.category not in whole[c.location]
+                at in whole
+                and c.category not in whole[at]
                 and c.category in _IDENTIFIERS
-                and whole[c.location] & _IDENTIFIERS
+                and whole[at] & _IDENTIFIERS
             ):
                 # the leaf is a known identifier of another kind (`device_id=<Android ID>`); other
                 # categories stay (a clipboard text sent as a search is clipboard and app
                 # activity, a hashed e-mail as a member id is contact info and a user id)
                 continue
-            groups.setdefault((c.location, c.category), []).append(c)
+            groups.setdefault((at, c.category), []).append(c)
         # the same category in an encoded value and in what it decodes to (`query:uid` holding
         # base64 and `query:uid>base64`): report the decoded one, where the evidence is readable
-        parents = {(a, category) for loc, category in groups for a in loc.ancestors}
+        parents = {(id(a), g[0].category) for g in groups.values() for a in g[0].location.ancestors}
         for key in [k for k in groups if k in parents]:
             del groups[key]
         out: list[Detection] = []

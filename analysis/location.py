@@ -423,7 +423,7 @@ class Location:
         """This location is `other` or was reached through it (`other` is on its chain)."""
         node: Location | None = self
         while node is not None:
-            if node is other or node == other:
+            if node is other:  # (one record's locations are interned together)
                 return True
             node = node.parent
         return False

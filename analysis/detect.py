@@ -255,6 +255,12 @@ _HARDWARE_ID_WORDS = _WORDS.set("hardware_id_words")
 _BOOKKEEPING_EVENT_CODES = _WORDS.set("bookkeeping_event_codes")
 _BOOKKEEPING_SUBJECTS = _WORDS.set("bookkeeping_subjects")
 _BOOKKEEPING_CHANGES = _WORDS.set("bookkeeping_changes")
+_LOG_LINE_RE = re.compile(
+    r"(?m)^(?:\d{4}-\d{2}-\d{2}[ T]|\d{2}-\d{2} )\d{2}:\d{2}:\d{2}(?:[.,]\d{1,6})?\S*\s+"
+    r"(?:\d+\s+\d+\s+)?\[?(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|CRITICAL|[VDIWEF])\]?[\s/:]"
+)
+"""A log line as loggers and logcat write it: a time stamp, then a level (`2026-12-04 10:00:01 INFO …`,
+`12-04 10:00:01.123  4711  4712 E Tag: …`)."""
 _SDK_OPERATIONS = _WORDS.set("sdk_operations")
 """Words of an event named as the SDK's own operation (`wzrk_fetch`): not something the user did."""
 _SESSION_STARTS = _WORDS.set("session_starts")
@@ -1757,6 +1763,8 @@ class Detector:
                 )
         if ("Exception" in value or "Error" in value) and _EXCEPTION_RE.search(value):
             add("diagnostics", "pattern:exception-class", 0.75, "value names an exception class", value)
+        if n >= 20 and c0.isdigit() and (value[2] == "-" or value[4] == "-") and _LOG_LINE_RE.search(value):
+            add("diagnostics", "pattern:log-line", 0.7, "value holds log lines (time stamp and level)", value)
         if c0 == "i" and value.startswith("iglu:"):
             m = _IGLU_RE.match(value)
             if m and not m.group(1).endswith(_IGLU_ENVELOPES) and not m.group(1).endswith("_context"):

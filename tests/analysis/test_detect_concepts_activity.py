@@ -999,3 +999,20 @@ def test_goals_steps_and_search_queries_by_their_parent() -> None:
         )
         == []
     )
+
+
+def test_log_lines_with_a_time_stamp_and_a_level_are_diagnostics() -> None:
+    # a logger's line and Android logcat's format, sent as text
+    for text in (
+        "2026-12-04 10:00:01 INFO upload started for job 4471",
+        "12-04 10:00:01.123  4711  4712 E Azubi: failed",
+    ):
+        dets = run("https://logs.vendor-l.example/v1/input", {"payload_text": text})
+        assert "diagnostics" in at(dets, "payload_text"), text
+    assert (
+        run(
+            "https://logs.vendor-l.example/v1/input",
+            {"payload_text": "2026-12-04 meeting at 10:00 INFO desk"},
+        )
+        == []
+    )

@@ -487,7 +487,7 @@ _REPLAY_SCREEN_RULE = KeyRule(
     "replay_screen",
     "app_activity",
     Shape.ANY,
-    "a recording of the screen (what it showed, where the user went, what they clicked)",
+    "what the screen showed, where the user went and what they clicked",
     True,
     container=True,
 )
@@ -495,7 +495,7 @@ _REPLAY_DEVTOOLS_RULE = KeyRule(
     "replay_devtools",
     "diagnostics",
     Shape.ANY,
-    "the app's console, errors, network calls or timings, as a session replay records them",
+    "the app's console, errors, network calls or timings",
     True,
     container=True,
 )
@@ -682,6 +682,15 @@ def _replay_rule(value: str, path: _Path) -> tuple[KeyRule | None, str | None]:
                 return None, None  # coordinates, sizes, flags, the page's element names
             return _REPLAY_SCREEN_RULE, f"(a {name!r} message of a session replay)"
     return None, None
+
+
+def _replay_kind(location: Location) -> str:
+    """The replay message or event type a leaf is in (`SetNodeData`, `FullSnapshot`), or ""."""
+    for name in reversed(location.names):
+        norm = keys.normalise(name)
+        if norm in _REPLAY_SCREEN or norm in _REPLAY_DEVTOOLS or norm in _REPLAY_TYPED:
+            return name
+    return ""
 
 
 def _replay_head(location: Location) -> Location:
@@ -1199,6 +1208,13 @@ class Detector:
             f"key '{rule.name}' names {rule.what}; {n} value{'s' if n != 1 else ''} under it"
             f" (first: {leaf.value[:80]!r})"
         )
+        if rule is _REPLAY_SCREEN_RULE or rule is _REPLAY_DEVTOOLS_RULE:  # no key: message types
+            kinds = sorted({_replay_kind(it[0].location) for it in items} - {""})
+            shown = ", ".join(kinds[:5]) + (f" (+{len(kinds) - 5} more)" if len(kinds) > 5 else "")
+            evidence = (
+                f"the {shown} messages of a session replay record {rule.what};"
+                f" {n} value{'s' if n != 1 else ''} (first: {leaf.value[:80]!r})"
+            )
         known = [(it[0], m) for it in items for m in it[2]]
         if known:
             kleaf, m = known[0]

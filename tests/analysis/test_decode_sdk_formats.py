@@ -513,3 +513,11 @@ def test_a_replay_performance_span_is_diagnostics() -> None:
     events = [{"type": 5, "data": {"tag": "performanceSpan", "payload": span}, "timestamp": 9}]
     dets = detect_request("https://errors.example-monitor.io/api/3/envelope/", {"recording": events})
     assert "diagnostics" in found_at(dets, "recording[0]>rrweb")
+
+
+def test_replay_findings_name_the_message_types_in_their_evidence() -> None:
+    dets = detect_request("https://replay.example-sessions.io/ingest/v1/web/i", BATCH, content_type=OCTET)
+    (screen,) = [d for d in dets if d.category == "app_activity" and d.location == "body.openreplay"]
+    assert "SetNodeData" in screen.evidence and "session replay" in screen.evidence
+    (console,) = [d for d in dets if d.category == "diagnostics" and d.location == "body.openreplay"]
+    assert "ConsoleLog" in console.evidence

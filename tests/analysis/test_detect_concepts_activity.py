@@ -1016,3 +1016,17 @@ def test_log_lines_with_a_time_stamp_and_a_level_are_diagnostics() -> None:
         )
         == []
     )
+
+
+def test_a_rum_views_url_and_url_path_name_the_item() -> None:
+    # Datadog RUM view events (`view.url`, `view.url_path`); an avatar's URL is no page
+    body = [{"type": "view", "view": {"url": "https://m.example/jobs/4471", "url_path": "/jobs/4471"}}]
+    dets = run("https://rum.vendor-n.example/api/v2/rum", body)
+    assert "app_activity" in at(dets, "view.url")
+    assert "app_activity" in at(dets, "view.url_path")
+    assert (
+        activity(
+            run("https://api.vendor-y.example/v1/me", {"avatar_url": "https://cdn.example/users/4711/a.png"})
+        )
+        == []
+    )

@@ -6,11 +6,13 @@ event is `{type, data, timestamp}`; `type` is an `EventType` (0 DomContentLoaded
 `data.source` is an `IncrementalSource` (0 Mutation, 1 MouseMove, 2 MouseInteraction, 3 Scroll,
 4 ViewportResize, 5 Input, …, 11 Log, …); a full snapshot's `data.node` and a mutation's
 `adds[].node` are serialized DOM trees (`type` 2 element with `tagName`/`attributes`/
-`childNodes`, 3 text with `textContent`). PostHog (`$snapshot_data`), Sentry Replay, LogRocket,
-Highlight, Datadog session replay and others send these events. Each event becomes an object named
-after its kind (`Input`, `Mutation`, `FullSnapshot`, `Meta`, `Custom`, `Plugin.console`), its DOM
-trees flattened into `nodes[i]` (text and attributes; ids, styles and scripts left out), so the
-session-replay rule reads them: `body.json:[4]>rrweb:Input.text`,
+`childNodes`, 3 text with `textContent`); PostHog's mobile SDKs send the same events with
+screens as `wireframes` (`RRWireframe`: type, text, label, value, `childWireframes`). PostHog
+(`$snapshot_data`), Sentry Replay, LogRocket, Highlight, Datadog session replay and others send
+these events. Each event becomes an object named after its kind (`Input`, `Mutation`,
+`FullSnapshot`, `Meta`, `Custom.<tag>`, `Plugin.<plugin>`), its DOM trees and wireframes
+flattened into `nodes[i]` (text, labels and attributes; ids, geometry, styles, images and scripts
+left out), so the session-replay rule reads them: `body.json:[4]>rrweb:Input.text`,
 `…>rrweb:FullSnapshot.nodes[12].textContent`.
 """
 
@@ -81,6 +83,8 @@ def _is_event(obj: dict[object, object]) -> bool:
         return False
     if t == 4:
         return "href" in data or ("width" in data and "height" in data)
+    if t == 2 and "wireframes" in data:  # mobile SDKs' snapshots (see `_wireframes`)
+        return True
     return _SHAPES[t] in data
 
 
@@ -125,6 +129,30 @@ def _items(value: object) -> list[object]:
     return value if type(value) is list else []
 
 
+_WIREFRAME_FIELDS = ("type", "inputType", "text", "label", "value", "options")
+"""What a mobile wireframe carries besides geometry, style and images (PostHog's Android/iOS
+SDKs, `RRWireframe`: id, x, y, width, height, childWireframes, type, inputType, text, label,
+value, base64, style, …)."""
+
+
+def _wireframes(ctx: _Ctx, roots: object, out: list[object]) -> None:
+    """Mobile screens as rrweb-style wireframe trees (`data.wireframes`, mutations' `wireframe`),
+    flattened in order like `_nodes`."""
+    stack: list[object] = list(reversed(roots)) if type(roots) is list else [roots]
+    while stack:
+        frame = stack.pop()
+        if type(frame) is not dict:
+            continue
+        if len(out) >= ctx.nodes_left:
+            return
+        item = {k: frame[k] for k in _WIREFRAME_FIELDS if k in frame and frame[k] not in (None, "")}
+        if set(item) - {"type"}:
+            out.append(item)
+        children = frame.get("childWireframes")
+        if type(children) is list:
+            stack.extend(reversed(children))
+
+
 def _content(ctx: _Ctx, obj: dict[object, object]) -> tuple[str, object]:
     """The event's kind name and what it carries."""
     t = obj["type"]
@@ -135,7 +163,10 @@ def _content(ctx: _Ctx, obj: dict[object, object]) -> tuple[str, object]:
         return kind, data
     if t == 2:  # full snapshot
         nodes: list[object] = []
-        _nodes(ctx, data.get("node"), nodes)
+        if "wireframes" in data:
+            _wireframes(ctx, data.get("wireframes"), nodes)
+        else:
+            _nodes(ctx, data.get("node"), nodes)
         return kind, {"nodes": nodes}
     if t == 3:  # incremental snapshot: named by its source
         source = data.get("source")
@@ -143,9 +174,12 @@ def _content(ctx: _Ctx, obj: dict[object, object]) -> tuple[str, object]:
             kind = _SOURCES[source]
         if source == 0:  # mutation: added nodes, changed texts and attributes
             added: list[object] = []
-            for add in _items(data.get("adds")):
+            for add in _items(data.get("adds")) + _items(data.get("updates")):
                 if type(add) is dict:
-                    _nodes(ctx, add.get("node"), added)
+                    if "wireframe" in add:  # mobile SDKs
+                        _wireframes(ctx, add.get("wireframe"), added)
+                    else:
+                        _nodes(ctx, add.get("node"), added)
             changed: dict[str, object] = {"nodes": added} if added else {}
             texts = [x.get("value") for x in _items(data.get("texts")) if type(x) is dict]
             if texts:

@@ -594,8 +594,25 @@ def _rr_chain(depth: int) -> dict:
             "data": {"node": {"type": 2, "tagName": 5, "attributes": [1], "childNodes": "x"}},
             "timestamp": 1,
         },
+        {"type": 2, "data": {"wireframes": "x"}, "timestamp": 1},
+        {
+            "type": 2,
+            "data": {"wireframes": [{"text": "t", "childWireframes": [{"label": "l"}] * 50_000}, 5, None]},
+            "timestamp": 1,
+        },
+        {"type": 3, "data": {"source": 0, "updates": [{"wireframe": [[]]}, 7]}, "timestamp": 1},
     ],
-    ids=["deep-tree", "wide-tree", "bad-mutation", "bad-fields", "bad-plugin", "bad-node"],
+    ids=[
+        "deep-tree",
+        "wide-tree",
+        "bad-mutation",
+        "bad-fields",
+        "bad-plugin",
+        "bad-node",
+        "bad-wireframes",
+        "wide-wireframes",
+        "bad-update",
+    ],  # fmt: skip
 )
 def test_rrweb_hostile_events(event):
     for wrap in (lambda e: e, lambda e: {"events": [e] * 3}):

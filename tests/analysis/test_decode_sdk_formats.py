@@ -521,3 +521,27 @@ def test_replay_findings_name_the_message_types_in_their_evidence() -> None:
     assert "SetNodeData" in screen.evidence and "session replay" in screen.evidence
     (console,) = [d for d in dets if d.category == "diagnostics" and d.location == "body.openreplay"]
     assert "ConsoleLog" in console.evidence
+
+
+def test_rrweb_events_of_mobile_sdks_carry_wireframes() -> None:
+    """PostHog's Android/iOS session replay: rrweb events whose screens are `RRWireframe` trees."""
+    screen = {
+        "id": 1, "x": 0, "y": 0, "width": 412, "height": 915, "type": "div",
+        "childWireframes": [
+            {"id": 2, "x": 8, "y": 40, "width": 300, "height": 30, "type": "text", "text": "Hi Kim, 2 new offers"},
+            {"id": 3, "x": 8, "y": 90, "width": 300, "height": 30, "type": "input", "inputType": "text",
+             "value": "forklift licence", "style": {"color": "#000"}},
+            {"id": 4, "x": 8, "y": 140, "width": 50, "height": 50, "type": "image", "base64": "iVBORw0KGgo="},
+        ],
+    }  # fmt: skip
+    events = [
+        {"type": 2, "data": {"wireframes": [screen], "initialOffset": {"top": 0, "left": 0}}, "timestamp": 1},
+        {"type": 3, "data": {"source": 0, "updates": [{"parentId": 1, "wireframe": {**screen["childWireframes"][0], "text": "Saved"}}]}, "timestamp": 2},
+    ]  # fmt: skip
+    out = by_location(decode_record(record(json.dumps(events).encode(), content_type="application/json")))
+    assert out["body.json:[0]>rrweb:FullSnapshot.nodes[0].text"] == ["Hi Kim, 2 new offers"]
+    assert out["body.json:[0]>rrweb:FullSnapshot.nodes[1].value"] == ["forklift licence"]
+    assert out["body.json:[1]>rrweb:Mutation.nodes[0].text"] == ["Saved"]
+    assert not [loc for loc in out if loc.endswith((".base64", ".x", ".width", ".color"))]
+    dets = detect_request("https://eu.example-analytics.com/s/", {"batch": events})
+    assert "app_activity" in found_at(dets, "batch[0]>rrweb")

@@ -318,6 +318,13 @@ def concept_rule(tokens: tuple[str, ...]) -> KeyRule | None:
         return _CONCEPT_RULES["memory"]
     if action_name(tokens):
         return _CONCEPT_RULES["action"]
+    if (
+        tokens[0] in ("last", "first", "latest", "recent")
+        and tokens[1] in _RECENCY_SUBJECTS
+        and last not in _ID_WORDS
+        and last not in ("count", "limit", "timeout", "interval")
+    ):
+        return _CONCEPT_RULES["action"]  # `last_seen_at`, `last_login`, `first_purchase_date` (a CRM profile)
     return None
 
 
@@ -339,6 +346,26 @@ SETTING_WORDS = _SETTING_WORDS = frozenset(
 """Words of a setting (`session_timeout_ms`, `$configured_session_timeout_ms`), not a measurement."""
 _SCREEN_KINDS = frozenset({"full", "split", "lock", "splash", "touch", "home", "second", "external"})
 """`full_screen`, `lock_screen`: a display mode or the device's screen, not a screen of the app."""
+_RECENCY_SUBJECTS = frozenset(
+    {
+        "seen",
+        "active",
+        "activity",
+        "login",
+        "logged",
+        "visit",
+        "session",
+        "order",
+        "purchase",
+        "open",
+        "use",
+        "used",
+        "interaction",
+        "engagement",
+        "app",
+    }
+)
+"""`last_<word>`: when the user last (or first) did something in the app."""
 _GOAL_WORDS = frozenset(
     {"goal", "conversion", "interaction", "milestone", "achievement", "step", "funnel", "trigger", "activity"}
 )

@@ -1030,3 +1030,24 @@ def test_a_rum_views_url_and_url_path_name_the_item() -> None:
         )
         == []
     )
+
+
+def test_recency_properties_of_a_profile_are_app_activity() -> None:
+    # Intercom (`last_seen_at`), CRM profiles (`lastLogin`, `first_purchase_date`)
+    body = {
+        "last_seen_at": 1796390000,
+        "lastLogin": "2026-12-03T20:11:00Z",
+        "first_purchase_date": "2026-11-02",
+    }
+    dets = run("https://api.crm-y.example/contacts/c-17", body)
+    for name in body:
+        assert "app_activity" in at(dets, name), name
+    assert (
+        activity(
+            run(
+                "https://api.crm-y.example/contacts/c-17",
+                {"last_modified": "2026-12-03", "last_session_id": "x"},
+            )
+        )
+        == []
+    )

@@ -37,8 +37,10 @@ INDEX: Final = 4
 _BARE_FLAT = re.compile(r'[^\s"\\>\[\]]+')
 _BARE_NESTED = re.compile(r'[^\s"\\>\[\].]+')
 
-_MAX_NODES = 200_000
-"""Distinct locations kept in the intern table before `trim` starts it afresh."""
+_MAX_NODES = 131_072
+"""Distinct locations kept in the intern table before `trim` starts it afresh. A location with
+what detection derives from it (`memo`) costs about 1 KiB: at most ~130 MiB, no more than the
+string-keyed cache of derived paths it replaces held (131,072 entries)."""
 
 
 @functools.lru_cache(maxsize=4096)

@@ -781,10 +781,11 @@ def _same_value_same_id(cands: list[_Cand]) -> None:
     `android_id`) is that id wherever else it appears in the request (an SDK that uses the
     advertising id as its `device_id` or `uid`), not a made-up user id: as a profile value decides
     what a leaf is, the request's own naming does."""
-    named: dict[str, str] = {}
-    for c in cands:
-        if c.category in _STRONG_IDS and c.kind in ("key", "key+pattern") and len(c.value) >= 16:
-            named.setdefault(c.value.lower(), c.category)
+    named = {
+        c.value.lower(): c.category
+        for c in cands
+        if c.category in _STRONG_IDS and c.kind != "pattern" and c.detector == "key" and len(c.value) >= 16
+    }
     if not named:
         return
     for c in cands:

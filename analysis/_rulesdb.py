@@ -110,7 +110,7 @@ WORD_LISTS = frozenset(
     "hardware_id_words account_names custom_slots aggregate_objects person_object_suffixes "
     "distinct_conn_values network_name_words group_kinds terse_id_names cell_words "
     "identity_map_words identity_map_owners push_recipient_names push_path_words geohash_names "
-    "geo_objects cell_fields cell_fields_in_cell unknown_cell_values ad_words number_words".split()
+    "geo_objects cell_fields cell_fields_in_cell unknown_cell_values ad_words number_words identity_type_words".split()
 )
 WORD_LISTS |= frozenset(
     # the app-activity, diagnostics and user-content concepts (analysis/detect.py `_activity_*`)

@@ -52,6 +52,9 @@ PERSON_OBJECTS = _W.set("person_objects")
 PERSON_PLACES = _W.set("person_places")
 PERSON_OBJECT_SUFFIXES = _W.set("person_object_suffixes")
 GROUP_KINDS = _W.set("group_kinds")
+IDENTITY_TYPE_WORDS = _W.lists["identity_type_words"]
+IDENTITY_VALUE_KEYS = frozenset({"id", "identity", "identifier", "value"})
+_IDENTITY_CATEGORIES = frozenset({"user_id", "device_id", "advertising_id", "contact_info"})
 ADDRESS_LINES = _W.set("address_lines")
 SCREEN_KEYS = _W.set("screen_keys")
 MESSAGE_TEXT_KEYS = _W.set("message_text_keys")
@@ -316,6 +319,10 @@ def context_rule(
             rule = keys.lookup(names[-2])
             if rule is not None and not rule.container:
                 return rule, f"the parent key {names[-2]!r}"
+    if norm in VALUE_WORDS or norm in IDENTITY_VALUE_KEYS:
+        typed = _typed_identity(sib)
+        if typed is not None:
+            return typed
     if norm == "sub" and in_jwt_payload(location):
         if sib.get("iss") == sib.get("sub"):
             return None  # a client's own assertion (`iss` = `sub`): the client, not a user
@@ -516,6 +523,20 @@ def _has_child_object(ctx: RecordContext, location: Location, names: frozenset[s
     """Beside the top-level field `location`, an object (or an encoded value) under a name in
     `names` (`properties: {…}`, `custom_data>json:…`)."""
     return any(keys.normalise(head) in names for head in ctx.objects_in(location.holder))
+
+
+def _typed_identity(sib: dict[str, str]) -> tuple[KeyRule, str] | None:
+    """`{"type": "email", "value": …}`, `{"identity_type": "customer_id", "id": …}`: an identity
+    list's entry whose type names an id or contact field (mParticle, Customer.io, Braze aliases):
+    the value is what the type's name says."""
+    for t in IDENTITY_TYPE_WORDS:
+        kind = sib.get(t)
+        if kind is None or not 2 <= len(kind) <= 40 or keys.normalise(kind) in keys.GENERIC_CHILDREN:
+            continue  # `type: "uuid"` says how the value is written, not whose it is
+        rule = keys.lookup(kind)
+        if rule is not None and rule.category in _IDENTITY_CATEGORIES and not rule.container:
+            return rule, f"(the entry's {t} {kind!r})"
+    return None
 
 
 def group_object(ctx: RecordContext, parent: str, grand: str, sib: dict[str, str] | None = None) -> bool:

@@ -683,3 +683,22 @@ def test_a_path_segment_named_by_the_segment_before_it() -> None:
     assert "contact_info" in {d.category for d in mail}
     quiet = run("https://api.vendor-o2.example/v1/lookup/status/active2")
     assert not [d for d in quiet if d.category in ("user_id", "contact_info")]
+
+
+def test_an_identity_lists_entry_is_what_its_type_names() -> None:
+    body = {
+        "identities": [
+            {"type": "email", "value": "kim.probe@mailbox.org"},
+            {"identity_type": "customer_id", "id": "K-100234"},
+            {"type": "android_id", "value": "3fa1c0de92b4e871"},
+        ],
+        "fields": [
+            {"type": "uuid", "value": "0f8fad5b-d9cb-469f-a165-70867728950e"},
+            {"type": "track", "value": "Home"},
+        ],
+    }
+    dets = run("https://identity.vendor-i2.example/v1/merge", body)
+    assert "contact_info" in at(dets, "identities[0].value")
+    assert "user_id" in at(dets, "identities[1].id")
+    assert "device_id" in at(dets, "identities[2].value")
+    assert not at(dets, "fields[0].value") and not at(dets, "fields[1].value")

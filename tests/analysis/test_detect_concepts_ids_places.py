@@ -702,3 +702,20 @@ def test_an_identity_lists_entry_is_what_its_type_names() -> None:
     assert "user_id" in at(dets, "identities[1].id")
     assert "device_id" in at(dets, "identities[2].value")
     assert not at(dets, "fields[0].value") and not at(dets, "fields[1].value")
+
+
+def test_snowplow_style_user_ids_in_a_tracker_payload() -> None:
+    body = {
+        "data": [
+            {
+                "e": "pv",
+                "duid": "c81e728d-9d4c-4f63-8067-f89cc14862c0",
+                "nuid": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                "sid": "4f1c9d2e-7a3b-4c8d-9e0f-1a2b3c4d5e6f",
+            }
+        ]
+    }
+    dets = run("https://collector.vendor-sp.example/com.snowplowanalytics.snowplow/tp2", body)
+    assert "user_id" in at(dets, "duid")
+    assert "user_id" in at(dets, "nuid")
+    assert "user_id" not in at(dets, "sid")  # a session id

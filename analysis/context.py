@@ -500,14 +500,27 @@ def _message_path(ctx: RecordContext) -> bool:
 
 
 def _relays_conversation(ctx: RecordContext) -> bool:
-    """A thread, conversation or chat id in the payload: the push relays a conversation (its text
-    is someone's message); without one it is the app's own notice (a reminder, an offer)."""
+    """A thread, conversation or chat id in the payload, or a push category or channel named for
+    chats (`aps.category: CHAT_REPLY`, `channel_id: chat`): the push relays a conversation (its
+    text is someone's message); without one it is the app's own notice (a reminder, an offer)."""
     found = ctx.memo.get("conversation")
     if found is None:
         found = ctx.memo["conversation"] = any(
-            _CONVERSATION_WORDS.intersection(k.split("_")) for group in ctx.siblings.values() for k in group
+            _CONVERSATION_WORDS.intersection(k.split("_"))
+            or (k in _PUSH_KIND_KEYS and _CHAT_KIND_WORDS.intersection(keys.normalise(v).split("_")))
+            for group in ctx.siblings.values()
+            for k, v in group.items()
         )
     return found
+
+
+_PUSH_KIND_KEYS = frozenset(
+    {"category", "channel_id", "android_channel_id", "channel", "collapse_key", "tag"}
+)
+"""Names of a push's category or notification channel (APNs `category`, Android `channel_id`)."""
+_CHAT_KIND_WORDS = frozenset(
+    {"chat", "chats", "conversation", "dm", "message", "messages", "reply", "thread"}
+)
 
 
 def pair_name(sib: dict[str, str]) -> str | None:

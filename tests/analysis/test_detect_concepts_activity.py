@@ -1051,3 +1051,22 @@ def test_recency_properties_of_a_profile_are_app_activity() -> None:
         )
         == []
     )
+
+
+def test_a_push_whose_category_or_channel_is_a_chat_relays_a_conversation() -> None:
+    # APNs `aps.category`, FCM `android.notification.channel_id`
+    push = {
+        "aps": {"alert": {"title": "Bäckerei Krume", "body": "Passt, bis Montag!"}, "category": "CHAT_REPLY"}
+    }
+    assert "user_content" in at(run("https://push.vendor-q.example/3/device/ab12cd", push), "alert.body")
+    fcm = {
+        "message": {
+            "notification": {"body": "Passt, bis Montag!"},
+            "android": {"notification": {"channel_id": "chat_messages"}},
+        }
+    }
+    assert "user_content" in at(
+        run("https://push.vendor-p.example/v1/projects/p/messages:send", fcm), "notification.body"
+    )
+    reminder = {"aps": {"alert": {"body": "Dein Termin ist morgen um 9"}, "category": "REMINDER"}}
+    assert content(run("https://push.vendor-q.example/3/device/ab12cd", reminder)) == []

@@ -39,6 +39,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ._rulesdb import words
+
 # --- identifiers -----------------------------------------------------------------------------
 
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -452,8 +454,6 @@ def _word_pattern(words: tuple[str, ...]) -> str:
 
 
 def _addressed_res() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
-    from ._rulesdb import words  # the word lists; imported here so patterns stays import-light
-
     w = words()
     name = r"([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{1,20})"
     greeting = re.compile(rf"^(?:{_word_pattern(w.lists['greetings'])})[ ,]+{name}\b(?![-'’\w])", re.I)
@@ -482,8 +482,6 @@ def addressed_name(text: str) -> str | None:
 
 
 def _first_person_re() -> re.Pattern[str]:
-    from ._rulesdb import words
-
     listed = words().lists["first_person_words"]
     # as written in a sentence (`ich`, `Ich`), not in capitals (`IO error`, `MIR`)
     spelled = _word_pattern(tuple(listed) + tuple(w[0].upper() + w[1:] for w in listed))

@@ -1070,3 +1070,12 @@ def test_a_push_whose_category_or_channel_is_a_chat_relays_a_conversation() -> N
     )
     reminder = {"aps": {"alert": {"body": "Dein Termin ist morgen um 9"}, "category": "REMINDER"}}
     assert content(run("https://push.vendor-q.example/3/device/ab12cd", reminder)) == []
+
+
+def test_urls_of_network_logs_and_callbacks_are_no_pages() -> None:
+    # network-monitoring SDKs (`network_requests[]`), webhook and callback URLs
+    body = {
+        "network_requests": [{"url": "https://api.example.de/v2/users/4711", "status": 200}],
+        "callback": {"url": "https://app.example.de/orders/99812/paid"},
+    }
+    assert activity(run("https://apm.vendor-ib.example/api/sdk/v3/network", body)) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from support import tools
 from support.net import (
     curl,
     http1_request,
@@ -73,7 +74,7 @@ def test_stdlib_client_under_system_python(server, proxy):
     from support.net import SYSTEM_PYTHON
 
     if not os.path.exists(SYSTEM_PYTHON):
-        pytest.skip("no /usr/bin/python3.11")
+        tools.missing(f"no {SYSTEM_PYTHON}")
     p = subprocess.run(
         python_client_argv(proxy, "https://sys.example.test/s?id=1", method="POST", body="{}"),
         capture_output=True,

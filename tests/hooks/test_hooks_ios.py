@@ -4,22 +4,22 @@ Linux process must report what is missing without errors."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from support.hooks import REPO, ensure_agents, events, of_type, run_hooked
 from support.net import SYSTEM_PYTHON
+from support.tools import require_tool
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_pure_functions_with_node_test():
+    node = require_tool("node", "apt-get install -y nodejs")
     ensure_agents("ios")
     proc = subprocess.run(
-        ["node", "--test", str(REPO / "hooks" / "ios" / "pure.test.mjs")],
+        [node, "--test", str(REPO / "hooks" / "ios" / "pure.test.mjs")],
         capture_output=True,
         text=True,
         timeout=60,

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from support import tools
 
 from phonehome.analysis.correlate import Correlator, describe_read, known_values_from_events
 from phonehome.analysis.plaintext import PlaintextAssembler
@@ -353,7 +354,7 @@ def test_spawn_failure_cleans_up(tmp_path: Path):
     try:
         build.load_bundle("tls")
     except build.MissingBundleError:
-        pytest.skip("tls agent not built")
+        tools.missing("tls agent not built (./bootstrap setup builds it when npm is there)")
     with pytest.raises(frida.ExecutableNotFoundError):
         host.start()
     assert host.sink.events_out is None and (host._thread is None or not host._thread.is_alive())

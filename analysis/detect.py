@@ -42,6 +42,11 @@ agreeing > key or pattern alone) and the others' evidence is appended. More rule
 * Only what leaves the phone is examined: WebSocket messages from the server give no detections.
 * Transport headers every HTTP client sends (`Accept-Language`, `Content-Type`, `Host`, …) are not
   examined; `User-Agent` is (a model-naming UA is device_info on every request that sends it).
+* App activity, diagnostics and user content that a leaf's own name does not give are read from
+  its value and record by `_activity_rule` (pages and routes, orders, notes on a person's record,
+  breadcrumbs and crash-report screens, items typed as diagnostics or sessions, first-person and
+  chat texts); typed-event codes, bookkeeping events and route patterns are filtered in
+  `_check_event`. Word lists: `data/words.toml`; tests: `test_detect_concepts_activity.py`.
 
 False positives (the negative fixtures in tests/fixtures/sdk/neg_*.json pin these):
 

@@ -142,7 +142,17 @@ class RecordContext:
     need it.
     """
 
-    __slots__ = ("_items", "_siblings", "_anchors", "_event_call", "_places", "_values", "_url_path", "memo")
+    __slots__ = (
+        "_items",
+        "_siblings",
+        "_anchors",
+        "_event_call",
+        "_places",
+        "_values",
+        "_url_path",
+        "_segments",
+        "memo",
+    )
 
     def __init__(self, items: Sequence[tuple[Any, Any]] = (), url_path: str = "/") -> None:
         self._items = items
@@ -153,13 +163,17 @@ class RecordContext:
         self._values: dict[int, str] | None = None
         """Leaf values by `id` of their location: one record's locations are interned together."""
         self._url_path = url_path
+        self._segments: tuple[str, ...] | None = None
         self.memo: dict[str, bool] = {}
         """Record-level concepts `analysis.detect` computes on first use (`order`, `crm_record`)."""
 
     @property
-    def path_segments(self) -> list[str]:
+    def path_segments(self) -> tuple[str, ...]:
         """The URL path split at `/`, as the decoder numbers `path[i]`."""
-        return self._url_path.partition("?")[0].split("/")[1:]
+        found = self._segments
+        if found is None:
+            found = self._segments = tuple(self._url_path.partition("?")[0].split("/")[1:])
+        return found
 
     @property
     def siblings(self) -> dict[str, dict[str, str]]:
@@ -171,9 +185,9 @@ class RecordContext:
                     group = index.get(key[0])
                     if group is None:
                         index[key[0]] = {key[1]: leaf.value}
-                        self._anchors[key[0]] = leaf.location.holder_parts
+                        self._anchors[key[0]] = path.holder_parts
                         if path.grand_loc not in self._anchors:  # (an object holding only objects)
-                            self._anchors[path.grand_loc] = leaf.location.grand_holder_parts
+                            self._anchors[path.grand_loc] = path.grand_parts
                     elif key[1] not in group:
                         group[key[1]] = leaf.value
             self._siblings = index

@@ -524,6 +524,9 @@ class _Path:
     """The object holding the leaf (`Location.holder`)."""
     grand_loc: str = ""
     """The object holding that one (`Location.grand_holder`)."""
+    holder_parts: tuple[Location | None, str, str] = (None, "", "")
+    grand_parts: tuple[Location | None, str, str] = (None, "", "")
+    """`Location.holder_parts` and `grand_holder_parts` (for `RecordContext`'s anchors)."""
     event_hint: bool = False
     """The location is inside an event (`events[0]`, `properties`, `params`) or names one."""
     context_key: bool = False
@@ -593,6 +596,8 @@ def _make_path(location: Location) -> _Path:
         norms,
         holder,
         location.grand_holder,
+        location.holder_parts,
+        location.grand_holder_parts,
         event_hint,
         bool(norms) and norms[-1] in CONTEXT_KEYS,
         _joined(norms[-1], norms[-2]) if len(norms) > 1 else None,

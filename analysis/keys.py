@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ._rulesdb import Shape, key_rules, words
-from .location import KEY, Location
+from .location import Location
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,8 +437,8 @@ def proto_schema(host: str) -> tuple[str, dict[str, str]] | None:
 
 def proto_field(schema: tuple[str, dict[str, str]], location: Location) -> tuple[str, str, str] | None:
     """(field path, field name, schema source) for a protobuf leaf location, or `None`."""
-    if location.innermost.name != "protobuf":
+    path = location.protobuf_path
+    if not path:
         return None
-    path = ".".join(node.name for node in location.fields if node.kind == KEY)
     name = schema[1].get(path)
     return (path, name, schema[0]) if name is not None else None

@@ -83,6 +83,8 @@ class Location:
         "_hash",
         "_kids",
         "_names",
+        "_ancestors",
+        "_protobuf_path",
         "memo",
     )
 
@@ -111,6 +113,8 @@ class Location:
         self._hash: int | None = None
         self._kids: dict | None = None
         self._names: tuple[str, ...] | None = None
+        self._ancestors: tuple[Location, ...] | None = None
+        self._protobuf_path: str | None = None
         self.memo = None
 
     # --- building ---------------------------------------------------------------------------
@@ -409,6 +413,12 @@ class Location:
     def ancestors(self) -> tuple[Location, ...]:
         """The encoded locations this one was decoded from, outermost first: the location before
         each step written with `>` (`query:d>base64>json:a` → `query:d`, `query:d>base64`)."""
+        found = self._ancestors
+        if found is None:
+            found = self._ancestors = self._find_ancestors()
+        return found
+
+    def _find_ancestors(self) -> tuple[Location, ...]:
         out = []
         node = self
         while node.parent is not None:
@@ -420,6 +430,18 @@ class Location:
             node = parent
         out.reverse()
         return tuple(out)
+
+    @property
+    def protobuf_path(self) -> str:
+        """The field numbers of a value in a schemaless protobuf (the innermost step), indexes
+        dropped (`body.protobuf:1[2].2[0].2` → `1.2.2`); "" outside one."""
+        found = self._protobuf_path
+        if found is None:
+            found = ""
+            if self.innermost.name == "protobuf":
+                found = ".".join(node.name for node in self.fields if node.kind == KEY)
+            self._protobuf_path = found
+        return found
 
     def within(self, other: Location) -> bool:
         """This location is `other` or was reached through it (`other` is on its chain)."""

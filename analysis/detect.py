@@ -629,10 +629,10 @@ def _forwarded_url_token(leaf: Leaf, ctx: RecordContext, host: str) -> _Cand | N
     elif not patterns.id_shape(leaf.value):
         return None
     url = ctx.value_at(chain[at - 1]) or ""
-    target = urlsplit(url).hostname if "://" in url else None
+    target = _url_host(url) if "://" in url else None
     if not target or _site(target) == _site(host):
         return None
-    token = next(iter(parse_qs(urlsplit(url).query).get(param.name, ())), leaf.value)
+    token = next(iter(parse_qs(urlsplit(url).query).get(param.name, ())), leaf.value)  # parsed above
     return _Cand(
         "credentials",
         param,
@@ -858,6 +858,15 @@ def _is_jwt_issuer(loc: Location) -> bool:
         and parent.parent.kind == STEP
         and parent.parent.name == "jwt"
     )
+
+
+def _url_host(url: str) -> str | None:
+    """The host name of a URL, or `None` when the text does not parse as one (`https://[bad/`:
+    captured traffic is hostile input; `urlsplit` raises on a broken IPv6 literal)."""
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
 
 
 def _site(host: str) -> str:
@@ -1437,7 +1446,7 @@ class Detector:
     def _foreign_token(leaf: Leaf, host: str) -> _Cand | None:
         """A token whose issuer (`iss`) is not the receiving site: a credential handed on."""
         iss = leaf.value.strip()
-        issuer = urlsplit(iss).hostname if "://" in iss else iss
+        issuer = _url_host(iss) if "://" in iss else iss
         if not issuer or "." not in issuer or " " in issuer or "@" in issuer:
             return None  # a client's own assertion (`iss`: its service account) is no one's token
         if _site(issuer) == _site(host):
@@ -2112,7 +2121,10 @@ def _visited_page(value: str) -> str | None:
         return None
     m = _URL_SCHEME_RE.match(value)
     if m is not None:
-        url_path = urlsplit(value).path
+        try:
+            url_path = urlsplit(value).path
+        except ValueError:  # `http://[abc/…`: not a URL (hostile or broken input)
+            return None
         if m.group(1).lower() not in _WEB_SCHEMES:
             if any(c.isalpha() for c in url_path):
                 return f"an app screen's URL ({m.group(1)}://…{url_path})"

@@ -1079,3 +1079,18 @@ def test_urls_of_network_logs_and_callbacks_are_no_pages() -> None:
         "callback": {"url": "https://app.example.de/orders/99812/paid"},
     }
     assert activity(run("https://apm.vendor-ib.example/api/sdk/v3/network", body)) == []
+
+
+def test_broken_urls_in_pages_and_token_issuers_do_not_crash_detection() -> None:
+    # `urlsplit` raises on a broken IPv6 literal; captured traffic is hostile input
+    def part(obj: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
+
+    token = f"{part({'alg': 'HS256'})}.{part({'iss': 'https://[bad/x', 'sub': 'u-1'})}.c2ln"
+    bodies = [{"url": "http://[abc/jobs/1"}, {"ref": "app://[x/y"}, {"session_jwt": token}]
+    for body in bodies:
+        assert activity(run("https://x.vendor-z.example/t", body)) == []
+    dets = detect_request(
+        "https://x.vendor-z.example/t", None, headers=(("Authorization", f"Bearer {token}"),)
+    )
+    assert "credentials" not in {d.category for d in dets}

@@ -133,8 +133,9 @@ _STACK_RE = re.compile(
     r"|^[\w$.<>\[\] ]{1,80} \((?:https?|file|webpack|blob)://[^)\s]+:\d+:\d+\)$"
     r"|^(?:https?|file|webpack)://\S+\.(?:m?js|ts|tsx|jsx)(?:\?\S*)?:\d+:\d+$"
     # Python tracebacks, Dart/Flutter frames, Apple crash-log frames (`0  App  0x1004… -[VC load] + 52`)
-    r'|\bFile "[^"\n]+", line \d+, in [\w<>]+'
-    r"|#\d+\s+\S[^\n]*\((?:package|dart|file):[^)\n]+\.dart:\d+(?::\d+)?\)"
+    # (quantifiers bounded: a hostile text of many `(package:` must not backtrack quadratically)
+    r'|\bFile "[^"\n]{1,300}", line \d+, in [\w<>]+'
+    r"|#\d+ +[^\n(]{1,200}\((?:package|dart|file):[^)\n]{1,300}\.dart:\d+(?::\d+)?\)"
     r"|(?:^|\n)\d+\s+[\w.\-]+\s+0x[0-9a-fA-F]{8,16}\s+\S"
 )
 _VERSION_RE = re.compile(

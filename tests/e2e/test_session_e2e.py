@@ -89,6 +89,8 @@ def test_local_session_with_hooks_records_everything(tmp_path: Path) -> None:
     assert "report: phonehome report" in done.stderr and str(root) in done.stderr
     # Flows, findings from the proxy, TLS plaintext events and findings from the hooks.
     assert store.flows.stat().st_size > 0
+    # (the session's own log says why when the proxy wrote no findings)
+    assert store.findings.exists(), done.stderr[-4000:]
     proxy_findings = _lines(store.findings)
     assert any(f["category"] == "device_id" and f["location"] == "query:android_id" for f in proxy_findings)
     events = _lines(store.hook_events)

@@ -2055,9 +2055,23 @@ def _breadcrumb_kind(ctx: RecordContext, path: _Path) -> str | None:
     return None
 
 
+def _has_error_objects(ctx: RecordContext) -> bool:
+    """Does any object of the record sit under an error-like name? A cheap scan of the holders'
+    notation, so that `_beside_error` (which lists a holder's child objects) runs only in crash
+    reports: listing them costs a pass over the record's leaves per holder."""
+    found = ctx.memo.get("errors")
+    if found is None:
+        found = ctx.memo["errors"] = any(
+            "rror" in h or "xception" in h or "rash" in h or "ault" in h or "tack" in h for h in ctx.siblings
+        )
+    return found
+
+
 def _beside_error(ctx: RecordContext, parent: str) -> bool:
     """The object holding a leaf also holds an error or exception object: a crash report, whose
     `transaction`, `context` or screen names where the user was (Sentry, Bugsnag)."""
+    if not _has_error_objects(ctx):
+        return False  # most records: no error object anywhere (one scan of the holders per record)
     key = "error:" + parent
     found = ctx.memo.get(key)
     if found is None:

@@ -151,6 +151,7 @@ class RecordContext:
         "_values",
         "_url_path",
         "_segments",
+        "_below",
         "memo",
     )
 
@@ -164,6 +165,9 @@ class RecordContext:
         """Leaf values by `id` of their location: one record's locations are interned together."""
         self._url_path = url_path
         self._segments: tuple[str, ...] | None = None
+        self._below: dict[int, list[tuple[tuple[str, ...], str]]] | None = None
+        """For each location (by `id`), the key/param nodes right below it that lead to a leaf: their
+        `names` and that leaf's holder (built once, for `objects_in`)."""
         self.memo: dict[str, bool] = {}
         """Record-level concepts `analysis.detect` computes on first use (`order`, `crm_record`)."""
 
@@ -254,18 +258,25 @@ class RecordContext:
         inner = tuple(p for p in prefix.split(".") if p)
         depth = len(base) + len(inner)
         out: set[str] = set()
-        for leaf, path in self._items:
-            if path.sibling_key is None or path.parent_loc == holder:
-                continue
-            node = leaf.location
-            while node.parent is not None and node.parent is not anchor:
-                node = node.parent
-            if node.parent is None or (node.kind != KEY and node.kind != PARAM):
-                continue
-            names = node.names
-            if len(names) > depth and names[len(base) : depth] == inner:
+        for names, leaf_holder in self._nodes_below().get(id(anchor), ()):
+            if leaf_holder != holder and len(names) > depth and names[len(base) : depth] == inner:
                 out.add(names[depth])
         return out
+
+    def _nodes_below(self) -> dict[int, list[tuple[tuple[str, ...], str]]]:
+        """One pass over the leaves (not one per holder asked: a batch of thousands of objects)."""
+        below = self._below
+        if below is None:
+            below = self._below = {}
+            for leaf, path in self._items:
+                if path.sibling_key is None:
+                    continue
+                node = leaf.location
+                while node.parent is not None:
+                    if node.kind == KEY or node.kind == PARAM:
+                        below.setdefault(id(node.parent), []).append((node.names, path.parent_loc))
+                    node = node.parent
+        return below
 
     def of(self, parent: str) -> dict[str, str]:
         return self.siblings.get(parent, _EMPTY)

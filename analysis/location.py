@@ -18,7 +18,8 @@ Locations are interned: extending a location the same way twice gives the same o
 location's text and derived properties are computed once per distinct location, not per leaf. The
 table is bounded (`_MAX_NODES`); `Location.trim()` (called between records by the decoder) starts
 it afresh when it is full. Equality and hashing go by the text, so two equal locations built
-before and after a trim still compare equal.
+before and after a trim still compare equal; within one record (trim runs only between records)
+each location is one object, which lets detection key tables by identity.
 """
 
 from __future__ import annotations
@@ -128,7 +129,8 @@ class Location:
             found = kids.get(key)
             if found is not None:
                 return found
-        node = kids[key] = Location(self, kind, name, idx)
+        # setdefault: a location built at once by two threads is still one object
+        node = kids.setdefault(key, Location(self, kind, name, idx))
         _count += 1
         return node
 

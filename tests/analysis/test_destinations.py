@@ -328,6 +328,16 @@ PROBED = [
     pytest.param("salesiq.zohopublic.com", "Zoho", "customer_engagement", id="zoho-salesiq"),
     pytest.param("a-fds.youborafds01.com", "NPAW", "analytics", id="youbora-fastdata"),
     pytest.param("api.trackier.com", "Trackier", "attribution", id="trackier-api"),
+    pytest.param("api.growingio.com", "GrowingIO", "analytics", id="growingio"),
+    pytest.param("zgsdk.zhugeio.com", "Zhuge", "analytics", id="zhuge"),
+    pytest.param("adservice.sigmob.cn", "Sigmob", "advertising", id="sigmob-ads"),
+    pytest.param("dc.sigmob.cn", "Sigmob", "advertising", id="sigmob-dc"),
+    pytest.param("httpdns.push.oppomobile.com", "OPPO", "customer_engagement", id="oppo-push"),
+    pytest.param("corp.fluct.jp", "fluct", "advertising", id="fluct"),
+    pytest.param("cn.register.xmpush.xiaomi.com", "Xiaomi", "customer_engagement", id="xiaomi-push-register"),
+    pytest.param("app.chat.xiaomi.net", "Xiaomi", "customer_engagement", id="xiaomi-push-chat"),
+    pytest.param("api.qgraph.io", "Appier", "customer_engagement", id="appier-aiqua"),
+    pytest.param("ad.e.kuaishou.com", "Kwai", "advertising", id="kuaishou-ads"),
 ]
 
 # One or more SDK hosts per vendor of each category of #12 item 3 (analytics, attribution, ads and

@@ -553,6 +553,13 @@ class _Path:
     raw names (`keys.RAW_TABLE`) mean something."""
     skip: bool = False
     """A transport header every client sends (`_SKIP_HEADERS`): not searched."""
+    first_item: bool = False
+    """The location is the first item of an array (`array_event`)."""
+    name_rules: bool = False
+    """The last names route to a rule read off them (hardware key, place shape, push recipient,
+    identity map, activity name, memory measure): a gate in front of those checks."""
+    account_name: bool = False
+    """The last name is an account name or a name/value list's value word (`_account_name_cand`)."""
 
 
 def _rank(c: _Cand) -> tuple[int, bool, float]:
@@ -611,6 +618,25 @@ def _make_path(location: Location) -> _Path:
         location.has_step("url"),
         innermost.name in ("query", "form") and (innermost.kind == STEP or innermost is Location.QUERY),
         location.kind == PARAM and location.parent is Location.HEADER and location.name in _SKIP_HEADERS,
+        location.last_index == 0,
+        _name_rules(norms),
+        bool(norms) and (norms[-1] in _ACCOUNT_NAMES or norms[-1] in VALUE_WORDS),
+    )
+
+
+def _name_rules(norms: tuple[str, ...]) -> bool:
+    """Can one of the rules the detector reads off the last names apply? (the same conditions
+    as in `Detector.detect`, without the value: derived once per location)."""
+    if not norms:
+        return False
+    last = norms[-1]
+    return (
+        last == "key"
+        or last in _PLACE_SHAPE_NAMES
+        or last in _RECIPIENT_NAMES
+        or (len(norms) >= 2 and _identity_map(norms[-2]))
+        or _activity_name(last)
+        or (len(norms) >= 2 and last in keys.MEMORY_MEASURES)
     )
 
 
@@ -1007,18 +1033,25 @@ class Detector:
                     pair = array_pair(leaf.location, ctx)
                     if pair is not None:
                         rule, why = pair
-                if rule is None and leaf.location.last_index == 0:
+                if rule is None and path.first_item:
                     pair = array_event(leaf.location, ctx)
                     if pair is not None:
                         rule, why = pair
-                if rule is None and path.norms[-1:] == ("key",) and len(value) in (15, 16, 17):
-                    rule, why = _hardware_key_rule(value, path)
-                if rule is None and path.norms and path.norms[-1] in _PLACE_SHAPE_NAMES:
-                    rule, why = _place_shape_rule(leaf.location, value, path, ctx)
-                if rule is None and path.norms and path.norms[-1] in _RECIPIENT_NAMES and len(value) >= 32:
-                    rule, why = _push_recipient_rule(value, ctx)
-                if rule is None and len(path.norms) >= 2 and _identity_map(path.norms[-2]):
-                    rule, why = _IDENTITY_MAP, f"under {path.norms[-2]!r}"
+                name_rules = path.name_rules  # gates the checks of the last names below
+                if name_rules:
+                    if rule is None and path.norms[-1:] == ("key",) and len(value) in (15, 16, 17):
+                        rule, why = _hardware_key_rule(value, path)
+                    if rule is None and path.norms and path.norms[-1] in _PLACE_SHAPE_NAMES:
+                        rule, why = _place_shape_rule(leaf.location, value, path, ctx)
+                    if (
+                        rule is None
+                        and path.norms
+                        and path.norms[-1] in _RECIPIENT_NAMES
+                        and len(value) >= 32
+                    ):
+                        rule, why = _push_recipient_rule(value, ctx)
+                    if rule is None and len(path.norms) >= 2 and _identity_map(path.norms[-2]):
+                        rule, why = _IDENTITY_MAP, f"under {path.norms[-2]!r}"
                 if rule is None and path.url_segment:
                     rule, why = self._collection_id(leaf.location, ctx)
                     if rule is None and ("ression" in value or "xposure" in value):
@@ -1031,11 +1064,16 @@ class Detector:
                         rule, why = _SESSION_MARK, f"(the URL path segment {value!r})"
                 if rule is None and path.timing:
                     rule, why = _timing_rule(path)
-                if rule is None and path.norms and _activity_name(path.norms[-1]):
+                if rule is None and name_rules and _activity_name(path.norms[-1]):
                     rule, why = _activity_rule(value, path, ctx)
                 if rule is None and value in _VIEW_HITS:
                     rule, why = _VIEW_HIT, "(the value types the hit as a page or screen view)"
-                if rule is None and len(path.norms) >= 2 and path.norms[-1] in keys.MEMORY_MEASURES:
+                if (
+                    rule is None
+                    and name_rules
+                    and len(path.norms) >= 2
+                    and path.norms[-1] in keys.MEMORY_MEASURES
+                ):
                     rule, why = _memory_child(path)
                 if (
                     rule is None
@@ -1125,7 +1163,7 @@ class Detector:
                     kc.category, kc.rule = "diagnostics", "key:diagnostic_event"
                     kc.evidence = f"the event's name says it is diagnostics; {kc.evidence}"
 
-            if path.norms and (path.norms[-1] in _ACCOUNT_NAMES or path.norms[-1] in VALUE_WORDS):
+            if path.account_name:
                 ac = _account_name_cand(leaf, path, ctx)
                 if ac is not None:
                     cands.append(ac)

@@ -1066,7 +1066,7 @@ class Detector:
                     rule, why = _timing_rule(path)
                 if rule is None and name_rules and _activity_name(path.norms[-1]):
                     rule, why = _activity_rule(value, path, ctx)
-                if rule is None and value in _VIEW_HITS:
+                if rule is None and len(value) <= 12 and value in _VIEW_HITS:
                     rule, why = _VIEW_HIT, "(the value types the hit as a page or screen view)"
                 if (
                     rule is None
@@ -1783,7 +1783,7 @@ class Detector:
                     f"user agent names the device model {model!r}",
                     value,
                 )
-        if n >= 100 and c0 in _MEDIA_INITIALS and path.tokens & _MEDIA_NAMES:
+        if n >= 100 and c0 in _MEDIA_INITIALS and not path.tokens.isdisjoint(_MEDIA_NAMES):
             kind = _inline_media(value)
             if kind is not None:
                 add(

@@ -1633,3 +1633,90 @@ def test_derived_file_needs_licence_and_attribution() -> None:
 def test_sdk_for_objc_stack_of_new_vendors(frame: str, entry_id: str) -> None:
     entry = sdk_for_stack([frame])
     assert entry is not None and entry.id == entry_id
+
+
+# SDK class prefixes added in the second pass (packages named in the vendors' SDK sources).
+@pytest.mark.parametrize(
+    ("frame", "entry_id"),
+    [
+        pytest.param(
+            "io.bitdrift.capture.Capture$Logger.log(Unknown Source)", "bitdrift", id="bitdrift-bitdrift"
+        ),
+        pytest.param("io.hackle.android.HackleApp.track(Unknown Source)", "hackle", id="hackle-hackle"),
+        pytest.param("io.gleap.Gleap.trackEvent(Unknown Source)", "gleap", id="gleap-gleap"),
+        pytest.param(
+            "com.instana.android.Instana.setup(Unknown Source)",
+            "ibm-instana-eum",
+            id="ibm-instana-eum-instana",
+        ),
+        pytest.param(
+            "com.kumulos.android.Kumulos.trackEvent(Unknown Source)", "kumulos", id="kumulos-kumulos"
+        ),
+        pytest.param(
+            "com.wonderpush.sdk.WonderPush.trackEvent(Unknown Source)",
+            "wonderpush",
+            id="wonderpush-wonderpush",
+        ),
+        pytest.param("re.notifica.Notificare.launch(Unknown Source)", "notificare", id="notificare-notifica"),
+        pytest.param(
+            "com.telemetrydeck.sdk.TelemetryDeck.signal(Unknown Source)",
+            "telemetrydeck",
+            id="telemetrydeck-telemetrydeck",
+        ),
+        pytest.param(
+            "io.purchasely.ext.Purchasely.start(Unknown Source)", "purchasely", id="purchasely-purchasely"
+        ),
+        pytest.param(
+            "io.glassfy.androidsdk.Glassfy.initialize(Unknown Source)", "glassfy", id="glassfy-glassfy"
+        ),
+        pytest.param("ai.luciq.library.Luciq.build(Unknown Source)", "instabug", id="instabug-luciq"),
+        pytest.param("com.igexin.sdk.PushManager.initialize(Unknown Source)", "getui", id="getui-igexin"),
+        pytest.param("com.getui.gtc.GtcManager.init(Unknown Source)", "getui", id="getui-getui"),
+        pytest.param(
+            "com.kakao.sdk.user.UserApiClient.me(Unknown Source)", "kakao-sdk", id="kakao-sdk-kakao"
+        ),
+        pytest.param(
+            "com.survicate.surveys.Survicate.init(Unknown Source)", "survicate", id="survicate-survicate"
+        ),
+        pytest.param("pro.piwik.sdk.Tracker.track(Unknown Source)", "piwikpro", id="piwikpro-piwik"),
+        pytest.param(
+            "com.mux.stats.sdk.core.MuxCore.dispatch(Unknown Source)", "mux-data", id="mux-data-mux"
+        ),
+        pytest.param("io.agora.rtc2.RtcEngine.create(Unknown Source)", "agora-rtc", id="agora-rtc-agora"),
+        pytest.param(
+            "io.linkrunner.sdk.LinkRunner.init(Unknown Source)", "linkrunner", id="linkrunner-linkrunner"
+        ),
+        pytest.param(
+            "com.liveperson.api.LivePerson.initialize(Unknown Source)",
+            "liveperson",
+            id="liveperson-liveperson",
+        ),
+        pytest.param(
+            "com.cometchat.chat.core.CometChat.init(Unknown Source)", "cometchat", id="cometchat-cometchat"
+        ),
+        pytest.param(
+            "com.growingio.android.sdk.track.GrowingTracker.trackCustomEvent(Unknown Source)",
+            "growingio",
+            id="growingio-growingio",
+        ),
+        pytest.param("com.sigmob.sdk.Sigmob.init(Unknown Source)", "sigmob", id="sigmob-sigmob"),
+        pytest.param(
+            "com.xiaomi.mipush.sdk.MiPushClient.registerPush(Unknown Source)",
+            "xiaomi-push",
+            id="xiaomi-push-xiaomi",
+        ),
+        pytest.param(
+            "com.five_corp.ad.FiveAd.initialize(Unknown Source)",
+            "lycorp-fivead",
+            id="lycorp-fivead-five_corp",
+        ),
+        pytest.param(
+            "com.ysocorp.ysonetwork.YNManager.initialize(Unknown Source)",
+            "yso-network",
+            id="yso-network-ysocorp",
+        ),
+    ],
+)
+def test_sdk_for_java_stack_of_probed_vendors(frame: str, entry_id: str) -> None:
+    entry = sdk_for_stack([frame])
+    assert entry is not None and entry.id == entry_id

@@ -872,6 +872,26 @@ class _Cand:
         )
 
 
+def _add_pattern(
+    out: list[_Cand], leaf: Leaf, category: str, rule_id: str, conf: float, evidence: str, found: str
+) -> None:
+    """A value pattern's candidate at the leaf (a function of its own, not a closure per leaf)."""
+    out.append(
+        _Cand(
+            category,
+            leaf.location,
+            leaf.decoding,
+            found,
+            "pattern",
+            rule_id,
+            conf,
+            leaf.key,
+            evidence,
+            "pattern",
+        )
+    )
+
+
 def _is_jwt_issuer(loc: Location) -> bool:
     """The `iss` claim of a JWT's payload (`…>jwt:payload.iss`)."""
     parent = loc.parent
@@ -1108,8 +1128,10 @@ class Detector:
             crule: KeyRule | None = None
             if rule is not None and rule.container:
                 crule, cloc = rule, self._container_location(path, leaf.location, rule)
+            elif path.container is not None:
+                crule, cloc = path.container
             else:
-                crule, cloc = self._container(path, leaf.location)
+                crule, cloc = None, leaf.location
             if crule is not None and crule.category == "contacts" and path.tokens & keys.PERMISSION_VERBS:
                 crule = None  # a permission list naming contacts (`permissions.READ_CONTACTS`)
             if crule is not None:
@@ -1238,12 +1260,6 @@ class Detector:
         return self._merge(cands)
 
     # --- containers -----------------------------------------------------------------------
-
-    @staticmethod
-    def _container(path: _Path, location: Location) -> tuple[KeyRule | None, Location]:
-        if path.container is None:
-            return None, location
-        return path.container
 
     @staticmethod
     def _container_location(path: _Path, location: Location, rule: KeyRule) -> Location:
@@ -1644,22 +1660,6 @@ class Detector:
         out: list[_Cand] = []
         loc = leaf.location
 
-        def add(category: str, rule_id: str, conf: float, evidence: str, found: str) -> None:
-            out.append(
-                _Cand(
-                    category,
-                    loc,
-                    leaf.decoding,
-                    found,
-                    "pattern",
-                    rule_id,
-                    conf,
-                    leaf.key,
-                    evidence,
-                    "pattern",
-                )
-            )
-
         c0 = value[0]
         if (
             c0 in "BbTt"
@@ -1667,7 +1667,9 @@ class Detector:
             and loc.root is not Location.HEADER
             and _BEARER_RE.match(value)
         ):
-            add(
+            _add_pattern(
+                out,
+                leaf,
                 "credentials",
                 "pattern:forwarded-authorization",
                 0.75,
@@ -1681,7 +1683,9 @@ class Detector:
             and (rule is None or rule.category != "diagnostics")  # a client's dependency call: code
             and _ROUTE_NAME_RE.match(value)
         ):
-            add(
+            _add_pattern(
+                out,
+                leaf,
                 "app_activity",
                 "pattern:transaction-route",
                 0.65,
@@ -1691,7 +1695,9 @@ class Detector:
         if " " in value and (rule is None or rule.category != "diagnostics"):
             name = patterns.addressed_name(value)
             if name is not None:
-                add(
+                _add_pattern(
+                    out,
+                    leaf,
                     "contact_info",
                     "pattern:addressed-name",
                     0.6,
@@ -1703,7 +1709,9 @@ class Detector:
             # under an e-mail key the key detector keeps them at 0.5
             for e in patterns.emails(value):
                 if not e.role:
-                    add(
+                    _add_pattern(
+                        out,
+                        leaf,
                         "contact_info",
                         "pattern:email",
                         0.85,
@@ -1714,13 +1722,23 @@ class Detector:
         if c0 == "+" and n <= 24:
             d = patterns.phone_e164(value)
             if d and not patterns.epoch_like(d):
-                add("contact_info", "pattern:phone-e164", 0.75, "value is an E.164 phone number", value)
+                _add_pattern(
+                    out,
+                    leaf,
+                    "contact_info",
+                    "pattern:phone-e164",
+                    0.75,
+                    "value is an E.164 phone number",
+                    value,
+                )
         elif n <= 40 and ":+" in value and value.partition(":+")[0].lower() in _PHONE_SCHEMES:
             # `whatsapp:+49…`, `tel:+49…`: a messaging channel's address is the phone number
             number = "+" + value.partition(":+")[2]
             d = patterns.phone_e164(number)
             if d and not patterns.epoch_like(d):
-                add(
+                _add_pattern(
+                    out,
+                    leaf,
                     "contact_info",
                     "pattern:phone-e164",
                     0.75,
@@ -1732,7 +1750,9 @@ class Detector:
                 i = patterns.imei(value)
                 # 15-digit order/invoice/ticket numbers pass Luhn one time in ten
                 if i and not (path.tokens & _NUMBERISH_TOKENS):
-                    add(
+                    _add_pattern(
+                        out,
+                        leaf,
                         "device_id",
                         "pattern:imei-luhn",
                         0.6,
@@ -1743,7 +1763,15 @@ class Detector:
                 if not (path.tokens & _VERSION_TOKENS) and (rule is None or rule.shape != "version"):
                     ip = patterns.private_ipv4(value)
                     if ip:
-                        add("network", "pattern:private-ip", 0.7, "value is a private IPv4 address", value)
+                        _add_pattern(
+                            out,
+                            leaf,
+                            "network",
+                            "pattern:private-ip",
+                            0.7,
+                            "value is a private IPv4 address",
+                            value,
+                        )
             if "," in value and n <= 48 and not (path.tokens & keys.NON_USER_PLACES):
                 pair = patterns.coordinate_pair(value)
                 if (
@@ -1751,7 +1779,9 @@ class Detector:
                     and min(pair[0].decimals, pair[1].decimals) >= 3
                     and (rule is None or rule.shape != "latlon")
                 ):
-                    add(
+                    _add_pattern(
+                        out,
+                        leaf,
                         "location_precise",
                         "pattern:lat-lon-pair",
                         0.7,
@@ -1761,7 +1791,9 @@ class Detector:
         if n > 15 and " " in value and ("192.168." in value or "172." in value):
             ip = patterns.private_ipv4_in_text(value)
             if ip:
-                add(
+                _add_pattern(
+                    out,
+                    leaf,
                     "network",
                     "pattern:private-ip-in-text",
                     0.65,
@@ -1772,11 +1804,21 @@ class Detector:
             h = patterns.mac(value)
             if h:
                 category = "network" if rule is not None and rule.category == "network" else "device_id"
-                add(category, "pattern:mac", 0.7, "value is a MAC address (device or Wi-Fi BSSID)", value)
+                _add_pattern(
+                    out,
+                    leaf,
+                    category,
+                    "pattern:mac",
+                    0.7,
+                    "value is a MAC address (device or Wi-Fi BSSID)",
+                    value,
+                )
         if "Build/" in value or ("," in value and ("iPhone" in value or "iPad" in value)):
             model = patterns.ua_model(value)
             if model:
-                add(
+                _add_pattern(
+                    out,
+                    leaf,
                     "device_info",
                     "pattern:ua-model",
                     0.8,
@@ -1786,7 +1828,9 @@ class Detector:
         if n >= 100 and c0 in _MEDIA_INITIALS and not path.tokens.isdisjoint(_MEDIA_NAMES):
             kind = _inline_media(value)
             if kind is not None:
-                add(
+                _add_pattern(
+                    out,
+                    leaf,
                     "user_content",
                     "pattern:inline-media",
                     0.65,
@@ -1796,7 +1840,9 @@ class Detector:
         if loc.kind == STEP and loc.name == "filename" and "." in value:
             ext = value.rsplit(".", 1)[-1].lower()
             if ext in _MEDIA_EXTENSIONS:
-                add(
+                _add_pattern(
+                    out,
+                    leaf,
                     "user_content",
                     "pattern:media-upload",
                     0.6,
@@ -1804,7 +1850,9 @@ class Detector:
                     value,
                 )
         if n >= 30 and c0 == "E" and "PushToken[" in value and _EXPO_TOKEN_RE.match(value):
-            add(
+            _add_pattern(
+                out,
+                leaf,
                 "user_id",
                 "pattern:expo-push-token",
                 0.8,
@@ -1812,7 +1860,9 @@ class Detector:
                 value,
             )
         if 20 <= n <= 64 and c0 in "Gf" and _BROWSER_ID_RE.match(value):
-            add(
+            _add_pattern(
+                out,
+                leaf,
                 "user_id",
                 "pattern:browser-id",
                 0.75,
@@ -1820,7 +1870,9 @@ class Detector:
                 value,
             )
         if n > 100 and ":APA91b" in value and patterns.push_token(value):
-            add(
+            _add_pattern(
+                out,
+                leaf,
                 "user_id",
                 "pattern:fcm-token",
                 0.8,
@@ -1829,7 +1881,9 @@ class Detector:
             )
         if n <= 80 and c0 in "AiMWLUHDC" and value.startswith(_OS_NAMES):
             if _OS_VERSION_RE.match(value):
-                add(
+                _add_pattern(
+                    out,
+                    leaf,
                     "device_info",
                     "pattern:os-string",
                     0.7,
@@ -1837,13 +1891,31 @@ class Detector:
                     value,
                 )
         if ("Exception" in value or "Error" in value) and _EXCEPTION_RE.search(value):
-            add("diagnostics", "pattern:exception-class", 0.75, "value names an exception class", value)
+            _add_pattern(
+                out,
+                leaf,
+                "diagnostics",
+                "pattern:exception-class",
+                0.75,
+                "value names an exception class",
+                value,
+            )
         if n >= 20 and c0.isdigit() and (value[2] == "-" or value[4] == "-") and _LOG_LINE_RE.search(value):
-            add("diagnostics", "pattern:log-line", 0.7, "value holds log lines (time stamp and level)", value)
+            _add_pattern(
+                out,
+                leaf,
+                "diagnostics",
+                "pattern:log-line",
+                0.7,
+                "value holds log lines (time stamp and level)",
+                value,
+            )
         if c0 == "i" and value.startswith("iglu:"):
             m = _IGLU_RE.match(value)
             if m and not m.group(1).endswith(_IGLU_ENVELOPES) and not m.group(1).endswith("_context"):
-                add(
+                _add_pattern(
+                    out,
+                    leaf,
                     "app_activity",
                     "pattern:event-schema",
                     0.75,
@@ -1859,7 +1931,9 @@ class Detector:
             or ".dart:" in value
             or " 0x" in value
         ) and _STACK_RE.search(value):
-            add("diagnostics", "pattern:stack-trace", 0.85, "value contains stack frames", value)
+            _add_pattern(
+                out, leaf, "diagnostics", "pattern:stack-trace", 0.85, "value contains stack frames", value
+            )
         return out
 
     # --- merge ----------------------------------------------------------------------------

@@ -88,7 +88,7 @@ def is_placeholder(value: str) -> bool:
     if v in PLACEHOLDERS:
         return True
     stripped = v.replace("-", "").replace(":", "")
-    return len(stripped) > 0 and stripped == stripped[0] * len(stripped)
+    return len(stripped) > 0 and stripped.count(stripped[0]) == len(stripped)
 
 
 def is_uuid(value: str) -> bool:

@@ -1005,6 +1005,7 @@ class Detector:
 
         for leaf, path in items:
             value = leaf.value
+            n_value = len(value)
             raw_key = leaf.key if leaf.key is not None else path.last
             rule = keys.lookup(raw_key)
             if rule is not None and rule.name in keys.RAW_TABLE and not path.flat:
@@ -1059,16 +1060,11 @@ class Detector:
                         rule, why = pair
                 name_rules = path.name_rules  # gates the checks of the last names below
                 if name_rules:
-                    if rule is None and path.norms[-1:] == ("key",) and len(value) in (15, 16, 17):
+                    if rule is None and path.norms[-1:] == ("key",) and n_value in (15, 16, 17):
                         rule, why = _hardware_key_rule(value, path)
                     if rule is None and path.norms and path.norms[-1] in _PLACE_SHAPE_NAMES:
                         rule, why = _place_shape_rule(leaf.location, value, path, ctx)
-                    if (
-                        rule is None
-                        and path.norms
-                        and path.norms[-1] in _RECIPIENT_NAMES
-                        and len(value) >= 32
-                    ):
+                    if rule is None and path.norms and path.norms[-1] in _RECIPIENT_NAMES and n_value >= 32:
                         rule, why = _push_recipient_rule(value, ctx)
                     if rule is None and len(path.norms) >= 2 and _identity_map(path.norms[-2]):
                         rule, why = _IDENTITY_MAP, f"under {path.norms[-2]!r}"
@@ -1086,7 +1082,7 @@ class Detector:
                     rule, why = _timing_rule(path)
                 if rule is None and name_rules and _activity_name(path.norms[-1]):
                     rule, why = _activity_rule(value, path, ctx)
-                if rule is None and len(value) <= 12 and value in _VIEW_HITS:
+                if rule is None and n_value <= 12 and value in _VIEW_HITS:
                     rule, why = _VIEW_HIT, "(the value types the hit as a page or screen view)"
                 if (
                     rule is None
@@ -1097,7 +1093,7 @@ class Detector:
                     rule, why = _memory_child(path)
                 if (
                     rule is None
-                    and 8 <= len(value) <= 48
+                    and 8 <= n_value <= 48
                     and value.isalpha()
                     and not value.islower()
                     and _CAMEL_RE.match(value)
@@ -1113,7 +1109,7 @@ class Detector:
                 rule, why = _RANDOM_HWID, "a sibling flags it as random"
             if (
                 (rule is None or rule.shape is Shape.DIGEST)  # `ct`: a hashed city, or the connection
-                and len(value) <= 16
+                and n_value <= 16
                 and value.lower() in _CONN_WORDS
             ):
                 conn, conn_why = _connection_value_rule(raw_key, path)
@@ -1191,7 +1187,7 @@ class Detector:
                     cands.append(ac)
 
             # value patterns
-            pcs = self._pattern_cands(leaf, value, rule, path) if len(value) >= 7 else []
+            pcs = self._pattern_cands(leaf, value, rule, path) if n_value >= 7 else []
             if crule is not None:  # inside a crash report: the container is the diagnostics finding
                 pcs = [pc for pc in pcs if pc.category != crule.category]
                 if kc is not None and kc.category == crule.category:
@@ -1215,7 +1211,7 @@ class Detector:
                     cands.append(fc)
 
             # coordinates near the profile location
-            if has_loc and "." in value and len(value) <= 24 and (value[0].isdigit() or value[0] == "-"):
+            if has_loc and "." in value and n_value <= 24 and (value[0].isdigit() or value[0] == "-"):
                 self._coordinate_candidates(leaf, value, rule, lat_hits, lon_hits, path, ctx)
 
         # blobs: known values the leaves did not show (binary bodies the decoder could not open)
@@ -1923,13 +1919,16 @@ class Detector:
                     value,
                 )
         if (
-            ".java:" in value
-            or ".kt:" in value
-            or "Native Method" in value
-            or ".js:" in value
-            or '", line ' in value
-            or ".dart:" in value
-            or " 0x" in value
+            (":" in value or " " in value)  # every marker below holds one of the two: one gate
+            and (
+                ".java:" in value
+                or ".kt:" in value
+                or "Native Method" in value
+                or ".js:" in value
+                or '", line ' in value
+                or ".dart:" in value
+                or " 0x" in value
+            )
         ) and _STACK_RE.search(value):
             _add_pattern(
                 out, leaf, "diagnostics", "pattern:stack-trace", 0.85, "value contains stack frames", value

@@ -87,6 +87,8 @@ def is_placeholder(value: str) -> bool:
     v = value.strip().lower()
     if v in PLACEHOLDERS:
         return True
+    if len(v) > 1 and v[0] != v[-1] and v[0] not in "-:" and v[-1] not in "-:":
+        return False  # two different characters (most values): no need to strip the separators
     stripped = v.replace("-", "").replace(":", "")
     return len(stripped) > 0 and stripped.count(stripped[0]) == len(stripped)
 

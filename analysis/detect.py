@@ -1015,7 +1015,7 @@ class Detector:
             alias = None
             key_label = None
             why = None
-            if rule is not None and rule.container and _REPLAY_STEPS.intersection(leaf.decoding):
+            if rule is not None and rule.container and not _REPLAY_STEPS.isdisjoint(leaf.decoding):
                 # inside a session replay the message's type says what a generic container name
                 # means (`PerformanceTrack.frames` counts frames per second, not stack frames)
                 replay, replay_why = _replay_rule(value, path)
@@ -1099,7 +1099,7 @@ class Detector:
                     and _CAMEL_RE.match(value)
                 ):
                     rule, why = _timing_entry_rule(value)
-                if rule is None and _REPLAY_STEPS.intersection(leaf.decoding):
+                if rule is None and not _REPLAY_STEPS.isdisjoint(leaf.decoding):
                     rule, why = _replay_rule(value, path)
             elif (
                 rule.shape is Shape.HWID
@@ -1117,7 +1117,7 @@ class Detector:
                     rule, why = conn, conn_why
 
             # known values
-            kms = matcher.search(value) if has_known else ()
+            kms = matcher.search_leaf(value) if has_known else ()
 
             # containers (stack traces, address books, app lists): one finding per container;
             # inside a crash report every other rule still applies (breadcrumbs, variables)

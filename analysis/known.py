@@ -380,6 +380,14 @@ class KnownMatcher:
             self._build()
         if not leaf or len(text) > MEMO_CHARS:
             return self._search(text, leaf)
+        return list(self.search_leaf(text))
+
+    def search_leaf(self, text: str) -> tuple[KnownMatch, ...]:
+        """`search` of a leaf's value, as the memo keeps it (read-only: no copy per leaf)."""
+        if self._dirty:
+            self._build()
+        if len(text) > MEMO_CHARS:
+            return tuple(self._search(text, True))
         # the same values come back in request after request (ids, device fields, app version):
         # the result depends only on the text and the values known, so it is kept until they change
         memo = self._memo
@@ -388,7 +396,7 @@ class KnownMatcher:
             if len(memo) >= MEMO_ENTRIES:
                 memo.clear()
             found = memo[text] = tuple(self._search(text, True))
-        return list(found)
+        return found
 
     def _search(self, text: str, leaf: bool) -> list[KnownMatch]:
         out: list[KnownMatch] = []

@@ -19,7 +19,6 @@ import argparse
 import importlib.util
 import json
 import sys
-import tomllib
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -58,37 +57,24 @@ def set_of(key: str) -> str:
     return key.split("-", 1)[0]
 
 
+def label_names(corpus: Path = CORPUS) -> list[str]:
+    return [f"labels-{s}.toml" for s in SETS if (corpus / f"labels-{s}.toml").exists()]
+
+
 def label_files(corpus: Path = CORPUS) -> list[Path]:
-    return [corpus / f"labels-{s}.toml" for s in SETS if (corpus / f"labels-{s}.toml").exists()]
+    return [corpus / name for name in label_names(corpus)]
 
 
 def raw_labels(corpus: Path = CORPUS) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    for path in label_files(corpus):
-        items.extend(tomllib.loads(path.read_text(encoding="utf-8")).get("request", []))
-    return items
+    return realsdk.raw_labels(corpus, label_names(corpus))
 
 
 def load_labels(corpus: Path = CORPUS) -> dict[str, Any]:
-    labels: dict[str, Any] = {}
-    for item in raw_labels(corpus):
-        org = item["org"]
-        labels[item["key"]] = realsdk.Label(
-            key=item["key"],
-            categories=frozenset(item.get("categories", [])),
-            orgs=tuple(org) if isinstance(org, list) else (org,),
-            hashed=frozenset(item.get("hashed", [])),
-            reason=item.get("reason", ""),
-        )
-    return labels
+    return realsdk.load_labels(corpus, label_names(corpus))
 
 
 def labelled_corpus(corpus: Path = CORPUS) -> list[Any]:
-    requests = realsdk.load_corpus(corpus)
-    labels = load_labels(corpus)
-    for request in requests:
-        request.label = labels.get(request.key)
-    return requests
+    return realsdk.labelled_corpus(corpus, label_names(corpus))
 
 
 def analysers() -> dict[str, Any]:

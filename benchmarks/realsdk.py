@@ -38,6 +38,7 @@ import sys
 import time
 import tomllib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,19 +179,19 @@ def load_corpus(corpus: Path = CORPUS) -> list[CorpusRequest]:
     return out
 
 
-def raw_labels(corpus: Path = CORPUS) -> list[dict[str, Any]]:
+def raw_labels(corpus: Path = CORPUS, label_files: Sequence[str] = LABEL_FILES) -> list[dict[str, Any]]:
     """Every `[[request]]` table of the label files, in file order."""
     items: list[dict[str, Any]] = []
-    for name in LABEL_FILES:
+    for name in label_files:
         path = corpus / name
         if path.exists():
             items.extend(tomllib.loads(path.read_text(encoding="utf-8")).get("request", []))
     return items
 
 
-def load_labels(corpus: Path = CORPUS) -> dict[str, Label]:
+def load_labels(corpus: Path = CORPUS, label_files: Sequence[str] = LABEL_FILES) -> dict[str, Label]:
     labels: dict[str, Label] = {}
-    for item in raw_labels(corpus):
+    for item in raw_labels(corpus, label_files):
         org = item["org"]
         labels[item["key"]] = Label(
             key=item["key"],
@@ -202,9 +203,9 @@ def load_labels(corpus: Path = CORPUS) -> dict[str, Label]:
     return labels
 
 
-def labelled_corpus(corpus: Path = CORPUS) -> list[CorpusRequest]:
+def labelled_corpus(corpus: Path = CORPUS, label_files: Sequence[str] = LABEL_FILES) -> list[CorpusRequest]:
     requests = load_corpus(corpus)
-    labels = load_labels(corpus)
+    labels = load_labels(corpus, label_files)
     for request in requests:
         request.label = labels.get(request.key)
     return requests

@@ -19,6 +19,7 @@ from ..location import Location
 from ._api import Registered, register
 from ._context import _Ctx
 from ._tree import _Num, _walk
+from ._wire import read_varint
 
 _BATCH_METADATA = 81
 
@@ -150,16 +151,11 @@ class _Bad(Exception):
 
 
 def _uint(data: bytes, pos: int, end: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        if pos >= end or shift > 63:
-            raise _Bad
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, pos
-        shift += 7
+    """A varint (protobuf's encoding, at most 10 bytes); `_Bad` when truncated or longer."""
+    read = read_varint(data, pos, end)
+    if read is None:
+        raise _Bad
+    return read
 
 
 def _fields(data: bytes, pos: int, end: int, spec: tuple[tuple[str, str], ...]) -> tuple[list[object], int]:
